@@ -1,0 +1,36 @@
+/* cli — the sub-commands. main.c parses the global options (--db, --config, --help, --version),
+ * loads the configuration and dispatches here. Every command returns an exit status:
+ * 0 success, 1 runtime error, 2 usage error; errors go to stderr as "lectern: ..." and say what
+ * is wrong and what to do. argv[0] is the command name; options use getopt_long conventions. */
+#ifndef LECTERN_CLI_H
+#define LECTERN_CLI_H
+
+#include "lectern/config.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct app {
+	const char *db_path;        /* resolved: --db, $LECTERN_DB or the XDG default */
+	const struct config *cfg;   /* loaded configuration (defaults when no file) */
+};
+
+/* cli.c: the cache commands */
+int cmd_list(const struct app *a, int argc, char **argv);
+int cmd_show(const struct app *a, int argc, char **argv);
+int cmd_fav(const struct app *a, int argc, char **argv);     /* also "unfav" (argv[0]) */
+int cmd_read(const struct app *a, int argc, char **argv);    /* "read" / "unread" */
+int cmd_export(const struct app *a, int argc, char **argv);
+int cmd_import(const struct app *a, int argc, char **argv);
+
+/* fetch_cli.c: the network commands */
+int cmd_fetch(const struct app *a, int argc, char **argv);
+int cmd_sources(const struct app *a, int argc, char **argv);
+int cmd_search_remote(const struct app *a, int argc, char **argv);
+
+/* ui.c: the interactive reader (no command, or "ui") */
+int cmd_ui(const struct app *a, int argc, char **argv);
+
+/* Prints "lectern: <msg>\n" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,83 @@
+/* config — the configuration file ($XDG_CONFIG_HOME/lectern/config), a list of commands, one per
+ * line; '#' starts a comment; arguments are words or "double-quoted strings" (\" and \\ escape):
+ *
+ *   source hf-daily [name NAME]
+ *   source arxiv CATEGORY... [name NAME]
+ *   source arxiv-query "QUERY" [name NAME]
+ *   source feed URL [name NAME]
+ *   set OPTION VALUE          (options in the table in config.c)
+ *   bind KEY ACTION           (validated by the UI against its action table)
+ *   theme NAME
+ *   color ELEMENT FG BG [ATTR...]   (overrides the theme; validated by the UI)
+ *
+ * Defaults are compiled in; a file only overrides. With no `source` line the default sources are
+ * `hf-daily` and `arxiv cs.AI cs.CL cs.CV cs.LG`. Errors are reported as "FILE:LINE: message". */
+#ifndef LECTERN_CONFIG_H
+#define LECTERN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lectern/util.h"
+
+enum source_type { SOURCE_HF_DAILY, SOURCE_ARXIV, SOURCE_ARXIV_QUERY, SOURCE_FEED };
+
+struct config_source {
+	char *name;            /* explicit name or the type name ("hf-daily", "arxiv", ...) */
+	enum source_type type;
+	char **args;           /* categories / the query / the URL */
+	size_t n_args;
+};
+
+/* A line the UI interprets (bind / color). */
+struct config_line {
+	char **argv;
+	size_t argc;
+	char *file;
+	int line;
+};
+
+struct config {
+	struct config_source *sources;
+	size_t n_sources;
+
+	char *hf_url;              /* set hf-url         default https://huggingface.co */
+	char *arxiv_api_url;       /* set arxiv-api-url  default https://export.arxiv.org/api/query */
+	char *arxiv_rss_url;       /* set arxiv-rss-url  default https://rss.arxiv.org/rss */
+	int64_t refresh;           /* set refresh        seconds, default 30m */
+	int hf_days;               /* set hf-days        days of Daily Papers fetched, default 7 */
+	int64_t arxiv_delay_ms;    /* set arxiv-delay    ms between arXiv requests, min/default 3000 */
+	int64_t timeout;           /* set timeout        seconds a transfer may take, default 60 */
+	int64_t max_body;          /* set max-body       bytes, default 64 MiB */
+	int max_tries;             /* set max-tries      default 4 */
+	char *browser;             /* set browser        NULL: $BROWSER, xdg-open */
+	bool browser_in_terminal;  /* set browser-in-terminal */
+	char *theme;               /* theme NAME         default "dark" */
+	bool mouse;                /* set mouse          default yes */
+
+	struct config_line *binds;
+	size_t n_binds;
+	struct config_line *colors;
+	size_t n_colors;
+
+	char *path;                /* file read, NULL when none */
+};
+
+/* Fills *c with the defaults. */
+void config_defaults(struct config *c);
+/* Defaults, then the file at path (NULL: $XDG_CONFIG_HOME/lectern/config, ignored when missing;
+ * an explicit path that is missing is an error). Returns 0, or -1 with e->msg "FILE:LINE: ..."
+ * (the first error; *c then holds defaults plus every valid line). */
+int config_load(struct config *c, const char *path, struct lerr *e);
+/* Parses one line's text into words (for reuse by the theme loader). Returns the count, or -1
+ * with e set (unterminated quote). *argv is malloc'd (free with config_free_words). */
+int config_split(const char *line, char ***argv, struct lerr *e);
+void config_free_words(char **argv, size_t argc);
+void config_free(struct config *c);
+
+/* Finds a source by name (or by type name when no source is named so). NULL when absent. */
+const struct config_source *config_find_source(const struct config *c, const char *name);
+const char *config_source_type_name(enum source_type t);
+
+#endif

@@ -1,0 +1,53 @@
+/* feed — parsers for the formats lectern reads. They turn bytes into `struct paper`s and know
+ * nothing about HTTP or SQLite. XML is parsed with libxml2's streaming xmlReader, matching
+ * elements by namespace URI (never by prefix or order); JSON with json-c.
+ *
+ * Papers are delivered one at a time through a callback so memory stays bounded for large
+ * feeds. The paper is borrowed: valid only during the call (copy what you keep). Text fields are
+ * already cleaned (text_clean), titles whitespace-collapsed, TeX accents in author names decoded;
+ * LaTeX in titles/abstracts is kept as sent. */
+#ifndef LECTERN_FEED_H
+#define LECTERN_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lectern/paper.h"
+#include "lectern/util.h"
+
+enum feed_format {
+	FEED_AUTO = 0,       /* sniff: JSON array -> HF; <feed> Atom (arXiv API if it has opensearch
+	                      * or arxiv elements); <rss>/<rdf:RDF> RSS; HTML -> error */
+	FEED_ARXIV_API,      /* export.arxiv.org/api/query Atom (both serializations) */
+	FEED_RSS,            /* RSS 2.0 / 1.0 (rss.arxiv.org and any other RSS feed) */
+	FEED_ATOM,           /* any Atom feed (rss.arxiv.org/atom and others) */
+	FEED_HF_DAILY,       /* huggingface.co/api/daily_papers (and /api/papers/search) JSON array */
+};
+
+/* Facts about the document as a whole. */
+struct feed_info {
+	enum feed_format format;    /* what was actually parsed */
+	long total_results;         /* opensearch:totalResults, -1 when absent */
+	long start_index;           /* opensearch:startIndex, -1 when absent */
+	long items_per_page;        /* opensearch:itemsPerPage, -1 when absent */
+	long n_items;               /* papers delivered */
+	char *title;                /* feed/channel title (malloc'd, may be NULL) */
+	char *day;                  /* listing day "YYYY-MM-DD" when the feed states one (RSS
+	                             * pubDate / HF submittedOnDailyAt of the items), else NULL */
+};
+void feed_info_clear(struct feed_info *fi);
+
+/* Return non-zero to stop parsing (feed_parse then returns -1 with LERR_NONE... see below). */
+typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);
+
+/* Parses buf[0..len). Returns 0 on success (an empty feed is a success with n_items == 0).
+ * Returns -1 with *e set on failure: LERR_PARSE for malformed XML/JSON, a truncated body, HTML
+ * where a feed was expected, an arXiv API error feed (the entry titled "Error": e->msg carries
+ * its message), or an arXiv RSS "Feed error for query" channel; e->code is the 1-based line
+ * number where known. When cb stops the parse, returns -1 with e->kind == LERR_NONE.
+ * Papers delivered before a failure were delivered: callers that need all-or-nothing wrap the
+ * parse in a transaction (the fetch thread does). */
+int feed_parse(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb cb, void *ctx,
+               struct feed_info *info, struct lerr *e);
+
+#endif

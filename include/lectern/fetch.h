@@ -1,0 +1,86 @@
+/* fetch — keeps the cache fresh: runs sources (HF Daily Papers, arXiv RSS listings, arXiv API
+ * queries, other feeds) over HTTP and writes what they return through its own store connection,
+ * one transaction per response.
+ *
+ * Two ways to use it:
+ *  - fetch_run(): synchronous, for `lectern fetch` / `search-remote` (the calling thread blocks).
+ *  - fetch_start(): a background thread for the UI. The UI never blocks on it: it polls
+ *    fetch_wake_fd() beside stdin, then drains events with fetch_next_event().
+ * The thread owns its store connection and curl handles; the UI only touches the queue. */
+#ifndef LECTERN_FETCH_H
+#define LECTERN_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lectern/config.h"
+#include "lectern/util.h"
+
+/* ---- requests ---------------------------------------------------------------------------- */
+enum fetch_req_kind {
+	FETCH_REQ_DUE,        /* every source older than `refresh` (sent at start-up and periodically) */
+	FETCH_REQ_ALL,        /* every source now */
+	FETCH_REQ_SOURCE,     /* the source named `arg` now */
+	FETCH_REQ_HF_DAY,     /* Hugging Face Daily Papers of day `arg` (YYYY-MM-DD) */
+	FETCH_REQ_SEARCH,     /* remote search for `arg` on arXiv (and HF where available) */
+};
+
+/* ---- events (worker -> UI) ------------------------------------------------------------------ */
+enum fetch_event_kind {
+	FETCH_EV_START,       /* source started: name */
+	FETCH_EV_PROGRESS,    /* name, done/total requests (total 0 when unknown) */
+	FETCH_EV_DONE,        /* name, n_new, n_updated: committed to the database */
+	FETCH_EV_FAILED,      /* name, message: a reason the user can act on; nothing was changed */
+	FETCH_EV_IDLE,        /* the worker has nothing left to do */
+};
+struct fetch_event {
+	enum fetch_event_kind kind;
+	char name[64];        /* source name, "search" for remote search */
+	long done, total;
+	long n_new, n_updated;
+	char message[512];
+};
+
+/* ---- synchronous use ---------------------------------------------------------------------- */
+struct fetch_opts {
+	const char *const *sources;   /* names to fetch; NULL/0 = all configured sources */
+	size_t n_sources;
+	const char *date;             /* --date: one day (HF day; arXiv API submittedDate) */
+	const char *since;            /* --since: from this day to today */
+	bool offline;                 /* --offline: touch no network; report what the cache has */
+	bool only_due;                /* only sources older than refresh */
+	/* Progress callback (may be NULL), called on the calling thread for every event. */
+	void (*on_event)(void *ctx, const struct fetch_event *ev);
+	void *ctx;
+};
+struct fetch_summary {
+	long sources, failed, n_new, n_updated;
+};
+/* Runs the requested sources once against the database at db_path. Returns 0 when every source
+ * succeeded, -1 when any failed (each failure was reported through on_event) or setup failed
+ * (e set). */
+int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
+              struct fetch_summary *sum, struct lerr *e);
+/* Remote search: asks arXiv (search_query all:QUERY-style) and merges results into the cache.
+ * *n_found gets the number of papers merged. */
+int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
+                 long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
+                 struct lerr *e);
+
+/* ---- background thread ---------------------------------------------------------------------- */
+struct fetcher;
+/* Starts the worker. cfg must outlive the fetcher. Queues FETCH_REQ_DUE when `refresh_due`. */
+struct fetcher *fetch_start(const struct config *cfg, const char *db_path, bool refresh_due,
+                            struct lerr *e);
+/* Queues a request (arg copied; may be NULL). Never blocks on the network. */
+void fetch_request(struct fetcher *f, enum fetch_req_kind kind, const char *arg);
+/* A file descriptor that becomes readable when events are queued. Poll it for POLLIN. */
+int fetch_wake_fd(const struct fetcher *f);
+/* Pops one event; returns true when *ev was filled. Also clears the wake-up fd when drained. */
+bool fetch_next_event(struct fetcher *f, struct fetch_event *ev);
+/* Asks the worker to stop, aborts transfers in flight (the current transaction rolls back) and
+ * joins it. NULL-safe; sets *f = NULL. Returns within about a second. */
+void fetch_stop(struct fetcher **f);
+
+#endif

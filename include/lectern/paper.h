@@ -1,0 +1,83 @@
+/* paper — the in-memory record of one paper, as parsers produce it and the store returns it.
+ * Every string is owned by the paper (malloc'd, NUL-terminated, UTF-8) or NULL when unknown.
+ * Counters are -1 when unknown. paper_free() releases everything. */
+#ifndef LECTERN_PAPER_H
+#define LECTERN_PAPER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct author {
+	char *name;         /* "Ada Lovelace", TeX accents already decoded */
+	char *affiliation;  /* NULL, or several joined with "; " */
+};
+
+struct paper {
+	/* Identity. For arXiv papers `id` is the bare arXiv id without version ("2501.01234",
+	 * "hep-th/9901001"). Papers from other feeds use "doi:<doi>" when they carry a DOI, else
+	 * "url:<link>". `version` is 0 when unknown. */
+	char *id;
+	int version;
+
+	char *title;        /* LaTeX kept as sent; whitespace collapsed */
+	char *abstract;     /* LaTeX kept; paragraph breaks kept as "\n" */
+	struct author *authors;
+	size_t n_authors;
+
+	int64_t published;  /* first version (v1), unix seconds UTC; 0 when unknown */
+	int64_t updated;    /* this version; 0 when unknown */
+
+	char *primary_category;  /* "cs.LG" */
+	char *categories;        /* space-separated, primary first: "cs.LG cs.AI stat.ML" */
+	char *comment;
+	char *journal_ref;
+	char *doi;               /* bare DOI "10.1000/xyz" */
+
+	/* Links: abstract page, PDF, code repository, project page, Hugging Face page. */
+	char *url_abs, *url_pdf, *url_code, *url_project, *url_hf;
+
+	/* Hugging Face signals. */
+	int64_t upvotes, num_comments, github_stars;   /* -1 unknown */
+	char *organization;      /* organisation full name, e.g. "Google DeepMind" */
+	char *submitter;         /* who submitted it to Daily Papers (full name) */
+	char *ai_summary;
+	char *ai_keywords;       /* comma-and-space separated */
+	char *hf_day;            /* Daily Papers day "YYYY-MM-DD" (submittedOnDailyAt) */
+	char *thumbnail;
+
+	/* User state: filled by the store when reading, ignored by store_upsert(). */
+	bool favourite;
+	int64_t fav_time;        /* when it became a favourite, 0 if not */
+	bool read;
+	char *note;
+	char *tags;              /* space-separated */
+
+	/* Listings: filled by the store when reading one paper in full ("hf-daily 2025-11-19"...),
+	 * newline-separated "SOURCE DAY" pairs, newest first. */
+	char *listings;
+};
+
+/* Initialises all fields to "unknown" (NULL / 0 / -1). */
+void paper_init(struct paper *p);
+/* Frees the contents (not p itself) and re-initialises it. */
+void paper_clear(struct paper *p);
+/* Appends an author (strings copied; affiliation may be NULL). */
+void paper_add_author(struct paper *p, const char *name, const char *affiliation);
+/* Replaces *field with a copy of s (NULL allowed). */
+void paper_set(char **field, const char *s);
+/* Deep copy. */
+void paper_copy(struct paper *dst, const struct paper *src);
+
+/* arXiv ids. Splits "2501.01234v3" / "hep-th/9901001v2" / "http://arxiv.org/abs/2501.01234v3" /
+ * "oai:arXiv.org:2501.01234v3" / "arXiv:2501.01234" into the bare id and version (0 when absent).
+ * Writes the bare id to out (n >= 64). Returns 0, or -1 when s is not an arXiv id. */
+int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version);
+bool paper_is_arxiv_id(const char *id);
+
+/* Canonical links derived from an arXiv id (caller frees). */
+char *paper_abs_url(const char *id);
+char *paper_pdf_url(const char *id);
+char *paper_hf_url(const char *id);
+
+#endif

@@ -1,0 +1,183 @@
+/* store — the local paper cache in SQLite.
+ *
+ * One `struct store` is one SQLite connection; it must only be used by one thread at a time.
+ * Each thread (UI, fetch worker) opens its own. The database is in WAL mode with
+ * synchronous=NORMAL, a busy timeout and foreign keys on; the schema is versioned with
+ * PRAGMA user_version and migrated on open (each step in its own transaction).
+ *
+ * Returns: functions returning int give 0 on success and -1 on failure with *e filled
+ * (e may be NULL). A failed write rolls back: nothing partial is ever left behind.
+ *
+ * Cost: every query the UI uses returns one bounded window of rows, never the whole table. */
+#ifndef LECTERN_STORE_H
+#define LECTERN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lectern/paper.h"
+#include "lectern/util.h"
+
+struct store;
+
+enum store_open_flags {
+	STORE_READONLY = 1 << 0,   /* never write (also chosen automatically for a read-only file) */
+	STORE_NOCREATE = 1 << 1,   /* fail when the file does not exist */
+};
+
+/* Opens (creating directories and the file when missing) and migrates. ":memory:" works.
+ * Refuses — without modifying the file — a file that is not SQLite, a corrupt one, one that is
+ * SQLite but not a lectern database (has tables but no lectern schema), or one whose
+ * user_version is newer than this build knows. A read-only file opens read-only. */
+struct store *store_open(const char *path, int flags, struct lerr *e);
+void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
+bool store_is_readonly(const struct store *s);
+const char *store_path(const struct store *s);
+
+/* Default database path: $LECTERN_DB, else $XDG_DATA_HOME/lectern/papers.db
+ * (~/.local/share/lectern/papers.db). Caller frees. */
+char *store_default_path(void);
+
+/* ---- transactions --------------------------------------------------------------------------
+ * store_upsert() and friends run inside an explicit transaction when one is open (the fetch
+ * thread opens one per HTTP response), otherwise each call is its own transaction. */
+int store_begin(struct store *s, struct lerr *e);
+int store_commit(struct store *s, struct lerr *e);
+void store_rollback(struct store *s);
+
+/* ---- writing papers -------------------------------------------------------------------------
+ * Merges p into the cache, keyed by p->id (required). Fields p leaves NULL/0/-1 never blank what
+ * is stored; non-empty strings replace; upvotes/num_comments/github_stars take the new value
+ * (newest wins); version/updated keep the highest; authors are replaced only when p has some
+ * (and then with affiliations merged by name when p lacks them). User state in p is ignored.
+ * `source` ("hf-daily", "arxiv", a configured name) and `day` ("YYYY-MM-DD", the listing day:
+ * Daily Papers day, announce day) record that this source listed the paper; both may be NULL.
+ * *result (may be NULL) tells whether the paper was new, changed, or unchanged. */
+enum store_upsert_result { STORE_UNCHANGED = 0, STORE_INSERTED, STORE_UPDATED };
+int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
+                 enum store_upsert_result *result, struct lerr *e);
+
+/* ---- user state (never lost: kept apart from fetched data, keyed by id) ---------------------- */
+int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e);
+int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e);
+int store_set_read(struct store *s, const char *id, bool on, struct lerr *e);
+int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e);
+int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
+
+/* ---- reading -------------------------------------------------------------------------------- */
+
+/* One paper in full, including user state and listings. Returns 0, or -1 with e->kind ==
+ * LERR_NOTFOUND when absent. `id` may carry a version suffix or URL prefix (it is normalised).
+ * The caller owns *out and clears it with paper_clear(). */
+int store_get(struct store *s, const char *id, struct paper *out, struct lerr *e);
+
+enum store_filter {
+	STORE_VIEW_ALL = 0,
+	STORE_VIEW_FAVOURITES,
+	STORE_VIEW_UNREAD,
+	STORE_VIEW_SOURCE,     /* papers listed by view.source */
+	STORE_VIEW_HF_DAY,     /* papers on Hugging Face Daily Papers of view.day */
+};
+enum store_sort {
+	STORE_SORT_DATE = 0,   /* newest first (published, ties by rowid) */
+	STORE_SORT_UPVOTES,    /* most upvoted first, then newest */
+	STORE_SORT_RELEVANCE,  /* search rank; without a query it behaves as DATE */
+};
+/* What a list shows. `query` (may be NULL/empty) narrows any filter with the search syntax:
+ * words and "phrases" (all must match; bare words are prefix-matched when they end in '*'),
+ * field filters au: ti: abs: cat: (e.g. `au:hinton`, `cat:cs.LG`), is:fav is:unread is:read,
+ * date ranges `after:2025-01-01` `before:2025-02-01` `date:2025-11` (day, month or year),
+ * and `-word` to exclude. Strings are borrowed for the duration of the call. */
+struct store_view {
+	enum store_filter filter;
+	enum store_sort sort;
+	const char *source;
+	const char *day;
+	const char *query;
+};
+
+/* A position in a view's order. Copy it from a returned row; never build one by hand. */
+struct store_key {
+	int64_t k1, k2;
+	double score;
+};
+
+/* One list line: only what the list pane draws. All strings owned by the row. */
+struct store_row {
+	int64_t rowid;
+	char *id;
+	char *title;
+	char *first_author;     /* NULL when unknown */
+	size_t n_authors;
+	char *organization;     /* NULL when unknown */
+	int64_t published;      /* 0 unknown */
+	int64_t upvotes;        /* -1 unknown */
+	bool favourite, read;
+	struct store_key key;
+};
+struct store_rows {
+	struct store_row *v;
+	size_t n, cap;
+};
+void store_rows_clear(struct store_rows *r);   /* frees the rows' contents, keeps nothing */
+
+/* Up to `limit` rows of `view` after (dir > 0) or before (dir < 0) `anchor`, in view order.
+ * anchor NULL: from the start (dir > 0) or up to the end (dir < 0). The rows are appended to
+ * *out in view order (first-to-last) whatever dir is. Cost is bounded by `limit` (plus a bounded
+ * candidate set for ranked search), never by the cache size. Returns 0 or -1; a malformed query
+ * is LERR_USAGE with a message for the user. */
+int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
+                 int dir, size_t limit, struct store_rows *out, struct lerr *e);
+
+/* Rows [offset, offset+limit) of the view (for the CLI and for jumps; cost grows with offset). */
+int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
+               struct store_rows *out, struct lerr *e);
+
+/* Number of rows in the view, counting at most `cap` (returns min(count, cap)); pass SIZE_MAX
+ * for an exact count. Returns -1 on error. */
+int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e);
+
+/* Full papers of a view (for export / list --format json): calls cb for each, in view order, up
+ * to limit (0 = no limit). The paper is borrowed for the duration of the callback. cb returns
+ * non-zero to stop. Memory stays bounded whatever the number of papers. */
+typedef int (*store_paper_cb)(void *ctx, const struct paper *p);
+int store_each(struct store *s, const struct store_view *view, size_t limit, store_paper_cb cb,
+               void *ctx, struct lerr *e);
+
+/* Daily Papers days present in the cache, relative to `day`: the nearest day before (dir < 0) or
+ * after (dir > 0) it. Returns 1 and writes "YYYY-MM-DD" to out (n >= 11), 0 when none, -1 error. */
+int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size_t n,
+                      struct lerr *e);
+
+/* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
+struct store_source_state {
+	char *name;
+	int64_t last_attempt, last_success;   /* 0 never */
+	char *last_error;                     /* NULL when the last attempt succeeded */
+	bool in_progress;
+	int64_t new_count;                    /* new papers in the last successful fetch */
+	int64_t total;                        /* papers listed by this source */
+};
+int store_source_begin(struct store *s, const char *name, struct lerr *e);
+int store_source_finish(struct store *s, const char *name, const char *error /* NULL ok */,
+                        int64_t new_count, struct lerr *e);
+/* Fills *out (caller frees with store_source_state_clear) or returns 0 with out->name NULL when
+ * the source was never fetched. */
+int store_source_get(struct store *s, const char *name, struct store_source_state *out,
+                     struct lerr *e);
+void store_source_state_clear(struct store_source_state *st);
+
+/* ---- HTTP validators for conditional GET -------------------------------------------------- */
+/* Either out pointer may be NULL. Strings returned are malloc'd (caller frees) or NULL. */
+int store_http_get(struct store *s, const char *url, char **etag, char **last_modified,
+                   struct lerr *e);
+int store_http_put(struct store *s, const char *url, const char *etag, const char *last_modified,
+                   struct lerr *e);
+
+/* ---- search history (newest first) ------------------------------------------------------- */
+int store_history_add(struct store *s, const char *query, struct lerr *e);
+/* Fills up to n entries into out[] (each malloc'd; caller frees). Returns the count or -1. */
+int store_history_list(struct store *s, char **out, size_t n, struct lerr *e);
+
+#endif

@@ -1,0 +1,39 @@
+/* text — cleaning untrusted text from feeds before it is stored or shown.
+ * All functions return a newly malloc'd UTF-8 string (caller frees) and never fail. */
+#ifndef LECTERN_TEXT_H
+#define LECTERN_TEXT_H
+
+#include <stddef.h>
+
+enum text_flags {
+	TEXT_COLLAPSE   = 1 << 0,  /* collapse every whitespace run (incl. newlines) into one space */
+	TEXT_KEEP_PARAS = 1 << 1,  /* with COLLAPSE: keep paragraph breaks (a blank line, or a newline
+	                            * followed by indentation in wrapped arXiv text) as one "\n" */
+};
+
+/* Makes s safe and tidy: invalid UTF-8 becomes U+FFFD; C0 controls (except \n and \t, which
+ * become spaces unless kept), DEL, C1 controls (U+0080-U+009F) and whole escape sequences
+ * (ESC [ ... final, ESC ] ... BEL/ST, other ESC x) are removed; the result is trimmed; flags as
+ * above. n is the byte length (s need not be NUL-terminated). */
+char *text_clean(const char *s, size_t n, int flags);
+
+/* Decodes HTML/XML character references and the common named entities (&amp; &lt; &gt; &quot;
+ * &apos; &nbsp; &eacute;... and numeric &#233; &#xE9;). Unknown entities stay as written. */
+char *text_html_unescape(const char *s);
+
+/* Removes HTML tags (for RSS descriptions of generic feeds), turning <p>/<br> into "\n". */
+char *text_strip_html(const char *s);
+
+/* Decodes TeX accents and escapes used in author names: \'e é, \"o ö, \`a à, \^o ô, \~n ñ,
+ * \v{c} č, \c{c} ç, \u{a} ă, \H{o} ő, \={a} ā, \.{z} ż, \r{a} å, {\o} ø, \ss ß, \l ł, \aa å,
+ * braces around single letters, \& &. Forms with and without braces ({\'e}, \'{e}, \'e).
+ * Unknown macros stay as written. */
+char *text_tex_accents(const char *s);
+
+/* Strict UTF-8 decode of one code point at s (n bytes available). Returns the number of bytes
+ * consumed (>= 1) and sets *cp; invalid or truncated input consumes 1 byte and gives 0xFFFD. */
+size_t text_utf8_decode(const char *s, size_t n, unsigned *cp);
+/* Encodes cp into out (>= 4 bytes); returns the length. */
+size_t text_utf8_encode(unsigned cp, char *out);
+
+#endif
