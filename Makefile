@@ -47,7 +47,12 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 all: lectern
 
-lectern: $(MAIN_OBJ) $(B)/liblectern.a
+# The binary is built inside the build directory (so asan and parallel builds never collide) and
+# copied to ./lectern for the default build.
+lectern: $(B)/lectern
+	$(Q)cp $< $@
+
+$(B)/lectern: $(MAIN_OBJ) $(B)/liblectern.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LCFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LLDLIBS)
 
@@ -107,16 +112,16 @@ run: deps
 check: deps-test
 	@$(MAKE) --no-print-directory test
 
-test: lectern $(TESTS)
-	@LECTERN_BIN=$(abspath lectern) B=$(B) sh tests/run.sh $(TESTS) $(E2E)
+test: $(B)/lectern $(TESTS)
+	@LECTERN_BIN=$(abspath $(B)/lectern) B=$(B) sh tests/run.sh $(TESTS) $(E2E)
 
 asan: deps-test
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
-bench: deps lectern $(BENCHES)
-	@for b in $(BENCHES); do echo "== $$b"; LECTERN_BIN=$(abspath lectern) $$b || exit 1; done
+bench: deps $(B)/lectern $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; LECTERN_BIN=$(abspath $(B)/lectern) $$b || exit 1; done
 
 FUZZ_SECONDS ?= 20
 fuzz: deps-test $(FUZZERS)
