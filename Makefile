@@ -22,9 +22,9 @@ ifdef WERROR
 WARN += -Werror
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LCPPFLAGS  = -Iinclude -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_XOPEN_SOURCE_EXTENDED \
+LCPPFLAGS  = -Iinclude -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED \
              -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(DATADIR)/lectern"'
 LCFLAGS    = -std=c17 -pthread $(WARN) $(PKG_CFLAGS) -MMD -MP
 LLDLIBS    = -pthread $(PKG_LIBS) -lm
