@@ -1,0 +1,186 @@
+/* paper — the paper record and arXiv id handling. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lectern/paper.h"
+#include "lectern/util.h"
+
+void paper_init(struct paper *p)
+{
+	memset(p, 0, sizeof *p);
+	p->upvotes = p->num_comments = p->github_stars = -1;
+}
+
+static char **string_fields(struct paper *p, size_t *n)
+{
+	/* Every owned string of struct paper, so clear and copy cannot forget one. */
+	static char **f[32];
+	size_t i = 0;
+
+	f[i++] = &p->id;
+	f[i++] = &p->title;
+	f[i++] = &p->abstract;
+	f[i++] = &p->primary_category;
+	f[i++] = &p->categories;
+	f[i++] = &p->comment;
+	f[i++] = &p->journal_ref;
+	f[i++] = &p->doi;
+	f[i++] = &p->url_abs;
+	f[i++] = &p->url_pdf;
+	f[i++] = &p->url_code;
+	f[i++] = &p->url_project;
+	f[i++] = &p->url_hf;
+	f[i++] = &p->organization;
+	f[i++] = &p->submitter;
+	f[i++] = &p->ai_summary;
+	f[i++] = &p->ai_keywords;
+	f[i++] = &p->hf_day;
+	f[i++] = &p->thumbnail;
+	f[i++] = &p->note;
+	f[i++] = &p->tags;
+	f[i++] = &p->listings;
+	*n = i;
+	return (char **)f;
+}
+
+void paper_clear(struct paper *p)
+{
+	size_t n;
+	char ***f = (char ***)string_fields(p, &n);
+
+	for (size_t i = 0; i < n; i++)
+		free(*f[i]);
+	for (size_t i = 0; i < p->n_authors; i++) {
+		free(p->authors[i].name);
+		free(p->authors[i].affiliation);
+	}
+	free(p->authors);
+	paper_init(p);
+}
+
+void paper_add_author(struct paper *p, const char *name, const char *affiliation)
+{
+	p->authors = xreallocarray(p->authors, p->n_authors + 1, sizeof *p->authors);
+	p->authors[p->n_authors].name = xstrdup(name ? name : "");
+	p->authors[p->n_authors].affiliation = affiliation && *affiliation ? xstrdup(affiliation) : NULL;
+	p->n_authors++;
+}
+
+void paper_set(char **field, const char *s)
+{
+	char *copy = xstrdup(s);
+
+	free(*field);
+	*field = copy;
+}
+
+void paper_copy(struct paper *dst, const struct paper *src)
+{
+	size_t n;
+
+	*dst = *src;
+	char ***f = (char ***)string_fields(dst, &n);
+	for (size_t i = 0; i < n; i++)
+		*f[i] = xstrdup(*f[i]);
+	dst->authors = NULL;
+	dst->n_authors = 0;
+	for (size_t i = 0; i < src->n_authors; i++)
+		paper_add_author(dst, src->authors[i].name, src->authors[i].affiliation);
+}
+
+/* ---- arXiv ids ----------------------------------------------------------------------------- */
+
+static const char *skip_prefix(const char *s)
+{
+	static const char *const prefixes[] = {
+		"https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://export.arxiv.org/abs/",
+		"http://export.arxiv.org/abs/", "https://arxiv.org/pdf/", "http://arxiv.org/pdf/",
+		"https://www.arxiv.org/abs/", "http://www.arxiv.org/abs/",
+		"https://huggingface.co/papers/", "oai:arXiv.org:", "arXiv:", "arxiv:",
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+		if (strncasecmp(s, prefixes[i], n) == 0)
+			return s + n;
+	}
+	return s;
+}
+
+static size_t count_digits(const char *s)
+{
+	size_t n = 0;
+
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+/* Length of a bare id at s (without version), or 0. New: YYMM.NNNN(N); old: archive[.SUBJ]/YYMMNNN. */
+static size_t id_length(const char *s)
+{
+	size_t d = count_digits(s);
+
+	if (d == 4 && s[4] == '.') {
+		size_t n = count_digits(s + 5);
+		int mm = (s[2] - '0') * 10 + (s[3] - '0');
+		if ((n == 4 || n == 5) && mm >= 1 && mm <= 12)
+			return 5 + n;
+		return 0;
+	}
+	size_t i = 0;
+	while (islower((unsigned char)s[i]) || s[i] == '-')
+		i++;
+	if (i == 0)
+		return 0;
+	if (s[i] == '.') {
+		size_t j = i + 1;
+		while (isalpha((unsigned char)s[j]))
+			j++;
+		if (j == i + 1)
+			return 0;
+		i = j;
+	}
+	if (s[i] != '/' || count_digits(s + i + 1) != 7)
+		return 0;
+	return i + 8;
+}
+
+int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version)
+{
+	if (!s)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	s = skip_prefix(s);
+	size_t len = id_length(s);
+	if (len == 0 || len + 1 > n)
+		return -1;
+	const char *rest = s + len;
+	int v = 0;
+	if (*rest == 'v' && isdigit((unsigned char)rest[1])) {
+		v = atoi(rest + 1);
+		rest += 1 + count_digits(rest + 1);
+	}
+	if (strncmp(rest, ".pdf", 4) == 0)
+		rest += 4;
+	while (isspace((unsigned char)*rest) || *rest == '/')
+		rest++;
+	if (*rest != '\0')
+		return -1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	if (version)
+		*version = v;
+	return 0;
+}
+
+bool paper_is_arxiv_id(const char *id)
+{
+	return id && id_length(id) == strlen(id);
+}
+
+char *paper_abs_url(const char *id) { return xasprintf("https://arxiv.org/abs/%s", id); }
+char *paper_pdf_url(const char *id) { return xasprintf("https://arxiv.org/pdf/%s", id); }
+char *paper_hf_url(const char *id) { return xasprintf("https://huggingface.co/papers/%s", id); }
