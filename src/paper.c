@@ -12,10 +12,11 @@ void paper_init(struct paper *p)
 	p->upvotes = p->num_comments = p->github_stars = -1;
 }
 
-static char **string_fields(struct paper *p, size_t *n)
+enum { MAX_FIELDS = 32 };
+
+/* Every owned string of struct paper, so clear and copy cannot forget one. Fills f, returns the count. */
+static size_t string_fields(struct paper *p, char **f[MAX_FIELDS])
 {
-	/* Every owned string of struct paper, so clear and copy cannot forget one. */
-	static char **f[32];
 	size_t i = 0;
 
 	f[i++] = &p->id;
@@ -40,14 +41,13 @@ static char **string_fields(struct paper *p, size_t *n)
 	f[i++] = &p->note;
 	f[i++] = &p->tags;
 	f[i++] = &p->listings;
-	*n = i;
-	return (char **)f;
+	return i;
 }
 
 void paper_clear(struct paper *p)
 {
-	size_t n;
-	char ***f = (char ***)string_fields(p, &n);
+	char **f[MAX_FIELDS];
+	size_t n = string_fields(p, f);
 
 	for (size_t i = 0; i < n; i++)
 		free(*f[i]);
@@ -77,10 +77,10 @@ void paper_set(char **field, const char *s)
 
 void paper_copy(struct paper *dst, const struct paper *src)
 {
-	size_t n;
+	char **f[MAX_FIELDS];
 
 	*dst = *src;
-	char ***f = (char ***)string_fields(dst, &n);
+	size_t n = string_fields(dst, f);
 	for (size_t i = 0; i < n; i++)
 		*f[i] = xstrdup(*f[i]);
 	dst->authors = NULL;
