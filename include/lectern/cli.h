@@ -12,6 +12,8 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 struct app {
 	const char *db_path;        /* resolved: --db, $LECTERN_DB or the XDG default */
 	const struct config *cfg;   /* loaded configuration (defaults when no file) */
+	const char *config_error;   /* "FILE:LINE: message" of the first bad config line, or NULL
+	                             * (main.c already printed it for non-UI commands) */
 };
 
 /* cli.c: the cache commands */
