@@ -1,0 +1,300 @@
+/* Unit tests for util, paper and config. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lectern/config.h"
+#include "lectern/paper.h"
+#include "lectern/util.h"
+
+static void test_parse_time(void **state)
+{
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(util_parse_time("2025-11-19", &t), 0);
+	assert_int_equal(t, 1763510400);
+	assert_int_equal(util_parse_time("2025-11-19T10:00:00Z", &t), 0);
+	assert_int_equal(t, 1763510400 + 36000);
+	assert_int_equal(util_parse_time("2026-06-12T00:00:00.000Z", &t), 0);
+	assert_int_equal(t, 1781222400);
+	assert_int_equal(util_parse_time("2016-05-04T00:00:00-04:00", &t), 0);
+	assert_int_equal(t, 1462334400);
+	/* RFC 822 with a numeric zone, as arXiv RSS pubDate. */
+	assert_int_equal(util_parse_time("Thu, 24 Sep 2026 00:00:00 -0400", &t), 0);
+	assert_int_equal(t, 1790222400);
+	assert_int_equal(util_parse_time("Thu, 24 Sep 2026 08:58:05 +0000", &t), 0);
+	assert_int_equal(t, 1790240285);
+	assert_int_equal(util_parse_time("24 Sep 2026 08:58 GMT", &t), 0);
+	assert_int_equal(t, 1790240280);
+	/* Invalid dates are refused, not normalised. */
+	assert_int_equal(util_parse_time("2025-02-30", &t), -1);
+	assert_int_equal(util_parse_time("2025-13-01", &t), -1);
+	assert_int_equal(util_parse_time("yesterday", &t), -1);
+	assert_int_equal(util_parse_time("", &t), -1);
+	assert_int_equal(util_parse_time(NULL, &t), -1);
+	assert_int_equal(util_parse_time("2025-11-19T10:00:00Zjunk", &t), -1);
+}
+
+static void test_fmt_and_valid_date(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	util_fmt_date(1763510400 + 86399, buf, sizeof buf);
+	assert_string_equal(buf, "2025-11-19");
+	util_fmt_iso(1763510400 + 3661, buf, sizeof buf);
+	assert_string_equal(buf, "2025-11-19T01:01:01Z");
+	assert_true(util_valid_date("2024-02-29"));
+	assert_false(util_valid_date("2023-02-29"));
+	assert_false(util_valid_date("2024-2-29"));
+	assert_false(util_valid_date("2024-02-29T00:00:00Z"));
+}
+
+static void test_duration(void **state)
+{
+	(void)state;
+	assert_int_equal(util_parse_duration("30m"), 1800);
+	assert_int_equal(util_parse_duration("2h"), 7200);
+	assert_int_equal(util_parse_duration("1d"), 86400);
+	assert_int_equal(util_parse_duration("45"), 45);
+	assert_int_equal(util_parse_duration("45s"), 45);
+	assert_int_equal(util_parse_duration("m"), -1);
+	assert_int_equal(util_parse_duration("5x"), -1);
+	assert_int_equal(util_parse_duration("5mm"), -1);
+	assert_int_equal(util_parse_duration("-5"), -1);
+}
+
+static void test_sbuf(void **state)
+{
+	struct sbuf b = {0};
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		sbuf_printf(&b, "%d,", i);
+	assert_int_equal(b.len, strlen(b.s));
+	assert_memory_equal(b.s, "0,1,2,", 6);
+	sbuf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.s, "");
+	sbuf_adds(&b, "x");
+	char *s = sbuf_steal(&b);
+	assert_string_equal(s, "x");
+	assert_null(b.s);
+	free(s);
+	s = sbuf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_arxiv_ids(void **state)
+{
+	char id[64];
+	int v;
+
+	(void)state;
+	assert_int_equal(paper_parse_arxiv_id("2501.01234v3", id, sizeof id, &v), 0);
+	assert_string_equal(id, "2501.01234");
+	assert_int_equal(v, 3);
+	assert_int_equal(paper_parse_arxiv_id("http://arxiv.org/abs/hep-th/9901001v2", id, sizeof id, &v), 0);
+	assert_string_equal(id, "hep-th/9901001");
+	assert_int_equal(v, 2);
+	assert_int_equal(paper_parse_arxiv_id("oai:arXiv.org:2609.26811v1", id, sizeof id, &v), 0);
+	assert_string_equal(id, "2609.26811");
+	assert_int_equal(paper_parse_arxiv_id("astro-ph/0601001", id, sizeof id, &v), 0);
+	assert_string_equal(id, "astro-ph/0601001");
+	assert_int_equal(v, 0);
+	assert_int_equal(paper_parse_arxiv_id("math.CO/0309136", id, sizeof id, &v), 0);
+	assert_string_equal(id, "math.CO/0309136");
+	assert_int_equal(paper_parse_arxiv_id("0704.0001", id, sizeof id, &v), 0);
+	assert_int_equal(paper_parse_arxiv_id("https://arxiv.org/pdf/2501.01234v1.pdf", id, sizeof id, &v), 0);
+	assert_string_equal(id, "2501.01234");
+	assert_int_equal(paper_parse_arxiv_id("arXiv:2501.01234", id, sizeof id, &v), 0);
+	/* Not ids. */
+	assert_int_equal(paper_parse_arxiv_id("abc", id, sizeof id, &v), -1);
+	assert_int_equal(paper_parse_arxiv_id("2513.01234", id, sizeof id, &v), -1);
+	assert_int_equal(paper_parse_arxiv_id("2501.123", id, sizeof id, &v), -1);
+	assert_int_equal(paper_parse_arxiv_id("2501.01234; rm -rf", id, sizeof id, &v), -1);
+	assert_int_equal(paper_parse_arxiv_id("hep-th/990100", id, sizeof id, &v), -1);
+	assert_true(paper_is_arxiv_id("2501.01234"));
+	assert_false(paper_is_arxiv_id("2501.01234v1"));
+	assert_false(paper_is_arxiv_id("doi:10.1/x"));
+}
+
+static void test_paper_copy_clear(void **state)
+{
+	struct paper a, b;
+
+	(void)state;
+	paper_init(&a);
+	assert_int_equal(a.upvotes, -1);
+	paper_set(&a.id, "2501.01234");
+	paper_set(&a.title, "T");
+	paper_set(&a.listings, "hf-daily 2025-01-02");
+	paper_add_author(&a, "Ada", "Analytical Engines; Cambridge");
+	paper_add_author(&a, "Bob", "");
+	a.upvotes = 7;
+	paper_copy(&b, &a);
+	paper_clear(&a);
+	assert_null(a.id);
+	assert_int_equal(a.n_authors, 0);
+	assert_string_equal(b.id, "2501.01234");
+	assert_string_equal(b.listings, "hf-daily 2025-01-02");
+	assert_int_equal(b.n_authors, 2);
+	assert_string_equal(b.authors[0].affiliation, "Analytical Engines; Cambridge");
+	assert_null(b.authors[1].affiliation);
+	assert_int_equal(b.upvotes, 7);
+	paper_clear(&b);
+}
+
+static char *write_temp(const char *text)
+{
+	char *path = xstrdup("/tmp/lectern-config-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void test_config_defaults(void **state)
+{
+	struct config c;
+	struct lerr e = {0};
+
+	(void)state;
+	setenv("XDG_CONFIG_HOME", "/nonexistent-lectern-dir", 1);
+	assert_int_equal(config_load(&c, NULL, &e), 0);
+	assert_int_equal(c.n_sources, 2);
+	assert_string_equal(c.sources[0].name, "hf-daily");
+	assert_int_equal(c.sources[1].type, SOURCE_ARXIV);
+	assert_int_equal(c.sources[1].n_args, 4);
+	assert_string_equal(c.sources[1].args[3], "cs.LG");
+	assert_int_equal(c.refresh, 1800);
+	assert_int_equal(c.hf_days, 7);
+	assert_int_equal(c.arxiv_delay_ms, 3000);
+	assert_string_equal(c.hf_url, "https://huggingface.co");
+	assert_string_equal(c.theme, "dark");
+	assert_true(c.mouse);
+	assert_null(c.browser);
+	config_free(&c);
+}
+
+static void test_config_file(void **state)
+{
+	struct config c;
+	struct lerr e = {0};
+	char *path = write_temp(
+		"# my sources\n"
+		"source hf-daily\n"
+		"source arxiv cs.LG cs.CL   # two\n"
+		"source arxiv-query \"au:hinton AND ti:\\\"deep learning\\\"\" name hinton\n"
+		"source feed https://example.org/rss.xml name journal\n"
+		"set refresh 2h\n"
+		"set hf-url http://127.0.0.1:8080\n"
+		"set browser \"firefox --new-tab\"\n"
+		"set browser-in-terminal yes\n"
+		"theme light\n"
+		"bind x quit\n"
+		"color title yellow default bold\n");
+
+	(void)state;
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_int_equal(c.n_sources, 4);
+	assert_string_equal(c.sources[2].name, "hinton");
+	assert_string_equal(c.sources[2].args[0], "au:hinton AND ti:\"deep learning\"");
+	assert_int_equal(c.sources[1].n_args, 2);
+	assert_string_equal(c.sources[3].args[0], "https://example.org/rss.xml");
+	assert_int_equal(c.refresh, 7200);
+	assert_string_equal(c.hf_url, "http://127.0.0.1:8080");
+	assert_string_equal(c.browser, "firefox --new-tab");
+	assert_true(c.browser_in_terminal);
+	assert_string_equal(c.theme, "light");
+	assert_int_equal(c.n_binds, 1);
+	assert_string_equal(c.binds[0].argv[1], "x");
+	assert_int_equal(c.binds[0].line, 11);
+	assert_int_equal(c.n_colors, 1);
+	assert_int_equal(c.colors[0].argc, 5);
+	assert_ptr_equal(config_find_source(&c, "journal"), &c.sources[3]);
+	assert_ptr_equal(config_find_source(&c, "feed"), &c.sources[3]);
+	assert_ptr_equal(config_find_source(&c, "arxiv-query"), &c.sources[2]);
+	assert_null(config_find_source(&c, "nope"));
+	config_free(&c);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_errors(void **state)
+{
+	struct config c;
+	struct lerr e = {0};
+	char *path = write_temp("set refresh 30m\n"
+	                        "set refresh soon\n"
+	                        "set colour blue\n"
+	                        "source arxiv\n"
+	                        "source arxiv-query \"unterminated\n"
+	                        "frobnicate\n"
+	                        "set hf-days 3\n");
+
+	(void)state;
+	assert_int_equal(config_load(&c, path, &e), -1);
+	/* The first error is reported as FILE:LINE; valid lines still apply. */
+	char *want = xasprintf("%s:2: ", path);
+	assert_memory_equal(e.msg, want, strlen(want));
+	assert_non_null(strstr(e.msg, "refresh"));
+	assert_int_equal(e.code, 2);
+	assert_int_equal(c.hf_days, 3);
+	assert_int_equal(c.refresh, 1800);
+	/* No valid source line: the defaults stay. */
+	assert_int_equal(c.n_sources, 2);
+	config_free(&c);
+	unlink(path);
+	free(path);
+	free(want);
+
+	/* An explicit missing file is an error. */
+	assert_int_equal(config_load(&c, "/nonexistent/lectern.conf", &e), -1);
+	assert_int_equal(e.kind, LERR_IO);
+	config_free(&c);
+}
+
+static void test_config_split(void **state)
+{
+	char **v;
+	struct lerr e = {0};
+
+	(void)state;
+	assert_int_equal(config_split("  a \"b c\" d\\e \"x\\\"y\" # c", &v, &e), 4);
+	assert_string_equal(v[1], "b c");
+	assert_string_equal(v[2], "d\\e");
+	assert_string_equal(v[3], "x\"y");
+	config_free_words(v, 4);
+	assert_int_equal(config_split("a \"b", &v, &e), -1);
+	assert_int_equal(config_split("   # only a comment", &v, &e), 0);
+	config_free_words(v, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_fmt_and_valid_date),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_arxiv_ids),
+		cmocka_unit_test(test_paper_copy_clear),
+		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_split),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
