@@ -1,0 +1,68 @@
+/* net — one HTTP GET at a time over the libcurl multi interface, abortable from another thread.
+ *
+ * The multi interface is used (rather than curl_easy_perform) so that a transfer — and any wait
+ * between transfers — can be interrupted promptly: net_abort() sets a flag and calls
+ * curl_multi_wakeup(), which ends the poll the worker is sleeping in.
+ *
+ * TLS verification is always on; only http and https are allowed (also for redirects); proxies
+ * come from the environment (curl's default). Not thread-safe except net_abort(). */
+#ifndef LECTERN_NET_H
+#define LECTERN_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lectern/util.h"
+
+struct net;
+
+struct net_limits {
+	long timeout;           /* seconds a whole transfer may take (0: 60) */
+	long connect_timeout;   /* seconds to connect (0: min(timeout, 15)) */
+	long low_speed_time;    /* abort when below 1 KB/s for this many seconds (0: min(timeout, 20)) */
+	int64_t max_body;       /* decoded body cap in bytes (0: 64 MiB) */
+	long max_redirs;        /* redirects followed (0: 5) */
+};
+
+struct net_response {
+	long status;            /* HTTP status of the final response, 0 when none arrived */
+	char reason[64];        /* its reason phrase ("Not Found"), may be empty */
+	char *body;             /* NUL-terminated (the NUL is not counted in len); never NULL on 0 */
+	size_t len;
+	char *etag;             /* validators sent by the server, NULL when absent */
+	char *last_modified;
+	char *content_type;
+	int64_t retry_after;    /* seconds from Retry-After (either form), -1 when absent */
+	char *final_url;        /* after redirects */
+};
+void net_response_clear(struct net_response *r);
+
+/* Creates a client. Returns NULL with *e set when curl cannot be initialised. */
+struct net *net_new(const struct net_limits *lim, struct lerr *e);
+void net_free(struct net **n);     /* NULL-safe; sets *n = NULL */
+
+/* GET url. etag / last_modified (may be NULL) are sent as If-None-Match / If-Modified-Since.
+ * Returns 0 when a response arrived (any status: the caller interprets it; the body is kept
+ * whatever the status), or -1 with *e set and r cleared:
+ *   LERR_NET  connection failure, timeout, TLS problem, truncated body, redirect loop, aborted;
+ *             e->code is the CURLcode (NET_ABORTED when net_abort() was called)
+ *   LERR_IO   body larger than max_body (e->code = NET_TOO_BIG) */
+enum { NET_ABORTED = -100, NET_TOO_BIG = -101 };
+int net_get(struct net *n, const char *url, const char *etag, const char *last_modified,
+            struct net_response *r, struct lerr *e);
+
+/* Sleeps for `seconds` (wall time, interruptible). Returns 0, or -1 when aborted. */
+int net_sleep(struct net *n, double seconds);
+
+/* Thread-safe: makes the current and every later net_get / net_sleep fail promptly. */
+void net_abort(struct net *n);
+bool net_aborted(const struct net *n);
+
+/* True when url's host is arxiv.org or a subdomain of it. */
+bool net_is_arxiv_host(const char *url);
+
+/* The User-Agent sent with every request. */
+#define NET_USER_AGENT "lectern/" LECTERN_VERSION " (+https://github.com/lectern-reader/lectern)"
+
+#endif

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Loopback HTTP server for lectern's fetch tests (Python 3 standard library only).
+
+Usage: server.py [--root DIR] [--log FILE]
+Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, then serves until
+killed. Every request is appended to --log as one JSON line:
+  {"t": <monotonic seconds>, "path": "...", "ua": ..., "inm": If-None-Match, "ims": If-Modified-Since,
+   "ae": Accept-Encoding, "status": <int>}
+
+Content routes (files under --root, default tests/data/http):
+  /api/daily_papers?date=D      hf/D.json, or [] when absent (as Hugging Face does for empty days)
+  /rss/SPEC                     rss/SPEC.xml (or SPEC.xml.gz, served decompressed), else 404
+  /api/query?search_query=Q&start=S&max_results=M
+                                api/<slug(Q)>.xml sliced to entries [S, S+M) (sorted newest
+                                first, opensearch counts rewritten), or an empty feed
+  /feed/NAME                    feed/NAME (any file, served as is)
+Content is served with an ETag and Last-Modified; a matching If-None-Match (or, without one, an
+If-Modified-Since not older than the file) gets 304.
+
+Fault prefixes: /m/MODE/<content route> applies MODE to that route:
+  404 | 500                    always that status
+  500once-TAG | 429once-TAG    the first request (per TAG and path) fails (429 has Retry-After: 1),
+                               later ones get the content
+  429date-TAG                  as 429once, with Retry-After as an HTTP date 2 s ahead
+  429long                      always 429 with Retry-After: 100000
+  trunc                        Content-Length larger than the body, then the connection closes
+  hang                         reads the request and never answers
+  trickle                      headers, then one byte per second
+  gzip                         Content-Encoding: gzip
+  html                         an HTML page with status 200
+  badxml                       the content cut in half, sent with a correct Content-Length
+  oversize                     4 MiB of XML
+  loop                         302 to itself
+  redir                        302 to the same route without the prefix
+"""
+import argparse
+import email.utils
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ROOT = None
+LOG = None
+LOG_LOCK = threading.Lock()
+SEEN = set()
+SEEN_LOCK = threading.Lock()
+MTIME = 1781222400  # 2026-06-12T00:00:00Z: a fixed Last-Modified for every file
+
+EMPTY_FEED = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/empty</id>
+  <title>arXiv Query: empty</title>
+  <updated>2026-06-14T00:00:00Z</updated>
+  <opensearch:itemsPerPage>10</opensearch:itemsPerPage>
+  <opensearch:totalResults>0</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+</feed>
+"""
+
+
+def slug(q):
+    return re.sub(r"[^A-Za-z0-9]+", "_", q).strip("_")
+
+
+def read_file(rel):
+    path = os.path.join(ROOT, rel)
+    if os.path.isfile(path):
+        with open(path, "rb") as f:
+            return f.read()
+    if os.path.isfile(path + ".gz"):
+        with gzip.open(path + ".gz", "rb") as f:
+            return f.read()
+    return None
+
+
+def api_slice(body, start, count):
+    text = body.decode("utf-8")
+    first = text.find("<entry>")
+    if first < 0:
+        return body
+    head = text[:first]
+    entries = re.findall(r"[ \t]*<entry>.*?</entry>\s*", text, re.S)
+    def published(e):
+        m = re.search(r"<published>([^<]+)</published>", e)
+        return m.group(1) if m else ""
+    entries.sort(key=published, reverse=True)
+    total = len(entries)
+    page = entries[start:start + count]
+    head = re.sub(r"(<opensearch:totalResults[^>]*>)\d+", r"\g<1>%d" % total, head)
+    head = re.sub(r"(<opensearch:startIndex[^>]*>)\d+", r"\g<1>%d" % start, head)
+    head = re.sub(r"(<opensearch:itemsPerPage[^>]*>)\d+", r"\g<1>%d" % count, head)
+    return (head + "".join(page) + "</feed>\n").encode("utf-8")
+
+
+def content(route):
+    """Returns (status, content_type, body) for a content route."""
+    u = urllib.parse.urlsplit(route)
+    qs = urllib.parse.parse_qs(u.query)
+    if u.path == "/api/daily_papers":
+        date = qs.get("date", [""])[0]
+        if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            return 400, "application/json", b'{"error":"invalid date"}'
+        body = read_file("hf/%s.json" % date) if date else None
+        return 200, "application/json; charset=utf-8", body if body is not None else b"[]"
+    if u.path.startswith("/rss/"):
+        spec = urllib.parse.unquote(u.path[5:])
+        body = read_file("rss/%s.xml" % spec) if "/" not in spec and spec else None
+        if body is None:
+            return 404, "text/plain", b"Not Found\n"
+        return 200, "application/rss+xml; charset=utf-8", body
+    if u.path == "/api/query":
+        q = qs.get("search_query", [""])[0]
+        start = int(qs.get("start", ["0"])[0] or 0)
+        count = int(qs.get("max_results", ["10"])[0] or 10)
+        body = read_file("api/%s.xml" % slug(q)) if slug(q) else None
+        if body is None:
+            return 200, "application/atom+xml; charset=utf-8", EMPTY_FEED
+        return 200, "application/atom+xml; charset=utf-8", api_slice(body, start, count)
+    if u.path.startswith("/feed/"):
+        name = u.path[6:]
+        body = read_file("feed/%s" % name) if "/" not in name and name else None
+        if body is None:
+            return 404, "text/plain", b"Not Found\n"
+        return 200, "application/xml", body
+    return 404, "text/plain", b"Not Found\n"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def log_request_line(self, status):
+        if not LOG:
+            return
+        rec = {"t": time.monotonic(), "path": self.path, "ua": self.headers.get("User-Agent"),
+               "inm": self.headers.get("If-None-Match"), "ims": self.headers.get("If-Modified-Since"),
+               "ae": self.headers.get("Accept-Encoding"), "status": status}
+        with LOG_LOCK, open(LOG, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    def send(self, status, ctype, body, extra=None, length=None):
+        self.log_request_line(status)
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        path = self.path
+        mode = None
+        m = re.match(r"/m/([^/]+)(/.*)", path)
+        if m:
+            mode, path = m.group(1), m.group(2)
+        try:
+            self.serve(mode, path)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def serve(self, mode, route):
+        if mode in ("404", "500"):
+            st = int(mode)
+            return self.send(st, "text/plain", b"error\n")
+        if mode and re.fullmatch(r"(500once|429once|429date)-.+", mode):
+            key = (mode, route)
+            with SEEN_LOCK:
+                first = key not in SEEN
+                SEEN.add(key)
+            if first:
+                if mode.startswith("500"):
+                    return self.send(500, "text/plain", b"Internal Server Error\n")
+                ra = "1" if mode.startswith("429once") else email.utils.formatdate(time.time() + 2, usegmt=True)
+                return self.send(429, "text/plain", b"Too Many Requests\n", {"Retry-After": ra})
+        if mode == "429long":
+            return self.send(429, "text/plain", b"slow down\n", {"Retry-After": "100000"})
+        if mode == "hang":
+            self.log_request_line(0)
+            time.sleep(120)
+            self.close_connection = True
+            return
+        if mode == "loop":
+            return self.send(302, "text/plain", b"", {"Location": self.path})
+        if mode == "redir":
+            return self.send(302, "text/plain", b"", {"Location": route})
+        if mode == "html":
+            return self.send(200, "text/html", b"<!DOCTYPE html>\n<html><head><title>Login</title></head>"
+                             b"<body><p>Please sign in.</p></body></html>\n")
+        if mode == "oversize":
+            item = b"<item><title>x</title><description>" + b"y" * 1000 + b"</description></item>\n"
+            body = b"<?xml version='1.0'?><rss version='2.0'><channel><title>big</title>\n" + \
+                item * (4 * 1024) + b"</channel></rss>\n"
+            return self.send(200, "application/rss+xml", body)
+
+        status, ctype, body = content(route)
+        extra = {}
+        if status == 200:
+            etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+            lm = email.utils.formatdate(MTIME, usegmt=True)
+            extra = {"ETag": etag, "Last-Modified": lm}
+            inm = self.headers.get("If-None-Match")
+            ims = self.headers.get("If-Modified-Since")
+            fresh = False
+            if inm is not None:
+                fresh = etag in [t.strip() for t in inm.split(",")]
+            elif ims is not None:
+                try:
+                    fresh = email.utils.parsedate_to_datetime(ims).timestamp() >= MTIME
+                except (TypeError, ValueError):
+                    fresh = False
+            if fresh:
+                self.log_request_line(304)
+                self.send_response(304)
+                for k, v in extra.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                return
+        if mode == "trunc":
+            self.log_request_line(status)
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body) + 1000))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "trickle":
+            self.log_request_line(status)
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(1)
+            return
+        if mode == "badxml":
+            body = body[: len(body) // 2]
+        if mode == "gzip":
+            body = gzip.compress(body)
+            extra["Content-Encoding"] = "gzip"
+        self.send(status, ctype, body, extra)
+
+
+def main():
+    global ROOT, LOG
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--root", default=os.path.join(here, "data", "http"))
+    ap.add_argument("--log")
+    a = ap.parse_args()
+    ROOT, LOG = a.root, a.log
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    print(srv.server_address[1], flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
