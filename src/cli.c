@@ -4,15 +4,7 @@
 
 #include "lectern/cli.h"
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("lectern: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+/* cli_error() is defined in main.c (lead's file). */
 
 static int not_yet(const char *cmd)
 {
