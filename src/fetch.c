@@ -1,0 +1,721 @@
+/* fetch — sources -> HTTP requests -> parser -> store, one transaction per response.
+ * The synchronous entry points (fetch_run, fetch_search) and the pieces the background thread
+ * reuses (fetch_int.h). */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lectern/feed.h"
+#include "fetch_int.h"
+
+enum {
+	ARXIV_MIN_DELAY_MS = 3000,   /* arXiv's terms: one request every three seconds */
+	RETRY_AFTER_CAP = 120,       /* never make the user wait longer than this for one retry */
+	BACKOFF_CAP = 60,
+	QUERY_PAGE = 100,            /* arXiv API page size while refreshing a query source */
+	QUERY_MAX_PAGES = 10,
+	SINCE_MAX_DAYS = 366,
+};
+
+/* One HTTP request of a source and how to read its answer. */
+struct req {
+	char *url;
+	enum feed_format fmt;
+	const char *day;          /* listing day to record (HF day), NULL: feed's day or today */
+	bool arxiv;               /* counts against arXiv's rate limit */
+	const char *hint;         /* appended to 4xx errors: what the user can change */
+};
+
+/* Per-response accounting, filled by the parser callback. */
+struct sink {
+	struct fetch_env *env;
+	const char *source;
+	const char *day;
+	const char *today;
+	struct feed_info *info;
+	long n_new, n_updated, n_items;
+	int64_t oldest;           /* oldest `published` seen (for paging), 0 none */
+	struct lerr err;          /* a store error stops the parse */
+};
+
+static void emit(struct fetch_env *env, enum fetch_event_kind kind, const char *name, long done,
+                 long total, long n_new, long n_upd, const char *msg)
+{
+	if (!env->on_event)
+		return;
+	struct fetch_event ev = { .kind = kind, .done = done, .total = total, .n_new = n_new,
+	                          .n_updated = n_upd };
+	snprintf(ev.name, sizeof ev.name, "%s", name ? name : "");
+	snprintf(ev.message, sizeof ev.message, "%s", msg ? msg : "");
+	env->on_event(env->ctx, &ev);
+}
+
+int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *db_path,
+                   struct lerr *e)
+{
+	memset(env, 0, sizeof *env);
+	env->cfg = cfg;
+	env->rng = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+	env->db = store_open(db_path, 0, e);
+	if (!env->db)
+		return -1;
+	if (store_is_readonly(env->db)) {
+		lerr_set(e, LERR_IO, 0, "%s is read-only: cannot store fetched papers", db_path);
+		store_close(&env->db);
+		return -1;
+	}
+	struct net_limits lim = {
+		.timeout = cfg->timeout > 0 ? (long)cfg->timeout : 60,
+		.max_body = cfg->max_body,
+	};
+	env->net = net_new(&lim, e);
+	if (!env->net) {
+		store_close(&env->db);
+		return -1;
+	}
+	return 0;
+}
+
+void fetch_env_fini(struct fetch_env *env)
+{
+	net_free(&env->net);
+	store_close(&env->db);
+}
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static void today_str(char out[11])
+{
+	util_fmt_date(util_now(), out, 11);
+}
+
+/* Percent-encodes a query value the way arXiv's docs write them: space as '+', ':' kept. */
+static void url_escape(struct sbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~:", c))
+			sbuf_addc(b, (char)c);
+		else if (c == ' ')
+			sbuf_addc(b, '+');
+		else {
+			char t[3] = { '%', hex[c >> 4], hex[c & 15] };
+			sbuf_add(b, t, 3);
+		}
+	}
+}
+
+/* Joins base and path without doubling or dropping the '/'. */
+static char *url_join(const char *base, const char *path)
+{
+	size_t bl = strlen(base);
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	return xasprintf("%.*s/%s", (int)bl, base, path[0] == '/' ? path + 1 : path);
+}
+
+static double jitter(struct fetch_env *env)
+{
+	env->rng = env->rng * 1103515245u + 12345u;
+	return 0.5 + (double)((env->rng >> 8) % 1000) / 1000.0;   /* 0.5 .. 1.5 */
+}
+
+/* Waits until arXiv's minimum spacing since our last request has passed. */
+static int arxiv_wait(struct fetch_env *env, const char *url)
+{
+	int64_t ms = env->cfg->arxiv_delay_ms;
+	if (net_is_arxiv_host(url) && ms < ARXIV_MIN_DELAY_MS)
+		ms = ARXIV_MIN_DELAY_MS;   /* the setting may only go lower for test servers */
+	if (env->last_arxiv <= 0 || ms <= 0)
+		return 0;
+	double left = env->last_arxiv + (double)ms / 1000.0 - util_monotonic();
+	return left > 0 ? net_sleep(env->net, left) : 0;
+}
+
+static bool aborted(struct fetch_env *env)
+{
+	return net_aborted(env->net);
+}
+
+/* ---- one response --------------------------------------------------------------------------- */
+
+static int on_paper(void *ctx, const struct paper *p)
+{
+	struct sink *s = ctx;
+	enum store_upsert_result res = STORE_UNCHANGED;
+	if (!p->id || !*p->id)
+		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
+	const char *day = s->day ? s->day : (s->info->day ? s->info->day : s->today);
+	if (store_upsert(s->env->db, p, s->source, day, &res, &s->err) < 0)
+		return 1;
+	s->n_items++;
+	if (res == STORE_INSERTED)
+		s->n_new++;
+	else if (res == STORE_UPDATED)
+		s->n_updated++;
+	if (p->published > 0 && (s->oldest == 0 || p->published < s->oldest))
+		s->oldest = p->published;
+	return aborted(s->env) ? 1 : 0;
+}
+
+/* What one request gave: counts and, for paging, the feed's facts. */
+struct outcome {
+	long n_new, n_updated, n_items;
+	long total_results;
+	int64_t oldest;
+	bool unchanged;           /* 304 */
+};
+
+static void http_failure(struct lerr *e, const struct req *rq, const struct net_response *r,
+                         int tries, const char *detail)
+{
+	char what[96];
+	snprintf(what, sizeof what, "HTTP %ld%s%s", r->status, r->reason[0] ? " " : "", r->reason);
+	if (r->status == 429 || r->status == 503)
+		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s: rate limited%s%s; try again later",
+		         what, rq->url, tries > 1 ? ", gave up after retrying" : "", detail ? detail : "");
+	else if (r->status >= 500)
+		lerr_set(e, LERR_HTTP, (int)r->status,
+		         "%s from %s (gave up after %d tries): the server has a problem; try again later",
+		         what, rq->url, tries);
+	else if (detail)
+		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s: %s", what, rq->url, detail);
+	else
+		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s%s%s", what, rq->url,
+		         rq->hint ? ": " : "", rq->hint ? rq->hint : "");
+}
+
+static int noop_paper(void *ctx, const struct paper *p)
+{
+	(void)ctx; (void)p;
+	return 0;
+}
+
+/* For a 4xx answer from the arXiv API: the message of its error feed, if it is one. */
+static char *api_error_detail(const struct net_response *r)
+{
+	struct feed_info fi = {0};
+	struct lerr pe = {0};
+	char *d = NULL;
+	if (r->len && feed_parse(FEED_ARXIV_API, r->body, r->len, noop_paper, NULL, &fi, &pe) < 0 &&
+	    pe.kind == LERR_PARSE && pe.msg[0])
+		d = xstrdup(pe.msg);
+	feed_info_clear(&fi);
+	return d;
+}
+
+/* GETs rq with retries, politeness and validators; parses and stores the answer in one
+ * transaction. Returns 0 or -1 with e set (nothing was written then). */
+static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
+                     struct outcome *out, struct lerr *e)
+{
+	const struct config *cfg = env->cfg;
+	int max_tries = cfg->max_tries > 0 ? cfg->max_tries : 1;
+	char *etag = NULL, *lm = NULL;
+	struct net_response r = { .retry_after = -1 };
+	int ret = -1;
+
+	memset(out, 0, sizeof *out);
+	out->total_results = -1;
+	if (store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
+		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
+
+	for (int tries = 1;; tries++) {
+		if (rq->arxiv && arxiv_wait(env, rq->url) < 0) {
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+			goto out;
+		}
+		struct lerr ne = {0};
+		int rc = net_get(env->net, rq->url, etag, lm, &r, &ne);
+		if (rq->arxiv)
+			env->last_arxiv = util_monotonic();
+		double wait = -1;
+		if (rc < 0) {
+			if (ne.code == NET_ABORTED || ne.code == NET_TOO_BIG || tries >= max_tries) {
+				*e = ne;
+				if (ne.code != NET_ABORTED && ne.code != NET_TOO_BIG && tries > 1) {
+					size_t l = strlen(e->msg);
+					snprintf(e->msg + l, sizeof e->msg - l, " (gave up after %d tries)", tries);
+				}
+				goto out;
+			}
+			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
+		} else if (r.status == 304) {
+			out->unchanged = true;
+			ret = 0;
+			goto out;
+		} else if (r.status >= 200 && r.status < 300) {
+			break;
+		} else if (r.status == 429 || r.status == 503 || r.status >= 500) {
+			if (r.retry_after > RETRY_AFTER_CAP) {
+				char d[80];
+				snprintf(d, sizeof d, " (the server asks to wait %lld s)", (long long)r.retry_after);
+				http_failure(e, rq, &r, tries, d);
+				goto out;
+			}
+			if (tries >= max_tries) {
+				http_failure(e, rq, &r, tries, NULL);
+				goto out;
+			}
+			wait = r.retry_after >= 0 && (r.status == 429 || r.status == 503)
+			       ? (double)r.retry_after
+			       : fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
+		} else {
+			char *detail = rq->fmt == FEED_ARXIV_API ? api_error_detail(&r) : NULL;
+			http_failure(e, rq, &r, tries, detail);
+			free(detail);
+			goto out;
+		}
+		net_response_clear(&r);
+		if (net_sleep(env->net, wait) < 0) {
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+			goto out;
+		}
+	}
+
+	/* A 2xx body: all of it or nothing goes into the cache. */
+	char today[11];
+	today_str(today);
+	struct feed_info fi = {0};
+	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
+	if (store_begin(env->db, e) < 0)
+		goto out;
+	struct lerr pe = {0};
+	int prc = feed_parse(rq->fmt, r.body, r.len, on_paper, &s, &fi, &pe);
+	if (prc < 0) {
+		store_rollback(env->db);
+		if (s.err.kind != LERR_NONE)
+			*e = s.err;
+		else if (aborted(env))
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+		else if (pe.code > 0)
+			lerr_set(e, LERR_PARSE, pe.code, "cannot read the response from %s (line %d): %s",
+			         rq->url, pe.code, pe.msg);
+		else
+			lerr_set(e, LERR_PARSE, 0, "cannot read the response from %s: %s", rq->url,
+			         pe.msg[0] ? pe.msg : "parse error");
+		feed_info_clear(&fi);
+		goto out;
+	}
+	/* Validators go in the same transaction: they are saved only with the data they describe. */
+	if ((r.etag || r.last_modified) &&
+	    store_http_put(env->db, rq->url, r.etag, r.last_modified, e) < 0) {
+		store_rollback(env->db);
+		feed_info_clear(&fi);
+		goto out;
+	}
+	if (store_commit(env->db, e) < 0) {
+		store_rollback(env->db);
+		feed_info_clear(&fi);
+		goto out;
+	}
+	out->n_new = s.n_new;
+	out->n_updated = s.n_updated;
+	out->n_items = fi.n_items;
+	out->total_results = fi.total_results;
+	out->oldest = s.oldest;
+	feed_info_clear(&fi);
+	ret = 0;
+out:
+	net_response_clear(&r);
+	free(etag);
+	free(lm);
+	return ret;
+}
+
+/* ---- sources ------------------------------------------------------------------------------- */
+
+struct reqs {
+	struct req *v;
+	size_t n;
+	char (*days)[11];   /* storage for req.day */
+};
+
+static void reqs_free(struct reqs *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].url);
+	free(rs->v);
+	free(rs->days);
+	memset(rs, 0, sizeof *rs);
+}
+
+static struct req *reqs_add(struct reqs *rs, char *url, enum feed_format fmt)
+{
+	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof *rs->v);
+	struct req *r = &rs->v[rs->n++];
+	memset(r, 0, sizeof *r);
+	r->url = url;
+	r->fmt = fmt;
+	return r;
+}
+
+static int64_t day_start(const char *day)
+{
+	int64_t t = 0;
+	return util_parse_time(day, &t) == 0 ? t : -1;
+}
+
+/* Hugging Face Daily Papers: one request per day, newest first. */
+static void hf_requests(struct fetch_env *env, const char *date, const char *since, struct reqs *rs)
+{
+	int64_t now = util_now(), first;
+	int ndays;
+	if (date) {
+		first = day_start(date);
+		ndays = 1;
+	} else if (since) {
+		first = day_start(since);
+		ndays = (int)((now - first) / 86400) + 1;
+		if (ndays > SINCE_MAX_DAYS)
+			ndays = SINCE_MAX_DAYS;
+		if (ndays < 1)
+			ndays = 1;
+	} else {
+		ndays = env->cfg->hf_days > 0 ? env->cfg->hf_days : 1;
+		first = now - (int64_t)(ndays - 1) * 86400;
+	}
+	rs->days = xcalloc((size_t)ndays, sizeof *rs->days);
+	for (int i = 0; i < ndays; i++) {
+		/* newest first: the days a user most likely looks at arrive first */
+		int64_t t = date ? first : now - (int64_t)i * 86400;
+		util_fmt_date(t, rs->days[i], 11);
+		char *path = xasprintf("api/daily_papers?date=%s&limit=100", rs->days[i]);
+		struct req *r = reqs_add(rs, url_join(env->cfg->hf_url, path), FEED_HF_DAILY);
+		free(path);
+		r->day = rs->days[i];
+		r->hint = "check the date (YYYY-MM-DD) and `set hf-url`";
+	}
+}
+
+static char *api_url(const struct config *cfg, const char *query, const char *sort, long start,
+                     long max)
+{
+	struct sbuf b = {0};
+	sbuf_adds(&b, cfg->arxiv_api_url);
+	sbuf_addc(&b, strchr(cfg->arxiv_api_url, '?') ? '&' : '?');
+	sbuf_adds(&b, "search_query=");
+	url_escape(&b, query);
+	sbuf_printf(&b, "&sortBy=%s&sortOrder=descending&start=%ld&max_results=%ld", sort, start, max);
+	return sbuf_steal(&b);
+}
+
+static int run_requests(struct fetch_env *env, const struct config_source *src, struct reqs *rs,
+                        long *n_new, long *n_upd, struct lerr *first_err)
+{
+	int failed = 0;
+	for (size_t i = 0; i < rs->n && !aborted(env); i++) {
+		struct outcome o;
+		struct lerr e = {0};
+		if (fetch_one(env, src->name, &rs->v[i], &o, &e) < 0) {
+			if (!failed)
+				*first_err = e;
+			failed = 1;
+		} else {
+			*n_new += o.n_new;
+			*n_upd += o.n_updated;
+		}
+		emit(env, FETCH_EV_PROGRESS, src->name, (long)i + 1, (long)rs->n, *n_new, *n_upd, NULL);
+	}
+	return failed ? -1 : 0;
+}
+
+/* arXiv API query: pages, newest submissions first, until the window is covered. */
+static int run_query(struct fetch_env *env, const struct config_source *src, const char *date,
+                     const char *since, long *n_new, long *n_upd, struct lerr *err)
+{
+	char *q;
+	int64_t window;
+	if (date) {
+		char d[9];
+		snprintf(d, sizeof d, "%.4s%.2s%.2s", date, date + 5, date + 8);
+		q = xasprintf("(%s) AND submittedDate:[%s0000 TO %s2359]", src->args[0], d, d);
+		window = day_start(date);
+	} else {
+		q = xstrdup(src->args[0]);
+		if (since) {
+			window = day_start(since);
+		} else {
+			struct store_source_state st = {0};
+			int64_t last = 0;
+			if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name)
+				last = st.last_success;
+			store_source_state_clear(&st);
+			/* A day of overlap: announcements lag submissions. First run: hf-days back. */
+			window = last > 0 ? last - 86400
+			                  : util_now() - (int64_t)(env->cfg->hf_days > 0 ? env->cfg->hf_days : 7) * 86400;
+		}
+	}
+	int rc = 0;
+	for (long page = 0; page < QUERY_MAX_PAGES && !aborted(env); page++) {
+		struct req rq = { .url = api_url(env->cfg, q, "submittedDate", page * QUERY_PAGE, QUERY_PAGE),
+		                  .fmt = FEED_ARXIV_API, .arxiv = true,
+		                  .hint = "check the query syntax in `source arxiv-query`" };
+		struct outcome o;
+		int r = fetch_one(env, src->name, &rq, &o, err);
+		free(rq.url);
+		if (r < 0) {
+			rc = -1;
+			break;
+		}
+		*n_new += o.n_new;
+		*n_upd += o.n_updated;
+		emit(env, FETCH_EV_PROGRESS, src->name, page + 1, 0, *n_new, *n_upd, NULL);
+		if (o.unchanged || o.n_items < QUERY_PAGE ||
+		    (o.total_results >= 0 && (page + 1) * QUERY_PAGE >= o.total_results) ||
+		    (o.oldest > 0 && o.oldest < window))
+			break;
+	}
+	free(q);
+	return rc;
+}
+
+bool fetch_source_due(struct fetch_env *env, const struct config_source *src)
+{
+	struct store_source_state st = {0};
+	bool due = true;
+	if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name && st.last_success > 0)
+		due = util_now() - st.last_success >= env->cfg->refresh;
+	store_source_state_clear(&st);
+	return due;
+}
+
+int fetch_source(struct fetch_env *env, const struct config_source *src, const char *date,
+                 const char *since, struct fetch_summary *sum)
+{
+	const struct config *cfg = env->cfg;
+	struct lerr err = {0};
+	long n_new = 0, n_upd = 0;
+	int rc = 0;
+	struct reqs rs = {0};
+
+	emit(env, FETCH_EV_START, src->name, 0, 0, 0, 0, NULL);
+	if (store_source_begin(env->db, src->name, &err) < 0) {
+		emit(env, FETCH_EV_FAILED, src->name, 0, 0, 0, 0, err.msg);
+		if (sum) {
+			sum->sources++;
+			sum->failed++;
+		}
+		return -1;
+	}
+	switch (src->type) {
+	case SOURCE_HF_DAILY:
+		hf_requests(env, date, since, &rs);
+		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		break;
+	case SOURCE_ARXIV: {
+		struct sbuf spec = {0};
+		for (size_t i = 0; i < src->n_args; i++) {
+			if (i)
+				sbuf_addc(&spec, '+');
+			sbuf_adds(&spec, src->args[i]);
+		}
+		struct req *r = reqs_add(&rs, url_join(cfg->arxiv_rss_url, spec.s ? spec.s : ""), FEED_AUTO);
+		r->arxiv = true;
+		r->hint = "check the category names in `source arxiv` (e.g. cs.LG)";
+		sbuf_free(&spec);
+		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		break;
+	}
+	case SOURCE_ARXIV_QUERY:
+		rc = src->n_args ? run_query(env, src, date, since, &n_new, &n_upd, &err) : -1;
+		if (!src->n_args)
+			lerr_set(&err, LERR_USAGE, 0, "source %s has no query", src->name);
+		break;
+	case SOURCE_FEED: {
+		struct req *r = reqs_add(&rs, xstrdup(src->n_args ? src->args[0] : ""), FEED_AUTO);
+		r->arxiv = net_is_arxiv_host(r->url);
+		r->hint = "check the feed URL";
+		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		break;
+	}
+	}
+	reqs_free(&rs);
+	if (rc == 0 && aborted(env)) {
+		rc = -1;
+		lerr_set(&err, LERR_NET, NET_ABORTED, "stopped");
+	}
+
+	struct lerr fe = {0};
+	if (store_source_finish(env->db, src->name, rc ? err.msg : NULL, n_new, &fe) < 0 && rc == 0) {
+		rc = -1;
+		err = fe;
+	}
+	if (rc)
+		emit(env, FETCH_EV_FAILED, src->name, 0, 0, n_new, n_upd, err.msg);
+	else
+		emit(env, FETCH_EV_DONE, src->name, 0, 0, n_new, n_upd, NULL);
+	if (sum) {
+		sum->sources++;
+		sum->failed += rc ? 1 : 0;
+		sum->n_new += n_new;
+		sum->n_updated += n_upd;
+	}
+	return rc;
+}
+
+/* ---- remote search ------------------------------------------------------------------------- */
+
+static bool is_field_term(const char *w)
+{
+	static const char *const prefixes[] = { "ti:", "au:", "abs:", "co:", "jr:", "cat:", "rn:",
+	                                        "id:", "all:", "submittedDate:" };
+	for (size_t i = 0; i < ARRAY_LEN(prefixes); i++)
+		if (!strncmp(w, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+static bool is_operator(const char *w)
+{
+	return !strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT");
+}
+
+char *fetch_arxiv_query(const char *q)
+{
+	struct sbuf b = {0};
+	bool need_and = false;
+	const char *p = q;
+	while (*p) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		/* One word, or a "quoted phrase" (a word may end in one: ti:"deep learning"). */
+		const char *start = p;
+		bool inq = false;
+		while (*p && (inq || !isspace((unsigned char)*p))) {
+			if (*p == '"')
+				inq = !inq;
+			p++;
+		}
+		char *w = xstrndup(start, (size_t)(p - start));
+		if (is_operator(w)) {
+			if (b.len) {
+				sbuf_printf(&b, " %s", w);
+				need_and = false;
+			}
+		} else {
+			/* Parentheses pass through around whatever they enclose. */
+			char *core = w;
+			size_t open = 0, close = 0, n = strlen(w);
+			while (core[open] == '(')
+				open++;
+			while (n > open && core[n - 1 - close] == ')')
+				close++;
+			char *inner = xstrndup(core + open, n - open - close);
+			if (need_and)
+				sbuf_adds(&b, " AND");
+			if (b.len)
+				sbuf_addc(&b, ' ');
+			sbuf_add(&b, core, open);
+			if (*inner)
+				sbuf_printf(&b, "%s%s", is_field_term(inner) ? "" : "all:", inner);
+			sbuf_add(&b, core + n - close, close);
+			free(inner);
+			need_and = true;
+		}
+		free(w);
+	}
+	return sbuf_steal(&b);
+}
+
+int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
+                     struct lerr *e)
+{
+	struct lerr err = {0};
+	char *q = fetch_arxiv_query(query);
+	if (max <= 0)
+		max = 50;
+	if (max > 2000)
+		max = 2000;
+	struct req rq = { .url = api_url(env->cfg, q, "relevance", 0, max), .fmt = FEED_ARXIV_API,
+	                  .arxiv = true, .hint = "check the search syntax" };
+	struct outcome o = {0};
+	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, NULL);
+	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
+	if (!*q)
+		lerr_set(&err, LERR_USAGE, 0, "empty search");
+	free(rq.url);
+	free(q);
+	if (n_found)
+		*n_found = o.n_items;
+	if (rc) {
+		emit(env, FETCH_EV_FAILED, "search", 1, 1, 0, 0, err.msg);
+		if (e)
+			*e = err;
+	}
+	else
+		emit(env, FETCH_EV_DONE, "search", 1, 1, o.n_new, o.n_updated, NULL);
+	return rc;
+}
+
+/* ---- synchronous API ------------------------------------------------------------------------ */
+
+int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
+              struct fetch_summary *sum, struct lerr *e)
+{
+	struct fetch_summary s = {0};
+	const char *date = o ? o->date : NULL, *since = o ? o->since : NULL;
+	if (sum)
+		*sum = s;
+	if ((date && util_valid_date(date) != 0) || (since && util_valid_date(since) != 0)) {
+		lerr_set(e, LERR_USAGE, 0, "invalid date \"%s\" (use YYYY-MM-DD)", date ? date : since);
+		return -1;
+	}
+	if (date && since) {
+		lerr_set(e, LERR_USAGE, 0, "use either --date or --since, not both");
+		return -1;
+	}
+	/* Resolve names first: a typo is a usage error before any network traffic. */
+	size_t n = o && o->n_sources ? o->n_sources : cfg->n_sources;
+	const struct config_source **list = xcalloc(n ? n : 1, sizeof *list);
+	for (size_t i = 0; i < n; i++) {
+		list[i] = o && o->n_sources ? config_find_source(cfg, o->sources[i]) : &cfg->sources[i];
+		if (!list[i]) {
+			lerr_set(e, LERR_USAGE, 0, "unknown source \"%s\"", o->sources[i]);
+			free(list);
+			return -1;
+		}
+	}
+	if (o && o->offline) {
+		free(list);
+		return 0;
+	}
+	struct fetch_env env;
+	if (fetch_env_init(&env, cfg, db_path, e) < 0) {
+		free(list);
+		return -1;
+	}
+	env.on_event = o ? o->on_event : NULL;
+	env.ctx = o ? o->ctx : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (o && o->only_due && !fetch_source_due(&env, list[i]))
+			continue;
+		fetch_source(&env, list[i], date, since, &s);
+	}
+	fetch_env_fini(&env);
+	free(list);
+	if (sum)
+		*sum = s;
+	return s.failed ? -1 : 0;
+}
+
+int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
+                 long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
+                 struct lerr *e)
+{
+	struct fetch_env env;
+	if (fetch_env_init(&env, cfg, db_path, e) < 0)
+		return -1;
+	env.on_event = on_event;
+	env.ctx = ctx;
+	int rc = fetch_search_env(&env, query, max, n_found, e);
+	fetch_env_fini(&env);
+	return rc;
+}

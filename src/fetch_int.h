@@ -1,0 +1,39 @@
+/* fetch_int — what fetch.c shares with fetch_thread.c (private to the fetch module).
+ * A fetch_env is one worker's equipment: its own store connection and curl client, the time of
+ * its last arXiv request (politeness) and where events go. One thread uses it at a time. */
+#ifndef LECTERN_FETCH_INT_H
+#define LECTERN_FETCH_INT_H
+
+#include "lectern/config.h"
+#include "lectern/fetch.h"
+#include "lectern/net.h"
+#include "lectern/store.h"
+
+struct fetch_env {
+	const struct config *cfg;
+	struct store *db;
+	struct net *net;
+	double last_arxiv;        /* monotonic time the last arXiv request ended, 0 none */
+	unsigned rng;             /* jitter state */
+	void (*on_event)(void *ctx, const struct fetch_event *ev);
+	void *ctx;
+};
+
+/* Opens the store (read-write) and the curl client. -1 with e set on failure. */
+int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *db_path,
+                   struct lerr *e);
+void fetch_env_fini(struct fetch_env *env);
+
+/* Runs one source: events START, PROGRESS..., then DONE or FAILED; the per-source state is
+ * recorded in the store. date/since may be NULL. Adds to *sum. Returns 0, or -1 on failure. */
+int fetch_source(struct fetch_env *env, const struct config_source *src, const char *date,
+                 const char *since, struct fetch_summary *sum);
+/* True when src has never succeeded or its last success is older than `refresh`. */
+bool fetch_source_due(struct fetch_env *env, const struct config_source *src);
+/* Remote search (events under the name "search"). -1 with e set (may be NULL) on failure. */
+int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
+                     struct lerr *e);
+/* Translates a user query into arXiv search_query syntax (caller frees). */
+char *fetch_arxiv_query(const char *q);
+
+#endif
