@@ -1,0 +1,180 @@
+/* ui_open — links to the browser via posix_spawnp, never a shell (see ui_open.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* POSIX_SPAWN_SETSID where the C library has it */
+#endif
+#include "lectern/ui_open.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lectern/config.h"
+
+extern char **environ;
+
+bool ui_url_allowed(const char *url)
+{
+	if (!url)
+		return false;
+	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+char *ui_browser_command(const char *browser)
+{
+	if (browser && *browser)
+		return xstrdup(browser);
+	const char *env = getenv("BROWSER");
+	if (env && *env)
+		return xstrndup(env, strcspn(env, ":"));
+#ifdef __APPLE__
+	return xstrdup("open");
+#else
+	return xstrdup("xdg-open");
+#endif
+}
+
+static char *replace_all(const char *word, const char *url, bool *did)
+{
+	struct sbuf b = {0};
+	for (const char *p = word; *p;) {
+		const char *hit = strstr(p, "%u");
+		if (!hit) {
+			sbuf_adds(&b, p);
+			break;
+		}
+		sbuf_add(&b, p, (size_t)(hit - p));
+		sbuf_adds(&b, url);
+		*did = true;
+		p = hit + 2;
+	}
+	return sbuf_steal(&b);
+}
+
+char **ui_open_argv(const char *cmd, const char *url, struct lerr *e)
+{
+	char **words = NULL;
+	int n = config_split(cmd, &words, e);
+	if (n <= 0) {
+		if (n == 0) {
+			config_free_words(words, 0);
+			lerr_set(e, LERR_USAGE, 0, "the browser command is empty");
+		}
+		return NULL;
+	}
+	char **argv = xcalloc((size_t)n + 2, sizeof *argv);
+	bool placed = false;
+	for (int i = 0; i < n; i++)
+		argv[i] = i == 0 ? xstrdup(words[i]) : replace_all(words[i], url, &placed);
+	if (!placed)
+		argv[n] = xstrdup(url);
+	config_free_words(words, (size_t)n);
+	return argv;
+}
+
+void ui_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+bool ui_browser_is_terminal(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	return strcmp(base, "lynx") == 0 || strcmp(base, "w3m") == 0 ||
+	       strcmp(base, "elinks") == 0 || strcmp(base, "links") == 0;
+}
+
+static int spawn(char *const *argv, bool detached, pid_t *pid)
+{
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_t fa;
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_init(&fa);
+	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+	if (detached) {
+#ifdef POSIX_SPAWN_SETSID
+		flags |= POSIX_SPAWN_SETSID;
+#else
+		flags |= POSIX_SPAWN_SETPGROUP;   /* at least out of the terminal's process group */
+		posix_spawnattr_setpgroup(&at, 0);
+#endif
+		for (int fd = 0; fd <= 2; fd++)
+			posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+	}
+	posix_spawnattr_setflags(&at, flags);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setsigmask(&at, &none);
+	int rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return rc;
+}
+
+pid_t ui_spawn_detached(char *const *argv, struct lerr *e)
+{
+	pid_t pid;
+	int rc = spawn(argv, true, &pid);
+	if (rc != 0) {
+		lerr_set(e, LERR_IO, rc, "cannot start %s: %s", argv[0], strerror(rc));
+		return -1;
+	}
+	return pid;
+}
+
+int ui_run_foreground(char *const *argv, struct lerr *e)
+{
+	pid_t pid;
+	int rc = spawn(argv, false, &pid);
+	if (rc != 0) {
+		lerr_set(e, LERR_IO, rc, "cannot start %s: %s", argv[0], strerror(rc));
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			lerr_set(e, LERR_IO, errno, "waiting for %s: %s", argv[0], strerror(errno));
+			return -1;
+		}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+char *ui_base64(const unsigned char *d, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+	size_t i = 0;
+	for (; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 | d[i + 2];
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = tab[v >> 6 & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)d[i] << 16 | (i + 1 < n ? (unsigned)d[i + 1] << 8 : 0);
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
