@@ -1,20 +1,1141 @@
-/* cli — the cache commands: list, show, fav/unfav, read/unread, export, import. */
-#include <stdarg.h>
+/* cli — the cache commands: list, show, fav/unfav, read/unread, export, import.
+ * cli_error() itself is defined in main.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <json-c/json.h>
 
 #include "lectern/cli.h"
+#include "lectern/export.h"
+#include "lectern/paper.h"
+#include "lectern/store.h"
+#include "lectern/text.h"
+#include "lectern/util.h"
 
-/* cli_error() is defined in main.c (lead's file). */
+static const char not_found_hint[] = "(try `lectern fetch` or `lectern search-remote`)";
 
-static int not_yet(const char *cmd)
+/* ---- shared helpers ------------------------------------------------------------------------ */
+
+/* getopt_long with our conventions: no message from getopt itself, a usage error from us.
+ * Returns the option, or -1 at the end; on a bad option prints the error and returns '?'. */
+static int next_opt(const char *cmd, int argc, char **argv, const char *shortopts,
+                    const struct option *longopts)
 {
-	cli_error("%s: not implemented yet", cmd);
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == '?') {
+		cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+	} else if (c == ':') {
+		cli_error("%s: option \"%s\" needs a value; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		c = '?';
+	}
+	return c;
+}
+
+static void reset_getopt(void)
+{
+	optind = 0;   /* 0: glibc re-initialises, so each command parses from scratch */
+	opterr = 0;
+}
+
+static int parse_count(const char *cmd, const char *opt, const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0) {
+		cli_error("%s: %s wants a number of papers (0 = no limit), not \"%s\"", cmd, opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Opens the cache. Read commands (write == false) open it read-only and report a missing file
+ * through *missing (an empty cache, not an error). */
+static struct store *open_cache(const struct app *a, bool write, bool create, bool *missing)
+{
+	struct lerr e = {0};
+
+	if (missing)
+		*missing = false;
+	if (!create && strcmp(a->db_path, ":memory:") != 0 && access(a->db_path, F_OK) != 0 &&
+	    errno == ENOENT) {
+		if (missing) {
+			*missing = true;
+			return NULL;
+		}
+		cli_error("no cache at %s yet (run `lectern fetch` first)", a->db_path);
+		return NULL;
+	}
+	struct store *s = store_open(a->db_path, (write ? 0 : STORE_READONLY) | (create ? 0 : STORE_NOCREATE), &e);
+	if (!s) {
+		cli_error("cannot open the cache %s: %s", a->db_path, e.msg);
+		return NULL;
+	}
+	if (write && store_is_readonly(s)) {
+		cli_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		store_close(&s);
+	}
+	return s;
+}
+
+/* A cleaned copy of s for the terminal (caller frees); "" for NULL. */
+static char *clean(const char *s, int flags)
+{
+	return text_clean(s ? s : "", s ? strlen(s) : 0, flags);
+}
+
+static int finish_output(FILE *f, const char *what)
+{
+	if (fflush(f) != 0 || ferror(f)) {
+		cli_error("cannot write %s: %s", what, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* ---- what to list: options shared by list and export ----------------------------------------- */
+
+enum {
+	OPT_FAV = 1000, OPT_UNREAD, OPT_QUERY, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_SOURCE, OPT_DAY,
+	OPT_OUTPUT, OPT_HELP,
+};
+
+struct selection {
+	bool fav, unread;
+	const char *query, *source, *day;
+	int sort;                /* enum store_sort, -1 when not given */
+	long limit;              /* -1 when not given */
+	struct sbuf q;           /* the query actually used */
+};
+
+/* Handles a view option; returns 1 when c was one, 0 when not, -1 on a usage error. */
+static int selection_opt(struct selection *sel, const char *cmd, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_FAV: sel->fav = true; return 1;
+	case OPT_UNREAD: sel->unread = true; return 1;
+	case OPT_QUERY: sel->query = arg; return 1;
+	case OPT_SOURCE: sel->source = arg; return 1;
+	case OPT_DAY:
+		if (util_valid_date(arg) != 0) {
+			cli_error("%s: --day wants a date like 2025-11-19, not \"%s\"", cmd, arg);
+			return -1;
+		}
+		sel->day = arg;
+		return 1;
+	case OPT_SORT:
+		if (!strcmp(arg, "date"))
+			sel->sort = STORE_SORT_DATE;
+		else if (!strcmp(arg, "upvotes"))
+			sel->sort = STORE_SORT_UPVOTES;
+		else if (!strcmp(arg, "relevance"))
+			sel->sort = STORE_SORT_RELEVANCE;
+		else {
+			cli_error("%s: --sort is date, upvotes or relevance, not \"%s\"", cmd, arg);
+			return -1;
+		}
+		return 1;
+	case OPT_LIMIT:
+		return parse_count(cmd, "--limit", arg, &sel->limit) < 0 ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
+/* Builds the store view. Only one list filter exists per view, so the other flags become
+ * query terms (is:fav, is:unread), which the search syntax supports. */
+static int selection_view(struct selection *sel, const char *cmd, enum store_sort default_sort,
+                          struct store_view *v)
+{
+	memset(v, 0, sizeof *v);
+	if (sel->day && sel->source) {
+		cli_error("%s: --day and --source cannot be combined (--day lists a Daily Papers day)", cmd);
+		return -1;
+	}
+	if (sel->query)
+		sbuf_adds(&sel->q, sel->query);
+	if (sel->day) {
+		v->filter = STORE_VIEW_HF_DAY;
+		v->day = sel->day;
+	} else if (sel->source) {
+		v->filter = STORE_VIEW_SOURCE;
+		v->source = sel->source;
+	} else if (sel->fav) {
+		v->filter = STORE_VIEW_FAVOURITES;
+		sel->fav = false;
+	} else if (sel->unread) {
+		v->filter = STORE_VIEW_UNREAD;
+		sel->unread = false;
+	}
+	if (sel->fav)
+		sbuf_printf(&sel->q, "%sis:fav", sel->q.len ? " " : "");
+	if (sel->unread)
+		sbuf_printf(&sel->q, "%sis:unread", sel->q.len ? " " : "");
+	v->query = sel->q.len ? sel->q.s : NULL;
+	v->sort = sel->sort >= 0 ? (enum store_sort)sel->sort : default_sort;
+	return 0;
+}
+
+/* store_each's error: a malformed query is the user's (exit 2), anything else a runtime error. */
+static int each_failed(const char *cmd, const struct lerr *e)
+{
+	if (e->kind == LERR_USAGE) {
+		cli_error("%s: %s", cmd, e->msg);
+		return EXIT_USAGE;
+	}
+	cli_error("%s: %s", cmd, e->msg);
 	return EXIT_RUNTIME;
 }
 
-int cmd_list(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
-int cmd_show(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
-int cmd_fav(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
-int cmd_read(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
-int cmd_export(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
-int cmd_import(const struct app *a, int argc, char **argv) { (void)a; (void)argc; return not_yet(argv[0]); }
+/* ---- list ------------------------------------------------------------------------------------ */
+
+static const char list_usage[] =
+	"usage: lectern list [--favourites] [--unread] [--query Q] [--sort date|upvotes|relevance]\n"
+	"                    [--limit N] [--format text|json] [--source NAME] [--day YYYY-MM-DD]\n"
+	"\n"
+	"Lists cached papers, newest first (by relevance with --query).\n"
+	"  --favourites      only favourites\n"
+	"  --unread          only papers not marked read\n"
+	"  --query Q         search (see SEARCH SYNTAX in lectern(1)), e.g. 'au:hinton cat:cs.LG'\n"
+	"  --sort KEY        date, upvotes or relevance\n"
+	"  --limit N         at most N papers (default 50 for text, all for json; 0 = all)\n"
+	"  --format FMT      text (one line a paper) or json (JSON Lines, as import reads)\n"
+	"  --source NAME     papers listed by this source\n"
+	"  --day DAY         papers on Hugging Face Daily Papers of DAY\n";
+
+static const struct option view_longopts[] = {
+	{"favourites", no_argument, NULL, OPT_FAV},
+	{"favorites", no_argument, NULL, OPT_FAV},
+	{"unread", no_argument, NULL, OPT_UNREAD},
+	{"query", required_argument, NULL, OPT_QUERY},
+	{"sort", required_argument, NULL, OPT_SORT},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"day", required_argument, NULL, OPT_DAY},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"help", no_argument, NULL, OPT_HELP},
+	{0, 0, 0, 0},
+};
+
+struct list_ctx {
+	bool json;
+	long n;
+};
+
+static int list_one(void *ctx, const struct paper *p)
+{
+	struct list_ctx *lc = ctx;
+
+	lc->n++;
+	if (lc->json) {
+		export_json_line(stdout, p);
+		return ferror(stdout) ? 1 : 0;
+	}
+	char date[16] = "          ", votes[24] = "";
+	if (p->published)
+		util_fmt_date(p->published, date, sizeof date);
+	if (p->upvotes >= 0)
+		snprintf(votes, sizeof votes, "%lld", (long long)p->upvotes);
+	char *id = clean(p->id, TEXT_COLLAPSE), *title = clean(p->title, TEXT_COLLAPSE);
+	char *author = p->n_authors ? clean(p->authors[0].name, TEXT_COLLAPSE) : NULL;
+	char *org = p->organization ? clean(p->organization, TEXT_COLLAPSE) : NULL;
+	printf("%s %5s %c %-10s  %s", date, votes, p->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
+	if (author && *author)
+		printf(" — %s%s", author, p->n_authors > 1 ? " et al." : "");
+	if (org && *org)
+		printf(author && *author ? " / %s" : " — %s", org);
+	putchar('\n');
+	free(id);
+	free(title);
+	free(author);
+	free(org);
+	return ferror(stdout) ? 1 : 0;
+}
+
+int cmd_list(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	struct selection sel = {.sort = -1, .limit = -1};
+	bool json = false;
+	int c, r;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":n:q:", view_longopts)) != -1) {
+		if (c == 'n')
+			c = OPT_LIMIT;
+		else if (c == 'q')
+			c = OPT_QUERY;
+		if ((r = selection_opt(&sel, cmd, c, optarg)) == 1)
+			continue;
+		if (r < 0)
+			return EXIT_USAGE;
+		switch (c) {
+		case OPT_HELP:
+			fputs(list_usage, stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
+				json = true;
+			else if (!strcmp(optarg, "text"))
+				json = false;
+			else {
+				cli_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			if (c != '?')
+				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("%s: unexpected argument \"%s\" (a search goes in --query)", cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	struct store_view v;
+	if (selection_view(&sel, cmd, sel.query ? STORE_SORT_RELEVANCE : STORE_SORT_DATE, &v) < 0) {
+		sbuf_free(&sel.q);
+		return EXIT_USAGE;
+	}
+	long limit = sel.limit >= 0 ? sel.limit : json ? 0 : 50;
+	bool missing;
+	struct store *s = open_cache(a, false, false, &missing);
+	if (!s) {
+		sbuf_free(&sel.q);
+		return missing ? EXIT_OK : EXIT_RUNTIME;   /* no cache yet: nothing to list */
+	}
+	struct list_ctx lc = {.json = json};
+	struct lerr e = {0};
+	int rc = EXIT_OK;
+	if (store_each(s, &v, (size_t)limit, list_one, &lc, &e) != 0 && e.kind != LERR_NONE)
+		rc = each_failed(cmd, &e);
+	if (rc == EXIT_OK)
+		rc = finish_output(stdout, "the list");
+	/* Tell a person (not a pipe) when the default limit hid papers. */
+	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
+		int64_t total = store_count(s, &v, SIZE_MAX, &e);
+		if (total > limit)
+			fprintf(stderr, "(%ld of %lld papers shown; --limit 0 lists all)\n", limit, (long long)total);
+	}
+	store_close(&s);
+	sbuf_free(&sel.q);
+	return rc;
+}
+
+/* ---- show ------------------------------------------------------------------------------------ */
+
+static const char show_usage[] =
+	"usage: lectern show ID [--format text|json]\n"
+	"\n"
+	"Shows one cached paper in full. ID is an arXiv id (2501.01234, hep-th/9901001, with or\n"
+	"without a version or URL) or another id as `lectern list` prints it.\n";
+
+static int display_width(const char *s, size_t n)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		i += text_utf8_decode(s + i, n - i, &cp);
+		int cw = wcwidth((wchar_t)cp);
+		w += cw < 0 ? 1 : cw;
+	}
+	return w;
+}
+
+/* Writes text word-wrapped to `width` columns; continuation lines (and paragraphs after a "\n")
+ * start with `indent` spaces. `col` is the column the first line starts at. */
+static void wrap(FILE *f, const char *text, int col, int indent, int width)
+{
+	int start = col;
+
+	for (const char *p = text; *p;) {
+		if (*p == '\n') {
+			fprintf(f, "\n\n%*s", indent, "");
+			col = start = indent;
+			p++;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		size_t n = strcspn(p, " \n");
+		int w = display_width(p, n);
+		if (col > start && col + 1 + w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = start = indent;
+		} else if (col > start) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, n, f);
+		col += w;
+		p += n;
+	}
+	fputc('\n', f);
+}
+
+enum { LABEL_W = 14 };
+
+static void field(const char *label, const char *value, int width)
+{
+	if (!value || !*value)
+		return;
+	char *v = clean(value, TEXT_COLLAPSE);
+	printf("%-*s", LABEL_W, label);
+	wrap(stdout, v, LABEL_W, LABEL_W, width);
+	free(v);
+}
+
+static int terminal_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col > 100 ? 100 : ws.ws_col;
+	return 80;
+}
+
+static void show_text(const struct paper *p)
+{
+	int width = terminal_width();
+	struct sbuf b = {0};
+	char d1[32], d2[32];
+
+	char *title = clean(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
+	wrap(stdout, title, 0, 0, width);
+	free(title);
+	putchar('\n');
+
+	sbuf_adds(&b, p->id);
+	if (p->version > 0)
+		sbuf_printf(&b, "v%d", p->version);
+	field("id", b.s, width);
+	sbuf_reset(&b);
+	for (size_t i = 0; i < p->n_authors; i++) {
+		sbuf_printf(&b, "%s%s", i ? ", " : "", p->authors[i].name ? p->authors[i].name : "");
+		if (p->authors[i].affiliation)
+			sbuf_printf(&b, " (%s)", p->authors[i].affiliation);
+	}
+	field(p->n_authors == 1 ? "author" : "authors", b.s, width);
+	sbuf_reset(&b);
+	if (p->published) {
+		util_fmt_date(p->published, d1, sizeof d1);
+		field("published", d1, width);
+	}
+	if (p->updated && p->updated != p->published) {
+		util_fmt_date(p->updated, d2, sizeof d2);
+		field("updated", d2, width);
+	}
+	if (p->categories && p->primary_category && strncmp(p->categories, p->primary_category, strlen(p->primary_category)) != 0) {
+		sbuf_printf(&b, "%s (primary %s)", p->categories, p->primary_category);
+		field("categories", b.s, width);
+		sbuf_reset(&b);
+	} else {
+		field("categories", p->categories ? p->categories : p->primary_category, width);
+	}
+	field("comment", p->comment, width);
+	field("journal", p->journal_ref, width);
+	field("doi", p->doi, width);
+	if (p->upvotes >= 0)
+		sbuf_printf(&b, "%lld upvotes", (long long)p->upvotes);
+	if (p->num_comments >= 0)
+		sbuf_printf(&b, "%s%lld comments", b.len ? ", " : "", (long long)p->num_comments);
+	if (p->github_stars >= 0)
+		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
+	field("hugging face", b.s, width);
+	sbuf_reset(&b);
+	field("organization", p->organization, width);
+	field("submitter", p->submitter, width);
+	field("daily papers", p->hf_day, width);
+	field("keywords", p->ai_keywords, width);
+	if (p->favourite) {
+		sbuf_adds(&b, "favourite");
+		if (p->fav_time) {
+			util_fmt_date(p->fav_time, d1, sizeof d1);
+			sbuf_printf(&b, " since %s", d1);
+		}
+		sbuf_adds(&b, ", ");
+	}
+	sbuf_adds(&b, p->read ? "read" : "unread");
+	field("state", b.s, width);
+	sbuf_reset(&b);
+	field("tags", p->tags, width);
+	if (p->listings) {
+		char *l = xstrdup(p->listings);
+		for (char *q = l; *q; q++)
+			if (*q == '\n')
+				*q = ';';
+		field("listed by", l, width);
+		free(l);
+	}
+	if (p->note && *p->note) {
+		char *note = clean(p->note, 0);
+		printf("\nnote\n  ");
+		wrap(stdout, note, 2, 2, width);
+		free(note);
+	}
+	if (p->abstract && *p->abstract) {
+		char *abs = clean(p->abstract, TEXT_COLLAPSE | TEXT_KEEP_PARAS);
+		printf("\n  ");
+		wrap(stdout, abs, 2, 2, width);
+		free(abs);
+	}
+	if (p->ai_summary && *p->ai_summary) {
+		char *sum = clean(p->ai_summary, TEXT_COLLAPSE);
+		printf("\nAI summary\n  ");
+		wrap(stdout, sum, 2, 2, width);
+		free(sum);
+	}
+
+	const struct {
+		const char *label, *url;
+	} links[] = {{"abstract", p->url_abs}, {"pdf", p->url_pdf}, {"code", p->url_code},
+	             {"project", p->url_project}, {"hugging face", p->url_hf}};
+	int n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(links); i++) {
+		if (!links[i].url || !*links[i].url)
+			continue;
+		if (n++ == 0)
+			printf("\nlinks\n");
+		char *u = clean(links[i].url, TEXT_COLLAPSE);
+		printf("  [%d] %-13s %s\n", n, links[i].label, u);
+		free(u);
+	}
+	sbuf_free(&b);
+}
+
+int cmd_show(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool json = false;
+	int c;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(show_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c == OPT_FORMAT && (!strcmp(optarg, "json") || !strcmp(optarg, "text"))) {
+			json = !strcmp(optarg, "json");
+			continue;
+		}
+		if (c == OPT_FORMAT)
+			cli_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
+		else if (c != '?')
+			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		cli_error("%s: %s; usage: lectern show ID [--format text|json]", cmd,
+		          argc - optind < 1 ? "which paper? give its id" : "give one id");
+		return EXIT_USAGE;
+	}
+	const char *id = argv[optind];
+	bool missing;
+	struct store *s = open_cache(a, false, false, &missing);
+	if (!s) {
+		if (!missing)
+			return EXIT_RUNTIME;
+		cli_error("no paper %s in the cache %s", id, not_found_hint);
+		return EXIT_RUNTIME;
+	}
+	struct paper p;
+	struct lerr e = {0};
+	int rc = EXIT_OK;
+	paper_init(&p);
+	if (store_get(s, id, &p, &e) != 0) {
+		if (e.kind == LERR_NOTFOUND)
+			cli_error("no paper %s in the cache %s", id, not_found_hint);
+		else
+			cli_error("%s: %s", cmd, e.msg);
+		rc = EXIT_RUNTIME;
+	} else {
+		if (json)
+			export_json_line(stdout, &p);
+		else
+			show_text(&p);
+		rc = finish_output(stdout, "the paper");
+	}
+	paper_clear(&p);
+	store_close(&s);
+	return rc;
+}
+
+/* ---- fav / unfav / read / unread --------------------------------------------------------------- */
+
+static int set_state(const struct app *a, int argc, char **argv, bool fav)
+{
+	const char *cmd = argv[0];
+	bool on = strncmp(cmd, "un", 2) != 0;
+	int c;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+		if (c == OPT_HELP) {
+			printf("usage: lectern %s ID...\n\n%s\n", cmd,
+			       fav ? (on ? "Marks papers as favourites." : "Removes papers from the favourites.")
+			           : (on ? "Marks papers as read." : "Marks papers as unread."));
+			return EXIT_OK;
+		}
+		if (c != '?')
+			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		cli_error("%s: which paper? usage: lectern %s ID...", cmd, cmd);
+		return EXIT_USAGE;
+	}
+	bool missing;
+	struct store *s = open_cache(a, true, false, &missing);
+	if (!s) {
+		if (missing)
+			cli_error("no paper %s in the cache %s", argv[optind], not_found_hint);
+		return EXIT_RUNTIME;
+	}
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct paper p;
+		struct lerr e = {0};
+		paper_init(&p);
+		/* store_get normalises the id (versions, URLs) and tells an unknown one apart. */
+		if (store_get(s, argv[i], &p, &e) != 0) {
+			if (e.kind == LERR_NOTFOUND)
+				cli_error("no paper %s in the cache %s", argv[i], not_found_hint);
+			else
+				cli_error("%s %s: %s", cmd, argv[i], e.msg);
+			rc = EXIT_RUNTIME;
+		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
+			cli_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
+			rc = EXIT_RUNTIME;
+		}
+		paper_clear(&p);
+	}
+	store_close(&s);
+	return rc;
+}
+
+int cmd_fav(const struct app *a, int argc, char **argv)
+{
+	return set_state(a, argc, argv, true);
+}
+
+int cmd_read(const struct app *a, int argc, char **argv)
+{
+	return set_state(a, argc, argv, false);
+}
+
+/* ---- export ---------------------------------------------------------------------------------- */
+
+static const char export_usage[] =
+	"usage: lectern export --format bibtex|json|csv|markdown [-o FILE] [--favourites] [--unread]\n"
+	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
+	"                      [--source NAME] [--day YYYY-MM-DD]\n"
+	"\n"
+	"Writes the selected papers (all cached papers by default) to standard output or FILE.\n"
+	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
+	"  --format FMT      bibtex (@misc entries, arXiv style), json (JSON Lines, as import\n"
+	"                    reads), csv (RFC 4180, with a header) or markdown (a list with links)\n"
+	"  -o, --output FILE write to FILE instead of standard output\n"
+	"  other options     select papers as for `lectern list`\n";
+
+static int key_one(void *ctx, const struct paper *p)
+{
+	export_keys_add(ctx, p);
+	return 0;
+}
+
+static int export_one(void *ctx, const struct paper *p)
+{
+	struct export_writer *w = ctx;
+
+	export_paper(w, p);
+	return ferror(w->f) ? 1 : 0;
+}
+
+/* A temporary file beside path (same file system, so rename is atomic). Caller frees *tmp. */
+static FILE *open_temp(const char *path, char **tmp)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	*tmp = xasprintf("%.*s.%s.XXXXXX", dirlen, path, slash ? slash + 1 : path);
+	int fd = mkstemp(*tmp);
+	if (fd < 0)
+		return NULL;
+	/* mkstemp makes 0600; give the file the mode a plain create (or the old file) would have. */
+	struct stat st;
+	mode_t mode;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) != 0) {
+		int err = errno;
+		close(fd);
+		unlink(*tmp);
+		errno = err;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int err = errno;
+		close(fd);
+		unlink(*tmp);
+		errno = err;
+	}
+	return f;
+}
+
+int cmd_export(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	struct selection sel = {.sort = -1, .limit = -1};
+	const char *out_path = NULL;
+	enum export_format fmt = EXPORT_JSON;
+	bool have_fmt = false;
+	int c, r;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":o:n:q:", view_longopts)) != -1) {
+		if (c == 'n')
+			c = OPT_LIMIT;
+		else if (c == 'q')
+			c = OPT_QUERY;
+		else if (c == 'o')
+			c = OPT_OUTPUT;
+		if ((r = selection_opt(&sel, cmd, c, optarg)) == 1)
+			continue;
+		if (r < 0)
+			return EXIT_USAGE;
+		switch (c) {
+		case OPT_HELP:
+			fputs(export_usage, stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if (export_parse_format(optarg, &fmt) != 0) {
+				cli_error("%s: --format is bibtex, json, csv or markdown, not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			have_fmt = true;
+			break;
+		case OPT_OUTPUT:
+			out_path = optarg;
+			break;
+		default:
+			if (c != '?')
+				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("%s: unexpected argument \"%s\" (the output file goes in -o)", cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!have_fmt) {
+		cli_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
+		return EXIT_USAGE;
+	}
+	if (out_path && (!*out_path || !strcmp(out_path, "-")))
+		out_path = NULL;
+
+	struct store_view v;
+	if (selection_view(&sel, cmd, STORE_SORT_DATE, &v) < 0) {
+		sbuf_free(&sel.q);
+		return EXIT_USAGE;
+	}
+	size_t limit = sel.limit > 0 ? (size_t)sel.limit : 0;
+	bool missing;
+	struct store *s = open_cache(a, false, false, &missing);
+	if (!s && !missing) {
+		sbuf_free(&sel.q);
+		return EXIT_RUNTIME;
+	}
+
+	struct lerr e = {0};
+	struct export_keys *keys = NULL;
+	int rc = EXIT_OK;
+	/* BibTeX keys are settled over the whole selection first (see export.h). */
+	if (s && fmt == EXPORT_BIBTEX) {
+		keys = export_keys_new();
+		if (store_each(s, &v, limit, key_one, keys, &e) != 0 && e.kind != LERR_NONE)
+			rc = each_failed(cmd, &e);
+		export_keys_finish(keys);
+	}
+
+	char *tmp = NULL;
+	FILE *f = stdout;
+	if (rc == EXIT_OK && out_path && !(f = open_temp(out_path, &tmp))) {
+		cli_error("cannot write %s: %s", out_path, strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	struct export_writer w = {.fmt = fmt, .f = f, .keys = keys};
+	if (rc == EXIT_OK) {
+		export_begin(&w);
+		if (s && store_each(s, &v, limit, export_one, &w, &e) != 0 && e.kind != LERR_NONE)
+			rc = each_failed(cmd, &e);
+		export_end(&w);
+	}
+	if (out_path && f) {
+		bool ok = rc == EXIT_OK && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+		int err = errno;
+		ok = (fclose(f) == 0) && ok;
+		if (ok && rename(tmp, out_path) != 0) {
+			err = errno;
+			ok = false;
+		}
+		if (!ok) {
+			unlink(tmp);
+			if (rc == EXIT_OK) {
+				cli_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
+				rc = EXIT_RUNTIME;
+			}
+		} else {
+			fprintf(stderr, "exported %ld paper%s to %s\n", w.n, w.n == 1 ? "" : "s", out_path);
+		}
+	} else if (rc == EXIT_OK) {
+		rc = finish_output(stdout, "the export");
+	}
+	free(tmp);
+	export_keys_free(&keys);
+	store_close(&s);
+	sbuf_free(&sel.q);
+	return rc;
+}
+
+/* ---- import ---------------------------------------------------------------------------------- */
+
+static const char import_usage[] =
+	"usage: lectern import FILE\n"
+	"\n"
+	"Merges papers from a JSON Lines file (as written by `lectern list --format json` or\n"
+	"`lectern export --format json`; - reads standard input) into the cache, by id.\n"
+	"Favourites and read marks in the file are added; existing ones are never cleared.\n"
+	"Notes are kept (a different note is appended) and tags are merged.\n"
+	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
+
+enum { IMPORT_BATCH = 500 };   /* lines per transaction */
+
+/* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
+static void clean_field(char **f, int flags)
+{
+	if (!*f)
+		return;
+	char *c = text_clean(*f, strlen(*f), flags);
+	free(*f);
+	*f = *c ? c : (free(c), NULL);
+}
+
+static void clean_paper(struct paper *p)
+{
+	char **one_line[] = {&p->title, &p->primary_category, &p->categories, &p->comment,
+	                     &p->journal_ref, &p->doi, &p->url_abs, &p->url_pdf, &p->url_code,
+	                     &p->url_project, &p->url_hf, &p->organization, &p->submitter,
+	                     &p->ai_keywords, &p->hf_day, &p->thumbnail, &p->tags};
+	char **multi[] = {&p->abstract, &p->ai_summary, &p->note};
+
+	for (size_t i = 0; i < ARRAY_LEN(one_line); i++)
+		clean_field(one_line[i], TEXT_COLLAPSE);
+	for (size_t i = 0; i < ARRAY_LEN(multi); i++)
+		clean_field(multi[i], 0);
+	for (size_t i = 0; i < p->n_authors; i++) {
+		char *n = clean(p->authors[i].name, TEXT_COLLAPSE);
+		free(p->authors[i].name);
+		p->authors[i].name = n;
+		clean_field(&p->authors[i].affiliation, TEXT_COLLAPSE);
+	}
+}
+
+static bool valid_id(const char *id)
+{
+	if (paper_is_arxiv_id(id))
+		return true;
+	if (strncmp(id, "doi:", 4) != 0 && strncmp(id, "url:", 4) != 0)
+		return false;
+	for (const char *s = id; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return strlen(id) > 4;
+}
+
+static bool has_word(const char *list, const char *w, size_t n)
+{
+	for (const char *s = list; s && *s;) {
+		s += strspn(s, " ");
+		size_t k = strcspn(s, " ");
+		if (k == n && memcmp(s, w, n) == 0)
+			return true;
+		s += k;
+	}
+	return false;
+}
+
+/* Adds the file's user state to what the cache has, never taking anything away. */
+static int merge_user_state(struct store *s, const struct paper *in, const struct paper *old,
+                            struct lerr *e)
+{
+	if (in->favourite && !old->favourite && store_set_favourite(s, in->id, true, e) != 0)
+		return -1;
+	if (in->read && !old->read && store_set_read(s, in->id, true, e) != 0)
+		return -1;
+	if (in->note && *in->note && !(old->note && strstr(old->note, in->note))) {
+		char *note = old->note && *old->note ? xasprintf("%s\n\n%s", old->note, in->note) : xstrdup(in->note);
+		int r = store_set_note(s, in->id, note, e);
+		free(note);
+		if (r != 0)
+			return -1;
+	}
+	if (in->tags && *in->tags) {
+		struct sbuf t = {0};
+		bool added = false;
+		if (old->tags)
+			sbuf_adds(&t, old->tags);
+		for (const char *w = in->tags; *w;) {
+			w += strspn(w, " ");
+			size_t n = strcspn(w, " ");
+			if (n && !has_word(t.s, w, n)) {
+				if (t.len)
+					sbuf_addc(&t, ' ');
+				sbuf_add(&t, w, n);
+				added = true;
+			}
+			w += n;
+		}
+		int r = added ? store_set_tags(s, in->id, t.s, e) : 0;
+		sbuf_free(&t);
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Stores one paper and its listings; *inserted tells whether it was new. */
+static int import_paper(struct store *s, struct paper *p, bool *inserted, struct lerr *e)
+{
+	struct paper old;
+	enum store_upsert_result res = STORE_UNCHANGED;
+	int rc = 0;
+
+	paper_init(&old);
+	*inserted = false;
+	struct lerr ge = {0};
+	if (store_get(s, p->id, &old, &ge) != 0 && ge.kind != LERR_NOTFOUND) {
+		*e = ge;
+		return -1;
+	}
+	/* Each listing ("SOURCE DAY") is recorded by an upsert naming it; the first one also merges. */
+	char *listings = p->listings;
+	p->listings = NULL;
+	const char *l = listings;
+	do {
+		char src[128] = "", day[16] = "";
+		if (l && *l) {
+			size_t n = strcspn(l, "\n");
+			const char *sp = memchr(l, ' ', n);
+			size_t sn = sp ? (size_t)(sp - l) : n;
+			snprintf(src, sizeof src, "%.*s", (int)sn, l);
+			if (sp)
+				snprintf(day, sizeof day, "%.*s", (int)(n - sn - 1), sp + 1);
+			l += n;
+			l += *l == '\n';
+		}
+		enum store_upsert_result r1;
+		if (store_upsert(s, p, *src ? src : NULL, *day ? day : NULL, &r1, e) != 0) {
+			rc = -1;
+			break;
+		}
+		if (r1 == STORE_INSERTED)
+			res = r1;
+	} while (l && *l);
+	p->listings = listings;
+	if (rc == 0) {
+		*inserted = res == STORE_INSERTED;
+		rc = merge_user_state(s, p, &old, e);
+	}
+	paper_clear(&old);
+	return rc;
+}
+
+/* Parses one line into an object; NULL with msg set when it is not exactly one JSON value. */
+static struct json_object *parse_line(struct json_tokener *tok, const char *line, size_t len,
+                                      char *msg, size_t msgn)
+{
+	json_tokener_reset(tok);
+	struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+	enum json_tokener_error err = json_tokener_get_error(tok);
+
+	if (!o || err != json_tokener_success) {
+		json_object_put(o);
+		snprintf(msg, msgn, "not valid JSON: %s",
+		         err == json_tokener_continue ? "the line ends inside the object"
+		                                      : json_tokener_error_desc(err));
+		return NULL;
+	}
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
+		if (line[i] != ' ' && line[i] != '\t') {
+			json_object_put(o);
+			snprintf(msg, msgn, "not valid JSON: unexpected text after the object (one paper a line)");
+			return NULL;
+		}
+	}
+	return o;
+}
+
+int cmd_import(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	int c;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(import_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c != '?')
+			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		cli_error("%s: %s; usage: lectern import FILE (- for standard input)", cmd,
+		          argc - optind < 1 ? "which file?" : "give one file");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	bool from_stdin = !strcmp(path, "-");
+	const char *name = from_stdin ? "<stdin>" : path;
+	FILE *in = from_stdin ? stdin : fopen(path, "r");
+	if (!in) {
+		cli_error("cannot read %s: %s", path, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	struct store *s = open_cache(a, true, true, NULL);
+	if (!s) {
+		if (!from_stdin)
+			fclose(in);
+		return EXIT_RUNTIME;
+	}
+
+	struct json_tokener *tok = json_tokener_new();
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0, imported = 0, added = 0, skipped = 0, in_batch = 0, batch_new = 0, batch_n = 0,
+	     batch_first = 1;
+	int rc = EXIT_OK;
+	struct lerr e = {0};
+	char msg[600];
+
+	while ((len = getline(&line, &cap, in)) != -1) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		char *l = line;
+		if (lineno == 1 && len >= 3 && !memcmp(l, "\xEF\xBB\xBF", 3)) {   /* a UTF-8 BOM */
+			l += 3;
+			len -= 3;
+		}
+		if (strspn(l, " \t") == (size_t)len)
+			continue;
+		struct json_object *o = parse_line(tok, l, (size_t)len, msg, sizeof msg);
+		struct paper p;
+		paper_init(&p);
+		if (o && export_paper_from_json(o, &p, &e) != 0) {
+			snprintf(msg, sizeof msg, "%s", e.msg);
+			json_object_put(o);
+			o = NULL;
+		} else if (o && !valid_id(p.id)) {
+			snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
+			json_object_put(o);
+			o = NULL;
+			paper_clear(&p);
+		}
+		if (!o) {
+			fprintf(stderr, "%s:%ld: %s (line skipped)\n", name, lineno, msg);
+			skipped++;
+			continue;
+		}
+		json_object_put(o);
+		clean_paper(&p);
+
+		if (in_batch == 0)
+			batch_first = lineno;
+		if (in_batch == 0 && store_begin(s, &e) != 0) {
+			paper_clear(&p);
+			cli_error("%s: cannot save: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		bool inserted;
+		int r = import_paper(s, &p, &inserted, &e);
+		paper_clear(&p);
+		if (r != 0) {
+			store_rollback(s);
+			cli_error("%s:%ld: cannot save: %s; lines %ld-%ld were not imported (lines before "
+			          "%ld were)", name, lineno, e.msg, batch_first, lineno, batch_first);
+			rc = EXIT_RUNTIME;
+			in_batch = 0;
+			break;
+		}
+		in_batch++;
+		batch_n++;
+		batch_new += inserted;
+		if (in_batch == IMPORT_BATCH) {
+			if (store_commit(s, &e) != 0) {
+				store_rollback(s);
+				cli_error("%s: cannot save lines up to %ld: %s", cmd, lineno, e.msg);
+				rc = EXIT_RUNTIME;
+				in_batch = 0;
+				break;
+			}
+			imported += batch_n;
+			added += batch_new;
+			in_batch = batch_n = batch_new = 0;
+		}
+	}
+	if (rc == EXIT_OK && ferror(in)) {
+		cli_error("cannot read %s: %s", name, strerror(errno));
+		rc = EXIT_RUNTIME;
+		if (in_batch)
+			store_rollback(s);
+		in_batch = 0;
+	}
+	if (in_batch) {
+		if (store_commit(s, &e) != 0) {
+			store_rollback(s);
+			cli_error("%s: cannot save: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			imported += batch_n;
+			added += batch_new;
+		}
+	}
+	printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", imported, imported == 1 ? "" : "s",
+	       added, skipped, skipped == 1 ? "" : "s");
+	free(line);
+	json_tokener_free(tok);
+	if (!from_stdin)
+		fclose(in);
+	store_close(&s);
+	if (rc == EXIT_OK && skipped > 0)
+		rc = EXIT_RUNTIME;
+	return rc;
+}
