@@ -1,0 +1,315 @@
+/* test_net — the HTTP layer against tests/server.py on 127.0.0.1 (spawned here). */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lectern/net.h"
+
+static pid_t server_pid;
+static int server_port;
+static char log_path[256];
+
+static char *url(const char *path)
+{
+	return xasprintf("http://127.0.0.1:%d%s", server_port, path);
+}
+
+static int start_server(void **state)
+{
+	(void)state;
+	const char *tmp = getenv("TMPDIR_TEST");
+	snprintf(log_path, sizeof log_path, "%s/net-server-%d.log", tmp ? tmp : "/tmp", (int)getpid());
+	int fds[2];
+	if (pipe(fds) < 0)
+		return -1;
+	server_pid = fork();
+	if (server_pid < 0)
+		return -1;
+	if (server_pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("python3", "python3", "tests/server.py", "--log", log_path, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
+	if (!f || fscanf(f, "%d", &server_port) != 1)
+		return -1;
+	fclose(f);
+	return 0;
+}
+
+static int stop_server(void **state)
+{
+	(void)state;
+	kill(server_pid, SIGTERM);
+	waitpid(server_pid, NULL, 0);
+	unlink(log_path);
+	return 0;
+}
+
+static struct net *client(long timeout, int64_t max_body)
+{
+	struct net_limits lim = { .timeout = timeout, .max_body = max_body };
+	struct lerr e = {0};
+	struct net *n = net_new(&lim, &e);
+	assert_non_null(n);
+	return n;
+}
+
+/* The last line of the server log (one JSON object per request). */
+static char *last_log_line(void)
+{
+	size_t len = 0;
+	char *s = util_read_file(log_path, &len, NULL);
+	assert_non_null(s);
+	while (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	char *nl = strrchr(s, '\n');
+	char *line = xstrdup(nl ? nl + 1 : s);
+	free(s);
+	return line;
+}
+
+static void test_get_ok_with_validators_and_ua(void **state)
+{
+	(void)state;
+	struct net *n = client(10, 0);
+	struct net_response r;
+	struct lerr e = {0};
+	char *u = url("/api/daily_papers?date=2026-06-12");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.reason, "OK");
+	assert_true(r.len > 100000);
+	assert_int_equal(r.body[0], '[');
+	assert_int_equal(strlen(r.body), r.len);
+	assert_non_null(r.etag);
+	assert_string_equal(r.last_modified, "Fri, 12 Jun 2026 00:00:00 GMT");
+	assert_non_null(strstr(r.content_type, "application/json"));
+	char *line = last_log_line();
+	assert_non_null(strstr(line, "\"ua\": \"lectern/"));
+	assert_non_null(strstr(line, "(+https://github.com/lectern-reader/lectern)"));
+	assert_non_null(strstr(line, "gzip"));   /* Accept-Encoding offered */
+	free(line);
+
+	/* Conditional GET: the validators we got make the server answer 304 with no body. */
+	struct net_response r2;
+	assert_int_equal(net_get(n, u, r.etag, r.last_modified, &r2, &e), 0);
+	assert_int_equal(r2.status, 304);
+	assert_int_equal(r2.len, 0);
+	line = last_log_line();
+	char *bare = xstrndup(r.etag + 1, strlen(r.etag) - 2);   /* the log escapes the quotes */
+	assert_non_null(strstr(line, "\"inm\": \"\\\""));
+	assert_non_null(strstr(line, bare));
+	free(bare);
+	free(line);
+
+	/* Only Last-Modified: If-Modified-Since alone also gives 304. */
+	assert_int_equal(net_get(n, u, NULL, r.last_modified, &r2, &e), 0);
+	assert_int_equal(r2.status, 304);
+	net_response_clear(&r2);
+	/* A stale ETag gets the full body. */
+	assert_int_equal(net_get(n, u, "\"stale\"", NULL, &r2, &e), 0);
+	assert_int_equal(r2.status, 200);
+	assert_int_equal(r2.len, r.len);
+	net_response_clear(&r2);
+	net_response_clear(&r);
+	free(u);
+	net_free(&n);
+	assert_null(n);
+}
+
+static void test_gzip_is_decoded(void **state)
+{
+	(void)state;
+	struct net *n = client(10, 0);
+	struct net_response plain, gz;
+	char *u1 = url("/rss/cs.LG+cs.AI+cs.CL+stat.ML"), *u2 = url("/m/gzip/rss/cs.LG+cs.AI+cs.CL+stat.ML");
+	assert_int_equal(net_get(n, u1, NULL, NULL, &plain, NULL), 0);
+	assert_int_equal(net_get(n, u2, NULL, NULL, &gz, NULL), 0);
+	assert_int_equal(gz.status, 200);
+	assert_int_equal(gz.len, plain.len);
+	assert_memory_equal(gz.body, plain.body, plain.len);
+	net_response_clear(&plain);
+	net_response_clear(&gz);
+	free(u1);
+	free(u2);
+	net_free(&n);
+}
+
+static void test_statuses_are_returned(void **state)
+{
+	(void)state;
+	struct net *n = client(10, 0);
+	struct net_response r;
+	char *u = url("/rss/no-such-category");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, NULL), 0);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.reason, "Not Found");
+	net_response_clear(&r);
+	free(u);
+	u = url("/m/429long/rss/test");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, NULL), 0);
+	assert_int_equal(r.status, 429);
+	assert_int_equal(r.retry_after, 100000);
+	net_response_clear(&r);
+	free(u);
+	u = url("/m/429date-x/rss/test");   /* Retry-After as an HTTP date, ~2 s ahead */
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, NULL), 0);
+	assert_int_equal(r.status, 429);
+	assert_true(r.retry_after >= 1 && r.retry_after <= 3);
+	net_response_clear(&r);
+	free(u);
+	/* A redirect is followed and the final URL reported. */
+	u = url("/m/redir/rss/test");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, NULL), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.final_url, "/rss/test"));
+	assert_null(strstr(r.final_url, "/m/redir"));
+	net_response_clear(&r);
+	free(u);
+	net_free(&n);
+}
+
+static void test_failures(void **state)
+{
+	(void)state;
+	struct net *n = client(2, 100 * 1024);
+	struct net_response r;
+	struct lerr e = {0};
+	char *u;
+
+	u = url("/m/trunc/rss/cs.LG+cs.AI+cs.CL+stat.ML");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_NET);
+	assert_non_null(strstr(e.msg, "cut off"));
+	assert_null(r.body);
+	free(u);
+
+	u = url("/m/loop/rss/test");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "redirects"));
+	free(u);
+
+	u = url("/m/oversize/rss/test");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_IO);
+	assert_int_equal(e.code, NET_TOO_BIG);
+	assert_non_null(strstr(e.msg, "max-body"));
+	free(u);
+
+	/* gzip cannot smuggle a body past the cap: the cap counts decoded bytes. */
+	struct net *small = client(5, 5000);
+	u = url("/m/gzip/rss/cs.LG+cs.AI+cs.CL+stat.ML");
+	assert_int_equal(net_get(small, u, NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.code, NET_TOO_BIG);
+	free(u);
+	net_free(&small);
+
+	/* A server that accepts and never answers fails within the timeout. */
+	u = url("/m/hang/rss/test");
+	double t0 = util_monotonic();
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	double took = util_monotonic() - t0;
+	assert_int_equal(e.kind, LERR_NET);
+	assert_non_null(strstr(e.msg, "timed out"));
+	assert_true(took >= 1.5 && took < 5.0);
+	free(u);
+
+	/* Nobody listening. */
+	u = xstrdup("http://127.0.0.1:1/x");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_NET);
+	free(u);
+
+	/* Only http(s). */
+	assert_int_equal(net_get(n, "file:///etc/passwd", NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_NET);
+	net_free(&n);
+}
+
+static void *abort_later(void *arg)
+{
+	usleep(300 * 1000);
+	net_abort(arg);
+	return NULL;
+}
+
+static void test_abort_from_another_thread(void **state)
+{
+	(void)state;
+	struct net *n = client(30, 0);
+	struct net_response r;
+	struct lerr e = {0};
+	char *u = url("/m/hang/rss/test");
+	pthread_t t;
+	pthread_create(&t, NULL, abort_later, n);
+	double t0 = util_monotonic();
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_true(util_monotonic() - t0 < 2.0);
+	assert_int_equal(e.code, NET_ABORTED);
+	pthread_join(t, NULL);
+	assert_true(net_aborted(n));
+	/* Later calls fail at once; sleeps too. */
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_int_equal(net_sleep(n, 10), -1);
+	free(u);
+	net_free(&n);
+}
+
+static void test_sleep_is_interruptible(void **state)
+{
+	(void)state;
+	struct net *n = client(30, 0);
+	double t0 = util_monotonic();
+	assert_int_equal(net_sleep(n, 0.2), 0);
+	double took = util_monotonic() - t0;
+	assert_true(took >= 0.19 && took < 1.0);
+	pthread_t t;
+	pthread_create(&t, NULL, abort_later, n);
+	t0 = util_monotonic();
+	assert_int_equal(net_sleep(n, 20), -1);
+	assert_true(util_monotonic() - t0 < 2.0);
+	pthread_join(t, NULL);
+	net_free(&n);
+}
+
+static void test_arxiv_host(void **state)
+{
+	(void)state;
+	assert_true(net_is_arxiv_host("https://export.arxiv.org/api/query"));
+	assert_true(net_is_arxiv_host("https://rss.arxiv.org/rss/cs.LG"));
+	assert_true(net_is_arxiv_host("http://ARXIV.org./abs/1"));
+	assert_true(net_is_arxiv_host("https://arxiv.org"));
+	assert_false(net_is_arxiv_host("https://notarxiv.org/x"));
+	assert_false(net_is_arxiv_host("https://arxiv.org.evil.com/x"));
+	assert_false(net_is_arxiv_host("http://127.0.0.1:8080/api/query"));
+	assert_false(net_is_arxiv_host("not a url"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_ok_with_validators_and_ua),
+		cmocka_unit_test(test_gzip_is_decoded),
+		cmocka_unit_test(test_statuses_are_returned),
+		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_abort_from_another_thread),
+		cmocka_unit_test(test_sleep_is_interruptible),
+		cmocka_unit_test(test_arxiv_host),
+	};
+	return cmocka_run_group_tests(tests, start_server, stop_server);
+}
