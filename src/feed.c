@@ -195,7 +195,7 @@ int feed_day_of(const char *s, char *out)
 	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-') {
 		memcpy(out, s, 10);
 		out[10] = '\0';
-		return strlen(out) == 10 && util_valid_date(out) == 0 ? 0 : -1;
+		return util_valid_date(out) ? 0 : -1;
 	}
 	const char *comma = strchr(s, ',');
 	if (comma && comma - s <= 10)
@@ -209,7 +209,7 @@ int feed_day_of(const char *s, char *out)
 			if (y < 1 || y > 9999 || d < 1 || d > 31)
 				return -1;
 			snprintf(out, 11, "%04d-%02d-%02d", y, m + 1, d);
-			return util_valid_date(out) == 0 ? 0 : -1;
+			return util_valid_date(out) ? 0 : -1;
 		}
 	}
 	return -1;
