@@ -116,6 +116,7 @@ static void test_get_ok_with_validators_and_ua(void **state)
 	assert_non_null(strstr(line, bare));
 	free(bare);
 	free(line);
+	net_response_clear(&r2);
 
 	/* Only Last-Modified: If-Modified-Since alone also gives 304. */
 	assert_int_equal(net_get(n, u, NULL, r.last_modified, &r2, &e), 0);

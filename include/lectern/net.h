@@ -42,7 +42,7 @@ void net_response_clear(struct net_response *r);
 struct net *net_new(const struct net_limits *lim, struct lerr *e);
 void net_free(struct net **n);     /* NULL-safe; sets *n = NULL */
 
-/* GET url. etag / last_modified (may be NULL) are sent as If-None-Match / If-Modified-Since.
+/* GET url (r is overwritten, not freed: clear it between calls). etag / last_modified (may be NULL) are sent as If-None-Match / If-Modified-Since.
  * Returns 0 when a response arrived (any status: the caller interprets it; the body is kept
  * whatever the status), or -1 with *e set and r cleared:
  *   LERR_NET  connection failure, timeout, TLS problem, truncated body, redirect loop, aborted;
