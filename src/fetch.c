@@ -160,6 +160,8 @@ static int on_paper(void *ctx, const struct paper *p)
 		s->n_updated++;
 	if (p->published > 0 && (s->oldest == 0 || p->published < s->oldest))
 		s->oldest = p->published;
+	if (s->env->on_paper && s->env->on_paper(s->env->paper_ctx, p))
+		return 1;
 	return aborted(s->env) ? 1 : 0;
 }
 

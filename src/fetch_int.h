@@ -17,6 +17,9 @@ struct fetch_env {
 	unsigned rng;             /* jitter state */
 	void (*on_event)(void *ctx, const struct fetch_event *ev);
 	void *ctx;
+	/* Optional: sees every paper stored (borrowed; the transaction may still roll back). */
+	int (*on_paper)(void *ctx, const struct paper *p);
+	void *paper_ctx;
 };
 
 /* Opens the store (read-write) and the curl client. -1 with e set on failure. */
