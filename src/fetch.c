@@ -285,12 +285,30 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 	today_str(today);
 	struct feed_info fi = {0};
 	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
-	if (store_begin(env->db, e) < 0)
-		goto out;
 	struct lerr pe = {0};
-	int prc = feed_parse(rq->fmt, r.body, r.len, on_paper, &s, &fi, &pe);
+	int prc = 0;
+	char *feed_day = NULL;
+	if (!rq->day && rq->fmt != FEED_ARXIV_API) {
+		/* The listing day (the channel's pubDate) is only known once the parser has seen the
+		 * whole document, but every paper must be recorded with it: read it in a first pass,
+		 * which also rejects a broken document before the transaction opens. */
+		prc = feed_parse(rq->fmt, r.body, r.len, noop_paper, NULL, &fi, &pe);
+		feed_day = fi.day ? xstrdup(fi.day) : NULL;
+		s.day = feed_day;
+		feed_info_clear(&fi);
+		memset(&fi, 0, sizeof fi);
+	}
+	if (prc == 0) {
+		if (store_begin(env->db, e) < 0) {
+			free(feed_day);
+			goto out;
+		}
+		prc = feed_parse(rq->fmt, r.body, r.len, on_paper, &s, &fi, &pe);
+		if (prc < 0)
+			store_rollback(env->db);
+	}
+	free(feed_day);
 	if (prc < 0) {
-		store_rollback(env->db);
 		if (s.err.kind != LERR_NONE)
 			*e = s.err;
 		else if (aborted(env))
@@ -666,8 +684,9 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 	const char *date = o ? o->date : NULL, *since = o ? o->since : NULL;
 	if (sum)
 		*sum = s;
-	if ((date && util_valid_date(date) != 0) || (since && util_valid_date(since) != 0)) {
-		lerr_set(e, LERR_USAGE, 0, "invalid date \"%s\" (use YYYY-MM-DD)", date ? date : since);
+	if ((date && !util_valid_date(date)) || (since && !util_valid_date(since))) {
+		lerr_set(e, LERR_USAGE, 0, "invalid date \"%s\" (use YYYY-MM-DD)",
+		         date && !util_valid_date(date) ? date : since);
 		return -1;
 	}
 	if (date && since) {

@@ -150,7 +150,7 @@ static void run(struct fetcher *f, const struct qreq *q)
 		break;
 	}
 	case FETCH_REQ_HF_DAY: {
-		if (!q->arg || util_valid_date(q->arg) != 0) {
+		if (!q->arg || !util_valid_date(q->arg)) {
 			emit_failed(f, "hf-daily", "invalid day (use YYYY-MM-DD)");
 			break;
 		}
