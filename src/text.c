@@ -632,10 +632,19 @@ static void tex_decode(const char *s, size_t n, struct sbuf *b)
 			if (used) {
 				i += used;
 			} else {
-				sbuf_addc(b, '\\');
-				i++;
-				if (i < n && s[i] != '{' && s[i] != '}' && s[i] != '\\')
-					sbuf_addc(b, s[i++]);   /* keep an unknown escape whole */
+				/* An unknown macro stays as written, with its {arguments}. */
+				size_t j = i + 1;
+				if (j < n && is_alpha(s[j])) {
+					while (j < n && is_alpha(s[j]))
+						j++;
+				} else if (j < n && s[j] != '{' && s[j] != '}') {
+					j++;
+				}
+				size_t close;
+				while (j < n && s[j] == '{' && (close = match_brace(s + j, n - j)) > 0)
+					j += close + 1;
+				sbuf_add(b, s + i, j - i);
+				i = j;
 			}
 		} else if (s[i] == '{') {
 			size_t close = match_brace(s + i, n - i);

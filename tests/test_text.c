@@ -1,0 +1,222 @@
+/* Tests for text.c: cleaning untrusted text, whitespace, entities, HTML and TeX accents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lectern/text.h"
+
+/* Asserts text_clean(in, len, flags) == want and frees the result. */
+#define CLEAN(want, in, flags) check_clean((want), (in), sizeof(in) - 1, (flags))
+
+static void check_clean(const char *want, const char *in, size_t n, int flags)
+{
+	char *got = text_clean(in, n, flags);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void check_fn(char *(*fn)(const char *), const char *in, const char *want)
+{
+	char *got = fn(in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_clean_plain(void **state)
+{
+	(void)state;
+	CLEAN("hello world", "hello world", 0);
+	CLEAN("0", "0", 0);
+	CLEAN("", "", 0);
+	CLEAN("", "   \n\t  ", TEXT_COLLAPSE);
+	CLEAN("trimmed", "  trimmed \n", 0);
+	CLEAN("Grüße, 世界 😀", "Grüße, 世界 😀", TEXT_COLLAPSE);
+	/* not NUL-terminated: only n bytes are read */
+	char *got = text_clean("abcdef", 3, 0);
+	assert_string_equal(got, "abc");
+	free(got);
+	got = text_clean(NULL, 0, 0);
+	assert_string_equal(got, "");
+	free(got);
+}
+
+static void test_clean_controls(void **state)
+{
+	(void)state;
+	CLEAN("abc", "a\x01" "b\x7f" "c", 0);
+	CLEAN("a b", "a\x00 b", 0);            /* embedded NUL removed */
+	CLEAN("bell", "be\x07ll", 0);
+	CLEAN("a\nb\tc", "a\r\nb\tc", 0);      /* kept without COLLAPSE, CRLF -> LF */
+	CLEAN("a\nb", "a\rb", 0);
+	CLEAN("a b c", "a\nb\tc", TEXT_COLLAPSE);
+	/* C1 controls as UTF-8 (U+0080..U+009F) */
+	CLEAN("ab", "a\xc2\x85" "b", 0);
+	CLEAN("ab", "a\xc2\x80" "b", 0);
+	CLEAN("ab", "a\xc2\x9f" "hidden\x07" "b", 0);   /* APC string */
+	/* U+00A0 is not a control: kept */
+	CLEAN("a\xc2\xa0" "b", "a\xc2\xa0" "b", 0);
+}
+
+static void test_clean_escapes(void **state)
+{
+	(void)state;
+	CLEAN("red text", "\x1b[31mred\x1b[0m text", 0);
+	CLEAN("clear", "\x1b[2J\x1b[Hclear", 0);
+	CLEAN("x", "\x1b[?1049hx", 0);
+	/* OSC 8 hyperlink, terminated by ST and by BEL; the link text stays */
+	CLEAN("click here now", "click \x1b]8;;http://evil.example/\x1b\\here\x1b]8;;\x1b\\ now", 0);
+	CLEAN("title", "\x1b]0;pwned\x07title", 0);
+	/* C1 CSI and OSC in their UTF-8 form */
+	CLEAN("ab", "a\xc2\x9b" "31mb", 0);
+	CLEAN("ab", "a\xc2\x9d" "0;x\xc2\x9c" "b", 0);
+	/* charset selection and two-byte escapes */
+	CLEAN("ab", "a\x1b(Bb", 0);
+	CLEAN("ab", "a\x1b" "cb", 0);
+	/* a lone ESC at the end, an unterminated OSC does not swallow later lines */
+	CLEAN("a", "a\x1b", 0);
+	CLEAN("a\nrest", "a\x1b]0;never ends\nrest", 0);
+	/* DCS string */
+	CLEAN("ok", "\x1bPq#0;2;0;0;0\x1b\\ok", 0);
+}
+
+static void test_clean_utf8(void **state)
+{
+	(void)state;
+	CLEAN("a\xef\xbf\xbd" "b", "a\xff" "b", 0);               /* invalid byte */
+	CLEAN("\xef\xbf\xbd\xef\xbf\xbd", "\xc0\xaf", 0);         /* overlong '/' */
+	CLEAN("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xe0\x80\xaf", 0);   /* overlong 3-byte */
+	CLEAN("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xed\xa0\x80", 0);   /* surrogate D800 */
+	CLEAN("x\xef\xbf\xbd\xef\xbf\xbd", "x\xe2\x82", 0);        /* truncated: 1 byte each */
+	CLEAN("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xf4\x90\x80\x80", 0); /* > U+10FFFF */
+	CLEAN("\xef\xbf\xbd" "A", "\x80" "A", 0);                  /* stray continuation */
+	CLEAN("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", 0);          /* valid 4-byte */
+
+	unsigned cp;
+	assert_int_equal(text_utf8_decode("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(text_utf8_decode("\xc3\xa9", 1, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(text_utf8_decode("\xef\xbf\xbf", 3, &cp), 3);
+	assert_int_equal(cp, 0xFFFF);
+	assert_int_equal(text_utf8_decode("\xf4\x8f\xbf\xbf", 4, &cp), 4);
+	assert_int_equal(cp, 0x10FFFF);
+
+	char out[4];
+	assert_int_equal(text_utf8_encode(0x41, out), 1);
+	assert_int_equal(text_utf8_encode(0x10D, out), 2);
+	assert_memory_equal(out, "\xc4\x8d", 2);
+	assert_int_equal(text_utf8_encode(0x20AC, out), 3);
+	assert_memory_equal(out, "\xe2\x82\xac", 3);
+	assert_int_equal(text_utf8_encode(0x1F600, out), 4);
+	assert_memory_equal(out, "\xf0\x9f\x98\x80", 4);
+	assert_int_equal(text_utf8_encode(0xD800, out), 3);       /* surrogate -> U+FFFD */
+	assert_memory_equal(out, "\xef\xbf\xbd", 3);
+}
+
+static void test_clean_collapse(void **state)
+{
+	(void)state;
+	/* legacy arXiv API title wrap */
+	CLEAN("Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit",
+	      "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large\n  Connectivity Limit",
+	      TEXT_COLLAPSE);
+	/* titles: even an indented wrap is no paragraph without KEEP_PARAS */
+	CLEAN("a b", "a\n\nb", TEXT_COLLAPSE);
+	CLEAN("a b c", "  a   b\t\tc  ", TEXT_COLLAPSE);
+}
+
+static void test_clean_paragraphs(void **state)
+{
+	(void)state;
+	int f = TEXT_COLLAPSE | TEXT_KEEP_PARAS;
+	/* legacy summary: leading indent, lines wrapped with a bare "\n", trailing newline */
+	CLEAN("Theoretical description of anisotropic systems, such as layered superconductors",
+	      "  Theoretical description of anisotropic systems, such as layered\nsuperconductors\n", f);
+	/* arXiv marks a new paragraph by a newline followed by indentation */
+	CLEAN("First para.\nObjective. Second.", "First para.\n  Objective. Second.", f);
+	/* a blank line is a paragraph break too, however many */
+	CLEAN("one\ntwo", "one\n\n\ntwo", f);
+	CLEAN("one\ntwo", "one \r\n\r\n two", f);
+	/* escapes inside a whitespace run do not break it */
+	CLEAN("a b", "a \x1b[0m b", f);
+	CLEAN("a\nb", "a\n\x1b[0m  b", f);
+}
+
+static void test_html_unescape(void **state)
+{
+	(void)state;
+	check_fn(text_html_unescape, "Gould &amp; Morgan", "Gould & Morgan");
+	check_fn(text_html_unescape, "&lt;b&gt; &quot;q&quot; &apos;a&apos;", "<b> \"q\" 'a'");
+	check_fn(text_html_unescape, "R&eacute;my &#233; &#xE9; &#XE9;", "Rémy é é é");
+	check_fn(text_html_unescape, "a&nbsp;b", "a\xc2\xa0" "b");
+	check_fn(text_html_unescape, "&mdash;&hellip;&alpha;", "—…α");
+	check_fn(text_html_unescape, "&amp;amp;", "&amp;");                  /* one level only */
+	check_fn(text_html_unescape, "&unknown; & &; &#; &#xZZ; AT&T", "&unknown; & &; &#; &#xZZ; AT&T");
+	check_fn(text_html_unescape, "&#0; &#xD800; &#x110000;", "\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd");
+	check_fn(text_html_unescape, "no entities", "no entities");
+}
+
+static void test_strip_html(void **state)
+{
+	(void)state;
+	check_fn(text_strip_html, "<p>First <b>bold</b> para.</p><p>Second&nbsp;one &amp; more</p>",
+	         "First bold para.\nSecond\xc2\xa0one & more");
+	check_fn(text_strip_html, "line one<br/>line two", "line one\nline two");
+	check_fn(text_strip_html, "a <i>Drosophila</i>\n   study", "a Drosophila study");
+	check_fn(text_strip_html, "<script>alert(1)</script>safe", "safe");
+	check_fn(text_strip_html, "plain &amp; simple", "plain & simple");
+	check_fn(text_strip_html, "x < y and <p>unclosed", "x < y and\nunclosed");
+	check_fn(text_strip_html, "<ul><li>one</li><li>two</li></ul>", "one\ntwo");
+	check_fn(text_strip_html, "", "");
+}
+
+static void test_tex_accents(void **state)
+{
+	(void)state;
+	check_fn(text_tex_accents, "Benjamin R\\'emy", "Benjamin Rémy");
+	check_fn(text_tex_accents, "V\\'aclav Vavry\\v{c}uk", "Václav Vavryčuk");
+	check_fn(text_tex_accents, "Schr\\\"odinger", "Schrödinger");
+	check_fn(text_tex_accents, "Aragon\\`es Fontbot\\'e", "Aragonès Fontboté");
+	check_fn(text_tex_accents, "{\\'e}t{\\'{e}} \\'{e}", "été é");
+	check_fn(text_tex_accents, "Przemys{\\l}aw Jaros{\\l}aw \\.Zygierewicz",
+	         "Przemysław Jarosław Żygierewicz");
+	check_fn(text_tex_accents, "Kad{\\i}o\\u{g}lu", "Kadıoğlu");
+	check_fn(text_tex_accents, "Holb{\\ae}k Mar{\\aa}k {\\o}st \\O{}rsted", "Holbæk Maråk øst Ørsted");
+	check_fn(text_tex_accents, "Stra\\ss e, Gau\\ss", "Straße, Gauß");
+	check_fn(text_tex_accents, "Fran\\c{c}ois \\c c", "François ç");
+	check_fn(text_tex_accents, "Erd\\H{o}s Pe\\~na \\^ole \\={a}", "Erdős Peña ôle ā");
+	check_fn(text_tex_accents, "Ma\\'\\i a \\'{\\i}", "Maía í");
+	check_fn(text_tex_accents, "\\r{A}ngstr\\\"om \\k{a}", "Ångström ą");
+	check_fn(text_tex_accents, "Smith \\& Sons", "Smith & Sons");
+	check_fn(text_tex_accents, "{M}c{D}onald", "McDonald");
+	/* no precomposed form: base + combining mark */
+	check_fn(text_tex_accents, "\\v{q}", "q\xcc\x8c");
+	/* unknown macros and unbalanced braces stay as written */
+	check_fn(text_tex_accents, "\\foo{x} \\mathcal{A}", "\\foo{x} \\mathcal{A}");
+	check_fn(text_tex_accents, "{unclosed \\'", "{unclosed \\'");
+	check_fn(text_tex_accents, "{van der} Waals", "{van der} Waals");
+	check_fn(text_tex_accents, "plain name", "plain name");
+	check_fn(text_tex_accents, "Jos\\'e already é", "José already é");
+	check_fn(text_tex_accents, "\\'", "\\'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_plain),
+		cmocka_unit_test(test_clean_controls),
+		cmocka_unit_test(test_clean_escapes),
+		cmocka_unit_test(test_clean_utf8),
+		cmocka_unit_test(test_clean_collapse),
+		cmocka_unit_test(test_clean_paragraphs),
+		cmocka_unit_test(test_html_unescape),
+		cmocka_unit_test(test_strip_html),
+		cmocka_unit_test(test_tex_accents),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
