@@ -1,0 +1,139 @@
+#!/bin/sh
+# End-to-end: `lectern fetch` against tests/server.py, then the cache checked through
+# `lectern list --format json` against the fixture files themselves.
+set -eu
+T=$TMPDIR_TEST
+BIN=$LECTERN_BIN
+DATA=tests/data/http
+
+python3 tests/server.py --log "$T/server.log" >"$T/port" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null || true' EXIT INT TERM
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+B="http://127.0.0.1:$(head -n 1 "$T/port")"
+
+cat >"$T/config" <<EOC
+set hf-url $B
+set arxiv-api-url $B/api/query
+set arxiv-rss-url $B/rss
+set arxiv-delay 0
+set timeout 5
+set max-tries 2
+source hf-daily
+source arxiv cs.LG cs.AI cs.CL stat.ML
+source arxiv-query "merge" name merged
+EOC
+L() { "$BIN" --db "$T/p.db" --config "$T/config" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# ---- Hugging Face Daily Papers, one day ----------------------------------------------------
+L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "hf fetch exit $?"; }
+grep -q "1 source: 30 new, 0 updated, 0 failed" "$T/out" || { cat "$T/out"; fail "hf summary"; }
+L list --format json >"$T/list.json"
+python3 - "$T/list.json" "$DATA/hf/2026-06-12.json" <<'PY'
+import json, sys
+got = {p["id"]: p for p in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+items = json.load(open(sys.argv[2], encoding="utf-8"))
+assert len(got) == 30 == len(items), (len(got), len(items))
+ws = lambda s: " ".join(s.split())
+non_ascii = 0
+for it in items:
+    p = it["paper"]
+    g = got[p["id"]]
+    assert g["title"] == ws(p["title"]), (g["title"], p["title"])
+    names = [a["name"] for a in p["authors"]]
+    gnames = [a["name"] if isinstance(a, dict) else a for a in g["authors"]]
+    assert gnames == names, (p["id"], gnames, names)            # author order kept
+    non_ascii += any(ord(c) > 127 for n in names for c in n)
+    assert g["upvotes"] == p["upvotes"], (p["id"], g["upvotes"], p["upvotes"])
+    org = (p.get("organization") or it.get("organization") or {}).get("fullname")
+    if org:
+        assert g["organization"] == org, (p["id"], g["organization"], org)
+    assert ws(g["abstract"]) == ws(p["summary"]), p["id"]     # LaTeX and text kept as sent
+print("hf ok; papers with non-ASCII author names:", non_ascii)
+PY
+[ "$(L list --day 2026-06-12 --format json | wc -l)" -eq 30 ] || fail "listing day not recorded"
+
+# ---- arXiv RSS listing ----------------------------------------------------------------------
+L fetch arxiv >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "rss fetch"; }
+grep -q "1 source: 4 new" "$T/out" || { cat "$T/out"; fail "rss summary"; }
+python3 - "$DATA/rss/cs.LG+cs.AI+cs.CL+stat.ML.xml" "$T/rss.json" <<'PY'
+import sys, xml.etree.ElementTree as ET, json
+root = ET.parse(sys.argv[1]).getroot()
+items = root.findall("./channel/item")
+json.dump([" ".join(i.findtext("title").split()) for i in items], open(sys.argv[2], "w"))
+PY
+L list --source arxiv --format json >"$T/list.json"
+python3 - "$T/list.json" "$T/rss.json" <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+want = json.load(open(sys.argv[2]))
+assert sorted(p["title"] for p in got) == sorted(want), ([p["title"] for p in got], want)
+print("rss ok")
+PY
+# the RSS announce day (channel pubDate), not today
+day=$(sqlite3 "$T/p.db" "select distinct day from listings where source='arxiv'")
+[ "$day" = "2026-09-24" ] || fail "RSS listing day is '$day'"
+
+# ---- the same paper from two sources is one paper -------------------------------------------
+L fetch merged --since 2000-01-01 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "api fetch"; }
+grep -q "1 source: 1 new, 1 updated" "$T/out" || { cat "$T/out"; fail "merge summary"; }
+L list --format json >"$T/list.json"
+python3 - "$T/list.json" <<'PY'
+import json, sys
+got = {p["id"]: p for p in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+assert len(got) == 35, len(got)
+p = got["2606.12730"]
+assert p["upvotes"] == 5, p["upvotes"]                        # from Hugging Face
+cats = p["categories"] if isinstance(p["categories"], str) else " ".join(p["categories"])
+assert cats.split()[:2] == ["cs.CL", "cs.AI"], cats            # from the arXiv API
+assert p["title"].startswith("Rethinking Psychometric Evaluation of LLMs"), p["title"]
+print("merge ok")
+PY
+n=$(sqlite3 "$T/p.db" "select count(*) from listings l join papers p on p.pk = l.paper where p.id = '2606.12730'")
+[ "$n" -eq 2 ] || fail "2606.12730 should be listed by two sources, is by $n"
+
+# ---- conditional GET: the second fetch sends the validators and gets 304 ---------------------
+L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || fail "refetch"
+grep -q "1 source: 0 new, 0 updated, 0 failed" "$T/out" || { cat "$T/out"; fail "304 summary"; }
+python3 - "$T/server.log" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+hf = [r for r in log if r["path"].startswith("/api/daily_papers?date=2026-06-12")]
+assert len(hf) == 2, hf
+assert hf[0]["inm"] is None and hf[0]["status"] == 200
+assert hf[1]["inm"] and hf[1]["ims"] and hf[1]["status"] == 304, hf[1]
+for r in log:
+    assert r["ua"].startswith("lectern/") and "(+https://github.com/lectern-reader/lectern)" in r["ua"], r
+    assert "gzip" in (r["ae"] or ""), r
+print("conditional GET and User-Agent ok")
+PY
+
+# ---- sources, usage errors, offline -----------------------------------------------------------
+L sources >"$T/out"
+grep -E -q "^hf-daily +hf-daily +- +[0-9-]+ [0-9:]+ +0 +30 +ok" "$T/out" || { cat "$T/out"; fail "sources hf"; }
+grep -E -q "^merged +arxiv-query +merge .* ok" "$T/out" || { cat "$T/out"; fail "sources merged"; }
+set +e
+L fetch nosuch >"$T/out" 2>"$T/err"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "unknown source exit $rc"
+grep -q 'unknown source "nosuch"' "$T/err" && grep -q "configured sources: hf-daily arxiv merged" "$T/err" \
+	|| { cat "$T/err"; fail "unknown source message"; }
+set +e
+L fetch --date 2026-13-01 >/dev/null 2>"$T/err"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "bad date exit $rc"
+before=$(wc -l <"$T/server.log")
+L fetch --offline >"$T/out" || fail "offline"
+[ "$(wc -l <"$T/server.log")" -eq "$before" ] || fail "--offline touched the network"
+grep -q "^hf-daily" "$T/out" || fail "offline report"
+
+# ---- search-remote --------------------------------------------------------------------------
+L search-remote --max 20 all:testing >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote"; }
+head -n 1 "$T/out" | grep -q "^20 papers found" || { head -3 "$T/out"; fail "search count"; }
+[ "$(wc -l <"$T/out")" -eq 21 ] || fail "search should print 20 id/title lines"
+grep -q "search_query=all:testing&sortBy=relevance" "$T/server.log" || fail "search query sent"
+[ "$(L list --format json | wc -l)" -eq 55 ] || fail "search results not merged"
+L search-remote transformer >"$T/out" 2>"$T/err" || fail "search-remote words"
+grep -q "search_query=all:transformer&" "$T/server.log" || fail "plain words become all:"
+echo "e2e_fetch ok"
