@@ -128,7 +128,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
 	case OPT_DAY:
-		if (util_valid_date(arg) != 0) {
+		if (!util_valid_date(arg)) {
 			cli_error("%s: --day wants a date like 2025-11-19, not \"%s\"", cmd, arg);
 			return -1;
 		}

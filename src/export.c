@@ -314,7 +314,7 @@ static int get_listings(struct json_object *o, struct paper *p, struct lerr *e)
 		    strpbrk(json_object_get_string(src), " \n") ||
 		    (json_object_object_get_ex(l, "day", &day) && day &&
 		     (!json_object_is_type(day, json_type_string) ||
-		      util_valid_date(json_object_get_string(day)) != 0))) {
+		      !util_valid_date(json_object_get_string(day))))) {
 			sbuf_free(&b);
 			goto bad;
 		}
@@ -383,7 +383,7 @@ int export_paper_from_json(struct json_object *o, struct paper *p, struct lerr *
 	for (size_t i = 0; i < ARRAY_LEN(strs); i++)
 		if (get_str(o, strs[i].key, strs[i].field, e) < 0)
 			goto fail;
-	if (p->hf_day && util_valid_date(p->hf_day) != 0) {
+	if (p->hf_day && !util_valid_date(p->hf_day)) {
 		lerr_set(e, LERR_PARSE, 0, "\"hf_day\" must be a date like \"2025-01-31\" or null");
 		goto fail;
 	}
@@ -617,7 +617,7 @@ struct export_keys {
 	size_t n, cap;
 	size_t *by_id;       /* open-addressing table of indexes + 1 into v, 0 empty */
 	size_t id_cap;
-	char **used;         /* open-addressing set of final keys (borrowed from entries) */
+	char **used;         /* open-addressing set of keys taken (borrowed from entries) */
 	size_t used_n, used_cap;
 	bool finished;
 };
@@ -786,6 +786,7 @@ void export_keys_finish(struct export_keys *k)
 		while (j < k->n && strcmp(order[j]->base, order[i]->base) == 0)
 			j++;
 		if (j - i > 1) {
+			key_insert(k, order[i]->base);   /* a late paper of this group gets a suffix too */
 			for (size_t m = i; m < j; m++) {
 				order[m]->key = suffixed(k, order[m]->base, &next);
 				key_insert(k, order[m]->key);
