@@ -136,7 +136,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	};
 	struct fetch_opts o = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.date = optarg; break;
 		case 's': o.since = optarg; break;
@@ -210,7 +210,7 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	};
 	long max = 50;
 	int c;
-	while ((c = getopt_long(argc, argv, "+hm:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': {
 			char *end;
