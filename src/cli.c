@@ -491,7 +491,7 @@ static void show_text(const struct paper *p)
 		free(note);
 	}
 	if (p->abstract && *p->abstract) {
-		char *abs = clean(p->abstract, TEXT_COLLAPSE | TEXT_KEEP_PARAS);
+		char *abs = clean(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
 		printf("\n  ");
 		wrap(stdout, abs, 2, 2, width);
 		free(abs);
