@@ -238,9 +238,9 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 			env->last_arxiv = util_monotonic();
 		double wait = -1;
 		if (rc < 0) {
-			if (ne.code == NET_ABORTED || ne.code == NET_TOO_BIG || tries >= max_tries) {
+			if (!net_retryable(&ne) || tries >= max_tries) {
 				*e = ne;
-				if (ne.code != NET_ABORTED && ne.code != NET_TOO_BIG && tries > 1) {
+				if (net_retryable(&ne) && tries > 1) {
 					size_t l = strlen(e->msg);
 					snprintf(e->msg + l, sizeof e->msg - l, " (gave up after %d tries)", tries);
 				}
@@ -313,11 +313,8 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 			*e = s.err;
 		else if (aborted(env))
 			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-		else if (pe.code > 0)
-			lerr_set(e, LERR_PARSE, pe.code, "cannot read the response from %s (line %d): %s",
-			         rq->url, pe.code, pe.msg);
-		else
-			lerr_set(e, LERR_PARSE, 0, "cannot read the response from %s: %s", rq->url,
+		else   /* the parser's message names the line */
+			lerr_set(e, LERR_PARSE, pe.code, "cannot read the response from %s: %s", rq->url,
 			         pe.msg[0] ? pe.msg : "parse error");
 		feed_info_clear(&fi);
 		goto out;

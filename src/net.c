@@ -312,6 +312,24 @@ int net_get(struct net *n, const char *url, const char *etag, const char *last_m
 	return ret;
 }
 
+bool net_retryable(const struct lerr *e)
+{
+	if (e->kind != LERR_NET || e->code == NET_ABORTED)
+		return false;
+	switch ((CURLcode)e->code) {
+	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_FILESIZE_EXCEEDED:
+	case CURLE_FAILED_INIT:
+		return false;
+	default:
+		return true;
+	}
+}
+
 int net_sleep(struct net *n, double seconds)
 {
 	double end = util_monotonic() + seconds;

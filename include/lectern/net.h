@@ -52,6 +52,10 @@ enum { NET_ABORTED = -100, NET_TOO_BIG = -101 };
 int net_get(struct net *n, const char *url, const char *etag, const char *last_modified,
             struct net_response *r, struct lerr *e);
 
+/* True when a failed net_get is worth retrying (connection, timeout, cut-off transfer); false
+ * for an abort, a body over the cap, a redirect loop, a bad URL or a TLS verification failure. */
+bool net_retryable(const struct lerr *e);
+
 /* Sleeps for `seconds` (wall time, interruptible). Returns 0, or -1 when aborted. */
 int net_sleep(struct net *n, double seconds);
 
