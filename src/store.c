@@ -1,0 +1,1280 @@
+/* store — opening the cache, writing papers (merge upserts), user state, reading one paper,
+ * per-source state, HTTP validators and search history. Lists and search are in store_query.c,
+ * the schema in store_schema.c. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+enum {
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
+	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
+	ST_LISTING, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS,
+	ST_US_FAV, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET, ST_LISTINGS_GET,
+	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
+	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
+	ST_COUNT
+};
+
+#define PAPER_COLS \
+	"version, title, abstract, authors, first_author, n_authors, published, updated," \
+	" primary_category, categories, comment, journal_ref, doi, url_abs, url_pdf, url_code," \
+	" url_project, url_hf, upvotes, num_comments, github_stars, organization, submitter," \
+	" ai_summary, ai_keywords, hf_day, thumbnail"
+#define N_PAPER_COLS 27
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT store_upsert",
+	[ST_RELEASE] = "RELEASE store_upsert",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO store_upsert",
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS " FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS " FROM papers WHERE pk = ?1",
+	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
+	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
+	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+	[ST_UPDATE] = "UPDATE papers SET pk = ?1, id = ?2, version = ?3, title = ?4, abstract = ?5,"
+	              " authors = ?6, first_author = ?7, n_authors = ?8, published = ?9,"
+	              " updated = ?10, primary_category = ?11, categories = ?12, comment = ?13,"
+	              " journal_ref = ?14, doi = ?15, url_abs = ?16, url_pdf = ?17, url_code = ?18,"
+	              " url_project = ?19, url_hf = ?20, upvotes = ?21, num_comments = ?22,"
+	              " github_stars = ?23, organization = ?24, submitter = ?25, ai_summary = ?26,"
+	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29 WHERE pk = ?30",
+	[ST_AUTHORS_GET] = "SELECT name, affiliation FROM paper_authors WHERE paper = ?1 ORDER BY pos",
+	[ST_AUTHORS_DEL] = "DELETE FROM paper_authors WHERE paper = ?1",
+	[ST_AUTHORS_INS] = "INSERT INTO paper_authors (paper, pos, name, affiliation)"
+	                   " VALUES (?1, ?2, ?3, ?4)",
+	[ST_LISTING] = "INSERT INTO listings (paper, source, day, seen_at) VALUES (?1, ?2, ?3, ?4)"
+	               " ON CONFLICT (paper, source, day) DO UPDATE SET seen_at = excluded.seen_at",
+	[ST_SOURCED] = "INSERT OR IGNORE INTO sourced (paper, source) VALUES (?1, ?2)",
+	[ST_SOURCE_TOTAL] = "INSERT INTO sources (name, total) VALUES (?1, 1)"
+	                    " ON CONFLICT (name) DO UPDATE SET total = total + 1",
+	[ST_FTS_DEL] = "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
+	               " VALUES ('delete', ?1, ?2, ?3, ?4)",
+	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, title, abstract, authors)"
+	               " SELECT pk, title, abstract, authors FROM papers WHERE pk = ?1",
+	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
+	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
+	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
+	              " WHEN favourite THEN fav_time ELSE excluded.fav_time END",
+	[ST_US_GETFAV] = "SELECT favourite FROM user_state WHERE id = ?1",
+	[ST_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
+	[ST_US_NOTE] = "INSERT INTO user_state (id, note) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET note = excluded.note",
+	[ST_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET tags = excluded.tags",
+	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
+	[ST_LISTINGS_GET] = "SELECT source, day FROM listings WHERE paper = ?1"
+	                    " ORDER BY day DESC, seen_at DESC, source",
+	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress) VALUES (?1, ?2, 1)"
+	                 " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt,"
+	                 " in_progress = 1",
+	[ST_SRC_FINISH] = "INSERT INTO sources (name, last_attempt, last_success, last_error,"
+	                  " new_count) VALUES (?1, ?2, CASE WHEN ?3 IS NULL THEN ?2 ELSE 0 END,"
+	                  " ?3, CASE WHEN ?3 IS NULL THEN ?4 ELSE 0 END)"
+	                  " ON CONFLICT (name) DO UPDATE SET in_progress = 0,"
+	                  " last_error = excluded.last_error,"
+	                  " last_success = CASE WHEN ?3 IS NULL THEN ?2 ELSE last_success END,"
+	                  " new_count = CASE WHEN ?3 IS NULL THEN ?4 ELSE new_count END",
+	[ST_SRC_GET] = "SELECT name, last_attempt, last_success, last_error, in_progress,"
+	               " new_count, total FROM sources WHERE name = ?1",
+	[ST_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
+	[ST_HTTP_PUT] = "INSERT INTO http_cache (url, etag, last_modified, stored_at)"
+	                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url) DO UPDATE SET"
+	                " etag = excluded.etag, last_modified = excluded.last_modified,"
+	                " stored_at = excluded.stored_at",
+	/* used_at strictly increases so "newest first" is exact within one second. */
+	[ST_HIST_ADD] = "INSERT INTO history (query, used_at) VALUES (?1,"
+	                " max(?2, coalesce((SELECT max(used_at) FROM history), 0) + 1))"
+	                " ON CONFLICT (query) DO UPDATE SET used_at = excluded.used_at",
+	[ST_HIST_TRIM] = "DELETE FROM history WHERE used_at <"
+	                 " (SELECT used_at FROM history ORDER BY used_at DESC LIMIT 1 OFFSET 199)",
+	[ST_HIST_LIST] = "SELECT query FROM history ORDER BY used_at DESC LIMIT ?1",
+};
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
+{
+	int base = rc & 0xff;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	switch (base) {
+	case SQLITE_FULL:
+		lerr_set(e, LERR_IO, rc, "%s: the disk is full; the change was rolled back", what);
+		break;
+	case SQLITE_READONLY:
+		lerr_set(e, LERR_IO, rc, "%s: the database is read-only", what);
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		lerr_set(e, LERR_IO, rc, "%s: I/O error: %s", what, msg);
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		lerr_set(e, LERR_DB, rc, "%s: the database is busy (another lectern is writing)", what);
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		lerr_set(e, LERR_DB, rc, "%s: the database is corrupt: %s", what, msg);
+		break;
+	default:
+		lerr_set(e, LERR_DB, rc, "%s: %s", what, msg);
+	}
+	return -1;
+}
+
+static int readonly_error(struct store *s, struct lerr *e)
+{
+	lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
+	return -1;
+}
+
+static sqlite3_stmt *stmt(struct store *s, int which, struct lerr *e)
+{
+	if (!s->st[which]) {
+		int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+		                            &s->st[which], NULL);
+		if (rc != SQLITE_OK) {
+			store_db_error(s, e, rc, "preparing a statement");
+			s->st[which] = NULL;
+			return NULL;
+		}
+	}
+	sqlite3_reset(s->st[which]);
+	sqlite3_clear_bindings(s->st[which]);
+	return s->st[which];
+}
+
+sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e)
+{
+	size_t victim = 0;
+	for (size_t i = 0; i < STORE_QCACHE; i++) {
+		if (s->qc[i].sql && strcmp(s->qc[i].sql, sql) == 0) {
+			s->qc[i].used = ++s->qtick;
+			sqlite3_reset(s->qc[i].st);
+			sqlite3_clear_bindings(s->qc[i].st);
+			return s->qc[i].st;
+		}
+		if (s->qc[i].used < s->qc[victim].used)
+			victim = i;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		store_db_error(s, e, rc, "preparing a query");
+		return NULL;
+	}
+	sqlite3_finalize(s->qc[victim].st);
+	free(s->qc[victim].sql);
+	s->qc[victim].sql = xstrdup(sql);
+	s->qc[victim].st = st;
+	s->qc[victim].used = ++s->qtick;
+	return st;
+}
+
+/* Steps a write statement to completion; resets it. Returns the SQLite code (DONE on success). */
+static int run(sqlite3_stmt *st)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc;
+}
+
+char *store_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+char *store_default_path(void)
+{
+	const char *env = getenv("LECTERN_DB");
+	if (env && *env)
+		return xstrdup(env);
+	char *dir = util_data_dir();
+	char *p = xasprintf("%s/papers.db", dir);
+	free(dir);
+	return p;
+}
+
+static int make_parent_dir(const char *path, struct lerr *e)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	int rc = util_mkdir_p(dir, 0700);
+	if (rc < 0)
+		lerr_set(e, LERR_IO, errno, "cannot create %s: %s", dir, strerror(errno));
+	free(dir);
+	return rc;
+}
+
+static bool dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return access(".", W_OK) == 0;
+	if (slash == path)
+		return access("/", W_OK) == 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	bool ok = access(dir, W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+static int exec(struct store *s, const char *sql, struct lerr *e)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_db_error(s, e, rc, s->path);
+}
+
+struct store *store_open(const char *path, int flags, struct lerr *e)
+{
+	if (!path || !*path) {
+		lerr_set(e, LERR_USAGE, 0, "no database path given");
+		return NULL;
+	}
+	bool memory = strcmp(path, ":memory:") == 0;
+	bool ro = flags & STORE_READONLY;
+	bool immutable = false;
+	if (!memory) {
+		if (access(path, F_OK) < 0) {
+			if (flags & STORE_NOCREATE) {
+				lerr_set(e, LERR_NOTFOUND, ENOENT, "%s: no such database", path);
+				return NULL;
+			}
+			if (ro) {
+				lerr_set(e, LERR_NOTFOUND, ENOENT,
+				         "%s: no such database (cannot create it read-only)", path);
+				return NULL;
+			}
+			if (make_parent_dir(path, e) < 0)
+				return NULL;
+		} else {
+			bool hint = false;
+			if (store_schema_check_file(path, &hint, e) < 0)
+				return NULL;
+			if (hint || !dir_writable(path)) {
+				ro = true;
+				/* WAL needs -shm/-wal next to the file; without them only an immutable
+				 * open can read a directory we cannot write. */
+				immutable = !dir_writable(path);
+			}
+		}
+	}
+
+	struct store *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->readonly = ro;
+	s->st = xcalloc(ST_COUNT, sizeof *s->st);
+	int rc;
+	if (immutable) {
+		/* Percent-encode the path for the URI. */
+		struct sbuf uri = {0};
+		sbuf_adds(&uri, "file:");
+		for (const char *c = path; *c; c++) {
+			if (*c == '?' || *c == '#' || *c == '%')
+				sbuf_printf(&uri, "%%%02X", (unsigned char)*c);
+			else
+				sbuf_addc(&uri, *c);
+		}
+		sbuf_adds(&uri, "?immutable=1");
+		rc = sqlite3_open_v2(uri.s, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		sbuf_free(&uri);
+	} else {
+		rc = sqlite3_open_v2(path, &s->db,
+		                     ro ? SQLITE_OPEN_READONLY
+		                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		store_db_error(s, e, rc, path);
+		store_close(&s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	/* Modest page cache (8 MiB) and no mmap: a query's memory must not grow with the cache. */
+	if (exec(s, "PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON;", e) < 0)
+		goto fail;
+	if (ro) {
+		if (store_schema_verify(s->db, e) < 0)
+			goto fail;
+	} else {
+		if (!memory && exec(s, "PRAGMA journal_mode = WAL", e) < 0)
+			goto fail;
+		if (exec(s, "PRAGMA synchronous = NORMAL", e) < 0)
+			goto fail;
+		if (store_schema_migrate(s->db, e) < 0)
+			goto fail;
+	}
+	if (store_query_register(s->db) != SQLITE_OK) {
+		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
+		goto fail;
+	}
+	return s;
+fail:
+	store_close(&s);
+	return NULL;
+}
+
+static void ops_clear(struct store *s, size_t keep)
+{
+	for (size_t i = keep; i < s->n_ops; i++) {
+		free(s->ops[i].title);
+		free(s->ops[i].abstract);
+		free(s->ops[i].authors);
+	}
+	s->n_ops = keep;
+}
+
+void store_close(struct store **sp)
+{
+	struct store *s = sp ? *sp : NULL;
+	if (!s)
+		return;
+	if (s->in_txn)
+		store_rollback(s);
+	ops_clear(s, 0);
+	free(s->ops);
+	if (s->st)
+		for (int i = 0; i < ST_COUNT; i++)
+			sqlite3_finalize(s->st[i]);
+	free(s->st);
+	for (size_t i = 0; i < STORE_QCACHE; i++) {
+		sqlite3_finalize(s->qc[i].st);
+		free(s->qc[i].sql);
+	}
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+	*sp = NULL;
+}
+
+bool store_is_readonly(const struct store *s) { return s->readonly; }
+const char *store_path(const struct store *s) { return s->path; }
+
+/* ---- transactions ------------------------------------------------------------------------- */
+
+static int ftsop_cmp(const void *a, const void *b)
+{
+	const struct store_ftsop *x = a, *y = b;
+	if (x->rowid != y->rowid)
+		return x->rowid < y->rowid ? -1 : 1;
+	return y->del - x->del;   /* deletes before inserts of the same rowid */
+}
+
+/* Applies the buffered FTS changes in rowid order. */
+static int fts_flush(struct store *s, struct lerr *e)
+{
+	if (s->n_ops == 0)
+		return 0;
+	qsort(s->ops, s->n_ops, sizeof *s->ops, ftsop_cmp);
+	for (size_t i = 0; i < s->n_ops; i++) {
+		struct store_ftsop *o = &s->ops[i];
+		sqlite3_stmt *st;
+		if (o->del) {
+			if (!(st = stmt(s, ST_FTS_DEL, e)))
+				return -1;
+			sqlite3_bind_int64(st, 1, o->rowid);
+			bind_text(st, 2, o->title);
+			bind_text(st, 3, o->abstract);
+			bind_text(st, 4, o->authors);
+		} else {
+			if (i > 0 && !s->ops[i - 1].del && s->ops[i - 1].rowid == o->rowid)
+				continue;
+			if (!(st = stmt(s, ST_FTS_INS, e)))
+				return -1;
+			sqlite3_bind_int64(st, 1, o->rowid);
+		}
+		int rc = run(st);
+		if (rc != SQLITE_DONE)
+			return store_db_error(s, e, rc, "updating the search index");
+	}
+	ops_clear(s, 0);
+	return 0;
+}
+
+int store_begin(struct store *s, struct lerr *e)
+{
+	if (s->readonly)
+		return readonly_error(s, e);
+	if (s->in_txn) {
+		lerr_set(e, LERR_USAGE, 0, "a transaction is already open");
+		return -1;
+	}
+	sqlite3_stmt *st = stmt(s, ST_BEGIN, e);
+	if (!st)
+		return -1;
+	int rc = run(st);
+	if (rc != SQLITE_DONE)
+		return store_db_error(s, e, rc, "cannot start a transaction");
+	s->in_txn = true;
+	s->txn_failed = false;
+	ops_clear(s, 0);
+	return 0;
+}
+
+static int commit_now(struct store *s, struct lerr *e)
+{
+	if (fts_flush(s, e) < 0)
+		goto fail;
+	sqlite3_stmt *st = stmt(s, ST_COMMIT, e);
+	if (!st)
+		goto fail;
+	int rc = run(st);
+	if (rc != SQLITE_DONE) {
+		store_db_error(s, e, rc, "saving changes");
+		goto fail;
+	}
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	ops_clear(s, 0);
+	return -1;
+}
+
+int store_commit(struct store *s, struct lerr *e)
+{
+	if (!s->in_txn) {
+		lerr_set(e, LERR_USAGE, 0, "no transaction is open");
+		return -1;
+	}
+	s->in_txn = false;
+	if (s->txn_failed || sqlite3_get_autocommit(s->db)) {
+		s->txn_failed = false;
+		ops_clear(s, 0);
+		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		return -1;
+	}
+	return commit_now(s, e);
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	ops_clear(s, 0);
+	s->in_txn = false;
+	s->txn_failed = false;
+}
+
+/* ---- reading rows --------------------------------------------------------------------------- */
+
+/* Fills p from a row of "pk, id, PAPER_COLS"; *authors_text (may be NULL) gets that column. */
+static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_text)
+{
+	paper_init(p);
+	p->id = store_col_text(st, 1);
+	p->version = sqlite3_column_int(st, 2);
+	p->title = store_col_text(st, 3);
+	p->abstract = store_col_text(st, 4);
+	if (authors_text)
+		*authors_text = store_col_text(st, 5);
+	/* 6 first_author, 7 n_authors: derived from paper_authors */
+	p->published = sqlite3_column_int64(st, 8);
+	p->updated = sqlite3_column_int64(st, 9);
+	char **str[] = {
+		&p->primary_category, &p->categories, &p->comment, &p->journal_ref, &p->doi,
+		&p->url_abs, &p->url_pdf, &p->url_code, &p->url_project, &p->url_hf,
+	};
+	for (size_t i = 0; i < ARRAY_LEN(str); i++)
+		*str[i] = store_col_text(st, 10 + (int)i);
+	p->upvotes = sqlite3_column_int64(st, 20);
+	p->num_comments = sqlite3_column_int64(st, 21);
+	p->github_stars = sqlite3_column_int64(st, 22);
+	char **str2[] = { &p->organization, &p->submitter, &p->ai_summary, &p->ai_keywords,
+	                  &p->hf_day, &p->thumbnail };
+	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
+		*str2[i] = store_col_text(st, 23 + (int)i);
+}
+
+static int read_authors(struct store *s, int64_t pk, struct paper *p, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_AUTHORS_GET, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		paper_add_author(p, (const char *)sqlite3_column_text(st, 0),
+		                 (const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading authors");
+}
+
+static int read_user_state(struct store *s, struct paper *p, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_US_GET, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, p->id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->favourite = sqlite3_column_int(st, 0) != 0;
+		p->fav_time = p->favourite ? sqlite3_column_int64(st, 1) : 0;
+		p->read = sqlite3_column_int(st, 2) != 0;
+		p->note = store_col_text(st, 3);
+		p->tags = store_col_text(st, 4);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading user state");
+}
+
+static int read_listings(struct store *s, int64_t pk, struct paper *p, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_LISTINGS_GET, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	struct sbuf b = {0};
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (b.len)
+			sbuf_addc(&b, '\n');
+		sbuf_adds(&b, (const char *)sqlite3_column_text(st, 0));
+		const char *day = (const char *)sqlite3_column_text(st, 1);
+		if (day && *day)
+			sbuf_printf(&b, " %s", day);
+	}
+	sqlite3_reset(st);
+	if (b.len)
+		p->listings = sbuf_steal(&b);
+	sbuf_free(&b);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading listings");
+}
+
+/* Loads one full paper by statement (already bound). 1 found, 0 absent, -1 error. */
+static int load_full(struct store *s, sqlite3_stmt *st, struct paper *out, struct lerr *e)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading a paper");
+	}
+	int64_t pk = sqlite3_column_int64(st, 0);
+	read_paper_row(st, out, NULL);
+	sqlite3_reset(st);
+	if (read_authors(s, pk, out, e) < 0 || read_user_state(s, out, e) < 0 ||
+	    read_listings(s, pk, out, e) < 0) {
+		paper_clear(out);
+		return -1;
+	}
+	return 1;
+}
+
+int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_GET_BY_PK, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	int rc = load_full(s, st, out, e);
+	if (rc == 0)
+		lerr_set(e, LERR_NOTFOUND, 0, "paper vanished while reading");
+	return rc == 1 ? 0 : -1;
+}
+
+/* Canonical id: arXiv ids lose version and URL prefix; anything else is kept as given. */
+static void norm_id(const char *id, char *buf, size_t n, int *version)
+{
+	*version = 0;
+	if (paper_parse_arxiv_id(id, buf, n, version) == 0)
+		return;
+	*version = 0;
+	buf[0] = 0;
+}
+
+int store_get(struct store *s, const char *id, struct paper *out, struct lerr *e)
+{
+	paper_init(out);
+	if (!id || !*id) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	char buf[64];
+	int ver;
+	norm_id(id, buf, sizeof buf, &ver);
+	sqlite3_stmt *st = stmt(s, ST_GET_BY_ID, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, buf[0] ? buf : id);
+	int rc = load_full(s, st, out, e);
+	if (rc == 0)
+		lerr_set(e, LERR_NOTFOUND, 0, "%s: no such paper in the cache", id);
+	return rc == 1 ? 0 : -1;
+}
+
+/* ---- upsert ------------------------------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool nonempty(const char *s) { return s && *s; }
+
+static int64_t pk_time(int64_t t)
+{
+	/* Clamp so the shift cannot overflow; 0 or nonsense means "unknown". */
+	if (t <= 0 || t >= (INT64_MAX >> STORE_PK_SHIFT) - 1)
+		return 0;
+	return t;
+}
+
+static int alloc_pk(struct store *s, int64_t t, int64_t *pk, struct lerr *e)
+{
+	int64_t base = t << STORE_PK_SHIFT, end = base + ((int64_t)1 << STORE_PK_SHIFT);
+	sqlite3_stmt *st = stmt(s, ST_MAXPK, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, base);
+	sqlite3_bind_int64(st, 2, end);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_db_error(s, e, rc, "allocating a paper key");
+	}
+	int64_t next = sqlite3_column_type(st, 0) == SQLITE_NULL ? base
+	                                                         : sqlite3_column_int64(st, 0) + 1;
+	sqlite3_reset(st);
+	if (next >= end) {
+		lerr_set(e, LERR_DB, 0, "too many papers with the same publication second");
+		return -1;
+	}
+	*pk = next;
+	return 0;
+}
+
+static void bind_paper(sqlite3_stmt *st, int64_t pk, const struct paper *m, const char *authors,
+                       const char *first_author, size_t n_authors)
+{
+	sqlite3_bind_int64(st, 1, pk);
+	bind_text(st, 2, m->id);
+	sqlite3_bind_int(st, 3, m->version);
+	bind_text(st, 4, m->title);
+	bind_text(st, 5, m->abstract);
+	bind_text(st, 6, authors);
+	bind_text(st, 7, first_author);
+	sqlite3_bind_int64(st, 8, (int64_t)n_authors);
+	sqlite3_bind_int64(st, 9, m->published);
+	sqlite3_bind_int64(st, 10, m->updated);
+	const char *str[] = { m->primary_category, m->categories, m->comment, m->journal_ref,
+	                      m->doi, m->url_abs, m->url_pdf, m->url_code, m->url_project,
+	                      m->url_hf };
+	for (size_t i = 0; i < ARRAY_LEN(str); i++)
+		bind_text(st, 11 + (int)i, str[i]);
+	sqlite3_bind_int64(st, 21, m->upvotes);
+	sqlite3_bind_int64(st, 22, m->num_comments);
+	sqlite3_bind_int64(st, 23, m->github_stars);
+	const char *str2[] = { m->organization, m->submitter, m->ai_summary, m->ai_keywords,
+	                       m->hf_day, m->thumbnail };
+	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
+		bind_text(st, 24 + (int)i, str2[i]);
+}
+
+static char *authors_text(const struct paper *p)
+{
+	if (p->n_authors == 0)
+		return NULL;
+	struct sbuf b = {0};
+	for (size_t i = 0; i < p->n_authors; i++) {
+		if (i)
+			sbuf_adds(&b, ", ");
+		sbuf_adds(&b, p->authors[i].name ? p->authors[i].name : "");
+	}
+	return sbuf_steal(&b);
+}
+
+static int write_authors(struct store *s, int64_t pk, const struct paper *p, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_AUTHORS_DEL, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	int rc = run(st);
+	for (size_t i = 0; rc == SQLITE_DONE && i < p->n_authors; i++) {
+		if (!(st = stmt(s, ST_AUTHORS_INS, e)))
+			return -1;
+		sqlite3_bind_int64(st, 1, pk);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		bind_text(st, 3, p->authors[i].name ? p->authors[i].name : "");
+		bind_text(st, 4, nonempty(p->authors[i].affiliation) ? p->authors[i].affiliation : NULL);
+		rc = run(st);
+	}
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "writing authors");
+}
+
+static void push_op(struct store *s, int64_t rowid, int del, const char *title,
+                    const char *abstract, const char *authors)
+{
+	if (s->n_ops == s->cap_ops) {
+		s->cap_ops = s->cap_ops ? s->cap_ops * 2 : 256;
+		s->ops = xreallocarray(s->ops, s->cap_ops, sizeof *s->ops);
+	}
+	s->ops[s->n_ops++] = (struct store_ftsop){ rowid, del, xstrdup(title), xstrdup(abstract),
+	                                           xstrdup(authors) };
+}
+
+/* The FTS currently holds `rowid` unless this transaction already deleted it or will (re)index
+ * it itself (in both cases its committed FTS entry is handled already). */
+static bool fts_pending(const struct store *s, int64_t rowid)
+{
+	for (size_t i = s->n_ops; i-- > 0;)
+		if (s->ops[i].rowid == rowid)
+			return true;
+	return false;
+}
+
+/* Merges new authors into old ones: the new list wins; a missing affiliation is taken from the
+ * old author of the same name. Result in *out (initialised paper used as a list holder). */
+static void merge_authors(const struct paper *old, const struct paper *p, struct paper *out)
+{
+	for (size_t i = 0; i < p->n_authors; i++) {
+		const char *name = p->authors[i].name ? p->authors[i].name : "";
+		const char *aff = p->authors[i].affiliation;
+		if (!nonempty(aff))
+			for (size_t j = 0; j < old->n_authors; j++)
+				if (str_eq(old->authors[j].name, name)) {
+					aff = old->authors[j].affiliation;
+					break;
+				}
+		paper_add_author(out, name, nonempty(aff) ? aff : NULL);
+	}
+}
+
+static bool authors_equal(const struct paper *a, const struct paper *b)
+{
+	if (a->n_authors != b->n_authors)
+		return false;
+	for (size_t i = 0; i < a->n_authors; i++)
+		if (!str_eq(a->authors[i].name, b->authors[i].name) ||
+		    !str_eq(a->authors[i].affiliation, b->authors[i].affiliation))
+			return false;
+	return true;
+}
+
+static int record_listing(struct store *s, int64_t pk, const char *source, const char *day,
+                          struct lerr *e)
+{
+	if (!nonempty(source))
+		return 0;
+	sqlite3_stmt *st = stmt(s, ST_LISTING, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	bind_text(st, 2, source);
+	bind_text(st, 3, day ? day : "");
+	sqlite3_bind_int64(st, 4, util_now());
+	int rc = run(st);
+	if (rc == SQLITE_DONE) {
+		if (!(st = stmt(s, ST_SOURCED, e)))
+			return -1;
+		sqlite3_bind_int64(st, 1, pk);
+		bind_text(st, 2, source);
+		rc = run(st);
+		if (rc == SQLITE_DONE && sqlite3_changes(s->db) > 0) {
+			if (!(st = stmt(s, ST_SOURCE_TOTAL, e)))
+				return -1;
+			bind_text(st, 1, source);
+			rc = run(st);
+		}
+	}
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "recording the listing");
+}
+
+static int insert_new(struct store *s, const struct paper *p, const char *id, int version,
+                      int64_t *pk_out, struct lerr *e)
+{
+	int64_t t = pk_time(p->published), pk;
+	if (alloc_pk(s, t ? t : util_now(), &pk, e) < 0)
+		return -1;
+	struct paper m = *p;   /* shallow: only the id/version/published differ */
+	m.id = (char *)id;
+	m.version = version;
+	m.published = t;
+	/* Authors without a name are kept as "" (order matters); list row caches the first. */
+	char *at = authors_text(p);
+	sqlite3_stmt *st = stmt(s, ST_INSERT, e);
+	int rc = SQLITE_ERROR;
+	if (st) {
+		bind_paper(st, pk, &m, at, p->n_authors ? p->authors[0].name : NULL, p->n_authors);
+		sqlite3_bind_int64(st, 30, util_now());
+		rc = run(st);
+	}
+	free(at);
+	if (!st)
+		return -1;
+	if (rc != SQLITE_DONE)
+		return store_db_error(s, e, rc, "storing a paper");
+	if (write_authors(s, pk, p, e) < 0)
+		return -1;
+	push_op(s, pk, 0, NULL, NULL, NULL);
+	*pk_out = pk;
+	return 0;
+}
+
+#define MERGE_STR(f)                                                     \
+	do {                                                             \
+		if (nonempty(p->f) && !str_eq(m.f, p->f)) {              \
+			paper_set(&m.f, p->f);                           \
+			changed = true;                                  \
+		}                                                        \
+	} while (0)
+#define MERGE_NEWEST(f)                                                  \
+	do {                                                             \
+		if (p->f >= 0 && p->f != m.f) {                          \
+			m.f = p->f;                                      \
+			changed = true;                                  \
+		}                                                        \
+	} while (0)
+
+static int update_existing(struct store *s, sqlite3_stmt *cur, const struct paper *p,
+                           int version, enum store_upsert_result *res, int64_t *pk_out,
+                           struct lerr *e)
+{
+	struct paper m, merged_authors;
+	char *old_at = NULL, *old_title = NULL, *old_abstract = NULL;
+	int64_t pk = sqlite3_column_int64(cur, 0);
+	read_paper_row(cur, &m, &old_at);
+	sqlite3_reset(cur);
+	paper_init(&merged_authors);
+	int ret = -1;
+	bool changed = false, text_changed = false, authors_changed = false;
+	if (read_authors(s, pk, &m, e) < 0)
+		goto out;
+	old_title = xstrdup(m.title);
+	old_abstract = xstrdup(m.abstract);
+
+	MERGE_STR(title);
+	MERGE_STR(abstract);
+	MERGE_STR(primary_category);
+	MERGE_STR(categories);
+	MERGE_STR(comment);
+	MERGE_STR(journal_ref);
+	MERGE_STR(doi);
+	MERGE_STR(url_abs);
+	MERGE_STR(url_pdf);
+	MERGE_STR(url_code);
+	MERGE_STR(url_project);
+	MERGE_STR(url_hf);
+	MERGE_STR(organization);
+	MERGE_STR(submitter);
+	MERGE_STR(ai_summary);
+	MERGE_STR(ai_keywords);
+	MERGE_STR(hf_day);
+	MERGE_STR(thumbnail);
+	MERGE_NEWEST(upvotes);
+	MERGE_NEWEST(num_comments);
+	MERGE_NEWEST(github_stars);
+	if (version > m.version) {
+		m.version = version;
+		changed = true;
+	}
+	if (p->updated > m.updated) {
+		m.updated = p->updated;
+		changed = true;
+	}
+	/* The v1 date: the earliest any source reports (sources disagree by hours; taking the
+	 * minimum converges instead of moving the paper back and forth). */
+	int64_t t = pk_time(p->published);
+	if (t && (m.published == 0 || t < m.published)) {
+		m.published = t;
+		changed = true;
+	}
+	if (p->n_authors) {
+		merge_authors(&m, p, &merged_authors);
+		if (!authors_equal(&m, &merged_authors)) {
+			authors_changed = changed = true;
+			/* swap the author lists */
+			struct author *a = m.authors;
+			size_t n = m.n_authors;
+			m.authors = merged_authors.authors;
+			m.n_authors = merged_authors.n_authors;
+			merged_authors.authors = a;
+			merged_authors.n_authors = n;
+		}
+	}
+	if (!changed) {
+		*res = STORE_UNCHANGED;
+		*pk_out = pk;
+		ret = 0;
+		goto out;
+	}
+
+	int64_t new_pk = pk;
+	if (pk_time(m.published) && (pk >> STORE_PK_SHIFT) != m.published &&
+	    alloc_pk(s, m.published, &new_pk, e) < 0)
+		goto out;
+	char *at = authors_changed ? authors_text(&m) : xstrdup(old_at);
+	text_changed = !str_eq(old_title, m.title) || !str_eq(old_abstract, m.abstract) ||
+	               !str_eq(old_at, at);
+	sqlite3_stmt *st = stmt(s, ST_UPDATE, e);
+	int rc = SQLITE_ERROR;
+	if (st) {
+		bind_paper(st, new_pk, &m, at, m.n_authors ? m.authors[0].name : NULL, m.n_authors);
+		sqlite3_bind_int64(st, 30, pk);
+		rc = run(st);
+	}
+	free(at);
+	if (!st)
+		goto out;
+	if (rc != SQLITE_DONE) {
+		store_db_error(s, e, rc, "updating a paper");
+		goto out;
+	}
+	if (authors_changed && write_authors(s, new_pk, &m, e) < 0)
+		goto out;
+	if (text_changed || new_pk != pk) {
+		if (!fts_pending(s, pk))
+			push_op(s, pk, 1, old_title, old_abstract, old_at);
+		push_op(s, new_pk, 0, NULL, NULL, NULL);
+	}
+	*res = STORE_UPDATED;
+	*pk_out = new_pk;
+	ret = 0;
+out:
+	free(old_at);
+	free(old_title);
+	free(old_abstract);
+	paper_clear(&m);
+	paper_clear(&merged_authors);
+	return ret;
+}
+
+static int upsert_inner(struct store *s, const struct paper *p, const char *source,
+                        const char *day, enum store_upsert_result *res, struct lerr *e)
+{
+	char buf[64];
+	int version;
+	norm_id(p->id, buf, sizeof buf, &version);
+	const char *id = buf[0] ? buf : p->id;
+	if (p->version > 0)
+		version = p->version;
+	sqlite3_stmt *cur = stmt(s, ST_GET_BY_ID, e);
+	if (!cur)
+		return -1;
+	bind_text(cur, 1, id);
+	int rc = sqlite3_step(cur);
+	int64_t pk = 0;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(cur);
+		if (insert_new(s, p, id, version, &pk, e) < 0)
+			return -1;
+		*res = STORE_INSERTED;
+	} else if (rc == SQLITE_ROW) {
+		if (update_existing(s, cur, p, version, res, &pk, e) < 0)
+			return -1;
+	} else {
+		sqlite3_reset(cur);
+		return store_db_error(s, e, rc, "looking up a paper");
+	}
+	return record_listing(s, pk, source, day, e);
+}
+
+int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
+                 enum store_upsert_result *result, struct lerr *e)
+{
+	enum store_upsert_result dummy;
+	if (!result)
+		result = &dummy;
+	*result = STORE_UNCHANGED;
+	if (!p || !nonempty(p->id)) {
+		lerr_set(e, LERR_USAGE, 0, "a paper without an id cannot be stored");
+		return -1;
+	}
+	if (s->readonly)
+		return readonly_error(s, e);
+	if (s->in_txn && s->txn_failed) {
+		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		return -1;
+	}
+	bool own = !s->in_txn;
+	size_t mark = s->n_ops;
+	sqlite3_stmt *st = stmt(s, own ? ST_BEGIN : ST_SAVEPOINT, e);
+	if (!st)
+		return -1;
+	int rc = run(st);
+	if (rc != SQLITE_DONE)
+		return store_db_error(s, e, rc, own ? "cannot start a transaction" : "savepoint");
+	if (upsert_inner(s, p, source, day, result, e) < 0) {
+		if (own) {
+			store_rollback(s);
+		} else if (sqlite3_get_autocommit(s->db)) {
+			/* SQLite gave up the whole transaction (e.g. after SQLITE_FULL). */
+			s->txn_failed = true;
+			ops_clear(s, 0);
+		} else {
+			if ((st = stmt(s, ST_ROLLBACK_TO, NULL)))
+				run(st);
+			if ((st = stmt(s, ST_RELEASE, NULL)))
+				run(st);
+			ops_clear(s, mark);
+		}
+		*result = STORE_UNCHANGED;
+		return -1;
+	}
+	if (own)
+		return commit_now(s, e) < 0 ? (*result = STORE_UNCHANGED, -1) : 0;
+	if (!(st = stmt(s, ST_RELEASE, e)))
+		return -1;
+	rc = run(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "release savepoint");
+}
+
+/* ---- user state --------------------------------------------------------------------------- */
+
+/* Runs one prepared single-row write (atomic by itself). */
+static int user_write(struct store *s, int which, const char *id, struct lerr *e,
+                      sqlite3_stmt **out)
+{
+	if (s->readonly)
+		return readonly_error(s, e);
+	if (!nonempty(id)) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	sqlite3_stmt *st = stmt(s, which, e);
+	if (!st)
+		return -1;
+	*out = st;
+	return 0;
+}
+
+static const char *canon(const char *id, char *buf, size_t n)
+{
+	int v;
+	norm_id(id, buf, n, &v);
+	return buf[0] ? buf : id;
+}
+
+static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, struct lerr *e)
+{
+	int rc = run(st);
+	if (rc != SQLITE_DONE) {
+		if (s->in_txn && sqlite3_get_autocommit(s->db))
+			s->txn_failed = true;
+		return store_db_error(s, e, rc, what);
+	}
+	return 0;
+}
+
+int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_FAV, id, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	sqlite3_bind_int(st, 2, on);
+	sqlite3_bind_int64(st, 3, on ? util_now() : 0);
+	return finish_write(s, st, "saving the favourite", e);
+}
+
+int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_GETFAV, id, e, &st) < 0)
+		return -1;
+	const char *cid = canon(id, buf, sizeof buf);
+	bind_text(st, 1, cid);
+	int rc = sqlite3_step(st);
+	bool on = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(s, e, rc, "reading the favourite");
+	/* Read-then-write is safe: one store is used by one thread, and a concurrent toggle by
+	 * another process just wins last. */
+	if (store_set_favourite(s, cid, !on, e) < 0)
+		return -1;
+	if (now_on)
+		*now_on = !on;
+	return 0;
+}
+
+int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_READ, id, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	sqlite3_bind_int(st, 2, on);
+	return finish_write(s, st, "saving read state", e);
+}
+
+int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_NOTE, id, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	bind_text(st, 2, nonempty(note) ? note : NULL);
+	return finish_write(s, st, "saving the note", e);
+}
+
+int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_TAGS, id, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	bind_text(st, 2, nonempty(tags) ? tags : NULL);
+	return finish_write(s, st, "saving tags", e);
+}
+
+/* ---- per-source state --------------------------------------------------------------------- */
+
+int store_source_begin(struct store *s, const char *name, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_SRC_BEGIN, name, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, util_now());
+	return finish_write(s, st, "saving source state", e);
+}
+
+int store_source_finish(struct store *s, const char *name, const char *error,
+                        int64_t new_count, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_SRC_FINISH, name, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, util_now());
+	bind_text(st, 3, error);
+	sqlite3_bind_int64(st, 4, new_count);
+	return finish_write(s, st, "saving source state", e);
+}
+
+int store_source_get(struct store *s, const char *name, struct store_source_state *out,
+                     struct lerr *e)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = stmt(s, ST_SRC_GET, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->name = store_col_text(st, 0);
+		out->last_attempt = sqlite3_column_int64(st, 1);
+		out->last_success = sqlite3_column_int64(st, 2);
+		out->last_error = store_col_text(st, 3);
+		/* A crashed fetch leaves the flag set; after an hour it is no longer believed. */
+		out->in_progress = sqlite3_column_int(st, 4) &&
+		                   util_now() - out->last_attempt < 3600;
+		out->new_count = sqlite3_column_int64(st, 5);
+		out->total = sqlite3_column_int64(st, 6);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading source state");
+}
+
+void store_source_state_clear(struct store_source_state *st)
+{
+	free(st->name);
+	free(st->last_error);
+	memset(st, 0, sizeof *st);
+}
+
+/* ---- HTTP validators ---------------------------------------------------------------------- */
+
+int store_http_get(struct store *s, const char *url, char **etag, char **last_modified,
+                   struct lerr *e)
+{
+	if (etag)
+		*etag = NULL;
+	if (last_modified)
+		*last_modified = NULL;
+	sqlite3_stmt *st = stmt(s, ST_HTTP_GET, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, url);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (etag)
+			*etag = store_col_text(st, 0);
+		if (last_modified)
+			*last_modified = store_col_text(st, 1);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading HTTP validators");
+}
+
+int store_http_put(struct store *s, const char *url, const char *etag, const char *last_modified,
+                   struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_HTTP_PUT, url, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, url);
+	bind_text(st, 2, nonempty(etag) ? etag : NULL);
+	bind_text(st, 3, nonempty(last_modified) ? last_modified : NULL);
+	sqlite3_bind_int64(st, 4, util_now());
+	return finish_write(s, st, "saving HTTP validators", e);
+}
+
+/* ---- search history ----------------------------------------------------------------------- */
+
+int store_history_add(struct store *s, const char *query, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_HIST_ADD, query, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, query);
+	sqlite3_bind_int64(st, 2, util_now());
+	if (finish_write(s, st, "saving search history", e) < 0)
+		return -1;
+	if (!(st = stmt(s, ST_HIST_TRIM, e)))
+		return -1;
+	return finish_write(s, st, "trimming search history", e);
+}
+
+int store_history_list(struct store *s, char **out, size_t n, struct lerr *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_HIST_LIST, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, n > INT_MAX ? INT_MAX : (int64_t)n);
+	int rc, count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && (size_t)count < n)
+		out[count++] = store_col_text(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		while (count > 0)
+			free(out[--count]);
+		return store_db_error(s, e, rc, "reading search history");
+	}
+	return count;
+}

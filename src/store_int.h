@@ -1,0 +1,75 @@
+/* store_int.h — internals shared by store.c, store_schema.c and store_query.c. Not a public API.
+ *
+ * Key design point: papers.pk (the rowid, which is also the FTS rowid) encodes the date order:
+ *   pk = (published, or first-seen time when unknown) << STORE_PK_SHIFT | sequence
+ * so "newest first" is a walk of the rowid b-tree — for plain lists, for every FTS query (FTS5
+ * iterates its doclists in rowid order) and for date filters (a rowid range). The price: a paper
+ * whose publication date changes (unknown -> known, or an earlier v1 date from another source)
+ * is moved to a new pk (children follow by ON UPDATE CASCADE, its FTS entry is re-indexed). */
+#ifndef LECTERN_STORE_INT_H
+#define LECTERN_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lectern/store.h"
+
+#define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
+#define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
+#define STORE_SCHEMA_VERSION 1
+#define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
+
+/* One pending FTS operation (applied in rowid order at commit; FTS5 flushes its pending-data
+ * hash whenever a rowid goes backwards, so unsorted writes would cost one segment per row). */
+struct store_ftsop {
+	int64_t rowid;
+	int del;                              /* 1: delete with the old text below; 0: (re)index */
+	char *title, *abstract, *authors;     /* only for deletes */
+};
+
+struct store_stmt_cache {
+	char *sql;
+	sqlite3_stmt *st;
+	uint64_t used;
+};
+
+enum { STORE_QCACHE = 12 };
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool readonly;
+	bool in_txn;                          /* explicit store_begin() transaction open */
+	bool txn_failed;                      /* SQLite rolled the explicit transaction back */
+
+	/* Fixed statements, prepared once (indexed by enum in store.c). */
+	sqlite3_stmt **st;
+
+	/* Dynamic view queries (text depends on the view shape, never on user text). */
+	struct store_stmt_cache qc[STORE_QCACHE];
+	uint64_t qtick;
+
+	struct store_ftsop *ops;
+	size_t n_ops, cap_ops;
+};
+
+/* store_schema.c */
+/* Inspects an existing file without writing to it. Returns 0 when it may be opened (a lectern
+ * database this build understands, or an empty/new one), -1 with e set otherwise. */
+int store_schema_check_file(const char *path, bool *readonly_hint, struct lerr *e);
+/* Applies pending migrations (each in its own transaction) on a read-write connection. */
+int store_schema_migrate(sqlite3 *db, struct lerr *e);
+/* Verifies a connection's database is a lectern one of a known version (read-only use). */
+int store_schema_verify(sqlite3 *db, struct lerr *e);
+
+/* store.c */
+int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
+sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
+int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
+char *store_col_text(sqlite3_stmt *st, int col);
+
+/* store_query.c */
+int store_query_register(sqlite3 *db);     /* the lectern_rank() FTS5 auxiliary function */
+
+#endif

@@ -1,0 +1,777 @@
+/* store_query — the search syntax, and the SQL for every list view.
+ *
+ * The user's query is parsed here into (a) an FTS5 MATCH expression in which every user term is
+ * a quoted string (so user text can never be FTS5 syntax) and (b) SQL conditions whose values
+ * are bound parameters. SQL text is assembled only from the fixed fragments below.
+ *
+ * Orders (pk is the date-ordered rowid, see store_int.h):
+ *   date       exact; an index walk of whichever table drives the view (papers, the FTS
+ *              doclists, sourced, or the favourites), newest first.
+ *   upvotes    exact index walk for the whole cache or one HF day without a query; otherwise
+ *              the newest STORE_CANDIDATES rows of the view, ordered by upvotes.
+ *   relevance  the newest STORE_CANDIDATES matches, ordered by lectern_rank() (BM25-like term
+ *              saturation over title x4, authors x2, abstract x1; no IDF because every
+ *              candidate contains every term). Cost stays bounded for `model` or `gen*`; the
+ *              price is that an old paper is only ranked when it is among the newest matches.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_int.h"
+
+/* ---- lectern_rank() ------------------------------------------------------------------------ */
+
+static fts5_api *fts5_api_of(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
+
+enum { RANK_MAX_PHRASES = 32, RANK_COLS = 3 };
+static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0 };   /* title, abstract, authors */
+
+static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                    int nval, sqlite3_value **val)
+{
+	double *avg = api->xGetAuxdata(fts, 0);
+	int ncol = api->xColumnCount(fts);
+	if (ncol > RANK_COLS)
+		ncol = RANK_COLS;
+	if (!avg) {
+		/* Average column lengths: read once per query from the FTS totals record. */
+		avg = sqlite3_malloc(sizeof(double) * RANK_COLS);
+		if (!avg) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		sqlite3_int64 rows = 0, total = 0;
+		api->xRowCount(fts, &rows);
+		for (int c = 0; c < RANK_COLS; c++) {
+			total = 0;
+			if (c < ncol)
+				api->xColumnTotalSize(fts, c, &total);
+			avg[c] = rows > 0 && total > 0 ? (double)total / (double)rows : 1.0;
+		}
+		if (api->xSetAuxdata(fts, avg, sqlite3_free) != SQLITE_OK) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	int tf[RANK_MAX_PHRASES][RANK_COLS] = {{0}};
+	int ninst = 0, nphrase = api->xPhraseCount(fts);
+	if (nphrase > RANK_MAX_PHRASES)
+		nphrase = RANK_MAX_PHRASES;
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
+		sqlite3_result_double(ctx, 0);
+		return;
+	}
+	for (int i = 0; i < ninst; i++) {
+		int ph, col, off;
+		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph < nphrase && col < ncol)
+			tf[ph][col]++;
+	}
+	const double k1 = 1.2, b = 0.75;
+	double score = 0;
+	for (int c = 0; c < ncol; c++) {
+		int len = 0;
+		api->xColumnSize(fts, c, &len);
+		double norm = k1 * (1 - b + b * (double)len / avg[c]);
+		for (int p = 0; p < nphrase; p++)
+			if (tf[p][c])
+				score += rank_weight[c] * tf[p][c] * (k1 + 1) / (tf[p][c] + norm);
+	}
+	sqlite3_result_double(ctx, score);
+}
+
+int store_query_register(sqlite3 *db)
+{
+	fts5_api *api = fts5_api_of(db);
+	if (!api)
+		return SQLITE_ERROR;
+	return api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
+}
+
+/* ---- the search syntax ---------------------------------------------------------------------- */
+
+enum { MAX_CATS = 16 };
+
+struct squery {
+	struct sbuf pos;          /* FTS5: positive terms joined by AND */
+	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
+	int fav;                  /* 1 only favourites, -1 no favourites, 0 either */
+	int read;                 /* 1 only read, -1 only unread, 0 either */
+	int64_t lo, hi;           /* publication time range [lo, hi); hi 0 = open */
+	bool empty_range;
+	char *cat[MAX_CATS];
+	bool cat_neg[MAX_CATS];
+	int ncat;
+};
+
+static void squery_free(struct squery *q)
+{
+	sbuf_free(&q->pos);
+	sbuf_free(&q->neg);
+	for (int i = 0; i < q->ncat; i++)
+		free(q->cat[i]);
+	memset(q, 0, sizeof *q);
+}
+
+static int usage(struct lerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage(struct lerr *e, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	lerr_set(e, LERR_USAGE, 0, "search: %s", msg);
+	return -1;
+}
+
+/* True when the tokenizer will find at least one token (letters, digits or non-ASCII). */
+static bool has_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Appends one FTS5 phrase: optional column filter, the text as a quoted string, optional '*'. */
+static void add_phrase(struct sbuf *b, const char *joiner, const char *col, const char *s,
+                       size_t n, bool prefix)
+{
+	if (b->len)
+		sbuf_adds(b, joiner);
+	if (col)
+		sbuf_printf(b, "%s : ", col);
+	sbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, s[i]);
+	}
+	sbuf_addc(b, '"');
+	if (prefix)
+		sbuf_adds(b, " *");
+}
+
+/* Start of the day/month/year in `s` ("2025-11-19", "2025-11", "2025"), and of the next one. */
+static int parse_period(const char *s, int64_t *start, int64_t *end)
+{
+	int y = 0, m = 0, d = 0, n = 0;
+	size_t len = strlen(s);
+	struct tm tm = {0};
+	if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4) {
+		tm.tm_year = y - 1900;
+		tm.tm_mday = 1;
+		*start = (int64_t)timegm(&tm);
+		tm.tm_year++;
+	} else if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && m >= 1 &&
+	           m <= 12) {
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = 1;
+		*start = (int64_t)timegm(&tm);
+		tm.tm_mon++;
+	} else if (len == 10 && util_valid_date(s) &&
+	           sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		*start = (int64_t)timegm(&tm);
+		tm.tm_mday++;
+	} else {
+		return -1;
+	}
+	if (y < 1970)
+		return -1;
+	*end = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* One term (already split off): field filters, is:, dates, words and phrases. */
+static int parse_term(struct squery *q, bool neg, const char *field, size_t flen,
+                      const char *val, size_t vlen, bool quoted, bool prefix, struct lerr *e)
+{
+	char name[8] = "";
+	if (field) {
+		if (flen >= sizeof name)
+			flen = sizeof name - 1;
+		for (size_t i = 0; i < flen; i++)
+			name[i] = (char)tolower((unsigned char)field[i]);
+		name[flen] = 0;
+		if (vlen == 0)
+			return usage(e, "%s: needs a value (e.g. au:hinton, cat:cs.LG, after:2025-01-01)",
+			             name);
+	}
+	char *v = xstrndup(val, vlen);
+	int ret = 0;
+	if (!field || !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au")) {
+		const char *col = !field ? NULL : !strcmp(name, "ti") ? "title"
+		                               : !strcmp(name, "abs") ? "abstract" : "authors";
+		if (!quoted && !field && (!strcmp(v, "AND") || !strcmp(v, "OR") || !strcmp(v, "NOT")))
+			ret = usage(e, "%s is not an operator here: all words must match; put '-' before "
+			               "a word to exclude it", v);
+		else if (!quoted && !field && strspn(v, "()") == vlen)
+			ret = usage(e, "%s: grouping with parentheses is not supported; all words must "
+			               "match, '-word' excludes", v);
+		else if (prefix && vlen < 2)
+			ret = usage(e, "%s*: a prefix needs at least two letters", v);
+		else if (has_word(v, vlen))
+			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", col, v, vlen, prefix);
+	} else if (!strcmp(name, "cat")) {
+		for (char *c = v; *c; c++) {
+			*c = (char)tolower((unsigned char)*c);
+			if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
+				ret = -1;
+		}
+		if (ret < 0)
+			ret = usage(e, "cat:%s: not a category (e.g. cat:cs.LG or cat:hep-th)", v);
+		else if (q->ncat == MAX_CATS)
+			ret = usage(e, "%s: too many cat: filters", v);
+		else {
+			q->cat_neg[q->ncat] = neg;
+			q->cat[q->ncat++] = v;
+			v = NULL;
+		}
+	} else if (!strcmp(name, "is")) {
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!strcmp(v, "fav") || !strcmp(v, "favourite") || !strcmp(v, "favorite"))
+			q->fav = neg ? -1 : 1;
+		else if (!strcmp(v, "unread"))
+			q->read = neg ? 1 : -1;
+		else if (!strcmp(v, "read"))
+			q->read = neg ? -1 : 1;
+		else
+			ret = usage(e, "is:%s: unknown (use is:fav, is:read or is:unread)", v);
+	} else if (!strcmp(name, "after") || !strcmp(name, "before") || !strcmp(name, "date")) {
+		int64_t start, end;
+		if (neg)
+			ret = usage(e, "-%s: dates cannot be excluded; use before: and after:", name);
+		else if (parse_period(v, &start, &end) < 0)
+			ret = usage(e, "%s: expects a date like 2025-01-31, 2025-01 or 2025", name);
+		else {
+			if (name[0] != 'b' && start > q->lo)
+				q->lo = start;
+			int64_t hi = name[0] == 'a' ? 0 : name[0] == 'b' ? start : end;
+			if (hi && (!q->hi || hi < q->hi))
+				q->hi = hi;
+			if (q->hi && q->lo >= q->hi)
+				q->empty_range = true;
+		}
+	} else {
+		/* Not one of our fields ("arXiv:2501.01234", "C++:"): plain text. */
+		size_t n = flen + 1 + vlen;
+		char *t = xmalloc(n + 1);
+		memcpy(t, field, flen);
+		t[flen] = ':';
+		memcpy(t + flen + 1, val, vlen);
+		t[n] = 0;
+		if (has_word(t, n))
+			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", NULL, t, n, prefix);
+		free(t);
+	}
+	free(v);
+	return ret;
+}
+
+static int squery_parse(const char *s, struct squery *q, struct lerr *e)
+{
+	memset(q, 0, sizeof *q);
+	if (!s)
+		return 0;
+	while (*s) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		bool neg = false;
+		if (*s == '-' && s[1] && !isspace((unsigned char)s[1])) {
+			neg = true;
+			s++;
+		}
+		const char *field = NULL, *val;
+		size_t flen = 0, vlen;
+		bool quoted = false, prefix = false;
+		/* field:  — letters then ':' */
+		const char *t = s;
+		while (isalpha((unsigned char)*t))
+			t++;
+		if (t > s && *t == ':') {
+			field = s;
+			flen = (size_t)(t - s);
+			s = t + 1;
+		}
+		if (*s == '"') {
+			const char *close = strchr(s + 1, '"');
+			if (!close) {
+				squery_free(q);
+				return usage(e, "%s: unclosed quote; phrases look like \"neural network\"",
+				             s);
+			}
+			val = s + 1;
+			vlen = (size_t)(close - val);
+			quoted = true;
+			s = close + 1;
+			if (*s == '*') {
+				prefix = true;
+				while (*s == '*')
+					s++;
+			}
+			/* Glued text after a phrase ("ab"cd) starts the next term. */
+		} else {
+			val = s;
+			while (*s && !isspace((unsigned char)*s))
+				s++;
+			vlen = (size_t)(s - val);
+			while (vlen && val[vlen - 1] == '*') {
+				prefix = true;
+				vlen--;
+			}
+		}
+		if (parse_term(q, neg, field, flen, val, vlen, quoted, prefix, e) < 0) {
+			squery_free(q);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- SQL assembly ---------------------------------------------------------------------------- */
+
+enum bind_type { B_INT, B_REAL, B_TEXT };
+struct bind {
+	enum bind_type t;
+	int64_t i;
+	double r;
+	const char *s;
+};
+struct qb {
+	struct sbuf sql;
+	struct bind b[64];
+	int nb;
+};
+
+static void bi(struct qb *q, int64_t v) { q->b[q->nb++] = (struct bind){ .t = B_INT, .i = v }; }
+static void br(struct qb *q, double v) { q->b[q->nb++] = (struct bind){ .t = B_REAL, .r = v }; }
+static void bt(struct qb *q, const char *v) { q->b[q->nb++] = (struct bind){ .t = B_TEXT, .s = v }; }
+
+static void bind_all(sqlite3_stmt *st, const struct qb *q)
+{
+	for (int i = 0; i < q->nb; i++) {
+		const struct bind *b = &q->b[i];
+		if (b->t == B_INT)
+			sqlite3_bind_int64(st, i + 1, b->i);
+		else if (b->t == B_REAL)
+			sqlite3_bind_double(st, i + 1, b->r);
+		else
+			sqlite3_bind_text(st, i + 1, b->s, -1, SQLITE_TRANSIENT);
+	}
+}
+
+enum driver { D_ALL, D_FTS, D_FAV, D_SRC, D_HF };
+enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK };
+
+struct plan {
+	struct squery q;
+	char *match;              /* FTS MATCH for positives (with NOT part), or NULL */
+	char *notmatch;           /* FTS MATCH of exclusions when there are no positives */
+	char cat_bind[MAX_CATS][2][80];
+	enum driver drv;
+	enum mode mode;
+	const char *key;          /* the driver's pk expression */
+	const struct store_view *v;
+};
+
+static void plan_free(struct plan *p)
+{
+	squery_free(&p->q);
+	free(p->match);
+	free(p->notmatch);
+}
+
+static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
+{
+	memset(p, 0, sizeof *p);
+	p->v = v;
+	if ((v->filter == STORE_VIEW_SOURCE && !(v->source && *v->source)) ||
+	    (v->filter == STORE_VIEW_HF_DAY && !(v->day && *v->day))) {
+		lerr_set(e, LERR_USAGE, 0, "this view needs a %s",
+		         v->filter == STORE_VIEW_SOURCE ? "source name" : "day");
+		return -1;
+	}
+	if (squery_parse(v->query, &p->q, e) < 0)
+		return -1;
+	struct squery *q = &p->q;
+	if (q->pos.len && q->neg.len)
+		p->match = xasprintf("(%s) NOT (%s)", q->pos.s, q->neg.s);
+	else if (q->pos.len)
+		p->match = xstrdup(q->pos.s);
+	else if (q->neg.len)
+		p->notmatch = xstrdup(q->neg.s);
+	for (int i = 0; i < q->ncat; i++) {
+		snprintf(p->cat_bind[i][0], sizeof p->cat_bind[i][0], " %s ", q->cat[i]);
+		snprintf(p->cat_bind[i][1], sizeof p->cat_bind[i][1], " %s.", q->cat[i]);
+	}
+
+	bool fav = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1;
+	if (fav)
+		p->drv = D_FAV, p->key = "p.pk";
+	else if (p->match)
+		p->drv = D_FTS, p->key = "papers_fts.rowid";
+	else if (v->filter == STORE_VIEW_SOURCE)
+		p->drv = D_SRC, p->key = "sc.paper";
+	else if (v->filter == STORE_VIEW_HF_DAY)
+		p->drv = D_HF, p->key = "p.pk";
+	else
+		p->drv = D_ALL, p->key = "p.pk";
+
+	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
+	             !q->ncat;
+	if (v->sort == STORE_SORT_RELEVANCE && p->match)
+		p->mode = M_CAND_RANK;
+	else if (v->sort == STORE_SORT_UPVOTES)
+		p->mode = plain && (v->filter == STORE_VIEW_ALL || v->filter == STORE_VIEW_HF_DAY)
+		                  ? M_UPVOTES : M_CAND_UPVOTES;
+	else
+		p->mode = M_DATE;
+	return 0;
+}
+
+/* FROM ... WHERE ... of the view (without ORDER/LIMIT). `score` adds the rank expression. */
+static void add_from_where(struct qb *b, const struct plan *p)
+{
+	const struct squery *q = &p->q;
+	const struct store_view *v = p->v;
+	switch (p->drv) {
+	case D_FTS:
+		sbuf_adds(&b->sql, " FROM papers_fts CROSS JOIN papers p ON p.pk = papers_fts.rowid"
+		                   " WHERE papers_fts MATCH ?");
+		bt(b, p->match);
+		break;
+	case D_FAV:
+		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id"
+		                   " WHERE f.favourite = 1");
+		break;
+	case D_SRC:
+		sbuf_adds(&b->sql, " FROM sourced sc CROSS JOIN papers p ON p.pk = sc.paper"
+		                   " WHERE sc.source = ?");
+		bt(b, v->source);
+		break;
+	case D_HF:
+	case D_ALL:
+		sbuf_adds(&b->sql, " FROM papers p WHERE 1");
+		break;
+	}
+	if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC) {
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM sourced s2 WHERE s2.paper = p.pk"
+		                   " AND s2.source = ?)");
+		bt(b, v->source);
+	}
+	if (v->filter == STORE_VIEW_HF_DAY) {
+		sbuf_adds(&b->sql, " AND p.hf_day = ?");
+		bt(b, v->day);
+	}
+	if (p->drv == D_FAV && p->match) {
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?"
+		                   " AND papers_fts.rowid = p.pk)");
+		bt(b, p->match);
+	}
+	if (p->notmatch) {
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH"
+		                   " ? AND papers_fts.rowid = p.pk)");
+		bt(b, p->notmatch);
+	}
+	if (v->filter == STORE_VIEW_UNREAD || q->read == -1)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state r WHERE r.id = p.id"
+		                   " AND r.read = 1)");
+	else if (q->read == 1)
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state r WHERE r.id = p.id"
+		                   " AND r.read = 1)");
+	if (q->fav == -1 && v->filter != STORE_VIEW_FAVOURITES)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state r WHERE r.id = p.id"
+		                   " AND r.favourite = 1)");
+	if (q->empty_range) {
+		sbuf_adds(&b->sql, " AND 0");
+	} else {
+		if (q->lo) {
+			sbuf_printf(&b->sql, " AND %s >= ?", p->key);
+			bi(b, q->lo << STORE_PK_SHIFT);
+		}
+		if (q->hi) {
+			sbuf_printf(&b->sql, " AND %s < ?", p->key);
+			bi(b, q->hi << STORE_PK_SHIFT);
+		}
+	}
+	for (int i = 0; i < q->ncat; i++) {
+		sbuf_printf(&b->sql, " AND %s(instr(' ' || lower(coalesce(p.categories, '')) || ' ', ?)"
+		                     " > 0 OR instr(' ' || lower(coalesce(p.categories, '')), ?) > 0)",
+		            q->cat_neg[i] ? "NOT " : "");
+		bt(b, p->cat_bind[i][0]);
+		bt(b, p->cat_bind[i][1]);
+	}
+}
+
+#define ROW_COLS                                                                           \
+	"p.pk, p.id, p.title, p.first_author, p.n_authors, p.organization, p.published,"   \
+	" p.upvotes, coalesce((SELECT u.favourite FROM user_state u WHERE u.id = p.id), 0),"  \
+	" coalesce((SELECT u.read FROM user_state u WHERE u.id = p.id), 0)"
+
+/* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
+ * count_cap >= 0 builds the count query instead. */
+static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
+                  int64_t limit, int64_t offset, int64_t count_cap)
+{
+	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
+	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES) {
+		const char *score = p->mode == M_CAND_UPVOTES ? "p.upvotes"
+		                    : p->drv == D_FTS ? "lectern_rank(papers_fts)"
+		                    : "(SELECT lectern_rank(papers_fts) FROM papers_fts WHERE "
+		                      "papers_fts MATCH ? AND papers_fts.rowid = p.pk)";
+		sbuf_printf(&b->sql, "WITH c(r, s) AS (SELECT %s, %s", p->key, score);
+		if (p->mode == M_CAND_RANK && p->drv != D_FTS)
+			bt(b, p->match);
+		add_from_where(b, p);
+		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_CANDIDATES);
+		if (count_cap >= 0) {
+			sbuf_adds(&b->sql, " SELECT count(*) FROM (SELECT 1 FROM c LIMIT ?)");
+			bi(b, count_cap);
+			return;
+		}
+		sbuf_adds(&b->sql, " SELECT " ROW_COLS ", c.s, c.s FROM c CROSS JOIN papers p"
+		                   " ON p.pk = c.r");
+		if (anchor) {
+			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
+			br(b, anchor->score);
+			bi(b, anchor->k2);
+		}
+		sbuf_printf(&b->sql, " ORDER BY c.s %s, c.r %s", desc, desc);
+	} else {
+		if (count_cap >= 0) {
+			sbuf_adds(&b->sql, "SELECT count(*) FROM (SELECT 1");
+			add_from_where(b, p);
+			sbuf_adds(&b->sql, " LIMIT ?)");
+			bi(b, count_cap);
+			return;
+		}
+		if (p->mode == M_UPVOTES) {
+			sbuf_adds(&b->sql, "SELECT " ROW_COLS ", p.upvotes, 0.0");
+			add_from_where(b, p);
+			if (anchor) {
+				sbuf_printf(&b->sql, " AND (p.upvotes, p.pk) %s (?, ?)", lt);
+				bi(b, anchor->k1);
+				bi(b, anchor->k2);
+			}
+			sbuf_printf(&b->sql, " ORDER BY p.upvotes %s, p.pk %s", desc, desc);
+		} else {
+			sbuf_printf(&b->sql, "SELECT " ROW_COLS ", %s, 0.0", p->key);
+			add_from_where(b, p);
+			if (anchor) {
+				sbuf_printf(&b->sql, " AND %s %s ?", p->key, lt);
+				bi(b, anchor->k1);
+			}
+			sbuf_printf(&b->sql, " ORDER BY %s %s", p->key, desc);
+		}
+	}
+	sbuf_adds(&b->sql, " LIMIT ? OFFSET ?");
+	bi(b, limit);
+	bi(b, offset);
+}
+
+static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
+{
+	memset(r, 0, sizeof *r);
+	r->rowid = sqlite3_column_int64(st, 0);
+	r->id = store_col_text(st, 1);
+	r->title = store_col_text(st, 2);
+	r->first_author = store_col_text(st, 3);
+	r->n_authors = (size_t)sqlite3_column_int64(st, 4);
+	r->organization = store_col_text(st, 5);
+	r->published = sqlite3_column_int64(st, 6);
+	r->upvotes = sqlite3_column_int64(st, 7);
+	r->favourite = sqlite3_column_int(st, 8) != 0;
+	r->read = sqlite3_column_int(st, 9) != 0;
+	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES) {
+		r->key.score = sqlite3_column_double(st, 11);
+		r->key.k1 = (int64_t)r->key.score;
+	} else {
+		r->key.k1 = sqlite3_column_int64(st, 10);
+	}
+	r->key.k2 = r->rowid;
+}
+
+void store_rows_clear(struct store_rows *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].id);
+		free(r->v[i].title);
+		free(r->v[i].first_author);
+		free(r->v[i].organization);
+	}
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static int fetch_rows(struct store *s, const struct store_view *view,
+                      const struct store_key *anchor, int dir, size_t limit, size_t offset,
+                      struct store_rows *out, struct lerr *e)
+{
+	static const struct store_view all = { 0 };
+	if (!view)
+		view = &all;
+	if (limit == 0)
+		return 0;
+	struct plan p;
+	if (plan_make(view, &p, e) < 0)
+		return -1;
+	struct qb b = {0};
+	bool fwd = dir >= 0;
+	build(&b, &p, anchor, fwd, limit > INT64_MAX ? INT64_MAX : (int64_t)limit,
+	      offset > INT64_MAX ? INT64_MAX : (int64_t)offset, -1);
+	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
+	int ret = -1;
+	if (!st)
+		goto out;
+	bind_all(st, &b);
+	size_t first = out->n;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 64;
+			out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
+		}
+		row_from(st, &out->v[out->n++], p.mode);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_db_error(s, e, rc, "reading the list");
+		goto out;
+	}
+	if (!fwd)   /* fetched in reverse: put them back in view order */
+		for (size_t i = first, j = out->n; i + 1 < j; i++, j--) {
+			struct store_row t = out->v[i];
+			out->v[i] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+	ret = 0;
+out:
+	sbuf_free(&b.sql);
+	plan_free(&p);
+	return ret;
+}
+
+int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
+                 int dir, size_t limit, struct store_rows *out, struct lerr *e)
+{
+	return fetch_rows(s, view, anchor, dir, limit, 0, out, e);
+}
+
+int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
+               struct store_rows *out, struct lerr *e)
+{
+	return fetch_rows(s, view, NULL, 1, limit, offset, out, e);
+}
+
+int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e)
+{
+	static const struct store_view all = { 0 };
+	struct plan p;
+	if (plan_make(view ? view : &all, &p, e) < 0)
+		return -1;
+	struct qb b = {0};
+	build(&b, &p, NULL, true, 0, 0, cap < 0 ? INT64_MAX : cap);
+	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
+	int64_t n = -1;
+	if (st) {
+		bind_all(st, &b);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		else
+			store_db_error(s, e, rc, "counting");
+		sqlite3_reset(st);
+	}
+	sbuf_free(&b.sql);
+	plan_free(&p);
+	return n;
+}
+
+int store_each(struct store *s, const struct store_view *view, size_t limit, store_paper_cb cb,
+               void *ctx, struct lerr *e)
+{
+	enum { CHUNK = 128 };
+	struct store_key key;
+	bool have_key = false;
+	size_t done = 0;
+	for (;;) {
+		size_t want = CHUNK;
+		if (limit && limit - done < want)
+			want = limit - done;
+		if (want == 0)
+			return 0;
+		struct store_rows rows = {0};
+		if (store_window(s, view, have_key ? &key : NULL, 1, want, &rows, e) < 0)
+			return -1;
+		for (size_t i = 0; i < rows.n; i++) {
+			struct paper p;
+			if (store_read_paper_pk(s, rows.v[i].rowid, &p, e) < 0) {
+				if (e && e->kind == LERR_NOTFOUND)
+					continue;   /* re-keyed by a concurrent writer; skip it */
+				store_rows_clear(&rows);
+				return -1;
+			}
+			int stop = cb(ctx, &p);
+			paper_clear(&p);
+			if (stop) {
+				store_rows_clear(&rows);
+				return 0;
+			}
+		}
+		done += rows.n;
+		bool more = rows.n == want;
+		if (rows.n) {
+			key = rows.v[rows.n - 1].key;
+			have_key = true;
+		}
+		store_rows_clear(&rows);
+		if (!more)
+			return 0;
+	}
+}
+
+int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size_t n,
+                      struct lerr *e)
+{
+	const char *sql = dir < 0
+		? "SELECT hf_day FROM papers WHERE hf_day < ?1 ORDER BY hf_day DESC LIMIT 1"
+		: "SELECT hf_day FROM papers WHERE hf_day > ?1 ORDER BY hf_day ASC LIMIT 1";
+	sqlite3_stmt *st = store_cached(s, sql, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, day ? day : dir < 0 ? "9999" : "", -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st), ret = 0;
+	if (rc == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, n, "%s", d ? d : "");
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, e, rc, "finding a Daily Papers day");
+	}
+	sqlite3_reset(st);
+	return ret;
+}

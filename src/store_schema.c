@@ -1,0 +1,241 @@
+/* store_schema — recognising a lectern database without touching it, and migrating the schema.
+ * Migrations are numbered by PRAGMA user_version; each runs in its own BEGIN IMMEDIATE
+ * transaction and re-checks the version inside it, so two processes opening a new file at
+ * the same time both end up with one correctly migrated database. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+/* Version 1. papers.pk is the date-ordered rowid (see store_int.h); `authors` is the authors'
+ * names as one text for FTS (the ordered list with affiliations lives in paper_authors). */
+static const char schema_v1[] =
+	"CREATE TABLE papers ("
+	" pk INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" version INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT, abstract TEXT, authors TEXT,"
+	" first_author TEXT, n_authors INTEGER NOT NULL DEFAULT 0,"
+	" published INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
+	" primary_category TEXT, categories TEXT, comment TEXT, journal_ref TEXT, doi TEXT,"
+	" url_abs TEXT, url_pdf TEXT, url_code TEXT, url_project TEXT, url_hf TEXT,"
+	" upvotes INTEGER NOT NULL DEFAULT -1, num_comments INTEGER NOT NULL DEFAULT -1,"
+	" github_stars INTEGER NOT NULL DEFAULT -1,"
+	" organization TEXT, submitter TEXT, ai_summary TEXT, ai_keywords TEXT, hf_day TEXT,"
+	" thumbnail TEXT,"
+	" added INTEGER NOT NULL);"
+	"CREATE INDEX papers_upvotes ON papers(upvotes);"            /* + pk: (upvotes, pk) */
+	"CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"
+	"CREATE INDEX papers_hf_day_upvotes ON papers(hf_day, upvotes) WHERE hf_day IS NOT NULL;"
+	"CREATE TABLE paper_authors ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" pos INTEGER NOT NULL, name TEXT NOT NULL, affiliation TEXT,"
+	" PRIMARY KEY (paper, pos)) WITHOUT ROWID;"
+	"CREATE TABLE listings ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" source TEXT NOT NULL, day TEXT NOT NULL DEFAULT '', seen_at INTEGER NOT NULL,"
+	" PRIMARY KEY (paper, source, day)) WITHOUT ROWID;"
+	"CREATE INDEX listings_source_day ON listings(source, day);"
+	/* Which sources list a paper, once per (source, paper): walking (source, paper DESC) is the
+	 * date order of a source's view. */
+	"CREATE TABLE sourced ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" source TEXT NOT NULL,"
+	" PRIMARY KEY (paper, source)) WITHOUT ROWID;"
+	"CREATE INDEX sourced_source ON sourced(source, paper);"
+	/* User state: keyed by the id string, never by pk, and with no foreign key, so nothing that
+	 * happens to fetched data (re-fetch, re-keying, removal, import order) can touch it. */
+	"CREATE TABLE user_state ("
+	" id TEXT PRIMARY KEY,"
+	" favourite INTEGER NOT NULL DEFAULT 0, fav_time INTEGER NOT NULL DEFAULT 0,"
+	" read INTEGER NOT NULL DEFAULT 0, note TEXT, tags TEXT) WITHOUT ROWID;"
+	"CREATE INDEX user_state_fav ON user_state(id) WHERE favourite = 1;"
+	"CREATE TABLE sources ("
+	" name TEXT PRIMARY KEY, last_attempt INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" in_progress INTEGER NOT NULL DEFAULT 0, new_count INTEGER NOT NULL DEFAULT 0,"
+	" total INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE http_cache ("
+	" url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored_at INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE history (query TEXT PRIMARY KEY, used_at INTEGER NOT NULL);"
+	"CREATE INDEX history_used ON history(used_at);"
+	/* External-content FTS over papers; prefix indexes make `gen*` a single doclist. */
+	"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors,"
+	" content='papers', content_rowid='pk',"
+	" tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+	"PRAGMA application_id = 1279480914;";   /* STORE_APP_ID */
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = { schema_v1 };
+
+_Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int db_fail(sqlite3 *db, struct lerr *e, int rc, const char *what)
+{
+	int x = sqlite3_extended_errcode(db);
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		lerr_set(e, LERR_DB, rc, "%s: the file is corrupt or not a database (%s)", what,
+		         sqlite3_errmsg(db));
+	else
+		lerr_set(e, (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ||
+		            (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY ?
+		            LERR_IO : LERR_DB,
+		         x, "%s: %s", what, sqlite3_errmsg(db));
+	return -1;
+}
+
+/* Checks the identity of the database on connection db (read-only statements only). *fresh is
+ * set when it is empty (no schema at all). */
+static int verify(sqlite3 *db, bool *fresh, struct lerr *e)
+{
+	int64_t app = 0, ver = 0, n = 0;
+	int rc;
+	if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &n)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "PRAGMA user_version", &ver)) != SQLITE_OK)
+		return db_fail(db, e, rc, "cannot read the database");
+	*fresh = false;
+	if (app == STORE_APP_ID) {
+		if (ver > STORE_SCHEMA_VERSION) {
+			lerr_set(e, LERR_DB, 0,
+			         "the database was written by a newer lectern (schema %lld, this "
+			         "build knows up to %d); it was left untouched: upgrade lectern",
+			         (long long)ver, STORE_SCHEMA_VERSION);
+			return -1;
+		}
+		return 0;
+	}
+	if (app == 0 && n == 0 && ver == 0) {
+		*fresh = true;
+		return 0;
+	}
+	lerr_set(e, LERR_DB, 0,
+	         "this is an SQLite database, but not a lectern one; it was left untouched "
+	         "(choose another file with --db)");
+	return -1;
+}
+
+int store_schema_verify(sqlite3 *db, struct lerr *e)
+{
+	bool fresh;
+	if (verify(db, &fresh, e) < 0)
+		return -1;
+	if (fresh) {
+		lerr_set(e, LERR_DB, 0, "the database is empty and cannot be initialised read-only");
+		return -1;
+	}
+	return 0;
+}
+
+int store_schema_check_file(const char *path, bool *readonly_hint, struct lerr *e)
+{
+	static const char magic[16] = "SQLite format 3";   /* includes the NUL */
+	struct stat sb;
+	*readonly_hint = false;
+	if (stat(path, &sb) < 0)
+		return errno == ENOENT ? 0 : (lerr_set(e, LERR_IO, errno, "%s: %s", path,
+		                                       strerror(errno)), -1);
+	if (!S_ISREG(sb.st_mode)) {
+		lerr_set(e, LERR_IO, 0, "%s: not a regular file", path);
+		return -1;
+	}
+	if (sb.st_size == 0)
+		return 0;   /* an empty file is a new SQLite database */
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		lerr_set(e, LERR_IO, errno, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char head[16];
+	size_t got = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (got != sizeof head || memcmp(head, magic, sizeof head) != 0) {
+		lerr_set(e, LERR_DB, 0,
+		         "%s: not an SQLite database (a lectern cache is one); it was left untouched",
+		         path);
+		return -1;
+	}
+
+	/* Read-only connection: inspecting it can never modify the file. */
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(db, 5000);
+	bool fresh = false;
+	int ret = 0;
+	if (rc != SQLITE_OK) {
+		ret = db_fail(db, e, rc, path);
+	} else if (verify(db, &fresh, e) < 0) {
+		/* A WAL database in a directory we cannot write (no -shm can be created) only
+		 * opens as immutable; retry that way before giving up. */
+		int code = e ? e->code : 0;
+		if ((code & 0xff) == SQLITE_CANTOPEN || (code & 0xff) == SQLITE_READONLY) {
+			*readonly_hint = true;
+			ret = 0;
+		} else {
+			ret = -1;
+		}
+	}
+	sqlite3_close(db);
+	if (ret == 0 && access(path, W_OK) < 0)
+		*readonly_hint = true;
+	return ret;
+}
+
+int store_schema_migrate(sqlite3 *db, struct lerr *e)
+{
+	for (;;) {
+		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(db, e, rc, "cannot start the schema migration");
+		bool fresh = false;
+		int64_t ver = 0;
+		if (verify(db, &fresh, e) < 0 ||
+		    pragma_int(db, "PRAGMA user_version", &ver) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			if (e && !e->msg[0])
+				lerr_set(e, LERR_DB, 0, "cannot read the schema version");
+			return -1;
+		}
+		if (ver >= STORE_SCHEMA_VERSION) {
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			return 0;
+		}
+		char *err = NULL;
+		rc = sqlite3_exec(db, migrations[ver], NULL, NULL, &err);
+		if (rc == SQLITE_OK) {
+			char pragma[64];
+			snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld", (long long)ver + 1);
+			rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
+		}
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			lerr_set(e, (rc & 0xff) == SQLITE_FULL ? LERR_IO : LERR_DB, rc,
+			         "schema migration %lld -> %lld failed (nothing was changed): %s",
+			         (long long)ver, (long long)ver + 1, err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			if (!sqlite3_get_autocommit(db))
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+}

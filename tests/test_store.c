@@ -1,0 +1,1001 @@
+/* Unit tests for the store: merge semantics, user state, refusal of foreign files, read-only
+ * and concurrent use, full-disk rollback, the search syntax, windows and counts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lectern/store.h"
+#include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
+
+static char tmpdir[256];
+
+static const char *tmp_path(const char *name)
+{
+	static char buf[512];
+	snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
+	return buf;
+}
+
+static int64_t day(const char *ymd)
+{
+	int64_t t = 0;
+	assert_int_equal(util_parse_time(ymd, &t), 0);
+	return t;
+}
+
+static void mk(struct paper *p, const char *id, const char *title, const char *abstract,
+               const char *published)
+{
+	paper_init(p);
+	paper_set(&p->id, id);
+	paper_set(&p->title, title);
+	paper_set(&p->abstract, abstract);
+	if (published)
+		p->published = day(published);
+}
+
+static struct store *open_mem(void)
+{
+	struct lerr e = {0};
+	struct store *s = store_open(":memory:", 0, &e);
+	assert_non_null(s);
+	return s;
+}
+
+static void put(struct store *s, struct paper *p, const char *src, const char *d,
+                enum store_upsert_result want)
+{
+	struct lerr e = {0};
+	enum store_upsert_result r;
+	if (store_upsert(s, p, src, d, &r, &e) != 0)
+		fail_msg("upsert %s: %s", p->id, e.msg);
+	assert_int_equal(r, want);
+}
+
+static void fts_ok(struct store *s)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(s->db, "INSERT INTO papers_fts(papers_fts, rank) VALUES"
+	                             " ('integrity-check', 1)", NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("FTS integrity: %s", err);
+}
+
+static uint64_t checksum(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint64_t h = 1469598103934665603ULL;
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		h = (h ^ (uint64_t)c) * 1099511628211ULL;
+	fclose(f);
+	return h;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+/* ids of a window, space-separated */
+static char *ids_of(const struct store_rows *r)
+{
+	struct sbuf b = {0};
+	for (size_t i = 0; i < r->n; i++) {
+		if (i)
+			sbuf_addc(&b, ' ');
+		sbuf_adds(&b, r->v[i].id);
+	}
+	return sbuf_steal(&b);
+}
+
+static char *search(struct store *s, enum store_sort sort, const char *q)
+{
+	struct store_view v = { .sort = sort, .query = q };
+	struct store_rows r = {0};
+	struct lerr e = {0};
+	if (store_window(s, &v, NULL, 1, 100, &r, &e) != 0)
+		fail_msg("query '%s': %s", q, e.msg);
+	char *ids = ids_of(&r);
+	int64_t n = store_count(s, &v, -1, &e);
+	assert_int_equal((int64_t)r.n, n);
+	store_rows_clear(&r);
+	return ids;
+}
+
+#define assert_search(s, q, want)                         \
+	do {                                              \
+		char *got_ = search(s, STORE_SORT_DATE, q); \
+		assert_string_equal(got_, want);          \
+		free(got_);                               \
+	} while (0)
+
+/* ---- merge semantics ------------------------------------------------------------------------ */
+
+static void test_roundtrip_all_fields(void **state)
+{
+	struct store *s = open_mem();
+	struct paper p, g;
+	mk(&p, "2501.01234", "A title", "An abstract\nwith two paragraphs", "2025-01-02T03:04:05Z");
+	p.version = 3;
+	p.updated = day("2025-02-01");
+	paper_add_author(&p, "Ada Lovelace", "Analytical Engines Ltd");
+	paper_add_author(&p, "Charles Babbage", NULL);
+	paper_set(&p.primary_category, "cs.LG");
+	paper_set(&p.categories, "cs.LG cs.AI");
+	paper_set(&p.comment, "12 pages");
+	paper_set(&p.journal_ref, "J. Foo 1 (2025)");
+	paper_set(&p.doi, "10.1000/xyz");
+	paper_set(&p.url_abs, "https://arxiv.org/abs/2501.01234");
+	paper_set(&p.url_pdf, "https://arxiv.org/pdf/2501.01234");
+	paper_set(&p.url_code, "https://github.com/a/b");
+	paper_set(&p.url_project, "https://a.b");
+	paper_set(&p.url_hf, "https://huggingface.co/papers/2501.01234");
+	p.upvotes = 7;
+	p.num_comments = 2;
+	p.github_stars = 40;
+	paper_set(&p.organization, "Google DeepMind");
+	paper_set(&p.submitter, "Someone");
+	paper_set(&p.ai_summary, "Summary");
+	paper_set(&p.ai_keywords, "a, b");
+	paper_set(&p.hf_day, "2025-01-03");
+	paper_set(&p.thumbnail, "https://x/t.png");
+	p.favourite = true;   /* ignored by upsert */
+	put(s, &p, "hf-daily", "2025-01-03", STORE_INSERTED);
+
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, "arXiv:2501.01234v3", &g, &e), 0);
+	assert_string_equal(g.id, "2501.01234");
+	assert_int_equal(g.version, 3);
+	assert_string_equal(g.abstract, p.abstract);
+	assert_int_equal(g.published, p.published);
+	assert_int_equal(g.updated, p.updated);
+	assert_int_equal(g.n_authors, 2);
+	assert_string_equal(g.authors[0].name, "Ada Lovelace");
+	assert_string_equal(g.authors[0].affiliation, "Analytical Engines Ltd");
+	assert_null(g.authors[1].affiliation);
+	const char *fields[][2] = {
+		{ g.primary_category, "cs.LG" }, { g.categories, "cs.LG cs.AI" },
+		{ g.comment, "12 pages" }, { g.journal_ref, "J. Foo 1 (2025)" }, { g.doi, "10.1000/xyz" },
+		{ g.url_code, "https://github.com/a/b" }, { g.url_project, "https://a.b" },
+		{ g.organization, "Google DeepMind" }, { g.submitter, "Someone" },
+		{ g.ai_summary, "Summary" }, { g.ai_keywords, "a, b" }, { g.hf_day, "2025-01-03" },
+		{ g.thumbnail, "https://x/t.png" }, { g.listings, "hf-daily 2025-01-03" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+		assert_string_equal(fields[i][0], fields[i][1]);
+	assert_int_equal(g.upvotes, 7);
+	assert_int_equal(g.num_comments, 2);
+	assert_int_equal(g.github_stars, 40);
+	assert_false(g.favourite);
+	paper_clear(&g);
+
+	/* The same paper again: nothing changes. */
+	put(s, &p, "hf-daily", "2025-01-03", STORE_UNCHANGED);
+	assert_int_equal(store_get(s, "nope", &g, &e), -1);
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+	paper_clear(&p);
+	store_close(&s);
+	assert_null(s);
+}
+
+static void test_merge(void **state)
+{
+	struct store *s = open_mem();
+	struct paper a, b, c, g;
+	struct lerr e = {0};
+	mk(&a, "2501.00001v1", "Title from arXiv", "Abstract from arXiv", "2025-01-10");
+	paper_add_author(&a, "Ann One", "MIT");
+	paper_add_author(&a, "Bob Two", "ETH; CERN");
+	paper_add_author(&a, "Cy Three", NULL);
+	paper_set(&a.comment, "NeurIPS");
+	paper_set(&a.categories, "cs.LG");
+	put(s, &a, "arxiv", "2025-01-11", STORE_INSERTED);
+
+	/* HF: no comment, no affiliations, counters, a later (+hours) publication time. */
+	mk(&b, "2501.00001", "Title from arXiv", NULL, "2025-01-10T04:00:00Z");
+	paper_add_author(&b, "Ann One", NULL);
+	paper_add_author(&b, "Bob Two", NULL);
+	paper_add_author(&b, "Cy Three", "Stanford");
+	paper_add_author(&b, "Dee Four", NULL);
+	b.upvotes = 10;
+	b.github_stars = 5;
+	paper_set(&b.organization, "Org");
+	paper_set(&b.comment, "");   /* empty strings never blank */
+	put(s, &b, "hf-daily", "2025-01-12", STORE_UPDATED);
+
+	assert_int_equal(store_get(s, "2501.00001", &g, &e), 0);
+	assert_string_equal(g.abstract, "Abstract from arXiv");
+	assert_string_equal(g.comment, "NeurIPS");
+	assert_string_equal(g.categories, "cs.LG");
+	assert_int_equal(g.published, day("2025-01-10"));   /* earliest v1 date kept */
+	assert_int_equal(g.version, 1);
+	assert_int_equal(g.n_authors, 4);
+	assert_string_equal(g.authors[0].name, "Ann One");
+	assert_string_equal(g.authors[0].affiliation, "MIT");
+	assert_string_equal(g.authors[1].affiliation, "ETH; CERN");
+	assert_string_equal(g.authors[2].affiliation, "Stanford");
+	assert_string_equal(g.authors[3].name, "Dee Four");
+	assert_null(g.authors[3].affiliation);
+	assert_int_equal(g.upvotes, 10);
+	assert_string_equal(g.listings, "hf-daily 2025-01-12\narxiv 2025-01-11");
+	paper_clear(&g);
+
+	/* Counters: newest wins even when lower; unknown (-1) leaves them; version keeps highest. */
+	mk(&c, "2501.00001v4", NULL, NULL, NULL);
+	c.upvotes = 3;
+	put(s, &c, NULL, NULL, STORE_UPDATED);
+	paper_clear(&c);
+	mk(&c, "2501.00001v2", "New title v2", NULL, NULL);
+	put(s, &c, NULL, NULL, STORE_UPDATED);
+	assert_int_equal(store_get(s, "2501.00001", &g, &e), 0);
+	assert_int_equal(g.upvotes, 3);
+	assert_int_equal(g.github_stars, 5);
+	assert_int_equal(g.version, 4);
+	assert_string_equal(g.title, "New title v2");
+	assert_int_equal(g.n_authors, 4);   /* no authors in c: list kept */
+	paper_clear(&g);
+	/* FTS follows the title change, and the old title is gone from the index. */
+	assert_search(s, "ti:v2", "2501.00001");
+	assert_search(s, "ti:arxiv", "");
+	fts_ok(s);
+
+	paper_clear(&a);
+	paper_clear(&b);
+	paper_clear(&c);
+	store_close(&s);
+}
+
+static void test_rekey_on_date(void **state)
+{
+	struct store *s = open_mem();
+	struct paper p, q;
+	/* Unknown date: placed by first-seen time (now), i.e. on top. */
+	mk(&p, "url:https://blog/x", "Undated essay", "about transformers", NULL);
+	put(s, &p, "feed", NULL, STORE_INSERTED);
+	mk(&q, "2401.00002", "Older paper", "about transformers too", "2024-01-05");
+	put(s, &q, NULL, NULL, STORE_INSERTED);
+	assert_search(s, "transformers", "url:https://blog/x 2401.00002");
+	assert_int_equal(store_set_favourite(s, "url:https://blog/x", true, NULL), 0);
+	/* Now its date becomes known (older): it moves, keeps its listing, favourite and FTS. */
+	paper_clear(&p);
+	mk(&p, "url:https://blog/x", NULL, NULL, "2023-06-01");
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	assert_search(s, "transformers", "2401.00002 url:https://blog/x");
+	assert_search(s, "is:fav transformers", "url:https://blog/x");
+	struct store_view v = { .filter = STORE_VIEW_SOURCE, .source = "feed" };
+	assert_int_equal(store_count(s, &v, -1, NULL), 1);
+	assert_search(s, "date:2023", "url:https://blog/x");
+	fts_ok(s);
+	paper_clear(&p);
+	paper_clear(&q);
+	store_close(&s);
+}
+
+/* Many changes inside one explicit transaction, in descending date order, with re-keys and
+ * repeated text edits of one paper: the FTS index must end up exactly right. */
+static void test_batch_fts_consistency(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	for (int i = 50; i > 0; i--) {
+		struct paper p;
+		char id[32], title[64];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		snprintf(title, sizeof title, "paper number w%d", i);
+		mk(&p, id, title, "batch words", NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, "arxiv", "2025-01-02", STORE_INSERTED);
+		paper_clear(&p);
+	}
+	struct paper p;
+	mk(&p, "2501.00007", "retitled once", NULL, "2024-12-01");
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	paper_clear(&p);
+	mk(&p, "2501.00007", "retitled twice", NULL, "2024-11-01");
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	paper_clear(&p);
+	assert_int_equal(store_commit(s, &e), 0);
+	fts_ok(s);
+	assert_search(s, "retitled", "2501.00007");
+	assert_search(s, "once", "");
+	assert_search(s, "w7", "");
+	char *ids = search(s, STORE_SORT_DATE, "batch");
+	assert_true(strncmp(ids, "2501.00050 2501.00049", 21) == 0);
+	assert_non_null(strstr(ids, "2501.00001 2501.00007"));   /* moved to the end (oldest) */
+	free(ids);
+	store_close(&s);
+}
+
+/* ---- user state -------------------------------------------------------------------------- */
+
+static void test_favourite_survives(void **state)
+{
+	const char *path = tmp_path("fav/papers.db");   /* the directory is created */
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	struct paper p, g;
+	mk(&p, "hep-th/9901001v2", "Old style", "Strings", "1999-01-05");
+	put(s, &p, "arxiv", NULL, STORE_INSERTED);
+	bool on = false;
+	int64_t before = util_now();
+	assert_int_equal(store_toggle_favourite(s, "hep-th/9901001", &on, &e), 0);
+	assert_true(on);
+	assert_int_equal(store_set_read(s, "hep-th/9901001v1", true, &e), 0);
+	assert_int_equal(store_set_note(s, "hep-th/9901001", "read again", &e), 0);
+	assert_int_equal(store_set_tags(s, "hep-th/9901001", "strings classic", &e), 0);
+	paper_set(&p.title, "Old style, retitled");
+	put(s, &p, "hf-daily", "2025-01-01", STORE_UPDATED);
+	store_close(&s);
+
+	s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_int_equal(store_get(s, "hep-th/9901001", &g, &e), 0);
+	assert_true(g.favourite);
+	assert_true(g.fav_time >= before && g.fav_time <= util_now());
+	assert_true(g.read);
+	assert_string_equal(g.note, "read again");
+	assert_string_equal(g.tags, "strings classic");
+	assert_int_equal(g.version, 2);
+	paper_clear(&g);
+	struct store_view fav = { .filter = STORE_VIEW_FAVOURITES };
+	assert_int_equal(store_count(s, &fav, -1, &e), 1);
+	assert_int_equal(store_toggle_favourite(s, "hep-th/9901001", &on, &e), 0);
+	assert_false(on);
+	assert_int_equal(store_count(s, &fav, -1, &e), 0);
+	assert_int_equal(store_get(s, "hep-th/9901001", &g, &e), 0);
+	assert_false(g.favourite);
+	assert_int_equal(g.fav_time, 0);
+	assert_string_equal(g.note, "read again");
+	paper_clear(&g);
+	/* State for a paper not (yet) cached is kept and shows up once it arrives. */
+	assert_int_equal(store_set_favourite(s, "2502.99999", true, &e), 0);
+	paper_clear(&p);
+	mk(&p, "2502.99999", "Arrives later", "x", "2025-02-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	assert_int_equal(store_count(s, &fav, -1, &e), 1);
+	paper_clear(&p);
+	store_close(&s);
+}
+
+/* ---- refusing files ----------------------------------------------------------------------- */
+
+static void expect_refused(const char *path, const char *needle)
+{
+	uint64_t before = checksum(path);
+	struct stat sb0, sb1;
+	assert_int_equal(stat(path, &sb0), 0);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_null(s);
+	assert_int_equal(e.kind, LERR_DB);
+	if (!strstr(e.msg, needle))
+		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+	assert_int_equal(checksum(path), before);
+	assert_int_equal(stat(path, &sb1), 0);
+	assert_int_equal(sb0.st_size, sb1.st_size);
+	char wal[600];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	assert_int_equal(access(wal, F_OK), -1);
+}
+
+static void test_refuse_foreign(void **state)
+{
+	const char *other = tmp_path("other.db");
+	raw_exec(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+	expect_refused(other, "not a lectern");
+
+	const char *garbage = tmp_path("garbage.db");
+	FILE *f = fopen(garbage, "wb");
+	for (int i = 0; i < 5000; i++)
+		fputc((i * 7919) & 0xff, f);
+	fclose(f);
+	expect_refused(garbage, "not an SQLite database");
+
+	/* Valid header, corrupt body. */
+	const char *corrupt = tmp_path("corrupt.db");
+	raw_exec(corrupt, "PRAGMA journal_mode=DELETE; CREATE TABLE t(x);");
+	f = fopen(corrupt, "r+b");
+	fseek(f, 100, SEEK_SET);
+	for (int i = 0; i < 300; i++)
+		fputc(0xA5, f);
+	fclose(f);
+	expect_refused(corrupt, "corrupt");
+
+	/* A lectern database from the future. */
+	const char *newer = tmp_path("newer.db");
+	struct lerr e = {0};
+	struct store *s = store_open(newer, 0, &e);
+	assert_non_null(s);
+	store_close(&s);
+	raw_exec(newer, "PRAGMA user_version = 99; PRAGMA journal_mode = DELETE;");
+	expect_refused(newer, "newer lectern");
+
+	/* An empty file is a new database. */
+	const char *empty = tmp_path("empty.db");
+	fclose(fopen(empty, "wb"));
+	s = store_open(empty, 0, &e);
+	assert_non_null(s);
+	store_close(&s);
+
+	assert_null(store_open(tmp_path("missing.db"), STORE_NOCREATE, &e));
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+}
+
+/* ---- read-only, concurrency, full disk -------------------------------------------------- */
+
+static void test_readonly(void **state)
+{
+	const char *path = tmp_path("ro.db");
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	struct paper p, g;
+	mk(&p, "2501.00100", "Read only", "x", "2025-01-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	store_close(&s);
+	uint64_t before = checksum(path);
+
+	s = store_open(path, STORE_READONLY, &e);
+	assert_non_null(s);
+	assert_true(store_is_readonly(s));
+	assert_int_equal(store_get(s, "2501.00100", &g, &e), 0);
+	paper_clear(&g);
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+	assert_int_equal(e.kind, LERR_IO);
+	assert_non_null(strstr(e.msg, "read-only"));
+	assert_int_equal(store_set_favourite(s, "2501.00100", true, &e), -1);
+	assert_int_equal(store_begin(s, &e), -1);
+	store_close(&s);
+	assert_int_equal(checksum(path), before);
+
+	/* Permissions: root ignores them, so this half only runs as a normal user. */
+	if (geteuid() != 0) {
+		chmod(path, 0444);
+		s = store_open(path, 0, &e);
+		assert_non_null(s);
+		assert_true(store_is_readonly(s));
+		assert_int_equal(store_set_read(s, "2501.00100", true, &e), -1);
+		store_close(&s);
+		chmod(path, 0644);
+	}
+	paper_clear(&p);
+}
+
+static void test_two_connections(void **state)
+{
+	const char *path = tmp_path("two.db");
+	struct lerr e = {0};
+	struct store *w = store_open(path, 0, &e), *r = store_open(path, 0, &e);
+	assert_non_null(w);
+	assert_non_null(r);
+	struct paper p;
+	mk(&p, "2501.00200", "First", "concurrent", "2025-01-01");
+	put(w, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+
+	assert_int_equal(store_begin(w, &e), 0);
+	mk(&p, "2501.00201", "Second", "concurrent", "2025-01-02");
+	put(w, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	/* The reader is not blocked and sees the committed state only. */
+	assert_int_equal(store_count(r, NULL, -1, &e), 1);
+	assert_search(r, "concurrent", "2501.00200");
+	assert_int_equal(store_commit(w, &e), 0);
+	assert_int_equal(store_count(r, NULL, -1, &e), 2);
+	assert_search(r, "concurrent", "2501.00201 2501.00200");
+	/* And the other one can write too. */
+	assert_int_equal(store_set_favourite(r, "2501.00201", true, &e), 0);
+	struct store_view fav = { .filter = STORE_VIEW_FAVOURITES };
+	assert_int_equal(store_count(w, &fav, -1, &e), 1);
+	store_close(&w);
+	store_close(&r);
+}
+
+static void test_full_disk(void **state)
+{
+	const char *path = tmp_path("full.db");
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	struct paper p;
+	mk(&p, "2501.00300", "Kept", "survivor", "2025-01-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(sqlite3_exec(s->db, "PRAGMA max_page_count = 60", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	char *big = xmalloc(20001);
+	memset(big, 'w', 20000);
+	big[20000] = 0;
+	for (int i = 0; i < 20000; i += 9)
+		big[i] = ' ';
+	/* Autocommit upserts until the "disk" is full: the failing one leaves nothing behind. */
+	int i, failed = 0;
+	for (i = 0; i < 200 && !failed; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2501.1%04d", i);
+		mk(&p, id, "Filler", big, "2025-01-02");
+		failed = store_upsert(s, &p, "arxiv", "2025-01-02", NULL, &e) != 0;
+		paper_clear(&p);
+	}
+	assert_true(failed);
+	assert_int_equal(e.kind, LERR_IO);
+	assert_non_null(strstr(e.msg, "full"));
+	int64_t kept = store_count(s, NULL, -1, &e);
+	assert_int_equal(kept, i);   /* i-1 fillers + the first paper */
+
+	/* A failing explicit transaction: commit (or an upsert) fails, and all of it is gone. */
+	assert_int_equal(store_begin(s, &e), 0);
+	int rc = 0;
+	for (int j = 0; j < 50 && rc == 0; j++) {
+		char id[32];
+		snprintf(id, sizeof id, "2502.2%04d", j);
+		mk(&p, id, "Filler", big, "2025-02-02");
+		rc = store_upsert(s, &p, NULL, NULL, NULL, &e);
+		paper_clear(&p);
+	}
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	assert_int_equal(rc, -1);
+	assert_int_equal(store_count(s, NULL, -1, &e), kept);
+	assert_search(s, "survivor", "2501.00300");
+	fts_ok(s);
+	free(big);
+	store_close(&s);
+
+	s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_int_equal(store_count(s, NULL, -1, &e), kept);
+	store_close(&s);
+}
+
+/* ---- search --------------------------------------------------------------------------------- */
+
+static struct store *search_fixture(void)
+{
+	struct store *s = open_mem();
+	struct {
+		const char *id, *title, *abstract, *authors, *cats, *date;
+	} d[] = {
+		{ "2501.00001", "Generative models of language", "We train a generative model.",
+		  "Geoffrey Hinton", "cs.LG cs.CL", "2025-01-05" },
+		{ "2501.00002", "Neural network pruning", "Pruning a neural network is generic.",
+		  "Yann LeCun", "cs.CV", "2025-01-20" },
+		{ "2502.00003", "Network science", "A neural approach to network graphs.",
+		  "Ada Lovelace", "physics.soc-ph", "2025-02-10" },
+		{ "2411.00004", "Diffusion for genomics", "Genes and proteins, C++ code.",
+		  "Renée Müller", "q-bio.GN cs.LG", "2024-11-30" },
+		{ "2503.00005", "AND OR NOT: logic gates", "Boolean (logic) for \"quoted\" tests.",
+		  "Hinton Jr", "cs.LO", "2025-03-01" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(d); i++) {
+		struct paper p;
+		mk(&p, d[i].id, d[i].title, d[i].abstract, d[i].date);
+		paper_add_author(&p, d[i].authors, NULL);
+		paper_set(&p.categories, d[i].cats);
+		p.upvotes = (int64_t)i * 10;
+		put(s, &p, i % 2 ? "arxiv" : "hf-daily", "2025-03-02", STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_set_favourite(s, "2501.00002", true, NULL), 0);
+	assert_int_equal(store_set_favourite(s, "2411.00004", true, NULL), 0);
+	assert_int_equal(store_set_read(s, "2502.00003", true, NULL), 0);
+	return s;
+}
+
+static void test_search_syntax(void **state)
+{
+	struct store *s = search_fixture();
+	assert_search(s, "", "2503.00005 2502.00003 2501.00002 2501.00001 2411.00004");
+	assert_search(s, "neural", "2502.00003 2501.00002");
+	assert_search(s, "NEURAL network", "2502.00003 2501.00002");
+	assert_search(s, "\"neural network\"", "2501.00002");
+	assert_search(s, "gen*", "2501.00002 2501.00001 2411.00004");
+	assert_search(s, "\"generative mod\"*", "2501.00001");
+	assert_search(s, "au:hinton", "2503.00005 2501.00001");
+	assert_search(s, "au:\"geoffrey hinton\"", "2501.00001");
+	assert_search(s, "ti:network", "2502.00003 2501.00002");
+	assert_search(s, "abs:network", "2502.00003 2501.00002");
+	assert_search(s, "abs:pruning ti:neural", "2501.00002");
+	assert_search(s, "au:renee", "2411.00004");   /* diacritics folded */
+	assert_search(s, "cat:cs.LG", "2501.00001 2411.00004");
+	assert_search(s, "cat:cs", "2503.00005 2501.00002 2501.00001 2411.00004");
+	assert_search(s, "-cat:cs", "2502.00003");
+	assert_search(s, "is:fav", "2501.00002 2411.00004");
+	assert_search(s, "is:fav neural", "2501.00002");
+	assert_search(s, "-is:fav neural", "2502.00003");
+	assert_search(s, "is:read", "2502.00003");
+	assert_search(s, "is:unread network", "2501.00002");
+	assert_search(s, "after:2025-01-20", "2503.00005 2502.00003 2501.00002");
+	assert_search(s, "before:2025-01-20", "2501.00001 2411.00004");
+	assert_search(s, "date:2025-01", "2501.00002 2501.00001");
+	assert_search(s, "date:2024", "2411.00004");
+	assert_search(s, "date:2025-01-05", "2501.00001");
+	assert_search(s, "after:2025-02-01 before:2025-01-01", "");
+	assert_search(s, "network -pruning", "2502.00003");
+	assert_search(s, "-neural -gen*", "2503.00005");
+	assert_search(s, "-au:hinton cat:cs", "2501.00002 2411.00004");
+	/* Quotes and operators in user text are text, not FTS5 syntax. */
+	assert_search(s, "\"quoted\"", "2503.00005");
+	assert_search(s, "c++", "2411.00004");
+	assert_search(s, "\"and or not\"", "2503.00005");
+	assert_search(s, "logic:gates", "2503.00005");
+	assert_search(s, "NEAR(logic", "");
+	assert_search(s, "title:logic", "2503.00005");   /* unknown field: plain text */
+	assert_search(s, "zzzz", "");
+
+	const char *bad[][2] = {
+		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
+		{ "neural AND network", "not an operator" }, { "AND OR (", "not an operator" },
+		{ "( neural )", "parentheses" }, { "is:bogus", "is:" }, { "after:2025-13", "date" },
+		{ "date:yesterday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
+		{ "-after:2025", "excluded" }, { "ti:\"", "unclosed" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct store_view v = { .query = bad[i][0] };
+		struct store_rows r = {0};
+		struct lerr e = {0};
+		assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), -1);
+		assert_int_equal(e.kind, LERR_USAGE);
+		if (!strstr(e.msg, bad[i][1]))
+			fail_msg("'%s' -> '%s' lacks '%s'", bad[i][0], e.msg, bad[i][1]);
+		assert_int_equal(store_count(s, &v, -1, &e), -1);
+		assert_int_equal(r.n, 0);
+	}
+	store_close(&s);
+}
+
+static void test_relevance_and_views(void **state)
+{
+	struct store *s = search_fixture();
+	/* Title hits outrank abstract-only hits, whatever the date. */
+	char *ids = search(s, STORE_SORT_RELEVANCE, "network");
+	assert_string_equal(ids, "2502.00003 2501.00002");   /* title "Network science" shorter */
+	free(ids);
+	ids = search(s, STORE_SORT_RELEVANCE, "generative");
+	assert_string_equal(ids, "2501.00001");
+	free(ids);
+	ids = search(s, STORE_SORT_RELEVANCE, "neural");   /* title hit beats abstract hit */
+	assert_string_equal(ids, "2501.00002 2502.00003");
+	free(ids);
+	ids = search(s, STORE_SORT_UPVOTES, "");
+	assert_string_equal(ids, "2503.00005 2411.00004 2502.00003 2501.00002 2501.00001");
+	free(ids);
+	ids = search(s, STORE_SORT_UPVOTES, "cat:cs");
+	assert_string_equal(ids, "2503.00005 2411.00004 2501.00002 2501.00001");
+	free(ids);
+	ids = search(s, STORE_SORT_RELEVANCE, "is:fav");   /* no words: date order */
+	assert_string_equal(ids, "2501.00002 2411.00004");
+	free(ids);
+
+	struct lerr e = {0};
+	struct store_rows r = {0};
+	struct store_view v = { .filter = STORE_VIEW_SOURCE, .source = "hf-daily" };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	ids = ids_of(&r);
+	assert_string_equal(ids, "2503.00005 2502.00003 2501.00001");
+	free(ids);
+	store_rows_clear(&r);
+	v.query = "neural";
+	assert_int_equal(store_count(s, &v, -1, &e), 1);
+	v = (struct store_view){ .filter = STORE_VIEW_UNREAD, .query = "network" };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].id, "2501.00002");
+	assert_true(r.v[0].favourite);
+	assert_false(r.v[0].read);
+	assert_string_equal(r.v[0].first_author, "Yann LeCun");
+	assert_int_equal(r.v[0].n_authors, 1);
+	assert_int_equal(r.v[0].upvotes, 10);
+	store_rows_clear(&r);
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_int_equal(store_count(s, NULL, 3, &e), 3);
+	assert_int_equal(store_count(s, NULL, (int64_t)SIZE_MAX, &e), 5);
+	store_close(&s);
+}
+
+/* ---- windows ------------------------------------------------------------------------------ */
+
+static void check_paging(struct store *s, const struct store_view *v, size_t total)
+{
+	struct lerr e = {0};
+	struct store_rows all = {0};
+	assert_int_equal(store_page(s, v, 0, 100000, &all, &e), 0);
+	assert_int_equal(all.n, total);
+	assert_int_equal(store_count(s, v, -1, &e), (int64_t)total);
+	/* Forward by windows of 7 with anchors == store_page at each offset. */
+	struct store_key key;
+	size_t at = 0;
+	for (;;) {
+		struct store_rows w = {0}, pg = {0};
+		assert_int_equal(store_window(s, v, at ? &key : NULL, 1, 7, &w, &e), 0);
+		assert_int_equal(store_page(s, v, at, 7, &pg, &e), 0);
+		assert_int_equal(w.n, pg.n);
+		for (size_t i = 0; i < w.n; i++) {
+			assert_int_equal(w.v[i].rowid, pg.v[i].rowid);
+			assert_int_equal(w.v[i].rowid, all.v[at + i].rowid);
+		}
+		at += w.n;
+		size_t n = w.n;
+		if (n)
+			key = w.v[n - 1].key;
+		store_rows_clear(&w);
+		store_rows_clear(&pg);
+		if (n < 7)
+			break;
+	}
+	assert_int_equal(at, total);
+	/* Backward from the end, then from a middle anchor. */
+	size_t end = total;
+	bool have = false;
+	while (end > 0) {
+		struct store_rows w = {0};
+		assert_int_equal(store_window(s, v, have ? &key : NULL, -1, 5, &w, &e), 0);
+		size_t want = end < 5 ? end : 5;
+		assert_int_equal(w.n, want);
+		for (size_t i = 0; i < w.n; i++)
+			assert_int_equal(w.v[i].rowid, all.v[end - want + i].rowid);
+		key = w.v[0].key;
+		have = true;
+		end -= want;
+		store_rows_clear(&w);
+	}
+	struct store_rows w = {0};
+	assert_int_equal(store_window(s, v, &key, -1, 5, &w, &e), 0);
+	assert_int_equal(w.n, 0);   /* nothing before the first row */
+	store_rows_clear(&w);
+	store_rows_clear(&all);
+}
+
+static void test_windows(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	for (int i = 0; i < 60; i++) {
+		struct paper p;
+		char id[32], abs[128];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		snprintf(abs, sizeof abs, "common words %s", i % 3 ? "alpha" : "alpha alpha beta");
+		mk(&p, id, i % 4 ? "Some title" : "Alpha title", abs, NULL);
+		p.published = day("2025-01-01") + (i % 20) * 3600;   /* ties in publication time */
+		p.upvotes = i % 7;
+		paper_set(&p.hf_day, i % 2 ? "2025-01-02" : "2025-01-03");
+		put(s, &p, i % 3 ? "arxiv" : "hf-daily", NULL, STORE_INSERTED);
+		paper_clear(&p);
+		if (i % 5 == 0)
+			assert_int_equal(store_set_favourite(s, id, true, &e), 0);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	struct store_view views[] = {
+		{ .sort = STORE_SORT_DATE },
+		{ .sort = STORE_SORT_UPVOTES },
+		{ .sort = STORE_SORT_RELEVANCE, .query = "alpha" },
+		{ .sort = STORE_SORT_UPVOTES, .query = "common" },
+		{ .sort = STORE_SORT_DATE, .query = "alpha" },
+		{ .filter = STORE_VIEW_FAVOURITES },
+		{ .filter = STORE_VIEW_FAVOURITES, .sort = STORE_SORT_RELEVANCE, .query = "alpha" },
+		{ .filter = STORE_VIEW_SOURCE, .source = "arxiv" },
+		{ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-02", .sort = STORE_SORT_UPVOTES },
+		{ .filter = STORE_VIEW_UNREAD, .query = "-beta" },
+	};
+	size_t totals[] = { 60, 60, 60, 60, 60, 12, 12, 40, 30, 40 };
+	for (size_t i = 0; i < ARRAY_LEN(views); i++)
+		check_paging(s, &views[i], totals[i]);
+
+	/* Date order really is newest first, ties by rowid. */
+	struct store_rows r = {0};
+	assert_int_equal(store_page(s, &views[0], 0, 60, &r, &e), 0);
+	for (size_t i = 1; i < r.n; i++)
+		assert_true(r.v[i - 1].published > r.v[i].published ||
+		            (r.v[i - 1].published == r.v[i].published &&
+		             r.v[i - 1].rowid > r.v[i].rowid));
+	store_rows_clear(&r);
+	assert_int_equal(store_page(s, &views[1], 0, 60, &r, &e), 0);
+	for (size_t i = 1; i < r.n; i++)
+		assert_true(r.v[i - 1].upvotes >= r.v[i].upvotes);
+	store_rows_clear(&r);
+	assert_int_equal(store_page(s, &views[2], 0, 60, &r, &e), 0);
+	for (size_t i = 1; i < r.n; i++)
+		assert_true(r.v[i - 1].key.score >= r.v[i].key.score);
+	assert_non_null(strstr(r.v[0].title, "Alpha"));
+	store_rows_clear(&r);
+
+	char d[16];
+	assert_int_equal(store_hf_day_step(s, "2025-01-03", -1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-02");
+	assert_int_equal(store_hf_day_step(s, "2025-01-02", -1, d, sizeof d, &e), 0);
+	assert_int_equal(store_hf_day_step(s, "2025-01-02", 1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-03");
+	assert_int_equal(store_hf_day_step(s, NULL, -1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-03");
+	store_close(&s);
+}
+
+struct each_ctx {
+	int n;
+	int64_t last;
+	int stop_at;
+};
+
+static int each_cb(void *ctx, const struct paper *p)
+{
+	struct each_ctx *c = ctx;
+	assert_non_null(p->abstract);
+	assert_int_equal(p->n_authors, 1);
+	if (c->n)
+		assert_true(p->published <= c->last);
+	c->last = p->published;
+	return ++c->n == c->stop_at;
+}
+
+static void test_each(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	for (int i = 0; i < 300; i++) {
+		struct paper p;
+		char id[32];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		mk(&p, id, "t", "streamed", NULL);
+		p.published = day("2025-01-01") + i * 17 % 1000;
+		paper_add_author(&p, "A", "B");
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	struct each_ctx c = {0};
+	assert_int_equal(store_each(s, NULL, 0, each_cb, &c, &e), 0);
+	assert_int_equal(c.n, 300);
+	c = (struct each_ctx){ .stop_at = 0 };
+	assert_int_equal(store_each(s, NULL, 130, each_cb, &c, &e), 0);
+	assert_int_equal(c.n, 130);
+	c = (struct each_ctx){ .stop_at = 5 };
+	struct store_view v = { .query = "streamed" };
+	assert_int_equal(store_each(s, &v, 0, each_cb, &c, &e), 0);
+	assert_int_equal(c.n, 5);
+	store_close(&s);
+}
+
+/* ---- sources, validators, history ------------------------------------------------------ */
+
+static void test_sources_http_history(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	struct store_source_state st;
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_null(st.name);
+	assert_int_equal(store_source_begin(s, "arxiv", &e), 0);
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_string_equal(st.name, "arxiv");
+	assert_true(st.in_progress);
+	assert_true(st.last_attempt > 0);
+	store_source_state_clear(&st);
+	struct paper p;
+	mk(&p, "2501.00001", "t", "a", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-02", STORE_INSERTED);
+	put(s, &p, "arxiv", "2025-01-03", STORE_UNCHANGED);   /* listed again: one paper */
+	paper_clear(&p);
+	assert_int_equal(store_source_finish(s, "arxiv", NULL, 1, &e), 0);
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_false(st.in_progress);
+	assert_null(st.last_error);
+	assert_int_equal(st.new_count, 1);
+	assert_int_equal(st.total, 1);
+	assert_true(st.last_success > 0);
+	int64_t ok_at = st.last_success;
+	store_source_state_clear(&st);
+	assert_int_equal(store_source_begin(s, "arxiv", &e), 0);
+	assert_int_equal(store_source_finish(s, "arxiv", "HTTP 503", 0, &e), 0);
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_string_equal(st.last_error, "HTTP 503");
+	assert_int_equal(st.last_success, ok_at);
+	assert_int_equal(st.new_count, 1);
+	store_source_state_clear(&st);
+	struct paper g;
+	assert_int_equal(store_get(s, "2501.00001", &g, &e), 0);
+	assert_string_equal(g.listings, "arxiv 2025-01-03\narxiv 2025-01-02");
+	paper_clear(&g);
+
+	char *etag, *lm;
+	assert_int_equal(store_http_get(s, "https://x/a", &etag, &lm, &e), 0);
+	assert_null(etag);
+	assert_null(lm);
+	assert_int_equal(store_http_put(s, "https://x/a", "\"abc\"", NULL, &e), 0);
+	assert_int_equal(store_http_put(s, "https://x/a", "\"def\"", "Mon, 01 Jan 2025", &e), 0);
+	assert_int_equal(store_http_get(s, "https://x/a", &etag, &lm, &e), 0);
+	assert_string_equal(etag, "\"def\"");
+	assert_string_equal(lm, "Mon, 01 Jan 2025");
+	free(etag);
+	free(lm);
+
+	assert_int_equal(store_history_add(s, "neural", &e), 0);
+	assert_int_equal(store_history_add(s, "au:hinton", &e), 0);
+	assert_int_equal(store_history_add(s, "neural", &e), 0);
+	char *h[5];
+	assert_int_equal(store_history_list(s, h, 5, &e), 2);
+	assert_string_equal(h[0], "neural");
+	assert_string_equal(h[1], "au:hinton");
+	free(h[0]);
+	free(h[1]);
+	for (int i = 0; i < 250; i++) {
+		char q[16];
+		snprintf(q, sizeof q, "q%d", i);
+		assert_int_equal(store_history_add(s, q, &e), 0);
+	}
+	char *many[300];
+	int n = store_history_list(s, many, 300, &e);
+	assert_int_equal(n, 200);
+	assert_string_equal(many[0], "q249");
+	for (int i = 0; i < n; i++)
+		free(many[i]);
+	store_close(&s);
+}
+
+static void test_default_path(void **state)
+{
+	setenv("LECTERN_DB", "/x/y.db", 1);
+	char *p = store_default_path();
+	assert_string_equal(p, "/x/y.db");
+	free(p);
+	unsetenv("LECTERN_DB");
+	setenv("XDG_DATA_HOME", "/data", 1);
+	p = store_default_path();
+	assert_string_equal(p, "/data/lectern/papers.db");
+	free(p);
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR_TEST");
+	snprintf(tmpdir, sizeof tmpdir, "%s/store-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip_all_fields),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_rekey_on_date),
+		cmocka_unit_test(test_batch_fts_consistency),
+		cmocka_unit_test(test_favourite_survives),
+		cmocka_unit_test(test_refuse_foreign),
+		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_search_syntax),
+		cmocka_unit_test(test_relevance_and_views),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_each),
+		cmocka_unit_test(test_sources_http_history),
+		cmocka_unit_test(test_default_path),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return rc;
+}
