@@ -639,7 +639,7 @@ static void test_search_syntax(void **state)
 	assert_search(s, "\"and or not\"", "2503.00005");
 	assert_search(s, "logic:gates", "2503.00005");
 	assert_search(s, "NEAR(logic", "");
-	assert_search(s, "title:logic", "2503.00005");   /* unknown field: plain text */
+	assert_search(s, "not:logic", "2503.00005");   /* unknown field: plain text */
 	assert_search(s, "zzzz", "");
 
 	const char *bad[][2] = {
