@@ -151,6 +151,8 @@ static void read_attrs(struct xp *x, const char *const *names, struct sbuf *out,
 	xmlTextReaderMoveToElement(x->r);
 }
 
+/* True for Atom text constructs of type "html": escaped markup to strip. ("xhtml" is inline
+ * markup: its text is captured directly, block elements becoming paragraph breaks.) */
 static bool type_is_html(struct xp *x)
 {
 	static const char *const names[] = {"type"};
@@ -158,8 +160,7 @@ static bool type_is_html(struct xp *x)
 	bool html;
 
 	read_attrs(x, names, &t, 1);
-	html = t.len && (strcasecmp(t.s, "html") == 0 || strcasecmp(t.s, "xhtml") == 0 ||
-	                 strcasecmp(t.s, "text/html") == 0);
+	html = t.len && (strcasecmp(t.s, "html") == 0 || strcasecmp(t.s, "text/html") == 0);
 	sbuf_free(&t);
 	return html;
 }
@@ -580,7 +581,7 @@ static void build_listing(struct xp *x, struct paper *p)
 	                : fs(x, F_PUBLISHED) ? fs(x, F_PUBLISHED) : fs(x, F_UPDATED);
 	set_time(&p->updated, day);
 	char *type = feed_clean(fs(x, F_ANNOUNCE), TEXT_COLLAPSE);
-	if (p->version == 1 || (type && (strcmp(type, "new") == 0 || strcmp(type, "cross") == 0)))
+	if (p->version == 1 || (p->version == 0 && type && strcmp(type, "new") == 0))
 		p->published = p->updated;
 	free(type);
 	build_categories(p, fs(x, F_PRIMARY),
@@ -806,8 +807,20 @@ static void end_feed(struct xp *x)
 		fi->day = xstrdup(day);
 }
 
+/* Inside captured xhtml, block elements separate paragraphs (a blank line for text_clean). */
+static void xhtml_block(struct xp *x, const xmlChar *ln)
+{
+	static const char *const blocks[] = {"p", "div", "br", "li", "blockquote", "pre", "tr"};
+
+	for (size_t i = 0; ln && i < ARRAY_LEN(blocks); i++)
+		if (name_is(ln, blocks[i]))
+			sbuf_adds(&x->text, "\n\n");
+}
+
 static void on_end(struct xp *x, int depth)
 {
+	if (x->cap_depth >= 0 && depth > x->cap_depth)
+		xhtml_block(x, xmlTextReaderConstLocalName(x->r));
 	if (x->cap_depth == depth) {
 		end_capture(x);
 		/* Feed facts become visible as soon as they are known (before the first item
@@ -832,8 +845,10 @@ static void on_start(struct xp *x, int depth)
 
 	if (!ln)
 		return;
-	if (x->cap_depth >= 0)   /* markup inside a captured element (xhtml content): text only */
+	if (x->cap_depth >= 0) {   /* markup inside a captured element (xhtml content) */
+		xhtml_block(x, ln);
 		return;
+	}
 	if (depth == 0) {
 		start_root(x, ns, ln);
 		return;
