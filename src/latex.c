@@ -547,11 +547,13 @@ static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m
 				continue;
 			}
 			if (s[j] == '$') {
+				/* the first unescaped '$' decides: a closer, or this was no math at all */
 				if (!is_space(s[j - 1]) && !(j + 1 < n && s[j + 1] >= '0' && s[j + 1] <= '9')) {
 					*m0 = i + 1;
 					*m1 = j;
 					return j + 1;
 				}
+				return 0;
 			}
 		}
 		return 0;

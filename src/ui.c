@@ -1,9 +1,1110 @@
-/* ui — the interactive reader (placeholder entry point while the reader lands). */
-#include "lectern/cli.h"
+/* ui — the interactive reader's main loop: signals through flags and a self-pipe, poll() on the
+ * terminal, the signal pipe and the fetcher's wake-up fd; one draw per burst of input. Also the
+ * headless mode used by tests and benchmarks: keys from a script, screens dumped as text. */
+#include "lectern/ui.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lectern/text.h"
+#include "lectern/ui_open.h"
+
+static volatile sig_atomic_t sig_winch, sig_quit, sig_tstp, sig_cont, sig_chld;
+static int sig_pipe[2] = {-1, -1};
+static struct ui *die_ui;   /* for the die hook, which takes no argument */
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	switch (sig) {
+	case SIGWINCH: sig_winch = 1; break;
+	case SIGTSTP: sig_tstp = 1; break;
+	case SIGCONT: sig_cont = 1; break;
+	case SIGCHLD: sig_chld = 1; break;
+	default: sig_quit = 1; break;
+	}
+	if (sig_pipe[1] >= 0)
+		(void)!write(sig_pipe[1], "", 1);
+	errno = saved;
+}
+
+static void restore_terminal(void)
+{
+	if (die_ui && die_ui->screen && !isendwin())
+		endwin();
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGCHLD};
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void reset_signals(void)
+{
+	int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGCHLD};
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
+/* ---- layout ------------------------------------------------------------------------------- */
+
+static void layout(struct ui *u)
+{
+	u->rows = LINES;
+	u->cols = COLS;
+	int body = u->rows - 2;
+	u->r_header = (struct ui_rect){0, 0, 1, u->cols};
+	u->r_status = (struct ui_rect){u->rows - 1, 0, 1, u->cols};
+	u->r_sep = (struct ui_rect){0, 0, 0, 0};
+	if (u->cols < 40 || u->rows < 8) {
+		u->layout = LAYOUT_TOO_SMALL;
+		u->r_list = u->r_detail = (struct ui_rect){1, 0, 0, 0};
+		return;
+	}
+	if (u->cols >= 140) {
+		u->layout = LAYOUT_WIDE;
+		int lw = u->cols * 45 / 100;
+		u->r_list = (struct ui_rect){1, 0, body, lw};
+		u->r_sep = (struct ui_rect){1, lw, body, 1};
+		u->r_detail = (struct ui_rect){1, lw + 1, body, u->cols - lw - 1};
+		u->sep_vertical = true;
+	} else if (u->cols >= 80) {
+		u->layout = LAYOUT_STACKED;
+		int lh = body * 40 / 100;
+		if (lh < 4)
+			lh = 4;
+		u->r_list = (struct ui_rect){1, 0, lh, u->cols};
+		u->r_sep = (struct ui_rect){1 + lh, 0, 1, u->cols};
+		u->r_detail = (struct ui_rect){2 + lh, 0, body - lh - 1, u->cols};
+		u->sep_vertical = false;
+	} else {
+		u->layout = LAYOUT_NARROW;
+		u->r_list = (struct ui_rect){1, 0, body, u->cols};
+		u->r_detail = (struct ui_rect){1, 0, body, u->cols};
+	}
+}
+
+static void after_resize(struct ui *u)
+{
+	layout(u);
+	if (u->layout != LAYOUT_TOO_SMALL)
+		ui_list_scroll_to_sel(u);
+}
+
+static void check_size(struct ui *u)
+{
+	struct winsize ws;
+	if (!u->headless && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	after_resize(u);
+}
+
+/* ---- drawing ------------------------------------------------------------------------------- */
+
+static bool detail_visible(const struct ui *u)
+{
+	return u->layout == LAYOUT_WIDE || u->layout == LAYOUT_STACKED ||
+	       (u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL);
+}
+
+static void draw(struct ui *u)
+{
+	erase();
+	if (u->layout == LAYOUT_TOO_SMALL) {
+		const char *m = "Terminal too small: lectern needs at least 40x8";
+		for (int y = 0; y < u->rows; y++)
+			ui_fill(u, y, 0, u->cols, EL_DEFAULT);
+		ui_puts(u, u->rows / 2, 0, u->cols, m, EL_ERROR);
+	} else if (u->help) {
+		ui_help_draw(u);
+	} else {
+		if (u->list.count < 0)
+			ui_list_count(u, false);
+		const struct store_row *r = ui_list_selected(u);
+		if (detail_visible(u))
+			ui_detail_show(u, r ? r->id : NULL, false);
+		if (!(u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL))
+			ui_list_draw(u);
+		if (detail_visible(u))
+			ui_detail_draw(u);
+		struct ui_rect s = u->r_sep;
+		for (int i = 0; i < (u->sep_vertical ? s.h : s.w) && s.h; i++) {
+			if (u->sep_vertical)
+				ui_puts(u, s.y + i, s.x, 1, "│", EL_BORDER);
+			else
+				ui_puts(u, s.y, s.x + i, 1, "─", EL_BORDER);
+		}
+		if (!u->sep_vertical && s.h)
+			ui_puts(u, s.y, s.x + 2, s.w - 2,
+			        u->focus == FOCUS_DETAIL ? " detail (Tab: list) " : " detail (Tab, Enter) ",
+			        EL_BORDER);
+		ui_status_draw(u);
+	}
+	if (u->headless) {
+		wnoutrefresh(stdscr);
+		doupdate();
+	} else {
+		refresh();
+	}
+}
+
+/* ---- actions ------------------------------------------------------------------------------ */
+
+static void today(char *buf, size_t n)
+{
+	const char *now = getenv("LECTERN_NOW");   /* tests pin the clock */
+	int64_t t = util_now();
+	if (now && *now) {
+		int64_t v;
+		if (util_parse_time(now, &v) == 0)
+			t = v;
+		else
+			t = strtoll(now, NULL, 10);
+	}
+	util_fmt_date(t, buf, n);
+}
+
+static void day_add(char *day, int delta)
+{
+	int64_t t;
+	if (util_parse_time(day, &t) == 0)
+		util_fmt_date(t + (int64_t)delta * 86400, day, 11);
+}
+
+static void switch_view(struct ui *u, enum ui_view_kind kind)
+{
+	u->list.kind = kind;
+	xfree(&u->list.query);
+	u->list.count = -1;
+	u->focus = FOCUS_LIST;
+	ui_list_load_start(u);
+}
+
+static void request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
+{
+	if (!u->fetcher) {
+		ui_msg(u, true, "Fetching is off in this session");
+		return;
+	}
+	fetch_request(u->fetcher, k, arg);
+	ui_msg(u, false, "Fetching %s…", what);
+}
+
+static void hf_day_request_if_empty(struct ui *u)
+{
+	if (u->list.rows.n == 0 && u->fetcher) {
+		char what[64];
+		snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
+		request(u, FETCH_REQ_HF_DAY, u->list.day, what);
+	}
+}
+
+static void view_hf(struct ui *u)
+{
+	struct lerr e = {0};
+	char day[11];
+	if (store_hf_day_step(u->store, "9999-12-31", -1, day, sizeof day, &e) != 1)
+		today(day, sizeof day);
+	memcpy(u->list.day, day, sizeof day);
+	switch_view(u, VIEW_HF);
+	hf_day_request_if_empty(u);
+}
+
+static void step_day(struct ui *u, int dir)
+{
+	if (u->list.kind != VIEW_HF) {
+		view_hf(u);
+		return;
+	}
+	char day[11], now[16];
+	struct lerr e = {0};
+	today(now, sizeof now);
+	int rc = store_hf_day_step(u->store, u->list.day, dir, day, sizeof day, &e);
+	if (rc != 1) {
+		/* no cached day that way: go to the calendar day and fetch it */
+		memcpy(day, u->list.day, sizeof day);
+		day_add(day, dir);
+		if (dir > 0 && strcmp(day, now) > 0) {
+			ui_msg(u, false, "%s is the latest day", u->list.day);
+			return;
+		}
+	}
+	memcpy(u->list.day, day, sizeof day);
+	switch_view(u, VIEW_HF);
+	hf_day_request_if_empty(u);
+}
+
+static void open_url(struct ui *u, const char *url, const char *what)
+{
+	if (!url || !*url) {
+		ui_msg(u, true, "This paper has no %s link", what);
+		return;
+	}
+	if (!ui_url_allowed(url)) {
+		ui_msg(u, true, "Not opening %s: only http and https links are opened", url);
+		return;
+	}
+	char *cmd = ui_browser_command(u->cfg->browser);
+	struct lerr e = {0};
+	char **argv = ui_open_argv(cmd, url, &e);
+	if (!argv) {
+		ui_msg(u, true, "browser '%s': %s", cmd, e.msg);
+		free(cmd);
+		return;
+	}
+	if (u->cfg->browser_in_terminal || ui_browser_is_terminal(argv[0])) {
+		/* a terminal browser gets the terminal: suspend curses, wait, resume */
+		def_prog_mode();
+		endwin();
+		int rc = ui_run_foreground(argv, &e);
+		reset_prog_mode();
+		clearok(curscr, TRUE);
+		if (rc < 0)
+			ui_msg(u, true, "%s", e.msg);
+		else
+			ui_msg(u, rc != 0, "%s exited with status %d", argv[0], rc);
+		check_size(u);
+	} else {
+		pid_t pid = ui_spawn_detached(argv, &e);
+		if (pid < 0) {
+			ui_msg(u, true, "%s", e.msg);
+		} else {
+			if (u->n_children < (int)ARRAY_LEN(u->children))
+				u->children[u->n_children++] = pid;
+			ui_msg(u, false, "Opened %s", url);
+		}
+	}
+	ui_argv_free(argv);
+	free(cmd);
+}
+
+static void reap(struct ui *u)
+{
+	for (int i = 0; i < u->n_children;) {
+		int st;
+		pid_t r = waitpid(u->children[i], &st, WNOHANG);
+		if (r == u->children[i] || (r < 0 && errno == ECHILD))
+			u->children[i] = u->children[--u->n_children];
+		else
+			i++;
+	}
+}
+
+static void open_link(struct ui *u, enum ui_action a)
+{
+	const struct store_row *r = ui_list_selected(u);
+	if (!r) {
+		ui_msg(u, true, "No paper selected");
+		return;
+	}
+	ui_detail_show(u, r->id, false);
+	struct ui_detail *d = &u->detail;
+	if (a >= ACT_LINK_1 && a <= ACT_LINK_9) {
+		int i = (int)(a - ACT_LINK_1);
+		if (i >= d->n_links)
+			ui_msg(u, true, "No link [%d]", i + 1);
+		else
+			open_url(u, d->links[i], "numbered");
+		return;
+	}
+	if (!d->loaded)
+		return;
+	const struct paper *p = &d->p;
+	bool arx = paper_is_arxiv_id(p->id);
+	char *derived = NULL;
+	const char *url = NULL, *what = "";
+	switch (a) {
+	case ACT_OPEN_ABS:
+		what = "abstract";
+		url = p->url_abs ? p->url_abs : arx ? (derived = paper_abs_url(p->id)) : NULL;
+		break;
+	case ACT_OPEN_PDF:
+		what = "PDF";
+		url = p->url_pdf ? p->url_pdf : arx ? (derived = paper_pdf_url(p->id)) : NULL;
+		break;
+	case ACT_OPEN_CODE: what = "code"; url = p->url_code; break;
+	case ACT_OPEN_PROJECT: what = "project"; url = p->url_project; break;
+	case ACT_OPEN_HF:
+		what = "Hugging Face";
+		url = p->url_hf ? p->url_hf : arx ? (derived = paper_hf_url(p->id)) : NULL;
+		break;
+	default: break;
+	}
+	open_url(u, url, what);
+	free(derived);
+}
+
+static void copy_id(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(u);
+	if (!r)
+		return;
+	ui_detail_show(u, r->id, false);
+	const char *text = paper_is_arxiv_id(r->id) ? r->id
+	                   : (u->detail.loaded && u->detail.p.url_abs ? u->detail.p.url_abs : r->id);
+	if (u->show_osc52) {
+		char *b64 = ui_base64((const unsigned char *)text, strlen(text));
+		char *seq = xasprintf("\033]52;c;%s\a", b64);
+		fflush(u->term_out);
+		(void)!write(STDOUT_FILENO, seq, strlen(seq));
+		free(seq);
+		free(b64);
+	}
+	ui_msg(u, false, "Copied %s", text);
+}
+
+void ui_refresh_data(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(u);
+	char *id = r ? xstrdup(r->id) : NULL;
+	ui_list_reload_around(u, id);
+	r = ui_list_selected(u);
+	if (u->detail.id)
+		ui_detail_show(u, r ? r->id : NULL, true);
+	free(id);
+}
+
+static void set_user_state(struct ui *u, bool fav)
+{
+	struct store_row *r = (struct store_row *)ui_list_selected(u);
+	if (!r)
+		return;
+	struct lerr e = {0};
+	if (fav) {
+		bool on;
+		if (store_toggle_favourite(u->store, r->id, &on, &e) < 0) {
+			ui_msg(u, true, "Favourite not saved: %s", e.msg);
+			return;
+		}
+		r->favourite = on;
+		ui_msg(u, false, on ? "★ Added to favourites" : "Removed from favourites");
+	} else {
+		if (store_set_read(u->store, r->id, !r->read, &e) < 0) {
+			ui_msg(u, true, "Not saved: %s", e.msg);
+			return;
+		}
+		r->read = !r->read;
+		ui_msg(u, false, r->read ? "Marked read" : "Marked unread");
+	}
+	if (u->detail.id)
+		ui_detail_show(u, r->id, true);
+}
+
+static void open_detail(struct ui *u)
+{
+	struct store_row *r = (struct store_row *)ui_list_selected(u);
+	if (!r)
+		return;
+	u->focus = FOCUS_DETAIL;
+	if (!r->read) {
+		struct lerr e = {0};
+		if (store_set_read(u->store, r->id, true, &e) < 0)
+			ui_msg(u, true, "Not marked read: %s", e.msg);
+		else
+			r->read = true;
+	}
+	ui_detail_show(u, r->id, true);
+}
+
+static long page(const struct ui *u, bool detail)
+{
+	int h = detail ? u->r_detail.h : u->r_list.h;
+	return h > 1 ? h - 1 : 1;
+}
+
+static void do_move(struct ui *u, enum ui_action a)
+{
+	bool det = u->focus == FOCUS_DETAIL && detail_visible(u);
+	long pg = page(u, det);
+	if (det) {
+		switch (a) {
+		case ACT_DOWN: ui_detail_scroll(u, 1); break;
+		case ACT_UP: ui_detail_scroll(u, -1); break;
+		case ACT_TOP: u->detail.scroll = 0; break;
+		case ACT_BOTTOM: ui_detail_scroll_end(u); break;
+		case ACT_PAGE_DOWN: ui_detail_scroll(u, pg); break;
+		case ACT_PAGE_UP: ui_detail_scroll(u, -pg); break;
+		case ACT_HALF_DOWN: ui_detail_scroll(u, (pg + 1) / 2); break;
+		case ACT_HALF_UP: ui_detail_scroll(u, -(pg + 1) / 2); break;
+		default: break;
+		}
+		return;
+	}
+	switch (a) {
+	case ACT_DOWN: ui_list_move(u, 1); break;
+	case ACT_UP: ui_list_move(u, -1); break;
+	case ACT_TOP: ui_list_load_start(u); break;
+	case ACT_BOTTOM: ui_list_load_end(u); break;
+	case ACT_PAGE_DOWN:
+		u->list.top += (size_t)pg;
+		ui_list_move(u, pg);
+		break;
+	case ACT_PAGE_UP:
+		u->list.top = u->list.top > (size_t)pg ? u->list.top - (size_t)pg : 0;
+		ui_list_move(u, -pg);
+		break;
+	case ACT_HALF_DOWN: ui_list_move(u, (pg + 1) / 2); break;
+	case ACT_HALF_UP: ui_list_move(u, -(pg + 1) / 2); break;
+	default: break;
+	}
+}
+
+static void action(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_NONE: break;
+	case ACT_DOWN: case ACT_UP: case ACT_TOP: case ACT_BOTTOM: case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP: case ACT_HALF_DOWN: case ACT_HALF_UP:
+		do_move(u, a);
+		break;
+	case ACT_OPEN:
+		if (u->focus == FOCUS_LIST)
+			open_detail(u);
+		break;
+	case ACT_BACK:
+		if (u->focus == FOCUS_DETAIL)
+			u->focus = FOCUS_LIST;
+		else
+			ui_search_restore(u);
+		break;
+	case ACT_SWITCH_PANE:
+		if (u->focus == FOCUS_DETAIL)
+			u->focus = FOCUS_LIST;
+		else if (ui_list_selected(u))
+			u->focus = FOCUS_DETAIL;
+		break;
+	case ACT_FAVOURITE: set_user_state(u, true); break;
+	case ACT_READ: set_user_state(u, false); break;
+	case ACT_COPY: copy_id(u); break;
+	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); break;
+	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); break;
+	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); break;
+	case ACT_VIEW_HF: view_hf(u); break;
+	case ACT_DAY_PREV: step_day(u, -1); break;
+	case ACT_DAY_NEXT: step_day(u, 1); break;
+	case ACT_VIEW_SOURCE:
+		if (u->cfg->n_sources == 0) {
+			ui_msg(u, true, "No sources configured");
+			break;
+		}
+		if (u->list.kind != VIEW_SOURCE) {
+			u->list.source = 0;
+			switch_view(u, VIEW_SOURCE);
+		} else if (u->list.source + 1 < u->cfg->n_sources) {
+			u->list.source++;
+			switch_view(u, VIEW_SOURCE);
+		} else {
+			switch_view(u, VIEW_ALL);
+		}
+		break;
+	case ACT_SORT: {
+		const struct store_row *r = ui_list_selected(u);
+		char *id = r ? xstrdup(r->id) : NULL;
+		u->list.sort = (u->list.sort + 1) % 3;
+		ui_list_load_start(u);
+		free(id);
+		break;
+	}
+	case ACT_SEARCH: ui_search_open(u); break;
+	case ACT_SEARCH_REMOTE:
+		if (u->list.query)
+			ui_search_remote(u);
+		else
+			ui_search_open(u);
+		break;
+	case ACT_REFRESH:
+		if (u->list.kind == VIEW_SOURCE && u->list.source < u->cfg->n_sources)
+			request(u, FETCH_REQ_SOURCE, u->cfg->sources[u->list.source].name,
+			        u->cfg->sources[u->list.source].name);
+		else if (u->list.kind == VIEW_HF)
+			request(u, FETCH_REQ_HF_DAY, u->list.day, u->list.day);
+		else
+			request(u, FETCH_REQ_ALL, NULL, "every source");
+		break;
+	case ACT_REFRESH_ALL: request(u, FETCH_REQ_ALL, NULL, "every source"); break;
+	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
+	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
+	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
+		open_link(u, a);
+		break;
+	case ACT_HELP: u->help = true; u->help_scroll = 0; break;
+	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); break;
+	case ACT_QUIT: u->quit = true; break;
+	case ACT__COUNT: break;
+	}
+}
+
+static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2 wheel down */)
+{
+	bool in_detail = detail_visible(u) && y >= u->r_detail.y &&
+	                 y < u->r_detail.y + u->r_detail.h && x >= u->r_detail.x &&
+	                 !(u->layout == LAYOUT_NARROW && u->focus == FOCUS_LIST);
+	if (kind) {
+		int d = kind == 1 ? -3 : 3;
+		if (in_detail)
+			ui_detail_scroll(u, d);
+		else
+			ui_list_move(u, d);
+		return;
+	}
+	if (in_detail) {
+		u->focus = FOCUS_DETAIL;
+	} else if (ui_list_click(u, y)) {
+		u->focus = FOCUS_LIST;
+	}
+}
+
+static void key(struct ui *u, int k)
+{
+	if (k == UI_KEY_SPECIAL + KEY_RESIZE) {
+		check_size(u);
+		return;
+	}
+	if (k == UI_KEY_SPECIAL + KEY_MOUSE) {
+		MEVENT me;
+		if (getmouse(&me) == OK) {
+			if (me.bstate & BUTTON4_PRESSED)
+				mouse(u, me.y, me.x, 1);
+#ifdef BUTTON5_PRESSED
+			else if (me.bstate & BUTTON5_PRESSED)
+				mouse(u, me.y, me.x, 2);
+#endif
+			else if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED))
+				mouse(u, me.y, me.x, 0);
+		}
+		return;
+	}
+	if (u->search.active) {
+		ui_search_key(u, k);
+		return;
+	}
+	enum ui_action a = ui_keymap_lookup(&u->keys, k);
+	if (u->help) {
+		if (a == ACT_DOWN)
+			u->help_scroll++;
+		else if (a == ACT_UP && u->help_scroll)
+			u->help_scroll--;
+		else
+			u->help = false;
+		return;
+	}
+	if (u->layout == LAYOUT_TOO_SMALL && a != ACT_QUIT && a != ACT_REDRAW)
+		return;
+	if (a == ACT_NONE) {
+		char name[32];
+		ui_key_name(k, name, sizeof name);
+		ui_msg(u, false, "%s is not bound (? shows the keys)", name);
+		return;
+	}
+	action(u, a);
+}
+
+static void fetch_event(struct ui *u, const struct fetch_event *ev)
+{
+	switch (ev->kind) {
+	case FETCH_EV_START:
+		u->fetch.busy = true;
+		snprintf(u->fetch.name, sizeof u->fetch.name, "%s", ev->name);
+		u->fetch.done = u->fetch.total = 0;
+		break;
+	case FETCH_EV_PROGRESS:
+		u->fetch.busy = true;
+		snprintf(u->fetch.name, sizeof u->fetch.name, "%s", ev->name);
+		u->fetch.done = ev->done;
+		u->fetch.total = ev->total;
+		break;
+	case FETCH_EV_DONE:
+		ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
+		if (ev->n_new || ev->n_updated)
+			ui_refresh_data(u);
+		break;
+	case FETCH_EV_FAILED:
+		ui_msg(u, true, "%s: %s", ev->name, ev->message);
+		break;
+	case FETCH_EV_IDLE:
+		u->fetch.busy = false;
+		break;
+	}
+}
+
+static void drain_fetch(struct ui *u)
+{
+	struct fetch_event ev;
+	while (u->fetcher && fetch_next_event(u->fetcher, &ev))
+		fetch_event(u, &ev);
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+static void load_config(struct ui *u)
+{
+	struct lerr e = {0};
+	char first[600] = "";
+	int bad = 0;
+	ui_keymap_init(&u->keys);
+	for (size_t i = 0; i < u->cfg->n_binds; i++) {
+		const struct config_line *l = &u->cfg->binds[i];
+		if (ui_keymap_bind(&u->keys, l->argv, l->argc, &e) < 0 && !bad++)
+			snprintf(first, sizeof first, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
+	}
+	const char *theme = u->cfg->theme ? u->cfg->theme : "dark";
+	if (ui_theme_load(&u->theme, theme, &e) < 0) {
+		if (!bad++)
+			snprintf(first, sizeof first, "%s", e.msg);
+		if (e.kind == LERR_NOTFOUND)
+			ui_theme_default(&u->theme);
+	}
+	for (size_t i = 0; i < u->cfg->n_colors; i++) {
+		const struct config_line *l = &u->cfg->colors[i];
+		if (ui_theme_color(&u->theme, l->argv, l->argc, &e) < 0 && !bad++)
+			snprintf(first, sizeof first, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
+	}
+	if (bad)
+		ui_msg(u, true, "%s%s", first, bad > 1 ? " (and more)" : "");
+}
+
+static int start_curses(struct ui *u, int rows, int cols)
+{
+	if (u->headless) {
+		u->term_out = fopen("/dev/null", "w");
+		u->term_in = fopen("/dev/null", "r");
+		if (!u->term_out || !u->term_in)
+			return -1;
+		u->screen = newterm("xterm-256color", u->term_out, u->term_in);
+		if (!u->screen)
+			u->screen = newterm("vt100", u->term_out, u->term_in);
+		if (!u->screen)
+			return -1;
+		resizeterm(rows, cols);
+	} else {
+		u->term_out = stdout;
+		u->term_in = stdin;
+		u->screen = newterm(NULL, stdout, stdin);
+		if (!u->screen)
+			return -1;
+	}
+	die_ui = u;
+	util_set_die_hook(restore_terminal);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (u->cfg->mouse && !u->headless)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+		          | BUTTON5_PRESSED
+#endif
+		          , NULL);
+	ui_theme_apply(u);
+	layout(u);
+	return 0;
+}
+
+static void stop_curses(struct ui *u)
+{
+	if (u->screen) {
+		if (!isendwin())
+			endwin();
+		delscreen(u->screen);
+		u->screen = NULL;
+	}
+	if (u->headless) {
+		if (u->term_out)
+			fclose(u->term_out);
+		if (u->term_in)
+			fclose(u->term_in);
+	}
+	die_ui = NULL;
+}
+
+/* ---- headless scripting ------------------------------------------------------------------- */
+
+struct script {
+	FILE *dump;
+	FILE *timings;
+	int dumps;
+};
+
+static void dump_screen(struct ui *u, struct script *sc)
+{
+	if (!sc->dump)
+		return;
+	struct sbuf b = {0};
+	sc->dumps++;
+	for (int y = 0; y < u->rows; y++) {
+		ui_screen_line(y, &b);
+		sbuf_addc(&b, '\n');
+	}
+	const struct store_row *r = ui_list_selected(u);
+	fprintf(sc->dump, "--- screen %d (%dx%d) selected=%s focus=%s\n%s", sc->dumps, u->cols, u->rows,
+	        r ? r->id : "-", u->focus == FOCUS_DETAIL ? "detail" : "list", b.s ? b.s : "");
+	fflush(sc->dump);
+	sbuf_free(&b);
+}
+
+static void wait_idle(struct ui *u, double max_s)
+{
+	double end = util_monotonic() + max_s;
+	bool seen_idle = false;
+	while (u->fetcher && !seen_idle && util_monotonic() < end) {
+		struct pollfd p = {fetch_wake_fd(u->fetcher), POLLIN, 0};
+		poll(&p, 1, 50);
+		struct fetch_event ev;
+		while (fetch_next_event(u->fetcher, &ev)) {
+			fetch_event(u, &ev);
+			if (ev.kind == FETCH_EV_IDLE)
+				seen_idle = true;
+		}
+	}
+	ui_list_count(u, true);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Runs one script token; returns false when it is not a command (then it is a key). */
+static bool script_command(struct ui *u, struct script *sc, const char *tok)
+{
+	int a, b;
+	if (strcmp(tok, "<Dump>") == 0) {
+		dump_screen(u, sc);
+	} else if (strcmp(tok, "<Wait>") == 0) {
+		wait_idle(u, 30);
+		drain_fetch(u);
+	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
+		sleep_ms(a);
+		drain_fetch(u);
+	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
+		resizeterm(b, a);
+		after_resize(u);
+	} else if (sscanf(tok, "<Click %d %d>", &a, &b) == 2) {
+		mouse(u, a, b, 0);
+	} else if (sscanf(tok, "<WheelUp %d %d>", &a, &b) == 2) {
+		mouse(u, a, b, 1);
+	} else if (sscanf(tok, "<WheelDown %d %d>", &a, &b) == 2) {
+		mouse(u, a, b, 2);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static int run_script(struct ui *u, const char *path, struct script *sc)
+{
+	struct lerr e = {0};
+	size_t len;
+	char *text = util_read_file(path, &len, &e);
+	if (!text) {
+		stop_curses(u);
+		cli_error("ui: %s", e.msg);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_OK;
+	char *p = text;
+	while (*p && !u->quit) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '#' && (p == text || p[-1] == '\n')) {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		size_t n = *p == '<' ? strcspn(p, ">") + 1 : strcspn(p, " \t\r\n");
+		if (*p == '<' && p[n - 1] != '>')
+			n = strcspn(p, " \t\r\n");
+		char *tok = xstrndup(p, n);
+		p += n;
+		double t0 = util_monotonic();
+		if (script_command(u, sc, tok)) {
+			free(tok);
+			continue;
+		}
+		int k;
+		if (ui_key_parse(tok, &k) == 0) {
+			key(u, k);
+		} else if (tok[0] != '<') {
+			/* a word: typed one character at a time */
+			for (size_t i = 0; tok[i];) {
+				unsigned cp;
+				i += text_utf8_decode(tok + i, strlen(tok + i), &cp);
+				key(u, (int)cp);
+				ui_search_update(u);
+			}
+		} else {
+			stop_curses(u);
+			cli_error("ui: %s: unknown key '%s'", path, tok);
+			free(tok);
+			free(text);
+			return EXIT_USAGE;
+		}
+		ui_search_update(u);
+		draw(u);
+		if (sc->timings)
+			fprintf(sc->timings, "%s %.3f\n", tok, (util_monotonic() - t0) * 1000.0);
+		free(tok);
+	}
+	free(text);
+	return rc;
+}
+
+/* ---- the interactive loop ----------------------------------------------------------------- */
+
+static void suspend(struct ui *u)
+{
+	def_prog_mode();
+	endwin();
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGSTOP);                       /* stopped here until fg */
+	install_signals();
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	check_size(u);
+}
+
+static void loop(struct ui *u)
+{
+	while (!u->quit) {
+		if (sig_quit)
+			break;
+		if (sig_tstp) {
+			sig_tstp = 0;
+			suspend(u);
+		}
+		if (sig_cont) {
+			sig_cont = 0;
+			clearok(curscr, TRUE);
+			check_size(u);
+		}
+		if (sig_winch) {
+			sig_winch = 0;
+			check_size(u);
+		}
+		if (sig_chld) {
+			sig_chld = 0;
+			reap(u);
+		}
+		ui_search_update(u);
+		draw(u);
+		struct pollfd p[3] = {
+			{STDIN_FILENO, POLLIN, 0},
+			{sig_pipe[0], POLLIN, 0},
+			{u->fetcher ? fetch_wake_fd(u->fetcher) : -1, POLLIN, 0},
+		};
+		/* when idle, count the view exactly (it may take a moment on a huge cache) */
+		int timeout = u->list.count_exact ? -1 : 400;
+		int n = poll(p, 3, timeout);
+		if (n == 0) {
+			ui_list_count(u, true);
+			continue;
+		}
+		if (n < 0)
+			continue;    /* EINTR: a signal; its flag is handled above */
+		if (p[1].revents & POLLIN) {
+			char buf[64];
+			while (read(sig_pipe[0], buf, sizeof buf) > 0)
+				;
+		}
+		if (p[0].revents & (POLLHUP | POLLERR))
+			break;   /* the terminal went away */
+		if (p[0].revents & POLLIN) {
+			wint_t wc;
+			int r;
+			while ((r = get_wch(&wc)) != ERR) {
+				key(u, r == KEY_CODE_YES ? UI_KEY_SPECIAL + (int)wc : (int)wc);
+				if (u->quit)
+					break;
+			}
+		}
+		if (p[2].revents & POLLIN)
+			drain_fetch(u);
+	}
+}
+
+static void print_keys_mdoc(void)
+{
+	struct ui_keymap km;
+	ui_keymap_init(&km);
+	printf(".Bl -tag -width Ds\n");
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
+		char keys[128];
+		ui_keymap_keys_of(&km, (enum ui_action)a, keys, sizeof keys);
+		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
+		printf(".It Sy %s\n", keys);
+		printf("%s\n(action\n.Cm %s ) .\n", ai->help, ai->name);
+	}
+	printf(".El\n");
+	ui_keymap_free(&km);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: lectern [--db FILE] ui [--no-fetch]\n"
+	        "       lectern ui --headless [--size COLSxROWS] [--keys FILE] [--dump FILE]\n"
+	        "                  [--timings FILE] [--fetch]\n");
+}
 
 int cmd_ui(const struct app *a, int argc, char **argv)
 {
-	(void)a; (void)argc; (void)argv;
-	cli_error("ui: the interactive reader is not built yet");
+	double t_start = util_monotonic();
+	static const struct option opts[] = {
+		{"headless", no_argument, NULL, 'H'}, {"size", required_argument, NULL, 's'},
+		{"keys", required_argument, NULL, 'k'}, {"dump", required_argument, NULL, 'd'},
+		{"timings", required_argument, NULL, 't'}, {"no-fetch", no_argument, NULL, 'n'},
+		{"fetch", no_argument, NULL, 'f'}, {"keys-mdoc", no_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	bool headless = false, no_fetch = false, want_fetch = false;
+	int cols = 100, rows = 30;
+	const char *keys_path = NULL, *dump_path = NULL, *timings_path = NULL;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H': headless = true; break;
+		case 's':
+			if (sscanf(optarg, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 ||
+			    cols > 1000 || rows > 1000) {
+				cli_error("ui: --size wants COLSxROWS, e.g. 100x30");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k': keys_path = optarg; break;
+		case 'd': dump_path = optarg; break;
+		case 't': timings_path = optarg; break;
+		case 'n': no_fetch = true; break;
+		case 'f': want_fetch = true; break;
+		case 'm': print_keys_mdoc(); return EXIT_OK;
+		case 'h': usage(); return EXIT_OK;
+		default: usage(); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("ui: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		cli_error("ui: needs a terminal (or use --headless with --keys for scripting)");
+		return EXIT_USAGE;
+	}
+	setlocale(LC_ALL, "");
+
+	struct ui *u = xcalloc(1, sizeof *u);
+	u->app = a;
+	u->cfg = a->cfg;
+	u->headless = headless;
+	struct lerr e = {0};
+	u->store = store_open(a->db_path, 0, &e);
+	if (!u->store) {
+		cli_error("%s", e.msg);
+		free(u);
+		return EXIT_RUNTIME;
+	}
+	ui_list_init(u);
+	load_config(u);
+	if (store_is_readonly(u->store) && !u->msg[0])
+		ui_msg(u, true, "The database is read-only: favourites and read marks cannot be saved");
+
+	struct script sc = {0};
+	if (headless) {
+		if (dump_path && !(sc.dump = fopen(dump_path, "w"))) {
+			cli_error("ui: cannot write %s: %s", dump_path, strerror(errno));
+			goto fail;
+		}
+		if (timings_path && !(sc.timings = fopen(timings_path, "w"))) {
+			cli_error("ui: cannot write %s: %s", timings_path, strerror(errno));
+			goto fail;
+		}
+	} else {
+		if (pipe(sig_pipe) == 0) {
+			for (int i = 0; i < 2; i++)
+				fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+		}
+		/* ours before curses, so ncurses leaves these signals to us */
+		install_signals();
+		u->show_osc52 = true;
+	}
+	if (start_curses(u, rows, cols) < 0) {
+		stop_curses(u);
+		cli_error("ui: cannot initialise the terminal (is TERM set?)");
+		goto fail;
+	}
+	if ((!headless && !no_fetch) || (headless && want_fetch)) {
+		u->fetcher = fetch_start(u->cfg, a->db_path, !headless, &e);
+		if (!u->fetcher)
+			ui_msg(u, true, "Fetching is off: %s", e.msg);
+	}
+	ui_list_load_start(u);
+	draw(u);
+	if (sc.timings)
+		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);
+
+	int rc = EXIT_OK;
+	if (headless) {
+		if (keys_path)
+			rc = run_script(u, keys_path, &sc);
+		if (rc == EXIT_OK && sc.dumps == 0)
+			dump_screen(u, &sc);
+		if (rc == EXIT_OK)
+			stop_curses(u);
+	} else {
+		loop(u);
+		stop_curses(u);
+	}
+	fetch_stop(&u->fetcher);
+	reap(u);
+	if (!headless)
+		reset_signals();
+	if (sc.dump)
+		fclose(sc.dump);
+	if (sc.timings)
+		fclose(sc.timings);
+	for (int i = 0; i < 2; i++)
+		if (sig_pipe[i] >= 0) {
+			close(sig_pipe[i]);
+			sig_pipe[i] = -1;
+		}
+	ui_search_free(u);
+	ui_list_free(u);
+	ui_detail_free(&u->detail);
+	ui_keymap_free(&u->keys);
+	store_close(&u->store);
+	free(u);
+	return rc;
+
+fail:
+	if (sc.dump)
+		fclose(sc.dump);
+	if (sc.timings)
+		fclose(sc.timings);
+	ui_keymap_free(&u->keys);
+	store_close(&u->store);
+	free(u);
 	return EXIT_RUNTIME;
 }

@@ -83,6 +83,8 @@ static void test_dollars_that_are_not_math(void **st)
 	check("unpaired $x", "unpaired $x");
 	check("$ x$ no", "$ x$ no");
 	check("trailing $", "trailing $");
+	check("a $5 bill and $\\beta$ here", "a $5 bill and β here");
+	check("\\$5 or a $5 bill, see $\\beta^{q}$", "$5 or a $5 bill, see β^{q}");
 	check("\\(a^2\\) and \\[b_1\\]", "a² and b₁");
 	check("$$\\beta$$", "β");
 }

@@ -1,0 +1,195 @@
+/* ui — the interactive reader's shared state, split over ui_*.c by job:
+ *   ui.c        main loop, signals, poll, headless scripting, dispatch of actions
+ *   ui_list.c   the list pane: a window of rows around the viewport (keyset paging)
+ *   ui_detail.c the detail pane: one paper rendered and wrapped
+ *   ui_search.c the search prompt (results as you type, history, remote search)
+ *   ui_status.c the header/status lines, the help screen, drawing helpers
+ * Only the UI thread touches any of this (and curses). */
+#ifndef LECTERN_UI_H
+#define LECTERN_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lectern/cli.h"
+#include "lectern/fetch.h"
+#include "lectern/paper.h"
+#include "lectern/store.h"
+#include "lectern/ui_keys.h"
+#include "lectern/ui_text.h"
+#include "lectern/ui_theme.h"
+
+enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE };
+enum ui_focus { FOCUS_LIST, FOCUS_DETAIL };
+enum ui_layout { LAYOUT_WIDE, LAYOUT_STACKED, LAYOUT_NARROW, LAYOUT_TOO_SMALL };
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+/* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
+struct ui_list {
+	enum ui_view_kind kind;
+	size_t source;            /* index into cfg->sources for VIEW_SOURCE */
+	char day[11];             /* VIEW_HF */
+	enum store_sort sort;
+	char *query;              /* NULL or the search text narrowing the view */
+
+	struct store_rows rows;
+	bool at_start, at_end;    /* rows reach the first / last row of the view */
+	int64_t offset;           /* position of rows.v[0]; -1 unknown */
+	size_t sel, top;          /* indexes into rows */
+	int64_t count;            /* rows in the view, at most count_cap; -1 not known yet */
+	bool count_exact;
+	bool error;               /* the last query failed (message in the status line) */
+};
+
+struct ui_dline {
+	char *text;               /* may contain latex style markers */
+	enum ui_elem el;
+	size_t label_len;         /* the first label_len bytes are a label (EL_LABEL) */
+	bool bold, italic;        /* style carried in from the previous line */
+};
+
+struct ui_detail {
+	char *id;                 /* paper shown, NULL none */
+	struct paper p;
+	bool loaded;              /* p holds the paper */
+	char err[640];            /* why it could not be loaded */
+	int width;                /* the lines were wrapped for this width */
+	struct ui_dline *lines;
+	size_t n, cap;
+	size_t scroll;
+	char *links[9];           /* numbered links [1]..[9] */
+	int n_links;
+};
+
+struct ui_search {
+	bool active;              /* the prompt is open */
+	struct sbuf text;
+	bool dirty;               /* text changed: re-query before drawing */
+	/* what Esc restores */
+	enum ui_view_kind kind;
+	size_t source;
+	char day[11];
+	enum store_sort sort;
+	char *query;
+	char *sel_id;
+	struct store_key sel_key;
+	size_t sel_line;          /* screen line of the selection */
+	char *history[50];
+	int n_history, hist_pos;  /* hist_pos -1: editing new text */
+};
+
+struct ui_fetch_state {
+	char name[64];
+	long done, total;
+	bool busy;
+};
+
+struct ui {
+	const struct app *app;
+	const struct config *cfg;
+	struct store *store;
+	struct fetcher *fetcher;
+
+	bool headless;
+	SCREEN *screen;
+	FILE *term_in, *term_out;
+	int rows, cols;
+	enum ui_layout layout;
+	struct ui_rect r_header, r_list, r_detail, r_status, r_sep;
+	bool sep_vertical;
+
+	enum ui_focus focus;
+	bool help;
+	size_t help_scroll;
+	bool quit;
+
+	struct ui_keymap keys;
+	struct ui_theme theme;
+	bool colors;              /* colour pairs in use (not NO_COLOR / no colour terminal) */
+
+	struct ui_list list;
+	struct ui_detail detail;
+	struct ui_search search;
+
+	struct ui_fetch_state fetch;
+	char msg[512];            /* last message for the status line */
+	bool msg_error;
+
+	pid_t children[32];
+	int n_children;
+	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
+};
+
+/* ui_list.c */
+void ui_list_init(struct ui *u);
+void ui_list_free(struct ui *u);
+/* Builds the store_view of the current list (strings borrowed from u). */
+void ui_list_view(const struct ui *u, struct store_view *v);
+/* Reloads from the first row, or from the last (end), or around the row with id (falls back to
+ * the same neighbourhood when it left the view). Return 0, or -1 with the error in the status. */
+int ui_list_load_start(struct ui *u);
+int ui_list_load_end(struct ui *u);
+int ui_list_reload_around(struct ui *u, const char *id);
+/* The same from a saved position: the row at `key` (in the current view's order) with `id`. */
+int ui_list_reload_at(struct ui *u, const struct store_key *key, const char *id);
+/* Moves the selection by delta rows (clamped at the ends of the view). */
+void ui_list_move(struct ui *u, long delta);
+/* Keeps the selected row on screen after a move or a resize. */
+void ui_list_scroll_to_sel(struct ui *u);
+const struct store_row *ui_list_selected(const struct ui *u);
+/* The count, computing it (up to the cap, or exactly when `exact`) when unknown. */
+void ui_list_count(struct ui *u, bool exact);
+/* View name for the header ("All", "HF 2025-11-19", "Favourites", a source name). */
+void ui_list_view_name(const struct ui *u, char *buf, size_t n);
+void ui_list_draw(struct ui *u);
+/* Selects the row drawn at screen line y (mouse); false when there is none. */
+bool ui_list_click(struct ui *u, int y);
+
+/* ui_detail.c */
+void ui_detail_free(struct ui_detail *d);
+/* Makes the detail show paper id (NULL: nothing); reloads when forced (user state changed). */
+void ui_detail_show(struct ui *u, const char *id, bool force);
+void ui_detail_draw(struct ui *u);
+void ui_detail_scroll(struct ui *u, long delta);
+void ui_detail_scroll_end(struct ui *u);
+
+/* ui_search.c */
+void ui_search_open(struct ui *u);
+/* Handles one key while the prompt is open. */
+void ui_search_key(struct ui *u, int key);
+/* Runs the query when the text changed (once per burst of keys). */
+void ui_search_update(struct ui *u);
+/* Sends the query (the prompt's text or the list's) to the remote sources. */
+void ui_search_remote(struct ui *u);
+/* Esc in the list with a kept search: back to the view before it. Returns false when none. */
+bool ui_search_restore(struct ui *u);
+void ui_search_free(struct ui *u);
+
+/* ui_status.c: drawing helpers, header, status line, help */
+/* Sets the status message (printf-style). */
+void ui_msg(struct ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Curses attribute and pair of an element. */
+attr_t ui_attr(const struct ui *u, enum ui_elem el);
+/* Draws s[0..n) at (y, x) within w columns in style el, handling wide characters, combining
+ * marks, U+FFFD for the unprintable and latex style markers. Returns the columns used. */
+int ui_put(struct ui *u, int y, int x, int w, const char *s, size_t n, enum ui_elem el);
+int ui_puts(struct ui *u, int y, int x, int w, const char *s, enum ui_elem el);
+/* Fills the rest of a line (from x, w columns) with spaces in style el. */
+void ui_fill(struct ui *u, int y, int x, int w, enum ui_elem el);
+void ui_status_draw(struct ui *u);
+void ui_help_draw(struct ui *u);
+/* Applies the theme to the terminal (colour pairs). */
+void ui_theme_apply(struct ui *u);
+/* The UTF-8 text of screen line y (trailing spaces removed) into b. */
+void ui_screen_line(int y, struct sbuf *b);
+
+/* ui.c */
+/* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
+void ui_refresh_data(struct ui *u);
+
+#endif

@@ -1,0 +1,310 @@
+/* ui_detail — the detail pane: the selected paper in full, its LaTeX rendered, wrapped to the
+ * pane width, with numbered links. Lines are built once per (paper, width). */
+#include "lectern/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lectern/latex.h"
+#include "lectern/text.h"
+
+static void lines_clear(struct ui_detail *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	d->n = 0;
+	for (int i = 0; i < d->n_links; i++)
+		xfree(&d->links[i]);
+	d->n_links = 0;
+}
+
+void ui_detail_free(struct ui_detail *d)
+{
+	lines_clear(d);
+	xfree(&d->lines);
+	d->cap = 0;
+	xfree(&d->id);
+	if (d->loaded)
+		paper_clear(&d->p);
+	d->loaded = false;
+}
+
+static void push(struct ui_detail *d, const char *s, size_t n, enum ui_elem el, size_t label,
+                 bool bold, bool italic)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = xreallocarray(d->lines, d->cap, sizeof *d->lines);
+	}
+	struct ui_dline *l = &d->lines[d->n++];
+	l->text = xstrndup(s, n);
+	l->el = el;
+	l->label_len = label;
+	l->bold = bold;
+	l->italic = italic;
+}
+
+/* Wraps text (already clean) into lines; `label` bytes at its start are drawn as a label. */
+static void add_wrapped(struct ui_detail *d, const char *text, enum ui_elem el, size_t label)
+{
+	struct ui_line *ls;
+	size_t n = ui_wrap(text, d->width, &ls);
+	bool bold = false, italic = false;
+	for (size_t i = 0; i < n; i++) {
+		size_t lab = label > ls[i].start ? label - ls[i].start : 0;
+		if (lab > ls[i].end - ls[i].start)
+			lab = ls[i].end - ls[i].start;
+		push(d, text + ls[i].start, ls[i].end - ls[i].start, el, lab, bold, italic);
+		for (size_t k = ls[i].start; k < ls[i].end; k++) {
+			if (text[k] == LATEX_BOLD_ON) bold = true;
+			else if (text[k] == LATEX_BOLD_OFF) bold = false;
+			else if (text[k] == LATEX_ITALIC_ON) italic = true;
+			else if (text[k] == LATEX_ITALIC_OFF) italic = false;
+		}
+	}
+	free(ls);
+}
+
+static char *cleaned(const char *s, int flags)
+{
+	return text_clean(s, strlen(s), flags);
+}
+
+/* "Label: value" with the value cleaned (and its LaTeX rendered when latex). */
+static void field(struct ui_detail *d, const char *label, const char *value, bool latex)
+{
+	if (!value || !*value)
+		return;
+	char *v = cleaned(value, TEXT_COLLAPSE);
+	if (latex) {
+		char *r = latex_render(v, 0);
+		free(v);
+		v = r;
+	}
+	char *line = xasprintf("%s: %s", label, v);
+	add_wrapped(d, line, EL_TEXT, strlen(label) + 1);
+	free(line);
+	free(v);
+}
+
+static void blank(struct ui_detail *d)
+{
+	push(d, "", 0, EL_TEXT, 0, false, false);
+}
+
+static void section(struct ui_detail *d, const char *title, const char *body, enum ui_elem el)
+{
+	if (!body || !*body)
+		return;
+	blank(d);
+	push(d, title, strlen(title), EL_LABEL, strlen(title), false, false);
+	char *c = cleaned(body, TEXT_COLLAPSE | TEXT_KEEP_PARAS);
+	char *r = latex_render(c, 0);
+	add_wrapped(d, r, el, 0);
+	free(r);
+	free(c);
+}
+
+static void add_link(struct ui_detail *d, const char *name, const char *url)
+{
+	if (!url || !*url || d->n_links >= 9)
+		return;
+	char *c = cleaned(url, TEXT_COLLAPSE);
+	d->links[d->n_links++] = xstrdup(c);
+	char *line = xasprintf("[%d] %-8s %s", d->n_links, name, c);
+	add_wrapped(d, line, EL_LINK, 0);
+	free(line);
+	free(c);
+}
+
+static void build(struct ui *u)
+{
+	struct ui_detail *d = &u->detail;
+	const struct paper *p = &d->p;
+	lines_clear(d);
+	if (!d->loaded) {
+		if (d->err[0])
+			add_wrapped(d, d->err, EL_TEXT, 0);
+		return;
+	}
+	char *t = cleaned(p->title ? p->title : p->id, TEXT_COLLAPSE);
+	char *tr = latex_render(t, 0);
+	add_wrapped(d, tr, EL_TITLE, 0);
+	free(tr);
+	free(t);
+	blank(d);
+
+	if (p->n_authors) {
+		struct sbuf b = {0};
+		for (size_t i = 0; i < p->n_authors; i++) {
+			if (i)
+				sbuf_adds(&b, ", ");
+			sbuf_adds(&b, p->authors[i].name ? p->authors[i].name : "?");
+			if (p->authors[i].affiliation && *p->authors[i].affiliation)
+				sbuf_printf(&b, " (%s)", p->authors[i].affiliation);
+		}
+		field(d, p->n_authors > 1 ? "Authors" : "Author", b.s, false);
+		sbuf_free(&b);
+	}
+	field(d, "Organisation", p->organization, false);
+
+	char date[16], line[256];
+	if (p->published) {
+		util_fmt_date(p->published, date, sizeof date);
+		int n = snprintf(line, sizeof line, "%s", date);
+		if (p->updated && p->updated != p->published) {
+			char up[16];
+			util_fmt_date(p->updated, up, sizeof up);
+			if (strcmp(up, date) != 0)
+				snprintf(line + n, sizeof line - (size_t)n, ", updated %s", up);
+		}
+		field(d, "Published", line, false);
+	}
+	if (paper_is_arxiv_id(p->id)) {
+		if (p->version > 0)
+			snprintf(line, sizeof line, "%sv%d", p->id, p->version);
+		else
+			snprintf(line, sizeof line, "%s", p->id);
+		field(d, "arXiv", line, false);
+	} else {
+		field(d, "Id", p->id, false);
+	}
+	field(d, "Categories", p->categories, false);
+	if (p->upvotes >= 0 || p->num_comments >= 0) {
+		int n = 0;
+		line[0] = '\0';
+		if (p->upvotes >= 0)
+			n = snprintf(line, sizeof line, "%lld upvotes", (long long)p->upvotes);
+		if (p->num_comments >= 0)
+			snprintf(line + n, sizeof line - (size_t)n, "%s%lld comments", n ? ", " : "",
+			         (long long)p->num_comments);
+		field(d, "Hugging Face", line, false);
+	}
+	if (p->hf_day)
+		field(d, "Daily Papers", p->hf_day, false);
+	field(d, "Comment", p->comment, true);
+	field(d, "Journal", p->journal_ref, false);
+	field(d, "DOI", p->doi, false);
+	if (p->favourite || p->read) {
+		snprintf(line, sizeof line, "%s%s%s", p->favourite ? "★ favourite" : "",
+		         p->favourite && p->read ? ", " : "", p->read ? "read" : "");
+		field(d, "State", line, false);
+	}
+	section(d, "AI summary", p->ai_summary, EL_SUMMARY);
+	section(d, "Abstract", p->abstract, EL_TEXT);
+
+	blank(d);
+	push(d, "Links", 5, EL_LABEL, 5, false, false);
+	char *abs = p->url_abs ? NULL : (paper_is_arxiv_id(p->id) ? paper_abs_url(p->id) : NULL);
+	char *pdf = p->url_pdf ? NULL : (paper_is_arxiv_id(p->id) ? paper_pdf_url(p->id) : NULL);
+	add_link(d, "abs", p->url_abs ? p->url_abs : abs);
+	add_link(d, "pdf", p->url_pdf ? p->url_pdf : pdf);
+	add_link(d, "code", p->url_code);
+	add_link(d, "hf", p->url_hf);
+	add_link(d, "project", p->url_project);
+	free(abs);
+	free(pdf);
+	if (d->n_links == 0)
+		push(d, "(none)", 6, EL_TEXT, 0, false, false);
+}
+
+void ui_detail_show(struct ui *u, const char *id, bool force)
+{
+	struct ui_detail *d = &u->detail;
+	int width = u->r_detail.w > 2 ? u->r_detail.w - 2 : 1;
+	bool same = id && d->id && strcmp(id, d->id) == 0;
+	if (!id) {
+		ui_detail_free(d);
+		return;
+	}
+	if (!same || force) {
+		if (d->loaded)
+			paper_clear(&d->p);
+		d->loaded = false;
+		d->err[0] = '\0';
+		paper_init(&d->p);
+		struct lerr e = {0};
+		if (store_get(u->store, id, &d->p, &e) == 0)
+			d->loaded = true;
+		else
+			snprintf(d->err, sizeof d->err, "Cannot show %s: %s", id, e.msg);
+		if (!same) {
+			free(d->id);
+			d->id = xstrdup(id);
+			d->scroll = 0;
+		}
+		d->width = 0;
+	}
+	if (d->width != width) {
+		d->width = width;
+		build(u);
+	}
+}
+
+static size_t max_scroll(const struct ui *u)
+{
+	size_t h = (size_t)(u->r_detail.h > 0 ? u->r_detail.h : 1);
+	return u->detail.n > h ? u->detail.n - h : 0;
+}
+
+void ui_detail_scroll(struct ui *u, long delta)
+{
+	struct ui_detail *d = &u->detail;
+	long s = (long)d->scroll + delta;
+	if (s < 0)
+		s = 0;
+	if ((size_t)s > max_scroll(u))
+		s = (long)max_scroll(u);
+	d->scroll = (size_t)s;
+}
+
+void ui_detail_scroll_end(struct ui *u)
+{
+	u->detail.scroll = max_scroll(u);
+}
+
+void ui_detail_draw(struct ui *u)
+{
+	struct ui_detail *d = &u->detail;
+	struct ui_rect r = u->r_detail;
+	for (int y = 0; y < r.h; y++)
+		ui_fill(u, r.y + y, r.x, r.w, EL_TEXT);
+	if (!d->id) {
+		ui_puts(u, r.y, r.x + 1, r.w - 1, "No paper selected", EL_TEXT);
+		return;
+	}
+	if (d->scroll > max_scroll(u))
+		d->scroll = max_scroll(u);
+	for (int y = 0; y < r.h; y++) {
+		size_t i = d->scroll + (size_t)y;
+		if (i >= d->n)
+			break;
+		const struct ui_dline *l = &d->lines[i];
+		int x = r.x + 1, w = r.w - 1;
+		/* a style carried over from the previous line is re-opened */
+		char pre[3] = {0};
+		int np = 0;
+		if (l->bold)
+			pre[np++] = LATEX_BOLD_ON;
+		if (l->italic)
+			pre[np++] = LATEX_ITALIC_ON;
+		size_t len = strlen(l->text);
+		int used = 0;
+		if (l->label_len) {
+			used = ui_put(u, r.y + y, x, w, l->text, l->label_len, EL_LABEL);
+		}
+		struct sbuf b = {0};
+		sbuf_add(&b, pre, (size_t)np);
+		sbuf_add(&b, l->text + l->label_len, len - l->label_len);
+		if (b.s)
+			ui_put(u, r.y + y, x + used, w - used, b.s, b.len, l->el);
+		sbuf_free(&b);
+	}
+	if (max_scroll(u) > 0 && r.w > 4) {
+		char pct[16];
+		snprintf(pct, sizeof pct, "%3d%%", (int)(100 * (d->scroll + (size_t)r.h) / (d->n ? d->n : 1)));
+		if (d->scroll + (size_t)r.h >= d->n)
+			snprintf(pct, sizeof pct, " end");
+		ui_puts(u, r.y + r.h - 1, r.x + r.w - 4, 4, pct, EL_BORDER);
+	}
+}

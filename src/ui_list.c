@@ -1,0 +1,484 @@
+/* ui_list — the list pane. Only a window of rows around the viewport is ever in memory: rows are
+ * read with store_window() from keyset anchors, so moving through a million papers costs the
+ * same as through a hundred. The selection is tracked by paper id, so fetches and resizes never
+ * move it under the user. */
+#include "lectern/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lectern/latex.h"
+#include "lectern/text.h"
+
+#define COUNT_CAP 1000
+
+static size_t chunk(const struct ui *u)
+{
+	size_t c = (size_t)(u->r_list.h > 0 ? u->r_list.h : 24) * 2;
+	return c < 64 ? 64 : c;
+}
+
+void ui_list_init(struct ui *u)
+{
+	memset(&u->list, 0, sizeof u->list);
+	u->list.offset = 0;
+	u->list.count = -1;
+}
+
+void ui_list_free(struct ui *u)
+{
+	store_rows_clear(&u->list.rows);
+	xfree(&u->list.query);
+}
+
+void ui_list_view(const struct ui *u, struct store_view *v)
+{
+	const struct ui_list *l = &u->list;
+	memset(v, 0, sizeof *v);
+	v->sort = l->sort;
+	v->query = l->query;
+	switch (l->kind) {
+	case VIEW_ALL: v->filter = STORE_VIEW_ALL; break;
+	case VIEW_FAVOURITES: v->filter = STORE_VIEW_FAVOURITES; break;
+	case VIEW_UNREAD: v->filter = STORE_VIEW_UNREAD; break;
+	case VIEW_HF:
+		v->filter = STORE_VIEW_HF_DAY;
+		v->day = l->day;
+		break;
+	case VIEW_SOURCE:
+		v->filter = STORE_VIEW_SOURCE;
+		v->source = l->source < u->cfg->n_sources ? u->cfg->sources[l->source].name : "";
+		break;
+	}
+}
+
+void ui_list_view_name(const struct ui *u, char *buf, size_t n)
+{
+	const struct ui_list *l = &u->list;
+	switch (l->kind) {
+	case VIEW_ALL: snprintf(buf, n, "All"); break;
+	case VIEW_FAVOURITES: snprintf(buf, n, "Favourites"); break;
+	case VIEW_UNREAD: snprintf(buf, n, "Unread"); break;
+	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
+	case VIEW_SOURCE:
+		snprintf(buf, n, "%s",
+		         l->source < u->cfg->n_sources ? u->cfg->sources[l->source].name : "?");
+		break;
+	}
+}
+
+/* Feed text is untrusted: clean it again and render its LaTeX before it can reach the screen. */
+static char *clean(char *s, bool latex)
+{
+	if (!s)
+		return NULL;
+	char *c = text_clean(s, strlen(s), TEXT_COLLAPSE);
+	free(s);
+	if (!latex)
+		return c;
+	char *r = latex_render(c, LATEX_PLAIN);
+	free(c);
+	return r;
+}
+
+static void clean_rows(struct store_rows *r, size_t from)
+{
+	for (size_t i = from; i < r->n; i++) {
+		struct store_row *row = &r->v[i];
+		row->title = clean(row->title, true);
+		row->first_author = clean(row->first_author, false);
+		row->organization = clean(row->organization, false);
+	}
+}
+
+static void rows_move(struct store_rows *dst, struct store_rows *src)
+{
+	*dst = *src;
+	memset(src, 0, sizeof *src);
+}
+
+/* Frees rows [a, b) and closes the gap. */
+static void rows_drop(struct store_rows *r, size_t a, size_t b)
+{
+	/* store_rows_clear frees the array too, so free the contents one by one */
+	for (size_t i = a; i < b; i++) {
+		free(r->v[i].id);
+		free(r->v[i].title);
+		free(r->v[i].first_author);
+		free(r->v[i].organization);
+	}
+	memmove(r->v + a, r->v + b, (r->n - b) * sizeof *r->v);
+	r->n -= b - a;
+}
+
+static int query(struct ui *u, const struct store_key *anchor, int dir, size_t limit,
+                 struct store_rows *out)
+{
+	struct store_view v;
+	struct lerr e = {0};
+	ui_list_view(u, &v);
+	size_t before = out->n;
+	if (store_window(u->store, &v, anchor, dir, limit, out, &e) < 0) {
+		ui_msg(u, true, "%s", e.msg);
+		u->list.error = true;
+		return -1;
+	}
+	clean_rows(out, before);
+	return 0;
+}
+
+static void reset(struct ui *u, struct store_rows *rows)
+{
+	store_rows_clear(&u->list.rows);
+	rows_move(&u->list.rows, rows);
+	u->list.error = false;
+}
+
+int ui_list_load_start(struct ui *u)
+{
+	struct store_rows r = {0};
+	size_t lim = chunk(u);
+	if (query(u, NULL, 1, lim, &r) < 0) {
+		store_rows_clear(&r);
+		return -1;
+	}
+	reset(u, &r);
+	struct ui_list *l = &u->list;
+	l->at_start = true;
+	l->at_end = l->rows.n < lim;
+	l->offset = 0;
+	l->sel = l->top = 0;
+	l->count = -1;
+	if (l->at_end) {
+		l->count = (int64_t)l->rows.n;
+		l->count_exact = true;
+	}
+	return 0;
+}
+
+int ui_list_load_end(struct ui *u)
+{
+	struct store_rows r = {0};
+	size_t lim = chunk(u);
+	if (query(u, NULL, -1, lim, &r) < 0) {
+		store_rows_clear(&r);
+		return -1;
+	}
+	reset(u, &r);
+	struct ui_list *l = &u->list;
+	l->at_end = true;
+	l->at_start = l->rows.n < lim;
+	if (l->at_start)
+		l->offset = 0;
+	else if (l->count >= 0 && l->count_exact)
+		l->offset = l->count - (int64_t)l->rows.n;
+	else
+		l->offset = -1;
+	l->sel = l->rows.n ? l->rows.n - 1 : 0;
+	l->top = 0;
+	ui_list_scroll_to_sel(u);
+	return 0;
+}
+
+int ui_list_reload_around(struct ui *u, const char *id)
+{
+	struct ui_list *l = &u->list;
+	if (!id || l->rows.n == 0)
+		return ui_list_load_start(u);
+	struct store_key key = l->rows.v[l->sel].key;
+	return ui_list_reload_at(u, &key, id);
+}
+
+int ui_list_reload_at(struct ui *u, const struct store_key *keyp, const char *id)
+{
+	struct ui_list *l = &u->list;
+	size_t old_sel = l->sel, old_top = l->top;
+	size_t lim = chunk(u);
+	struct store_key key = *keyp;
+	int64_t count = l->count;
+	bool exact = l->count_exact;
+
+	/* rows before the old selection's key, then from the last of those onwards, which includes
+	 * the selected paper itself when it is still in the view */
+	struct store_rows r = {0};
+	if (query(u, &key, -1, lim, &r) < 0) {
+		store_rows_clear(&r);
+		return -1;
+	}
+	bool at_start = r.n < lim;
+	size_t nbefore = r.n;
+	int rc;
+	if (r.n)
+		rc = query(u, &r.v[r.n - 1].key, 1, lim * 2, &r);
+	else
+		rc = query(u, NULL, 1, lim * 2, &r);
+	if (rc < 0) {
+		store_rows_clear(&r);
+		return -1;
+	}
+	bool at_end = r.n - nbefore < lim * 2;
+	reset(u, &r);
+	l->at_start = at_start;
+	l->at_end = at_end;
+	l->offset = at_start ? 0 : -1;
+	l->count = count;
+	l->count_exact = exact;
+	if (count >= 0)
+		l->count = -1;   /* papers came or went: count again lazily */
+	size_t sel = nbefore < l->rows.n ? nbefore : (l->rows.n ? l->rows.n - 1 : 0);
+	for (size_t i = 0; i < l->rows.n; i++)
+		if (strcmp(l->rows.v[i].id, id) == 0) {
+			sel = i;
+			break;
+		}
+	l->sel = sel;
+	/* keep the selected row on the same screen line */
+	size_t line = old_sel >= old_top ? old_sel - old_top : 0;
+	l->top = sel >= line ? sel - line : 0;
+	ui_list_scroll_to_sel(u);
+	return 0;
+}
+
+/* Appends rows after the window; false when there are no more. */
+static bool extend_after(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	if (l->at_end)
+		return false;
+	size_t lim = chunk(u), before = l->rows.n;
+	const struct store_key *anchor = l->rows.n ? &l->rows.v[l->rows.n - 1].key : NULL;
+	struct store_key k;
+	if (anchor)
+		k = *anchor;
+	if (query(u, anchor ? &k : NULL, 1, lim, &l->rows) < 0)
+		return false;
+	if (l->rows.n - before < lim)
+		l->at_end = true;
+	return l->rows.n > before;
+}
+
+static bool extend_before(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	if (l->at_start || l->rows.n == 0)
+		return false;
+	size_t lim = chunk(u);
+	struct store_rows r = {0};
+	struct store_key k = l->rows.v[0].key;
+	if (query(u, &k, -1, lim, &r) < 0) {
+		store_rows_clear(&r);
+		return false;
+	}
+	size_t add = r.n;
+	if (add < lim)
+		l->at_start = true;
+	if (add) {
+		/* r = new rows + old rows */
+		for (size_t i = 0; i < l->rows.n; i++) {
+			if (r.n == r.cap) {
+				r.cap = r.cap ? r.cap * 2 : 64;
+				r.v = xreallocarray(r.v, r.cap, sizeof *r.v);
+			}
+			r.v[r.n++] = l->rows.v[i];
+		}
+		free(l->rows.v);
+		l->rows = r;
+		l->sel += add;
+		l->top += add;
+		if (l->offset >= 0)
+			l->offset -= (int64_t)add;
+	} else {
+		store_rows_clear(&r);
+	}
+	if (l->at_start)
+		l->offset = 0;
+	return add > 0;
+}
+
+/* Bounds memory: drops rows far from the viewport. */
+static void trim(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	size_t c = chunk(u), h = (size_t)(u->r_list.h > 0 ? u->r_list.h : 1);
+	if (l->rows.n <= 4 * c)
+		return;
+	if (l->top > c) {
+		size_t d = l->top - c;
+		rows_drop(&l->rows, 0, d);
+		l->sel -= d;
+		l->top -= d;
+		l->at_start = false;
+		if (l->offset >= 0)
+			l->offset += (int64_t)d;
+	}
+	if (l->rows.n > l->top + h + c) {
+		rows_drop(&l->rows, l->top + h + c, l->rows.n);
+		l->at_end = false;
+	}
+}
+
+void ui_list_scroll_to_sel(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	size_t h = (size_t)(u->r_list.h > 0 ? u->r_list.h : 1);
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + h)
+		l->top = l->sel - h + 1;
+	/* fill the screen: no empty lines at the bottom while rows exist above */
+	while (l->top + h > l->rows.n && !l->at_end && extend_after(u))
+		;
+	if (l->top + h > l->rows.n && l->top > 0) {
+		size_t want = l->rows.n > h ? l->rows.n - h : 0;
+		if (want < l->top)
+			l->top = want;
+	}
+	trim(u);
+}
+
+void ui_list_move(struct ui *u, long delta)
+{
+	struct ui_list *l = &u->list;
+	if (l->rows.n == 0)
+		return;
+	if (delta > 0) {
+		size_t want = l->sel + (size_t)delta;
+		while (want >= l->rows.n && extend_after(u))
+			;
+		l->sel = want < l->rows.n ? want : l->rows.n - 1;
+	} else if (delta < 0) {
+		size_t back = (size_t)-delta;
+		while (back > l->sel && extend_before(u))
+			;
+		l->sel = back > l->sel ? 0 : l->sel - back;
+	}
+	ui_list_scroll_to_sel(u);
+}
+
+const struct store_row *ui_list_selected(const struct ui *u)
+{
+	const struct ui_list *l = &u->list;
+	return l->sel < l->rows.n ? &l->rows.v[l->sel] : NULL;
+}
+
+void ui_list_count(struct ui *u, bool exact)
+{
+	struct ui_list *l = &u->list;
+	if (l->count >= 0 && (l->count_exact || !exact))
+		return;
+	struct store_view v;
+	ui_list_view(u, &v);
+	struct lerr e = {0};
+	int64_t cap = exact ? INT64_MAX : COUNT_CAP + 1;
+	int64_t c = store_count(u->store, &v, cap, &e);
+	if (c < 0)
+		return;
+	l->count_exact = c < cap;
+	l->count = c > COUNT_CAP && !l->count_exact ? COUNT_CAP : c;
+	if (l->count_exact && l->offset < 0 && l->at_end)
+		l->offset = c - (int64_t)l->rows.n;
+}
+
+static void author_text(const struct store_row *r, char *buf, size_t n)
+{
+	if (r->organization && *r->organization)
+		snprintf(buf, n, "%s", r->organization);
+	else if (r->first_author && *r->first_author)
+		snprintf(buf, n, "%s%s", r->first_author, r->n_authors > 1 ? " et al." : "");
+	else
+		buf[0] = '\0';
+}
+
+void ui_list_draw(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	struct ui_rect r = u->r_list;
+	for (int y = 0; y < r.h; y++)
+		ui_fill(u, r.y + y, r.x, r.w, EL_LIST);
+	if (l->rows.n == 0) {
+		const char *m;
+		if (l->error)
+			m = "The search could not run (see the status line)";
+		else if (l->query && *l->query)
+			m = "No matches — Esc restores the previous view";
+		else if (l->kind == VIEW_ALL)
+			m = "No papers yet — press R to fetch";
+		else if (l->kind == VIEW_FAVOURITES)
+			m = "No favourites yet — press f on a paper";
+		else if (l->kind == VIEW_HF)
+			m = "No Daily Papers cached for this day — r fetches it, [ ] change day";
+		else
+			m = "Nothing here — r fetches this source";
+		int w = ui_text_width(m, strlen(m));
+		int x = r.w > w ? (r.w - w) / 2 : 0;
+		ui_puts(u, r.y + r.h / 3, r.x + x, r.w - x, m, EL_LIST);
+		return;
+	}
+	bool show_votes = r.w >= 60, show_author = r.w >= 50;
+	int author_w = show_author ? (r.w >= 120 ? 28 : r.w / 4) : 0;
+	for (int y = 0; y < r.h; y++) {
+		size_t i = l->top + (size_t)y;
+		if (i >= l->rows.n)
+			break;
+		const struct store_row *row = &l->rows.v[i];
+		bool cur = i == l->sel;
+		enum ui_elem base = cur ? EL_CURSOR : (row->read ? EL_LIST : EL_UNREAD);
+		int x = r.x, end = r.x + r.w;
+		ui_fill(u, r.y + y, r.x, r.w, base);
+		x += ui_puts(u, r.y + y, x, end - x, row->favourite ? "★ " : "  ",
+		             cur ? base : EL_FAVOURITE);
+		char date[16] = "          ";
+		if (row->published)
+			util_fmt_date(row->published, date, sizeof date);
+		x += ui_puts(u, r.y + y, x, end - x, date, cur ? base : EL_DATE);
+		x += ui_puts(u, r.y + y, x, end - x, " ", base);
+		if (show_votes) {
+			char v[16] = "     ";
+			if (row->upvotes >= 0)
+				snprintf(v, sizeof v, "▲%-4lld", (long long)(row->upvotes > 9999 ? 9999 : row->upvotes));
+			x += ui_puts(u, r.y + y, x, end - x, v, cur ? base : EL_UPVOTES);
+			x += ui_puts(u, r.y + y, x, end - x, " ", base);
+		}
+		char au[256];
+		author_text(row, au, sizeof au);
+		int aw = show_author && *au ? author_w : 0;
+		int title_w = end - x - (aw ? aw + 1 : 0);
+		if (title_w < 1)
+			title_w = 1;
+		const char *t = row->title ? row->title : row->id;
+		size_t tl = strlen(t);
+		int used;
+		size_t fit = ui_text_fit(t, tl, title_w, &used);
+		if (fit < tl && title_w > 1) {
+			fit = ui_text_fit(t, tl, title_w - 1, &used);
+			ui_put(u, r.y + y, x, title_w, t, fit, base);
+			ui_puts(u, r.y + y, x + used, 1, "…", base);
+		} else {
+			ui_put(u, r.y + y, x, title_w, t, fit, base);
+		}
+		if (aw) {
+			int ax = end - aw;
+			size_t al = strlen(au);
+			size_t af = ui_text_fit(au, al, aw, &used);
+			if (af < al) {
+				af = ui_text_fit(au, al, aw - 1, &used);
+				ui_put(u, r.y + y, ax, aw, au, af, cur ? base : EL_AUTHOR);
+				ui_puts(u, r.y + y, ax + used, 1, "…", cur ? base : EL_AUTHOR);
+			} else {
+				ui_put(u, r.y + y, ax + (aw - used), used, au, af, cur ? base : EL_AUTHOR);
+			}
+		}
+	}
+}
+
+bool ui_list_click(struct ui *u, int y)
+{
+	struct ui_list *l = &u->list;
+	if (y < u->r_list.y || y >= u->r_list.y + u->r_list.h)
+		return false;
+	size_t i = l->top + (size_t)(y - u->r_list.y);
+	if (i >= l->rows.n)
+		return false;
+	l->sel = i;
+	return true;
+}

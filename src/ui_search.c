@@ -1,0 +1,203 @@
+/* ui_search — the search prompt: results update as you type (the query runs once per burst of
+ * keys, before the next screen is drawn), Enter keeps them, Esc restores the view and selection
+ * from before, Up/Down walk the history, C-r (or S in the list) asks the remote sources. */
+#include "lectern/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lectern/text.h"
+
+static void history_free(struct ui_search *s)
+{
+	for (int i = 0; i < s->n_history; i++)
+		xfree(&s->history[i]);
+	s->n_history = 0;
+}
+
+void ui_search_free(struct ui *u)
+{
+	struct ui_search *s = &u->search;
+	history_free(s);
+	sbuf_free(&s->text);
+	xfree(&s->query);
+	xfree(&s->sel_id);
+}
+
+static void set_query(struct ui *u, const char *q)
+{
+	free(u->list.query);
+	u->list.query = q && *q ? xstrdup(q) : NULL;
+}
+
+void ui_search_open(struct ui *u)
+{
+	struct ui_search *s = &u->search;
+	s->active = true;
+	s->dirty = false;
+	sbuf_reset(&s->text);
+	/* remember what Esc goes back to (unless a kept search is being refined) */
+	s->kind = u->list.kind;
+	s->source = u->list.source;
+	memcpy(s->day, u->list.day, sizeof s->day);
+	s->sort = u->list.sort;
+	free(s->query);
+	s->query = xstrdup(u->list.query);
+	free(s->sel_id);
+	const struct store_row *r = ui_list_selected(u);
+	s->sel_id = r ? xstrdup(r->id) : NULL;
+	if (r)
+		s->sel_key = r->key;
+	s->sel_line = u->list.sel >= u->list.top ? u->list.sel - u->list.top : 0;
+	if (u->list.query)
+		sbuf_adds(&s->text, u->list.query);
+	history_free(s);
+	struct lerr e = {0};
+	int n = store_history_list(u->store, s->history, ARRAY_LEN(s->history), &e);
+	s->n_history = n > 0 ? n : 0;
+	s->hist_pos = -1;
+	ui_msg(u, false, "Search: words, \"phrases\", au: ti: abs: cat: is:fav is:unread after: before: -word");
+}
+
+static void restore(struct ui *u)
+{
+	struct ui_search *s = &u->search;
+	u->list.kind = s->kind;
+	u->list.source = s->source;
+	memcpy(u->list.day, s->day, sizeof s->day);
+	u->list.sort = s->sort;
+	set_query(u, s->query);
+	if (s->sel_id) {
+		u->list.sel = s->sel_line;   /* reload_at keeps the selection on this screen line */
+		u->list.top = 0;
+		if (ui_list_reload_at(u, &s->sel_key, s->sel_id) == 0)
+			return;
+	}
+	ui_list_load_start(u);
+}
+
+bool ui_search_restore(struct ui *u)
+{
+	if (!u->list.query)
+		return false;
+	struct ui_search *s = &u->search;
+	/* the state saved when the prompt opened may itself have had a query: drop it */
+	if (s->query && u->list.query && strcmp(s->query, u->list.query) == 0)
+		xfree(&s->query);
+	restore(u);
+	ui_msg(u, false, "Search cleared");
+	return true;
+}
+
+static void backspace(struct sbuf *b)
+{
+	if (!b->len)
+		return;
+	size_t i = b->len - 1;
+	while (i > 0 && ((unsigned char)b->s[i] & 0xC0) == 0x80)
+		i--;
+	b->len = i;
+	b->s[i] = '\0';
+}
+
+static void set_text(struct ui_search *s, const char *t)
+{
+	sbuf_reset(&s->text);
+	sbuf_adds(&s->text, t);
+	s->dirty = true;
+}
+
+void ui_search_key(struct ui *u, int key)
+{
+	struct ui_search *s = &u->search;
+	if (key == 27) {                              /* Esc: back to where we were */
+		s->active = false;
+		s->dirty = false;
+		restore(u);
+		ui_msg(u, false, "Search cancelled");
+		return;
+	}
+	if (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER) {
+		s->active = false;
+		ui_search_update(u);
+		if (u->list.query) {
+			struct lerr e = {0};
+			if (store_history_add(u->store, u->list.query, &e) < 0)
+				ui_msg(u, true, "search history not saved: %s", e.msg);
+			else if (!u->list.error)
+				ui_msg(u, false, "Search kept — Esc in the list restores the previous view");
+		}
+		return;
+	}
+	if (key == 18) {                              /* C-r: ask arXiv too */
+		ui_search_update(u);
+		ui_search_remote(u);
+		return;
+	}
+	if (key == 127 || key == 8 || key == UI_KEY_SPECIAL + KEY_BACKSPACE) {
+		backspace(&s->text);
+		s->dirty = true;
+		return;
+	}
+	if (key == 21) {                              /* C-u: clear the line */
+		set_text(s, "");
+		return;
+	}
+	if (key == UI_KEY_SPECIAL + KEY_UP) {
+		if (s->hist_pos + 1 < s->n_history)
+			set_text(s, s->history[++s->hist_pos]);
+		return;
+	}
+	if (key == UI_KEY_SPECIAL + KEY_DOWN) {
+		if (s->hist_pos > 0)
+			set_text(s, s->history[--s->hist_pos]);
+		else if (s->hist_pos == 0) {
+			s->hist_pos = -1;
+			set_text(s, "");
+		}
+		return;
+	}
+	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !ui_cp_bad((unsigned)key)) {
+		char enc[4];
+		sbuf_add(&s->text, enc, text_utf8_encode((unsigned)key, enc));
+		s->dirty = true;
+	}
+}
+
+void ui_search_update(struct ui *u)
+{
+	struct ui_search *s = &u->search;
+	if (!s->dirty)
+		return;
+	s->dirty = false;
+	char *old = u->list.query ? xstrdup(u->list.query) : NULL;
+	set_query(u, s->text.s);
+	if (ui_list_load_start(u) < 0) {
+		/* keep showing the last results that worked; the message says what is wrong */
+		set_query(u, old);
+		u->list.error = false;
+	} else if (u->msg_error) {
+		u->msg[0] = '\0';
+		u->msg_error = false;
+	}
+	free(old);
+	if (!u->list.query) {
+		/* an empty prompt shows the view as it was */
+		ui_list_load_start(u);
+	}
+}
+
+void ui_search_remote(struct ui *u)
+{
+	const char *q = u->search.active ? u->search.text.s : u->list.query;
+	if (!q || !*q) {
+		ui_msg(u, true, "Type a search first (/), then C-r or S sends it to arXiv");
+		return;
+	}
+	if (!u->fetcher) {
+		ui_msg(u, true, "Fetching is off in this session");
+		return;
+	}
+	fetch_request(u->fetcher, FETCH_REQ_SEARCH, q);
+	ui_msg(u, false, "Searching arXiv for \"%s\"…", q);
+}

@@ -1,0 +1,251 @@
+/* ui_status — drawing helpers (the only code that turns text into curses cells), the header and
+ * status lines, the help screen generated from the action table, and theme colours. */
+#include "lectern/ui.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "lectern/latex.h"
+#include "lectern/text.h"
+
+void ui_msg(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	/* messages can quote feed text or file content: never let controls through */
+	char *c = text_clean(u->msg, strlen(u->msg), TEXT_COLLAPSE);
+	snprintf(u->msg, sizeof u->msg, "%s", c);
+	free(c);
+	u->msg_error = error;
+}
+
+attr_t ui_attr(const struct ui *u, enum ui_elem el)
+{
+	unsigned a = u->theme.el[el].attrs;
+	attr_t r = 0;
+	if (a & UI_A_BOLD) r |= A_BOLD;
+	if (a & UI_A_UNDERLINE) r |= A_UNDERLINE;
+	if (a & UI_A_REVERSE) r |= A_REVERSE;
+	if (a & UI_A_DIM) r |= A_DIM;
+	if (a & UI_A_ITALIC) r |= A_ITALIC;
+	if (a & UI_A_STANDOUT) r |= A_STANDOUT;
+	if (u->colors)
+		r |= COLOR_PAIR(el + 1);
+	else if (!(a & (UI_A_REVERSE | UI_A_STANDOUT)) &&
+	         (el == EL_CURSOR || el == EL_STATUS || el == EL_HEADER || el == EL_ERROR))
+		r |= A_REVERSE;   /* without colours these must still stand out */
+	return r;
+}
+
+void ui_theme_apply(struct ui *u)
+{
+	const char *nc = getenv("NO_COLOR");
+	u->colors = has_colors() && !(nc && *nc);
+	if (!u->colors)
+		return;
+	start_color();
+	use_default_colors();
+	int n = COLORS;
+	for (int el = 0; el < EL__COUNT; el++) {
+		const struct ui_style *s = &u->theme.el[el];
+		init_pair((short)(el + 1), (short)ui_color_resolve(&s->fg, n),
+		          (short)ui_color_resolve(&s->bg, n));
+	}
+}
+
+static void flush_cell(int y, int *x, wchar_t *wc, int nwc, int w, attr_t attr, short pair)
+{
+	cchar_t cc;
+	wc[nwc] = L'\0';
+	setcchar(&cc, wc, attr & ~A_COLOR, pair, NULL);
+	mvadd_wch(y, *x, &cc);
+	*x += w;
+}
+
+int ui_put(struct ui *u, int y, int x, int w, const char *s, size_t n, enum ui_elem el)
+{
+	if (w <= 0 || y < 0 || y >= u->rows)
+		return 0;
+	if (x + w > u->cols)
+		w = u->cols - x;
+	attr_t base = ui_attr(u, el);
+	short pair = (short)PAIR_NUMBER(base);
+	bool bold = false, italic = false;
+	int x0 = x, end = x + w;
+	wchar_t wc[CCHARW_MAX + 1];
+	int nwc = 0, cw = 0;
+	attr_t cattr = base;
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		i += text_utf8_decode(s + i, n - i, &cp);
+		if (cp == (unsigned char)LATEX_BOLD_ON) { bold = true; continue; }
+		if (cp == (unsigned char)LATEX_BOLD_OFF) { bold = false; continue; }
+		if (cp == (unsigned char)LATEX_ITALIC_ON) { italic = true; continue; }
+		if (cp == (unsigned char)LATEX_ITALIC_OFF) { italic = false; continue; }
+		if (ui_cp_bad(cp) || cp == '\t' || cp == '\n')
+			cp = cp == '\t' || cp == '\n' ? ' ' : 0xFFFD;
+		int cpw = ui_cp_width(cp);
+		if (cpw == 0) {
+			/* a combining mark joins the cell before it (or a space when there is none) */
+			if (nwc == 0) {
+				if (x + 1 > end)
+					break;
+				wc[nwc++] = L' ';
+				cw = 1;
+				cattr = base;
+			}
+			if (nwc < CCHARW_MAX)
+				wc[nwc++] = (wchar_t)cp;
+			continue;
+		}
+		if (nwc) {
+			flush_cell(y, &x, wc, nwc, cw, cattr, pair);
+			nwc = 0;
+		}
+		if (x + cpw > end)
+			break;
+		wc[nwc++] = (wchar_t)cp;
+		cw = cpw;
+		cattr = base | (bold ? A_BOLD : 0) | (italic ? A_ITALIC : 0);
+	}
+	if (nwc)
+		flush_cell(y, &x, wc, nwc, cw, cattr, pair);
+	return x - x0;
+}
+
+int ui_puts(struct ui *u, int y, int x, int w, const char *s, enum ui_elem el)
+{
+	return ui_put(u, y, x, w, s, strlen(s), el);
+}
+
+void ui_fill(struct ui *u, int y, int x, int w, enum ui_elem el)
+{
+	if (y < 0 || y >= u->rows || w <= 0)
+		return;
+	if (x + w > u->cols)
+		w = u->cols - x;
+	attr_t a = ui_attr(u, el);
+	cchar_t cc;
+	setcchar(&cc, L" ", a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+	for (int i = 0; i < w; i++)
+		mvadd_wch(y, x + i, &cc);
+}
+
+static const char *sort_name(enum store_sort s)
+{
+	return s == STORE_SORT_UPVOTES ? "upvotes" : s == STORE_SORT_RELEVANCE ? "relevance" : "date";
+}
+
+void ui_status_draw(struct ui *u)
+{
+	struct ui_list *l = &u->list;
+	char view[128], pos[64], count[32], line[512];
+	ui_list_view_name(u, view, sizeof view);
+	if (l->count < 0)
+		snprintf(count, sizeof count, "…");
+	else if (l->count_exact)
+		snprintf(count, sizeof count, "%lld", (long long)l->count);
+	else
+		snprintf(count, sizeof count, "%lld+", (long long)l->count);
+	if (l->rows.n == 0)
+		snprintf(pos, sizeof pos, "0/%s", count);
+	else if (l->offset >= 0)
+		snprintf(pos, sizeof pos, "%lld/%s", (long long)(l->offset + (int64_t)l->sel + 1), count);
+	else
+		snprintf(pos, sizeof pos, "?/%s", count);
+	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s", view, pos, sort_name(l->sort),
+	         l->query && *l->query ? " │ search: " : "", l->query ? l->query : "");
+	struct ui_rect h = u->r_header;
+	ui_fill(u, h.y, h.x, h.w, EL_HEADER);
+	int used = ui_puts(u, h.y, h.x, h.w, line, EL_HEADER);
+	const char *help = "? help ";
+	int hw = (int)strlen(help);
+	if (used + hw + 1 <= h.w)
+		ui_puts(u, h.y, h.x + h.w - hw, hw, help, EL_HEADER);
+
+	struct ui_rect s = u->r_status;
+	if (u->search.active) {
+		ui_fill(u, s.y, s.x, s.w, EL_PROMPT);
+		int x = ui_puts(u, s.y, s.x, s.w, "/", EL_PROMPT);
+		const char *t = u->search.text.s ? u->search.text.s : "";
+		size_t tl = strlen(t);
+		/* show the end of a long query */
+		while (ui_text_width(t, tl) > s.w - 2 && tl) {
+			unsigned cp;
+			size_t k = text_utf8_decode(t, tl, &cp);
+			t += k;
+			tl -= k;
+		}
+		x += ui_put(u, s.y, s.x + x, s.w - x, t, tl, EL_PROMPT);
+		if (!u->headless)
+			move(s.y, s.x + x);
+		return;
+	}
+	ui_fill(u, s.y, s.x, s.w, u->msg_error ? EL_ERROR : EL_STATUS);
+	char act[160] = "";
+	if (u->fetch.busy) {
+		if (u->fetch.total > 0)
+			snprintf(act, sizeof act, " ⟳ %s %ld/%ld ", u->fetch.name, u->fetch.done, u->fetch.total);
+		else
+			snprintf(act, sizeof act, " ⟳ %s… ", u->fetch.name);
+	}
+	int aw = ui_text_width(act, strlen(act));
+	int mw = s.w - aw;
+	if (u->msg[0] && mw > 1) {
+		char m[600];
+		snprintf(m, sizeof m, " %s", u->msg);
+		ui_puts(u, s.y, s.x, mw, m, u->msg_error ? EL_ERROR : EL_STATUS);
+	}
+	if (aw && aw <= s.w)
+		ui_puts(u, s.y, s.x + s.w - aw, aw, act, EL_STATUS);
+}
+
+void ui_help_draw(struct ui *u)
+{
+	int rows = u->rows - 1;
+	for (int y = 0; y < u->rows; y++)
+		ui_fill(u, y, 0, u->cols, EL_HELP);
+	ui_fill(u, 0, 0, u->cols, EL_HEADER);
+	ui_puts(u, 0, 0, u->cols, " lectern — keys (j/k scroll, q or Esc closes)", EL_HEADER);
+	size_t n = 0;
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
+		if (n++ < u->help_scroll)
+			continue;
+		int y = (int)(n - u->help_scroll);
+		if (y >= rows)
+			break;
+		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
+		char keys[128];
+		ui_keymap_keys_of(&u->keys, (enum ui_action)a, keys, sizeof keys);
+		int x = 1;
+		ui_puts(u, y, x, 22, keys[0] ? keys : "(unbound)", EL_LABEL);
+		x += 22;
+		ui_puts(u, y, x, 19, ai->name, EL_HELP);
+		x += 19;
+		ui_puts(u, y, x, u->cols - x, ai->help, EL_HELP);
+	}
+	ui_fill(u, u->rows - 1, 0, u->cols, EL_STATUS);
+	ui_puts(u, u->rows - 1, 0, u->cols,
+	        " In the search prompt: Enter keeps, Esc restores, Up/Down history, C-r searches arXiv",
+	        EL_STATUS);
+}
+
+void ui_screen_line(int y, struct sbuf *b)
+{
+	int cols = COLS;
+	wchar_t *buf = xcalloc((size_t)cols * CCHARW_MAX + 1, sizeof *buf);
+	mvinnwstr(y, 0, buf, cols * CCHARW_MAX);
+	size_t start = b->len;
+	for (wchar_t *p = buf; *p; p++) {
+		char enc[8];
+		size_t k = text_utf8_encode((unsigned)*p, enc);
+		sbuf_add(b, enc, k);
+	}
+	while (b->len > start && b->s[b->len - 1] == ' ')
+		b->s[--b->len] = '\0';
+	free(buf);
+}
