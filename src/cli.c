@@ -783,9 +783,13 @@ int cmd_export(const struct app *a, int argc, char **argv)
 
 	char *tmp = NULL;
 	FILE *f = stdout;
-	if (rc == EXIT_OK && out_path && !(f = open_temp(out_path, &tmp))) {
-		cli_error("cannot write %s: %s", out_path, strerror(errno));
-		rc = EXIT_RUNTIME;
+	bool to_temp = false;   /* f is the temporary file that replaces out_path */
+	if (rc == EXIT_OK && out_path) {
+		if (!(f = open_temp(out_path, &tmp))) {
+			cli_error("cannot write %s: %s", out_path, strerror(errno));
+			rc = EXIT_RUNTIME;
+		}
+		to_temp = f != NULL;
 	}
 	struct export_writer w = {.fmt = fmt, .f = f, .keys = keys};
 	if (rc == EXIT_OK) {
@@ -794,7 +798,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			rc = each_failed(cmd, &e);
 		export_end(&w);
 	}
-	if (out_path && f) {
+	if (to_temp) {
 		bool ok = rc == EXIT_OK && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
 		int err = errno;
 		ok = (fclose(f) == 0) && ok;
@@ -811,7 +815,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		} else {
 			fprintf(stderr, "exported %ld paper%s to %s\n", w.n, w.n == 1 ? "" : "s", out_path);
 		}
-	} else if (rc == EXIT_OK) {
+	} else if (rc == EXIT_OK && !out_path) {
 		rc = finish_output(stdout, "the export");
 	}
 	free(tmp);
