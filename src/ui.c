@@ -129,10 +129,10 @@ static void draw(struct ui *u)
 {
 	erase();
 	if (u->layout == LAYOUT_TOO_SMALL) {
-		const char *m = "Terminal too small: lectern needs at least 40x8";
 		for (int y = 0; y < u->rows; y++)
 			ui_fill(u, y, 0, u->cols, EL_DEFAULT);
-		ui_puts(u, u->rows / 2, 0, u->cols, m, EL_ERROR);
+		ui_puts(u, u->rows / 2 - 1, 0, u->cols, "Terminal too small", EL_ERROR);
+		ui_puts(u, u->rows / 2, 0, u->cols, "(needs 40x8; q quits)", EL_DEFAULT);
 	} else if (u->help) {
 		ui_help_draw(u);
 	} else {
@@ -842,6 +842,8 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 		p += n;
 		double t0 = util_monotonic();
 		if (script_command(u, sc, tok)) {
+			if (strcmp(tok, "<Dump>") != 0)
+				draw(u);
 			free(tok);
 			continue;
 		}

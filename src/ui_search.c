@@ -171,7 +171,17 @@ void ui_search_update(struct ui *u)
 		return;
 	s->dirty = false;
 	char *old = u->list.query ? xstrdup(u->list.query) : NULL;
-	set_query(u, s->text.s);
+	/* as you type, the word being typed matches as a prefix ("scal" finds "scaling") */
+	const char *t = s->text.s ? s->text.s : "";
+	size_t n = strlen(t);
+	const char *w = t + n;
+	while (w > t && w[-1] != ' ')
+		w--;
+	bool prefix = n && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+	                       strlen(w) && strchr(t, '"') == NULL && *w;
+	char *q = prefix ? xasprintf("%s*", t) : xstrdup(t);
+	set_query(u, q);
+	free(q);
 	if (ui_list_load_start(u) < 0) {
 		/* keep showing the last results that worked; the message says what is wrong */
 		set_query(u, old);

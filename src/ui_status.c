@@ -181,10 +181,20 @@ void ui_status_draw(struct ui *u)
 			tl -= k;
 		}
 		x += ui_put(u, s.y, s.x + x, s.w - x, t, tl, EL_PROMPT);
-		if (!u->headless)
-			move(s.y, s.x + x);
+		int cx = x;
+		if (u->msg_error && u->msg[0] && s.w - x > 8) {
+			char m[600];
+			snprintf(m, sizeof m, "  %s", u->msg);
+			ui_puts(u, s.y, s.x + x, s.w - x, m, EL_ERROR);
+		}
+		if (!u->headless) {
+			move(s.y, s.x + cx);
+			curs_set(1);
+		}
 		return;
 	}
+	if (!u->headless)
+		curs_set(0);
 	ui_fill(u, s.y, s.x, s.w, u->msg_error ? EL_ERROR : EL_STATUS);
 	char act[160] = "";
 	if (u->fetch.busy) {

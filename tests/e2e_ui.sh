@@ -1,0 +1,100 @@
+#!/bin/sh
+# End-to-end tests of the reader through its headless mode: scripted keys, screens dumped as text
+# and compared with tests/data/ui/*.screen (UPDATE=1 rewrites them). Run from the repo root with
+# $LECTERN_BIN and $TMPDIR_TEST set (tests/run.sh does).
+set -u
+BIN=${LECTERN_BIN:?}
+T=${TMPDIR_TEST:?}
+DATA=tests/data/ui
+export LECTERN_NOW=2025-11-26 LC_ALL=C.UTF-8 NO_COLOR=
+unset BROWSER
+DB=$T/papers.db
+fail=0
+
+"$BIN" --db "$DB" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
+
+# screen NAME SIZE KEYS...: runs the keys, compares every dump with $DATA/NAME.screen
+screen() {
+	name=$1 size=$2
+	shift 2
+	printf '%s\n' "$*" > "$T/$name.keys"
+	if ! "$BIN" --db "$DB" ui --headless --size "$size" --keys "$T/$name.keys" --dump "$T/$name.out" 2>"$T/$name.err"; then
+		echo "FAIL $name: exit status"; cat "$T/$name.err"; fail=1; return
+	fi
+	if [ "${UPDATE:-}" = 1 ]; then cp "$T/$name.out" "$DATA/$name.screen"; fi
+	if ! diff -u "$DATA/$name.screen" "$T/$name.out"; then
+		echo "FAIL $name: screen differs"; fail=1
+	else
+		echo "ok   $name"
+	fi
+}
+
+# Wide (side by side) and medium (stacked) layouts; CJK, emoji, combining marks, LaTeX, controls.
+screen wide 150x24 '<Dump>'
+screen stacked 100x30 'j j <Dump>'
+# Narrow: the detail takes the screen; resizing keeps the selection and the open detail.
+screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6> <Dump> <Resize 70x20> h <Dump>'
+# Moving: end, page, top, mouse; the sort cycles.
+screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
+# Search as you type, Enter keeps, Esc restores the previous view and selection.
+screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Enter> <Dump> <Esc> <Dump> / a u : <Dump> <Esc>'
+# Views: favourites, Daily Papers days with [ and ], unread; help.
+screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
+
+# Favourites persist across a restart (and the toggle is saved at once).
+screen fav1 100x12 'j f <Dump> q'
+screen fav2 100x12 'F <Dump>'
+
+# A read-only database: the error is shown, the reader keeps going.
+cp "$DB" "$T/ro.db" && chmod 444 "$T/ro.db"
+printf 'f <Dump>\n' > "$T/ro.keys"
+if [ "$(id -u)" != 0 ]; then
+	"$BIN" --db "$T/ro.db" ui --headless --size 100x12 --keys "$T/ro.keys" --dump "$T/ro.out" 2>/dev/null
+	grep -q 'read-only\|readonly\|not saved' "$T/ro.out" || { echo "FAIL ro: no error shown"; fail=1; }
+fi
+
+# Config errors are reported as FILE:LINE in the status line and are not fatal.
+mkdir -p "$XDG_CONFIG_HOME/lectern"
+CONF=$XDG_CONFIG_HOME/lectern/config
+printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
+printf '<Dump>\n' > "$T/cfg.keys"
+"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1
+grep -q "config:2: unknown action 'no-such-action'" "$T/cfg.out" || { echo "FAIL cfg: no FILE:LINE error"; cat "$T/cfg.out"; fail=1; }
+
+# Links go to the browser as one argv word, never through a shell.
+cat > "$T/stub.sh" <<STUB
+#!/bin/sh
+for a in "\$@"; do printf '%s\n' "\$a"; done > "$T/argv.tmp"
+mv "$T/argv.tmp" "$T/argv"
+STUB
+chmod +x "$T/stub.sh"
+printf 'bind x open-code\n' >> "$CONF"
+sed -i '2d' "$CONF"
+# paper 2511.00005 is the 9th row; its code link holds ; $() and a %20
+printf 'G g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> x <Sleep 300> <Dump>\n' > "$T/open.keys"
+"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/open.keys" --dump "$T/open.out" 2>&1
+i=0; while [ ! -f "$T/argv" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf -- '--new\nhttps://example.com/x;echo$(id)?q=a%%20b&r=1\n' > "$T/argv.want"
+if ! diff -u "$T/argv.want" "$T/argv"; then echo "FAIL open: argv differs"; fail=1; else echo "ok   open"; fi
+[ ! -e "$T/pwned" ] || { echo "FAIL open: a shell ran"; fail=1; }
+# a javascript: link is refused with a message
+printf 'g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> P <Dump>\n' > "$T/js.keys"
+"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/js.keys" --dump "$T/js.out" 2>&1
+grep -q 'only http and https links are opened' "$T/js.out" || { echo "FAIL js: not refused"; cat "$T/js.out"; fail=1; }
+# a browser that does not exist: the failure shows in the status line
+printf 'set browser "/nonexistent/browser"\n' > "$CONF"
+printf 'o <Dump>\n' > "$T/nob.keys"
+"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/nob.keys" --dump "$T/nob.out" 2>&1
+grep -q 'cannot start /nonexistent/browser' "$T/nob.out" || { echo "FAIL nobrowser"; cat "$T/nob.out"; fail=1; }
+rm -f "$CONF"
+
+# An empty cache says what to do.
+"$BIN" --db "$T/empty.db" ui --headless --size 80x10 --dump "$T/empty.out" </dev/null
+grep -q 'No papers yet — press R to fetch' "$T/empty.out" || { echo "FAIL empty"; cat "$T/empty.out"; fail=1; }
+
+# Usage errors.
+"$BIN" --db "$DB" ui --headless --size 0x0 2>/dev/null; [ $? = 2 ] || { echo "FAIL size usage"; fail=1; }
+printf '<Bogus>\n' > "$T/bad.keys"
+"$BIN" --db "$DB" ui --headless --keys "$T/bad.keys" 2>/dev/null; [ $? = 2 ] || { echo "FAIL bad key"; fail=1; }
+
+exit $fail
