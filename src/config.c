@@ -48,7 +48,7 @@ const char *config_source_type_name(enum source_type t) { return type_names[t]; 
 /* Sets one option from its textual value; returns 0 or -1 with a message in e. */
 static int set_option(struct config *c, const struct option_def *o, const char *val, struct lerr *e)
 {
-	char *field = (char *)c + o->offset;
+	void *field = (char *)c + o->offset;
 	char *end;
 	long long n;
 	int64_t d;
