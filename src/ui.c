@@ -112,7 +112,10 @@ static void after_resize(struct ui *u)
 static void check_size(struct ui *u)
 {
 	struct winsize ws;
-	if (!u->headless && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+	/* resizeterm() queues a KEY_RESIZE when the size changes; calling it only on a real change
+	 * keeps KEY_RESIZE -> check_size -> KEY_RESIZE from looping */
+	if (!u->headless && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	after_resize(u);
 }
@@ -575,7 +578,7 @@ static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2
 static void key(struct ui *u, int k)
 {
 	if (k == UI_KEY_SPECIAL + KEY_RESIZE) {
-		check_size(u);
+		after_resize(u);   /* curses has resized already */
 		return;
 	}
 	if (k == UI_KEY_SPECIAL + KEY_MOUSE) {
