@@ -1,0 +1,230 @@
+/* Unit tests for the reader's curses-free parts: widths and wrapping, keys and binds, themes,
+ * browser argv building, base64. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <locale.h>
+#include <cmocka.h>
+
+#include "lectern/ui_keys.h"
+#include "lectern/ui_open.h"
+#include "lectern/ui_text.h"
+#include "lectern/ui_theme.h"
+#include "lectern/util.h"
+
+static int setup(void **st)
+{
+	(void)st;
+	setlocale(LC_ALL, "C.UTF-8");
+	return 0;
+}
+
+static void test_widths(void **st)
+{
+	(void)st;
+	assert_int_equal(ui_text_width("abc", 3), 3);
+	assert_int_equal(ui_text_width("日本", strlen("日本")), 4);
+	assert_int_equal(ui_text_width("🚀", strlen("🚀")), 2);
+	assert_int_equal(ui_text_width("e\xcc\x81", 3), 1);          /* e + combining acute */
+	assert_int_equal(ui_text_width("\xff", 1), 1);               /* invalid byte: U+FFFD */
+	assert_true(ui_cp_bad(0x1b));
+	assert_true(ui_cp_bad(0x9b));
+	assert_false(ui_cp_bad('a'));
+	int used;
+	/* a wide character never gets split: 3 columns fit one CJK char plus nothing */
+	assert_int_equal(ui_text_fit("日本", strlen("日本"), 3, &used), 3);
+	assert_int_equal(used, 2);
+	/* the combining mark stays with its base */
+	assert_int_equal(ui_text_fit("ae\xcc\x81x", 5, 2, &used), 4);
+}
+
+static void test_wrap(void **st)
+{
+	(void)st;
+	struct ui_line *l;
+	const char *s = "the quick brown fox\njumps";
+	size_t n = ui_wrap(s, 10, &l);
+	assert_int_equal(n, 3);
+	assert_int_equal(l[0].end - l[0].start, 9);   /* "the quick" */
+	assert_memory_equal(s + l[1].start, "brown fox", 9);
+	assert_memory_equal(s + l[2].start, "jumps", 5);
+	free(l);
+	n = ui_wrap("abcdefghij", 4, &l);              /* a long word is split */
+	assert_int_equal(n, 3);
+	free(l);
+	n = ui_wrap("", 10, &l);
+	assert_int_equal(n, 1);
+	free(l);
+	n = ui_wrap("日本語の文", 4, &l);               /* 2 columns each */
+	assert_int_equal(n, 3);
+	free(l);
+}
+
+static void test_keys(void **st)
+{
+	(void)st;
+	int k;
+	assert_int_equal(ui_key_parse("j", &k), 0);
+	assert_int_equal(k, 'j');
+	assert_int_equal(ui_key_parse("<C-d>", &k), 0);
+	assert_int_equal(k, 4);
+	assert_int_equal(ui_key_parse("^U", &k), 0);
+	assert_int_equal(k, 21);
+	assert_int_equal(ui_key_parse("<Enter>", &k), 0);
+	assert_int_equal(k, '\r');
+	assert_int_equal(ui_key_parse("é", &k), 0);
+	assert_int_equal(k, 0xE9);
+	assert_int_equal(ui_key_parse("<Nope>", &k), -1);
+	assert_int_equal(ui_key_parse("ab", &k), -1);
+	assert_int_equal(ui_key_parse("<F13>", &k), -1);
+	char name[32];
+	assert_int_equal(ui_key_parse("<PgDn>", &k), 0);
+	ui_key_name(k, name, sizeof name);
+	assert_string_equal(name, "<PgDn>");
+
+	struct ui_keymap km;
+	ui_keymap_init(&km);
+	assert_int_equal(ui_keymap_lookup(&km, 'j'), ACT_DOWN);
+	assert_int_equal(ui_keymap_lookup(&km, 'q'), ACT_QUIT);
+	char *bind[] = {(char *)"bind", (char *)"x", (char *)"toggle-favourite"};
+	struct lerr e = {0};
+	assert_int_equal(ui_keymap_bind(&km, bind, 3, &e), 0);
+	assert_int_equal(ui_keymap_lookup(&km, 'x'), ACT_FAVOURITE);
+	char *unbind[] = {(char *)"bind", (char *)"q", (char *)"none"};
+	assert_int_equal(ui_keymap_bind(&km, unbind, 3, &e), 0);
+	assert_int_equal(ui_keymap_lookup(&km, 'q'), ACT_NONE);
+	char *bad[] = {(char *)"bind", (char *)"x", (char *)"fly"};
+	assert_int_equal(ui_keymap_bind(&km, bad, 3, &e), -1);
+	assert_non_null(strstr(e.msg, "unknown action 'fly'"));
+	char *badkey[] = {(char *)"bind", (char *)"<Bogus>", (char *)"quit"};
+	assert_int_equal(ui_keymap_bind(&km, badkey, 3, &e), -1);
+	char keys[128];
+	ui_keymap_keys_of(&km, ACT_FAVOURITE, keys, sizeof keys);
+	assert_string_equal(keys, "f, x");
+	ui_keymap_free(&km);
+
+	/* every action has a name, default keys that parse, and help */
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
+		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
+		assert_non_null(ai->name);
+		assert_non_null(ai->help);
+		assert_int_equal(ui_action_by_name(ai->name), a);
+		char *copy = xstrdup(ai->keys);
+		for (char *sv, *t = strtok_r(copy, " ", &sv); t; t = strtok_r(NULL, " ", &sv))
+			assert_int_equal(ui_key_parse(t, &k), 0);
+		free(copy);
+	}
+}
+
+static void test_theme(void **st)
+{
+	(void)st;
+	struct ui_color c;
+	assert_int_equal(ui_color_parse("red", &c), 0);
+	assert_int_equal(c.index, 1);
+	assert_int_equal(ui_color_parse("brightblue", &c), 0);
+	assert_int_equal(c.index, 12);
+	assert_int_equal(ui_color_parse("bright-white", &c), 0);
+	assert_int_equal(c.index, 15);
+	assert_int_equal(ui_color_parse("208", &c), 0);
+	assert_int_equal(ui_color_parse("256", &c), -1);
+	assert_int_equal(ui_color_parse("#ff0000", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, 8), 1);      /* nearest of 8: red */
+	assert_int_equal(ui_color_resolve(&c, 256), 9);    /* exact: bright red */
+	assert_int_equal(ui_color_parse("#5f87af", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, 256), 67);   /* a cube colour */
+	assert_int_equal(ui_color_parse("#12345", &c), -1);
+	assert_int_equal(ui_color_parse("default", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, 256), -1);
+	ui_color_parse("brightred", &c);
+	assert_int_equal(ui_color_resolve(&c, 8), 1);
+
+	struct ui_theme t;
+	ui_theme_default(&t);
+	assert_int_equal(t.el[EL_UNREAD].attrs, UI_A_BOLD);
+	struct lerr e = {0};
+	int bad = ui_theme_parse(&t, "# c\ncolor cursor red blue bold underline\ncolor nope red red\n"
+	                             "color title red blue blink\nset x y\n", "t.theme", &e);
+	assert_int_equal(bad, 3);
+	assert_string_equal(e.msg, "t.theme:3: unknown element 'nope'");
+	assert_int_equal(t.el[EL_CURSOR].attrs, UI_A_BOLD | UI_A_UNDERLINE);
+	assert_int_equal(t.el[EL_CURSOR].fg.index, 1);
+}
+
+static void test_shipped_themes(void **st)
+{
+	(void)st;
+	/* the compiled-in theme is exactly themes/dark.theme; every shipped theme parses */
+	size_t len;
+	struct lerr e = {0};
+	char *dark = util_read_file("themes/dark.theme", &len, &e);
+	assert_non_null(dark);
+	assert_string_equal(dark, ui_theme_default_text());
+	free(dark);
+	const char *names[] = {"dark", "light", "solarized", "mono"};
+	for (size_t i = 0; i < 4; i++) {
+		struct ui_theme t;
+		assert_int_equal(ui_theme_load(&t, names[i], &e), 0);
+	}
+	struct ui_theme t;
+	assert_int_equal(ui_theme_load(&t, "no-such-theme", &e), -1);
+	assert_int_equal(ui_theme_load(&t, "../etc/passwd", &e), -1);
+}
+
+static void test_open_argv(void **st)
+{
+	(void)st;
+	const char *url = "https://example.com/x;echo$(id)?q=a%20b&r=1";
+	struct lerr e = {0};
+	char **av = ui_open_argv("firefox --new-tab", url, &e);
+	assert_non_null(av);
+	assert_string_equal(av[0], "firefox");
+	assert_string_equal(av[1], "--new-tab");
+	assert_string_equal(av[2], url);
+	assert_null(av[3]);
+	ui_argv_free(av);
+	av = ui_open_argv("\"/opt/my browser/run\" --url=%u --x", url, &e);
+	assert_string_equal(av[0], "/opt/my browser/run");
+	assert_string_equal(av[1], "--url=https://example.com/x;echo$(id)?q=a%20b&r=1");
+	assert_string_equal(av[2], "--x");
+	assert_null(av[3]);
+	ui_argv_free(av);
+	assert_null(ui_open_argv("", url, &e));
+
+	assert_true(ui_url_allowed("https://a.b/"));
+	assert_true(ui_url_allowed("HTTP://a.b/"));
+	assert_false(ui_url_allowed("javascript:alert(1)"));
+	assert_false(ui_url_allowed("file:///etc/passwd"));
+	assert_false(ui_url_allowed("https://a.b/\x1b[31m"));
+	assert_false(ui_url_allowed(NULL));
+	assert_true(ui_browser_is_terminal("/usr/bin/w3m"));
+	assert_false(ui_browser_is_terminal("firefox"));
+
+	char *b = ui_base64((const unsigned char *)"2501.01234", 10);
+	assert_string_equal(b, "MjUwMS4wMTIzNA==");
+	free(b);
+	b = ui_base64((const unsigned char *)"abc", 3);
+	assert_string_equal(b, "YWJj");
+	free(b);
+
+	/* a command that does not exist fails with a reason, not silently */
+	char *bad[] = {(char *)"/nonexistent/lectern-browser", (char *)"https://x.y/", NULL};
+	assert_int_equal(ui_spawn_detached(bad, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot start"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_widths),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_theme),
+		cmocka_unit_test(test_shipped_themes),
+		cmocka_unit_test(test_open_argv),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
