@@ -836,7 +836,7 @@ static const char import_usage[] =
 	"Notes are kept (a different note is appended) and tags are merged.\n"
 	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
 
-enum { IMPORT_BATCH = 500 };   /* lines per transaction */
+enum { IMPORT_BATCH = 1000 };   /* lines per transaction */
 
 /* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
 static void clean_field(char **f, int flags)

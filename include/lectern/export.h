@@ -43,9 +43,10 @@ void export_json_line(FILE *f, const struct paper *p);
 /* ---- BibTeX ----------------------------------------------------------------------------------
  * Keys are "<lastname><year><firstword>" (first author's family name, year of first version, first
  * significant word of the title), ASCII-folded and lower-case, e.g. "vaswani2017attention".
- * Papers that would share a key get the suffixes a, b, c... in order of (publication time, id),
- * so the keys do not depend on the order or selection of the export. To do that the key table
- * sees every paper (export_keys_add) before any entry is written. */
+ * Papers of one export that would share a key get the suffixes a, b, c... in order of
+ * (publication time, id), so the keys do not depend on the order of the export (they do depend
+ * on which papers it holds). To do that the key table sees every paper (export_keys_add) before
+ * any entry is written; it holds about 100 bytes per paper. */
 struct export_keys;
 struct export_keys *export_keys_new(void);
 void export_keys_free(struct export_keys **k);         /* NULL-safe; sets *k = NULL */
