@@ -424,15 +424,20 @@ static void set_time(int64_t *t, const char *s)
 }
 
 /* The space-separated category list: primary first, then the others in order, no duplicates.
- * A term with inner spaces ("Machine Learning") gets '_' so the list stays space-separated. */
+ * A term with inner spaces ("Machine Learning") gets '_' so the list stays space-separated.
+ * At most MAX_CATEGORIES are kept: real entries have a handful, and the duplicate check is
+ * quadratic. */
+#define MAX_CATEGORIES 64
+
 static void build_categories(struct paper *p, const char *primary, const char *list)
 {
 	struct sbuf b = {0};
 	const char *lists[2] = {primary, list};
+	int kept = 0;
 
 	for (int l = 0; l < 2; l++) {
 		const char *s = lists[l];
-		while (s && *s) {
+		while (s && *s && kept < MAX_CATEGORIES) {
 			const char *nl = strchr(s, '\n');
 			size_t n = nl ? (size_t)(nl - s) : strlen(s);
 			char *raw = xstrndup(s, n);
@@ -457,6 +462,7 @@ static void build_categories(struct paper *p, const char *primary, const char *l
 					if (b.len)
 						sbuf_addc(&b, ' ');
 					sbuf_add(&b, t, tl);
+					kept++;
 				}
 				free(t);
 			}

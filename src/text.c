@@ -194,7 +194,7 @@ char *text_clean(const char *str, size_t n, int flags)
 					if (!(i + 1 < n && s[i + 1] == '\n'))
 						sbuf_addc(&b, '\n');
 				} else {
-					sbuf_addc(&b, (c == '\f' || c == '\v') ? ' ' : (char)c);
+					sbuf_addc(&b, c == '\n' ? '\n' : ' ');   /* tabs would break layout */
 				}
 			}
 			i++;
@@ -488,10 +488,16 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Index of the '}' closing the '{' at s[0], or 0. Groups in names are short: looking no further
+ * than TEX_GROUP_MAX bytes keeps decoding linear on hostile input ("{{{{..."). */
+#define TEX_GROUP_MAX 256
+
 static size_t match_brace(const char *s, size_t n)
 {
 	int depth = 0;
 
+	if (n > TEX_GROUP_MAX)
+		n = TEX_GROUP_MAX;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i++;

@@ -51,7 +51,7 @@ static void test_clean_controls(void **state)
 	CLEAN("abc", "a\x01" "b\x7f" "c", 0);
 	CLEAN("a b", "a\x00 b", 0);            /* embedded NUL removed */
 	CLEAN("bell", "be\x07ll", 0);
-	CLEAN("a\nb\tc", "a\r\nb\tc", 0);      /* kept without COLLAPSE, CRLF -> LF */
+	CLEAN("a\nb c", "a\r\nb\tc", 0);       /* newline kept without COLLAPSE, CRLF -> LF, tab -> space */
 	CLEAN("a\nb", "a\rb", 0);
 	CLEAN("a b c", "a\nb\tc", TEXT_COLLAPSE);
 	/* C1 controls as UTF-8 (U+0080..U+009F) */

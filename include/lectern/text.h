@@ -11,10 +11,11 @@ enum text_flags {
 	                            * followed by indentation in wrapped arXiv text) as one "\n" */
 };
 
-/* Makes s safe and tidy: invalid UTF-8 becomes U+FFFD; C0 controls (except \n and \t, which
- * become spaces unless kept), DEL, C1 controls (U+0080-U+009F) and whole escape sequences
- * (ESC [ ... final, ESC ] ... BEL/ST, other ESC x) are removed; the result is trimmed; flags as
- * above. n is the byte length (s need not be NUL-terminated). */
+/* Makes s safe and tidy: invalid UTF-8 becomes U+FFFD (one per bad byte); C0 controls, DEL,
+ * C1 controls (U+0080-U+009F) and whole escape sequences (ESC [ ... final, ESC ] ... BEL/ST,
+ * other ESC x, and their C1 forms) are removed. Whitespace: \t, \f, \v become spaces; \r\n and
+ * \r become \n; \n is kept unless TEXT_COLLAPSE. The result is trimmed; flags as above.
+ * n is the byte length (s need not be NUL-terminated). */
 char *text_clean(const char *s, size_t n, int flags);
 
 /* Decodes HTML/XML character references and the common named entities (&amp; &lt; &gt; &quot;
