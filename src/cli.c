@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,7 +328,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the list");
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
-		int64_t total = store_count(s, &v, SIZE_MAX, &e);
+		int64_t total = store_count(s, &v, INT64_MAX, &e);
 		if (total > limit)
 			fprintf(stderr, "(%ld of %lld papers shown; --limit 0 lists all)\n", limit, (long long)total);
 	}
