@@ -38,7 +38,6 @@ static const char schema_v1[] =
 	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
 	" source TEXT NOT NULL, day TEXT NOT NULL DEFAULT '', seen_at INTEGER NOT NULL,"
 	" PRIMARY KEY (paper, source, day)) WITHOUT ROWID;"
-	"CREATE INDEX listings_source_day ON listings(source, day);"
 	/* Which sources list a paper, once per (source, paper): walking (source, paper DESC) is the
 	 * date order of a source's view. */
 	"CREATE TABLE sourced ("

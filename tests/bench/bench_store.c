@@ -1,0 +1,398 @@
+/* bench_store — the store's performance targets on a synthetic cache (1,000,000 papers by
+ * default; LECTERN_BENCH_N shrinks it). The cache is kept at $LECTERN_BENCH_DB or next to this
+ * binary (papers-<N>.db) and reused across runs. Text is word salad drawn from a Zipf-like
+ * distribution over a vocabulary whose head is real academic words, so `model` is very common
+ * and rare words are rare. Prints medians / p50 / p95 in milliseconds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lectern/store.h"
+
+extern char **environ;
+
+static const char *const head_words[] = {
+	"the", "of", "and", "a", "to", "in", "we", "is", "for", "that", "model", "on", "with",
+	"this", "learning", "data", "our", "are", "by", "as", "neural", "network", "from", "an",
+	"results", "method", "training", "performance", "which", "be", "models", "task", "based",
+	"approach", "language", "can", "propose", "show", "large", "new", "paper", "using",
+	"deep", "tasks", "image", "such", "generation", "these", "generative", "it", "methods",
+	"both", "two", "framework", "state", "art", "across", "information", "via", "general",
+	"reasoning", "attention", "transformer", "problem", "agents", "benchmark", "vision",
+	"diffusion", "reinforcement", "policy", "graph", "representation", "inference",
+	"optimization", "robust", "efficient", "evaluation", "dataset", "experiments", "scale",
+	"features", "prediction", "quantum", "energy", "field", "physical", "analysis", "time",
+	"we", "also", "first", "however", "while", "their", "than", "not", "more", "has",
+	"genome", "genetic", "generalization", "generate", "generated", "generator",
+};
+
+enum { VOCAB = 40000 };
+static char *vocab[VOCAB];
+static double cdf[VOCAB];
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t next_u64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+static double next_unit(void) { return (double)(next_u64() >> 11) / 9007199254740992.0; }
+
+static void vocab_init(void)
+{
+	static const char *syl[] = { "ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "bel", "cor",
+	                             "dan", "fis", "gar", "hol", "jen", "kur", "lis", "mor", "nat",
+	                             "pol", "qua", "ris", "sen", "tor", "ul", "vex", "wyn", "xa" };
+	size_t nh = sizeof head_words / sizeof *head_words;
+	for (size_t i = 0; i < VOCAB; i++) {
+		if (i < nh) {
+			vocab[i] = xstrdup(head_words[i]);
+			continue;
+		}
+		char w[32] = "";
+		size_t k = i;
+		do {
+			strcat(w, syl[k % 28]);
+			k /= 28;
+		} while (k && strlen(w) < 20);
+		vocab[i] = xstrdup(w);
+	}
+	double sum = 0;
+	for (size_t i = 0; i < VOCAB; i++)
+		sum += 1.0 / pow((double)i + 2.0, 1.0);
+	double acc = 0;
+	for (size_t i = 0; i < VOCAB; i++) {
+		acc += 1.0 / pow((double)i + 2.0, 1.0) / sum;
+		cdf[i] = acc;
+	}
+}
+
+static const char *word(void)
+{
+	double u = next_unit();
+	size_t lo = 0, hi = VOCAB - 1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return vocab[lo];
+}
+
+static char *salad(size_t bytes)
+{
+	struct sbuf b = {0};
+	while (b.len < bytes) {
+		if (b.len)
+			sbuf_addc(&b, ' ');
+		sbuf_adds(&b, word());
+	}
+	return sbuf_steal(&b);
+}
+
+static const char *const cats[] = { "cs.LG", "cs.AI", "cs.CL", "cs.CV", "stat.ML", "cs.RO",
+                                    "quant-ph", "hep-th", "math.OC", "q-bio.GN" };
+
+static void make_paper(struct paper *p, size_t i, int64_t published)
+{
+	char id[32];
+	paper_init(p);
+	snprintf(id, sizeof id, "%02zu%02zu.%05zu", 15 + i / 120000 % 11, 1 + i / 10000 % 12,
+	         i % 100000);
+	/* unique id whatever the date scheme: encode i fully */
+	snprintf(id, sizeof id, "syn:%zu", i);
+	p->id = xstrdup(id);
+	p->version = 1 + (int)(i % 3);
+	p->title = salad(80);
+	p->abstract = salad(1500);
+	for (int a = 0; a < 5; a++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s %s", vocab[200 + next_u64() % 3000],
+		         vocab[5000 + next_u64() % 20000]);
+		name[0] = (char)(name[0] - 32 * (name[0] >= 'a' && name[0] <= 'z'));
+		paper_add_author(p, name, a == 0 ? "University of Somewhere" : NULL);
+	}
+	p->published = published;
+	p->updated = published;
+	size_t c = next_u64() % 10;
+	p->primary_category = xstrdup(cats[c]);
+	p->categories = xasprintf("%s %s", cats[c], cats[(c + 1) % 10]);
+	p->url_abs = xasprintf("https://arxiv.org/abs/%s", id);
+	if (i % 20 == 0) {
+		p->upvotes = (int64_t)(next_u64() % 200);
+		char d[11];
+		util_fmt_date(published, d, sizeof d);
+		p->hf_day = xstrdup(d);
+		p->organization = xstrdup("Some Lab");
+	}
+}
+
+static double now_ms(void) { return util_monotonic() * 1000.0; }
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+static double pct(double *v, size_t n, double q)
+{
+	qsort(v, n, sizeof *v, cmp_d);
+	size_t i = (size_t)ceil(q * (double)n) - 1;
+	return v[i >= n ? n - 1 : i];
+}
+
+static void die_e(const char *what, const struct lerr *e)
+{
+	fprintf(stderr, "bench_store: %s: %s\n", what, e->msg);
+	exit(1);
+}
+
+/* Ingests papers [from, to) in batches of 1000 (one transaction each, shuffled within the
+ * batch like a real listing). Returns papers/s. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Time spent inside the store only (generating the text is not counted). */
+static double ingest_cpu;
+
+static double ingest(struct store *s, size_t from, size_t to, size_t n_total)
+{
+	double spent = 0;
+	ingest_cpu = 0;
+	const int64_t t0 = 1420070400;                 /* 2015-01-01 */
+	const double span = 11.0 * 365 * 86400;        /* to 2026 */
+	struct lerr e = {0};
+	double start = now_ms();
+	enum { BATCH = 1000 };
+	struct paper *batch = xcalloc(BATCH, sizeof *batch);
+	for (size_t i = from; i < to;) {
+		size_t n = to - i < BATCH ? to - i : BATCH;
+		for (size_t k = 0; k < n; k++) {
+			size_t j = i + k;
+			make_paper(&batch[k], j, t0 + (int64_t)(span * (double)j / (double)n_total) +
+			                             (int64_t)(next_u64() % 600));
+		}
+		for (size_t k = n; k > 1; k--) {   /* shuffle */
+			size_t r = next_u64() % k;
+			struct paper t = batch[k - 1];
+			batch[k - 1] = batch[r];
+			batch[r] = t;
+		}
+		double w0 = now_ms(), c0 = cpu_s();
+		if (store_begin(s, &e) < 0)
+			die_e("begin", &e);
+		for (size_t k = 0; k < n; k++) {
+			if (store_upsert(s, &batch[k], k % 3 ? "arxiv" : "hf-daily", "2025-01-01", NULL,
+			                 &e) < 0)
+				die_e("upsert", &e);
+			paper_clear(&batch[k]);
+		}
+		if (store_commit(s, &e) < 0)
+			die_e("commit", &e);
+		spent += now_ms() - w0;
+		ingest_cpu += cpu_s() - c0;
+		i += n;
+		if ((i - from) % 100000 == 0)
+			fprintf(stderr, "  ... %zu papers, %.0f/s\n", i,
+			        (double)(i - from) / (spent / 1000));
+	}
+	free(batch);
+	(void)start;
+	ingest_cpu = (double)(to - from) / ingest_cpu;
+	return (double)(to - from) / (spent / 1000);
+}
+
+static double time_window(struct store *s, const struct store_view *v,
+                          const struct store_key *anchor, size_t *got)
+{
+	struct store_rows r = {0};
+	struct lerr e = {0};
+	double t = now_ms();
+	if (store_window(s, v, anchor, 1, 50, &r, &e) < 0)
+		die_e("window", &e);
+	t = now_ms() - t;
+	if (got)
+		*got = r.n;
+	store_rows_clear(&r);
+	return t;
+}
+
+static long long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = 1000000;
+	const char *env = getenv("LECTERN_BENCH_N");
+	if (env && atol(env) > 0)
+		n = (size_t)atol(env);
+	char path[1024];
+	env = getenv("LECTERN_BENCH_DB");
+	if (env && *env) {
+		snprintf(path, sizeof path, "%s", env);
+	} else {
+		const char *slash = strrchr(argv[0], '/');
+		int dl = slash ? (int)(slash - argv[0]) : 1;
+		snprintf(path, sizeof path, "%.*s/papers-%zu.db", dl, slash ? argv[0] : ".", n);
+	}
+	vocab_init();
+	struct lerr e = {0};
+
+	/* Ingest rate on a fresh file (20,000 papers, or N if smaller). */
+	char fresh[1100];
+	snprintf(fresh, sizeof fresh, "%s.ingest-tmp", path);
+	unlink(fresh);
+	struct store *s = store_open(fresh, 0, &e);
+	if (!s)
+		die_e(fresh, &e);
+	size_t ni = n < 20000 ? n : 20000;
+	double rate = ingest(s, 0, ni, ni);
+	store_close(&s);
+	printf("store: ingest (fresh file, %zu papers, 5 authors, ~1.5 KB abstracts, with FTS): "
+	       "%.0f papers/s wall, %.0f papers/s per CPU second\n", ni, rate, ingest_cpu);
+	char side[1200];
+	unlink(fresh);
+	snprintf(side, sizeof side, "%s-wal", fresh);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", fresh);
+	unlink(side);
+	if (getenv("LECTERN_BENCH_INGEST_ONLY"))
+		return 0;
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		die_e(path, &e);
+	int64_t have = store_count(s, NULL, -1, &e);
+	if (have < (int64_t)n) {
+		fprintf(stderr, "bench_store: building %s (%zu papers; reused next time)\n", path, n);
+		double r = ingest(s, (size_t)have, n, n);
+		printf("store: ingest (building the %zu-paper cache): %.0f papers/s wall, %.0f per CPU "
+		       "second\n", n, r, ingest_cpu);
+	}
+	store_close(&s);
+	printf("store: cache %s: %zu papers, %.1f MB\n", path, n,
+	       (double)file_size(path) / 1048576.0);
+
+	enum { RUNS = 9, QRUNS = 21 };
+	double t[QRUNS];
+	/* open + first screen, newest first */
+	for (int i = 0; i < RUNS; i++) {
+		double t0 = now_ms();
+		s = store_open(path, 0, &e);
+		if (!s)
+			die_e(path, &e);
+		struct store_view v = { 0 };
+		time_window(s, &v, NULL, NULL);
+		t[i] = now_ms() - t0;
+		store_close(&s);
+	}
+	printf("store: open + first screen (50 rows, newest first): median %.2f ms\n",
+	       pct(t, RUNS, 0.5));
+
+	s = store_open(path, 0, &e);
+	struct store_view all = { 0 };
+	/* deep in the list: keyset from an anchor in the middle, and the offset equivalent */
+	size_t deep = n / 2;
+	struct store_rows r = {0};
+	if (store_page(s, &all, deep, 1, &r, &e) < 0 || r.n != 1)
+		die_e("deep page", &e);
+	struct store_key anchor = r.v[0].key;
+	store_rows_clear(&r);
+	for (int i = 0; i < RUNS; i++)
+		t[i] = time_window(s, &all, &anchor, NULL);
+	printf("store: screen at row %zu by keyset anchor: median %.2f ms\n", deep,
+	       pct(t, RUNS, 0.5));
+	for (int i = 0; i < 3; i++) {
+		double t0 = now_ms();
+		store_page(s, &all, deep, 50, &r, &e);
+		store_rows_clear(&r);
+		t[i] = now_ms() - t0;
+	}
+	printf("store: screen at row %zu by OFFSET: median %.2f ms\n", deep, pct(t, 3, 0.5));
+	struct store_view up = { .sort = STORE_SORT_UPVOTES };
+	for (int i = 0; i < RUNS; i++)
+		t[i] = time_window(s, &up, NULL, NULL);
+	printf("store: first screen by upvotes: median %.2f ms\n", pct(t, RUNS, 0.5));
+
+	const char *queries[] = { "model", vocab[30000], "neural network", "gen*",
+	                          "au:ka model", "cat:cs.LG model" };
+	const char *names[] = { "1 common word", "1 rare word", "2 words", "prefix",
+	                        "author + word", "category + word" };
+	enum store_sort sorts[] = { STORE_SORT_RELEVANCE, STORE_SORT_DATE };
+	for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+		for (int si = 0; si < 2; si++) {
+			struct store_view v = { .sort = sorts[si], .query = queries[qi] };
+			size_t got = 0;
+			for (int i = 0; i < QRUNS; i++)
+				t[i] = time_window(s, &v, NULL, &got);
+			double p50 = pct(t, QRUNS, 0.5), p95 = pct(t, QRUNS, 0.95);
+			int64_t cnt = store_count(s, &v, 10000, &e);
+			printf("store: search %-16s %-22s (%s): p50 %.2f ms, p95 %.2f ms (%zu rows; "
+			       "%lld%s matches)\n", names[qi], queries[qi],
+			       si ? "date" : "relevance", p50, p95, got, (long long)cnt,
+			       cnt == 10000 || (si == 0 && cnt == 1000) ? "+" : "");
+		}
+
+	/* favourite toggle (an autocommit write) */
+	struct store_rows first = {0};
+	store_window(s, &all, NULL, 1, 1, &first, &e);
+	for (int i = 0; i < QRUNS; i++) {
+		double t0 = now_ms();
+		if (store_toggle_favourite(s, first.v[0].id, NULL, &e) < 0)
+			die_e("toggle", &e);
+		t[i] = now_ms() - t0;
+	}
+	store_rows_clear(&first);
+	printf("store: favourite toggle: median %.2f ms\n", pct(t, QRUNS, 0.5));
+	store_close(&s);
+
+	/* Peak RSS of the CLI running a search on this cache. */
+	const char *bin = getenv("LECTERN_BIN");
+	if (!bin || access(bin, X_OK) < 0) {
+		printf("store: peak RSS of `lectern list --query model`: skipped (LECTERN_BIN not "
+		       "set or not executable)\n");
+		return 0;
+	}
+	char a0[] = "lectern", a1[] = "--db", a3[] = "list", a4[] = "--limit", a5[] = "50",
+	     a6[] = "--query", a7[] = "model";
+	char *args[] = { a0, a1, path, a3, a4, a5, a6, a7, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	if (posix_spawn(&pid, bin, &fa, NULL, args, environ) != 0) {
+		printf("store: peak RSS: skipped (cannot run %s)\n", bin);
+		return 0;
+	}
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		printf("store: peak RSS of `lectern list --query model`: skipped (the command "
+		       "failed, status %d)\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return 0;
+	}
+	printf("store: peak RSS of `lectern --db FILE list --limit 50 --query model`: %.1f MB\n",
+	       (double)ru.ru_maxrss / 1024.0);
+	(void)argc;
+	return 0;
+}
