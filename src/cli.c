@@ -328,9 +328,9 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the list");
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
-		int64_t total = store_count(s, &v, INT64_MAX, &e);
-		if (total > limit)
-			fprintf(stderr, "(%ld of %lld papers shown; --limit 0 lists all)\n", limit, (long long)total);
+		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */
+		if (store_count(s, &v, limit + 1, &e) > limit)
+			fprintf(stderr, "(the first %ld papers; --limit N or --limit 0 shows more)\n", limit);
 	}
 	store_close(&s);
 	sbuf_free(&sel.q);
