@@ -173,6 +173,10 @@ char *text_clean(const char *str, size_t n, int flags)
 
 	if (!s)
 		return xstrdup("");
+	/* The output is rarely longer than the input (only U+FFFD replacements grow it). */
+	b.cap = n + 1;
+	b.s = xmalloc(b.cap);
+	b.s[0] = '\0';
 	while (i < n) {
 		unsigned char c = s[i];
 
@@ -231,10 +235,17 @@ char *text_clean(const char *str, size_t n, int flags)
 			i++;
 			continue;
 		}
-		/* Copy the run of ordinary bytes in one go. */
+		/* Copy the run of ordinary bytes in one go: printable ASCII, and single spaces
+		 * between printable characters (which both modes keep as they are). */
 		size_t j = i + len;
-		while (j < n && s[j] >= 0x21 && s[j] < 0x7F)
-			j++;
+		while (j < n) {
+			if (s[j] >= 0x21 && s[j] < 0x7F)
+				j++;
+			else if (s[j] == ' ' && j + 1 < n && s[j + 1] >= 0x21 && s[j + 1] < 0x7F)
+				j += 2;
+			else
+				break;
+		}
 		sbuf_add(&b, str + i, j - i);
 		i = j;
 	}
