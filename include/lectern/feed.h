@@ -24,7 +24,10 @@ enum feed_format {
 	FEED_HF_DAILY,       /* huggingface.co/api/daily_papers (and /api/papers/search) JSON array */
 };
 
-/* Facts about the document as a whole. */
+/* Facts about the document as a whole. feed_parse() initialises *info (release it with
+ * feed_info_clear) and fills each fact as soon as its element has been read, so a callback that
+ * can reach the same struct (through its ctx) sees them early: arXiv RSS states the channel
+ * pubDate before its items, so `day` is already set when the first paper arrives. */
 struct feed_info {
 	enum feed_format format;    /* what was actually parsed */
 	long total_results;         /* opensearch:totalResults, -1 when absent */
@@ -33,7 +36,8 @@ struct feed_info {
 	long n_items;               /* papers delivered */
 	char *title;                /* feed/channel title (malloc'd, may be NULL) */
 	char *day;                  /* listing day "YYYY-MM-DD" when the feed states one (RSS
-	                             * pubDate / HF submittedOnDailyAt of the items), else NULL */
+	                             * channel pubDate / dc:date taken in its own time zone, i.e.
+	                             * the announce day; HF: the hf_day of the first item), else NULL */
 };
 void feed_info_clear(struct feed_info *fi);
 
