@@ -1,6 +1,7 @@
 /* cli — the cache commands: list, show, fav/unfav, read/unread, export, import.
- * cli_error() itself is defined in main.c. */
+ */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -24,6 +25,18 @@
 static const char not_found_hint[] = "(try `lectern fetch` or `lectern search-remote`)";
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lectern: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 
 /* getopt_long with our conventions: no message from getopt itself, a usage error from us.
  * Returns the option, or -1 at the end; on a bad option prints the error and returns '?'. */

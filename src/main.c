@@ -34,17 +34,6 @@ static const struct command commands[] = {
 	{"search-remote", cmd_search_remote, "QUERY", "search arXiv and merge the results"},
 };
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lectern: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: lectern [--db PATH] [--config PATH] [COMMAND [ARGS]]\n\n"
