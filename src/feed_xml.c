@@ -948,10 +948,11 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 		fail(&x, cur_line(&x), "no document element");
 	if (!x.failed)
 		finish_checks(&x);
-	if (!x.failed || info->format == FEED_AUTO)
+	/* The dialect is recognised from the document itself; fmt only chose XML over JSON. */
+	(void)fmt;
+	if (x.root != ROOT_NONE)
 		info->format = x.root == ROOT_ATOM ? (x.arxiv ? FEED_ARXIV_API : FEED_ATOM)
 		                                  : FEED_RSS;
-	(void)fmt;
 
 	xmlFreeTextReader(x.r);
 	for (int i = 0; i < F_N; i++)
