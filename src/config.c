@@ -55,6 +55,11 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 
 	switch (o->type) {
 	case OPT_STRING:
+		if (strstr(o->name, "-url") && strncmp(val, "http://", 7) && strncmp(val, "https://", 8)) {
+			lerr_set(e, LERR_USAGE, 0, "%s: expected an http:// or https:// URL, got \"%s\"",
+			         o->name, val);
+			return -1;
+		}
 		free(*(char **)field);
 		*(char **)field = val && *val ? xstrdup(val) : NULL;
 		return 0;
@@ -376,9 +381,14 @@ int config_load(struct config *c, const char *path, struct lerr *e)
 		int r = argc < 0 ? -1 : apply(c, argv, (size_t)argc, &have_sources, file, lineno, &le);
 		if (r != 1 && argc > 0)
 			config_free_words(argv, (size_t)argc);
-		if (r < 0 && rc == 0) {
+		if (r < 0) {
+			char *msg = xasprintf("%s:%d: %s", file, lineno, le.msg);
+
+			if (rc == 0)
+				lerr_set(&first, LERR_USAGE, lineno, "%s", msg);
 			rc = -1;
-			lerr_set(&first, LERR_USAGE, lineno, "%s:%d: %s", file, lineno, le.msg);
+			c->errors = xreallocarray(c->errors, c->n_errors + 1, sizeof *c->errors);
+			c->errors[c->n_errors++] = msg;
 		}
 	}
 	free(buf);
@@ -410,6 +420,7 @@ void config_free(struct config *c)
 	free(c->path);
 	free_lines(c->binds, c->n_binds);
 	free_lines(c->colors, c->n_colors);
+	config_free_words(c->errors, c->n_errors);
 	memset(c, 0, sizeof *c);
 }
 

@@ -103,7 +103,8 @@ int main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 		if (cmd->run != cmd_ui)
-			cli_error("warning: %s (line ignored)", e.msg);
+			for (size_t i = 0; i < cfg.n_errors; i++)
+				cli_error("warning: %s (line ignored)", cfg.errors[i]);
 	}
 	if (!db || !*db)
 		db = db_owned = store_default_path();

@@ -251,6 +251,12 @@ static void test_config_errors(void **state)
 	assert_memory_equal(e.msg, want, strlen(want));
 	assert_non_null(strstr(e.msg, "refresh"));
 	assert_int_equal(e.code, 2);
+	/* Every bad line is listed, not only the first. */
+	assert_int_equal(c.n_errors, 5);
+	assert_non_null(strstr(c.errors[1], ":3: unknown option \"colour\""));
+	assert_non_null(strstr(c.errors[2], ":4: source arxiv needs"));
+	assert_non_null(strstr(c.errors[3], ":5: unterminated"));
+	assert_non_null(strstr(c.errors[4], ":6: unknown command"));
 	assert_int_equal(c.hf_days, 3);
 	assert_int_equal(c.refresh, 1800);
 	/* No valid source line: the defaults stay. */
@@ -259,6 +265,15 @@ static void test_config_errors(void **state)
 	unlink(path);
 	free(path);
 	free(want);
+
+	path = write_temp("set hf-url ftp://example.org\nset arxiv-api-url http://127.0.0.1:1/api\n");
+	assert_int_equal(config_load(&c, path, &e), -1);
+	assert_non_null(strstr(e.msg, ":1: hf-url: expected an http"));
+	assert_string_equal(c.hf_url, "https://huggingface.co");
+	assert_string_equal(c.arxiv_api_url, "http://127.0.0.1:1/api");
+	config_free(&c);
+	unlink(path);
+	free(path);
 
 	/* An explicit missing file is an error. */
 	assert_int_equal(config_load(&c, "/nonexistent/lectern.conf", &e), -1);

@@ -62,13 +62,18 @@ struct config {
 	size_t n_colors;
 
 	char *path;                /* file read, NULL when none */
+
+	/* Every bad line, in file order, as "FILE:LINE: message" (the line was ignored). */
+	char **errors;
+	size_t n_errors;
 };
 
 /* Fills *c with the defaults. */
 void config_defaults(struct config *c);
 /* Defaults, then the file at path (NULL: $XDG_CONFIG_HOME/lectern/config, ignored when missing;
  * an explicit path that is missing is an error). Returns 0, or -1 with e->msg "FILE:LINE: ..."
- * (the first error; *c then holds defaults plus every valid line). */
+ * (the first error; *c then holds defaults plus every valid line, and c->errors lists every bad
+ * line). */
 int config_load(struct config *c, const char *path, struct lerr *e);
 /* Parses one line's text into words (for reuse by the theme loader). Returns the count, or -1
  * with e set (unterminated quote). *argv is malloc'd (free with config_free_words). */
