@@ -169,8 +169,8 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 
 /* Builds the store view. Only one list filter exists per view, so the other flags become
  * query terms (is:fav, is:unread), which the search syntax supports. */
-static int selection_view(struct selection *sel, const char *cmd, enum store_sort default_sort,
-                          struct store_view *v)
+static int selection_view(struct selection *sel, const struct app *a, const char *cmd,
+                          enum store_sort default_sort, struct store_view *v)
 {
 	memset(v, 0, sizeof *v);
 	if (sel->day && sel->source) {
@@ -183,8 +183,19 @@ static int selection_view(struct selection *sel, const char *cmd, enum store_sor
 		v->filter = STORE_VIEW_HF_DAY;
 		v->day = sel->day;
 	} else if (sel->source) {
+		/* A source is selected by its name or its type, as `fetch` does. */
+		const struct config_source *src = config_find_source(a->cfg, sel->source);
+		if (!src) {
+			struct sbuf names = {0};
+			for (size_t i = 0; i < a->cfg->n_sources; i++)
+				sbuf_printf(&names, "%s%s", i ? ", " : "", a->cfg->sources[i].name);
+			cli_error("%s: unknown source \"%s\" (configured: %s)", cmd, sel->source,
+			          names.s ? names.s : "none");
+			sbuf_free(&names);
+			return -1;
+		}
 		v->filter = STORE_VIEW_SOURCE;
-		v->source = sel->source;
+		v->source = src->name;
 	} else if (sel->fav) {
 		v->filter = STORE_VIEW_FAVOURITES;
 		sel->fav = false;
@@ -321,7 +332,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	}
 
 	struct store_view v;
-	if (selection_view(&sel, cmd, sel.query ? STORE_SORT_RELEVANCE : STORE_SORT_DATE, &v) < 0) {
+	if (selection_view(&sel, a, cmd, sel.query ? STORE_SORT_RELEVANCE : STORE_SORT_DATE, &v) < 0) {
 		sbuf_free(&sel.q);
 		return EXIT_USAGE;
 	}
@@ -772,7 +783,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		out_path = NULL;
 
 	struct store_view v;
-	if (selection_view(&sel, cmd, STORE_SORT_DATE, &v) < 0) {
+	if (selection_view(&sel, a, cmd, STORE_SORT_DATE, &v) < 0) {
 		sbuf_free(&sel.q);
 		return EXIT_USAGE;
 	}

@@ -560,9 +560,15 @@ static void family_name(struct sbuf *b, const char *name)
 
 static int paper_year(const struct paper *p)
 {
-	int64_t t = p->published ? p->published : p->updated;
+	int64_t t = p->published;
 	char buf[16];
 
+	/* A new-style arXiv id starts with the YYMM of its first version, which is the year arXiv's
+	 * own BibTeX uses; listings (RSS) only give the day a replacement was announced. */
+	if (!t && p->id && paper_is_arxiv_id(p->id) && p->id[4] == '.')
+		return 2000 + (p->id[0] - '0') * 10 + (p->id[1] - '0');
+	if (!t)
+		t = p->updated;
 	if (t) {
 		util_fmt_date(t, buf, sizeof buf);
 		return atoi(buf);
@@ -578,8 +584,11 @@ char *export_bibtex_base_key(const struct paper *p)
 
 	if (p->n_authors > 0 && p->authors[0].name)
 		family_name(&b, p->authors[0].name);
-	if (b.len == 0)
+	/* A key must start with a letter (names like "Author 7" fold to digits). */
+	if (b.len == 0 || !isalpha((unsigned char)b.s[0])) {
+		sbuf_reset(&b);
 		sbuf_adds(&b, "anon");
+	}
 	int year = paper_year(p);
 	if (year > 0)
 		sbuf_printf(&b, "%d", year);

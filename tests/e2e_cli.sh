@@ -142,6 +142,13 @@ for args in "list --sort sideways" "list --bogus" "list --limit many" "list --li
 	[ ! -s "$T/out" ] || fail "usage error wrote to stdout: $args"
 done
 expect 2 L list --query '"unterminated'
+# a source that is not configured is a usage error that names the configured ones
+expect 2 L list --source nosuch
+grep -q 'unknown source "nosuch" (configured: hf-daily, arxiv)' "$T/err" || { cat "$T/err"; fail "list --source"; }
+expect 2 L export --format json --source nosuch
+# a source may be selected by its type
+expect 0 L list --source arxiv
+
 # --help goes to stdout, exit 0
 for c in list show fav unfav read unread export import; do
 	expect 0 L $c --help

@@ -193,7 +193,17 @@ static void test_bibtex_base_keys(void **state)
 	check_base("Martin Luther King Jr.", y2025, "A Dream", "king2025dream");
 	check_base("Zoë Ågren-Ćosić", y2025, "Über Alles", "agrencosic2025uber");
 	check_base("李明", y2025, "深度学习 Deep Learning", "anon2025deep");
-	check_base("Ada Lovelace", 0, "Notes", "lovelacenotes");
+	/* No date: a new-style arXiv id gives the year of its first version, as arXiv's BibTeX. */
+	check_base("Ada Lovelace", 0, "Notes", "lovelace2025notes");
+	/* A name that folds to digits never starts a key. */
+	check_base("Author 7", y2025, "Paper", "anon2025paper");
+
+	struct paper p;
+	make_paper(&p, "url:https://example.org/x", "Ada Lovelace", 0, "Notes");
+	char *k = export_bibtex_base_key(&p);
+	assert_string_equal(k, "lovelacenotes");
+	free(k);
+	paper_clear(&p);
 }
 
 static void test_bibtex_unique_keys_stable(void **state)
