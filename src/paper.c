@@ -61,7 +61,12 @@ void paper_clear(struct paper *p)
 
 void paper_add_author(struct paper *p, const char *name, const char *affiliation)
 {
-	p->authors = xreallocarray(p->authors, p->n_authors + 1, sizeof *p->authors);
+	size_t n = p->n_authors;
+
+	/* Capacity is implied: the array grows to the next power of two when n reaches one, so
+	 * papers with hundreds of authors do not reallocate per author. */
+	if (n == 0 || (n & (n - 1)) == 0)
+		p->authors = xreallocarray(p->authors, n ? n * 2 : 1, sizeof *p->authors);
 	p->authors[p->n_authors].name = xstrdup(name ? name : "");
 	p->authors[p->n_authors].affiliation = affiliation && *affiliation ? xstrdup(affiliation) : NULL;
 	p->n_authors++;
