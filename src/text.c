@@ -221,6 +221,12 @@ char *text_clean(const char *str, size_t n, int flags)
 					i = skip_string(s, n, i);
 				continue;
 			}
+			/* Bidi embeddings, overrides and isolates can make text display in an order other
+			 * than it is stored (a "Trojan Source" trick): drop them. */
+			if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+				i += len;
+				continue;
+			}
 		}
 		if (in_ws) {
 			if (b.len > 0)

@@ -58,6 +58,10 @@ static void test_clean_controls(void **state)
 	CLEAN("ab", "a\xc2\x85" "b", 0);
 	CLEAN("ab", "a\xc2\x80" "b", 0);
 	CLEAN("ab", "a\xc2\x9f" "hidden\x07" "b", 0);   /* APC string */
+	/* bidi overrides / isolates (U+202A-U+202E, U+2066-U+2069) removed; LRM U+200E kept */
+	CLEAN("evil txt", "evil \xe2\x80\xae" "txt", 0);
+	CLEAN("ab", "a\xe2\x81\xa6" "b\xe2\x81\xa9", 0);
+	CLEAN("a\xe2\x80\x8e" "b", "a\xe2\x80\x8e" "b", 0);
 	/* U+00A0 is not a control: kept */
 	CLEAN("a\xc2\xa0" "b", "a\xc2\xa0" "b", 0);
 }
