@@ -139,7 +139,8 @@ static void draw(struct ui *u)
 	} else if (u->help) {
 		ui_help_draw(u);
 	} else {
-		if (u->list.count < 0)
+		/* while a search is typed the count waits for idle time: it costs as much as the query */
+		if (u->list.count < 0 && !u->search.active)
 			ui_list_count(u, false);
 		const struct store_row *r = ui_list_selected(u);
 		if (detail_visible(u))
@@ -922,10 +923,11 @@ static void loop(struct ui *u)
 			{u->fetcher ? fetch_wake_fd(u->fetcher) : -1, POLLIN, 0},
 		};
 		/* when idle, count the view exactly (it may take a moment on a huge cache) */
-		int timeout = u->list.count_exact ? -1 : 400;
-		int n = poll(p, 3, timeout);
+		bool want_count = u->list.count < 0 || (!u->list.count_exact && !u->list.query);
+		int n = poll(p, 3, want_count ? 400 : -1);
 		if (n == 0) {
-			ui_list_count(u, true);
+			/* a search keeps its capped count; a plain view is counted exactly */
+			ui_list_count(u, u->list.count >= 0);
 			continue;
 		}
 		if (n < 0)

@@ -1,0 +1,186 @@
+/* bench_ui — key-to-screen latency of the reader on a large cache (1,000,000 papers by default;
+ * LECTERN_BENCH_N shrinks it), driven through the real binary's headless mode with --timings.
+ * Reuses the store benchmark's cache ($LECTERN_BENCH_DB, else papers-<N>.db next to this binary,
+ * built by running bench_store when absent). Targets: p95 <= 5 ms per key, start-up to the first
+ * full screen <= 50 ms. Exits 1 when a target is missed. */
+#include <errno.h>
+#include <stdbool.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int run(char *const *argv)
+{
+	pid_t pid;
+	int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+	if (rc != 0) {
+		fprintf(stderr, "bench_ui: cannot run %s: %s\n", argv[0], strerror(rc));
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct series {
+	const char *name;
+	double v[4096];
+	size_t n;
+};
+
+static void report(struct series *s, double *worst_p95)
+{
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof s->v[0], cmp);
+	double p50 = s->v[s->n / 2], p95 = s->v[(s->n * 95) / 100 < s->n ? (s->n * 95) / 100 : s->n - 1];
+	printf("ui: %-26s n=%4zu  p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms\n", s->name, s->n, p50, p95,
+	       s->v[s->n - 1]);
+	if (p95 > *worst_p95)
+		*worst_p95 = p95;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	const char *bin = getenv("LECTERN_BIN");
+	if (!bin || !*bin) {
+		fprintf(stderr, "bench_ui: set LECTERN_BIN to the lectern binary (make bench does)\n");
+		return 2;
+	}
+	size_t n = 1000000;
+	const char *env = getenv("LECTERN_BENCH_N");
+	if (env && atol(env) > 0)
+		n = (size_t)atol(env);
+	const char *slash = strrchr(argv[0], '/');
+	int dl = slash ? (int)(slash - argv[0]) : 1;
+	const char *dir = slash ? argv[0] : ".";
+	char db[1024], tmp[1024], keys[1100], tim[1100];
+	env = getenv("LECTERN_BENCH_DB");
+	if (env && *env)
+		snprintf(db, sizeof db, "%s", env);
+	else
+		snprintf(db, sizeof db, "%.*s/papers-%zu.db", dl, dir, n);
+	struct stat sb;
+	if (stat(db, &sb) != 0) {
+		char store_bench[1100];
+		snprintf(store_bench, sizeof store_bench, "%.*s/bench_store", dl, dir);
+		fprintf(stderr, "bench_ui: %s missing; building it with %s\n", db, store_bench);
+		setenv("LECTERN_BENCH_DB", db, 1);
+		char *av[] = {store_bench, NULL};
+		if (run(av) != 0) {
+			fprintf(stderr, "bench_ui: could not build the cache\n");
+			return 1;
+		}
+	}
+	snprintf(tmp, sizeof tmp, "%.*s/bench-ui-%ld", dl, dir, (long)getpid());
+	mkdir(tmp, 0700);
+	snprintf(keys, sizeof keys, "%s/keys", tmp);
+	snprintf(tim, sizeof tim, "%s/timings", tmp);
+	FILE *f = fopen(keys, "w");
+	if (!f)
+		return 1;
+	/* moves, pages, jumps to the end and back, detail, and a search typed key by key */
+	for (int i = 0; i < 300; i++)
+		fputs("j\n", f);
+	for (int i = 0; i < 100; i++)
+		fputs("<PgDn>\n", f);
+	for (int i = 0; i < 20; i++)
+		fputs("<C-d>\n", f);
+	for (int i = 0; i < 50; i++)
+		fputs("<PgUp>\n", f);
+	for (int i = 0; i < 20; i++)
+		fputs("G\nk\ng\n", f);
+	for (int i = 0; i < 30; i++)
+		fputs("<Enter>\nj\nh\nj\n", f);
+	for (int i = 0; i < 10; i++)
+		fputs("/\nm\no\nd\ne\nl\n<Space>\nd\na\nt\na\n<Enter>\n<Esc>\n", f);
+	fclose(f);
+
+	setenv("XDG_CONFIG_HOME", tmp, 1);   /* no user config: defaults */
+	setenv("LC_ALL", "C.UTF-8", 1);
+	char *av[] = {(char *)bin, (char *)"--db", db, (char *)"ui", (char *)"--headless",
+	              (char *)"--size", (char *)"120x40", (char *)"--keys", keys,
+	              (char *)"--timings", tim, NULL};
+	if (run(av) != 0) {
+		fprintf(stderr, "bench_ui: the headless run failed\n");
+		return 1;
+	}
+	static struct series move = {"move (j/k)", {0}, 0}, page = {"page (PgDn/PgUp/C-d)", {0}, 0},
+	                     jump = {"jump (G/g)", {0}, 0}, detail = {"detail (Enter/h)", {0}, 0},
+	                     search = {"search keystroke", {0}, 0}, start = {"start-up (in process)", {0}, 0};
+	char line[256], name[128];
+	double ms;
+	bool in_search = false;
+	f = fopen(tim, "r");
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%127s %lf", name, &ms) != 2)
+			continue;
+		struct series *s = NULL;
+		if (!strcmp(name, "startup")) s = &start;
+		else if (!strcmp(name, "/")) { in_search = true; s = &search; }
+		else if (in_search) { s = &search; if (!strcmp(name, "<Esc>")) in_search = false; }
+		else if (!strcmp(name, "j") || !strcmp(name, "k")) s = &move;
+		else if (!strcmp(name, "G") || !strcmp(name, "g")) s = &jump;
+		else if (!strcmp(name, "<Enter>") || !strcmp(name, "h")) s = &detail;
+		else s = &page;
+		if (s->n < 4096)
+			s->v[s->n++] = ms;
+	}
+	fclose(f);
+
+	/* whole-process start-up to the first full screen: spawn, open, first window, draw, exit */
+	FILE *q = fopen(keys, "w");
+	if (q) {
+		fputs("q\n", q);
+		fclose(q);
+	}
+	static struct series wall = {"start-up (process, wall)", {0}, 0};
+	for (int i = 0; i < 9; i++) {
+		double t0 = now_ms();
+		char *av2[] = {(char *)bin, (char *)"--db", db, (char *)"ui", (char *)"--headless",
+		               (char *)"--size", (char *)"120x40", (char *)"--keys", keys, NULL};
+		if (run(av2) != 0)
+			return 1;
+		wall.v[wall.n++] = now_ms() - t0;
+	}
+	printf("ui: cache %s (%zu papers), screen 120x40\n", db, n);
+	double worst_key = 0, worst_start = 0;
+	report(&move, &worst_key);
+	report(&page, &worst_key);
+	report(&jump, &worst_key);
+	report(&detail, &worst_key);
+	report(&search, &worst_key);
+	report(&start, &worst_start);
+	report(&wall, &worst_start);
+	unlink(keys);
+	unlink(tim);
+	rmdir(tmp);
+	int ok = worst_key <= 5.0 && worst_start <= 50.0;
+	printf("ui: targets p95 <= 5 ms per key, start-up <= 50 ms: %s\n", ok ? "met" : "MISSED");
+	return ok ? 0 : 1;
+}
