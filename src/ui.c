@@ -953,6 +953,8 @@ static void loop(struct ui *u)
 	}
 }
 
+/* The KEYS section of lectern(1), generated from the action table (an e2e test checks the page
+ * still matches). Keys are escaped with \& so "[" or "?" are never read as mdoc delimiters. */
 static void print_keys_mdoc(void)
 {
 	struct ui_keymap km;
@@ -962,10 +964,18 @@ static void print_keys_mdoc(void)
 		char keys[128];
 		ui_keymap_keys_of(&km, (enum ui_action)a, keys, sizeof keys);
 		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
-		printf(".It Sy %s\n", keys);
-		printf("%s\n(action\n.Cm %s ) .\n", ai->help, ai->name);
+		printf(".It Sy");
+		char *copy = xstrdup(keys);
+		int i = 0;
+		for (char *sv, *t = strtok_r(copy, ", ", &sv); t; t = strtok_r(NULL, ", ", &sv))
+			printf("%s \\&%s", i++ ? " ," : "", t);
+		free(copy);
+		printf("\n%s\n(action\n.Cm %s ) .\n", ai->help, ai->name);
 	}
-	printf(".El\n");
+	printf(".El\n.Pp\nIn the search prompt:\n.Sy Enter\nkeeps the results,\n.Sy Esc\n"
+	       "restores the previous view and selection,\n.Sy Up\nand\n.Sy Down\n"
+	       "walk the search history,\n.Sy C-r\nsends the query to arXiv,\n.Sy C-u\n"
+	       "clears it.\n");
 	ui_keymap_free(&km);
 }
 

@@ -97,4 +97,9 @@ grep -q 'No papers yet — press R to fetch' "$T/empty.out" || { echo "FAIL empt
 printf '<Bogus>\n' > "$T/bad.keys"
 "$BIN" --db "$DB" ui --headless --keys "$T/bad.keys" 2>/dev/null; [ $? = 2 ] || { echo "FAIL bad key"; fail=1; }
 
+# The KEYS section of lectern(1) is generated from the action table: it must not drift.
+sed -n '/^\.\\" KEYS-BEGIN/,/^\.\\" KEYS-END/p' man/lectern.1 | sed '1d;$d' > "$T/keys.man"
+"$BIN" ui --keys-mdoc > "$T/keys.gen"
+diff -u "$T/keys.gen" "$T/keys.man" || { echo "FAIL man: KEYS section differs from 'lectern ui --keys-mdoc'"; fail=1; }
+
 exit $fail
