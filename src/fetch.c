@@ -37,6 +37,10 @@ struct sink {
 	const char *day;
 	const char *today;
 	struct feed_info *info;
+	/* The Daily Papers day asked for, "" when none. Stored as every paper's hf_day: the parser
+	 * can only guess it (old items lack submittedOnDailyAt and their publishedAt is UTC, a day
+	 * early for some), while the day of the request is what the listing is. */
+	char hf_day[11];
 	long n_new, n_updated, n_items;
 	int64_t oldest;           /* oldest `published` seen (for paging), 0 none */
 	struct lerr err;          /* a store error stops the parse */
@@ -151,6 +155,12 @@ static int on_paper(void *ctx, const struct paper *p)
 	if (!p->id || !*p->id)
 		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
 	const char *day = s->day ? s->day : (s->info->day ? s->info->day : s->today);
+	struct paper q;
+	if (s->hf_day[0]) {
+		q = *p;   /* shallow: only the day differs */
+		q.hf_day = s->hf_day;
+		p = &q;
+	}
 	if (store_upsert(s->env->db, p, s->source, day, &res, &s->err) < 0)
 		return 1;
 	s->n_items++;
@@ -285,6 +295,8 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 	today_str(today);
 	struct feed_info fi = {0};
 	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
+	if (rq->day && rq->fmt == FEED_HF_DAILY)
+		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
 	struct lerr pe = {0};
 	int prc = 0;
 	char *feed_day = NULL;

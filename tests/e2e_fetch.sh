@@ -54,6 +54,30 @@ print("hf ok; papers with non-ASCII author names:", non_ascii)
 PY
 [ "$(L list --day 2026-06-12 --format json | wc -l)" -eq 30 ] || fail "listing day not recorded"
 
+# ---- old Daily Papers data: no submittedOnDailyAt, item publishedAt is the day before (UTC) -----
+# The papers belong to the day that was asked for, not to the parser's guess.
+O() { "$BIN" --db "$T/old.db" --config "$T/config" "$@"; }
+for d in 2025-01-27 2024-05-27; do
+	O fetch hf-daily --date $d >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "hf $d"; }
+done
+[ "$(O list --day 2025-01-27 --format json | wc -l)" -eq 4 ] || fail "2025-01-27 papers not on their day"
+[ "$(O list --day 2024-05-27 --format json | wc -l)" -eq 13 ] || fail "2024-05-27 papers not on their day"
+[ "$(O list --day 2025-01-26 --format json | wc -l)" -eq 0 ] || fail "papers recorded under the UTC guess"
+days=$(sqlite3 "$T/old.db" "select group_concat(day, ' ') from (select distinct day from listings order by day)")
+[ "$days" = "2024-05-27 2025-01-27" ] || fail "listing days: $days"
+O list --day 2025-01-27 --format json >"$T/list.json"
+python3 - "$T/list.json" "$DATA/hf/2025-01-27.json" <<'PY'
+import json, sys
+got = {p["id"]: p for p in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+items = json.load(open(sys.argv[2], encoding="utf-8"))
+assert sorted(got) == sorted(it["paper"]["id"] for it in items), sorted(got)
+big = got["2501.14249"]                                   # the 664-author paper, order kept
+want = [a["name"] for a in next(it for it in items if it["paper"]["id"] == "2501.14249")["paper"]["authors"]]
+names = [a["name"] if isinstance(a, dict) else a for a in big["authors"]]
+assert len(names) == 664 and names == want, len(names)
+print("old hf days ok")
+PY
+
 # ---- arXiv RSS listing ----------------------------------------------------------------------
 L fetch arxiv >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "rss fetch"; }
 grep -q "1 source: 4 new" "$T/out" || { cat "$T/out"; fail "rss summary"; }

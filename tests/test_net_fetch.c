@@ -151,6 +151,13 @@ static void test_worker_fetches_and_wakes(void **state)
 	assert_string_equal(evs[n - 1].name, "hf-daily");
 	assert_int_equal(evs[n - 1].n_new, 30);
 	assert_int_equal(count_papers(db, "2026-06-12"), 30);
+	/* Old data (no submittedOnDailyAt; publishedAt is the UTC day before): the day asked for. */
+	fetch_request(f, FETCH_REQ_HF_DAY, "2025-01-27");
+	n = wait_idle(f, evs, 64, 20);
+	assert_int_equal(evs[n - 1].kind, FETCH_EV_DONE);
+	assert_int_equal(evs[n - 1].n_new, 4);
+	assert_int_equal(count_papers(db, "2025-01-27"), 4);
+	assert_int_equal(count_papers(db, "2025-01-26"), 0);
 
 	/* An unknown source and a bad day are reported, not fatal. */
 	fetch_request(f, FETCH_REQ_SOURCE, "nosuch");
@@ -167,7 +174,7 @@ static void test_worker_fetches_and_wakes(void **state)
 	n = wait_idle(f, evs, 64, 20);
 	assert_int_equal(evs[n - 1].kind, FETCH_EV_DONE);
 	assert_string_equal(evs[n - 1].name, "search");
-	assert_int_equal(count_papers(db, NULL), 34 + 50);
+	assert_int_equal(count_papers(db, NULL), 38 + 50);
 
 	/* Sources due: all just succeeded, so a DUE request fetches nothing. */
 	fetch_request(f, FETCH_REQ_DUE, NULL);
