@@ -144,6 +144,17 @@ static void default_sources(struct config *c)
 	add_source(c, SOURCE_ARXIV, cats, ARRAY_LEN(cats), NULL);
 }
 
+/* "#rgb" or "#rrggbb" followed by the end of the word. */
+static bool is_hex_colour(const char *p)
+{
+	size_t n = 1;
+
+	while (isxdigit((unsigned char)p[n]))
+		n++;
+	return (n == 4 || n == 7) && (p[n] == '\0' || p[n] == ' ' || p[n] == '\t' || p[n] == '\r' ||
+	                              p[n] == '\n');
+}
+
 int config_split(const char *line, char ***argv, struct lerr *e)
 {
 	struct sbuf w = {0};
@@ -154,7 +165,9 @@ int config_split(const char *line, char ***argv, struct lerr *e)
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
-		if (*p == '\0' || *p == '#')
+		/* '#' starts a comment where a word would start, except a colour such as #ff8800,
+		 * so themes need no quotes around colours. */
+		if (*p == '\0' || (*p == '#' && !is_hex_colour(p)))
 			break;
 		sbuf_reset(&w);
 		sbuf_add(&w, "", 0);

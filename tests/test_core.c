@@ -292,6 +292,14 @@ static void test_config_split(void **state)
 	assert_string_equal(v[2], "d\\e");
 	assert_string_equal(v[3], "x\"y");
 	config_free_words(v, 4);
+	/* A hex colour is a word, not a comment; other '#' words start one. */
+	assert_int_equal(config_split("color title #ff8800 #000 bold # comment", &v, &e), 5);
+	assert_string_equal(v[2], "#ff8800");
+	assert_string_equal(v[3], "#000");
+	assert_string_equal(v[4], "bold");
+	config_free_words(v, 5);
+	assert_int_equal(config_split("set x y #ff8800x", &v, &e), 3);
+	config_free_words(v, 3);
 	assert_int_equal(config_split("a \"b", &v, &e), -1);
 	assert_int_equal(config_split("   # only a comment", &v, &e), 0);
 	config_free_words(v, 0);

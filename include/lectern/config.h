@@ -1,5 +1,6 @@
 /* config — the configuration file ($XDG_CONFIG_HOME/lectern/config), a list of commands, one per
- * line; '#' starts a comment; arguments are words or "double-quoted strings" (\" and \\ escape):
+ * line; '#' starts a comment (except a colour word such as #ff8800); arguments are words or
+ * "double-quoted strings" (\" and \\ escape):
  *
  *   source hf-daily [name NAME]
  *   source arxiv CATEGORY... [name NAME]
