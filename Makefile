@@ -43,7 +43,7 @@ BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/bench
 FUZZERS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
-.PHONY: all run check test asan bench fuzz install uninstall clean deps deps-test
+.PHONY: all run check test asan bench fuzz install uninstall clean deps deps-test FORCE
 
 all: lectern
 
@@ -59,7 +59,14 @@ $(B)/lectern: $(MAIN_OBJ) $(B)/liblectern.a
 $(B)/liblectern.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/%.o: src/%.c
+# Objects depend on the flags they were built with (PREFIX is compiled in), so `make PREFIX=/usr
+# install` after a plain `make` rebuilds instead of installing a binary that looks elsewhere.
+FLAGS_NOW = $(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS)
+$(B)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+
+$(B)/%.o: src/%.c $(B)/.flags
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) -c -o $@ $<
