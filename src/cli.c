@@ -259,26 +259,29 @@ struct list_ctx {
 	long n;
 };
 
-static int list_one(void *ctx, const struct paper *p)
+static int list_json(void *ctx, const struct paper *p)
 {
 	struct list_ctx *lc = ctx;
 
 	lc->n++;
-	if (lc->json) {
-		export_json_line(stdout, p);
-		return ferror(stdout) ? 1 : 0;
-	}
+	export_json_line(stdout, p);
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* One text line from a list row (row.date: an undated paper shows its listing day). */
+static void list_line(const struct store_row *r)
+{
 	char date[16] = "          ", votes[24] = "";
-	if (p->published)
-		util_fmt_date(p->published, date, sizeof date);
-	if (p->upvotes >= 0)
-		snprintf(votes, sizeof votes, "%lld", (long long)p->upvotes);
-	char *id = clean(p->id, TEXT_COLLAPSE), *title = clean(p->title, TEXT_COLLAPSE);
-	char *author = p->n_authors ? clean(p->authors[0].name, TEXT_COLLAPSE) : NULL;
-	char *org = p->organization ? clean(p->organization, TEXT_COLLAPSE) : NULL;
-	printf("%s %5s %c %-10s  %s", date, votes, p->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
+	if (r->date)
+		util_fmt_date(r->date, date, sizeof date);
+	if (r->upvotes >= 0)
+		snprintf(votes, sizeof votes, "%lld", (long long)r->upvotes);
+	char *id = clean(r->id, TEXT_COLLAPSE), *title = clean(r->title, TEXT_COLLAPSE);
+	char *author = r->first_author ? clean(r->first_author, TEXT_COLLAPSE) : NULL;
+	char *org = r->organization ? clean(r->organization, TEXT_COLLAPSE) : NULL;
+	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
 	if (author && *author)
-		printf(" — %s%s", author, p->n_authors > 1 ? " et al." : "");
+		printf(" — %s%s", author, r->n_authors > 1 ? " et al." : "");
 	if (org && *org)
 		printf(author && *author ? " / %s" : " — %s", org);
 	putchar('\n');
@@ -286,7 +289,36 @@ static int list_one(void *ctx, const struct paper *p)
 	free(title);
 	free(author);
 	free(org);
-	return ferror(stdout) ? 1 : 0;
+}
+
+/* The text list: list rows window by window (keyset anchors), up to limit (0 = all). */
+static int list_text(struct store *s, const struct store_view *v, long limit, struct list_ctx *lc,
+                     struct lerr *e)
+{
+	struct store_key key;
+	bool have_key = false;
+
+	for (;;) {
+		size_t want = 128;
+		if (limit > 0 && (size_t)(limit - lc->n) < want)
+			want = (size_t)(limit - lc->n);
+		if (want == 0)
+			return 0;
+		struct store_rows rows = {0};
+		if (store_window(s, v, have_key ? &key : NULL, 1, want, &rows, e) != 0)
+			return -1;
+		for (size_t i = 0; i < rows.n; i++)
+			list_line(&rows.v[i]);
+		lc->n += (long)rows.n;
+		bool more = rows.n == want && !ferror(stdout);
+		if (rows.n) {
+			key = rows.v[rows.n - 1].key;
+			have_key = true;
+		}
+		store_rows_clear(&rows);
+		if (!more)
+			return 0;
+	}
 }
 
 int cmd_list(const struct app *a, int argc, char **argv)
@@ -346,7 +378,8 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	struct list_ctx lc = {.json = json};
 	struct lerr e = {0};
 	int rc = EXIT_OK;
-	if (store_each(s, &v, (size_t)limit, list_one, &lc, &e) != 0 && e.kind != LERR_NONE)
+	if ((json ? store_each(s, &v, (size_t)limit, list_json, &lc, &e)
+	          : list_text(s, &v, limit, &lc, &e)) != 0 && e.kind != LERR_NONE)
 		rc = each_failed(cmd, &e);
 	if (rc == EXIT_OK)
 		rc = finish_output(stdout, "the list");

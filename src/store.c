@@ -13,7 +13,7 @@ enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
-	ST_LISTING, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
+	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
 	ST_US_FAV, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET, ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
 	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
@@ -53,6 +53,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                   " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LISTING] = "INSERT INTO listings (paper, source, day, seen_at) VALUES (?1, ?2, ?3, ?4)"
 	               " ON CONFLICT (paper, source, day) DO UPDATE SET seen_at = excluded.seen_at",
+	[ST_FIRST_DAY] = "SELECT min(day) FROM listings WHERE paper = ?1 AND day <> ''",
 	[ST_SOURCED] = "INSERT OR IGNORE INTO sourced (paper, source) VALUES (?1, ?2)",
 	[ST_SOURCE_TOTAL] = "INSERT INTO sources (name, total) VALUES (?1, 1)"
 	                    " ON CONFLICT (name) DO UPDATE SET total = total + 1",
@@ -666,6 +667,15 @@ static int64_t pk_time(int64_t t)
 	return t;
 }
 
+/* A listing day "YYYY-MM-DD" as the time of its midnight UTC; 0 when absent or malformed. */
+static int64_t day_time(const char *day)
+{
+	int64_t t = 0;
+	if (!day || !util_valid_date(day) || util_parse_time(day, &t) < 0)
+		return 0;
+	return pk_time(t);
+}
+
 static int alloc_pk(struct store *s, int64_t t, int64_t *pk, struct lerr *e)
 {
 	int64_t base = t << STORE_PK_SHIFT, end = base + ((int64_t)1 << STORE_PK_SHIFT);
@@ -828,10 +838,11 @@ static int record_listing(struct store *s, int64_t pk, const char *source, const
 }
 
 static int insert_new(struct store *s, const struct paper *p, const char *id, int version,
-                      int64_t *pk_out, struct lerr *e)
+                      int64_t day_t, int64_t *pk_out, struct lerr *e)
 {
+	/* The key date: published, else the listing day, else now (first seen). */
 	int64_t t = pk_time(p->published), pk;
-	if (alloc_pk(s, t ? t : util_now(), &pk, e) < 0)
+	if (alloc_pk(s, t ? t : day_t ? day_t : util_now(), &pk, e) < 0)
 		return -1;
 	struct paper m = *p;   /* shallow: only the id/version/published differ */
 	m.id = (char *)id;
@@ -873,9 +884,33 @@ static int insert_new(struct store *s, const struct paper *p, const char *id, in
 		}                                                        \
 	} while (0)
 
+/* The key date of a paper whose publication date is unknown, now listed on day_t (0 none):
+ * its earliest listing day, else (never listed with a day) the first-seen time in its key.
+ * Returns the key time, or -1 on error. */
+static int64_t undated_key(struct store *s, int64_t pk, int64_t day_t, struct lerr *e)
+{
+	int64_t cur = pk >> STORE_PK_SHIFT;
+	if (!day_t)
+		return cur;
+	sqlite3_stmt *st = stmt(s, ST_FIRST_DAY, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pk);
+	int rc = sqlite3_step(st);
+	int64_t first = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		first = day_time((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_db_error(s, e, rc, "reading listing days");
+	if (!first)             /* keyed by first-seen time so far: a listing day beats it */
+		return day_t;
+	return day_t < first ? day_t : first;
+}
+
 static int update_existing(struct store *s, sqlite3_stmt *cur, const struct paper *p,
-                           int version, enum store_upsert_result *res, int64_t *pk_out,
-                           struct lerr *e)
+                           int version, int64_t day_t, enum store_upsert_result *res,
+                           int64_t *pk_out, struct lerr *e)
 {
 	struct paper m, merged_authors;
 	char *old_at = NULL, *old_title = NULL, *old_abstract = NULL;
@@ -939,6 +974,12 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 			merged_authors.n_authors = n;
 		}
 	}
+	/* Where the paper belongs in date order (see store_int.h). */
+	int64_t key_t = pk_time(m.published) ? m.published : undated_key(s, pk, day_t, e);
+	if (key_t < 0)
+		goto out;
+	if (key_t != pk >> STORE_PK_SHIFT)
+		changed = true;
 	if (!changed) {
 		*res = STORE_UNCHANGED;
 		*pk_out = pk;
@@ -947,8 +988,7 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	}
 
 	int64_t new_pk = pk;
-	if (pk_time(m.published) && (pk >> STORE_PK_SHIFT) != m.published &&
-	    alloc_pk(s, m.published, &new_pk, e) < 0)
+	if (key_t != pk >> STORE_PK_SHIFT && alloc_pk(s, key_t, &new_pk, e) < 0)
 		goto out;
 	char *at = authors_changed ? authors_text(&m) : xstrdup(old_at);
 	text_changed = !str_eq(old_title, m.title) || !str_eq(old_abstract, m.abstract) ||
@@ -995,6 +1035,7 @@ static int upsert_inner(struct store *s, const struct paper *p, const char *sour
 	const char *id = buf[0] ? buf : p->id;
 	if (p->version > 0)
 		version = p->version;
+	int64_t day_t = day_time(day);
 	sqlite3_stmt *cur = stmt(s, ST_GET_BY_ID, e);
 	if (!cur)
 		return -1;
@@ -1003,11 +1044,11 @@ static int upsert_inner(struct store *s, const struct paper *p, const char *sour
 	int64_t pk = 0;
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(cur);
-		if (insert_new(s, p, id, version, &pk, e) < 0)
+		if (insert_new(s, p, id, version, day_t, &pk, e) < 0)
 			return -1;
 		*res = STORE_INSERTED;
 	} else if (rc == SQLITE_ROW) {
-		if (update_existing(s, cur, p, version, res, &pk, e) < 0)
+		if (update_existing(s, cur, p, version, day_t, res, &pk, e) < 0)
 			return -1;
 	} else {
 		sqlite3_reset(cur);

@@ -1,10 +1,12 @@
 /* store_int.h — internals shared by store.c, store_schema.c and store_query.c. Not a public API.
  *
  * Key design point: papers.pk (the rowid, which is also the FTS rowid) encodes the date order:
- *   pk = (published, or first-seen time when unknown) << STORE_PK_SHIFT | sequence
+ *   pk = (published, else the earliest listing day, else first-seen time) << STORE_PK_SHIFT
+ *        | sequence
  * so "newest first" is a walk of the rowid b-tree — for plain lists, for every FTS query (FTS5
  * iterates its doclists in rowid order) and for date filters (a rowid range). The price: a paper
- * whose publication date changes (unknown -> known, or an earlier v1 date from another source)
+ * whose key date changes (unknown -> known, an earlier v1 date from another source, or a first
+ * or earlier listing day while the publication date is unknown)
  * is moved to a new pk (children follow by ON UPDATE CASCADE, its FTS entry is re-indexed). */
 #ifndef LECTERN_STORE_INT_H
 #define LECTERN_STORE_INT_H

@@ -611,6 +611,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 		r->key.k1 = sqlite3_column_int64(st, 10);
 	}
 	r->key.k2 = r->rowid;
+	r->date = r->published ? r->published : r->rowid >> STORE_PK_SHIFT;
 }
 
 void store_rows_clear(struct store_rows *r)

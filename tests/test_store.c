@@ -288,6 +288,78 @@ static void test_rekey_on_date(void **state)
 	store_close(&s);
 }
 
+/* The first row of a view (its date and published), for the date tests. */
+static void first_row(struct store *s, const char *q, const char *want_id, int64_t want_date,
+                      int64_t want_published)
+{
+	struct store_view v = { .query = q };
+	struct store_rows r = {0};
+	struct lerr e = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 1, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].id, want_id);
+	assert_int_equal(r.v[0].date, want_date);
+	assert_int_equal(r.v[0].published, want_published);
+	store_rows_clear(&r);
+}
+
+/* Papers without a publication date (arXiv RSS items) are dated by their listing day, not by
+ * when they were fetched: an old listing fetched today must not sort above newer papers. */
+static void test_undated_listing_day(void **state)
+{
+	setenv("LECTERN_NOW", "2026-06-14T12:00:00Z", 1);
+	struct store *s = open_mem();
+	struct paper p, hf, old;
+	mk(&hf, "2606.13106", "Hugging Face paper", "recurrence words", "2026-06-11");
+	put(s, &hf, "hf-daily", "2026-06-12", STORE_INSERTED);
+	mk(&old, "2401.00001", "Old dated paper", "recurrence words", "2024-01-05");
+	put(s, &old, NULL, NULL, STORE_INSERTED);
+	mk(&p, "2411.17699", "RSS item", "recurrence words", NULL);
+	put(s, &p, "arxiv", "2024-11-28", STORE_INSERTED);
+	assert_search(s, "recurrence", "2606.13106 2411.17699 2401.00001");
+	first_row(s, "RSS", "2411.17699", day("2024-11-28"), 0);
+	assert_search(s, "date:2024-11-28", "2411.17699");
+	assert_search(s, "after:2024-11-28 before:2024-11-29", "2411.17699");
+
+	/* A later listing does not move it; an earlier one does (the earliest day wins). */
+	put(s, &p, "arxiv", "2024-11-29", STORE_UNCHANGED);
+	first_row(s, "RSS", "2411.17699", day("2024-11-28"), 0);
+	assert_int_equal(store_set_favourite(s, "2411.17699", true, NULL), 0);
+	put(s, &p, "other", "2024-11-27", STORE_UPDATED);
+	first_row(s, "RSS", "2411.17699", day("2024-11-27"), 0);
+	assert_search(s, "is:fav recurrence", "2411.17699");
+
+	/* Seen first without a day (dated "now", on top), then listed: the day replaces it. */
+	struct paper u;
+	mk(&u, "2411.17000", "Undated first", "recurrence words", NULL);
+	put(s, &u, NULL, NULL, STORE_INSERTED);
+	assert_search(s, "recurrence", "2411.17000 2606.13106 2411.17699 2401.00001");
+	first_row(s, "Undated", "2411.17000", day("2026-06-14T12:00:00Z"), 0);
+	put(s, &u, "arxiv", "2024-11-28", STORE_UPDATED);
+	assert_search(s, "recurrence", "2606.13106 2411.17000 2411.17699 2401.00001");
+	first_row(s, "Undated", "2411.17000", day("2024-11-28"), 0);
+
+	/* Once a publication date is known it is what counts, and it is what rows show. */
+	paper_clear(&u);
+	mk(&u, "2411.17000", NULL, NULL, "2024-11-20T18:00:00Z");
+	put(s, &u, "arxiv", "2024-11-28", STORE_UPDATED);
+	first_row(s, "Undated", "2411.17000", day("2024-11-20T18:00:00Z"),
+	          day("2024-11-20T18:00:00Z"));
+	assert_search(s, "recurrence", "2606.13106 2411.17699 2411.17000 2401.00001");
+	struct paper g;
+	assert_int_equal(store_get(s, "2411.17699", &g, NULL), 0);
+	assert_int_equal(g.published, 0);   /* the true value stays unknown */
+	assert_true(g.favourite);
+	paper_clear(&g);
+	fts_ok(s);
+	paper_clear(&p);
+	paper_clear(&u);
+	paper_clear(&hf);
+	paper_clear(&old);
+	store_close(&s);
+	unsetenv("LECTERN_NOW");
+}
+
 /* Many changes inside one explicit transaction, in descending date order, with re-keys and
  * repeated text edits of one paper: the FTS index must end up exactly right. */
 static void test_batch_fts_consistency(void **state)
@@ -979,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_all_fields),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_rekey_on_date),
+		cmocka_unit_test(test_undated_listing_day),
 		cmocka_unit_test(test_batch_fts_consistency),
 		cmocka_unit_test(test_favourite_survives),
 		cmocka_unit_test(test_refuse_foreign),

@@ -53,6 +53,8 @@ void store_rollback(struct store *s);
  * (and then with affiliations merged by name when p lacks them). User state in p is ignored.
  * `source` ("hf-daily", "arxiv", a configured name) and `day` ("YYYY-MM-DD", the listing day:
  * Daily Papers day, announce day) record that this source listed the paper; both may be NULL.
+ * A paper without a publication date is dated (for order and store_row.date) by its earliest
+ * listing day, and by the time it was first stored only when no source gave a day.
  * *result (may be NULL) tells whether the paper was new, changed, or unchanged. */
 enum store_upsert_result { STORE_UNCHANGED = 0, STORE_INSERTED, STORE_UPDATED };
 int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
@@ -80,7 +82,7 @@ enum store_filter {
 	STORE_VIEW_HF_DAY,     /* papers on Hugging Face Daily Papers of view.day */
 };
 enum store_sort {
-	STORE_SORT_DATE = 0,   /* newest first (published, ties by rowid) */
+	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid) */
 	STORE_SORT_UPVOTES,    /* most upvoted first, then newest */
 	STORE_SORT_RELEVANCE,  /* search rank; without a query it behaves as DATE */
 };
@@ -115,6 +117,8 @@ struct store_row {
 	int64_t upvotes;        /* -1 unknown */
 	bool favourite, read;
 	struct store_key key;
+	int64_t date;           /* the date to show: published, else the earliest listing day, else
+	                         * first seen; the list's date order and date: filters use it */
 };
 struct store_rows {
 	struct store_row *v;
