@@ -42,6 +42,7 @@ struct sink {
 	 * early for some), while the day of the request is what the listing is. */
 	char hf_day[11];
 	long n_new, n_updated, n_items;
+	long n_dayless;           /* papers stored before the feed's day was known (under today) */
 	int64_t oldest;           /* oldest `published` seen (for paging), 0 none */
 	struct lerr err;          /* a store error stops the parse */
 };
@@ -154,7 +155,11 @@ static int on_paper(void *ctx, const struct paper *p)
 	enum store_upsert_result res = STORE_UNCHANGED;
 	if (!p->id || !*p->id)
 		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
-	const char *day = s->day ? s->day : (s->info->day ? s->info->day : s->today);
+	const char *day = s->day ? s->day : s->info->day;
+	if (!day) {
+		day = s->today;
+		s->n_dayless++;
+	}
 	struct paper q;
 	if (s->hf_day[0]) {
 		q = *p;   /* shallow: only the day differs */
@@ -183,22 +188,22 @@ struct outcome {
 	bool unchanged;           /* 304 */
 };
 
-static void http_failure(struct lerr *e, const struct req *rq, const struct net_response *r,
-                         int tries, const char *detail)
+static void http_failure(struct lerr *e, const struct req *rq, const char *url,
+                         const struct net_response *r, int tries, const char *detail)
 {
 	char what[96];
 	snprintf(what, sizeof what, "HTTP %ld%s%s", r->status, r->reason[0] ? " " : "", r->reason);
 	if (r->status == 429 || r->status == 503)
 		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s: rate limited%s%s; try again later",
-		         what, rq->url, tries > 1 ? ", gave up after retrying" : "", detail ? detail : "");
+		         what, url, tries > 1 ? ", gave up after retrying" : "", detail ? detail : "");
 	else if (r->status >= 500)
 		lerr_set(e, LERR_HTTP, (int)r->status,
 		         "%s from %s (gave up after %d tries): the server has a problem; try again later",
-		         what, rq->url, tries);
+		         what, url, tries);
 	else if (detail)
-		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s: %s", what, rq->url, detail);
+		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s: %s", what, url, detail);
 	else
-		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s%s%s", what, rq->url,
+		lerr_set(e, LERR_HTTP, (int)r->status, "%s from %s%s%s", what, url,
 		         rq->hint ? ": " : "", rq->hint ? rq->hint : "");
 }
 
@@ -221,29 +226,19 @@ static char *api_error_detail(const struct net_response *r)
 	return d;
 }
 
-/* GETs rq with retries, politeness and validators; parses and stores the answer in one
- * transaction. Returns 0 or -1 with e set (nothing was written then). */
-static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
-                     struct outcome *out, struct lerr *e)
+/* GETs url with politeness, retries and the validators (either may be NULL). Returns 1 with a
+ * 2xx answer in *r, 0 for 304 Not Modified, or -1 with e set. */
+static int http_get(struct fetch_env *env, const struct req *rq, const char *url,
+                    const char *etag, const char *lm, struct net_response *r, struct lerr *e)
 {
-	const struct config *cfg = env->cfg;
-	int max_tries = cfg->max_tries > 0 ? cfg->max_tries : 1;
-	char *etag = NULL, *lm = NULL;
-	struct net_response r = { .retry_after = -1 };
-	int ret = -1;
-
-	memset(out, 0, sizeof *out);
-	out->total_results = -1;
-	if (store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
-		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
-
+	int max_tries = env->cfg->max_tries > 0 ? env->cfg->max_tries : 1;
 	for (int tries = 1;; tries++) {
-		if (rq->arxiv && arxiv_wait(env, rq->url) < 0) {
+		if (rq->arxiv && arxiv_wait(env, url) < 0) {
 			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-			goto out;
+			return -1;
 		}
 		struct lerr ne = {0};
-		int rc = net_get(env->net, rq->url, etag, lm, &r, &ne);
+		int rc = net_get(env->net, url, etag, lm, r, &ne);
 		if (rq->arxiv)
 			env->last_arxiv = util_monotonic();
 		double wait = -1;
@@ -254,104 +249,135 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 					size_t l = strlen(e->msg);
 					snprintf(e->msg + l, sizeof e->msg - l, " (gave up after %d tries)", tries);
 				}
-				goto out;
+				return -1;
 			}
 			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
-		} else if (r.status == 304) {
-			out->unchanged = true;
-			ret = 0;
-			goto out;
-		} else if (r.status >= 200 && r.status < 300) {
-			break;
-		} else if (r.status == 429 || r.status == 503 || r.status >= 500) {
-			if (r.retry_after > RETRY_AFTER_CAP) {
+		} else if (r->status == 304) {
+			return 0;
+		} else if (r->status >= 200 && r->status < 300) {
+			return 1;
+		} else if (r->status == 429 || r->status == 503 || r->status >= 500) {
+			if (r->retry_after > RETRY_AFTER_CAP) {
 				char d[80];
-				snprintf(d, sizeof d, " (the server asks to wait %lld s)", (long long)r.retry_after);
-				http_failure(e, rq, &r, tries, d);
-				goto out;
+				snprintf(d, sizeof d, " (the server asks to wait %lld s)", (long long)r->retry_after);
+				http_failure(e, rq, url, r, tries, d);
+				return -1;
 			}
 			if (tries >= max_tries) {
-				http_failure(e, rq, &r, tries, NULL);
-				goto out;
+				http_failure(e, rq, url, r, tries, NULL);
+				return -1;
 			}
-			wait = r.retry_after >= 0 && (r.status == 429 || r.status == 503)
-			       ? (double)r.retry_after
+			wait = r->retry_after >= 0 && (r->status == 429 || r->status == 503)
+			       ? (double)r->retry_after
 			       : fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
 		} else {
-			char *detail = rq->fmt == FEED_ARXIV_API ? api_error_detail(&r) : NULL;
-			http_failure(e, rq, &r, tries, detail);
+			char *detail = rq->fmt == FEED_ARXIV_API ? api_error_detail(r) : NULL;
+			http_failure(e, rq, url, r, tries, detail);
 			free(detail);
-			goto out;
+			return -1;
 		}
-		net_response_clear(&r);
+		net_response_clear(r);
 		if (net_sleep(env->net, wait) < 0) {
 			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-			goto out;
+			return -1;
 		}
 	}
+}
 
-	/* A 2xx body: all of it or nothing goes into the cache. */
-	char today[11];
-	today_str(today);
+/* Parses r's body into the open transaction through the sink. -1 with e set: the caller rolls
+ * back. *fi is (re)initialised by the parser; the caller clears it. */
+static int parse_into(struct fetch_env *env, struct sink *s, const struct req *rq, const char *url,
+                      const struct net_response *r, struct feed_info *fi, struct lerr *e)
+{
+	struct lerr pe = {0};
+	s->info = fi;
+	if (feed_parse(rq->fmt, r->body, r->len, on_paper, s, fi, &pe) == 0)
+		return 0;
+	if (s->err.kind != LERR_NONE)
+		*e = s->err;
+	else if (aborted(env))
+		lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+	else   /* the parser's message names the line */
+		lerr_set(e, LERR_PARSE, pe.code, "cannot read the response from %s: %s", url,
+		         pe.msg[0] ? pe.msg : "parse error");
+	return -1;
+}
+
+static void sink_reset(struct sink *s)
+{
+	s->n_new = s->n_updated = s->n_items = s->n_dayless = 0;
+	s->oldest = 0;
+}
+
+/* GETs rq (retries, politeness, validators) and stores the answer in one transaction: all of it
+ * or nothing. Returns 0 or -1 with e set (nothing was written then). */
+static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
+                     struct outcome *out, struct lerr *e)
+{
+	char *etag = NULL, *lm = NULL, *late_day = NULL;
+	struct net_response r = { .retry_after = -1 };
 	struct feed_info fi = {0};
+	bool in_tx = false;
+	int ret = -1;
+	char today[11];
+
+	memset(out, 0, sizeof *out);
+	out->total_results = -1;
+	today_str(today);
 	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
 	if (rq->day && rq->fmt == FEED_HF_DAILY)
 		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
-	struct lerr pe = {0};
-	int prc = 0;
-	char *feed_day = NULL;
-	if (!rq->day && rq->fmt != FEED_ARXIV_API) {
-		/* The listing day (the channel's pubDate) is only known once the parser has seen the
-		 * whole document, but every paper must be recorded with it: read it in a first pass,
-		 * which also rejects a broken document before the transaction opens. */
-		prc = feed_parse(rq->fmt, r.body, r.len, noop_paper, NULL, &fi, &pe);
-		feed_day = fi.day ? xstrdup(fi.day) : NULL;
-		s.day = feed_day;
-		feed_info_clear(&fi);
-		memset(&fi, 0, sizeof fi);
-	}
-	if (prc == 0) {
-		if (store_begin(env->db, e) < 0) {
-			free(feed_day);
-			goto out;
+	if (store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
+		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
+
+	int got = http_get(env, rq, rq->url, etag, lm, &r, e);
+	if (got <= 0) {
+		if (got == 0) {
+			out->unchanged = true;
+			ret = 0;
 		}
-		prc = feed_parse(rq->fmt, r.body, r.len, on_paper, &s, &fi, &pe);
-		if (prc < 0)
-			store_rollback(env->db);
-	}
-	free(feed_day);
-	if (prc < 0) {
-		if (s.err.kind != LERR_NONE)
-			*e = s.err;
-		else if (aborted(env))
-			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-		else   /* the parser's message names the line */
-			lerr_set(e, LERR_PARSE, pe.code, "cannot read the response from %s: %s", rq->url,
-			         pe.msg[0] ? pe.msg : "parse error");
-		feed_info_clear(&fi);
 		goto out;
+	}
+	if (store_begin(env->db, e) < 0)
+		goto out;
+	in_tx = true;
+	/* One pass: feeds state their day (RSS channel pubDate) before their items, and feed_parse
+	 * makes it visible as soon as it is read. A malformed document rolls the transaction back. */
+	if (parse_into(env, &s, rq, rq->url, &r, &fi, e) < 0)
+		goto out;
+	if (s.n_dayless && fi.day && strcmp(fi.day, today) != 0) {
+		/* A feed that states its day only after some items: store them again under it. */
+		store_rollback(env->db);
+		in_tx = false;
+		late_day = xstrdup(fi.day);
+		feed_info_clear(&fi);
+		sink_reset(&s);
+		s.day = late_day;
+		if (store_begin(env->db, e) < 0)
+			goto out;
+		in_tx = true;
+		if (parse_into(env, &s, rq, rq->url, &r, &fi, e) < 0)
+			goto out;
 	}
 	/* Validators go in the same transaction: they are saved only with the data they describe. */
 	if ((r.etag || r.last_modified) &&
-	    store_http_put(env->db, rq->url, r.etag, r.last_modified, e) < 0) {
-		store_rollback(env->db);
-		feed_info_clear(&fi);
+	    store_http_put(env->db, rq->url, r.etag, r.last_modified, e) < 0)
 		goto out;
-	}
-	if (store_commit(env->db, e) < 0) {
-		store_rollback(env->db);
-		feed_info_clear(&fi);
+	if (store_commit(env->db, e) < 0)
 		goto out;
-	}
+	in_tx = false;
 	out->n_new = s.n_new;
 	out->n_updated = s.n_updated;
 	out->n_items = fi.n_items;
 	out->total_results = fi.total_results;
 	out->oldest = s.oldest;
-	feed_info_clear(&fi);
 	ret = 0;
 out:
+	if (in_tx)
+		store_rollback(env->db);
+	feed_info_clear(&fi);
 	net_response_clear(&r);
+	free(late_day);
 	free(etag);
 	free(lm);
 	return ret;

@@ -98,6 +98,12 @@ PY
 # the RSS announce day (channel pubDate), not today
 day=$(sqlite3 "$T/p.db" "select distinct day from listings where source='arxiv'")
 [ "$day" = "2026-09-24" ] || fail "RSS listing day is '$day'"
+# a feed that states its day only after its items: every item is still recorded under that day
+{ cat "$T/config"; echo "source feed $B/feed/late-day.xml name late"; } >"$T/late.conf"
+"$BIN" --db "$T/late.db" --config "$T/late.conf" fetch late >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "late-day feed"; }
+grep -q "1 source: 2 new" "$T/out" || { cat "$T/out"; fail "late-day summary"; }
+days=$(sqlite3 "$T/late.db" "select count(*) || ' ' || group_concat(distinct day) from listings where source = 'late'")
+[ "$days" = "2 2026-03-03" ] || fail "late-day listings: '$days'"
 
 # ---- the same paper from two sources is one paper -------------------------------------------
 L fetch merged --since 2000-01-01 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "api fetch"; }
