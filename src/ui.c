@@ -196,7 +196,7 @@ static void day_add(char *day, int delta)
 static void switch_view(struct ui *u, enum ui_view_kind kind)
 {
 	u->list.kind = kind;
-	xfree(&u->list.query);
+	ui_list_set_query(u, NULL);
 	u->list.count = -1;
 	u->focus = FOCUS_LIST;
 	ui_list_load_start(u);

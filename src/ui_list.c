@@ -29,6 +29,26 @@ void ui_list_free(struct ui *u)
 {
 	store_rows_clear(&u->list.rows);
 	xfree(&u->list.query);
+	xfree(&u->list.qtext);
+}
+
+void ui_list_set_query(struct ui *u, const char *text)
+{
+	struct ui_list *l = &u->list;
+	char *t = text && *text ? xstrdup(text) : NULL;
+	xfree(&l->qtext);
+	xfree(&l->query);
+	l->qtext = t;
+	if (!t)
+		return;
+	/* the implicit star lives only in the store's query, never in the text the user edits */
+	size_t n = strlen(t);
+	const char *w = t + n;
+	while (w > t && w[-1] != ' ')
+		w--;
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	bool prefix = *w && strspn(w, alnum) == strlen(w) && !strchr(t, '"');
+	l->query = prefix ? xasprintf("%s*", t) : xstrdup(t);
 }
 
 void ui_list_view(const struct ui *u, struct store_view *v)
@@ -399,7 +419,7 @@ void ui_list_draw(struct ui *u)
 		const char *m;
 		if (l->error)
 			m = "The search could not run (see the status line)";
-		else if (l->query && *l->query)
+		else if (l->qtext)
 			m = "No matches — Esc restores the previous view";
 		else if (l->kind == VIEW_ALL)
 			m = "No papers yet — press R to fetch";

@@ -20,14 +20,8 @@ void ui_search_free(struct ui *u)
 	struct ui_search *s = &u->search;
 	history_free(s);
 	sbuf_free(&s->text);
-	xfree(&s->query);
+	xfree(&s->qtext);
 	xfree(&s->sel_id);
-}
-
-static void set_query(struct ui *u, const char *q)
-{
-	free(u->list.query);
-	u->list.query = q && *q ? xstrdup(q) : NULL;
 }
 
 void ui_search_open(struct ui *u)
@@ -41,16 +35,17 @@ void ui_search_open(struct ui *u)
 	s->source = u->list.source;
 	memcpy(s->day, u->list.day, sizeof s->day);
 	s->sort = u->list.sort;
-	free(s->query);
-	s->query = xstrdup(u->list.query);
+	free(s->qtext);
+	s->qtext = xstrdup(u->list.qtext);
 	free(s->sel_id);
 	const struct store_row *r = ui_list_selected(u);
 	s->sel_id = r ? xstrdup(r->id) : NULL;
 	if (r)
 		s->sel_key = r->key;
 	s->sel_line = u->list.sel >= u->list.top ? u->list.sel - u->list.top : 0;
-	if (u->list.query)
-		sbuf_adds(&s->text, u->list.query);
+	/* a kept search is re-edited as typed (its implicit prefix star is not text) */
+	if (u->list.qtext)
+		sbuf_adds(&s->text, u->list.qtext);
 	history_free(s);
 	struct lerr e = {0};
 	int n = store_history_list(u->store, s->history, ARRAY_LEN(s->history), &e);
@@ -66,7 +61,7 @@ static void restore(struct ui *u)
 	u->list.source = s->source;
 	memcpy(u->list.day, s->day, sizeof s->day);
 	u->list.sort = s->sort;
-	set_query(u, s->query);
+	ui_list_set_query(u, s->qtext);
 	if (s->sel_id) {
 		u->list.sel = s->sel_line;   /* reload_at keeps the selection on this screen line */
 		u->list.top = 0;
@@ -78,12 +73,12 @@ static void restore(struct ui *u)
 
 bool ui_search_restore(struct ui *u)
 {
-	if (!u->list.query)
+	if (!u->list.qtext)
 		return false;
 	struct ui_search *s = &u->search;
 	/* the state saved when the prompt opened may itself have had a query: drop it */
-	if (s->query && u->list.query && strcmp(s->query, u->list.query) == 0)
-		xfree(&s->query);
+	if (s->qtext && strcmp(s->qtext, u->list.qtext) == 0)
+		xfree(&s->qtext);
 	restore(u);
 	ui_msg(u, false, "Search cleared");
 	return true;
@@ -120,9 +115,9 @@ void ui_search_key(struct ui *u, int key)
 	if (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER) {
 		s->active = false;
 		ui_search_update(u);
-		if (u->list.query) {
+		if (u->list.qtext) {
 			struct lerr e = {0};
-			if (store_history_add(u->store, u->list.query, &e) < 0)
+			if (store_history_add(u->store, u->list.qtext, &e) < 0)
 				ui_msg(u, true, "search history not saved: %s", e.msg);
 			else if (!u->list.error)
 				ui_msg(u, false, "Search kept — Esc in the list restores the previous view");
@@ -170,36 +165,23 @@ void ui_search_update(struct ui *u)
 	if (!s->dirty)
 		return;
 	s->dirty = false;
-	char *old = u->list.query ? xstrdup(u->list.query) : NULL;
-	/* as you type, the word being typed matches as a prefix ("scal" finds "scaling") */
-	const char *t = s->text.s ? s->text.s : "";
-	size_t n = strlen(t);
-	const char *w = t + n;
-	while (w > t && w[-1] != ' ')
-		w--;
-	bool prefix = n && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
-	                       strlen(w) && strchr(t, '"') == NULL && *w;
-	char *q = prefix ? xasprintf("%s*", t) : xstrdup(t);
-	set_query(u, q);
-	free(q);
+	char *old = u->list.qtext ? xstrdup(u->list.qtext) : NULL;
+	/* one window query per burst of keys: the text as it is now */
+	ui_list_set_query(u, s->text.s);
 	if (ui_list_load_start(u) < 0) {
 		/* keep showing the last results that worked; the message says what is wrong */
-		set_query(u, old);
+		ui_list_set_query(u, old);
 		u->list.error = false;
 	} else if (u->msg_error) {
 		u->msg[0] = '\0';
 		u->msg_error = false;
 	}
 	free(old);
-	if (!u->list.query) {
-		/* an empty prompt shows the view as it was */
-		ui_list_load_start(u);
-	}
 }
 
 void ui_search_remote(struct ui *u)
 {
-	const char *q = u->search.active ? u->search.text.s : u->list.query;
+	const char *q = u->search.active ? u->search.text.s : u->list.qtext;
 	if (!q || !*q) {
 		ui_msg(u, true, "Type a search first (/), then C-r or S sends it to arXiv");
 		return;

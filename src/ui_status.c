@@ -158,7 +158,7 @@ void ui_status_draw(struct ui *u)
 	else
 		snprintf(pos, sizeof pos, "?/%s", count);
 	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s", view, pos, sort_name(l->sort),
-	         l->query && *l->query ? " │ search: " : "", l->query ? l->query : "");
+	         l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
 	struct ui_rect h = u->r_header;
 	ui_fill(u, h.y, h.x, h.w, EL_HEADER);
 	int used = ui_puts(u, h.y, h.x, h.w, line, EL_HEADER);

@@ -38,6 +38,9 @@ screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6
 screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
 # Search as you type, Enter keeps, Esc restores the previous view and selection.
 screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Enter> <Dump> <Esc> <Dump> / a u : <Dump> <Esc>'
+# Re-opening a kept search re-edits its text as typed (the implicit prefix star is not text):
+# "scal" kept, then / appends "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
+screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
 # Views: favourites, Daily Papers days with [ and ], unread; help.
 screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
 

@@ -35,7 +35,8 @@ struct ui_list {
 	size_t source;            /* index into cfg->sources for VIEW_SOURCE */
 	char day[11];             /* VIEW_HF */
 	enum store_sort sort;
-	char *query;              /* NULL or the search text narrowing the view */
+	char *qtext;              /* NULL or the search text as typed (what / re-edits) */
+	char *query;              /* what the store runs: qtext, its last word a prefix (word*) */
 
 	struct store_rows rows;
 	bool at_start, at_end;    /* rows reach the first / last row of the view */
@@ -75,7 +76,7 @@ struct ui_search {
 	size_t source;
 	char day[11];
 	enum store_sort sort;
-	char *query;
+	char *qtext;
 	char *sel_id;
 	struct store_key sel_key;
 	size_t sel_line;          /* screen line of the selection */
@@ -128,6 +129,9 @@ struct ui {
 /* ui_list.c */
 void ui_list_init(struct ui *u);
 void ui_list_free(struct ui *u);
+/* Sets the search text narrowing the list (NULL or "" for none; copied). The query the store
+ * runs is derived from it: the word being typed matches as a prefix ("scal" finds "scaling"). */
+void ui_list_set_query(struct ui *u, const char *text);
 /* Builds the store_view of the current list (strings borrowed from u). */
 void ui_list_view(const struct ui *u, struct store_view *v);
 /* Reloads from the first row, or from the last (end), or around the row with id (falls back to
