@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -558,6 +559,11 @@ static void action(struct ui *u, enum ui_action a)
 
 static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2 wheel down */)
 {
+	if (u->help) {
+		if (kind)
+			ui_help_scroll(u, kind == 1 ? -3 : 3);
+		return;
+	}
 	bool in_detail = detail_visible(u) && y >= u->r_detail.y &&
 	                 y < u->r_detail.y + u->r_detail.h && x >= u->r_detail.x &&
 	                 !(u->layout == LAYOUT_NARROW && u->focus == FOCUS_LIST);
@@ -574,6 +580,28 @@ static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2
 	} else if (ui_list_click(u, y)) {
 		u->focus = FOCUS_LIST;
 	}
+}
+
+/* The help screen scrolls with the movement keys; q, Esc and ? (whatever they are bound to)
+ * close it; other keys do nothing there. */
+static void help_key(struct ui *u, int k, enum ui_action a)
+{
+	long h = u->rows > 3 ? u->rows - 3 : 1;
+	switch (a) {
+	case ACT_DOWN: ui_help_scroll(u, 1); return;
+	case ACT_UP: ui_help_scroll(u, -1); return;
+	case ACT_PAGE_DOWN: ui_help_scroll(u, h); return;
+	case ACT_PAGE_UP: ui_help_scroll(u, -h); return;
+	case ACT_HALF_DOWN: ui_help_scroll(u, (h + 1) / 2); return;
+	case ACT_HALF_UP: ui_help_scroll(u, -(h + 1) / 2); return;
+	case ACT_TOP: ui_help_scroll(u, LONG_MIN); return;
+	case ACT_BOTTOM: ui_help_scroll(u, LONG_MAX); return;
+	case ACT_BACK: case ACT_QUIT: case ACT_HELP: u->help = false; return;
+	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return;
+	default: break;
+	}
+	if (k == 'q' || k == 27 || k == '?')
+		u->help = false;
 }
 
 static void key(struct ui *u, int k)
@@ -602,12 +630,7 @@ static void key(struct ui *u, int k)
 	}
 	enum ui_action a = ui_keymap_lookup(&u->keys, k);
 	if (u->help) {
-		if (a == ACT_DOWN)
-			u->help_scroll++;
-		else if (a == ACT_UP && u->help_scroll)
-			u->help_scroll--;
-		else
-			u->help = false;
+		help_key(u, k, a);
 		return;
 	}
 	if (u->layout == LAYOUT_TOO_SMALL && a != ACT_QUIT && a != ACT_REDRAW)

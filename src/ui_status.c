@@ -2,6 +2,7 @@
  * status lines, the help screen generated from the action table, and theme colours. */
 #include "lectern/ui.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,33 +215,110 @@ void ui_status_draw(struct ui *u)
 		ui_puts(u, s.y, s.x + s.w - aw, aw, act, EL_STATUS);
 }
 
+/* The help screen's lines: every action with its keys (from the same table that binds them), the
+ * search prompt's keys, and the configuration errors when there are any. */
+struct help_line {
+	char keys[128];
+	const char *name, *text;
+	enum ui_elem el;
+};
+
+static size_t help_lines(const struct ui *u, struct help_line **out)
+{
+	size_t n = 0, cap = ACT__COUNT + 16 + u->n_config_errors;
+	struct help_line *v = xcalloc(cap, sizeof *v);
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
+		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
+		struct help_line *l = &v[n++];
+		ui_keymap_keys_of(&u->keys, (enum ui_action)a, l->keys, sizeof l->keys);
+		if (!l->keys[0])
+			snprintf(l->keys, sizeof l->keys, "(unbound)");
+		l->name = ai->name;
+		l->text = ai->help;
+		l->el = EL_HELP;
+	}
+	static const char *const prompt[][2] = {
+		{"<Enter>", "keep the results as the list"},
+		{"<Esc>", "restore the previous view and selection"},
+		{"<Up>, <Down>", "walk the search history"},
+		{"<C-r>", "send the query to arXiv too"},
+		{"<C-u>", "clear the text"},
+	};
+	v[n++] = (struct help_line){.el = EL_HELP};
+	v[n++] = (struct help_line){.text = "In the search prompt", .el = EL_LABEL};
+	for (size_t i = 0; i < ARRAY_LEN(prompt); i++) {
+		struct help_line *l = &v[n++];
+		snprintf(l->keys, sizeof l->keys, "%s", prompt[i][0]);
+		l->name = "";
+		l->text = prompt[i][1];
+		l->el = EL_HELP;
+	}
+	if (u->n_config_errors) {
+		v[n++] = (struct help_line){.el = EL_HELP};
+		v[n++] = (struct help_line){.text = "Configuration errors (those lines were ignored)",
+		                            .el = EL_LABEL};
+		for (size_t i = 0; i < u->n_config_errors; i++)
+			v[n++] = (struct help_line){.text = u->config_errors[i], .el = EL_ERROR};
+	}
+	*out = v;
+	return n;
+}
+
+static size_t help_max_scroll(const struct ui *u, size_t n)
+{
+	size_t h = u->rows > 2 ? (size_t)(u->rows - 2) : 1;
+	return n > h ? n - h : 0;
+}
+
+void ui_help_scroll(struct ui *u, long delta)
+{
+	struct help_line *v;
+	size_t max = help_max_scroll(u, help_lines(u, &v));
+	free(v);
+	long s = (long)u->help_scroll + delta;
+	if (s < 0 || delta == LONG_MIN)
+		s = 0;
+	if ((size_t)s > max || delta == LONG_MAX)
+		s = (long)max;
+	u->help_scroll = (size_t)s;
+}
+
 void ui_help_draw(struct ui *u)
 {
-	int rows = u->rows - 1;
+	struct help_line *v;
+	size_t n = help_lines(u, &v), max = help_max_scroll(u, n);
+	if (u->help_scroll > max)
+		u->help_scroll = max;
 	for (int y = 0; y < u->rows; y++)
 		ui_fill(u, y, 0, u->cols, EL_HELP);
 	ui_fill(u, 0, 0, u->cols, EL_HEADER);
-	ui_puts(u, 0, 0, u->cols, " lectern — keys (j/k scroll, q or Esc closes)", EL_HEADER);
-	size_t n = 0;
-	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
-		if (n++ < u->help_scroll)
+	char title[160];
+	size_t h = u->rows > 2 ? (size_t)(u->rows - 2) : 1;
+	if (max)
+		snprintf(title, sizeof title, " lectern — keys %zu-%zu of %zu (j/k, PgDn/PgUp, g/G scroll; q, Esc or ? closes)",
+		         u->help_scroll + 1, u->help_scroll + (h < n ? h : n), n);
+	else
+		snprintf(title, sizeof title, " lectern — keys (q, Esc or ? closes)");
+	ui_puts(u, 0, 0, u->cols, title, EL_HEADER);
+	for (size_t i = u->help_scroll; i < n && i - u->help_scroll < h; i++) {
+		int y = 1 + (int)(i - u->help_scroll);
+		const struct help_line *l = &v[i];
+		if (!l->name) {
+			if (l->text)
+				ui_puts(u, y, 1, u->cols - 1, l->text, l->el);
 			continue;
-		int y = (int)(n - u->help_scroll);
-		if (y >= rows)
-			break;
-		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
-		char keys[128];
-		ui_keymap_keys_of(&u->keys, (enum ui_action)a, keys, sizeof keys);
+		}
 		int x = 1;
-		ui_puts(u, y, x, 22, keys[0] ? keys : "(unbound)", EL_LABEL);
+		ui_puts(u, y, x, 22, l->keys, EL_LABEL);
 		x += 22;
-		ui_puts(u, y, x, 19, ai->name, EL_HELP);
+		ui_puts(u, y, x, 19, l->name, EL_HELP);
 		x += 19;
-		ui_puts(u, y, x, u->cols - x, ai->help, EL_HELP);
+		ui_puts(u, y, x, u->cols - x, l->text, l->el);
 	}
+	free(v);
 	ui_fill(u, u->rows - 1, 0, u->cols, EL_STATUS);
 	ui_puts(u, u->rows - 1, 0, u->cols,
-	        " In the search prompt: Enter keeps, Esc restores, Up/Down history, C-r searches arXiv",
+	        max && u->help_scroll < max ? " more below: PgDn or Space" : " end of the help",
 	        EL_STATUS);
 }
 

@@ -43,6 +43,8 @@ screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Ent
 screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
 # Views: favourites, Daily Papers days with [ and ], unread; help.
 screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
+# The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
+screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
 
 # Favourites persist across a restart (and the toggle is saved at once).
 screen fav1 100x12 'j f <Dump> q'

@@ -124,6 +124,10 @@ struct ui {
 	pid_t children[32];
 	int n_children;
 	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
+
+	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
+	char **config_errors;
+	size_t n_config_errors;
 };
 
 /* ui_list.c */
@@ -187,6 +191,8 @@ int ui_puts(struct ui *u, int y, int x, int w, const char *s, enum ui_elem el);
 void ui_fill(struct ui *u, int y, int x, int w, enum ui_elem el);
 void ui_status_draw(struct ui *u);
 void ui_help_draw(struct ui *u);
+/* Scrolls the help by delta lines (LONG_MIN: top, LONG_MAX: end), clamped. */
+void ui_help_scroll(struct ui *u, long delta);
 /* Applies the theme to the terminal (colour pairs). */
 void ui_theme_apply(struct ui *u);
 /* The UTF-8 text of screen line y (trailing spaces removed) into b. */
