@@ -194,8 +194,13 @@ static void day_add(char *day, int delta)
 		util_fmt_date(t + (int64_t)delta * 86400, day, 11);
 }
 
+/* Entering a view applies its default order: Daily Papers most upvoted first (as on
+ * huggingface.co/papers), everything else newest first. Within a view (stepping between days,
+ * cycling sources) the order chosen with s stays. */
 static void switch_view(struct ui *u, enum ui_view_kind kind)
 {
+	if (kind != u->list.kind)
+		u->list.sort = kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
 	u->list.kind = kind;
 	ui_list_set_query(u, NULL);
 	u->list.count = -1;
@@ -521,11 +526,11 @@ static void action(struct ui *u, enum ui_action a)
 		}
 		break;
 	case ACT_SORT: {
-		const struct store_row *r = ui_list_selected(u);
-		char *id = r ? xstrdup(r->id) : NULL;
 		u->list.sort = (u->list.sort + 1) % 3;
+		/* relevance means something only for a search */
+		if (u->list.sort == STORE_SORT_RELEVANCE && !u->list.query)
+			u->list.sort = STORE_SORT_DATE;
 		ui_list_load_start(u);
-		free(id);
 		break;
 	}
 	case ACT_SEARCH: ui_search_open(u); break;

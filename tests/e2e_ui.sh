@@ -41,8 +41,10 @@ screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Ent
 # Re-opening a kept search re-edits its text as typed (the implicit prefix star is not text):
 # "scal" kept, then / appends "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
 screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
-# Views: favourites, Daily Papers days with [ and ], unread; help.
+# Views: favourites, Daily Papers days with [ and ] (most upvoted first; s changes the order and
+# it stays while stepping days; All is newest first again), unread; help.
 screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
+screen hfsort 100x12 'H [ [ <Dump> s <Dump> ] <Dump> a <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
 
