@@ -87,6 +87,37 @@ static void field(struct ui_detail *d, const char *label, const char *value, boo
 	free(v);
 }
 
+/* Where the paper came from: "Listed: arxiv 2024-11-28, hf-daily 2026-06-12", oldest first (the
+ * store gives "SOURCE DAY" lines newest first); a long history is cut with a count. */
+static void listed(struct ui_detail *d, const char *listings)
+{
+	if (!listings || !*listings)
+		return;
+	enum { MAX_SHOWN = 8 };
+	const char *lines[64];
+	size_t nl = 0, total = 0;
+	for (const char *q = listings; *q; ) {
+		size_t len = strcspn(q, "\n");
+		if (len && nl < ARRAY_LEN(lines))
+			lines[nl++] = q;
+		total += len > 0;
+		q += len;
+		if (*q == '\n')
+			q++;
+	}
+	struct sbuf b = {0};
+	size_t shown = 0;
+	for (size_t i = nl; i-- > 0 && shown < MAX_SHOWN; shown++) {
+		if (shown)
+			sbuf_adds(&b, ", ");
+		sbuf_add(&b, lines[i], strcspn(lines[i], "\n"));
+	}
+	if (total > shown)
+		sbuf_printf(&b, " (and %zu more)", total - shown);
+	field(d, "Listed", b.s, false);
+	sbuf_free(&b);
+}
+
 static void blank(struct ui_detail *d)
 {
 	push(d, "", 0, EL_TEXT, 0, false, false);
@@ -159,6 +190,11 @@ static void build(struct ui *u)
 				snprintf(line + n, sizeof line - (size_t)n, ", updated %s", up);
 		}
 		field(d, "Published", line, false);
+	} else if (p->updated) {
+		/* arXiv RSS replacements and cross-lists carry no first-version date */
+		util_fmt_date(p->updated, date, sizeof date);
+		snprintf(line, sizeof line, "%s (first published: unknown)", date);
+		field(d, "Updated", line, false);
 	}
 	if (paper_is_arxiv_id(p->id)) {
 		if (p->version > 0)
@@ -170,6 +206,7 @@ static void build(struct ui *u)
 		field(d, "Id", p->id, false);
 	}
 	field(d, "Categories", p->categories, false);
+	listed(d, p->listings);
 	if (p->upvotes >= 0 || p->num_comments >= 0) {
 		int n = 0;
 		line[0] = '\0';
@@ -180,10 +217,16 @@ static void build(struct ui *u)
 			         (long long)p->num_comments);
 		field(d, "Hugging Face", line, false);
 	}
-	if (p->hf_day)
-		field(d, "Daily Papers", p->hf_day, false);
+	if (p->hf_day && !(p->listings && strstr(p->listings, p->hf_day)))
+		field(d, "Daily Papers", p->hf_day, false);   /* else in Listed */
+	field(d, "Submitted by", p->submitter, false);
+	if (p->github_stars >= 0) {
+		snprintf(line, sizeof line, "%lld stars", (long long)p->github_stars);
+		field(d, "GitHub", line, false);
+	}
+	field(d, "Keywords", p->ai_keywords, false);
 	field(d, "Comment", p->comment, true);
-	field(d, "Journal", p->journal_ref, false);
+	field(d, "Journal ref", p->journal_ref, false);
 	field(d, "DOI", p->doi, false);
 	if (p->favourite || p->read) {
 		snprintf(line, sizeof line, "%s%s%s", p->favourite ? "★ favourite" : "",

@@ -48,6 +48,13 @@ screen hfsort 100x12 'H [ [ <Dump> s <Dump> ] <Dump> a <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
 
+# The detail shows every field a paper has: listings (where it came from), the updated date when
+# the first version's is unknown, comment, journal ref, DOI, submitter, GitHub stars, keywords.
+"$BIN" --db "$T/detail.db" import "$DATA/detail.jsonl" >/dev/null || { echo "import detail failed"; exit 1; }
+MAIN_DB=$DB DB=$T/detail.db
+screen detail 70x34 '<Enter> <Dump> h j <Enter> <Dump>'
+DB=$MAIN_DB
+
 # Favourites persist across a restart (and the toggle is saved at once).
 screen fav1 100x12 'j f <Dump> q'
 screen fav2 100x12 'F <Dump>'
