@@ -18,6 +18,8 @@ enum {
 	BACKOFF_CAP = 60,
 	QUERY_PAGE = 100,            /* arXiv API page size while refreshing a query source */
 	QUERY_MAX_PAGES = 10,
+	HF_PAGE = 100,               /* Daily Papers page size (the API's largest limit) */
+	HF_MAX_PAGES = 10,
 	SINCE_MAX_DAYS = 366,
 };
 
@@ -27,6 +29,7 @@ struct req {
 	enum feed_format fmt;
 	const char *day;          /* listing day to record (HF day), NULL: feed's day or today */
 	bool arxiv;               /* counts against arXiv's rate limit */
+	bool paged;               /* Daily Papers: url takes &p=N, pages of HF_PAGE */
 	const char *hint;         /* appended to 4xx errors: what the user can change */
 };
 
@@ -43,6 +46,7 @@ struct sink {
 	char hf_day[11];
 	long n_new, n_updated, n_items;
 	long n_dayless;           /* papers stored before the feed's day was known (under today) */
+	char page_first[64];      /* id of the first paper of the current page, "" none yet */
 	int64_t oldest;           /* oldest `published` seen (for paging), 0 none */
 	struct lerr err;          /* a store error stops the parse */
 };
@@ -168,6 +172,8 @@ static int on_paper(void *ctx, const struct paper *p)
 	}
 	if (store_upsert(s->env->db, p, s->source, day, &res, &s->err) < 0)
 		return 1;
+	if (!s->page_first[0])
+		snprintf(s->page_first, sizeof s->page_first, "%s", p->id);
 	s->n_items++;
 	if (res == STORE_INSERTED)
 		s->n_new++;
@@ -310,16 +316,19 @@ static void sink_reset(struct sink *s)
 }
 
 /* GETs rq (retries, politeness, validators) and stores the answer in one transaction: all of it
- * or nothing. Returns 0 or -1 with e set (nothing was written then). */
+ * or nothing. A paged request (Daily Papers) asks for p=0,1,... while a page comes back full, all
+ * pages in the same transaction. Returns 0 or -1 with e set (nothing was written then). */
 static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
                      struct outcome *out, struct lerr *e)
 {
-	char *etag = NULL, *lm = NULL, *late_day = NULL;
+	char *etag = NULL, *lm = NULL, *late_day = NULL, *url = NULL;
+	char *new_etag = NULL, *new_lm = NULL;   /* what the first page's answer sent */
 	struct net_response r = { .retry_after = -1 };
 	struct feed_info fi = {0};
 	bool in_tx = false;
 	int ret = -1;
-	char today[11];
+	char today[11], prev_first[64] = "";
+	long n_items = 0;
 
 	memset(out, 0, sizeof *out);
 	out->total_results = -1;
@@ -327,25 +336,49 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
 	if (rq->day && rq->fmt == FEED_HF_DAILY)
 		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
+	/* Validators belong to rq->url (for a paged request: to its first page). A day whose first
+	 * page is unchanged is taken as unchanged: new papers or votes would change that page. */
 	if (store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
 		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
 
-	int got = http_get(env, rq, rq->url, etag, lm, &r, e);
-	if (got <= 0) {
+	for (int page = 0; page < (rq->paged ? HF_MAX_PAGES : 1); page++) {
+		free(url);
+		url = rq->paged ? xasprintf("%s&p=%d", rq->url, page) : xstrdup(rq->url);
+		net_response_clear(&r);
+		int got = http_get(env, rq, url, page ? NULL : etag, page ? NULL : lm, &r, e);
+		if (got < 0)
+			goto out;
 		if (got == 0) {
+			if (page) {   /* no validators were sent: a broken server */
+				lerr_set(e, LERR_HTTP, 304, "unexpected HTTP 304 from %s", url);
+				goto out;
+			}
 			out->unchanged = true;
 			ret = 0;
+			goto out;
 		}
-		goto out;
+		if (page == 0) {
+			new_etag = r.etag ? xstrdup(r.etag) : NULL;
+			new_lm = r.last_modified ? xstrdup(r.last_modified) : NULL;
+			if (store_begin(env->db, e) < 0)
+				goto out;
+			in_tx = true;
+		}
+		/* One pass: feeds state their day (RSS channel pubDate) before their items, and
+		 * feed_parse makes it visible as soon as it is read. A malformed document rolls the
+		 * transaction back. */
+		feed_info_clear(&fi);
+		s.page_first[0] = '\0';
+		if (parse_into(env, &s, rq, url, &r, &fi, e) < 0)
+			goto out;
+		n_items += fi.n_items;
+		/* A short page is the last; a page starting like the previous one means the server
+		 * ignores p. Beyond HF_MAX_PAGES a day is cut (no day has come near 1000 papers). */
+		if (!rq->paged || fi.n_items < HF_PAGE || (page && !strcmp(s.page_first, prev_first)))
+			break;
+		memcpy(prev_first, s.page_first, sizeof prev_first);
 	}
-	if (store_begin(env->db, e) < 0)
-		goto out;
-	in_tx = true;
-	/* One pass: feeds state their day (RSS channel pubDate) before their items, and feed_parse
-	 * makes it visible as soon as it is read. A malformed document rolls the transaction back. */
-	if (parse_into(env, &s, rq, rq->url, &r, &fi, e) < 0)
-		goto out;
-	if (s.n_dayless && fi.day && strcmp(fi.day, today) != 0) {
+	if (!rq->paged && s.n_dayless && fi.day && strcmp(fi.day, today) != 0) {
 		/* A feed that states its day only after some items: store them again under it. */
 		store_rollback(env->db);
 		in_tx = false;
@@ -356,19 +389,18 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 		if (store_begin(env->db, e) < 0)
 			goto out;
 		in_tx = true;
-		if (parse_into(env, &s, rq, rq->url, &r, &fi, e) < 0)
+		if (parse_into(env, &s, rq, url, &r, &fi, e) < 0)
 			goto out;
 	}
 	/* Validators go in the same transaction: they are saved only with the data they describe. */
-	if ((r.etag || r.last_modified) &&
-	    store_http_put(env->db, rq->url, r.etag, r.last_modified, e) < 0)
+	if ((new_etag || new_lm) && store_http_put(env->db, rq->url, new_etag, new_lm, e) < 0)
 		goto out;
 	if (store_commit(env->db, e) < 0)
 		goto out;
 	in_tx = false;
 	out->n_new = s.n_new;
 	out->n_updated = s.n_updated;
-	out->n_items = fi.n_items;
+	out->n_items = n_items;
 	out->total_results = fi.total_results;
 	out->oldest = s.oldest;
 	ret = 0;
@@ -377,6 +409,9 @@ out:
 		store_rollback(env->db);
 	feed_info_clear(&fi);
 	net_response_clear(&r);
+	free(url);
+	free(new_etag);
+	free(new_lm);
 	free(late_day);
 	free(etag);
 	free(lm);
@@ -440,10 +475,11 @@ static void hf_requests(struct fetch_env *env, const char *date, const char *sin
 		/* newest first: the days a user most likely looks at arrive first */
 		int64_t t = date ? first : now - (int64_t)i * 86400;
 		util_fmt_date(t, rs->days[i], 11);
-		char *path = xasprintf("api/daily_papers?date=%s&limit=100", rs->days[i]);
+		char *path = xasprintf("api/daily_papers?date=%s&limit=%d", rs->days[i], HF_PAGE);
 		struct req *r = reqs_add(rs, url_join(env->cfg->hf_url, path), FEED_HF_DAILY);
 		free(path);
 		r->day = rs->days[i];
+		r->paged = true;
 		r->hint = "check the date (YYYY-MM-DD) and `set hf-url`";
 	}
 }

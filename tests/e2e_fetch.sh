@@ -78,6 +78,37 @@ assert len(names) == 664 and names == want, len(names)
 print("old hf days ok")
 PY
 
+# ---- a Daily Papers day with more than 100 papers: pages p=0,1,2 in one transaction ----------
+mark=$(wc -l <"$T/server.log")
+since_mark() { tail -n +$((mark + 1)) "$T/server.log"; }   # requests since mark was set
+G() { "$BIN" --db "$T/big.db" --config "$T/config" "$@"; }
+G fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "paged day"; }
+grep -q "1 source: 250 new" "$T/out" || { cat "$T/out"; fail "paged day summary"; }
+[ "$(G list --day 2026-06-13 --format json | wc -l)" -eq 250 ] || fail "paged day not all on its day"
+since_mark >"$T/new.log"
+python3 - "$T/new.log" <<'PY'
+import json, sys
+paths = [json.loads(l)["path"] for l in open(sys.argv[1])]
+want = ["/api/daily_papers?date=2026-06-13&limit=100&p=%d" % p for p in range(3)]
+assert paths == want, paths
+print("paging ok")
+PY
+# unchanged first page (304): the day is unchanged, later pages are not asked for
+mark=$(wc -l <"$T/server.log")
+G fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "paged refetch"; }
+grep -q "1 source: 0 new, 0 updated" "$T/out" && [ "$(since_mark | wc -l)" -eq 1 ] || fail "paged 304"
+# a server that ignores p: the repeated page ends the day; one that never ends: 10 pages at most
+{ cat "$T/config"; echo "set hf-url $B/m/nopage"; } >"$T/nopage.conf"
+mark=$(wc -l <"$T/server.log")
+"$BIN" --db "$T/nopage.db" --config "$T/nopage.conf" fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" ||
+	{ cat "$T/err"; fail "nopage"; }
+grep -q "1 source: 100 new" "$T/out" && [ "$(since_mark | wc -l)" -eq 2 ] || { cat "$T/out"; fail "nopage pages"; }
+{ cat "$T/config"; echo "set hf-url $B/m/endless"; } >"$T/endless.conf"
+mark=$(wc -l <"$T/server.log")
+"$BIN" --db "$T/endless.db" --config "$T/endless.conf" fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" ||
+	{ cat "$T/err"; fail "endless"; }
+grep -q "1 source: 1000 new" "$T/out" && [ "$(since_mark | wc -l)" -eq 10 ] || { cat "$T/out"; fail "endless pages"; }
+
 # ---- arXiv RSS listing ----------------------------------------------------------------------
 L fetch arxiv >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "rss fetch"; }
 grep -q "1 source: 4 new" "$T/out" || { cat "$T/out"; fail "rss summary"; }

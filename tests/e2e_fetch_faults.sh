@@ -37,11 +37,14 @@ snapshot() {
 snapshot >"$T/before"
 
 # fault NAME EXPECTED-SUBSTRING CONFIG-LINE...: the fetch fails (exit 1), says why, changes nothing
+# ($fargs: extra arguments for fetch)
+fargs=
 fault() {
 	name=$1; want=$2; shift 2
 	c=$(conf "$name" "$@")
 	set +e
-	"$BIN" --db "$T/p.db" --config "$c" fetch >"$T/out" 2>"$T/err"; rc=$?
+	# shellcheck disable=SC2086
+	"$BIN" --db "$T/p.db" --config "$c" fetch $fargs >"$T/out" 2>"$T/err"; rc=$?
 	set -e
 	[ $rc -eq 1 ] || { cat "$T/out" "$T/err"; fail "$name: exit $rc, want 1"; }
 	grep -q -- "$want" "$T/err" || { cat "$T/err"; fail "$name: no '$want' in the error"; }
@@ -61,6 +64,10 @@ fault loop "too many redirects" "set arxiv-rss-url $B/m/loop/rss" "source arxiv 
 fault ratelimit "HTTP 429 .*asks to wait 100000 s" "set arxiv-rss-url $B/m/429long/rss" "source arxiv cs.LG"
 fault badjson "cannot read the response" "set hf-url $B/m/badxml" "source hf-daily"
 fault badfeed "HTTP 404 Not Found from $B/feed/missing.xml: check the feed URL" "source feed $B/feed/missing.xml"
+# a Daily Papers day whose second page fails: the first page is not kept either
+fargs="--date 2026-06-13"
+fault hfpage "HTTP 500 .*/m/failp1/api/daily_papers?date=2026-06-13&limit=100&p=1" "set hf-url $B/m/failp1" "source hf-daily"
+fargs=
 t0=$(date +%s)
 fault hang "timed out" "set timeout 2" "set max-tries 1" "set arxiv-rss-url $B/m/hang/rss" "source arxiv cs.LG"
 [ $(( $(date +%s) - t0 )) -le 6 ] || fail "a server that never answers took too long"

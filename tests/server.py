@@ -8,7 +8,9 @@ killed. Every request is appended to --log as one JSON line:
    "ae": Accept-Encoding, "status": <int>}
 
 Content routes (files under --root, default tests/data/http):
-  /api/daily_papers?date=D      hf/D.json, or [] when absent (as Hugging Face does for empty days)
+  /api/daily_papers?date=D&limit=L&p=P
+                                hf/D.json (or D.json.gz), items [P*L, P*L+L) (L: default 50, at
+                                most 100, like Hugging Face), or [] when absent or past the end
   /rss/SPEC                     rss/SPEC.xml (or SPEC.xml.gz, served decompressed), else 404
   /api/query?search_query=Q&start=S&max_results=M
                                 api/<slug(Q)>.xml sliced to entries [S, S+M) (sorted newest
@@ -32,6 +34,9 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   oversize                     4 MiB of XML
   loop                         302 to itself
   redir                        302 to the same route without the prefix
+  nopage                       Daily Papers: p is ignored (every page is the first)
+  endless                      Daily Papers: every page is full, with new made-up ids
+  failp1                       Daily Papers: 500 for every page after the first
 """
 import argparse
 import email.utils
@@ -99,16 +104,41 @@ def api_slice(body, start, count):
     return (head + "".join(page) + "</feed>\n").encode("utf-8")
 
 
-def content(route):
+def daily_papers(qs, mode):
+    date = qs.get("date", [""])[0]
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return 400, "application/json", b'{"error":"invalid date"}'
+    try:
+        limit = min(100, max(1, int(qs.get("limit", ["50"])[0])))
+        page = max(0, int(qs.get("p", ["0"])[0]))
+    except ValueError:
+        return 400, "application/json", b'{"error":"bad limit or p"}'
+    if mode == "nopage":
+        page = 0
+    if mode == "failp1" and page > 0:
+        return 500, "text/plain", b"Internal Server Error\n"
+    body = read_file("hf/%s.json" % date) if date else None
+    items = json.loads(body) if body is not None else []
+    if mode == "endless":
+        src = items or [{"paper": {"id": "x", "title": "x", "authors": []}}]
+        items = []
+        for i in range(limit):
+            it = json.loads(json.dumps(src[i % len(src)]))
+            it["paper"]["id"] = "2607.%05d" % (page * limit + i)
+            items.append(it)
+    elif body is not None and page == 0 and len(items) <= limit:
+        return 200, "application/json; charset=utf-8", body   # the recording's own bytes
+    else:
+        items = items[page * limit:(page + 1) * limit]
+    return 200, "application/json; charset=utf-8", json.dumps(items, ensure_ascii=False).encode("utf-8")
+
+
+def content(route, mode=None):
     """Returns (status, content_type, body) for a content route."""
     u = urllib.parse.urlsplit(route)
     qs = urllib.parse.parse_qs(u.query)
     if u.path == "/api/daily_papers":
-        date = qs.get("date", [""])[0]
-        if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            return 400, "application/json", b'{"error":"invalid date"}'
-        body = read_file("hf/%s.json" % date) if date else None
-        return 200, "application/json; charset=utf-8", body if body is not None else b"[]"
+        return daily_papers(qs, mode)
     if u.path.startswith("/rss/"):
         spec = urllib.parse.unquote(u.path[5:])
         body = read_file("rss/%s.xml" % spec) if "/" not in spec and spec else None
@@ -203,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
                 item * (4 * 1024) + b"</channel></rss>\n"
             return self.send(200, "application/rss+xml", body)
 
-        status, ctype, body = content(route)
+        status, ctype, body = content(route, mode)
         extra = {}
         if status == 200:
             etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
