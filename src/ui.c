@@ -686,31 +686,69 @@ static void drain_fetch(struct ui *u)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
+/* Where the config file says `theme NAME` (the last such line wins), for FILE:LINE messages. */
+static void theme_line(const struct config *c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", c->path ? c->path : "config");
+	if (!c->path)
+		return;
+	struct lerr e = {0};
+	size_t len;
+	char *text = util_read_file(c->path, &len, &e);
+	if (!text)
+		return;
+	int lineno = 0, found = 0;
+	for (char *sv, *l = text; l; l = sv) {
+		sv = strchr(l, '\n');
+		if (sv)
+			*sv++ = '\0';
+		lineno++;
+		char **argv = NULL;
+		int argc = config_split(l, &argv, &e);
+		if (argc > 0 && strcmp(argv[0], "theme") == 0)
+			found = lineno;
+		if (argc >= 0)
+			config_free_words(argv, (size_t)argc);
+	}
+	free(text);
+	if (found)
+		snprintf(buf, n, "%s:%d", c->path, found);
+}
+
+/* Binds, theme and colours from the configuration. Every problem (config.c's own and ours) is
+ * kept for the help screen; the status line shows the first with the number of others. */
 static void load_config(struct ui *u)
 {
+	const struct config *c = u->cfg;
+	struct ui_msgs *errs = &u->config_errors;
 	struct lerr e = {0};
-	char first[600] = "";
-	int bad = 0;
+	for (size_t i = 0; i < c->n_errors; i++)
+		ui_msgs_add(errs, "%s", c->errors[i]);
 	ui_keymap_init(&u->keys);
-	for (size_t i = 0; i < u->cfg->n_binds; i++) {
-		const struct config_line *l = &u->cfg->binds[i];
-		if (ui_keymap_bind(&u->keys, l->argv, l->argc, &e) < 0 && !bad++)
-			snprintf(first, sizeof first, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
+	for (size_t i = 0; i < c->n_binds; i++) {
+		const struct config_line *l = &c->binds[i];
+		if (ui_keymap_bind(&u->keys, l->argv, l->argc, &e) < 0)
+			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
-	const char *theme = u->cfg->theme ? u->cfg->theme : "dark";
-	if (ui_theme_load(&u->theme, theme, &e) < 0) {
-		if (!bad++)
-			snprintf(first, sizeof first, "%s", e.msg);
-		if (e.kind == LERR_NOTFOUND)
-			ui_theme_default(&u->theme);
+	const char *theme = c->theme ? c->theme : "dark";
+	ui_theme_default(&u->theme);
+	if (ui_theme_load_all(&u->theme, theme, &e, errs) < 0 && e.kind != LERR_PARSE) {
+		/* not found or not a plain name: say where it was asked for; the dark theme stays */
+		char where[600];
+		theme_line(c, where, sizeof where);
+		ui_msgs_add(errs, "%s: %s; using the dark theme", where, e.msg);
+		ui_theme_default(&u->theme);
 	}
-	for (size_t i = 0; i < u->cfg->n_colors; i++) {
-		const struct config_line *l = &u->cfg->colors[i];
-		if (ui_theme_color(&u->theme, l->argv, l->argc, &e) < 0 && !bad++)
-			snprintf(first, sizeof first, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
+	for (size_t i = 0; i < c->n_colors; i++) {
+		const struct config_line *l = &c->colors[i];
+		if (ui_theme_color(&u->theme, l->argv, l->argc, &e) < 0)
+			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
-	if (bad)
-		ui_msg(u, true, "%s%s", first, bad > 1 ? " (and more)" : "");
+	/* the count first: a long message is cut at the right edge */
+	if (errs->n > 1)
+		ui_msg(u, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
+	else if (errs->n)
+		ui_msg(u, true, "%s", errs->v[0]);
 }
 
 static int start_curses(struct ui *u, int rows, int cols)
@@ -1139,6 +1177,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	ui_list_free(u);
 	ui_detail_free(&u->detail);
 	ui_keymap_free(&u->keys);
+	ui_msgs_free(&u->config_errors);
 	store_close(&u->store);
 	free(u);
 	return rc;
@@ -1149,6 +1188,8 @@ fail:
 	if (sc.timings)
 		fclose(sc.timings);
 	ui_keymap_free(&u->keys);
+	ui_msgs_free(&u->config_errors);
+	ui_list_free(u);
 	store_close(&u->store);
 	free(u);
 	return EXIT_RUNTIME;

@@ -221,11 +221,19 @@ struct help_line {
 	char keys[128];
 	const char *name, *text;
 	enum ui_elem el;
+	char *own;                /* text, when it is a wrapped piece owned by the line */
 };
+
+static void help_free(struct help_line *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].own);
+	free(v);
+}
 
 static size_t help_lines(const struct ui *u, struct help_line **out)
 {
-	size_t n = 0, cap = ACT__COUNT + 16 + u->n_config_errors;
+	size_t n = 0, cap = ACT__COUNT + 16 + u->config_errors.n;
 	struct help_line *v = xcalloc(cap, sizeof *v);
 	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
 		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
@@ -253,12 +261,27 @@ static size_t help_lines(const struct ui *u, struct help_line **out)
 		l->text = prompt[i][1];
 		l->el = EL_HELP;
 	}
-	if (u->n_config_errors) {
+	if (u->config_errors.n) {
 		v[n++] = (struct help_line){.el = EL_HELP};
 		v[n++] = (struct help_line){.text = "Configuration errors (those lines were ignored)",
 		                            .el = EL_LABEL};
-		for (size_t i = 0; i < u->n_config_errors; i++)
-			v[n++] = (struct help_line){.text = u->config_errors[i], .el = EL_ERROR};
+		/* messages can be long (paths): wrapped, continuation lines indented */
+		int w = u->cols > 8 ? u->cols - 4 : 4;
+		for (size_t i = 0; i < u->config_errors.n; i++) {
+			const char *m = u->config_errors.v[i];
+			struct ui_line *ls;
+			size_t nl = ui_wrap(m, w, &ls);
+			if (n + nl > cap) {
+				cap = n + nl + 8;
+				v = xreallocarray(v, cap, sizeof *v);
+			}
+			for (size_t k = 0; k < nl; k++) {
+				char *piece = xasprintf("%s%.*s", k ? "  " : "", (int)(ls[k].end - ls[k].start),
+				                        m + ls[k].start);
+				v[n++] = (struct help_line){.text = piece, .own = piece, .el = EL_ERROR};
+			}
+			free(ls);
+		}
 	}
 	*out = v;
 	return n;
@@ -273,8 +296,8 @@ static size_t help_max_scroll(const struct ui *u, size_t n)
 void ui_help_scroll(struct ui *u, long delta)
 {
 	struct help_line *v;
-	size_t max = help_max_scroll(u, help_lines(u, &v));
-	free(v);
+	size_t n = help_lines(u, &v), max = help_max_scroll(u, n);
+	help_free(v, n);
 	long s = (long)u->help_scroll + delta;
 	if (s < 0 || delta == LONG_MIN)
 		s = 0;
@@ -315,7 +338,7 @@ void ui_help_draw(struct ui *u)
 		x += 19;
 		ui_puts(u, y, x, u->cols - x, l->text, l->el);
 	}
-	free(v);
+	help_free(v, n);
 	ui_fill(u, u->rows - 1, 0, u->cols, EL_STATUS);
 	ui_puts(u, u->rows - 1, 0, u->cols,
 	        max && u->help_scroll < max ? " more below: PgDn or Space" : " end of the help",

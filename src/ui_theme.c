@@ -1,6 +1,7 @@
 /* ui_theme — theme files and `color` lines (see ui_theme.h). */
 #include "lectern/ui_theme.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,28 @@ static const char default_text[] =
 
 static const char *const basic[8] = {"black", "red", "green", "yellow", "blue", "magenta",
                                      "cyan", "white"};
+
+void ui_msgs_add(struct ui_msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	m->v = xreallocarray(m->v, m->n + 1, sizeof *m->v);
+	m->v[m->n++] = msg;
+}
+
+void ui_msgs_free(struct ui_msgs *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i]);
+	xfree(&m->v);
+	m->n = 0;
+}
 
 const char *ui_elem_name(enum ui_elem el)
 {
@@ -142,7 +165,18 @@ int ui_theme_color(struct ui_theme *t, char *const *argv, size_t argc, struct le
 	return 0;
 }
 
-int ui_theme_parse(struct ui_theme *t, const char *text, const char *file, struct lerr *e)
+/* One bad line: the first goes to e, every one to all. */
+static void bad_line(int *bad, struct lerr *e, struct ui_msgs *all, const char *file, int lineno,
+                     const char *msg)
+{
+	if (!(*bad)++)
+		lerr_set(e, LERR_PARSE, lineno, "%s:%d: %s", file, lineno, msg);
+	if (all)
+		ui_msgs_add(all, "%s:%d: %s", file, lineno, msg);
+}
+
+int ui_theme_parse_all(struct ui_theme *t, const char *text, const char *file, struct lerr *e,
+                       struct ui_msgs *all)
 {
 	int bad = 0, lineno = 0;
 	const char *p = text;
@@ -155,17 +189,12 @@ int ui_theme_parse(struct ui_theme *t, const char *text, const char *file, struc
 		struct lerr le = {0};
 		int argc = config_split(line, &argv, &le);
 		if (argc < 0) {
-			if (!bad++)
-				lerr_set(e, LERR_PARSE, lineno, "%s:%d: %s", file, lineno, le.msg);
+			bad_line(&bad, e, all, file, lineno, le.msg);
 		} else if (argc > 0) {
-			if (strcmp(argv[0], "color") != 0) {
-				if (!bad++)
-					lerr_set(e, LERR_PARSE, lineno, "%s:%d: only color lines belong in a theme",
-					         file, lineno);
-			} else if (ui_theme_color(t, argv, (size_t)argc, &le) < 0) {
-				if (!bad++)
-					lerr_set(e, LERR_PARSE, lineno, "%s:%d: %s", file, lineno, le.msg);
-			}
+			if (strcmp(argv[0], "color") != 0)
+				bad_line(&bad, e, all, file, lineno, "only color lines belong in a theme");
+			else if (ui_theme_color(t, argv, (size_t)argc, &le) < 0)
+				bad_line(&bad, e, all, file, lineno, le.msg);
 		}
 		if (argc >= 0)
 			config_free_words(argv, (size_t)argc);
@@ -177,7 +206,17 @@ int ui_theme_parse(struct ui_theme *t, const char *text, const char *file, struc
 	return bad;
 }
 
+int ui_theme_parse(struct ui_theme *t, const char *text, const char *file, struct lerr *e)
+{
+	return ui_theme_parse_all(t, text, file, e, NULL);
+}
+
 int ui_theme_load(struct ui_theme *t, const char *name, struct lerr *e)
+{
+	return ui_theme_load_all(t, name, e, NULL);
+}
+
+int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, struct ui_msgs *all)
 {
 	if (!name || !*name || strchr(name, '/')) {
 		lerr_set(e, LERR_USAGE, 0, "theme '%s': a theme is a plain name", name ? name : "");
@@ -201,7 +240,7 @@ int ui_theme_load(struct ui_theme *t, const char *name, struct lerr *e)
 		found = true;
 		/* a theme starts from the defaults so a partial file still gives a usable screen */
 		ui_theme_default(t);
-		rc = ui_theme_parse(t, text, cands[i], e) ? -1 : 0;
+		rc = ui_theme_parse_all(t, text, cands[i], e, all) ? -1 : 0;
 		free(text);
 	}
 	if (!found && strcmp(name, "dark") == 0) {

@@ -18,9 +18,11 @@ screen() {
 	name=$1 size=$2
 	shift 2
 	printf '%s\n' "$*" > "$T/$name.keys"
-	if ! "$BIN" --db "$DB" ui --headless --size "$size" --keys "$T/$name.keys" --dump "$T/$name.out" 2>"$T/$name.err"; then
+	if ! "$BIN" --db "$DB" ui --headless --size "$size" --keys "$T/$name.keys" --dump "$T/$name.raw" 2>"$T/$name.err"; then
 		echo "FAIL $name: exit status"; cat "$T/$name.err"; fail=1; return
 	fi
+	# paths under the temporary directory (in messages) are written as $T
+	sed "s|$T|\$T|g" "$T/$name.raw" > "$T/$name.out"
 	if [ "${UPDATE:-}" = 1 ]; then cp "$T/$name.out" "$DATA/$name.screen"; fi
 	if ! diff -u "$DATA/$name.screen" "$T/$name.out"; then
 		echo "FAIL $name: screen differs"; fail=1
@@ -67,9 +69,31 @@ if [ "$(id -u)" != 0 ]; then
 	grep -q 'read-only\|readonly\|not saved' "$T/ro.out" || { echo "FAIL ro: no error shown"; fail=1; }
 fi
 
-# Config errors are reported as FILE:LINE in the status line and are not fatal.
-mkdir -p "$XDG_CONFIG_HOME/lectern"
+# Config errors are reported as FILE:LINE and are not fatal: the status line shows the first and
+# how many more, the help screen lists them all (config.c's, bind, theme and color lines).
+mkdir -p "$XDG_CONFIG_HOME/lectern/themes"
 CONF=$XDG_CONFIG_HOME/lectern/config
+cat > "$CONF" <<'EOC'
+set refresh soon
+bind x no-such-action
+bind <Nope> quit
+bind Q help
+theme no-such-theme
+color cursor red nocolour
+color unread green default bold
+EOC
+printf '<Dump> Q G <Dump>\n' > "$T/cfgerr.keys"
+"$BIN" --db "$DB" ui --headless --size 120x14 --keys "$T/cfgerr.keys" --dump "$T/cfgerr.out" 2>&1
+for want in "5 config errors (? lists them): $CONF:1: refresh: expected" \
+	"Configuration errors (those lines were ignored)" "$CONF:1: refresh: expected a duration" \
+	"$CONF:2: unknown action 'no-such-action'" "$CONF:3: unknown key '<Nope>'" \
+	"$CONF:5: theme 'no-such-theme' not found" "using the dark theme" \
+	"$CONF:6: bad colour 'nocolour'" "lectern — keys"; do
+	grep -qF "$want" "$T/cfgerr.out" || { echo "FAIL cfgerr: no '$want'"; cat "$T/cfgerr.out"; fail=1; }
+done
+printf 'theme broken\n' > "$CONF"
+printf 'color cursor red blue\ncolour list red blue\ncolor title red blue blink\n' > "$XDG_CONFIG_HOME/lectern/themes/broken.theme"
+screen cfgtheme 100x12 '? G <Dump>'
 printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
 printf '<Dump>\n' > "$T/cfg.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1

@@ -152,6 +152,19 @@ static void test_theme(void **st)
 	assert_string_equal(e.msg, "t.theme:3: unknown element 'nope'");
 	assert_int_equal(t.el[EL_CURSOR].attrs, UI_A_BOLD | UI_A_UNDERLINE);
 	assert_int_equal(t.el[EL_CURSOR].fg.index, 1);
+
+	/* every bad line is collected, in order, each with FILE:LINE */
+	struct ui_msgs all = {0};
+	bad = ui_theme_parse_all(&t, "color nope red red\ncolor list red red\n\"open\nset x y\n",
+	                         "u.theme", &e, &all);
+	assert_int_equal(bad, 3);
+	assert_int_equal(all.n, 3);
+	assert_string_equal(all.v[0], "u.theme:1: unknown element 'nope'");
+	assert_true(strncmp(all.v[1], "u.theme:3: ", 11) == 0);
+	assert_string_equal(all.v[2], "u.theme:4: only color lines belong in a theme");
+	assert_string_equal(e.msg, all.v[0]);
+	ui_msgs_free(&all);
+	assert_int_equal(all.n, 0);
 }
 
 static void test_shipped_themes(void **st)

@@ -126,8 +126,7 @@ struct ui {
 	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
 
 	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
-	char **config_errors;
-	size_t n_config_errors;
+	struct ui_msgs config_errors;
 };
 
 /* ui_list.c */

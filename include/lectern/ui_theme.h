@@ -40,6 +40,14 @@ struct ui_theme {
 	struct ui_style el[EL__COUNT];
 };
 
+/* A list of messages ("FILE:LINE: what is wrong"), each malloc'd. Zero-initialise. */
+struct ui_msgs {
+	char **v;
+	size_t n;
+};
+void ui_msgs_add(struct ui_msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_msgs_free(struct ui_msgs *m);
+
 /* Element names as used in `color` lines ("cursor", "unread", ...). NULL out of range. */
 const char *ui_elem_name(enum ui_elem el);
 /* The compiled-in "dark" theme (identical to themes/dark.theme). */
@@ -52,10 +60,16 @@ int ui_theme_color(struct ui_theme *t, char *const *argv, size_t argc, struct le
 /* Applies every line of a theme text; `file` names it in errors. Stops at nothing: every valid
  * line applies. Returns the number of bad lines; the first one's "FILE:LINE: msg" goes to e. */
 int ui_theme_parse(struct ui_theme *t, const char *text, const char *file, struct lerr *e);
+/* The same, also appending every bad line's "FILE:LINE: msg" to all (may be NULL). */
+int ui_theme_parse_all(struct ui_theme *t, const char *text, const char *file, struct lerr *e,
+                       struct ui_msgs *all);
 /* Finds and loads theme `name`: $XDG_CONFIG_HOME/lectern/themes/NAME.theme, then
  * LECTERN_DATADIR/themes, then ./themes; "dark" falls back to the compiled-in text. Returns 0, or
  * -1 with e set (theme not found, or bad lines: valid lines still applied). */
 int ui_theme_load(struct ui_theme *t, const char *name, struct lerr *e);
+/* The same, also appending every bad line of the theme file to all (may be NULL); e->kind is
+ * LERR_NOTFOUND when no such theme exists (t is then untouched). */
+int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, struct ui_msgs *all);
 /* The colour to use on a terminal with `ncolors` colours: -1 for the default colour, else an index
  * below ncolors. Indexes and RGB beyond the palette map to the nearest colour it has. */
 int ui_color_resolve(const struct ui_color *c, int ncolors);
