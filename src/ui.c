@@ -82,7 +82,8 @@ static void layout(struct ui *u)
 	}
 	if (u->cols >= 140) {
 		u->layout = LAYOUT_WIDE;
-		int lw = u->cols * 45 / 100;
+		/* the list is the primary pane: titles must stay readable, the abstract wraps anyway */
+		int lw = u->cols * 58 / 100;
 		u->r_list = (struct ui_rect){1, 0, body, lw};
 		u->r_sep = (struct ui_rect){1, lw, body, 1};
 		u->r_detail = (struct ui_rect){1, lw + 1, body, u->cols - lw - 1};

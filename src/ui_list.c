@@ -435,7 +435,8 @@ void ui_list_draw(struct ui *u)
 		return;
 	}
 	bool show_votes = r.w >= 60, show_author = r.w >= 50;
-	int author_w = show_author ? (r.w >= 120 ? 28 : r.w / 4) : 0;
+	/* the title gets what is left after a modest author column */
+	int author_w = show_author ? (r.w >= 140 ? 28 : r.w / 5) : 0;
 	for (int y = 0; y < r.h; y++) {
 		size_t i = l->top + (size_t)y;
 		if (i >= l->rows.n)

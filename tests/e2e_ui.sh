@@ -34,6 +34,8 @@ screen() {
 # Wide (side by side) and medium (stacked) layouts; CJK, emoji, combining marks, LaTeX, controls.
 screen wide 150x24 '<Dump>'
 screen stacked 100x30 'j j <Dump>'
+# Side by side at 140, 160, 200 and 250 columns: the list gets ~58 % (titles readable).
+screen widths 140x8 '<Dump> <Resize 160x8> <Dump> <Resize 200x8> <Dump> <Resize 250x8> <Dump>'
 # Narrow: the detail takes the screen; resizing keeps the selection and the open detail.
 screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6> <Dump> <Resize 70x20> h <Dump>'
 # Moving: end, page, top, mouse; the sort cycles.
