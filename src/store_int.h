@@ -19,7 +19,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
 
 /* One pending FTS operation (applied in rowid order at commit; FTS5 flushes its pending-data

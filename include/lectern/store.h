@@ -41,7 +41,9 @@ char *store_default_path(void);
 
 /* ---- transactions --------------------------------------------------------------------------
  * store_upsert() and friends run inside an explicit transaction when one is open (the fetch
- * thread opens one per HTTP response), otherwise each call is its own transaction. */
+ * thread opens one per HTTP response), otherwise each call is its own transaction. Inside
+ * store_begin(), a failed write fails the whole transaction: later writes return -1 and
+ * store_commit() rolls everything back (call store_rollback() to end it early). */
 int store_begin(struct store *s, struct lerr *e);
 int store_commit(struct store *s, struct lerr *e);
 void store_rollback(struct store *s);
