@@ -954,7 +954,9 @@ static bool has_word(const char *list, const char *w, size_t n)
 static int merge_user_state(struct store *s, const struct paper *in, const struct paper *old,
                             struct lerr *e)
 {
-	if (in->favourite && !old->favourite && store_set_favourite(s, in->id, true, e) != 0)
+	/* The file's fav_time is kept (an earlier one wins over the cache's). */
+	if (in->favourite && (!old->favourite || (in->fav_time > 0 && in->fav_time < old->fav_time)) &&
+	    store_set_favourite_at(s, in->id, in->fav_time, e) != 0)
 		return -1;
 	if (in->read && !old->read && store_set_read(s, in->id, true, e) != 0)
 		return -1;

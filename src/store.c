@@ -14,7 +14,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_FAV, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET, ST_LISTINGS_GET,
+	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET, ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
 	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
 	ST_COUNT
@@ -64,6 +64,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
 	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
 	              " WHEN favourite THEN fav_time ELSE excluded.fav_time END",
+	/* A favourite made at a given time; one that already is keeps the earlier time. */
+	[ST_US_FAV_AT] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, 1, ?2)"
+	                 " ON CONFLICT (id) DO UPDATE SET favourite = 1,"
+	                 " fav_time = CASE WHEN favourite AND fav_time > 0"
+	                 " AND fav_time <= excluded.fav_time THEN fav_time"
+	                 " ELSE excluded.fav_time END",
 	[ST_US_GETFAV] = "SELECT favourite FROM user_state WHERE id = ?1",
 	[ST_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
@@ -1156,6 +1162,17 @@ int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e
 	bind_text(st, 1, canon(id, buf, sizeof buf));
 	sqlite3_bind_int(st, 2, on);
 	sqlite3_bind_int64(st, 3, on ? util_now() : 0);
+	return finish_write(s, st, "saving the favourite", e);
+}
+
+int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_FAV_AT, id, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	sqlite3_bind_int64(st, 2, when > 0 ? when : util_now());
 	return finish_write(s, st, "saving the favourite", e);
 }
 

@@ -445,6 +445,46 @@ static void test_favourite_survives(void **state)
 	put(s, &p, NULL, NULL, STORE_INSERTED);
 	assert_int_equal(store_count(s, &fav, -1, &e), 1);
 	paper_clear(&p);
+
+	/* A favourite with a given time (import): kept exactly; an existing favourite keeps the
+	 * earlier of the two times; a later unfavourite/favourite starts afresh. */
+	int64_t t1 = day("2025-02-03T04:05:06Z"), t0 = day("2024-12-24T00:00:00Z");
+	assert_int_equal(store_set_favourite_at(s, "2502.99998v2", t1, &e), 0);
+	assert_int_equal(store_get(s, "2502.99998", &g, &e), -1);   /* not cached: state waits */
+	mk(&p, "2502.99998", "Imported favourite", "x", "2025-02-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(store_get(s, "2502.99998", &g, &e), 0);
+	assert_true(g.favourite);
+	assert_int_equal(g.fav_time, t1);
+	paper_clear(&g);
+	assert_int_equal(store_set_favourite_at(s, "2502.99998", t1 + 86400, &e), 0);
+	assert_int_equal(store_get(s, "2502.99998", &g, &e), 0);
+	assert_int_equal(g.fav_time, t1);   /* the earlier time stays */
+	paper_clear(&g);
+	assert_int_equal(store_set_favourite_at(s, "2502.99998", t0, &e), 0);
+	assert_int_equal(store_get(s, "2502.99998", &g, &e), 0);
+	assert_int_equal(g.fav_time, t0);   /* an earlier one replaces it */
+	paper_clear(&g);
+	assert_int_equal(store_set_favourite(s, "2502.99998", false, &e), 0);
+	assert_int_equal(store_set_favourite_at(s, "2502.99998", t1, &e), 0);
+	assert_int_equal(store_get(s, "2502.99998", &g, &e), 0);
+	assert_true(g.favourite);
+	assert_int_equal(g.fav_time, t1);   /* unfavourited in between: the new time */
+	paper_clear(&g);
+	before = util_now();
+	assert_int_equal(store_set_favourite_at(s, "2502.99997", 0, &e), 0);   /* 0: now */
+	mk(&p, "2502.99997", "Now favourite", "x", "2025-02-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(store_get(s, "2502.99997", &g, &e), 0);
+	assert_true(g.favourite && g.fav_time >= before && g.fav_time <= util_now());
+	paper_clear(&g);
+	assert_int_equal(store_set_favourite_at(s, "", t1, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	store_close(&s);
+	s = store_open(path, STORE_READONLY, &e);
+	assert_int_equal(store_set_favourite_at(s, "2502.99998", t1, &e), -1);
 	store_close(&s);
 }
 

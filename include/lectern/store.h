@@ -64,6 +64,9 @@ int store_upsert(struct store *s, const struct paper *p, const char *source, con
 
 /* ---- user state (never lost: kept apart from fetched data, keyed by id) ---------------------- */
 int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e);
+/* Makes id a favourite since `when` (unix seconds; <= 0 means now), e.g. when importing one: a
+ * paper that already is a favourite keeps the earlier of its time and `when`. */
+int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e);
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e);
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e);
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e);
