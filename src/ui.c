@@ -141,9 +141,6 @@ static void draw(struct ui *u)
 	} else if (u->help) {
 		ui_help_draw(u);
 	} else {
-		/* while a search is typed the count waits for idle time: it costs as much as the query */
-		if (u->list.count < 0 && !u->search.active)
-			ui_list_count(u, false);
 		const struct store_row *r = ui_list_selected(u);
 		if (detail_visible(u))
 			ui_detail_show(u, r ? r->id : NULL, false);
@@ -834,6 +831,28 @@ static void dump_screen(struct ui *u, struct script *sc)
 	sbuf_free(&b);
 }
 
+/* ms of quiet after which idle_work() runs (-1: nothing to do). */
+static int idle_timeout(const struct ui *u)
+{
+	if (u->list.count < 0)
+		return 100;
+	if (!u->list.count_exact && !u->list.query)
+		return 400;
+	return -1;
+}
+
+static void idle_work(struct ui *u)
+{
+	ui_list_count(u, u->list.count >= 0);
+}
+
+/* The headless equivalent of a pause: every idle step (capped count, then the exact one). */
+static void idle_all(struct ui *u)
+{
+	for (int i = 0; i < 2 && idle_timeout(u) >= 0; i++)
+		idle_work(u);
+}
+
 static void wait_idle(struct ui *u, double max_s)
 {
 	double end = util_monotonic() + max_s;
@@ -863,7 +882,12 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 {
 	int a, b;
 	if (strcmp(tok, "<Dump>") == 0) {
+		/* a screen is looked at after a pause: the idle work (counts) has happened */
+		idle_all(u);
+		draw(u);
 		dump_screen(u, sc);
+	} else if (strcmp(tok, "<Idle>") == 0) {
+		idle_all(u);
 	} else if (strcmp(tok, "<Wait>") == 0) {
 		wait_idle(u, 30);
 		drain_fetch(u);
@@ -912,9 +936,13 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 		char *tok = xstrndup(p, n);
 		p += n;
 		double t0 = util_monotonic();
+		long w0 = u->n_windows, c0 = u->n_counts;
 		if (script_command(u, sc, tok)) {
 			if (strcmp(tok, "<Dump>") != 0)
 				draw(u);
+			if (sc->timings && strcmp(tok, "<Idle>") == 0)
+				fprintf(sc->timings, "%s %.3f windows=%ld counts=%ld\n", tok,
+				        (util_monotonic() - t0) * 1000.0, u->n_windows - w0, u->n_counts - c0);
 			free(tok);
 			continue;
 		}
@@ -922,12 +950,11 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 		if (ui_key_parse(tok, &k) == 0) {
 			key(u, k);
 		} else if (tok[0] != '<') {
-			/* a word: typed one character at a time */
-			for (size_t i = 0; tok[i];) {
+			/* a word: its characters arrive at once, as typed ahead (one query for all) */
+			for (size_t i = 0; tok[i] && !u->quit;) {
 				unsigned cp;
 				i += text_utf8_decode(tok + i, strlen(tok + i), &cp);
 				key(u, (int)cp);
-				ui_search_update(u);
 			}
 		} else {
 			stop_curses(u);
@@ -939,7 +966,8 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 		ui_search_update(u);
 		draw(u);
 		if (sc->timings)
-			fprintf(sc->timings, "%s %.3f\n", tok, (util_monotonic() - t0) * 1000.0);
+			fprintf(sc->timings, "%s %.3f windows=%ld counts=%ld\n", tok,
+			        (util_monotonic() - t0) * 1000.0, u->n_windows - w0, u->n_counts - c0);
 		free(tok);
 	}
 	free(text);
@@ -989,12 +1017,13 @@ static void loop(struct ui *u)
 			{sig_pipe[0], POLLIN, 0},
 			{u->fetcher ? fetch_wake_fd(u->fetcher) : -1, POLLIN, 0},
 		};
-		/* when idle, count the view exactly (it may take a moment on a huge cache) */
-		bool want_count = u->list.count < 0 || (!u->list.count_exact && !u->list.query);
-		int n = poll(p, 3, want_count ? 400 : -1);
+		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
+		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
+		 * then counted exactly, a search keeps its capped count. */
+		int idle = idle_timeout(u);
+		int n = poll(p, 3, idle);
 		if (n == 0) {
-			/* a search keeps its capped count; a plain view is counted exactly */
-			ui_list_count(u, u->list.count >= 0);
+			idle_work(u);
 			continue;
 		}
 		if (n < 0)
@@ -1153,8 +1182,11 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	if (headless) {
 		if (keys_path)
 			rc = run_script(u, keys_path, &sc);
-		if (rc == EXIT_OK && sc.dumps == 0)
+		if (rc == EXIT_OK && sc.dumps == 0 && sc.dump) {
+			idle_all(u);
+			draw(u);
 			dump_screen(u, &sc);
+		}
 		if (rc == EXIT_OK)
 			stop_curses(u);
 	} else {

@@ -47,7 +47,8 @@ void ui_list_set_query(struct ui *u, const char *text)
 	while (w > t && w[-1] != ' ')
 		w--;
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	bool prefix = *w && strspn(w, alnum) == strlen(w) && !strchr(t, '"');
+	/* (a one-letter prefix would match nearly everything: the store refuses it) */
+	bool prefix = strlen(w) >= 2 && strspn(w, alnum) == strlen(w) && !strchr(t, '"');
 	l->query = prefix ? xasprintf("%s*", t) : xstrdup(t);
 }
 
@@ -138,6 +139,7 @@ static int query(struct ui *u, const struct store_key *anchor, int dir, size_t l
 	struct lerr e = {0};
 	ui_list_view(u, &v);
 	size_t before = out->n;
+	u->n_windows++;
 	if (store_window(u->store, &v, anchor, dir, limit, out, &e) < 0) {
 		ui_msg(u, true, "%s", e.msg);
 		u->list.error = true;
@@ -390,6 +392,7 @@ void ui_list_count(struct ui *u, bool exact)
 	ui_list_view(u, &v);
 	struct lerr e = {0};
 	int64_t cap = exact ? INT64_MAX : COUNT_CAP + 1;
+	u->n_counts++;
 	int64_t c = store_count(u->store, &v, cap, &e);
 	if (c < 0)
 		return;

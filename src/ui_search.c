@@ -3,6 +3,7 @@
  * from before, Up/Down walk the history, C-r (or S in the list) asks the remote sources. */
 #include "lectern/ui.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,10 @@ void ui_search_key(struct ui *u, int key)
 	}
 	if (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER) {
 		s->active = false;
+		/* the text as typed, a one-letter last word included */
+		const char *t = s->text.s ? s->text.s : "";
+		if (s->dirty || strcmp(t, u->list.qtext ? u->list.qtext : "") != 0)
+			s->dirty = true;
 		ui_search_update(u);
 		if (u->list.qtext) {
 			struct lerr e = {0};
@@ -166,8 +171,21 @@ void ui_search_update(struct ui *u)
 		return;
 	s->dirty = false;
 	char *old = u->list.qtext ? xstrdup(u->list.qtext) : NULL;
-	/* one window query per burst of keys: the text as it is now */
-	ui_list_set_query(u, s->text.s);
+	/* One window query per burst of keys: the text as it is now. While typing, a last word of
+	 * one letter waits for the next (a one-letter prefix would match nearly everything, and
+	 * the store refuses it): the list keeps showing the text before it. */
+	char *t = xstrdup(s->text.s ? s->text.s : "");
+	size_t n = strlen(t);
+	if (s->active && n && isalnum((unsigned char)t[n - 1]) && (n == 1 || t[n - 2] == ' '))
+		t[--n] = '\0';   /* "model d" runs as "model " (not as the prefix "model*") */
+	bool same = strcmp(t, old ? old : "") == 0;
+	if (same) {
+		free(t);
+		free(old);
+		return;
+	}
+	ui_list_set_query(u, t);
+	free(t);
 	if (ui_list_load_start(u) < 0) {
 		/* keep showing the last results that worked; the message says what is wrong */
 		ui_list_set_query(u, old);

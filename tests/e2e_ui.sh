@@ -21,7 +21,8 @@ screen() {
 	if ! "$BIN" --db "$DB" ui --headless --size "$size" --keys "$T/$name.keys" --dump "$T/$name.raw" 2>"$T/$name.err"; then
 		echo "FAIL $name: exit status"; cat "$T/$name.err"; fail=1; return
 	fi
-	# paths under the temporary directory (in messages) are written as $T
+	# paths under the temporary directory (in messages) are written as $T (screens that show
+	# such paths are wide enough that the path's length cannot change the wrapping)
 	sed "s|$T|\$T|g" "$T/$name.raw" > "$T/$name.out"
 	if [ "${UPDATE:-}" = 1 ]; then cp "$T/$name.out" "$DATA/$name.screen"; fi
 	if ! diff -u "$DATA/$name.screen" "$T/$name.out"; then
@@ -45,6 +46,17 @@ screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Ent
 # Re-opening a kept search re-edits its text as typed (the implicit prefix star is not text):
 # "scal" kept, then / appends "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
 screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
+# Search as you type costs one window query per burst of keys and no count: a first letter
+# waits for the second, a word typed ahead (one token) runs one query (this small view is counted
+# by its first window: <Idle> has nothing left to count; bench_ui shows the deferred counts).
+printf '/ s <Dump> c a l <Enter> <Idle> / <C-u> scaling <Space> audio <Enter> <Idle> <Esc>\n' > "$T/typing.keys"
+"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/typing.keys" --timings "$T/typing.tim" --dump "$T/typing.out" 2>&1
+grep -q 'search: ' "$T/typing.out" && { echo "FAIL typing: one letter ran a query"; cat "$T/typing.out"; fail=1; }
+awk '$1 != "startup" { got = got $1 ":" substr($3, 9) "/" substr($4, 8) " " }
+     END { print got }' "$T/typing.tim" > "$T/typing.got"
+echo '/:0/0 s:0/0 c:1/0 a:1/0 l:1/0 <Enter>:0/0 <Idle>:0/0 /:0/0 <C-u>:1/0 scaling:1/0 <Space>:1/0 audio:1/0 <Enter>:0/0 <Idle>:0/0 <Esc>:2/0 ' > "$T/typing.want"
+diff -u "$T/typing.want" "$T/typing.got" || { echo "FAIL typing: queries per key differ"; fail=1; }
+
 # Views: favourites, Daily Papers days with [ and ] (most upvoted first; s changes the order and
 # it stays while stepping days; All is newest first again), unread; help.
 screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
@@ -95,7 +107,7 @@ for want in "5 config errors (? lists them): $CONF:1: refresh: expected" \
 done
 printf 'theme broken\n' > "$CONF"
 printf 'color cursor red blue\ncolour list red blue\ncolor title red blue blink\n' > "$XDG_CONFIG_HOME/lectern/themes/broken.theme"
-screen cfgtheme 100x12 '? G <Dump>'
+screen cfgtheme 200x12 '? G <Dump>'
 printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
 printf '<Dump>\n' > "$T/cfg.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1

@@ -127,6 +127,9 @@ struct ui {
 
 	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
 	struct ui_msgs config_errors;
+
+	/* store queries run so far (headless --timings reports them per key) */
+	long n_windows, n_counts;
 };
 
 /* ui_list.c */
