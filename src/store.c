@@ -31,8 +31,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS " FROM papers WHERE id = ?1",
-	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS " FROM papers WHERE pk = ?1",
+	/* cats (last): the category tokens as indexed, for deleting a changed paper's FTS entry */
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE pk = ?1",
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
@@ -54,12 +55,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SOURCED] = "INSERT OR IGNORE INTO sourced (paper, source) VALUES (?1, ?2)",
 	[ST_SOURCE_TOTAL] = "INSERT INTO sources (name, total) VALUES (?1, 1)"
 	                    " ON CONFLICT (name) DO UPDATE SET total = total + 1",
-	[ST_FTS_DEL] = "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
-	               " VALUES ('delete', ?1, ?2, ?3, ?4)",
+	[ST_FTS_DEL] = "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors, cats)"
+	               " VALUES ('delete', ?1, ?2, ?3, ?4, ?5)",
 	/* Two statements, not INSERT ... SELECT: that form costs twice as much per paper. */
-	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, title, abstract, authors)"
-	               " VALUES (?1, ?2, ?3, ?4)",
-	[ST_FTS_ROW] = "SELECT title, abstract, authors FROM papers WHERE pk = ?1",
+	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, title, abstract, authors, cats)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_FTS_ROW] = "SELECT title, abstract, authors, cats FROM papers WHERE pk = ?1",
 	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
 	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
@@ -354,6 +355,7 @@ static void ops_clear(struct store *s, size_t keep)
 		free(s->ops[i].title);
 		free(s->ops[i].abstract);
 		free(s->ops[i].authors);
+		free(s->ops[i].cats);
 	}
 	s->n_ops = keep;
 }
@@ -410,6 +412,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 			bind_text(st, 2, o->title);
 			bind_text(st, 3, o->abstract);
 			bind_text(st, 4, o->authors);
+			bind_text(st, 5, o->cats);
 		} else {
 			if (i > 0 && !s->ops[i - 1].del && s->ops[i - 1].rowid == o->rowid)
 				continue;
@@ -427,7 +430,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 				return store_db_error(s, e, rc, "updating the search index");
 			}
 			sqlite3_bind_int64(st, 1, o->rowid);
-			for (int c = 0; c < 3; c++)
+			for (int c = 0; c < 4; c++)
 				sqlite3_bind_value(st, 2 + c, sqlite3_column_value(row, c));
 			rc = run(st);
 			sqlite3_reset(row);
@@ -771,14 +774,14 @@ static int write_authors(struct store *s, int64_t pk, const struct paper *p, boo
 }
 
 static void push_op(struct store *s, int64_t rowid, int del, const char *title,
-                    const char *abstract, const char *authors)
+                    const char *abstract, const char *authors, const char *cats)
 {
 	if (s->n_ops == s->cap_ops) {
 		s->cap_ops = s->cap_ops ? s->cap_ops * 2 : 256;
 		s->ops = xreallocarray(s->ops, s->cap_ops, sizeof *s->ops);
 	}
 	s->ops[s->n_ops++] = (struct store_ftsop){ rowid, del, xstrdup(title), xstrdup(abstract),
-	                                           xstrdup(authors) };
+	                                           xstrdup(authors), xstrdup(cats) };
 }
 
 /* The FTS currently holds `rowid` unless this transaction already deleted it or will (re)index
@@ -875,7 +878,7 @@ static int insert_new(struct store *s, const struct paper *p, const char *id, in
 		return store_db_error(s, e, rc, "storing a paper");
 	if (write_authors(s, pk, p, true, e) < 0)
 		return -1;
-	push_op(s, pk, 0, NULL, NULL, NULL);
+	push_op(s, pk, 0, NULL, NULL, NULL, NULL);
 	*pk_out = pk;
 	return 0;
 }
@@ -924,9 +927,11 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
                            int64_t *pk_out, struct lerr *e)
 {
 	struct paper m, merged_authors;
-	char *old_at = NULL, *old_title = NULL, *old_abstract = NULL;
+	char *old_at = NULL, *old_title = NULL, *old_abstract = NULL, *old_cats = NULL;
+	char *old_categories = NULL;
 	int64_t pk = sqlite3_column_int64(cur, 0);
 	read_paper_row(cur, &m, &old_at);
+	old_cats = store_col_text(cur, 2 + N_PAPER_COLS);
 	sqlite3_reset(cur);
 	paper_init(&merged_authors);
 	int ret = -1;
@@ -934,6 +939,7 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	if (read_authors(s, pk, &m, e) < 0)
 		goto out;
 	old_title = xstrdup(m.title);
+	old_categories = xstrdup(m.categories);
 	old_abstract = xstrdup(m.abstract);
 
 	MERGE_STR(title);
@@ -1002,8 +1008,9 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	if (key_t != pk >> STORE_PK_SHIFT && alloc_pk(s, key_t, &new_pk, e) < 0)
 		goto out;
 	char *at = authors_changed ? authors_text(&m) : xstrdup(old_at);
+	/* categories are indexed too (their tokens are derived in SQL: compare the source) */
 	text_changed = !str_eq(old_title, m.title) || !str_eq(old_abstract, m.abstract) ||
-	               !str_eq(old_at, at);
+	               !str_eq(old_at, at) || !str_eq(old_categories, m.categories);
 	sqlite3_stmt *st = stmt(s, ST_UPDATE, e);
 	int rc = SQLITE_ERROR;
 	if (st) {
@@ -1022,14 +1029,16 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 		goto out;
 	if (text_changed || new_pk != pk) {
 		if (!fts_pending(s, pk))
-			push_op(s, pk, 1, old_title, old_abstract, old_at);
-		push_op(s, new_pk, 0, NULL, NULL, NULL);
+			push_op(s, pk, 1, old_title, old_abstract, old_at, old_cats);
+		push_op(s, new_pk, 0, NULL, NULL, NULL, NULL);
 	}
 	*res = STORE_UPDATED;
 	*pk_out = new_pk;
 	ret = 0;
 out:
 	free(old_at);
+	free(old_cats);
+	free(old_categories);
 	free(old_title);
 	free(old_abstract);
 	paper_clear(&m);

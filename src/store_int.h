@@ -19,7 +19,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
 
 /* One pending FTS operation (applied in rowid order at commit; FTS5 flushes its pending-data
@@ -27,7 +27,7 @@
 struct store_ftsop {
 	int64_t rowid;
 	int del;                              /* 1: delete with the old text below; 0: (re)index */
-	char *title, *abstract, *authors;     /* only for deletes */
+	char *title, *abstract, *authors, *cats;   /* only for deletes: the indexed text */
 };
 
 struct store_stmt_cache {

@@ -104,8 +104,6 @@ int store_query_register(sqlite3 *db)
 
 /* ---- the search syntax ---------------------------------------------------------------------- */
 
-enum { MAX_CATS = 16 };
-
 struct squery {
 	struct sbuf pos;          /* FTS5: positive terms joined by AND */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
@@ -113,17 +111,12 @@ struct squery {
 	int read;                 /* 1 only read, -1 only unread, 0 either */
 	int64_t lo, hi;           /* publication time range [lo, hi); hi 0 = open */
 	bool empty_range;
-	char *cat[MAX_CATS];
-	bool cat_neg[MAX_CATS];
-	int ncat;
 };
 
 static void squery_free(struct squery *q)
 {
 	sbuf_free(&q->pos);
 	sbuf_free(&q->neg);
-	for (int i = 0; i < q->ncat; i++)
-		free(q->cat[i]);
 	memset(q, 0, sizeof *q);
 }
 
@@ -201,6 +194,46 @@ static int parse_period(const char *s, int64_t *start, int64_t *end)
 	return 0;
 }
 
+/* Words without a field search the text columns, not the category tokens (`he*` must not
+ * find every hep-th paper through its token hep1th). */
+#define TEXT_COLS "{title abstract authors}"
+
+/* cat:X as FTS: the `cats` column holds each category as one token, lower case with '.' -> 0,
+ * '-' -> 1, '_' -> 2 (see schema v3 in store_schema.c). cat:cs.LG is the token cs0lg; a value
+ * without a dot (cat:cs, cat:hep-th) is an archive: its own token or any token of its
+ * subjects (cs0...). */
+static int add_category(struct squery *q, bool neg, const char *v, struct lerr *e)
+{
+	char tok[80];
+	size_t n = 0;
+	bool dot = false;
+	for (const char *c = v; *c; c++) {
+		char t = (char)tolower((unsigned char)*c);
+		if (isalnum((unsigned char)t))
+			;
+		else if (t == '.')
+			t = '0', dot = true;
+		else if (t == '-')
+			t = '1';
+		else if (t == '_')
+			t = '2';
+		else
+			return usage(e, "cat:%s: not a category (e.g. cat:cs.LG or cat:hep-th)", v);
+		if (n + 1 >= sizeof tok)
+			return usage(e, "cat:%s: too long for a category", v);
+		tok[n++] = t;
+	}
+	tok[n] = 0;
+	struct sbuf *b = neg ? &q->neg : &q->pos;
+	if (b->len)
+		sbuf_adds(b, neg ? " OR " : " AND ");
+	if (dot)
+		sbuf_printf(b, "cats : \"%s\"", tok);
+	else
+		sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
+	return 0;
+}
+
 /* One term (already split off): field filters, is:, dates, words and phrases. */
 static int parse_term(struct squery *q, bool neg, const char *field, size_t flen,
                       const char *val, size_t vlen, bool quoted, bool prefix, struct lerr *e)
@@ -230,22 +263,10 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		else if (prefix && vlen < 2)
 			ret = usage(e, "%s*: a prefix needs at least two letters", v);
 		else if (has_word(v, vlen))
-			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", col, v, vlen, prefix);
+			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", col ? col : TEXT_COLS,
+			           v, vlen, prefix);
 	} else if (!strcmp(name, "cat")) {
-		for (char *c = v; *c; c++) {
-			*c = (char)tolower((unsigned char)*c);
-			if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
-				ret = -1;
-		}
-		if (ret < 0)
-			ret = usage(e, "cat:%s: not a category (e.g. cat:cs.LG or cat:hep-th)", v);
-		else if (q->ncat == MAX_CATS)
-			ret = usage(e, "%s: too many cat: filters", v);
-		else {
-			q->cat_neg[q->ncat] = neg;
-			q->cat[q->ncat++] = v;
-			v = NULL;
-		}
+		ret = add_category(q, neg, v, e);
 	} else if (!strcmp(name, "is")) {
 		for (char *c = v; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
@@ -281,7 +302,8 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		memcpy(t + flen + 1, val, vlen);
 		t[n] = 0;
 		if (has_word(t, n))
-			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", NULL, t, n, prefix);
+			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", TEXT_COLS, t, n,
+			           prefix);
 		free(t);
 	}
 	free(v);
@@ -389,7 +411,6 @@ struct plan {
 	struct squery q;
 	char *match;              /* FTS MATCH for positives (with NOT part), or NULL */
 	char *notmatch;           /* FTS MATCH of exclusions when there are no positives */
-	char cat_bind[MAX_CATS][2][80];
 	enum driver drv;
 	enum mode mode;
 	const char *key;          /* the driver's pk expression */
@@ -422,10 +443,6 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 		p->match = xstrdup(q->pos.s);
 	else if (q->neg.len)
 		p->notmatch = xstrdup(q->neg.s);
-	for (int i = 0; i < q->ncat; i++) {
-		snprintf(p->cat_bind[i][0], sizeof p->cat_bind[i][0], " %s ", q->cat[i]);
-		snprintf(p->cat_bind[i][1], sizeof p->cat_bind[i][1], " %s.", q->cat[i]);
-	}
 
 	bool fav = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1;
 	if (fav)
@@ -439,8 +456,7 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 	else
 		p->drv = D_ALL, p->key = "p.pk";
 
-	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
-	             !q->ncat;
+	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi;
 	if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
 	else if (v->sort == STORE_SORT_UPVOTES)
@@ -515,13 +531,6 @@ static void add_from_where(struct qb *b, const struct plan *p)
 			sbuf_printf(&b->sql, " AND %s < ?", p->key);
 			bi(b, q->hi << STORE_PK_SHIFT);
 		}
-	}
-	for (int i = 0; i < q->ncat; i++) {
-		sbuf_printf(&b->sql, " AND %s(instr(' ' || lower(coalesce(p.categories, '')) || ' ', ?)"
-		                     " > 0 OR instr(' ' || lower(coalesce(p.categories, '')), ?) > 0)",
-		            q->cat_neg[i] ? "NOT " : "");
-		bt(b, p->cat_bind[i][0]);
-		bt(b, p->cat_bind[i][1]);
 	}
 }
 

@@ -3,7 +3,9 @@
  * transaction and re-checks the version inside it, so two processes opening a new file at
  * the same time both end up with one correctly migrated database. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,7 +79,90 @@ static const char schema_v2[] =
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);"
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);";
 
-static const char *const migrations[STORE_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+/* Version 3: categories in the FTS index, so `cat:cs.LG word` is one FTS query (it was a check
+ * on every candidate row). `cats` is a virtual generated column (no space in papers) that turns
+ * "cs.LG q-bio.GN" into the tokens "cs0lg q1bio0gn" ('.' -> 0, '-' -> 1, '_' -> 2: arXiv
+ * categories have no digits), so a category is one token: cat:cs.LG is the token cs0lg and
+ * cat:cs is cs or any token starting cs0. The index is rebuilt; before that, papers without a
+ * publication date are re-keyed by their earliest listing day (see store_int.h). */
+static const char schema_v3_before[] =
+	"DROP TABLE papers_fts;"
+	"ALTER TABLE papers ADD COLUMN cats TEXT GENERATED ALWAYS AS"
+	" (replace(replace(replace(lower(coalesce(categories, '')), '.', '0'), '-', '1'),"
+	" '_', '2')) VIRTUAL;";
+static const char schema_v3_after[] =
+	"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, cats,"
+	" content='papers', content_rowid='pk',"
+	" tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 16777216);"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);"
+	"INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');";
+
+/* Re-keys undated papers by their earliest listing day (they were keyed by first-seen time). */
+static int rekey_undated(sqlite3 *db)
+{
+	sqlite3_stmt *sel = NULL, *max = NULL, *upd = NULL;
+	struct { int64_t pk, t; } *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = sqlite3_prepare_v2(db,
+		"SELECT p.pk, (SELECT min(day) FROM listings l WHERE l.paper = p.pk AND l.day <> '')"
+		" FROM papers p WHERE p.published = 0", -1, &sel, NULL);
+	while (sel && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *day = (const char *)sqlite3_column_text(sel, 1);
+		int64_t pk = sqlite3_column_int64(sel, 0), t = 0;
+		if (!day || !util_valid_date(day) || util_parse_time(day, &t) < 0 || t <= 0 ||
+		    t >= (INT64_MAX >> STORE_PK_SHIFT) - 1 || t == pk >> STORE_PK_SHIFT)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n].pk = pk;
+		v[n++].t = t;
+	}
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_prepare_v2(db, "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2", -1,
+		                        &max, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE papers SET pk = ?1 WHERE pk = ?2", -1, &upd, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		int64_t base = v[i].t << STORE_PK_SHIFT, end = base + ((int64_t)1 << STORE_PK_SHIFT);
+		sqlite3_bind_int64(max, 1, base);
+		sqlite3_bind_int64(max, 2, end);
+		if ((rc = sqlite3_step(max)) != SQLITE_ROW)
+			break;
+		int64_t next = sqlite3_column_type(max, 0) == SQLITE_NULL
+		               ? base : sqlite3_column_int64(max, 0) + 1;
+		sqlite3_reset(max);
+		if (next >= end) {   /* a full second: leave this paper where it is */
+			rc = SQLITE_OK;
+			continue;
+		}
+		sqlite3_bind_int64(upd, 1, next);
+		sqlite3_bind_int64(upd, 2, v[i].pk);
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(max);
+	sqlite3_finalize(upd);
+	free(v);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
+static const struct migration {
+	const char *sql;
+	int (*step)(sqlite3 *db);
+	const char *sql_after;
+} migrations[STORE_SCHEMA_VERSION] = {
+	{ schema_v1, NULL, NULL },
+	{ schema_v2, NULL, NULL },
+	{ schema_v3_before, rekey_undated, schema_v3_after },
+};
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");
 
@@ -228,7 +313,12 @@ int store_schema_migrate(sqlite3 *db, struct lerr *e)
 			return 0;
 		}
 		char *err = NULL;
-		rc = sqlite3_exec(db, migrations[ver], NULL, NULL, &err);
+		const struct migration *m = &migrations[ver];
+		rc = sqlite3_exec(db, m->sql, NULL, NULL, &err);
+		if (rc == SQLITE_OK && m->step)
+			rc = m->step(db);
+		if (rc == SQLITE_OK && m->sql_after)
+			rc = sqlite3_exec(db, m->sql_after, NULL, NULL, &err);
 		if (rc == SQLITE_OK) {
 			char pragma[64];
 			snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld", (long long)ver + 1);

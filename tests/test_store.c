@@ -679,6 +679,175 @@ static void test_full_disk(void **state)
 	store_close(&s);
 }
 
+/* ---- migrations ------------------------------------------------------------------------------ */
+
+/* The schema of version 1 exactly as the first lectern release created it. */
+static const char schema_v1_sql[] =
+	"CREATE TABLE papers ("
+	" pk INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" version INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT, abstract TEXT, authors TEXT,"
+	" first_author TEXT, n_authors INTEGER NOT NULL DEFAULT 0,"
+	" published INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
+	" primary_category TEXT, categories TEXT, comment TEXT, journal_ref TEXT, doi TEXT,"
+	" url_abs TEXT, url_pdf TEXT, url_code TEXT, url_project TEXT, url_hf TEXT,"
+	" upvotes INTEGER NOT NULL DEFAULT -1, num_comments INTEGER NOT NULL DEFAULT -1,"
+	" github_stars INTEGER NOT NULL DEFAULT -1,"
+	" organization TEXT, submitter TEXT, ai_summary TEXT, ai_keywords TEXT, hf_day TEXT,"
+	" thumbnail TEXT,"
+	" added INTEGER NOT NULL);"
+	"CREATE INDEX papers_upvotes ON papers(upvotes);"
+	"CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"
+	"CREATE INDEX papers_hf_day_upvotes ON papers(hf_day, upvotes) WHERE hf_day IS NOT NULL;"
+	"CREATE TABLE paper_authors ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" pos INTEGER NOT NULL, name TEXT NOT NULL, affiliation TEXT,"
+	" PRIMARY KEY (paper, pos)) WITHOUT ROWID;"
+	"CREATE TABLE listings ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" source TEXT NOT NULL, day TEXT NOT NULL DEFAULT '', seen_at INTEGER NOT NULL,"
+	" PRIMARY KEY (paper, source, day)) WITHOUT ROWID;"
+	"CREATE TABLE sourced ("
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" source TEXT NOT NULL,"
+	" PRIMARY KEY (paper, source)) WITHOUT ROWID;"
+	"CREATE INDEX sourced_source ON sourced(source, paper);"
+	"CREATE TABLE user_state ("
+	" id TEXT PRIMARY KEY,"
+	" favourite INTEGER NOT NULL DEFAULT 0, fav_time INTEGER NOT NULL DEFAULT 0,"
+	" read INTEGER NOT NULL DEFAULT 0, note TEXT, tags TEXT) WITHOUT ROWID;"
+	"CREATE INDEX user_state_fav ON user_state(id) WHERE favourite = 1;"
+	"CREATE TABLE sources ("
+	" name TEXT PRIMARY KEY, last_attempt INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" in_progress INTEGER NOT NULL DEFAULT 0, new_count INTEGER NOT NULL DEFAULT 0,"
+	" total INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE http_cache ("
+	" url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored_at INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE history (query TEXT PRIMARY KEY, used_at INTEGER NOT NULL);"
+	"CREATE INDEX history_used ON history(used_at);"
+	"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors,"
+	" content='papers', content_rowid='pk',"
+	" tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+	"PRAGMA application_id = 1279480914;"
+	"PRAGMA user_version = 1;";
+
+/* A version-1 cache (written as the previous release did) is migrated without losing anything:
+ * papers, authors, listings, user state, source state, validators, history; search works with
+ * categories in the index, and the undated paper (keyed by first-seen time) moves to its
+ * listing day. */
+static void test_migrate_v1(void **state)
+{
+	const char *path = tmp_path("v1.db");
+	unlink(path);
+	/* 2026-06-14T12:00:00Z = 1781438400 (first seen), 2024-11-28 = 1732752000,
+	 * 2025-01-05 = 1736035200 (published). */
+	char sql[8192];
+	snprintf(sql, sizeof sql, "%s"
+		"INSERT INTO papers (pk, id, version, title, abstract, authors, first_author,"
+		" n_authors, published, categories, upvotes, added) VALUES"
+		" (%lld, '2501.00001', 2, 'Generative models', 'We train a model.',"
+		"  'Ada Lovelace, Alan Turing', 'Ada Lovelace', 2, 1736035200, 'cs.LG stat.ML', 7,"
+		"  1736035200),"
+		" (%lld, '2411.17699', 1, 'Mock modularity', 'Calabi-Yau threefolds model.',"
+		"  'Sergey Alexandrov', 'Sergey Alexandrov', 1, 0, 'hep-th math.AG', -1, 1781438400);"
+		"INSERT INTO paper_authors VALUES (%lld, 0, 'Ada Lovelace', 'Analytical Engines'),"
+		" (%lld, 1, 'Alan Turing', NULL), (%lld, 0, 'Sergey Alexandrov', NULL);"
+		"INSERT INTO listings VALUES (%lld, 'hf-daily', '2025-01-06', 1736121600),"
+		" (%lld, 'arxiv', '2024-11-28', 1781438400);"
+		"INSERT INTO sourced VALUES (%lld, 'hf-daily'), (%lld, 'arxiv');"
+		"INSERT INTO user_state VALUES ('2411.17699', 1, 1781438500, 1, 'a note', 'x y'),"
+		" ('2999.99999', 1, 1700000000, 0, NULL, NULL);"
+		"INSERT INTO sources (name, last_attempt, last_success, total) VALUES"
+		" ('arxiv', 1781438400, 1781438400, 1);"
+		"INSERT INTO http_cache VALUES ('https://x/rss', '\"e1\"', NULL, 1781438400);"
+		"INSERT INTO history VALUES ('neural nets', 1781438400);"
+		"INSERT INTO papers_fts (rowid, title, abstract, authors)"
+		" SELECT pk, title, abstract, authors FROM papers;",
+		schema_v1_sql, 1736035200LL << 20, 1781438400LL << 20, 1736035200LL << 20,
+		1736035200LL << 20, 1781438400LL << 20, 1736035200LL << 20, 1781438400LL << 20,
+		1736035200LL << 20, 1781438400LL << 20);
+	raw_exec(path, sql);
+
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v1: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	fts_ok(s);
+
+	struct paper g;
+	assert_int_equal(store_get(s, "2411.17699", &g, &e), 0);
+	assert_int_equal(g.published, 0);
+	assert_true(g.favourite && g.read);
+	assert_int_equal(g.fav_time, 1781438500);
+	assert_string_equal(g.note, "a note");
+	assert_string_equal(g.tags, "x y");
+	assert_int_equal(g.n_authors, 1);
+	assert_string_equal(g.authors[0].name, "Sergey Alexandrov");
+	assert_string_equal(g.listings, "arxiv 2024-11-28");
+	paper_clear(&g);
+	assert_int_equal(store_get(s, "2501.00001", &g, &e), 0);
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.n_authors, 2);
+	assert_string_equal(g.authors[0].affiliation, "Analytical Engines");
+	assert_int_equal(g.upvotes, 7);
+	assert_string_equal(g.listings, "hf-daily 2025-01-06");
+	paper_clear(&g);
+
+	/* The undated paper now sorts (and shows) by its listing day, below the 2025 paper. */
+	assert_search(s, "model", "2501.00001 2411.17699");
+	first_row(s, "threefolds", "2411.17699", day("2024-11-28"), 0);
+	assert_search(s, "cat:hep-th", "2411.17699");
+	assert_search(s, "cat:stat.ML model", "2501.00001");
+	assert_search(s, "cat:math", "2411.17699");
+	assert_search(s, "is:fav", "2411.17699");
+	struct store_view src = { .filter = STORE_VIEW_SOURCE, .source = "arxiv" };
+	assert_int_equal(store_count(s, &src, -1, &e), 1);
+	struct store_source_state ss;
+	assert_int_equal(store_source_get(s, "arxiv", &ss, &e), 0);
+	assert_int_equal(ss.total, 1);
+	store_source_state_clear(&ss);
+	char *etag = NULL;
+	assert_int_equal(store_http_get(s, "https://x/rss", &etag, NULL, &e), 0);
+	assert_string_equal(etag, "\"e1\"");
+	free(etag);
+	char *h[4];
+	assert_int_equal(store_history_list(s, h, 4, &e), 1);
+	assert_string_equal(h[0], "neural nets");
+	free(h[0]);
+
+	/* The state of a paper not cached yet waits for it, as before. */
+	struct paper p;
+	mk(&p, "2999.99999", "Arrives after the migration", "late", "2029-01-01");
+	paper_set(&p.categories, "cs.CL");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	assert_search(s, "is:fav", "2999.99999 2411.17699");
+	assert_search(s, "cat:cs.CL late", "2999.99999");
+	/* Changing categories re-indexes them. */
+	mk(&p, "2999.99999", NULL, NULL, NULL);
+	paper_set(&p.categories, "cs.AI");
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	paper_clear(&p);
+	assert_search(s, "cat:cs.CL", "");
+	assert_search(s, "cat:cs.AI", "2999.99999");
+	fts_ok(s);
+	store_close(&s);
+
+	/* Reopening does not migrate again. */
+	s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_search(s, "cat:cs", "2999.99999 2501.00001");
+	store_close(&s);
+}
+
 /* ---- search --------------------------------------------------------------------------------- */
 
 static struct store *search_fixture(void)
@@ -731,6 +900,22 @@ static void test_search_syntax(void **state)
 	assert_search(s, "cat:cs.LG", "2501.00001 2411.00004");
 	assert_search(s, "cat:cs", "2503.00005 2501.00002 2501.00001 2411.00004");
 	assert_search(s, "-cat:cs", "2502.00003");
+	assert_search(s, "cat:q-bio.GN", "2411.00004");
+	assert_search(s, "cat:Q-BIO", "2411.00004");
+	assert_search(s, "cat:physics", "2502.00003");     /* archive of physics.soc-ph */
+	assert_search(s, "cat:soc-ph", "");                /* a subject alone is no category */
+	assert_search(s, "cat:cs.L", "");                  /* categories match whole */
+	assert_search(s, "cat:cs.LG neural", "");
+	assert_search(s, "cat:cs.LG -cat:q-bio", "2501.00001");
+	assert_search(s, "cat:cs generative", "2501.00001");
+	/* Words do not match category tokens (cs.LG is indexed as cs0lg). */
+	assert_search(s, "cs*", "");
+	assert_search(s, "ph*", "");
+	assert_search(s, "lg", "");
+	char *ranked = search(s, STORE_SORT_RELEVANCE, "cat:cs.LG gen*");
+	/* both have gen* once in title and abstract: the shorter title ranks first */
+	assert_string_equal(ranked, "2411.00004 2501.00001");
+	free(ranked);
 	assert_search(s, "is:fav", "2501.00002 2411.00004");
 	assert_search(s, "is:fav neural", "2501.00002");
 	assert_search(s, "-is:fav neural", "2502.00003");
@@ -1098,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
