@@ -206,12 +206,26 @@ static void switch_view(struct ui *u, enum ui_view_kind kind)
 	ui_list_load_start(u);
 }
 
+static void drain_fetch(struct ui *u);
+
+static void fetch_batch_start(struct ui *u, const char *what)
+{
+	struct ui_fetch_state *f = &u->fetch;
+	memset(f, 0, sizeof *f);
+	f->busy = true;
+	snprintf(f->name, sizeof f->name, "%s", what);
+}
+
 static void request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
 {
 	if (!u->fetcher) {
 		ui_msg(u, true, "Fetching is off in this session");
 		return;
 	}
+	/* earlier events first, so an "idle" from before this request cannot end it */
+	drain_fetch(u);
+	if (!u->fetch.busy)
+		fetch_batch_start(u, what);
 	fetch_request(u->fetcher, k, arg);
 	ui_msg(u, false, "Fetching %s…", what);
 }
@@ -647,30 +661,52 @@ static void key(struct ui *u, int k)
 	action(u, a);
 }
 
+/* The status line follows the worker: the source running and its progress on the right, each
+ * result as it lands, and when the worker is idle again a summary of the whole batch (the first
+ * failure in words when any source failed). */
 static void fetch_event(struct ui *u, const struct fetch_event *ev)
 {
+	struct ui_fetch_state *f = &u->fetch;
+	if (!f->busy && ev->kind != FETCH_EV_IDLE)
+		fetch_batch_start(u, ev->name);   /* work the UI did not ask for (periodic refresh) */
 	switch (ev->kind) {
 	case FETCH_EV_START:
-		u->fetch.busy = true;
-		snprintf(u->fetch.name, sizeof u->fetch.name, "%s", ev->name);
-		u->fetch.done = u->fetch.total = 0;
+		snprintf(f->name, sizeof f->name, "%s", ev->name);
+		f->done = f->total = 0;
 		break;
 	case FETCH_EV_PROGRESS:
-		u->fetch.busy = true;
-		snprintf(u->fetch.name, sizeof u->fetch.name, "%s", ev->name);
-		u->fetch.done = ev->done;
-		u->fetch.total = ev->total;
+		snprintf(f->name, sizeof f->name, "%s", ev->name);
+		f->done = ev->done;
+		f->total = ev->total;
 		break;
 	case FETCH_EV_DONE:
-		ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
+		f->n_done++;
+		f->n_new += ev->n_new;
+		f->n_updated += ev->n_updated;
+		if (!f->n_failed)
+			ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
+		/* re-queried around the selected paper: new papers never move it */
 		if (ev->n_new || ev->n_updated)
 			ui_refresh_data(u);
 		break;
 	case FETCH_EV_FAILED:
+		if (!f->n_failed++)
+			snprintf(f->first_error, sizeof f->first_error, "%s: %s", ev->name, ev->message);
 		ui_msg(u, true, "%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_IDLE:
-		u->fetch.busy = false;
+		if (!f->busy)
+			break;
+		f->busy = false;
+		f->name[0] = '\0';
+		if (f->n_failed && f->n_done)
+			ui_msg(u, true, "%s (%d of %d failed; %ld new, %ld updated from the others)",
+			       f->first_error, f->n_failed, f->n_failed + f->n_done, f->n_new, f->n_updated);
+		else if (f->n_failed)
+			ui_msg(u, true, "%s", f->first_error);
+		else if (f->n_done)
+			ui_msg(u, false, "Fetched: %ld new, %ld updated (%d source%s)", f->n_new,
+			       f->n_updated, f->n_done, f->n_done == 1 ? "" : "s");
 		break;
 	}
 }
@@ -853,21 +889,16 @@ static void idle_all(struct ui *u)
 		idle_work(u);
 }
 
+/* <Wait>: until the fetch worker has done everything asked of it (at most max_s seconds). */
 static void wait_idle(struct ui *u, double max_s)
 {
 	double end = util_monotonic() + max_s;
-	bool seen_idle = false;
-	while (u->fetcher && !seen_idle && util_monotonic() < end) {
+	drain_fetch(u);
+	while (u->fetcher && u->fetch.busy && util_monotonic() < end) {
 		struct pollfd p = {fetch_wake_fd(u->fetcher), POLLIN, 0};
 		poll(&p, 1, 50);
-		struct fetch_event ev;
-		while (fetch_next_event(u->fetcher, &ev)) {
-			fetch_event(u, &ev);
-			if (ev.kind == FETCH_EV_IDLE)
-				seen_idle = true;
-		}
+		drain_fetch(u);
 	}
-	ui_list_count(u, true);
 }
 
 static void sleep_ms(long ms)

@@ -424,6 +424,8 @@ void ui_list_draw(struct ui *u)
 			m = "The search could not run (see the status line)";
 		else if (l->qtext)
 			m = "No matches — Esc restores the previous view";
+		else if (u->fetch.busy)
+			m = "Fetching… (progress in the status line)";
 		else if (l->kind == VIEW_ALL)
 			m = "No papers yet — press R to fetch";
 		else if (l->kind == VIEW_FAVOURITES)

@@ -87,7 +87,11 @@ struct ui_search {
 struct ui_fetch_state {
 	char name[64];
 	long done, total;
-	bool busy;
+	bool busy;                /* a request is queued or running (until the worker is idle) */
+	/* the batch of work since the worker was last idle, summed up when it is idle again */
+	long n_new, n_updated;
+	int n_done, n_failed;
+	char first_error[600];
 };
 
 struct ui {

@@ -1,0 +1,79 @@
+#!/bin/sh
+# The reader with real fetching: tests/server.py serves the recorded Daily Papers, the headless
+# reader (--fetch) starts on an empty cache, R fetches, <Wait> waits until the fetch worker is
+# idle. Checks: papers appear and the status line says what was fetched; a failing source (404)
+# shows its error in words; papers landing above the selection do not move it.
+set -u
+BIN=${LECTERN_BIN:?}
+T=${TMPDIR_TEST:?}
+DATA=tests/data/ui
+export LC_ALL=C.UTF-8 NO_COLOR= LECTERN_NOW=2026-06-12
+fail=0
+
+python3 tests/server.py --log "$T/server.log" >"$T/port" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null' EXIT
+trap 'exit 1' INT TERM HUP
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -s "$T/port" ] || { echo "FAIL: the test server did not start"; exit 1; }
+B="http://127.0.0.1:$(head -n 1 "$T/port")"
+
+# config HF_URL: Daily Papers only (one day: LECTERN_NOW with hf-days 1), quick failures
+config() {
+	cat >"$T/lectern.conf" <<EOC
+set hf-url $1
+set hf-days 1
+set timeout 5
+set max-tries 1
+source hf-daily
+EOC
+}
+
+# run NAME DB KEYS...: runs the reader with fetching on; screens in $T/NAME.out
+run() {
+	name=$1 db=$2
+	shift 2
+	printf '%s\n' "$*" > "$T/$name.keys"
+	if ! "$BIN" --db "$db" --config "$T/lectern.conf" ui --headless --fetch --size 100x14 \
+		--keys "$T/$name.keys" --dump "$T/$name.out" 2>"$T/$name.err"; then
+		echo "FAIL $name: exit status"; cat "$T/$name.err"; fail=1; return 1
+	fi
+}
+
+# screen NAME DB KEYS...: the same, compared with $DATA/NAME.screen
+screen() {
+	run "$@" || return
+	name=$1
+	if [ "${UPDATE:-}" = 1 ]; then cp "$T/$name.out" "$DATA/$name.screen"; fi
+	if ! diff -u "$DATA/$name.screen" "$T/$name.out"; then
+		echo "FAIL $name: screen differs"; fail=1
+	else
+		echo "ok   $name"
+	fi
+}
+
+# An empty cache: R asks for every source (the status line says so at once), <Wait> lets the
+# worker finish: 30 papers of 2026-06-12, most recent first, and the batch summed up.
+config "$B"
+screen fetch_empty "$T/empty.db" '<Dump> R <Dump> <Wait> <Dump>'
+grep -q '⟳ every source' "$T/fetch_empty.out" || { echo "FAIL fetch_empty: no activity shown"; fail=1; }
+grep -q 'Fetched: 30 new, 0 updated (1 source)' "$T/fetch_empty.out" || { echo "FAIL fetch_empty: no result"; fail=1; }
+
+# A source that fails (HTTP 404): the error in words in the status line (its URL holds the
+# server's port, so no fixed screen), the cache unchanged.
+config "$B/m/404"
+run fetch_404 "$T/e404.db" 'R <Wait> <Dump>'
+tail -n 1 "$T/fetch_404.out" | grep -q '^ hf-daily: HTTP 404 Not Found from http' ||
+	{ echo "FAIL fetch_404: no error in the status line"; cat "$T/fetch_404.out"; fail=1; }
+grep -q 'No papers yet' "$T/fetch_404.out" || { echo "FAIL fetch_404: papers appeared"; fail=1; }
+grep -q '⟳' "$T/fetch_404.out" && { echo "FAIL fetch_404: still busy after <Wait>"; fail=1; }
+
+# Papers landing above the selection do not move it: the third paper stays selected, on the
+# same screen line, while 30 newer papers arrive above it.
+"$BIN" --db "$T/sel.db" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
+config "$B"
+screen fetch_keep "$T/sel.db" 'j j <Dump> R <Wait> <Dump> g <Dump>'
+[ "$(grep -c 'selected=2511.00003' "$T/fetch_keep.out")" = 2 ] || { echo "FAIL fetch_keep: the selection moved"; fail=1; }
+grep -q '│ All │ 33/60 │' "$T/fetch_keep.out" || { echo "FAIL fetch_keep: no 33/60"; fail=1; }
+
+exit $fail
