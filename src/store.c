@@ -3,6 +3,7 @@
  * the schema in store_schema.c. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,9 +82,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
-	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress) VALUES (?1, ?2, 1)"
+	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress, pid, host)"
+	                 " VALUES (?1, ?2, 1, ?3, ?4)"
 	                 " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt,"
-	                 " in_progress = 1",
+	                 " in_progress = 1, pid = excluded.pid, host = excluded.host",
 	[ST_SRC_FINISH] = "INSERT INTO sources (name, last_attempt, last_success, last_error,"
 	                  " new_count) VALUES (?1, ?2, CASE WHEN ?3 IS NULL THEN ?2 ELSE 0 END,"
 	                  " ?3, CASE WHEN ?3 IS NULL THEN ?4 ELSE 0 END)"
@@ -92,7 +94,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                  " last_success = CASE WHEN ?3 IS NULL THEN ?2 ELSE last_success END,"
 	                  " new_count = CASE WHEN ?3 IS NULL THEN ?4 ELSE new_count END",
 	[ST_SRC_GET] = "SELECT name, last_attempt, last_success, last_error, in_progress,"
-	               " new_count, total FROM sources WHERE name = ?1",
+	               " new_count, total, pid, host FROM sources WHERE name = ?1",
 	[ST_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
 	[ST_HTTP_PUT] = "INSERT INTO http_cache (url, etag, last_modified, stored_at)"
 	                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url) DO UPDATE SET"
@@ -1242,14 +1244,42 @@ int store_set_tags(struct store *s, const char *id, const char *tags, struct ler
 
 /* ---- per-source state --------------------------------------------------------------------- */
 
+/* This machine's name ("" when unknown), to tell whether a recorded pid is ours to check. */
+static void host_name(char *buf, size_t n)
+{
+	if (gethostname(buf, n) < 0)
+		buf[0] = 0;
+	buf[n - 1] = 0;
+}
+
 int store_source_begin(struct store *s, const char *name, struct lerr *e)
 {
 	sqlite3_stmt *st;
+	char host[256];
 	if (user_write(s, ST_SRC_BEGIN, name, e, &st) < 0)
 		return -1;
+	host_name(host, sizeof host);
 	bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, util_now());
+	sqlite3_bind_int64(st, 3, (int64_t)getpid());
+	bind_text(st, 4, host[0] ? host : NULL);
 	return finish_write(s, st, "saving source state", e);
+}
+
+/* Whether a fetch recorded as running (by process pid on host, started at `started`) still
+ * runs: its process is alive on this machine, and it started less than STORE_FETCH_STALE
+ * seconds ago (a bound on pid reuse). A fetch recorded on another machine (a shared cache) can
+ * only be judged by its age. */
+static bool fetch_alive(int64_t pid, const char *host, int64_t started)
+{
+	if (util_now() - started >= STORE_FETCH_STALE)
+		return false;
+	char here[256];
+	host_name(here, sizeof here);
+	bool ours = pid > 0 && pid <= INT_MAX && host && here[0] && strcmp(host, here) == 0;
+	if (!ours)   /* another machine's fetch, or one recorded by a lectern without pids */
+		return true;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
 int store_source_finish(struct store *s, const char *name, const char *error,
@@ -1279,9 +1309,16 @@ int store_source_get(struct store *s, const char *name, struct store_source_stat
 		out->last_attempt = sqlite3_column_int64(st, 1);
 		out->last_success = sqlite3_column_int64(st, 2);
 		out->last_error = store_col_text(st, 3);
-		/* A crashed fetch leaves the flag set; after an hour it is no longer believed. */
-		out->in_progress = sqlite3_column_int(st, 4) &&
-		                   util_now() - out->last_attempt < 3600;
+		/* A fetch whose process died leaves the flag set: report it as interrupted. */
+		if (sqlite3_column_int(st, 4)) {
+			const char *host = (const char *)sqlite3_column_text(st, 8);
+			out->in_progress = fetch_alive(sqlite3_column_int64(st, 7), host,
+			                               out->last_attempt);
+			if (!out->in_progress) {
+				free(out->last_error);
+				out->last_error = xstrdup("interrupted (lectern exited during the fetch)");
+			}
+		}
 		out->new_count = sqlite3_column_int64(st, 5);
 		out->total = sqlite3_column_int64(st, 6);
 		rc = SQLITE_DONE;

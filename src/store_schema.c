@@ -153,6 +153,12 @@ static int rekey_undated(sqlite3 *db)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Version 4: which process runs a source's fetch (pid and host name), so a fetch whose process
+ * died is not shown as running forever. */
+static const char schema_v4[] =
+	"ALTER TABLE sources ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sources ADD COLUMN host TEXT;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -162,6 +168,7 @@ static const struct migration {
 	{ schema_v1, NULL, NULL },
 	{ schema_v2, NULL, NULL },
 	{ schema_v3_before, rekey_undated, schema_v3_after },
+	{ schema_v4, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

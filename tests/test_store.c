@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1251,6 +1252,79 @@ static void test_sources_http_history(void **state)
 	store_close(&s);
 }
 
+/* A fetch whose process died is not "fetching" forever: it is reported as interrupted. */
+static void set_fetcher(struct store *s, long long pid, const char *host, int64_t started)
+{
+	char sql[300];
+	snprintf(sql, sizeof sql, "UPDATE sources SET pid = %lld, host = %s%s%s, last_attempt = %lld"
+	         " WHERE name = 'arxiv'", pid, host ? "'" : "", host ? host : "NULL",
+	         host ? "'" : "", (long long)started);
+	assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void expect_fetching(struct store *s, bool running)
+{
+	struct store_source_state st;
+	struct lerr e = {0};
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_int_equal(st.in_progress, running);
+	if (running)
+		assert_null(st.last_error);
+	else
+		assert_string_equal(st.last_error, "interrupted (lectern exited during the fetch)");
+	assert_int_equal(st.last_success, 1700000000);
+	store_source_state_clear(&st);
+}
+
+static void test_stale_fetch(void **state)
+{
+	const char *path = tmp_path("stale.db");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e), *other = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_non_null(other);
+	assert_int_equal(store_source_begin(s, "arxiv", &e), 0);
+	assert_int_equal(sqlite3_exec(s->db, "UPDATE sources SET last_success = 1700000000", NULL,
+	                              NULL, NULL), SQLITE_OK);
+	expect_fetching(s, true);
+	expect_fetching(other, true);   /* another lectern on this machine sees it running */
+
+	char host[256];
+	assert_int_equal(gethostname(host, sizeof host), 0);
+	host[sizeof host - 1] = 0;
+	int64_t now = util_now();
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	set_fetcher(s, dead, host, now);
+	expect_fetching(other, false);              /* its process is gone */
+	set_fetcher(s, getpid(), host, now - 3 * 3600);
+	expect_fetching(other, false);              /* alive, but started hours ago (pid reuse) */
+	set_fetcher(s, 1, host, now - 60);
+	expect_fetching(other, true);               /* alive (kill() may say EPERM) */
+	set_fetcher(s, dead, "another-machine", now - 60);
+	expect_fetching(other, true);               /* elsewhere: judged by age only */
+	set_fetcher(s, dead, "another-machine", now - 3 * 3600);
+	expect_fetching(other, false);
+	set_fetcher(s, 0, NULL, now - 60);          /* recorded before pids were */
+	expect_fetching(other, true);
+
+	/* A new fetch by this process, then its normal end. */
+	assert_int_equal(store_source_begin(other, "arxiv", &e), 0);
+	expect_fetching(s, true);
+	assert_int_equal(store_source_finish(other, "arxiv", "HTTP 503", 0, &e), 0);
+	struct store_source_state st;
+	assert_int_equal(store_source_get(s, "arxiv", &st, &e), 0);
+	assert_false(st.in_progress);
+	assert_string_equal(st.last_error, "HTTP 503");
+	store_source_state_clear(&st);
+	store_close(&other);
+	store_close(&s);
+}
+
 static void test_default_path(void **state)
 {
 	setenv("LECTERN_DB", "/x/y.db", 1);
@@ -1289,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_sources_http_history),
+		cmocka_unit_test(test_stale_fetch),
 		cmocka_unit_test(test_default_path),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

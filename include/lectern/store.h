@@ -164,10 +164,13 @@ struct store_source_state {
 	char *name;
 	int64_t last_attempt, last_success;   /* 0 never */
 	char *last_error;                     /* NULL when the last attempt succeeded */
-	bool in_progress;
+	bool in_progress;                     /* a fetch runs now: its process is alive (on this
+	                                       * machine) and started < 2 h ago; a fetch whose
+	                                       * process died shows last_error "interrupted (...)" */
 	int64_t new_count;                    /* new papers in the last successful fetch */
 	int64_t total;                        /* papers listed by this source */
 };
+/* Records that this process (pid and host name) starts fetching `name`. */
 int store_source_begin(struct store *s, const char *name, struct lerr *e);
 int store_source_finish(struct store *s, const char *name, const char *error /* NULL ok */,
                         int64_t new_count, struct lerr *e);
