@@ -298,12 +298,14 @@ void ui_help_scroll(struct ui *u, long delta)
 	struct help_line *v;
 	size_t n = help_lines(u, &v), max = help_max_scroll(u, n);
 	help_free(v, n);
-	long s = (long)u->help_scroll + delta;
-	if (s < 0 || delta == LONG_MIN)
-		s = 0;
-	if ((size_t)s > max || delta == LONG_MAX)
-		s = (long)max;
-	u->help_scroll = (size_t)s;
+	if (delta == LONG_MIN || (delta < 0 && (size_t)-delta >= u->help_scroll))
+		u->help_scroll = 0;
+	else if (delta == LONG_MAX || (delta > 0 && u->help_scroll + (size_t)delta >= max))
+		u->help_scroll = max;
+	else
+		u->help_scroll = delta < 0 ? u->help_scroll - (size_t)-delta : u->help_scroll + (size_t)delta;
+	if (u->help_scroll > max)
+		u->help_scroll = max;
 }
 
 void ui_help_draw(struct ui *u)
