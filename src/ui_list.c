@@ -454,8 +454,10 @@ void ui_list_draw(struct ui *u)
 		x += ui_puts(u, r.y + y, x, end - x, row->favourite ? "★ " : "  ",
 		             cur ? base : EL_FAVOURITE);
 		char date[16] = "          ";
-		if (row->published)
-			util_fmt_date(row->published, date, sizeof date);
+		/* published, else the earliest listing day, else first seen (the store's choice) */
+		int64_t when = row->date ? row->date : row->published;
+		if (when)
+			util_fmt_date(when, date, sizeof date);
 		x += ui_puts(u, r.y + y, x, end - x, date, cur ? base : EL_DATE);
 		x += ui_puts(u, r.y + y, x, end - x, " ", base);
 		if (show_votes) {

@@ -69,6 +69,8 @@ screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q
 "$BIN" --db "$T/detail.db" import "$DATA/detail.jsonl" >/dev/null || { echo "import detail failed"; exit 1; }
 MAIN_DB=$DB DB=$T/detail.db
 screen detail 70x34 '<Enter> <Dump> h j <Enter> <Dump>'
+# the list dates an undated paper by its earliest listing day (the store's row.date)
+screen detaillist 100x8 '<Dump>'
 DB=$MAIN_DB
 
 # Favourites persist across a restart (and the toggle is saved at once).
