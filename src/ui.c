@@ -1111,7 +1111,11 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: lectern [--db FILE] ui [--no-fetch]\n"
 	        "       lectern ui --headless [--size COLSxROWS] [--keys FILE] [--dump FILE]\n"
-	        "                  [--timings FILE] [--fetch]\n");
+	        "                  [--timings FILE] [--fetch]\n"
+	        "The keys file holds key names (j G / <Down> <PgDn> <C-d> <Enter> <Esc> <Space>),\n"
+	        "words (their letters arrive at once, as typed ahead) and commands: <Dump> (the screen,\n"
+	        "after the idle-time work), <Idle>, <Wait> (until fetching is done), <Sleep MS>,\n"
+	        "<Resize COLSxROWS>, <Click Y X>, <WheelUp Y X>, <WheelDown Y X>.\n");
 }
 
 int cmd_ui(const struct app *a, int argc, char **argv)
