@@ -255,6 +255,7 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		}
 		free(c->theme);
 		c->theme = xstrdup(argv[1]);
+		c->theme_line = line;
 		return 0;
 	}
 	if (!strcmp(cmd, "bind")) {

@@ -720,35 +720,6 @@ static void drain_fetch(struct ui *u)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
-/* Where the config file says `theme NAME` (the last such line wins), for FILE:LINE messages. */
-static void theme_line(const struct config *c, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", c->path ? c->path : "config");
-	if (!c->path)
-		return;
-	struct lerr e = {0};
-	size_t len;
-	char *text = util_read_file(c->path, &len, &e);
-	if (!text)
-		return;
-	int lineno = 0, found = 0;
-	for (char *sv, *l = text; l; l = sv) {
-		sv = strchr(l, '\n');
-		if (sv)
-			*sv++ = '\0';
-		lineno++;
-		char **argv = NULL;
-		int argc = config_split(l, &argv, &e);
-		if (argc > 0 && strcmp(argv[0], "theme") == 0)
-			found = lineno;
-		if (argc >= 0)
-			config_free_words(argv, (size_t)argc);
-	}
-	free(text);
-	if (found)
-		snprintf(buf, n, "%s:%d", c->path, found);
-}
-
 /* Binds, theme and colours from the configuration. Every problem (config.c's own and ours) is
  * kept for the help screen; the status line shows the first with the number of others. */
 static void load_config(struct ui *u)
@@ -768,9 +739,10 @@ static void load_config(struct ui *u)
 	ui_theme_default(&u->theme);
 	if (ui_theme_load_all(&u->theme, theme, &e, errs) < 0 && e.kind != LERR_PARSE) {
 		/* not found or not a plain name: say where it was asked for; the dark theme stays */
-		char where[600];
-		theme_line(c, where, sizeof where);
-		ui_msgs_add(errs, "%s: %s; using the dark theme", where, e.msg);
+		if (c->path && c->theme_line)
+			ui_msgs_add(errs, "%s:%d: %s; using the dark theme", c->path, c->theme_line, e.msg);
+		else
+			ui_msgs_add(errs, "%s; using the dark theme", e.msg);
 		ui_theme_default(&u->theme);
 	}
 	for (size_t i = 0; i < c->n_colors; i++) {

@@ -218,6 +218,7 @@ static void test_config_file(void **state)
 	assert_string_equal(c.browser, "firefox --new-tab");
 	assert_true(c.browser_in_terminal);
 	assert_string_equal(c.theme, "light");
+	assert_int_equal(c.theme_line, 10);
 	assert_int_equal(c.n_binds, 1);
 	assert_string_equal(c.binds[0].argv[1], "x");
 	assert_int_equal(c.binds[0].line, 11);

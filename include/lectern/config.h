@@ -55,6 +55,7 @@ struct config {
 	char *browser;             /* set browser        NULL: $BROWSER, xdg-open */
 	bool browser_in_terminal;  /* set browser-in-terminal */
 	char *theme;               /* theme NAME         default "dark" */
+	int theme_line;            /* the line of `theme` in `path` (0: the default) */
 	bool mouse;                /* set mouse          default yes */
 
 	struct config_line *binds;
