@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "lectern/feed.h"
 #include "fetch_int.h"
 
@@ -21,6 +23,8 @@ enum {
 	HF_PAGE = 100,               /* Daily Papers page size (the API's largest limit) */
 	HF_MAX_PAGES = 10,
 	SINCE_MAX_DAYS = 366,
+	OPEN_BUSY_TRIES = 50,        /* x OPEN_BUSY_WAIT_MS: how long a busy database may delay us */
+	OPEN_BUSY_WAIT_MS = 100,
 };
 
 /* One HTTP request of a source and how to read its answer. */
@@ -69,9 +73,21 @@ int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *
 	memset(env, 0, sizeof *env);
 	env->cfg = cfg;
 	env->rng = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
-	env->db = store_open(db_path, 0, e);
-	if (!env->db)
-		return -1;
+	/* Opening can report "busy" without waiting when another process is creating the file or
+	 * switching it to WAL at the same moment (SQLite does not call the busy handler for a
+	 * journal-mode change). A fetch is never urgent: retry for a few seconds. */
+	for (int tries = 0;; tries++) {
+		struct lerr oe = {0};
+		env->db = store_open(db_path, 0, &oe);
+		if (env->db)
+			break;
+		if (oe.kind != LERR_DB || (oe.code & 0xff) != SQLITE_BUSY || tries >= OPEN_BUSY_TRIES) {
+			if (e)
+				*e = oe;
+			return -1;
+		}
+		usleep(OPEN_BUSY_WAIT_MS * 1000);
+	}
 	if (store_is_readonly(env->db)) {
 		lerr_set(e, LERR_IO, 0, "%s is read-only: cannot store fetched papers", db_path);
 		store_close(&env->db);
