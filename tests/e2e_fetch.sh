@@ -6,10 +6,28 @@ T=$TMPDIR_TEST
 BIN=$LECTERN_BIN
 DATA=tests/data/http
 
+# Whatever runs in the background is listed in $PIDS and killed on any exit (a failed check,
+# set -e, Ctrl-C), so no server or lectern outlives the test.
+PIDS=
+cleanup() {
+	for _p in $PIDS; do kill "$_p" 2>/dev/null || true; done
+	for _p in $PIDS; do wait "$_p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# reap PID: waits for a background job, forgets it (its pid may be reused) and returns its status
+reap() {
+	_rc=0
+	wait "$1" || _rc=$?
+	PIDS=$(for _p in $PIDS; do [ "$_p" = "$1" ] || printf '%s ' "$_p"; done)
+	return $_rc
+}
+
 python3 tests/server.py --log "$T/server.log" >"$T/port" &
-SRV=$!
-trap 'kill $SRV 2>/dev/null || true' EXIT INT TERM
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+PIDS=$!
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+[ -s "$T/port" ] || { echo "FAIL: tests/server.py did not start" >&2; exit 1; }
 B="http://127.0.0.1:$(head -n 1 "$T/port")"
 
 cat >"$T/config" <<EOC
@@ -27,7 +45,7 @@ L() { "$BIN" --db "$T/p.db" --config "$T/config" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # ---- Hugging Face Daily Papers, one day ----------------------------------------------------
-L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "hf fetch exit $?"; }
+L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "hf fetch"; }
 grep -q "1 source: 30 new, 0 updated, 0 failed" "$T/out" || { cat "$T/out"; fail "hf summary"; }
 L list --format json >"$T/list.json"
 python3 - "$T/list.json" "$DATA/hf/2026-06-12.json" <<'PY'

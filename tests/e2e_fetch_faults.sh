@@ -6,10 +6,28 @@ set -eu
 T=$TMPDIR_TEST
 BIN=$LECTERN_BIN
 
+# Whatever runs in the background is listed in $PIDS and killed on any exit (a failed check,
+# set -e, Ctrl-C), so no server or lectern outlives the test.
+PIDS=
+cleanup() {
+	for _p in $PIDS; do kill "$_p" 2>/dev/null || true; done
+	for _p in $PIDS; do wait "$_p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# reap PID: waits for a background job, forgets it (its pid may be reused) and returns its status
+reap() {
+	_rc=0
+	wait "$1" || _rc=$?
+	PIDS=$(for _p in $PIDS; do [ "$_p" = "$1" ] || printf '%s ' "$_p"; done)
+	return $_rc
+}
+
 python3 tests/server.py --log "$T/server.log" >"$T/port" &
-SRV=$!
-trap 'kill $SRV 2>/dev/null || true' EXIT INT TERM
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+PIDS=$!
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+[ -s "$T/port" ] || { echo "FAIL: tests/server.py did not start" >&2; exit 1; }
 B="http://127.0.0.1:$(head -n 1 "$T/port")"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -127,12 +145,12 @@ c=$(conf window "source arxiv-query paging name pw")
 # ---- concurrency: two fetches and a reader on one database -------------------------------------
 c=$(conf conc "source hf-daily" "source arxiv cs.LG cs.AI cs.CL stat.ML" "set arxiv-rss-url $B/m/gzip/rss")
 "$BIN" --db "$T/c.db" --config "$c" fetch hf-daily --date 2026-06-12 >"$T/o1" 2>&1 &
-p1=$!
+p1=$!; PIDS="$PIDS $p1"
 "$BIN" --db "$T/c.db" --config "$c" fetch arxiv >"$T/o2" 2>&1 &
-p2=$!
+p2=$!; PIDS="$PIDS $p2"
 for _ in 1 2 3 4 5; do "$BIN" --db "$T/c.db" --config "$c" sources >/dev/null 2>&1 || true; done
-wait $p1 || { cat "$T/o1"; fail "concurrent fetch 1"; }
-wait $p2 || { cat "$T/o2"; fail "concurrent fetch 2"; }
+reap $p1 || { cat "$T/o1"; fail "concurrent fetch 1"; }
+reap $p2 || { cat "$T/o2"; fail "concurrent fetch 2"; }
 [ "$(sqlite3 "$T/c.db" "select count(*) from papers")" -eq 34 ] || fail "concurrent fetch lost papers"
 # two fetches creating the same new database at the same moment (SQLite reports the WAL switch
 # as busy without waiting: without a retry some pairs failed, more so under load; the threaded
@@ -143,10 +161,10 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 	rm -f "$T/f.db" "$T/f.db-wal" "$T/f.db-shm"
 	"$BIN" --db "$T/f.db" --config "$c" fetch >"$T/o1" 2>&1 &
-	p1=$!
+	p1=$!; PIDS="$PIDS $p1"
 	"$BIN" --db "$T/f.db" --config "$c" fetch >"$T/o2" 2>&1 &
-	p2=$!
-	wait $p1 || { cat "$T/o1"; fail "fresh db, pair $i, fetch 1"; }
-	wait $p2 || { cat "$T/o2"; fail "fresh db, pair $i, fetch 2"; }
+	p2=$!; PIDS="$PIDS $p2"
+	reap $p1 || { cat "$T/o1"; fail "fresh db, pair $i, fetch 1"; }
+	reap $p2 || { cat "$T/o2"; fail "fresh db, pair $i, fetch 2"; }
 done
 echo "e2e_fetch_faults ok"
