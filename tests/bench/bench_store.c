@@ -394,8 +394,10 @@ int main(int argc, char **argv)
 		t[i] = time_window(s, &up, NULL, NULL);
 	printf("store: first screen by upvotes: median %.2f ms\n", pct(t, RUNS, 0.5));
 
-	const char *queries[] = { "model", vocab[30000], "neural network", "gen*",
-	                          "au:ka model", "cat:cs.LG model" };
+	char au[64];   /* a first name of the synthetic authors (vocab[200..3199]) */
+	snprintf(au, sizeof au, "au:%s model", vocab[210]);
+	const char *queries[] = { "model", vocab[30000], "neural network", "gen*", au,
+	                          "cat:cs.LG model" };
 	const char *names[] = { "1 common word", "1 rare word", "2 words", "prefix",
 	                        "author + word", "category + word" };
 	enum store_sort sorts[] = { STORE_SORT_RELEVANCE, STORE_SORT_DATE };
