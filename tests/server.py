@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for lectern's fetch tests (Python 3 standard library only).
 
-Usage: server.py [--root DIR] [--log FILE]
+Usage: server.py [--root DIR] [--log FILE] [--exit-on-eof]
 Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, then serves until
-killed. Every request is appended to --log as one JSON line:
+killed (or, with --exit-on-eof, until its stdin reaches end of file: a test that gives it a pipe
+whose write end it holds cannot leave it behind, even when it crashes). Every request is appended to --log as one JSON line:
   {"t": <monotonic seconds>, "path": "...", "ua": ..., "inm": If-None-Match, "ims": If-Modified-Since,
    "ae": Accept-Encoding, "status": <int>}
 
@@ -291,11 +292,18 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--root", default=os.path.join(here, "data", "http"))
     ap.add_argument("--log")
+    ap.add_argument("--exit-on-eof", action="store_true")
     a = ap.parse_args()
     ROOT, LOG = a.root, a.log
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     print(srv.server_address[1], flush=True)
+    if a.exit_on_eof:
+        def watch():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

@@ -1,5 +1,6 @@
 /* test_net — the HTTP layer against tests/server.py on 127.0.0.1 (spawned here). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,19 +31,27 @@ static int start_server(void **state)
 	(void)state;
 	const char *tmp = getenv("TMPDIR_TEST");
 	snprintf(log_path, sizeof log_path, "%s/net-server-%d.log", tmp ? tmp : "/tmp", (int)getpid());
-	int fds[2];
-	if (pipe(fds) < 0)
+	/* fds: the server's stdout (its port); life: its stdin, whose write end only this process
+	 * holds, so the server exits (--exit-on-eof) whenever this process ends, even by a crash. */
+	int fds[2], life[2];
+	if (pipe(fds) < 0 || pipe(life) < 0)
 		return -1;
 	server_pid = fork();
 	if (server_pid < 0)
 		return -1;
 	if (server_pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
+		dup2(life[0], STDIN_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		execlp("python3", "python3", "tests/server.py", "--log", log_path, (char *)NULL);
+		close(life[0]);
+		close(life[1]);
+		execlp("python3", "python3", "tests/server.py", "--log", log_path, "--exit-on-eof",
+		       (char *)NULL);
 		_exit(127);
 	}
+	close(life[0]);
+	fcntl(life[1], F_SETFD, FD_CLOEXEC);   /* children of the tests must not keep it alive */
 	close(fds[1]);
 	FILE *f = fdopen(fds[0], "r");
 	if (!f || fscanf(f, "%d", &server_port) != 1)

@@ -1,6 +1,7 @@
 /* test_net_fetch — the fetch worker thread and the synchronous fetch against tests/server.py:
  * events through the wake-up pipe, the database written through the worker's own connection,
  * on-demand Daily Papers days, a prompt stop while a transfer hangs, and query translation. */
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -34,17 +35,27 @@ static int start_server(void **state)
 	if (util_mkdir_p(dir, 0700) < 0)
 		return -1;
 	snprintf(log_path, sizeof log_path, "%s/server.log", dir);
-	int fds[2];
-	if (pipe(fds) < 0)
+	/* fds: the server's stdout (its port); life: its stdin, whose write end only this process
+	 * holds, so the server exits (--exit-on-eof) whenever this process ends, even by a crash. */
+	int fds[2], life[2];
+	if (pipe(fds) < 0 || pipe(life) < 0)
 		return -1;
 	server_pid = fork();
+	if (server_pid < 0)
+		return -1;
 	if (server_pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
+		dup2(life[0], STDIN_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		execlp("python3", "python3", "tests/server.py", "--log", log_path, (char *)NULL);
+		close(life[0]);
+		close(life[1]);
+		execlp("python3", "python3", "tests/server.py", "--log", log_path, "--exit-on-eof",
+		       (char *)NULL);
 		_exit(127);
 	}
+	close(life[0]);
+	fcntl(life[1], F_SETFD, FD_CLOEXEC);   /* children of the tests must not keep it alive */
 	close(fds[1]);
 	FILE *f = fdopen(fds[0], "r");
 	if (!f || fscanf(f, "%d", &server_port) != 1)
