@@ -236,10 +236,22 @@ static int verify(sqlite3 *db, bool *fresh, struct lerr *e)
 int store_schema_verify(sqlite3 *db, struct lerr *e)
 {
 	bool fresh;
+	int64_t ver = 0;
 	if (verify(db, &fresh, e) < 0)
 		return -1;
 	if (fresh) {
 		lerr_set(e, LERR_DB, 0, "the database is empty and cannot be initialised read-only");
+		return -1;
+	}
+	int rc = pragma_int(db, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK)
+		return db_fail(db, e, rc, "cannot read the schema version");
+	if (ver < STORE_SCHEMA_VERSION) {
+		/* This build's queries need the current schema; upgrading needs write access. */
+		lerr_set(e, LERR_DB, 0,
+		         "the database was written by an older lectern (schema %lld, this build "
+		         "needs %d) and is read-only here, so it cannot be upgraded: open it once "
+		         "with write access", (long long)ver, STORE_SCHEMA_VERSION);
 		return -1;
 	}
 	return 0;

@@ -842,6 +842,29 @@ static void test_migrate_v1(void **state)
 	fts_ok(s);
 	store_close(&s);
 
+	/* An old cache that is read-only cannot be upgraded: refused clearly, left untouched. */
+	char ro[1024];   /* tmp_path() reuses its buffer, which `path` points to */
+	snprintf(ro, sizeof ro, "%s.ro", path);
+	char keep[512];
+	snprintf(keep, sizeof keep, "%s", path);
+	path = keep;
+	unlink(ro);
+	raw_exec(ro, schema_v1_sql);
+	raw_exec(ro, "PRAGMA journal_mode = DELETE");
+	assert_int_equal(chmod(ro, 0444), 0);
+	uint64_t sum = checksum(ro);
+	struct store *r = store_open(ro, STORE_READONLY, &e);
+	assert_null(r);
+	assert_int_equal(e.kind, LERR_DB);
+	assert_non_null(strstr(e.msg, "older lectern"));
+	assert_non_null(strstr(e.msg, "write access"));
+	assert_int_equal(checksum(ro), sum);
+	if (geteuid() != 0) {   /* root may write a 0444 file (and would just migrate it) */
+		assert_null(store_open(ro, 0, &e));
+		assert_non_null(strstr(e.msg, "older lectern"));
+		assert_int_equal(checksum(ro), sum);
+	}
+
 	/* Reopening does not migrate again. */
 	s = store_open(path, 0, &e);
 	assert_non_null(s);
