@@ -15,7 +15,8 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET, ST_LISTINGS_GET,
+	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET,
+	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
 	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
 	ST_COUNT
@@ -497,6 +498,8 @@ int store_commit(struct store *s, struct lerr *e)
 	s->in_txn = false;
 	if (s->txn_failed || sqlite3_get_autocommit(s->db)) {
 		s->txn_failed = false;
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ops_clear(s, 0);
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
 		return -1;
@@ -1112,6 +1115,10 @@ int store_upsert(struct store *s, const struct paper *p, const char *source, con
 		if (own) {
 			store_rollback(s);
 		} else {
+			/* Undo everything now (the upsert may have written part of the paper);
+			 * store_commit() will report the failure. */
+			if (!sqlite3_get_autocommit(s->db))
+				sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			s->txn_failed = true;
 			ops_clear(s, 0);
 		}
@@ -1157,9 +1164,14 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 {
 	int rc = run(st);
 	if (rc != SQLITE_DONE) {
-		if (s->in_txn && sqlite3_get_autocommit(s->db))
+		store_db_error(s, e, rc, what);
+		if (s->in_txn) {   /* a failed write fails the whole transaction (store.h) */
+			if (!sqlite3_get_autocommit(s->db))
+				sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			s->txn_failed = true;
-		return store_db_error(s, e, rc, what);
+			ops_clear(s, 0);
+		}
+		return -1;
 	}
 	return 0;
 }

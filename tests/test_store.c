@@ -663,10 +663,21 @@ static void test_full_disk(void **state)
 		rc = store_upsert(s, &p, NULL, NULL, NULL, &e);
 		paper_clear(&p);
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		rc = store_commit(s, &e);
-	else
+	} else {
+		/* The failed upsert failed the transaction: later writes are refused, the commit
+		 * reports it, and nothing of the transaction is kept. */
+		mk(&p, "2502.30000", "Small", "tiny", "2025-02-03");
+		assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+		assert_non_null(strstr(e.msg, "rolled back"));
+		paper_clear(&p);
+		assert_int_equal(store_set_read(s, "2501.00300", true, &e), -1);
+		assert_int_equal(store_commit(s, &e), -1);
+		assert_true(sqlite3_get_autocommit(s->db));
+		assert_int_equal(store_begin(s, &e), 0);   /* the store is usable again */
 		store_rollback(s);
+	}
 	assert_int_equal(rc, -1);
 	assert_int_equal(store_count(s, NULL, -1, &e), kept);
 	assert_search(s, "survivor", "2501.00300");
