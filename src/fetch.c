@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "lectern/feed.h"
+#include "lectern/text.h"
 #include "fetch_int.h"
 
 enum {
@@ -112,6 +113,15 @@ void fetch_env_fini(struct fetch_env *env)
 }
 
 /* ---- small helpers ------------------------------------------------------------------------ */
+
+/* Error texts may quote the server (a reason phrase, an arXiv error feed): make them safe to
+ * store and print (no control characters or escape sequences, one line). */
+static void clean_msg(char *msg, size_t cap)
+{
+	char *c = text_clean(msg, strlen(msg), TEXT_COLLAPSE);
+	snprintf(msg, cap, "%s", c);
+	free(c);
+}
 
 static void today_str(char out[11])
 {
@@ -648,6 +658,8 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 		lerr_set(&err, LERR_NET, NET_ABORTED, "stopped");
 	}
 
+	if (rc)
+		clean_msg(err.msg, sizeof err.msg);
 	struct lerr fe = {0};
 	if (store_source_finish(env->db, src->name, rc ? err.msg : NULL, n_new, &fe) < 0 && rc == 0) {
 		rc = -1;
@@ -753,6 +765,7 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	if (n_found)
 		*n_found = o.n_items;
 	if (rc) {
+		clean_msg(err.msg, sizeof err.msg);
 		emit(env, FETCH_EV_FAILED, "search", 1, 1, 0, 0, err.msg);
 		if (e)
 			*e = err;

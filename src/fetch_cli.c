@@ -1,13 +1,17 @@
 /* fetch_cli — the network commands: fetch, sources, search-remote. */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lectern/cli.h"
 #include "lectern/fetch.h"
 #include "lectern/store.h"
+#include "lectern/text.h"
 #include "fetch_int.h"
 
 static void list_sources(const struct config *cfg, FILE *out)
@@ -18,34 +22,100 @@ static void list_sources(const struct config *cfg, FILE *out)
 	fprintf(out, "%s\n", cfg->n_sources ? "" : " (none)");
 }
 
-/* Progress on stderr: per-source lines on a terminal; failures always. */
+/* Progress on stderr. On a terminal: one line per source, redrawn in place with \r while it
+ * runs (cut to the terminal width so it never wraps) and left as a final line saying what
+ * happened. Elsewhere only failures, one line each. The summary goes to stdout. */
 struct progress {
+	const struct config *cfg;
 	bool tty;
+	int name_w;           /* width of the name column */
+	size_t shown;         /* columns of the in-place line on screen, 0 when none */
+	double t0;            /* when the current source started */
 };
+
+static size_t term_cols(void)
+{
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Columns taken by UTF-8 text (one per code point: names and messages are mostly ASCII). */
+static size_t text_cols(const char *s, size_t *bytes_for, size_t max)
+{
+	size_t cols = 0, i = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue;
+		if (cols == max)
+			break;
+		cols++;
+	}
+	if (bytes_for)
+		*bytes_for = i;
+	return cols;
+}
+
+/* Draws "NAME  text" over the in-place line; final lines end with a newline and stay. */
+static void draw(struct progress *pr, bool final, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void draw(struct progress *pr, bool final, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	size_t bytes, cols = text_cols(line, &bytes, final ? SIZE_MAX : term_cols() - 1);
+	fprintf(stderr, "\r%.*s", (int)bytes, line);
+	if (pr->shown > cols)   /* blank what the previous, longer line left */
+		fprintf(stderr, "%*s", (int)(pr->shown - cols), "");
+	if (final) {
+		fputc('\n', stderr);
+		pr->shown = 0;
+	} else {
+		pr->shown = cols;
+	}
+	fflush(stderr);
+}
+
+static const char *unit_of(const struct progress *pr, const char *name)
+{
+	const struct config_source *s = config_find_source(pr->cfg, name);
+	return s && s->type == SOURCE_HF_DAILY ? "days" : "requests";
+}
 
 static void on_event(void *ctx, const struct fetch_event *ev)
 {
-	const struct progress *pr = ctx;
+	struct progress *pr = ctx;
+	int w = pr->name_w;
 	switch (ev->kind) {
 	case FETCH_EV_START:
+		pr->t0 = util_monotonic();
 		if (pr->tty)
-			fprintf(stderr, "%s: fetching...\n", ev->name);
+			draw(pr, false, "%-*s  fetching...", w, ev->name);
 		break;
 	case FETCH_EV_PROGRESS:
-		if (pr->tty) {
-			if (ev->total > 0)
-				fprintf(stderr, "%s: %ld/%ld requests, %ld new\n", ev->name, ev->done, ev->total,
-				        ev->n_new);
-			else
-				fprintf(stderr, "%s: %ld pages, %ld new\n", ev->name, ev->done, ev->n_new);
-		}
+		if (!pr->tty)
+			break;
+		if (ev->total > 1)
+			draw(pr, false, "%-*s  %ld/%ld %s, %ld new, %ld updated", w, ev->name, ev->done,
+			     ev->total, unit_of(pr, ev->name), ev->n_new, ev->n_updated);
+		else if (ev->total == 0)   /* paging: the number of pages is not known up front */
+			draw(pr, false, "%-*s  page %ld, %ld new, %ld updated", w, ev->name, ev->done,
+			     ev->n_new, ev->n_updated);
 		break;
 	case FETCH_EV_DONE:
 		if (pr->tty)
-			fprintf(stderr, "%s: done, %ld new, %ld updated\n", ev->name, ev->n_new, ev->n_updated);
+			draw(pr, true, "%-*s  %ld new, %ld updated (%.1f s)", w, ev->name, ev->n_new,
+			     ev->n_updated, util_monotonic() - pr->t0);
 		break;
 	case FETCH_EV_FAILED:
-		cli_error("%s: %s", ev->name, ev->message);
+		if (pr->tty)
+			draw(pr, true, "%-*s  failed: %s", w, ev->name, ev->message);
+		else
+			cli_error("%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_IDLE:
 		break;
@@ -113,14 +183,88 @@ static int print_sources(const struct app *a, FILE *out)
 		const char *state = st->in_progress ? "fetching"
 		                    : st->last_error ? "failed: "
 		                    : st->last_attempt ? "ok" : "not fetched yet";
+		/* stored by older versions unfiltered, and it may quote a server: clean it */
+		char *err = !st->in_progress && st->last_error
+		            ? text_clean(st->last_error, strlen(st->last_error), TEXT_COLLAPSE) : NULL;
 		fprintf(out, "%-*s  %-*s  %-*s  %-16s  %6lld  %6lld  %s%s\n", wname, s->name, wtype,
 		        config_source_type_name(s->type), wargs, rows[i].args, rows[i].last,
-		        (long long)st->new_count, (long long)st->total, state,
-		        !st->in_progress && st->last_error ? st->last_error : "");
+		        (long long)st->new_count, (long long)st->total, state, err ? err : "");
+		free(err);
 		free(rows[i].args);
 		store_source_state_clear(&rows[i].st);
 	}
 	free(rows);
+	store_close(&db);
+	return rc;
+}
+
+/* `fetch --offline`: what the cache holds, per source, without touching the network. */
+static int print_offline(const struct app *a, FILE *out)
+{
+	const struct config *cfg = a->cfg;
+	struct lerr e = {0};
+	if (access(a->db_path, F_OK) != 0) {
+		fprintf(out, "offline: nothing fetched; there is no cache yet at %s "
+		        "(run `lectern fetch` when online)\n", a->db_path);
+		return EXIT_OK;
+	}
+	struct store *db = store_open(a->db_path, STORE_READONLY | STORE_NOCREATE, &e);
+	if (!db) {
+		cli_error("fetch: %s", e.msg);
+		return EXIT_RUNTIME;
+	}
+	int rc = EXIT_OK;
+	struct store_view all = { .filter = STORE_VIEW_ALL };
+	int64_t total = store_count(db, &all, INT64_MAX, &e);
+	if (total < 0) {
+		cli_error("fetch: %s", e.msg);
+		store_close(&db);
+		return EXIT_RUNTIME;
+	}
+	fprintf(out, "offline: nothing fetched; the cache at %s holds %lld paper%s:\n", a->db_path,
+	        (long long)total, total == 1 ? "" : "s");
+	int w = 4;
+	for (size_t i = 0; i < cfg->n_sources; i++) {
+		int l = (int)strlen(cfg->sources[i].name);
+		if (l > w)
+			w = l;
+	}
+	for (size_t i = 0; i < cfg->n_sources; i++) {
+		const struct config_source *s = &cfg->sources[i];
+		struct store_source_state st = {0};
+		if (store_source_get(db, s->name, &st, &e) < 0) {
+			cli_error("fetch: %s: %s", s->name, e.msg);
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		fprintf(out, "%-*s  ", w, s->name);
+		if (!st.name || (st.total == 0 && st.last_success == 0)) {
+			fputs("nothing yet", out);
+		} else {
+			fprintf(out, "%lld paper%s", (long long)st.total, st.total == 1 ? "" : "s");
+			char newest[11], oldest[11];
+			if (s->type == SOURCE_HF_DAILY &&
+			    store_hf_day_step(db, "9999-12-31", -1, newest, sizeof newest, NULL) == 1 &&
+			    store_hf_day_step(db, "0000-00-00", 1, oldest, sizeof oldest, NULL) == 1) {
+				if (strcmp(oldest, newest))
+					fprintf(out, ", Daily Papers days %s to %s", oldest, newest);
+				else
+					fprintf(out, ", Daily Papers day %s", newest);
+			}
+			char last[32];
+			fmt_time(st.last_success, last, sizeof last);
+			fprintf(out, ", last fetched %s", last);
+		}
+		if (st.in_progress)
+			fputs("; being fetched now", out);
+		else if (st.last_error) {
+			char *m = text_clean(st.last_error, strlen(st.last_error), TEXT_COLLAPSE);
+			fprintf(out, "; the last attempt failed: %s", m);
+			free(m);
+		}
+		fputc('\n', out);
+		store_source_state_clear(&st);
+	}
 	store_close(&db);
 	return rc;
 }
@@ -161,7 +305,14 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	struct progress pr = { .tty = isatty(STDERR_FILENO) == 1 };
+	struct progress pr = { .cfg = a->cfg, .tty = isatty(STDERR_FILENO) == 1 };
+	/* The name column fits the sources being fetched. */
+	for (size_t i = 0; i < (o.n_sources ? o.n_sources : a->cfg->n_sources); i++) {
+		const char *n = o.n_sources ? o.sources[i] : a->cfg->sources[i].name;
+		int l = (int)text_cols(n, NULL, SIZE_MAX);
+		if (l > pr.name_w)
+			pr.name_w = l < 24 ? l : 24;
+	}
 	o.on_event = on_event;
 	o.ctx = &pr;
 	struct fetch_summary sum = {0};
@@ -172,10 +323,8 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 		cli_error("fetch: %s", e.msg);
 		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	if (o.offline) {
-		printf("offline: nothing fetched; the cache has:\n");
-		return print_sources(a, stdout);
-	}
+	if (o.offline)
+		return print_offline(a, stdout);
 	printf("%ld source%s: %ld new, %ld updated, %ld failed\n", sum.sources,
 	       sum.sources == 1 ? "" : "s", sum.n_new, sum.n_updated, sum.failed);
 	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;

@@ -47,6 +47,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # ---- Hugging Face Daily Papers, one day ----------------------------------------------------
 L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "hf fetch"; }
 grep -q "1 source: 30 new, 0 updated, 0 failed" "$T/out" || { cat "$T/out"; fail "hf summary"; }
+[ ! -s "$T/err" ] || { cat "$T/err"; fail "stderr is not a terminal: a successful fetch says nothing there"; }
 L list --format json >"$T/list.json"
 python3 - "$T/list.json" "$DATA/hf/2026-06-12.json" <<'PY'
 import json, sys
@@ -205,7 +206,34 @@ set -e
 before=$(wc -l <"$T/server.log")
 L fetch --offline >"$T/out" || fail "offline"
 [ "$(wc -l <"$T/server.log")" -eq "$before" ] || fail "--offline touched the network"
-grep -q "^hf-daily" "$T/out" || fail "offline report"
+grep -q "^offline: nothing fetched; the cache at $T/p.db holds 35 papers:$" "$T/out" &&
+grep -E -q "^hf-daily  30 papers, Daily Papers day 2026-06-12, last fetched [0-9-]+ [0-9:]+$" "$T/out" &&
+grep -E -q "^arxiv     4 papers, last fetched " "$T/out" &&
+grep -E -q "^merged    2 papers, last fetched " "$T/out" || { cat "$T/out"; fail "offline report"; }
+L --db "$T/none.db" fetch --offline >"$T/out" || fail "offline without a cache"
+grep -q "no cache yet at $T/none.db" "$T/out" && [ ! -e "$T/none.db" ] || fail "offline without a cache: report"
+
+# ---- progress: quiet when stderr is not a terminal; one line per source, redrawn in place, on one
+if command -v script >/dev/null 2>&1; then
+	since=$(python3 -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).date() - d.timedelta(days=2))')
+	script -q -c "$BIN --db $T/tty.db --config $T/config fetch hf-daily arxiv --since $since" "$T/tty" \
+		>/dev/null 2>&1 </dev/null || fail "fetch on a terminal"
+	python3 - "$T/tty" <<'PY'
+import re, sys
+raw = open(sys.argv[1], "rb").read().decode("utf-8")
+lines = [l for l in raw.replace("\r\n", "\n").split("\n") if "\r" in l or l.startswith(("hf-daily", "arxiv"))]
+assert len(lines) == 2, lines                              # one terminal line per source
+hf = lines[0].split("\r")
+assert any(re.fullmatch(r"hf-daily  2/3 days, \d+ new, \d+ updated *", x) for x in hf), hf
+assert re.fullmatch(r"hf-daily  0 new, 0 updated \(\d+\.\d s\) *", hf[-1]), hf[-1]
+assert re.fullmatch(r"arxiv     4 new, 0 updated \(\d+\.\d s\) *", lines[1].split("\r")[-1]), lines[1]
+assert "\x1b" not in raw
+assert "2 sources: 4 new, 0 updated, 0 failed" in raw
+print("terminal progress ok")
+PY
+else
+	echo "note: no script(1); terminal progress not checked"
+fi
 
 # ---- search-remote --------------------------------------------------------------------------
 L search-remote --max 20 all:testing >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote"; }

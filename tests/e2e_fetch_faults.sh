@@ -82,6 +82,12 @@ fault loop "too many redirects" "set arxiv-rss-url $B/m/loop/rss" "source arxiv 
 fault ratelimit "HTTP 429 .*asks to wait 100000 s" "set arxiv-rss-url $B/m/429long/rss" "source arxiv cs.LG"
 fault badjson "cannot read the response" "set hf-url $B/m/badxml" "source hf-daily"
 fault badfeed "HTTP 404 Not Found from $B/feed/missing.xml: check the feed URL" "source feed $B/feed/missing.xml"
+# a reason phrase with terminal escapes reaches neither the terminal nor the database
+fault evil "HTTP 404 Not Found from $B/m/evilreason/rss" "set arxiv-rss-url $B/m/evilreason/rss" "source arxiv cs.LG"
+ESC=$(printf '\033')
+! grep -q "$ESC" "$T/err" || fail "escape sequence printed"
+[ "$(sqlite3 "$T/p.db" "select count(*) from sources where instr(last_error, char(27)) > 0")" -eq 0 ] || fail "escape stored"
+"$BIN" --db "$T/p.db" --config "$T/evil.conf" sources | grep -q "$ESC" && fail "escape in sources"
 # a Daily Papers day whose second page fails: the first page is not kept either
 fargs="--date 2026-06-13"
 fault hfpage "HTTP 500 .*/m/failp1/api/daily_papers?date=2026-06-13&limit=100&p=1" "set hf-url $B/m/failp1" "source hf-daily"

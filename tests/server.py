@@ -38,6 +38,7 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   nopage                       Daily Papers: p is ignored (every page is the first)
   endless                      Daily Papers: every page is full, with new made-up ids
   failp1                       Daily Papers: 500 for every page after the first
+  evilreason                   404 whose reason phrase carries terminal escape sequences
 """
 import argparse
 import email.utils
@@ -214,6 +215,12 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(500, "text/plain", b"Internal Server Error\n")
                 ra = "1" if mode.startswith("429once") else email.utils.formatdate(time.time() + 2, usegmt=True)
                 return self.send(429, "text/plain", b"Too Many Requests\n", {"Retry-After": ra})
+        if mode == "evilreason":
+            self.log_request_line(404)
+            self.send_response(404, "\x1b]0;pwned\x07Not \x1b[31mFound\x1b[0m")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if mode == "429long":
             return self.send(429, "text/plain", b"slow down\n", {"Retry-After": "100000"})
         if mode == "hang":
