@@ -70,7 +70,10 @@ int fetch_search(const struct config *cfg, const char *db_path, const char *quer
 
 /* ---- background thread ---------------------------------------------------------------------- */
 struct fetcher;
-/* Starts the worker. cfg must outlive the fetcher. Queues FETCH_REQ_DUE when `refresh_due`. */
+/* Starts the worker. cfg must outlive the fetcher. Queues FETCH_REQ_DUE when `refresh_due`.
+ * Opens the worker's database connection here, on the calling thread, so that errors reach the
+ * caller; when another process is creating the same database at that moment this waits for it
+ * (up to about 5 s). */
 struct fetcher *fetch_start(const struct config *cfg, const char *db_path, bool refresh_due,
                             struct lerr *e);
 /* Queues a request (arg copied; may be NULL). Never blocks on the network. */
