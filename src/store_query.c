@@ -623,16 +623,23 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->date = r->published ? r->published : r->rowid >> STORE_PK_SHIFT;
 }
 
+void store_row_clear(struct store_row *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->title);
+	free(r->first_author);
+	free(r->organization);
+	r->id = r->title = r->first_author = r->organization = NULL;
+}
+
 void store_rows_clear(struct store_rows *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->v[i].id);
-		free(r->v[i].title);
-		free(r->v[i].first_author);
-		free(r->v[i].organization);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		store_row_clear(&r->v[i]);
 	free(r->v);
 	memset(r, 0, sizeof *r);
 }

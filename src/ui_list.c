@@ -121,13 +121,8 @@ static void rows_move(struct store_rows *dst, struct store_rows *src)
 /* Frees rows [a, b) and closes the gap. */
 static void rows_drop(struct store_rows *r, size_t a, size_t b)
 {
-	/* store_rows_clear frees the array too, so free the contents one by one */
-	for (size_t i = a; i < b; i++) {
-		free(r->v[i].id);
-		free(r->v[i].title);
-		free(r->v[i].first_author);
-		free(r->v[i].organization);
-	}
+	for (size_t i = a; i < b; i++)
+		store_row_clear(&r->v[i]);
 	memmove(r->v + a, r->v + b, (r->n - b) * sizeof *r->v);
 	r->n -= b - a;
 }

@@ -1151,6 +1151,17 @@ static void test_windows(void **state)
 	for (size_t i = 1; i < r.n; i++)
 		assert_true(r.v[i - 1].key.score >= r.v[i].key.score);
 	assert_non_null(strstr(r.v[0].title, "Alpha"));
+	/* One row can be freed on its own (the UI drops rows off a window); clearing the window
+	 * afterwards frees the rest exactly once (ASan checks both). */
+	assert_non_null(r.v[1].id);
+	store_row_clear(&r.v[1]);
+	assert_null(r.v[1].id);
+	assert_null(r.v[1].title);
+	assert_null(r.v[1].first_author);
+	assert_null(r.v[1].organization);
+	store_row_clear(&r.v[1]);
+	store_row_clear(NULL);
+	assert_non_null(r.v[2].id);
 	store_rows_clear(&r);
 
 	char d[16];

@@ -131,6 +131,9 @@ struct store_rows {
 	size_t n, cap;
 };
 void store_rows_clear(struct store_rows *r);   /* frees the rows' contents, keeps nothing */
+/* Frees one row's strings (NULL-safe) and sets them to NULL; the row itself is not freed (it
+ * lives in a store_rows array), so a caller can drop some rows of a window and keep the rest. */
+void store_row_clear(struct store_row *r);
 
 /* Up to `limit` rows of `view` after (dir > 0) or before (dir < 0) `anchor`, in view order.
  * anchor NULL: from the start (dir > 0) or up to the end (dir < 0). The rows are appended to
