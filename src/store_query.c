@@ -234,18 +234,37 @@ static int add_category(struct squery *q, bool neg, const char *v, struct lerr *
 	return 0;
 }
 
+static bool is_field(const char *name)
+{
+	static const char *const fields[] = { "ti", "abs", "au", "cat", "is", "after", "before",
+	                                      "date" };
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+		if (!strcmp(name, fields[i]))
+			return true;
+	return false;
+}
+
 /* One term (already split off): field filters, is:, dates, words and phrases. */
 static int parse_term(struct squery *q, bool neg, const char *field, size_t flen,
                       const char *val, size_t vlen, bool quoted, bool prefix, struct lerr *e)
 {
-	char name[8] = "";
+	char name[16] = "";
 	if (field) {
-		if (flen >= sizeof name)
-			flen = sizeof name - 1;
-		for (size_t i = 0; i < flen; i++)
-			name[i] = (char)tolower((unsigned char)field[i]);
-		name[flen] = 0;
-		if (vlen == 0)
+		/* Long names are aliases of the short ones; anything else is not a field. */
+		static const char *const alias[][2] = {
+			{ "title", "ti" }, { "abstract", "abs" }, { "author", "au" }, { "authors", "au" },
+			{ "category", "cat" }, { "categories", "cat" },
+		};
+		if (flen < sizeof name) {
+			for (size_t i = 0; i < flen; i++)
+				name[i] = (char)tolower((unsigned char)field[i]);
+			name[flen] = 0;
+		}
+		for (size_t i = 0; i < ARRAY_LEN(alias); i++)
+			if (!strcmp(name, alias[i][0]))
+				snprintf(name, sizeof name, "%s", alias[i][1]);
+		bool text = !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au");
+		if (vlen == 0 && is_field(name) && !(prefix && text))   /* `ti:*`: see below */
 			return usage(e, "%s: needs a value (e.g. au:hinton, cat:cs.LG, after:2025-01-01)",
 			             name);
 	}
@@ -254,14 +273,16 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 	if (!field || !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au")) {
 		const char *col = !field ? NULL : !strcmp(name, "ti") ? "title"
 		                               : !strcmp(name, "abs") ? "abstract" : "authors";
-		if (!quoted && !field && (!strcmp(v, "AND") || !strcmp(v, "OR") || !strcmp(v, "NOT")))
+		if (prefix && vlen < 2)
+			ret = usage(e, "%s*: a prefix needs at least two letters before the '*' (e.g. "
+			               "gen*)", v);
+		else if (!quoted && !field && (!strcmp(v, "AND") || !strcmp(v, "OR") ||
+		                               !strcmp(v, "NOT")))
 			ret = usage(e, "%s is not an operator here: all words must match; put '-' before "
 			               "a word to exclude it", v);
-		else if (!quoted && !field && strspn(v, "()") == vlen)
+		else if (!quoted && !field && vlen && strspn(v, "()") == vlen)
 			ret = usage(e, "%s: grouping with parentheses is not supported; all words must "
 			               "match, '-word' excludes", v);
-		else if (prefix && vlen < 2)
-			ret = usage(e, "%s*: a prefix needs at least two letters", v);
 		else if (has_word(v, vlen))
 			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", col ? col : TEXT_COLS,
 			           v, vlen, prefix);

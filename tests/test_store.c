@@ -973,6 +973,16 @@ static void test_search_syntax(void **state)
 	assert_search(s, "NEAR(logic", "");
 	assert_search(s, "not:logic", "2503.00005");   /* unknown field: plain text */
 	assert_search(s, "zzzz", "");
+	/* Long field names are aliases; an unknown field word is plain text. */
+	assert_search(s, "title:network", "2502.00003 2501.00002");
+	assert_search(s, "Abstract:pruning TITLE:neural", "2501.00002");
+	assert_search(s, "author:hinton", "2503.00005 2501.00001");
+	assert_search(s, "authors:lecun", "2501.00002");
+	assert_search(s, "category:cs.LG", "2501.00001 2411.00004");
+	assert_search(s, "-category:cs", "2502.00003");
+	assert_search(s, "gates:", "2503.00005");
+	assert_search(s, "titles:network", "");   /* not a field: the phrase "titles network" */
+
 
 	const char *bad[][2] = {
 		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
@@ -980,6 +990,10 @@ static void test_search_syntax(void **state)
 		{ "( neural )", "parentheses" }, { "is:bogus", "is:" }, { "after:2025-13", "date" },
 		{ "date:yesterday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
 		{ "-after:2025", "excluded" }, { "ti:\"", "unclosed" },
+		{ "*", "at least two letters" }, { "**", "at least two letters" },
+		{ "diffusion *", "at least two letters" }, { "-*", "at least two letters" },
+		{ "ti:*", "at least two letters" }, { "\"\"*", "at least two letters" },
+		{ "title:", "needs a value" }, { "cat:*", "needs a value" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		struct store_view v = { .query = bad[i][0] };

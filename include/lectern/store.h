@@ -92,11 +92,14 @@ enum store_sort {
 	STORE_SORT_RELEVANCE,  /* search rank; without a query it behaves as DATE */
 };
 /* What a list shows. `query` (may be NULL/empty) narrows any filter with the search syntax:
- * words and "phrases" (all must match; bare words are prefix-matched when they end in '*'),
- * field filters au: ti: abs: cat: (e.g. `au:hinton`, `cat:cs.LG`; `cat:cs` is any cs.*),
- * is:fav is:unread is:read, date ranges `after:2025-01-01` `before:2025-02-01` `date:2025-11`
- * (day, month or year; on store_row.date), and `-word` to exclude. Words without a field
- * search title, abstract and authors. Strings are borrowed for the duration of the call. */
+ * words and "phrases" (all must match; bare words are prefix-matched when they end in '*',
+ * and a prefix needs at least two letters), field filters au: ti: abs: cat: (also spelled
+ * author: authors: title: abstract: category: categories:; e.g. `au:hinton`, `cat:cs.LG`;
+ * `cat:cs` is any cs.*), is:fav is:unread is:read, date ranges `after:2025-01-01`
+ * `before:2025-02-01` `date:2025-11` (day, month or year; on store_row.date), and `-term` to
+ * exclude. Words without a field search title, abstract
+ * and authors; a word with an unknown `name:` in front (`arXiv:`, `C++:`, `note:`) is
+ * searched as plain text. Strings are borrowed for the duration of the call. */
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
