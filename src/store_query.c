@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "store_int.h"
@@ -104,6 +105,8 @@ int store_query_register(sqlite3 *db)
 
 /* ---- the search syntax ---------------------------------------------------------------------- */
 
+enum { SQUERY_MAX_IDS = 8 };
+
 struct squery {
 	struct sbuf pos;          /* FTS5: positive terms joined by AND */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
@@ -111,12 +114,19 @@ struct squery {
 	int read;                 /* 1 only read, -1 only unread, 0 either */
 	int64_t lo, hi;           /* publication time range [lo, hi); hi 0 = open */
 	bool empty_range;
+	char *ids[SQUERY_MAX_IDS];    /* arXiv ids the paper must have (bare, no version) */
+	char *xids[SQUERY_MAX_IDS];   /* arXiv ids excluded */
+	size_t n_ids, n_xids;
 };
 
 static void squery_free(struct squery *q)
 {
 	sbuf_free(&q->pos);
 	sbuf_free(&q->neg);
+	for (size_t i = 0; i < q->n_ids; i++)
+		free(q->ids[i]);
+	for (size_t i = 0; i < q->n_xids; i++)
+		free(q->xids[i]);
 	memset(q, 0, sizeof *q);
 }
 
@@ -237,14 +247,55 @@ static int add_category(struct squery *q, bool neg, const char *v, struct lerr *
 static bool is_field(const char *name)
 {
 	static const char *const fields[] = { "ti", "abs", "au", "cat", "is", "after", "before",
-	                                      "date" };
+	                                      "date", "id" };
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		if (!strcmp(name, fields[i]))
 			return true;
 	return false;
 }
 
-/* One term (already split off): field filters, is:, dates, words and phrases. */
+/* An arXiv id as a search term (`2405.12090`, `2405.12090v3`, `arXiv:2405.12090`, an
+ * arxiv.org/abs/ URL, `id:2405.12090`) selects that paper. Returns 1 when the term was an id
+ * (recorded in q), 0 when it is not one, -1 on a usage error. */
+static int add_id(struct squery *q, bool neg, const char *field, size_t flen, const char *name,
+                  const char *val, size_t vlen, bool prefix, struct lerr *e)
+{
+	bool id_field = field && !strcmp(name, "id");
+	if (field && !id_field && is_field(name))
+		return 0;
+	struct sbuf raw = {0};
+	if (field && !id_field) {
+		sbuf_add(&raw, field, flen);
+		sbuf_addc(&raw, ':');
+	}
+	sbuf_add(&raw, val, vlen);
+	char id[64];
+	int ret = 0;
+	const char *t = raw.s ? raw.s : "";
+	bool ok = !prefix && paper_parse_arxiv_id(t, id, sizeof id, NULL) == 0;
+	if (!ok && (!strncasecmp(t, "arxiv.org/", 10) || !strncasecmp(t, "www.arxiv.org/", 14))) {
+		char *url = xasprintf("https://%s", t);   /* a URL without its scheme */
+		ok = paper_parse_arxiv_id(url, id, sizeof id, NULL) == 0;
+		free(url);
+	}
+	if (!ok) {
+		if (id_field)
+			ret = usage(e, "id:%s%s: not an arXiv id (e.g. id:2405.12090 or "
+			               "id:hep-th/9901001)", t, prefix ? "*" : "");
+	} else if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS) {
+		ret = usage(e, "too many arXiv ids in one search (at most %d)", SQUERY_MAX_IDS);
+	} else {
+		if (neg)
+			q->xids[q->n_xids++] = xstrdup(id);
+		else
+			q->ids[q->n_ids++] = xstrdup(id);
+		ret = 1;
+	}
+	sbuf_free(&raw);
+	return ret;
+}
+
+/* One term (already split off): field filters, is:, dates, ids, words and phrases. */
 static int parse_term(struct squery *q, bool neg, const char *field, size_t flen,
                       const char *val, size_t vlen, bool quoted, bool prefix, struct lerr *e)
 {
@@ -267,6 +318,11 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		if (vlen == 0 && is_field(name) && !(prefix && text))   /* `ti:*`: see below */
 			return usage(e, "%s: needs a value (e.g. au:hinton, cat:cs.LG, after:2025-01-01)",
 			             name);
+	}
+	if ((!quoted && !prefix) || (field && !strcmp(name, "id"))) {
+		int r = add_id(q, neg, field, flen, name, val, vlen, prefix, e);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
 	}
 	char *v = xstrndup(val, vlen);
 	int ret = 0;
@@ -425,7 +481,7 @@ static void bind_all(sqlite3_stmt *st, const struct qb *q)
 	}
 }
 
-enum driver { D_ALL, D_FTS, D_FAV, D_SRC, D_HF };
+enum driver { D_ALL, D_FTS, D_FAV, D_SRC, D_HF, D_ID };
 enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK };
 
 struct plan {
@@ -466,7 +522,9 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 		p->notmatch = xstrdup(q->neg.s);
 
 	bool fav = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1;
-	if (fav)
+	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
+		p->drv = D_ID, p->key = "p.pk";
+	else if (fav)
 		p->drv = D_FAV, p->key = "p.pk";
 	else if (p->match)
 		p->drv = D_FTS, p->key = "papers_fts.rowid";
@@ -477,7 +535,8 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 	else
 		p->drv = D_ALL, p->key = "p.pk";
 
-	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi;
+	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
+	             !q->n_ids && !q->n_xids;
 	if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
 	else if (v->sort == STORE_SORT_UPVOTES)
@@ -508,11 +567,26 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		                   " WHERE sc.source = ?");
 		bt(b, v->source);
 		break;
+	case D_ID:
+		sbuf_adds(&b->sql, " FROM papers p WHERE p.id = ?");
+		bt(b, q->ids[0]);
+		break;
 	case D_HF:
 	case D_ALL:
 		sbuf_adds(&b->sql, " FROM papers p WHERE 1");
 		break;
 	}
+	for (size_t i = 1; i < q->n_ids; i++) {
+		sbuf_adds(&b->sql, " AND p.id = ?");
+		bt(b, q->ids[i]);
+	}
+	for (size_t i = 0; i < q->n_xids; i++) {
+		sbuf_adds(&b->sql, " AND p.id <> ?");
+		bt(b, q->xids[i]);
+	}
+	if (p->drv == D_ID && (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1))
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state f WHERE f.id = p.id"
+		                   " AND f.favourite = 1)");
 	if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM sourced s2 WHERE s2.paper = p.pk"
 		                   " AND s2.source = ?)");
@@ -522,7 +596,7 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		sbuf_adds(&b->sql, " AND p.hf_day = ?");
 		bt(b, v->day);
 	}
-	if (p->drv == D_FAV && p->match) {
+	if (p->drv != D_FTS && p->match) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?"
 		                   " AND papers_fts.rowid = p.pk)");
 		bt(b, p->match);

@@ -983,6 +983,34 @@ static void test_search_syntax(void **state)
 	assert_search(s, "gates:", "2503.00005");
 	assert_search(s, "titles:network", "");   /* not a field: the phrase "titles network" */
 
+	/* An arXiv id (any spelling) selects that paper, ANDed with the other terms. */
+	assert_search(s, "2501.00002", "2501.00002");
+	assert_search(s, "2501.00002v3", "2501.00002");
+	assert_search(s, "arXiv:2501.00002", "2501.00002");
+	assert_search(s, "https://arxiv.org/abs/2501.00002v2", "2501.00002");
+	assert_search(s, "arxiv.org/abs/2501.00002", "2501.00002");
+	assert_search(s, "id:2501.00002", "2501.00002");
+	assert_search(s, "ID:2501.00002 neural", "2501.00002");
+	assert_search(s, "neural 2501.00002 is:fav", "2501.00002");
+	assert_search(s, "2501.00002 generative", "");
+	assert_search(s, "2501.00001 is:fav", "");
+	assert_search(s, "2501.00001 2501.00002", "");
+	assert_search(s, "2501.00001 cat:cs.LG after:2025-01-01", "2501.00001");
+	assert_search(s, "2501.00001 before:2025-01-01", "");
+	assert_search(s, "-2501.00002 neural", "2502.00003");
+	assert_search(s, "-id:2501.00002 -2502.00003 network", "");
+	assert_search(s, "2599.99999", "");
+	assert_search(s, "id:hep-th/9901001", "");
+	char *r1 = search(s, STORE_SORT_RELEVANCE, "network 2502.00003");
+	assert_string_equal(r1, "2502.00003");
+	free(r1);
+	r1 = search(s, STORE_SORT_UPVOTES, "2411.00004");
+	assert_string_equal(r1, "2411.00004");
+	free(r1);
+	struct store_view favs = { .filter = STORE_VIEW_FAVOURITES, .query = "2411.00004" };
+	assert_int_equal(store_count(s, &favs, -1, NULL), 1);
+	favs.query = "2502.00003";
+	assert_int_equal(store_count(s, &favs, -1, NULL), 0);
 
 	const char *bad[][2] = {
 		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
@@ -993,7 +1021,10 @@ static void test_search_syntax(void **state)
 		{ "*", "at least two letters" }, { "**", "at least two letters" },
 		{ "diffusion *", "at least two letters" }, { "-*", "at least two letters" },
 		{ "ti:*", "at least two letters" }, { "\"\"*", "at least two letters" },
-		{ "title:", "needs a value" }, { "cat:*", "needs a value" },
+		{ "title:", "needs a value" }, { "cat:*", "needs a value" }, { "id:", "needs a value" },
+		{ "id:bogus", "not an arXiv id" }, { "id:2501.00002*", "not an arXiv id" },
+		{ "1 2 3 4 5 6 7 8 9 2501.00001 2501.00002 2501.00003 2501.00004 2501.00005 "
+		  "2501.00006 2501.00007 2501.00008 2501.00009", "too many" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		struct store_view v = { .query = bad[i][0] };

@@ -97,7 +97,9 @@ enum store_sort {
  * author: authors: title: abstract: category: categories:; e.g. `au:hinton`, `cat:cs.LG`;
  * `cat:cs` is any cs.*), is:fav is:unread is:read, date ranges `after:2025-01-01`
  * `before:2025-02-01` `date:2025-11` (day, month or year; on store_row.date), and `-term` to
- * exclude. Words without a field search title, abstract
+ * exclude. A term that is an arXiv id (`2405.12090`, `2405.12090v3`, `arXiv:2405.12090`,
+ * `https://arxiv.org/abs/2405.12090`, `hep-th/9901001`, or `id:` + an id) selects that paper
+ * (any version; it is not searched as text). Words without a field search title, abstract
  * and authors; a word with an unknown `name:` in front (`arXiv:`, `C++:`, `note:`) is
  * searched as plain text. Strings are borrowed for the duration of the call. */
 struct store_view {
