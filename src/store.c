@@ -240,19 +240,6 @@ static int make_parent_dir(const char *path, struct lerr *e)
 	return rc;
 }
 
-static bool dir_writable(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return access(".", W_OK) == 0;
-	if (slash == path)
-		return access("/", W_OK) == 0;
-	char *dir = xstrndup(path, (size_t)(slash - path));
-	bool ok = access(dir, W_OK) == 0;
-	free(dir);
-	return ok;
-}
-
 static int exec(struct store *s, const char *sql, struct lerr *e)
 {
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
@@ -267,9 +254,11 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	}
 	bool memory = strcmp(path, ":memory:") == 0;
 	bool ro = flags & STORE_READONLY;
-	bool immutable = false;
+	struct store_file f = {0};
 	if (!memory) {
-		if (access(path, F_OK) < 0) {
+		if (store_schema_check_file(path, &f, e) < 0)
+			return NULL;
+		if (!f.exists) {
 			if (flags & STORE_NOCREATE) {
 				lerr_set(e, LERR_NOTFOUND, ENOENT, "%s: no such database", path);
 				return NULL;
@@ -282,15 +271,15 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 			if (make_parent_dir(path, e) < 0)
 				return NULL;
 		} else {
-			bool hint = false;
-			if (store_schema_check_file(path, &hint, e) < 0)
-				return NULL;
-			if (hint || !dir_writable(path)) {
-				ro = true;
-				/* WAL needs -shm/-wal next to the file; without them only an immutable
-				 * open can read a directory we cannot write. */
-				immutable = !dir_writable(path);
+			if (ro && !f.readonly && !f.fresh && f.version < STORE_SCHEMA_VERSION) {
+				/* Written by an older lectern and we may write it: upgrade it with a
+				 * read-write connection, then read it as asked. */
+				struct store *w = store_open(path, flags & ~STORE_READONLY, e);
+				if (!w)
+					return NULL;
+				store_close(&w);
 			}
+			ro = ro || f.readonly;
 		}
 	}
 
@@ -299,24 +288,10 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	s->readonly = ro;
 	s->st = xcalloc(ST_COUNT, sizeof *s->st);
 	int rc;
-	if (immutable) {
-		/* Percent-encode the path for the URI. */
-		struct sbuf uri = {0};
-		sbuf_adds(&uri, "file:");
-		for (const char *c = path; *c; c++) {
-			if (*c == '?' || *c == '#' || *c == '%')
-				sbuf_printf(&uri, "%%%02X", (unsigned char)*c);
-			else
-				sbuf_addc(&uri, *c);
-		}
-		sbuf_adds(&uri, "?immutable=1");
-		rc = sqlite3_open_v2(uri.s, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-		sbuf_free(&uri);
-	} else {
-		rc = sqlite3_open_v2(path, &s->db,
-		                     ro ? SQLITE_OPEN_READONLY
-		                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	}
+	if (ro)
+		rc = store_sqlite_open_ro(path, f.immutable, &s->db);
+	else
+		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		store_db_error(s, e, rc, path);
 		store_close(&s);

@@ -58,9 +58,21 @@ struct store {
 };
 
 /* store_schema.c */
-/* Inspects an existing file without writing to it. Returns 0 when it may be opened (a lectern
- * database this build understands, or an empty/new one), -1 with e set otherwise. */
-int store_schema_check_file(const char *path, bool *readonly_hint, struct lerr *e);
+/* What store_schema_check_file() found. */
+struct store_file {
+	bool exists;
+	bool readonly;      /* the file or its directory cannot be written: open read-only */
+	bool immutable;     /* read it with immutable=1 (creates no -wal/-shm; see the .c) */
+	bool fresh;         /* no lectern schema yet (0 bytes, or SQLite without any table) */
+	int64_t version;    /* user_version of a lectern database */
+};
+/* Inspects a file without writing to it or leaving anything next to a read-only one. Returns 0
+ * when it may be opened (a lectern database this build understands, an empty/new one, or a
+ * missing file: out->exists false), -1 with e set otherwise. */
+int store_schema_check_file(const char *path, struct store_file *out, struct lerr *e);
+bool store_dir_writable(const char *path);
+/* sqlite3_open_v2 read-only; immutable as a percent-encoded URI. */
+int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db);
 /* Applies pending migrations (each in its own transaction) on a read-write connection. */
 int store_schema_migrate(sqlite3 *db, struct lerr *e);
 /* Verifies a connection's database is a lectern one of a known version (read-only use). */

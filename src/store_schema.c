@@ -257,20 +257,60 @@ int store_schema_verify(sqlite3 *db, struct lerr *e)
 	return 0;
 }
 
-int store_schema_check_file(const char *path, bool *readonly_hint, struct lerr *e)
+bool store_dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return access(".", W_OK) == 0;
+	if (slash == path)
+		return access("/", W_OK) == 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	bool ok = access(dir, W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db)
+{
+	if (!immutable)
+		return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+	/* Percent-encode the path for the URI. */
+	struct sbuf uri = {0};
+	sbuf_adds(&uri, "file:");
+	for (const char *c = path; *c; c++) {
+		if (*c == '?' || *c == '#' || *c == '%')
+			sbuf_printf(&uri, "%%%02X", (unsigned char)*c);
+		else
+			sbuf_addc(&uri, *c);
+	}
+	sbuf_adds(&uri, "?immutable=1");
+	int rc = sqlite3_open_v2(uri.s, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sbuf_free(&uri);
+	return rc;
+}
+
+int store_schema_check_file(const char *path, struct store_file *out, struct lerr *e)
 {
 	static const char magic[16] = "SQLite format 3";   /* includes the NUL */
 	struct stat sb;
-	*readonly_hint = false;
+	memset(out, 0, sizeof *out);
 	if (stat(path, &sb) < 0)
 		return errno == ENOENT ? 0 : (lerr_set(e, LERR_IO, errno, "%s: %s", path,
 		                                       strerror(errno)), -1);
+	out->exists = true;
 	if (!S_ISREG(sb.st_mode)) {
 		lerr_set(e, LERR_IO, 0, "%s: not a regular file", path);
 		return -1;
 	}
-	if (sb.st_size == 0)
-		return 0;   /* an empty file is a new SQLite database */
+	/* WAL needs the file and, for -wal/-shm, its directory writable. A file without any write
+	 * permission bit was made read-only on purpose: root (whom access() lets write) reads it
+	 * too without changing it. */
+	out->readonly = access(path, W_OK) < 0 || !(sb.st_mode & 0222) ||
+	                !store_dir_writable(path);
+	if (sb.st_size == 0) {
+		out->fresh = true;   /* an empty file is a new SQLite database */
+		return 0;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		lerr_set(e, LERR_IO, errno, "%s: %s", path, strerror(errno));
@@ -285,31 +325,37 @@ int store_schema_check_file(const char *path, bool *readonly_hint, struct lerr *
 		         path);
 		return -1;
 	}
+	out->immutable = !store_dir_writable(path);
 
 	/* Read-only connection: inspecting it can never modify the file. */
-	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK)
-		sqlite3_busy_timeout(db, 5000);
-	bool fresh = false;
-	int ret = 0;
-	if (rc != SQLITE_OK) {
-		ret = db_fail(db, e, rc, path);
-	} else if (verify(db, &fresh, e) < 0) {
+	for (;;) {
+		sqlite3 *db = NULL;
+		int rc = store_sqlite_open_ro(path, out->immutable, &db);
+		if (rc == SQLITE_OK)
+			sqlite3_busy_timeout(db, 5000);
+		bool fresh = false;
+		int ret = 0;
+		if (rc != SQLITE_OK) {
+			ret = db_fail(db, e, rc, path);
+		} else if (verify(db, &fresh, e) < 0) {
+			ret = -1;
+		} else if (!fresh && (rc = pragma_int(db, "PRAGMA user_version", &out->version)) !=
+		           SQLITE_OK) {
+			ret = db_fail(db, e, rc, "cannot read the schema version");
+		}
+		out->fresh = fresh;
+		sqlite3_close(db);
 		/* A WAL database in a directory we cannot write (no -shm can be created) only
 		 * opens as immutable; retry that way before giving up. */
-		int code = e ? e->code : 0;
-		if ((code & 0xff) == SQLITE_CANTOPEN || (code & 0xff) == SQLITE_READONLY) {
-			*readonly_hint = true;
-			ret = 0;
-		} else {
-			ret = -1;
+		int code = e ? e->code & 0xff : 0;
+		if (ret < 0 && !out->immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+			out->readonly = out->immutable = true;
+			if (e)
+				*e = (struct lerr){0};
+			continue;
 		}
+		return ret;
 	}
-	sqlite3_close(db);
-	if (ret == 0 && access(path, W_OK) < 0)
-		*readonly_hint = true;
-	return ret;
 }
 
 int store_schema_migrate(sqlite3 *db, struct lerr *e)

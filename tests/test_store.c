@@ -876,6 +876,28 @@ static void test_migrate_v1(void **state)
 		assert_int_equal(checksum(ro), sum);
 	}
 
+	/* A read (STORE_READONLY) of an old cache we may write upgrades it, then reads it. */
+	char rw[1024];
+	snprintf(rw, sizeof rw, "%s.rw", path);
+	unlink(rw);
+	raw_exec(rw, schema_v1_sql);
+	raw_exec(rw, "INSERT INTO papers (pk, id, title, abstract, authors, published, added)"
+	             " VALUES (1, '2501.00009', 'Old cache', 'upgraded on read', 'Ada', 1736035200,"
+	             " 1736035200);"
+	             "INSERT INTO papers_fts (rowid, title, abstract, authors)"
+	             " SELECT pk, title, abstract, authors FROM papers;");
+	r = store_open(rw, STORE_READONLY | STORE_NOCREATE, &e);
+	if (!r)
+		fail_msg("read of a writable v1 cache: %s", e.msg);
+	assert_true(store_is_readonly(r));
+	assert_int_equal(sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	assert_search(r, "upgraded", "2501.00009");
+	assert_int_equal(store_set_read(r, "2501.00009", true, &e), -1);   /* still read-only */
+	store_close(&r);
+
 	/* Reopening does not migrate again. */
 	s = store_open(path, 0, &e);
 	assert_non_null(s);
