@@ -270,6 +270,17 @@ bool store_dir_writable(const char *path)
 	return ok;
 }
 
+/* A writer's WAL state next to the file: a -wal with content and its -shm. */
+static bool wal_state_present(const char *path)
+{
+	struct stat sb;
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	bool yes = stat(wal, &sb) == 0 && sb.st_size > 0 && access(shm, F_OK) == 0;
+	free(wal);
+	free(shm);
+	return yes;
+}
+
 int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db)
 {
 	if (!immutable)
@@ -325,7 +336,13 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 		         path);
 		return -1;
 	}
-	out->immutable = !store_dir_writable(path);
+	/* Reading a file we may not write must leave nothing behind: a plain read-only open of a
+	 * WAL database creates -wal and -shm with the file's mode (0444), which then block every
+	 * later writer even after the file is made writable again. Immutable opens create
+	 * nothing; they are used unless a writer's WAL state is there to be read (then the files
+	 * exist already and SQLite only reads them). The price: a writer starting while an
+	 * immutable reader is open is not seen by it. */
+	out->immutable = out->readonly && !wal_state_present(path);
 
 	/* Read-only connection: inspecting it can never modify the file. */
 	for (;;) {

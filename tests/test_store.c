@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -620,6 +621,98 @@ static void test_two_connections(void **state)
 	assert_int_equal(store_count(w, &fav, -1, &e), 1);
 	store_close(&w);
 	store_close(&r);
+}
+
+/* The chmod-444 steps of test_readonly_leaves_nothing, run by a user whom permissions bind.
+ * Returns NULL or what went wrong. */
+static const char *ro_cache_steps(const char *dir)
+{
+	static char msg[600];
+	char db[512], wal[600], shm[600];
+	snprintf(db, sizeof db, "%s/x.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	snprintf(shm, sizeof shm, "%s-shm", db);
+	struct lerr e = {0};
+	struct store *s = store_open(db, 0, &e);
+	if (!s)
+		return snprintf(msg, sizeof msg, "create: %s", e.msg), msg;
+	struct paper p;
+	mk(&p, "2501.00400", "Read only cache", "permissions", "2025-01-01");
+	int rc = store_upsert(s, &p, NULL, NULL, NULL, &e);
+	paper_clear(&p);
+	store_close(&s);
+	if (rc < 0)
+		return snprintf(msg, sizeof msg, "upsert: %s", e.msg), msg;
+	if (chmod(db, 0444) < 0)
+		return "chmod 444 failed";
+	if (access(db, W_OK) == 0)
+		return "the file is still writable after chmod 444 (running as root?)";
+	for (int flags = 0; flags < 2; flags++) {   /* a read command, then a write command */
+		s = store_open(db, flags ? 0 : STORE_READONLY | STORE_NOCREATE, &e);
+		if (!s)
+			return snprintf(msg, sizeof msg, "open 0444: %s", e.msg), msg;
+		int64_t n = store_count(s, NULL, -1, &e);
+		bool ro = store_is_readonly(s);
+		int w = store_set_read(s, "2501.00400", true, &e);
+		store_close(&s);
+		if (n != 1 || !ro || w != -1)
+			return "a 0444 cache did not read as a read-only cache of 1 paper";
+		if (access(wal, F_OK) == 0 || access(shm, F_OK) == 0)
+			return "reading a 0444 cache left x.db-wal or x.db-shm behind";
+	}
+	if (chmod(db, 0644) < 0)
+		return "chmod 644 failed";
+	s = store_open(db, 0, &e);
+	if (!s)
+		return snprintf(msg, sizeof msg, "reopen 644: %s", e.msg), msg;
+	rc = store_set_favourite(s, "2501.00400", true, &e);
+	store_close(&s);
+	if (rc < 0)
+		return snprintf(msg, sizeof msg, "write after chmod 644: %s", e.msg), msg;
+	sqlite3 *db3;
+	if (sqlite3_open(db, &db3) != SQLITE_OK)
+		return "sqlite3 cannot open it";
+	rc = sqlite3_exec(db3, "INSERT INTO history VALUES ('sqlite3', 1)", NULL, NULL, NULL);
+	sqlite3_close(db3);
+	return rc == SQLITE_OK ? NULL : "sqlite3 cannot write it after chmod 644";
+}
+
+static void test_readonly_leaves_nothing(void **state)
+{
+	char dir[] = "/tmp/lectern-ro-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	uid_t uid = geteuid() == 0 ? 65534 : geteuid();   /* root: run the steps as nobody */
+	gid_t gid = geteuid() == 0 ? 65534 : getegid();
+	assert_int_equal(chown(dir, uid, gid), 0);
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fd[0]);
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0))
+			_exit(77);
+		const char *err = ro_cache_steps(dir);
+		if (err && write(fd[1], err, strlen(err)) < 0)
+			_exit(2);
+		_exit(err ? 1 : 0);
+	}
+	close(fd[1]);
+	char msg[700] = "";
+	ssize_t n = read(fd[0], msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = 0;
+	close(fd[0]);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		print_message("cannot drop root privileges to test a 0444 cache; skipped\n");
+		skip();
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("0444 cache: %s", msg[0] ? msg : "the child failed");
 }
 
 static void test_full_disk(void **state)
@@ -1468,6 +1561,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_foreign),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_readonly_leaves_nothing),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_search_syntax),
