@@ -129,7 +129,8 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 		break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		lerr_set(e, LERR_DB, rc, "%s: the database is busy (another lectern is writing)", what);
+		lerr_set(e, LERR_DB, rc, "%s: another program is writing to the cache; try again "
+		         "when it has finished", what);
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:

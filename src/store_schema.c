@@ -377,8 +377,23 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 
 int store_schema_migrate(sqlite3 *db, struct lerr *e)
 {
+	/* Nothing to do for a current schema: check without a write lock, so a cache that another
+	 * program is writing to opens at once (its readers are never blocked in WAL mode). */
+	bool fresh0 = false;
+	int64_t ver0 = 0;
+	if (verify(db, &fresh0, e) < 0)
+		return -1;
+	if (!fresh0 && pragma_int(db, "PRAGMA user_version", &ver0) == SQLITE_OK &&
+	    ver0 == STORE_SCHEMA_VERSION)
+		return 0;
 	for (;;) {
 		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+			lerr_set(e, LERR_DB, rc,
+			         "cannot upgrade the cache: another program is writing to it; try again "
+			         "when it has finished");
+			return -1;
+		}
 		if (rc != SQLITE_OK)
 			return db_fail(db, e, rc, "cannot start the schema migration");
 		bool fresh = false;

@@ -623,6 +623,47 @@ static void test_two_connections(void **state)
 	store_close(&r);
 }
 
+/* Another program holds a write transaction longer than the busy timeout: the cache still
+ * opens (no migration is attempted on a current schema) and reads, and a write says what is
+ * going on instead of a raw "database is locked". */
+static void test_locked(void **state)
+{
+	const char *path = tmp_path("lk.db");
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	struct paper p;
+	mk(&p, "2501.00300", "Locked", "locked cache", "2025-01-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	store_close(&s);
+
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO history VALUES ('q', 1);",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open while another program writes: %s", e.msg);
+	assert_false(store_is_readonly(s));
+	sqlite3_busy_timeout(s->db, 50);   /* the test need not wait the full 5 s */
+	assert_int_equal(store_count(s, NULL, -1, &e), 1);
+	assert_search(s, "locked", "2501.00300");
+	assert_int_equal(store_set_favourite(s, "2501.00300", true, &e), -1);
+	if (!strstr(e.msg, "another program is writing") || !strstr(e.msg, "try again"))
+		fail_msg("locked write says '%s'", e.msg);
+	assert_int_equal(store_begin(s, &e), -1);
+	assert_non_null(strstr(e.msg, "another program is writing"));
+	struct store *r = store_open(path, STORE_READONLY, &e);
+	assert_non_null(r);
+	assert_int_equal(store_count(r, NULL, -1, &e), 1);
+	store_close(&r);
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(store_set_favourite(s, "2501.00300", true, &e), 0);
+	store_close(&s);
+}
+
 /* The chmod-444 steps of test_readonly_leaves_nothing, run by a user whom permissions bind.
  * Returns NULL or what went wrong. */
 static const char *ro_cache_steps(const char *dir)
@@ -1561,6 +1602,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_foreign),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_readonly_leaves_nothing),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
