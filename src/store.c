@@ -247,6 +247,21 @@ static int exec(struct store *s, const char *sql, struct lerr *e)
 	return rc == SQLITE_OK ? 0 : store_db_error(s, e, rc, s->path);
 }
 
+/* A read of an empty file (what `touch` makes) shows an empty cache without initialising the
+ * file: an in-memory database with the schema, read-only. */
+static struct store *open_empty(const char *path, struct lerr *e)
+{
+	struct store *s = store_open(":memory:", 0, e);
+	if (!s)
+		return NULL;
+	free(s->path);
+	s->path = xstrdup(path);
+	s->readonly = true;
+	if (exec(s, "PRAGMA query_only = ON", e) < 0)
+		store_close(&s);
+	return s;
+}
+
 struct store *store_open(const char *path, int flags, struct lerr *e)
 {
 	if (!path || !*path) {
@@ -281,6 +296,8 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 				store_close(&w);
 			}
 			ro = ro || f.readonly;
+			if (f.fresh && ro)
+				return open_empty(path, e);
 		}
 	}
 

@@ -543,11 +543,43 @@ static void test_refuse_foreign(void **state)
 	raw_exec(newer, "PRAGMA user_version = 99; PRAGMA journal_mode = DELETE;");
 	expect_refused(newer, "newer lectern");
 
-	/* An empty file is a new database. */
+	/* An empty file (`touch`) reads as an empty cache, untouched; a write initialises it. */
 	const char *empty = tmp_path("empty.db");
 	fclose(fopen(empty, "wb"));
-	s = store_open(empty, 0, &e);
+	s = store_open(empty, STORE_READONLY | STORE_NOCREATE, &e);
+	if (!s)
+		fail_msg("read of an empty file: %s", e.msg);
+	assert_true(store_is_readonly(s));
+	assert_string_equal(store_path(s), empty);
+	assert_int_equal(store_count(s, NULL, -1, &e), 0);
+	struct store_rows rows = {0};
+	struct store_view q = { .query = "model" };
+	assert_int_equal(store_window(s, &q, NULL, 1, 10, &rows, &e), 0);
+	assert_int_equal(rows.n, 0);
+	struct paper p;
+	mk(&p, "2501.00001", "t", "a", "2025-01-01");
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "read-only"));
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), -1);
+	assert_int_equal(store_history_add(s, "x", &e), -1);
+	store_close(&s);
+	struct stat est;
+	assert_int_equal(stat(empty, &est), 0);
+	assert_int_equal(est.st_size, 0);
+	char side[600];
+	snprintf(side, sizeof side, "%s-wal", empty);
+	assert_int_equal(access(side, F_OK), -1);
+	snprintf(side, sizeof side, "%s-shm", empty);
+	assert_int_equal(access(side, F_OK), -1);
+	s = store_open(empty, STORE_NOCREATE, &e);
 	assert_non_null(s);
+	assert_false(store_is_readonly(s));
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	store_close(&s);
+	paper_clear(&p);
+	s = store_open(empty, STORE_READONLY, &e);
+	assert_non_null(s);
+	assert_int_equal(store_count(s, NULL, -1, &e), 1);
 	store_close(&s);
 
 	assert_null(store_open(tmp_path("missing.db"), STORE_NOCREATE, &e));
