@@ -446,8 +446,10 @@ static void test_rss_big(void **state)
 		const struct paper *p = &c.v[i];
 		assert_true(paper_is_arxiv_id(p->id));
 		assert_true(p->version >= 1);
-		assert_null(p->primary_category);   /* the RSS does not say which is primary */
+		/* the listing names no primary, but puts it first */
 		assert_non_null(p->categories);
+		assert_non_null(p->primary_category);
+		assert_prefix(p->categories, p->primary_category);
 		assert_non_null(p->abstract);
 		assert_null(strstr(p->abstract, "Announce Type"));
 		assert_true(p->n_authors >= 1);
@@ -536,6 +538,7 @@ static void test_rss_small_error_empty(void **state)
 	assert_int_equal(c.v[2].version, 2);
 	assert_string_equal(c.v[2].doi, "10.1093/bioinformatics/btac431");
 	assert_string_equal(c.v[2].categories, "stat.ME stat.AP stat.ML");
+	assert_string_equal(c.v[2].primary_category, "stat.ME");   /* a cross-list: primary elsewhere */
 	assert_int_equal(c.v[2].published, 0);
 	/* the replacement */
 	assert_string_equal(c.v[3].id, "2009.13987");
