@@ -886,9 +886,9 @@ int cmd_export(const struct app *a, int argc, char **argv)
 /* ---- import ---------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: lectern import FILE\n"
+	"usage: lectern import FILE...\n"
 	"\n"
-	"Merges papers from a JSON Lines file (as written by `lectern list --format json` or\n"
+	"Merges papers from JSON Lines files (as written by `lectern list --format json` or\n"
 	"`lectern export --format json`; - reads standard input) into the cache, by id.\n"
 	"Favourites and read marks in the file are added; existing ones are never cleared.\n"
 	"Notes are kept (a different note is appended) and tags are merged.\n"
@@ -1063,27 +1063,15 @@ static struct json_object *parse_line(struct json_tokener *tok, const char *line
 	return o;
 }
 
-int cmd_import(const struct app *a, int argc, char **argv)
-{
-	const char *cmd = argv[0];
-	int c;
+struct import_counts {
+	long imported, added, skipped;
+};
 
-	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(import_usage, stdout);
-			return EXIT_OK;
-		}
-		if (c != '?')
-			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
-		return EXIT_USAGE;
-	}
-	if (argc - optind != 1) {
-		cli_error("%s: %s; usage: lectern import FILE (- for standard input)", cmd,
-		          argc - optind < 1 ? "which file?" : "give one file");
-		return EXIT_USAGE;
-	}
-	const char *path = argv[optind];
+/* Imports one JSON Lines file (path "-" is standard input) in batches of IMPORT_BATCH lines.
+ * Bad lines are reported as FILE:LINE and counted; returns EXIT_OK or EXIT_RUNTIME when the
+ * file cannot be read or saved (what was committed before stays). */
+static int import_file(struct store *s, const char *cmd, const char *path, struct import_counts *n)
+{
 	bool from_stdin = !strcmp(path, "-");
 	const char *name = from_stdin ? "<stdin>" : path;
 	FILE *in = from_stdin ? stdin : fopen(path, "r");
@@ -1091,19 +1079,12 @@ int cmd_import(const struct app *a, int argc, char **argv)
 		cli_error("cannot read %s: %s", path, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	struct store *s = open_cache(a, true, true, NULL);
-	if (!s) {
-		if (!from_stdin)
-			fclose(in);
-		return EXIT_RUNTIME;
-	}
 
 	struct json_tokener *tok = json_tokener_new();
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	long lineno = 0, imported = 0, added = 0, skipped = 0, in_batch = 0, batch_new = 0, batch_n = 0,
-	     batch_first = 1;
+	long lineno = 0, in_batch = 0, batch_new = 0, batch_n = 0, batch_first = 1;
 	int rc = EXIT_OK;
 	struct lerr e = {0};
 	char msg[600];
@@ -1134,7 +1115,7 @@ int cmd_import(const struct app *a, int argc, char **argv)
 		}
 		if (!o) {
 			fprintf(stderr, "%s:%ld: %s (line skipped)\n", name, lineno, msg);
-			skipped++;
+			n->skipped++;
 			continue;
 		}
 		json_object_put(o);
@@ -1165,13 +1146,13 @@ int cmd_import(const struct app *a, int argc, char **argv)
 		if (in_batch == IMPORT_BATCH) {
 			if (store_commit(s, &e) != 0) {
 				store_rollback(s);
-				cli_error("%s: cannot save lines up to %ld: %s", cmd, lineno, e.msg);
+				cli_error("%s: cannot save lines up to %ld: %s", name, lineno, e.msg);
 				rc = EXIT_RUNTIME;
 				in_batch = 0;
 				break;
 			}
-			imported += batch_n;
-			added += batch_new;
+			n->imported += batch_n;
+			n->added += batch_new;
 			in_batch = batch_n = batch_new = 0;
 		}
 	}
@@ -1185,21 +1166,51 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	if (in_batch) {
 		if (store_commit(s, &e) != 0) {
 			store_rollback(s);
-			cli_error("%s: cannot save: %s", cmd, e.msg);
+			cli_error("%s: cannot save: %s", name, e.msg);
 			rc = EXIT_RUNTIME;
 		} else {
-			imported += batch_n;
-			added += batch_new;
+			n->imported += batch_n;
+			n->added += batch_new;
 		}
 	}
-	printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", imported, imported == 1 ? "" : "s",
-	       added, skipped, skipped == 1 ? "" : "s");
 	free(line);
 	json_tokener_free(tok);
 	if (!from_stdin)
 		fclose(in);
+	return rc;
+}
+
+int cmd_import(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	int c;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(import_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c != '?')
+			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	if (argc - optind < 1) {
+		cli_error("%s: which file?; usage: lectern import FILE... (- for standard input)", cmd);
+		return EXIT_USAGE;
+	}
+	struct store *s = open_cache(a, true, true, NULL);
+	if (!s)
+		return EXIT_RUNTIME;
+
+	struct import_counts n = {0};
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc && rc == EXIT_OK; i++)
+		rc = import_file(s, cmd, argv[i], &n);
+	printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", n.imported,
+	       n.imported == 1 ? "" : "s", n.added, n.skipped, n.skipped == 1 ? "" : "s");
 	store_close(&s);
-	if (rc == EXIT_OK && skipped > 0)
+	if (rc == EXIT_OK && n.skipped > 0)
 		rc = EXIT_RUNTIME;
 	return rc;
 }

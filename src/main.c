@@ -27,7 +27,7 @@ static const struct command commands[] = {
 	{"unread", cmd_read, "ID", "mark a paper as unread"},
 	{"export", cmd_export, "[--favourites] [--query Q] --format bibtex|json|csv|markdown [-o FILE]",
 	 "export papers"},
-	{"import", cmd_import, "FILE", "merge papers from JSON Lines (as written by list --format json)"},
+	{"import", cmd_import, "FILE...", "merge papers from JSON Lines (as written by list --format json)"},
 	{"fetch", cmd_fetch, "[SOURCE...] [--date YYYY-MM-DD | --since YYYY-MM-DD] [--offline]",
 	 "fetch sources once and exit"},
 	{"sources", cmd_sources, "", "list sources and their state"},

@@ -99,4 +99,10 @@ grep -q 2501.01234 "$T/out" || { cat "$T/out"; fail "listing lost in the round t
 # importing the same file again changes nothing
 expect 0 "$BIN" --db "$T/q.db" import "$T/a.jsonl"
 grep -qx "imported 7 papers (0 new), 0 lines skipped" "$T/out" || { cat "$T/out"; fail "re-import summary"; }
+# several files: one summary for all of them
+printf '%s\n' '{"id": "2507.07771", "title": "Multi A"}' >"$T/m1.jsonl"
+printf '%s\n' '{"id": "2507.07772", "title": "Multi B"}' '{"id": "2507.07771"}' >"$T/m2.jsonl"
+expect 0 L import "$T/m1.jsonl" "$T/m2.jsonl"
+grep -qx "imported 3 papers (2 new), 0 lines skipped" "$T/out" || { cat "$T/out"; fail "two files"; }
+expect 0 L show 2507.07772
 echo ok
