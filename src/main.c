@@ -1,5 +1,6 @@
 /* main — global options, configuration, and dispatch to the sub-commands. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,26 +13,22 @@
 struct command {
 	const char *name;
 	int (*run)(const struct app *, int, char **);
-	const char *args;
 	const char *help;
 };
 
 static const struct command commands[] = {
-	{"ui", cmd_ui, "", "open the reader (the default)"},
-	{"list", cmd_list, "[--favourites] [--unread] [--query Q] [--sort date|upvotes|relevance] "
-	 "[--limit N] [--format text|json]", "list cached papers"},
-	{"show", cmd_show, "ID [--format text|json]", "show one paper in full"},
-	{"fav", cmd_fav, "ID", "mark a paper as a favourite"},
-	{"unfav", cmd_fav, "ID", "remove a favourite"},
-	{"read", cmd_read, "ID", "mark a paper as read"},
-	{"unread", cmd_read, "ID", "mark a paper as unread"},
-	{"export", cmd_export, "[--favourites] [--query Q] --format bibtex|json|csv|markdown [-o FILE]",
-	 "export papers"},
-	{"import", cmd_import, "FILE...", "merge papers from JSON Lines (as written by list --format json)"},
-	{"fetch", cmd_fetch, "[SOURCE...] [--date YYYY-MM-DD | --since YYYY-MM-DD] [--offline]",
-	 "fetch sources once and exit"},
-	{"sources", cmd_sources, "", "list sources and their state"},
-	{"search-remote", cmd_search_remote, "QUERY", "search arXiv and merge the results"},
+	{"ui", cmd_ui, "open the reader (the default)"},
+	{"list", cmd_list, "list cached papers (filter, search, sort; text or JSON Lines)"},
+	{"show", cmd_show, "show one paper in full"},
+	{"fav", cmd_fav, "mark papers as favourites"},
+	{"unfav", cmd_fav, "remove favourites"},
+	{"read", cmd_read, "mark papers as read"},
+	{"unread", cmd_read, "mark papers as unread"},
+	{"export", cmd_export, "export papers as BibTeX, JSON Lines, CSV or Markdown"},
+	{"import", cmd_import, "merge papers from JSON Lines files (as list --format json writes)"},
+	{"fetch", cmd_fetch, "fetch sources once and exit"},
+	{"sources", cmd_sources, "list sources and their state"},
+	{"search-remote", cmd_search_remote, "search arXiv and merge the results into the cache"},
 };
 
 static void usage(FILE *out)
@@ -39,8 +36,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: lectern [--db PATH] [--config PATH] [COMMAND [ARGS]]\n\n"
 	             "Without a command lectern opens the reader.\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		fprintf(out, "  %-14s %s\n  %-14s   %s\n", commands[i].name, commands[i].help, "",
-		        commands[i].args);
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nOptions:\n"
 	             "  --db PATH       the cache database (default $LECTERN_DB, else\n"
 	             "                  $XDG_DATA_HOME/lectern/papers.db)\n"
@@ -78,6 +74,29 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+
+	/* --db and --config are also accepted after the command (`lectern list --db x.db`): take
+	 * them out before the command parses its own options. A "--" ends the search. */
+	int w = optind;
+	for (int r = optind; r < argc; r++) {
+		bool is_db = !strcmp(argv[r], "--db"), is_cfg = !strcmp(argv[r], "--config");
+		if (!strcmp(argv[r], "--")) {
+			while (r < argc)
+				argv[w++] = argv[r++];
+			break;
+		}
+		if ((is_db || is_cfg) && r + 1 < argc) {
+			*(is_db ? &db : &config_path) = argv[++r];
+		} else if (!strncmp(argv[r], "--db=", 5)) {
+			db = argv[r] + 5;
+		} else if (!strncmp(argv[r], "--config=", 9)) {
+			config_path = argv[r] + 9;
+		} else {
+			argv[w++] = argv[r];
+		}
+	}
+	argc = w;
+	argv[argc] = NULL;
 
 	const struct command *cmd = &commands[0];
 	if (optind < argc) {

@@ -149,6 +149,14 @@ expect 2 L export --format json --source nosuch
 # a source may be selected by its type
 expect 0 L list --source arxiv
 
+# global options are also accepted after the command
+expect 0 L list
+cp "$T/out" "$T/before"
+expect 0 "$BIN" list --db "$T/p.db"
+cmp -s "$T/out" "$T/before" || fail "--db after the command"
+expect 0 "$BIN" list --limit 3 --db="$T/p.db"
+[ "$(wc -l <"$T/out")" -eq 3 ] || fail "--db= after the command"
+
 # --help goes to stdout, exit 0
 for c in list show fav unfav read unread export import; do
 	expect 0 L $c --help
