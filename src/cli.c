@@ -128,6 +128,7 @@ enum {
 struct selection {
 	bool fav, unread;
 	const char *query, *source, *day;
+	char day_buf[16];        /* --day today / yesterday, as a date */
 	int sort;                /* enum store_sort, -1 when not given */
 	long limit;              /* -1 when not given */
 	struct sbuf q;           /* the query actually used */
@@ -142,8 +143,13 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
 	case OPT_DAY:
-		if (!util_valid_date(arg)) {
-			cli_error("%s: --day wants a date like 2025-11-19, not \"%s\"", cmd, arg);
+		if (!strcmp(arg, "today") || !strcmp(arg, "yesterday")) {
+			util_fmt_date(util_now() - (arg[0] == 'y' ? 86400 : 0), sel->day_buf,
+			              sizeof sel->day_buf);
+			arg = sel->day_buf;
+		} else if (!util_valid_date(arg)) {
+			cli_error("%s: --day wants a date like 2025-11-19, today or yesterday, not \"%s\"",
+			          cmd, arg);
 			return -1;
 		}
 		sel->day = arg;
@@ -212,6 +218,12 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 	return 0;
 }
 
+/* A search ranks by relevance; a Daily Papers day by upvotes, as huggingface.co/papers does. */
+static enum store_sort default_sort(const struct selection *sel)
+{
+	return sel->query ? STORE_SORT_RELEVANCE : sel->day ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+}
+
 /* store_each's error: a malformed query is the user's (exit 2), anything else a runtime error. */
 static int each_failed(const char *cmd, const struct lerr *e)
 {
@@ -237,7 +249,8 @@ static const char list_usage[] =
 	"  --limit N         at most N papers (default 50 for text, all for json; 0 = all)\n"
 	"  --format FMT      text (one line a paper) or json (JSON Lines, as import reads)\n"
 	"  --source NAME     papers listed by this source\n"
-	"  --day DAY         papers on Hugging Face Daily Papers of DAY\n";
+	"  --day DAY         papers on Hugging Face Daily Papers of DAY (YYYY-MM-DD, today,\n"
+	"                    yesterday), most upvoted first\n";
 
 static const struct option view_longopts[] = {
 	{"favourites", no_argument, NULL, OPT_FAV},
@@ -364,7 +377,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	}
 
 	struct store_view v;
-	if (selection_view(&sel, a, cmd, sel.query ? STORE_SORT_RELEVANCE : STORE_SORT_DATE, &v) < 0) {
+	if (selection_view(&sel, a, cmd, default_sort(&sel), &v) < 0) {
 		sbuf_free(&sel.q);
 		return EXIT_USAGE;
 	}

@@ -149,6 +149,23 @@ expect 2 L export --format json --source nosuch
 # a source may be selected by its type
 expect 0 L list --source arxiv
 
+# --day: a Daily Papers day, most upvoted first; today / yesterday follow the (pinned) clock
+python3 - "$T/day.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i, up in enumerate([5, 50, 20]):
+        f.write(json.dumps({"id": "2506.1000%d" % i, "title": "Day paper %d" % i, "upvotes": up,
+                            "hf_day": "2026-06-13", "published": "2026-06-1%d" % i}) + "\n")
+PY
+expect 0 L import "$T/day.jsonl"
+LECTERN_NOW=2026-06-14T09:00:00Z expect 0 L list --day yesterday --format json
+unset LECTERN_NOW
+python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [50, 20, 5], v' "$T/out" \
+	|| fail "--day yesterday, upvotes order"
+expect 0 L list --day 2026-06-13 --sort date --format json
+python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [20, 50, 5], v' "$T/out" \
+	|| fail "--day with --sort date"
+
 # global options are also accepted after the command
 expect 0 L list
 cp "$T/out" "$T/before"
