@@ -17,6 +17,7 @@
 
 #include "lectern/cli.h"
 #include "lectern/export.h"
+#include "lectern/latex.h"
 #include "lectern/paper.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
@@ -107,6 +108,17 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 static char *clean(const char *s, int flags)
 {
 	return text_clean(s ? s : "", s ? strlen(s) : 0, flags);
+}
+
+/* Text for people: cleaned, and its LaTeX rendered as Unicode as the reader shows it (JSON,
+ * BibTeX and the other exports keep LaTeX as sent). */
+static char *rendered(const char *s, int flags)
+{
+	char *c = clean(s, flags);
+	char *r = latex_render(c, LATEX_PLAIN);
+
+	free(c);
+	return r;
 }
 
 static int finish_output(FILE *f, const char *what)
@@ -289,7 +301,7 @@ static void list_line(const struct store_row *r)
 		util_fmt_date(r->date, date, sizeof date);
 	if (r->upvotes >= 0)
 		snprintf(votes, sizeof votes, "%lld", (long long)r->upvotes);
-	char *id = clean(r->id, TEXT_COLLAPSE), *title = clean(r->title, TEXT_COLLAPSE);
+	char *id = clean(r->id, TEXT_COLLAPSE), *title = rendered(r->title, TEXT_COLLAPSE);
 	char *author = r->first_author ? clean(r->first_author, TEXT_COLLAPSE) : NULL;
 	char *org = r->organization ? clean(r->organization, TEXT_COLLAPSE) : NULL;
 	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
@@ -488,7 +500,7 @@ static void show_text(const struct paper *p)
 	struct sbuf b = {0};
 	char d1[32], d2[32];
 
-	char *title = clean(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
+	char *title = rendered(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
 	wrap(stdout, title, 0, 0, width);
 	free(title);
 	putchar('\n');
@@ -562,7 +574,7 @@ static void show_text(const struct paper *p)
 		free(note);
 	}
 	if (p->abstract && *p->abstract) {
-		char *abs = clean(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
+		char *abs = rendered(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
 		printf("\n  ");
 		wrap(stdout, abs, 2, 2, width);
 		free(abs);
