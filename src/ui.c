@@ -516,6 +516,8 @@ static void action(struct ui *u, enum ui_action a)
 	case ACT_FAVOURITE: set_user_state(u, true); break;
 	case ACT_READ: set_user_state(u, false); break;
 	case ACT_COPY: copy_id(u); break;
+	case ACT_NOTE: ui_prompt_open(u, PROMPT_NOTE); break;
+	case ACT_TAGS: ui_prompt_open(u, PROMPT_TAGS); break;
 	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); break;
 	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); break;
 	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); break;
@@ -643,6 +645,10 @@ static void key(struct ui *u, int k)
 	}
 	if (u->search.active) {
 		ui_search_key(u, k);
+		return;
+	}
+	if (u->prompt.kind != PROMPT_NONE) {
+		ui_prompt_key(u, k);
 		return;
 	}
 	enum ui_action a = ui_keymap_lookup(&u->keys, k);
@@ -1214,6 +1220,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 			sig_pipe[i] = -1;
 		}
 	ui_search_free(u);
+	ui_prompt_free(u);
 	ui_list_free(u);
 	ui_detail_free(&u->detail);
 	ui_keymap_free(&u->keys);

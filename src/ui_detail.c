@@ -233,6 +233,8 @@ static void build(struct ui *u)
 		         p->favourite && p->read ? ", " : "", p->read ? "read" : "");
 		field(d, "State", line, false);
 	}
+	field(d, "Tags", p->tags, false);
+	field(d, "Note", p->note, false);
 	section(d, "AI summary", p->ai_summary, EL_SUMMARY);
 	section(d, "Abstract", p->abstract, EL_TEXT);
 

@@ -169,6 +169,10 @@ void ui_status_draw(struct ui *u)
 		ui_puts(u, h.y, h.x + h.w - hw, hw, help, EL_HEADER);
 
 	struct ui_rect s = u->r_status;
+	if (u->prompt.kind != PROMPT_NONE) {
+		ui_prompt_draw(u);
+		return;
+	}
 	if (u->search.active) {
 		ui_fill(u, s.y, s.x, s.w, EL_PROMPT);
 		int x = ui_puts(u, s.y, s.x, s.w, "/", EL_PROMPT);

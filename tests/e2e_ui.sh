@@ -77,6 +77,12 @@ DB=$MAIN_DB
 screen fav1 100x12 'j f <Dump> q'
 screen fav2 100x12 'F <Dump>'
 
+# Notes and tags: n and t open a one-line prompt prefilled with the current value; Enter saves
+# (the list marks a paper with a note ✎, the detail shows both), Esc cancels, an unchanged text
+# writes nothing, empty removes; both persist across a restart.
+screen notes 100x24 'j n Great <Space> paper <Dump> <Enter> <Dump> t ml, <Space> #survey <Space> ml <Enter> n <C-a> A <Space> <Esc> <Dump> q'
+screen notes2 100x24 'j <Dump> t <Dump> <C-u> <Enter> n <Enter> <Dump>'
+
 # A read-only database: the error is shown, the reader keeps going.
 cp "$DB" "$T/ro.db" && chmod 444 "$T/ro.db"
 printf 'f <Dump>\n' > "$T/ro.keys"

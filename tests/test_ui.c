@@ -8,9 +8,11 @@
 #include <string.h>
 #include <locale.h>
 #include <cmocka.h>
+#include <curses.h>
 
 #include "lectern/ui_keys.h"
 #include "lectern/ui_open.h"
+#include "lectern/ui_prompt.h"
 #include "lectern/ui_text.h"
 #include "lectern/ui_theme.h"
 #include "lectern/util.h"
@@ -229,6 +231,87 @@ static void test_open_argv(void **st)
 	assert_non_null(strstr(e.msg, "cannot start"));
 }
 
+static void type(struct ui_edit *ed, const char *s)
+{
+	for (; *s; s++)
+		assert_true(ui_edit_key(ed, (unsigned char)*s));
+}
+
+static void test_edit(void **st)
+{
+	(void)st;
+	struct ui_edit ed = {0};
+	ui_edit_set(&ed, "good paper");
+	assert_int_equal(ed.cur, 10);
+	type(&ed, "!");
+	assert_string_equal(ed.text.s, "good paper!");
+	assert_true(ui_edit_key(&ed, 1));                        /* C-a */
+	type(&ed, "A ");
+	assert_string_equal(ed.text.s, "A good paper!");
+	assert_true(ui_edit_key(&ed, UI_KEY_SPECIAL + KEY_END));
+	assert_true(ui_edit_key(&ed, 23));                       /* C-w: the last word */
+	assert_string_equal(ed.text.s, "A good ");
+	/* a multibyte character is inserted and deleted whole, also before the cursor's end */
+	assert_true(ui_edit_key(&ed, 0x65E5));                   /* 日 */
+	assert_true(ui_edit_key(&ed, UI_KEY_SPECIAL + KEY_LEFT));
+	assert_true(ui_edit_key(&ed, 'x'));
+	assert_string_equal(ed.text.s, "A good x日");
+	assert_true(ui_edit_key(&ed, 127));                      /* Backspace: the x */
+	assert_true(ui_edit_key(&ed, UI_KEY_SPECIAL + KEY_DC));  /* Del: the 日 */
+	assert_string_equal(ed.text.s, "A good ");
+	assert_true(ui_edit_key(&ed, UI_KEY_SPECIAL + KEY_HOME));
+	assert_true(ui_edit_key(&ed, UI_KEY_SPECIAL + KEY_RIGHT));
+	assert_true(ui_edit_key(&ed, 11));                       /* C-k */
+	assert_string_equal(ed.text.s, "A");
+	assert_true(ui_edit_key(&ed, 127));
+	assert_true(ui_edit_key(&ed, 127));                      /* nothing left: no harm */
+	assert_string_equal(ed.text.s, "");
+	/* controls are not text; Enter and Esc are the caller's */
+	assert_false(ui_edit_key(&ed, 27));
+	assert_false(ui_edit_key(&ed, '\r'));
+	assert_false(ui_edit_key(&ed, 0x9b));
+	assert_string_equal(ed.text.s, "");
+	ui_edit_set(&ed, "abc");
+	assert_true(ui_edit_key(&ed, 21));                       /* C-u */
+	assert_string_equal(ed.text.s, "");
+	ui_edit_free(&ed);
+}
+
+static void test_tags_and_days(void **st)
+{
+	(void)st;
+	char *t = ui_tags_normalise(" ml, to-read  ml #survey,,#ml  日本 ");
+	assert_string_equal(t, "ml to-read survey 日本");
+	free(t);
+	t = ui_tags_normalise(" , # ");
+	assert_string_equal(t, "");
+	free(t);
+	t = ui_tags_normalise(NULL);
+	assert_string_equal(t, "");
+	free(t);
+
+	char d[11];
+	struct lerr e = {0};
+	assert_int_equal(ui_parse_day("2026-06-12", "2026-06-14", d, sizeof d, &e), 0);
+	assert_string_equal(d, "2026-06-12");
+	assert_int_equal(ui_parse_day(" today ", "2026-06-14", d, sizeof d, &e), 0);
+	assert_string_equal(d, "2026-06-14");
+	assert_int_equal(ui_parse_day("Yesterday", "2026-03-01", d, sizeof d, &e), 0);
+	assert_string_equal(d, "2026-02-28");
+	assert_int_equal(ui_parse_day("-3", "2026-01-02", d, sizeof d, &e), 0);
+	assert_string_equal(d, "2025-12-30");
+	assert_int_equal(ui_parse_day("-0", "2026-01-02", d, sizeof d, &e), 0);
+	assert_string_equal(d, "2026-01-02");
+	assert_int_equal(ui_parse_day("2026-06-15", "2026-06-14", d, sizeof d, &e), -1);
+	assert_non_null(strstr(e.msg, "after today"));
+	assert_int_equal(ui_parse_day("2026-02-30", "2026-06-14", d, sizeof d, &e), -1);
+	assert_non_null(strstr(e.msg, "YYYY-MM-DD"));
+	assert_int_equal(ui_parse_day("+1", "2026-06-14", d, sizeof d, &e), -1);
+	assert_int_equal(ui_parse_day("", "2026-06-14", d, sizeof d, &e), -1);
+	assert_int_equal(ui_parse_day("-", "2026-06-14", d, sizeof d, &e), -1);
+	assert_int_equal(ui_parse_day("-99999999", "2026-06-14", d, sizeof d, &e), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +321,8 @@ int main(void)
 		cmocka_unit_test(test_theme),
 		cmocka_unit_test(test_shipped_themes),
 		cmocka_unit_test(test_open_argv),
+		cmocka_unit_test(test_edit),
+		cmocka_unit_test(test_tags_and_days),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

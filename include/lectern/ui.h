@@ -18,6 +18,7 @@
 #include "lectern/paper.h"
 #include "lectern/store.h"
 #include "lectern/ui_keys.h"
+#include "lectern/ui_prompt.h"
 #include "lectern/ui_text.h"
 #include "lectern/ui_theme.h"
 
@@ -84,6 +85,23 @@ struct ui_search {
 	int n_history, hist_pos;  /* hist_pos -1: editing new text */
 };
 
+/* A one-line prompt in the status line (n: note, t: tags of the paper `id`). */
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_NOTE, PROMPT_TAGS };
+struct ui_prompt {
+	enum ui_prompt_kind kind;  /* PROMPT_NONE: closed */
+	struct ui_edit ed;
+	char *id;                  /* the paper edited */
+	char *orig;                /* the text it was opened with (unchanged: nothing is written) */
+};
+
+/* Which papers have a note, for the list's mark: a small direct-mapped cache filled from
+ * store_get() for the rows on screen (store_row carries no note). */
+struct ui_note_slot {
+	char *id;
+	bool has_note;
+};
+#define UI_NOTE_SLOTS 256
+
 struct ui_fetch_state {
 	char name[64];
 	long done, total;
@@ -134,6 +152,9 @@ struct ui {
 
 	/* store queries run so far (headless --timings reports them per key) */
 	long n_windows, n_counts;
+
+	struct ui_prompt prompt;
+	struct ui_note_slot notes[UI_NOTE_SLOTS];
 };
 
 /* ui_list.c */
@@ -163,6 +184,10 @@ void ui_list_view_name(const struct ui *u, char *buf, size_t n);
 void ui_list_draw(struct ui *u);
 /* Selects the row drawn at screen line y (mouse); false when there is none. */
 bool ui_list_click(struct ui *u, int y);
+/* Whether paper id has a note (cached; a miss costs one store_get). */
+bool ui_list_has_note(struct ui *u, const char *id);
+/* Drops id from that cache (its note changed); id NULL drops everything. */
+void ui_list_note_forget(struct ui *u, const char *id);
 
 /* ui_detail.c */
 void ui_detail_free(struct ui_detail *d);
@@ -183,6 +208,14 @@ void ui_search_remote(struct ui *u);
 /* Esc in the list with a kept search: back to the view before it. Returns false when none. */
 bool ui_search_restore(struct ui *u);
 void ui_search_free(struct ui *u);
+
+/* ui_prompt.c: the note / tags prompt (the line editor and parsing are in ui_prompt.h) */
+/* Opens the prompt for the selected paper, prefilled with its note or tags. */
+void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind);
+/* Handles one key while the prompt is open: Enter saves, Esc cancels, the rest edits. */
+void ui_prompt_key(struct ui *u, int key);
+void ui_prompt_draw(struct ui *u);
+void ui_prompt_free(struct ui *u);
 
 /* ui_status.c: drawing helpers, header, status line, help */
 /* Sets the status message (printf-style). */
