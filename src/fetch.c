@@ -522,23 +522,46 @@ static char *api_url(const struct config *cfg, const char *query, const char *so
 	return sbuf_steal(&b);
 }
 
+/* Runs a source's requests in order. Once one of them could not reach its host at all (the
+ * name does not resolve, the connection is refused or unanswered, after its retries), the
+ * remaining requests to that host are skipped for the same reason: offline, seven Daily Papers
+ * days used to take seven rounds of backoff to fail. */
 static int run_requests(struct fetch_env *env, const struct config_source *src, struct reqs *rs,
                         long *n_new, long *n_upd, struct lerr *first_err)
 {
 	int failed = 0;
+	char *down = NULL;        /* host found unreachable, NULL none */
+	long skipped = 0;
 	for (size_t i = 0; i < rs->n && !aborted(env); i++) {
 		struct outcome o;
 		struct lerr e = {0};
+		if (down) {
+			char *host = net_url_host(rs->v[i].url);
+			bool same = host && !strcmp(host, down);
+			free(host);
+			if (same) {
+				skipped++;
+				continue;
+			}
+		}
 		if (fetch_one(env, src->name, &rs->v[i], &o, &e) < 0) {
 			if (!failed)
 				*first_err = e;
 			failed = 1;
+			if (!down && net_unreachable(&e))
+				down = net_url_host(rs->v[i].url);
 		} else {
 			*n_new += o.n_new;
 			*n_upd += o.n_updated;
 		}
 		emit(env, FETCH_EV_PROGRESS, src->name, (long)i + 1, (long)rs->n, *n_new, *n_upd, NULL);
 	}
+	if (skipped) {
+		size_t l = strlen(first_err->msg);
+		snprintf(first_err->msg + l, sizeof first_err->msg - l, "; %ld more request%s to %s skipped",
+		         skipped, skipped == 1 ? "" : "s", down);
+	}
+	free(down);
 	return failed ? -1 : 0;
 }
 

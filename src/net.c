@@ -189,11 +189,33 @@ static void set_opts(CURL *h, const struct net *n, const char *url, struct curl_
 }
 
 static void describe_failure(struct lerr *e, CURLcode rc, const char *errbuf, const char *url,
-                             const struct net *n)
+                             const struct net *n, bool connected, int os_errno)
 {
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	char *host = net_url_host(url);
+	const char *h = host ? host : url;
 	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		/* The usual face of "no network": say so first (the text may be cut to a status line). */
+		lerr_set(e, LERR_NET, (int)rc, "cannot resolve %s: are you offline? (fetching %s)", h, url);
+		break;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		lerr_set(e, LERR_NET, (int)rc, "cannot resolve the proxy: are you offline? (%s; check the "
+		         "http_proxy/https_proxy environment variables)", why);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		lerr_set(e, LERR_NET, (int)rc, "cannot connect to %s: %s (fetching %s)", h,
+		         os_errno ? strerror(os_errno) : why, url);
+		break;
 	case CURLE_OPERATION_TIMEDOUT:
+		if (!connected) {
+			/* Nothing answered at all (packets dropped, a dead route): that is a failure to
+			 * connect, and reported as one so that callers treat the host as unreachable. */
+			lerr_set(e, LERR_NET, CURLE_COULDNT_CONNECT,
+			         "cannot connect to %s: no answer within %lds (fetching %s)", h,
+			         n->lim.connect_timeout, url);
+			break;
+		}
 		lerr_set(e, LERR_NET, (int)rc, "timed out fetching %s (%s; limit %lds, set timeout)",
 		         url, why, n->lim.timeout);
 		break;
@@ -210,6 +232,7 @@ static void describe_failure(struct lerr *e, CURLcode rc, const char *errbuf, co
 	default:
 		lerr_set(e, LERR_NET, (int)rc, "cannot fetch %s: %s", url, why);
 	}
+	free(host);
 }
 
 int net_get(struct net *n, const char *url, const char *etag, const char *last_modified,
@@ -288,7 +311,11 @@ int net_get(struct net *n, const char *url, const char *etag, const char *last_m
 		         url, (long long)n->lim.max_body);
 		ret = -1;
 	} else if (rc != CURLE_OK) {
-		describe_failure(e, rc, errbuf, url, n);
+		curl_off_t ct = 0;
+		bool connected = curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &ct) == CURLE_OK && ct > 0;
+		long oserr = 0;
+		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
+		describe_failure(e, rc, errbuf, url, n, connected, (int)oserr);
 		ret = -1;
 	} else {
 		long status = 0;
@@ -317,6 +344,11 @@ bool net_retryable(const struct lerr *e)
 	if (e->kind != LERR_NET || e->code == NET_ABORTED)
 		return false;
 	switch ((CURLcode)e->code) {
+	/* A name that does not resolve now will not resolve a second later: the resolver has
+	 * already asked its servers (with their own retries). Retrying only made an offline
+	 * start wait through the whole backoff. */
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_TOO_MANY_REDIRECTS:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
@@ -345,20 +377,44 @@ int net_sleep(struct net *n, double seconds)
 	}
 }
 
-bool net_is_arxiv_host(const char *url)
+bool net_unreachable(const struct lerr *e)
 {
-	bool yes = false;
+	if (e->kind != LERR_NET)
+		return false;
+	switch ((CURLcode)e->code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+char *net_url_host(const char *url)
+{
 	CURLU *u = curl_url();
-	char *host = NULL;
+	char *host = NULL, *out = NULL;
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
 		size_t hl = strlen(host);
 		while (hl && host[hl - 1] == '.')   /* "arxiv.org." is the same host */
 			hl--;
-		yes = (hl == 9 && strncasecmp(host, "arxiv.org", 9) == 0) ||
-		      (hl > 10 && strncasecmp(host + hl - 10, ".arxiv.org", 10) == 0);
+		out = xstrndup(host, hl);
+		for (char *p = out; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
 	}
 	curl_free(host);
 	curl_url_cleanup(u);
+	return out;
+}
+
+bool net_is_arxiv_host(const char *url)
+{
+	char *host = net_url_host(url);
+	size_t hl = host ? strlen(host) : 0;
+	bool yes = (hl == 9 && strcmp(host, "arxiv.org") == 0) ||
+	           (hl > 10 && strcmp(host + hl - 10, ".arxiv.org") == 0);
+	free(host);
 	return yes;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "lectern/net.h"
 
@@ -239,15 +240,44 @@ static void test_failures(void **state)
 	assert_true(took >= 1.5 && took < 15.0);   /* bounded; generous for a loaded machine */
 	free(u);
 
-	/* Nobody listening. */
+	/* Nobody listening: the host is unreachable (later requests to it are skipped by fetch),
+	 * though worth a retry (a server restarting). */
 	u = xstrdup("http://127.0.0.1:1/x");
 	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
 	assert_int_equal(e.kind, LERR_NET);
+	assert_true(net_unreachable(&e));
+	assert_true(net_retryable(&e));
+	assert_non_null(strstr(e.msg, "cannot connect to 127.0.0.1: Connection refused"));
+	free(u);
+	/* A server that answers, even badly, was reached. */
+	u = url("/m/trunc/rss/cs.LG+cs.AI+cs.CL+stat.ML");
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, &e), -1);
+	assert_false(net_unreachable(&e));
 	free(u);
 
 	/* Only http(s). */
 	assert_int_equal(net_get(n, "file:///etc/passwd", NULL, NULL, &r, &e), -1);
 	assert_int_equal(e.kind, LERR_NET);
+	net_free(&n);
+}
+
+/* A name that does not resolve (.invalid never does, RFC 6761; no network needed: main() bounds
+ * the resolver's wait) fails at once, is not retried, and says what is likely wrong. */
+static void test_unresolvable_host(void **state)
+{
+	(void)state;
+	struct net *n = client(20, 0);
+	struct net_response r;
+	struct lerr e = {0};
+	assert_int_equal(net_get(n, "http://nonexistent.invalid/api/x", NULL, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_NET);
+	assert_int_equal(e.code, CURLE_COULDNT_RESOLVE_HOST);
+	assert_false(net_retryable(&e));
+	assert_true(net_unreachable(&e));
+	assert_non_null(strstr(e.msg, "cannot resolve nonexistent.invalid: are you offline?"));
+	assert_null(r.body);
+	struct lerr other = { .kind = LERR_HTTP, .code = CURLE_COULDNT_CONNECT };
+	assert_false(net_unreachable(&other));   /* only network failures */
 	net_free(&n);
 }
 
@@ -308,15 +338,26 @@ static void test_arxiv_host(void **state)
 	assert_false(net_is_arxiv_host("https://arxiv.org.evil.com/x"));
 	assert_false(net_is_arxiv_host("http://127.0.0.1:8080/api/query"));
 	assert_false(net_is_arxiv_host("not a url"));
+	char *h = net_url_host("HTTP://HuggingFace.CO.:443/api?x=1");
+	assert_string_equal(h, "huggingface.co");
+	free(h);
+	h = net_url_host("http://127.0.0.1:8080/rss");
+	assert_string_equal(h, "127.0.0.1");
+	free(h);
+	assert_null(net_url_host("not a url"));
 }
 
 int main(void)
 {
+	/* Without a reachable DNS server a lookup can wait for the resolver's timeouts (5 s x 2
+	 * by default); bound that so the unresolvable-host case is fast everywhere. */
+	setenv("RES_OPTIONS", "timeout:1 attempts:1", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_ok_with_validators_and_ua),
 		cmocka_unit_test(test_gzip_is_decoded),
 		cmocka_unit_test(test_statuses_are_returned),
 		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_unresolvable_host),
 		cmocka_unit_test(test_abort_from_another_thread),
 		cmocka_unit_test(test_sleep_is_interruptible),
 		cmocka_unit_test(test_arxiv_host),

@@ -249,6 +249,43 @@ static void test_stop_is_prompt_and_rolls_back(void **state)
 	config_free(&c);
 }
 
+/* Offline (the reader's first run without network): the Daily Papers source fails at once with
+ * the reason, its other days skipped; the other source still runs. */
+static void test_worker_offline_fails_fast(void **state)
+{
+	(void)state;
+	const char *lines[] = { "set hf-url http://nonexistent.invalid", "set hf-days 7",
+	                        "set max-tries 4", "source hf-daily",
+	                        "source arxiv cs.LG cs.AI cs.CL stat.ML" };
+	struct config c;
+	make_config(&c, "", lines, ARRAY_LEN(lines));
+	char *db = xasprintf("%s/offline.db", dir);
+	struct lerr e = {0};
+	struct fetcher *f = fetch_start(&c, db, true, &e);
+	assert_non_null(f);
+	struct fetch_event evs[64];
+	size_t n = wait_idle(f, evs, 64, 20);
+	const struct fetch_event *hf = NULL, *rss = NULL;
+	long hf_requests = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(evs[i].name, "hf-daily") && evs[i].kind == FETCH_EV_PROGRESS)
+			hf_requests++;
+		if (evs[i].kind == FETCH_EV_FAILED || evs[i].kind == FETCH_EV_DONE)
+			*(strcmp(evs[i].name, "hf-daily") ? &rss : &hf) = &evs[i];
+	}
+	assert_non_null(hf);
+	assert_int_equal(hf->kind, FETCH_EV_FAILED);
+	assert_non_null(strstr(hf->message, "cannot resolve nonexistent.invalid: are you offline?"));
+	assert_non_null(strstr(hf->message, "6 more requests to nonexistent.invalid skipped"));
+	assert_int_equal(hf_requests, 1);   /* one request tried, six skipped */
+	assert_non_null(rss);
+	assert_int_equal(rss->kind, FETCH_EV_DONE);
+	assert_int_equal(rss->n_new, 4);
+	fetch_stop(&f);
+	free(db);
+	config_free(&c);
+}
+
 static void test_fetch_run_reports_failures(void **state)
 {
 	(void)state;
@@ -347,11 +384,14 @@ static void test_query_translation(void **state)
 
 int main(void)
 {
+	/* Bounds the resolver's wait when no DNS server answers (the offline case needs no network). */
+	setenv("RES_OPTIONS", "timeout:1 attempts:1", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_translation),
 		cmocka_unit_test(test_fetch_run_reports_failures),
 		cmocka_unit_test(test_worker_fetches_and_wakes),
 		cmocka_unit_test(test_stop_is_prompt_and_rolls_back),
+		cmocka_unit_test(test_worker_offline_fails_fast),
 		cmocka_unit_test(test_concurrent_open_of_a_new_database),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);

@@ -46,15 +46,26 @@ void net_free(struct net **n);     /* NULL-safe; sets *n = NULL */
  * Returns 0 when a response arrived (any status: the caller interprets it; the body is kept
  * whatever the status), or -1 with *e set and r cleared:
  *   LERR_NET  connection failure, timeout, TLS problem, truncated body, redirect loop, aborted;
- *             e->code is the CURLcode (NET_ABORTED when net_abort() was called)
+ *             e->code is the CURLcode (NET_ABORTED when net_abort() was called; a timeout
+ *             before any connection was made is reported as CURLE_COULDNT_CONNECT)
  *   LERR_IO   body larger than max_body (e->code = NET_TOO_BIG) */
 enum { NET_ABORTED = -100, NET_TOO_BIG = -101 };
 int net_get(struct net *n, const char *url, const char *etag, const char *last_modified,
             struct net_response *r, struct lerr *e);
 
 /* True when a failed net_get is worth retrying (connection, timeout, cut-off transfer); false
- * for an abort, a body over the cap, a redirect loop, a bad URL or a TLS verification failure. */
+ * for an abort, a body over the cap, a redirect loop, a bad URL, a TLS verification failure or
+ * a host name (or proxy) that does not resolve. */
 bool net_retryable(const struct lerr *e);
+
+/* True when a failed net_get never reached the server: its name (or the proxy's) does not
+ * resolve, or nothing accepted the connection (refused, or no answer within the connect
+ * timeout). The next request to the same host would most likely fail the same way. */
+bool net_unreachable(const struct lerr *e);
+
+/* The host part of url, lower-case, without a trailing '.' (caller frees); NULL when url does
+ * not parse. */
+char *net_url_host(const char *url);
 
 /* Sleeps for `seconds` (wall time, interruptible). Returns 0, or -1 when aborted. */
 int net_sleep(struct net *n, double seconds);
