@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <sqlite3.h>
 
 #include "lectern/feed.h"
@@ -583,7 +584,9 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 		} else {
 			struct store_source_state st = {0};
 			int64_t last = 0;
-			if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name)
+			/* A changed query has never been fetched: its first window. */
+			if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name &&
+			    fetch_source_signature_check(env->db, env->cfg, src) == FETCH_SIG_SAME)
 				last = st.last_success;
 			store_source_state_clear(&st);
 			/* A day of overlap: announcements lag submissions. First run: hf-days back. */
@@ -615,12 +618,67 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 	return rc;
 }
 
+/* ---- source signatures ---------------------------------------------------------------------
+ * The fetch state in the store (store_source_*) is keyed by the source's name alone, so after
+ * `source arxiv cs.LG` became `source arxiv math.CO` the new categories looked fresh. The
+ * definition a source last succeeded with — its type, base URL and arguments — is therefore
+ * kept as a signature in the store's HTTP-validator table, without a schema change: the row of
+ * the pseudo-URL "lectern:source-signature:NAME" (no fetched URL starts with "lectern:") holds
+ * it in its etag column, a JSON array such as ["arxiv","https://rss.arxiv.org/rss","cs.LG"]. A
+ * source whose signature differs, or that has none (cached by an older lectern), is due now. */
+#define SIGNATURE_KEY "lectern:source-signature:"
+
+static char *source_signature(const struct config *cfg, const struct config_source *src)
+{
+	const char *base = src->type == SOURCE_HF_DAILY ? cfg->hf_url
+	                   : src->type == SOURCE_ARXIV ? cfg->arxiv_rss_url
+	                   : src->type == SOURCE_ARXIV_QUERY ? cfg->arxiv_api_url
+	                   : "";   /* a feed's URL is its argument */
+	json_object *a = json_object_new_array();
+	json_object_array_add(a, json_object_new_string(config_source_type_name(src->type)));
+	json_object_array_add(a, json_object_new_string(base ? base : ""));
+	for (size_t i = 0; i < src->n_args; i++)
+		json_object_array_add(a, json_object_new_string(src->args[i]));
+	char *sig = xstrdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
+	                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+	return sig;
+}
+
+enum fetch_sig fetch_source_signature_check(struct store *db, const struct config *cfg,
+                                            const struct config_source *src)
+{
+	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
+	char *stored = NULL;
+	enum fetch_sig r = FETCH_SIG_NONE;
+	if (store_http_get(db, key, &stored, NULL, NULL) == 0 && stored) {
+		char *sig = source_signature(cfg, src);
+		r = strcmp(sig, stored) ? FETCH_SIG_CHANGED : FETCH_SIG_SAME;
+		free(sig);
+	}
+	free(stored);
+	free(key);
+	return r;
+}
+
+/* Records the definition src just succeeded with. */
+static int save_signature(struct fetch_env *env, const struct config_source *src, struct lerr *e)
+{
+	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
+	char *sig = source_signature(env->cfg, src);
+	int rc = store_http_put(env->db, key, sig, NULL, e);
+	free(sig);
+	free(key);
+	return rc;
+}
+
 bool fetch_source_due(struct fetch_env *env, const struct config_source *src)
 {
 	struct store_source_state st = {0};
 	bool due = true;
 	if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name && st.last_success > 0)
-		due = util_now() - st.last_success >= env->cfg->refresh;
+		due = util_now() - st.last_success >= env->cfg->refresh ||
+		      fetch_source_signature_check(env->db, env->cfg, src) != FETCH_SIG_SAME;
 	store_source_state_clear(&st);
 	return due;
 }
@@ -681,9 +739,13 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 		lerr_set(&err, LERR_NET, NET_ABORTED, "stopped");
 	}
 
+	struct lerr fe = {0};
+	if (rc == 0 && save_signature(env, src, &fe) < 0) {
+		rc = -1;   /* else the source would look changed, and due, forever */
+		err = fe;
+	}
 	if (rc)
 		clean_msg(err.msg, sizeof err.msg);
-	struct lerr fe = {0};
 	if (store_source_finish(env->db, src->name, rc ? err.msg : NULL, n_new, &fe) < 0 && rc == 0) {
 		rc = -1;
 		err = fe;

@@ -180,8 +180,12 @@ static int print_sources(const struct app *a, FILE *out)
 	for (size_t i = 0; i < cfg->n_sources; i++) {
 		const struct config_source *s = &cfg->sources[i];
 		const struct store_source_state *st = &rows[i].st;
+		/* The counts describe the last fetch; say when that was of another definition. */
+		bool changed = db && st->last_success &&
+		               fetch_source_signature_check(db, cfg, s) == FETCH_SIG_CHANGED;
 		const char *state = st->in_progress ? "fetching"
 		                    : st->last_error ? "failed: "
+		                    : changed ? "changed since the last fetch (due now)"
 		                    : st->last_attempt ? "ok" : "not fetched yet";
 		/* stored by older versions unfiltered, and it may quote a server: clean it */
 		char *err = !st->in_progress && st->last_error

@@ -31,7 +31,13 @@ void fetch_env_fini(struct fetch_env *env);
  * recorded in the store. date/since may be NULL. Adds to *sum. Returns 0, or -1 on failure. */
 int fetch_source(struct fetch_env *env, const struct config_source *src, const char *date,
                  const char *since, struct fetch_summary *sum);
-/* True when src has never succeeded or its last success is older than `refresh`. */
+/* Whether src's definition (type, base URL, arguments) is the one it last succeeded with:
+ * SAME, CHANGED, or NONE when no signature is stored (never fetched, or by an older lectern). */
+enum fetch_sig { FETCH_SIG_SAME, FETCH_SIG_CHANGED, FETCH_SIG_NONE };
+enum fetch_sig fetch_source_signature_check(struct store *db, const struct config *cfg,
+                                            const struct config_source *src);
+/* True when src has never succeeded, its last success is older than `refresh`, or its
+ * definition changed since then (fetch_source_signature_check() is not SAME). */
 bool fetch_source_due(struct fetch_env *env, const struct config_source *src);
 /* Remote search (events under the name "search"). -1 with e set (may be NULL) on failure. */
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,

@@ -213,6 +213,12 @@ grep -E -q "^merged    2 papers, last fetched " "$T/out" || { cat "$T/out"; fail
 L --db "$T/none.db" fetch --offline >"$T/out" || fail "offline without a cache"
 grep -q "no cache yet at $T/none.db" "$T/out" && [ ! -e "$T/none.db" ] || fail "offline without a cache: report"
 
+# ---- a source whose arguments changed: `sources` says its counts are of the old definition
+sed 's/^source arxiv cs.LG cs.AI cs.CL stat.ML$/source arxiv test/' "$T/config" >"$T/config2"
+"$BIN" --db "$T/p.db" --config "$T/config2" sources >"$T/out"
+grep -E -q "^arxiv +arxiv +test .* changed since the last fetch \(due now\)$" "$T/out" &&
+grep -E -q "^hf-daily .* ok$" "$T/out" || { cat "$T/out"; fail "sources after a change of arguments"; }
+
 # ---- progress: quiet when stderr is not a terminal; one line per source, redrawn in place, on one
 if command -v script >/dev/null 2>&1; then
 	since=$(python3 -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).date() - d.timedelta(days=2))')

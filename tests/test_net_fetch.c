@@ -313,6 +313,76 @@ static void test_fetch_run_reports_failures(void **state)
 	config_free(&c);
 }
 
+/* A source whose definition (type, arguments, base URL) changed since its last success is due at
+ * once, though its name is the same and the refresh interval has not passed. */
+static void test_changed_source_is_due(void **state)
+{
+	(void)state;
+	char *db = xasprintf("%s/changed.db", dir);
+	struct fetch_summary sum;
+	struct lerr e = {0};
+	struct fetch_opts o = { .only_due = true };
+	const char *a_lines[] = { "source arxiv test name arx" };
+	const char *b_lines[] = { "source arxiv cs.LG cs.AI cs.CL stat.ML name arx" };
+	char *gz = xasprintf("set arxiv-rss-url http://127.0.0.1:%d/m/gzip/rss", server_port);
+	const char *c_lines[] = { "source arxiv cs.LG cs.AI cs.CL stat.ML name arx", gz };
+	struct config a, b, c;
+	make_config(&a, "", a_lines, ARRAY_LEN(a_lines));
+	make_config(&b, "", b_lines, ARRAY_LEN(b_lines));
+	make_config(&c, "", c_lines, ARRAY_LEN(c_lines));
+
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 1);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 0);            /* fresh: not due */
+	/* other categories under the same name: due, fetched */
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 1);
+	assert_int_equal(sum.n_new, 4);
+	assert_int_equal(count_papers(db, NULL), 4);
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 0);
+	/* another base URL: due */
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 1);
+	/* and back to the first definition: due again */
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(sum.sources, 1);
+
+	/* The reader's worker: FETCH_REQ_DUE at start-up fetches the changed source only. */
+	const char *d_lines[] = { "source arxiv test name arx",
+	                          "source arxiv cs.LG cs.AI cs.CL stat.ML name other" };
+	struct config d;
+	make_config(&d, "", d_lines, ARRAY_LEN(d_lines));
+	assert_int_equal(fetch_run(&d, db, &(struct fetch_opts){0}, &sum, &e), 0);
+	assert_int_equal(sum.sources, 2);
+	const char *d2_lines[] = { "source arxiv test name arx", "source arxiv test name other" };
+	struct config d2;
+	make_config(&d2, "", d2_lines, ARRAY_LEN(d2_lines));
+	struct fetcher *f = fetch_start(&d2, db, true, &e);
+	assert_non_null(f);
+	struct fetch_event evs[64];
+	size_t n = wait_idle(f, evs, 64, 20);
+	int starts = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (evs[i].kind == FETCH_EV_START) {
+			starts++;
+			assert_string_equal(evs[i].name, "other");
+		}
+		assert_int_not_equal(evs[i].kind, FETCH_EV_FAILED);
+	}
+	assert_int_equal(starts, 1);
+	fetch_stop(&f);
+
+	config_free(&a);
+	config_free(&b);
+	config_free(&c);
+	config_free(&d);
+	config_free(&d2);
+	free(gz);
+	free(db);
+}
+
 /* Several fetchers creating the same new database at the same moment: SQLite reports the switch
  * to WAL as busy without calling the busy handler, so fetch_env_init must wait and retry. */
 struct opener {
@@ -392,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_worker_fetches_and_wakes),
 		cmocka_unit_test(test_stop_is_prompt_and_rolls_back),
 		cmocka_unit_test(test_worker_offline_fails_fast),
+		cmocka_unit_test(test_changed_source_is_due),
 		cmocka_unit_test(test_concurrent_open_of_a_new_database),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
