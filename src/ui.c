@@ -230,13 +230,46 @@ static void request(struct ui *u, enum fetch_req_kind k, const char *arg, const 
 	ui_msg(u, false, "Fetching %s…", what);
 }
 
-static void hf_day_request_if_empty(struct ui *u)
+/* Days asked of the fetcher in this session and what came of it, so that the empty-day screen
+ * can say "fetching", "nothing that day" or "failed", and a day is not asked for twice. */
+static struct ui_day_state *day_state(struct ui *u, const char *day, bool add)
 {
-	if (u->list.rows.n == 0 && u->fetcher) {
-		char what[64];
-		snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
-		request(u, FETCH_REQ_HF_DAY, u->list.day, what);
-	}
+	for (size_t i = 0; i < ARRAY_LEN(u->days); i++)
+		if (strcmp(u->days[i].day, day) == 0)
+			return &u->days[i];
+	if (!add)
+		return NULL;
+	struct ui_day_state *d = &u->days[u->n_days++ % ARRAY_LEN(u->days)];
+	snprintf(d->day, sizeof d->day, "%s", day);
+	d->state = UI_DAY_UNKNOWN;
+	return d;
+}
+
+enum ui_day_fetch ui_day_fetch_state(struct ui *u, const char *day)
+{
+	struct ui_day_state *d = day_state(u, day, false);
+	return d ? d->state : UI_DAY_UNKNOWN;
+}
+
+/* A day with nothing cached is fetched once per session (r fetches it again). */
+static void hf_day_request_if_empty(struct ui *u, bool force)
+{
+	if (u->list.rows.n != 0 || !u->fetcher)
+		return;
+	struct ui_day_state *d = day_state(u, u->list.day, true);
+	if (!force && d->state != UI_DAY_UNKNOWN)
+		return;
+	char what[64];
+	snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
+	request(u, FETCH_REQ_HF_DAY, u->list.day, what);
+	d->state = UI_DAY_PENDING;
+}
+
+static void goto_day(struct ui *u, const char *day)
+{
+	snprintf(u->list.day, sizeof u->list.day, "%s", day);
+	switch_view(u, VIEW_HF);
+	hf_day_request_if_empty(u, false);
 }
 
 static void view_hf(struct ui *u)
@@ -245,11 +278,10 @@ static void view_hf(struct ui *u)
 	char day[11];
 	if (store_hf_day_step(u->store, "9999-12-31", -1, day, sizeof day, &e) != 1)
 		today(day, sizeof day);
-	memcpy(u->list.day, day, sizeof day);
-	switch_view(u, VIEW_HF);
-	hf_day_request_if_empty(u);
+	goto_day(u, day);
 }
 
+/* [ and ]: the calendar day before / after (never after today), fetched when not cached. */
 static void step_day(struct ui *u, int dir)
 {
 	if (u->list.kind != VIEW_HF) {
@@ -257,21 +289,43 @@ static void step_day(struct ui *u, int dir)
 		return;
 	}
 	char day[11], now[16];
+	today(now, sizeof now);
+	memcpy(day, u->list.day, sizeof day);
+	day_add(day, dir);
+	if (dir > 0 && strcmp(day, now) > 0) {
+		ui_msg(u, false, "%s is today: there is no later day", u->list.day);
+		return;
+	}
+	goto_day(u, day);
+}
+
+/* { and }: the nearest day before / after that has Daily Papers in the cache. */
+static void step_cached_day(struct ui *u, int dir)
+{
+	char day[11];
+	struct lerr e = {0};
+	const char *from = u->list.kind == VIEW_HF ? u->list.day : dir < 0 ? "9999-12-31" : "0000-01-01";
+	int rc = store_hf_day_step(u->store, from, dir, day, sizeof day, &e);
+	if (rc < 0)
+		ui_msg(u, true, "%s", e.msg);
+	else if (rc == 0)
+		ui_msg(u, false, "No %s day with Daily Papers in the cache ([ ] step day by day)",
+		       dir < 0 ? "earlier" : "later");
+	else
+		goto_day(u, day);
+}
+
+bool ui_goto_day_text(struct ui *u, const char *text)
+{
+	char now[16], day[11];
 	struct lerr e = {0};
 	today(now, sizeof now);
-	int rc = store_hf_day_step(u->store, u->list.day, dir, day, sizeof day, &e);
-	if (rc != 1) {
-		/* no cached day that way: go to the calendar day and fetch it */
-		memcpy(day, u->list.day, sizeof day);
-		day_add(day, dir);
-		if (dir > 0 && strcmp(day, now) > 0) {
-			ui_msg(u, false, "%s is the latest day", u->list.day);
-			return;
-		}
+	if (ui_parse_day(text, now, day, sizeof day, &e) < 0) {
+		ui_msg(u, true, "%s", e.msg);
+		return false;
 	}
-	memcpy(u->list.day, day, sizeof day);
-	switch_view(u, VIEW_HF);
-	hf_day_request_if_empty(u);
+	goto_day(u, day);
+	return true;
 }
 
 static void open_url(struct ui *u, const char *url, const char *what)
@@ -524,6 +578,9 @@ static void action(struct ui *u, enum ui_action a)
 	case ACT_VIEW_HF: view_hf(u); break;
 	case ACT_DAY_PREV: step_day(u, -1); break;
 	case ACT_DAY_NEXT: step_day(u, 1); break;
+	case ACT_DAY_PREV_CACHED: step_cached_day(u, -1); break;
+	case ACT_DAY_NEXT_CACHED: step_cached_day(u, 1); break;
+	case ACT_GOTO_DAY: ui_prompt_open(u, PROMPT_DAY); break;
 	case ACT_VIEW_SOURCE:
 		if (u->cfg->n_sources == 0) {
 			ui_msg(u, true, "No sources configured");
@@ -558,8 +615,13 @@ static void action(struct ui *u, enum ui_action a)
 		if (u->list.kind == VIEW_SOURCE && u->list.source < u->cfg->n_sources)
 			request(u, FETCH_REQ_SOURCE, u->cfg->sources[u->list.source].name,
 			        u->cfg->sources[u->list.source].name);
-		else if (u->list.kind == VIEW_HF)
-			request(u, FETCH_REQ_HF_DAY, u->list.day, u->list.day);
+		else if (u->list.kind == VIEW_HF) {
+			char what[64];
+			snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
+			request(u, FETCH_REQ_HF_DAY, u->list.day, what);
+			if (u->fetcher)
+				day_state(u, u->list.day, true)->state = UI_DAY_PENDING;
+		}
 		else
 			request(u, FETCH_REQ_ALL, NULL, "every source");
 		break;
@@ -691,8 +753,9 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		f->n_updated += ev->n_updated;
 		if (!f->n_failed)
 			ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
-		/* re-queried around the selected paper: new papers never move it */
-		if (ev->n_new || ev->n_updated)
+		/* re-queried around the selected paper: new papers never move it (an empty Daily
+		 * Papers day is re-read anyway: papers already cached may just have been listed) */
+		if (ev->n_new || ev->n_updated || (u->list.kind == VIEW_HF && u->list.rows.n == 0))
 			ui_refresh_data(u);
 		break;
 	case FETCH_EV_FAILED:
@@ -704,6 +767,9 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		if (!f->busy)
 			break;
 		f->busy = false;
+		for (size_t i = 0; i < ARRAY_LEN(u->days); i++)
+			if (u->days[i].state == UI_DAY_PENDING)
+				u->days[i].state = f->n_failed ? UI_DAY_FAILED : UI_DAY_FETCHED;
 		f->name[0] = '\0';
 		if (f->n_failed && f->n_done)
 			ui_msg(u, true, "%s (%d of %d failed; %ld new, %ld updated from the others)",

@@ -439,6 +439,44 @@ static void author_text(const struct store_row *r, char *buf, size_t n)
 		buf[0] = '\0';
 }
 
+/* Why a Daily Papers day shows nothing, and what to do about it. */
+static const char *hf_empty(struct ui *u, char *buf, size_t n)
+{
+	const char *day = u->list.day;
+	static const char *const wd[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+	                                 "Friday", "Saturday"};
+	int64_t t;
+	const char *weekend = "";
+	char tmp[64] = "";
+	if (util_parse_time(day, &t) == 0) {
+		int w = (int)(((t / 86400) % 7 + 11) % 7);   /* 1970-01-01 was a Thursday */
+		if (w == 0 || w == 6) {
+			snprintf(tmp, sizeof tmp, " (a %s: weekends are often empty)", wd[w]);
+			weekend = tmp;
+		}
+	}
+	switch (ui_day_fetch_state(u, day)) {
+	case UI_DAY_PENDING:
+		snprintf(buf, n, "Fetching Daily Papers of %s…", day);
+		break;
+	case UI_DAY_FETCHED:
+		snprintf(buf, n, "No Daily Papers for %s%s — { } jump to days with papers", day, weekend);
+		break;
+	case UI_DAY_FAILED:
+		snprintf(buf, n, "Daily Papers of %s could not be fetched (see the status line) — r retries",
+		         day);
+		break;
+	case UI_DAY_UNKNOWN:
+		if (!u->fetcher)
+			snprintf(buf, n, "No Daily Papers cached for %s%s; fetching is off in this session — { } jump to cached days",
+			         day, weekend);
+		else
+			snprintf(buf, n, "No Daily Papers cached for %s — r fetches it, { } jump to cached days", day);
+		break;
+	}
+	return buf;
+}
+
 void ui_list_draw(struct ui *u)
 {
 	struct ui_list *l = &u->list;
@@ -447,23 +485,32 @@ void ui_list_draw(struct ui *u)
 		ui_fill(u, r.y + y, r.x, r.w, EL_LIST);
 	if (l->rows.n == 0) {
 		const char *m;
+		char buf[200];
 		if (l->error)
 			m = "The search could not run (see the status line)";
 		else if (l->qtext)
 			m = "No matches — Esc restores the previous view";
+		else if (l->kind == VIEW_HF)
+			m = hf_empty(u, buf, sizeof buf);
 		else if (u->fetch.busy)
 			m = "Fetching… (progress in the status line)";
 		else if (l->kind == VIEW_ALL)
 			m = "No papers yet — press R to fetch";
 		else if (l->kind == VIEW_FAVOURITES)
 			m = "No favourites yet — press f on a paper";
-		else if (l->kind == VIEW_HF)
-			m = "No Daily Papers cached for this day — r fetches it, [ ] change day";
 		else
 			m = "Nothing here — r fetches this source";
-		int w = ui_text_width(m, strlen(m));
-		int x = r.w > w ? (r.w - w) / 2 : 0;
-		ui_puts(u, r.y + r.h / 3, r.x + x, r.w - x, m, EL_LIST);
+		/* wrapped, each line centred */
+		struct ui_line *ls;
+		size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
+		for (size_t i = 0; i < nl && (int)i < r.h; i++) {
+			size_t len = ls[i].end - ls[i].start;
+			int w = ui_text_width(m + ls[i].start, len);
+			int x = r.w > w ? (r.w - w) / 2 : 0;
+			int y = r.h / 3 + (int)i < r.h ? r.h / 3 + (int)i : r.h - 1;
+			ui_put(u, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
+		}
+		free(ls);
 		return;
 	}
 	bool show_votes = r.w >= 60, show_author = r.w >= 50;

@@ -1,5 +1,5 @@
 /* ui_prompt — one-line prompts in the status line: edit the selected paper's note (n) or tags
- * (t). The line editor and the parsing of what is typed are curses-free (ui_prompt.h). */
+ * (t), go to a Daily Papers day (D). The line editor and the parsing of what is typed are curses-free (ui_prompt.h). */
 #include "lectern/ui_prompt.h"
 
 #include <ctype.h>
@@ -117,7 +117,7 @@ bool ui_edit_key(struct ui_edit *ed, int key)
 
 int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct lerr *e)
 {
-	static const char accepted[] = "a day is YYYY-MM-DD, today, yesterday or -N (days ago)";
+	static const char accepted[] = "not a day: YYYY-MM-DD, today, yesterday or -N (days ago)";
 	while (*s == ' ')
 		s++;
 	size_t len = strlen(s);
@@ -145,7 +145,7 @@ int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct l
 		snprintf(out, n, "%s", w);
 		return 0;
 	} else {
-		lerr_set(e, LERR_USAGE, 0, "'%s': %s", w, accepted);
+		lerr_set(e, LERR_USAGE, 0, "%s", accepted);
 		return -1;
 	}
 	int64_t t;
@@ -197,6 +197,7 @@ static const char *prompt_label(enum ui_prompt_kind k)
 	switch (k) {
 	case PROMPT_NOTE: return "Note: ";
 	case PROMPT_TAGS: return "Tags: ";
+	case PROMPT_DAY: return "Go to day: ";
 	case PROMPT_NONE: break;
 	}
 	return "";
@@ -216,6 +217,13 @@ void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind)
 	struct ui_prompt *p = &u->prompt;
 	const char *init = NULL;
 	ui_prompt_free(u);
+	if (kind == PROMPT_DAY) {
+		u->msg[0] = '\0';
+		u->msg_error = false;
+		ui_edit_set(&p->ed, NULL);
+		p->kind = kind;
+		return;
+	}
 	const struct store_row *r = ui_list_selected(u);
 	if (!r) {
 		ui_msg(u, true, "No paper selected");
@@ -279,11 +287,25 @@ void ui_prompt_key(struct ui *u, int key)
 {
 	struct ui_prompt *p = &u->prompt;
 	if (key == 27) {
-		ui_msg(u, false, "%s not changed", p->kind == PROMPT_NOTE ? "Note" : "Tags");
+		if (p->kind == PROMPT_DAY)
+			u->msg[0] = '\0';
+		else
+			ui_msg(u, false, "%s not changed", p->kind == PROMPT_NOTE ? "Note" : "Tags");
 		ui_prompt_free(u);
 		return;
 	}
 	if (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER) {
+		if (p->kind == PROMPT_DAY) {
+			/* a mistyped day keeps the prompt open, the reason beside it */
+			char *t = xstrdup(p->ed.text.s ? p->ed.text.s : "");
+			ui_prompt_free(u);
+			if (!ui_goto_day_text(u, t)) {
+				p->kind = PROMPT_DAY;
+				ui_edit_set(&p->ed, t);
+			}
+			free(t);
+			return;
+		}
 		commit(u);
 		ui_prompt_free(u);
 		return;
@@ -311,6 +333,9 @@ void ui_prompt_draw(struct ui *u)
 		char m[600];
 		snprintf(m, sizeof m, "  %s", u->msg);
 		ui_puts(u, s.y, s.x + x, s.w - x, m, EL_ERROR);
+	} else if (p->kind == PROMPT_DAY && !*t) {
+		ui_puts(u, s.y, s.x + x, s.w - x, " (YYYY-MM-DD, today, yesterday or -N days ago)",
+		        EL_PROMPT);
 	}
 	if (!u->headless) {
 		move(s.y, s.x + (cx < s.w ? cx : s.w - 1));

@@ -61,6 +61,10 @@ diff -u "$T/typing.want" "$T/typing.got" || { echo "FAIL typing: queries per key
 # it stays while stepping days; All is newest first again), unread; help.
 screen views 100x16 'F <Dump> H <Dump> [ <Dump> [ <Dump> ] ] <Dump> U <Dump> ? <Dump>'
 screen hfsort 100x12 'H [ [ <Dump> s <Dump> ] <Dump> a <Dump>'
+# Days: [ and ] step one calendar day (an uncached day says why it is empty: fetching is off here;
+# never past today, 2025-11-26), { and } jump to the nearest cached day, D goes to a typed day
+# (a mistyped one keeps the prompt open with the reason; Esc closes it).
+screen days 100x12 'H [ [ [ <Dump> { <Dump> } <Dump> } ] ] <Dump> D today <Enter> ] <Dump> D -4 <Enter> <Dump> D 2025-13-01 <Enter> <Dump> <C-u> yesterday <Enter> <Dump> D <Dump> x <Esc> { <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
 

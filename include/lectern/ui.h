@@ -85,8 +85,8 @@ struct ui_search {
 	int n_history, hist_pos;  /* hist_pos -1: editing new text */
 };
 
-/* A one-line prompt in the status line (n: note, t: tags of the paper `id`). */
-enum ui_prompt_kind { PROMPT_NONE, PROMPT_NOTE, PROMPT_TAGS };
+/* A one-line prompt in the status line (n: note, t: tags of the paper `id`; D: go to a day). */
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_NOTE, PROMPT_TAGS, PROMPT_DAY };
 struct ui_prompt {
 	enum ui_prompt_kind kind;  /* PROMPT_NONE: closed */
 	struct ui_edit ed;
@@ -101,6 +101,13 @@ struct ui_note_slot {
 	bool has_note;
 };
 #define UI_NOTE_SLOTS 256
+
+/* Daily Papers days asked of the fetcher in this session (ui.c). */
+enum ui_day_fetch { UI_DAY_UNKNOWN, UI_DAY_PENDING, UI_DAY_FETCHED, UI_DAY_FAILED };
+struct ui_day_state {
+	char day[11];
+	enum ui_day_fetch state;
+};
 
 struct ui_fetch_state {
 	char name[64];
@@ -155,6 +162,8 @@ struct ui {
 
 	struct ui_prompt prompt;
 	struct ui_note_slot notes[UI_NOTE_SLOTS];
+	struct ui_day_state days[64];   /* a ring */
+	size_t n_days;
 };
 
 /* ui_list.c */
@@ -240,5 +249,10 @@ void ui_screen_line(int y, struct sbuf *b);
 /* ui.c */
 /* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
 void ui_refresh_data(struct ui *u);
+/* Goes to the Daily Papers of the day typed (ui_parse_day syntax), fetching it when it is not
+ * cached. Returns false (message in the status line) when the text is not a day. */
+bool ui_goto_day_text(struct ui *u, const char *text);
+/* What became of the request for a day's Daily Papers in this session. */
+enum ui_day_fetch ui_day_fetch_state(struct ui *u, const char *day);
 
 #endif
