@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ struct req {
 	bool arxiv;               /* counts against arXiv's rate limit */
 	bool paged;               /* Daily Papers: url takes &p=N, pages of HF_PAGE */
 	const char *hint;         /* appended to 4xx errors: what the user can change */
+	bool no_validators;       /* neither send nor keep ETag / Last-Modified (searches) */
 };
 
 /* Per-response accounting, filled by the parser callback. */
@@ -365,7 +367,7 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
 	/* Validators belong to rq->url (for a paged request: to its first page). A day whose first
 	 * page is unchanged is taken as unchanged: new papers or votes would change that page. */
-	if (store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
+	if (!rq->no_validators && store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
 		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
 
 	for (int page = 0; page < (rq->paged ? HF_MAX_PAGES : 1); page++) {
@@ -385,8 +387,10 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 			goto out;
 		}
 		if (page == 0) {
-			new_etag = r.etag ? xstrdup(r.etag) : NULL;
-			new_lm = r.last_modified ? xstrdup(r.last_modified) : NULL;
+			if (!rq->no_validators) {
+				new_etag = r.etag ? xstrdup(r.etag) : NULL;
+				new_lm = r.last_modified ? xstrdup(r.last_modified) : NULL;
+			}
 			if (store_begin(env->db, e) < 0)
 				goto out;
 			in_tx = true;
@@ -780,10 +784,65 @@ static bool is_operator(const char *w)
 	return !strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT");
 }
 
+/* The local search syntax's field names that arXiv spells differently (store.h). */
+static const char *arxiv_field(const char *name, size_t len)
+{
+	static const char *const alias[][2] = {
+		{ "title", "ti" }, { "author", "au" }, { "authors", "au" }, { "abstract", "abs" },
+		{ "category", "cat" }, { "categories", "cat" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(alias); i++)
+		if (strlen(alias[i][0]) == len && !strncasecmp(name, alias[i][0], len))
+			return alias[i][1];
+	return NULL;
+}
+
+/* "YYYYMMDDHHMM" (out >= 13) of t. */
+static void arxiv_time(int64_t t, char *out)
+{
+	char iso[32];
+	util_fmt_iso(t, iso, sizeof iso);   /* YYYY-MM-DDTHH:MM:SSZ */
+	snprintf(out, 13, "%.4s%.2s%.2s%.2s%.2s", iso, iso + 5, iso + 8, iso + 11, iso + 14);
+}
+
+/* The period of a local date value (YYYY, YYYY-MM or YYYY-MM-DD) as [*lo, *hi) in Unix time.
+ * -1 when it is none of these. */
+static int date_period(const char *v, int64_t *lo, int64_t *hi)
+{
+	int y, m = 1, d = 1, n = 0;
+	char day[32];
+	size_t len = strlen(v);
+	if (len == 4 && sscanf(v, "%4d%n", &y, &n) == 1 && n == 4) {
+		snprintf(day, sizeof day, "%04d-01-01", y);
+		if (util_parse_time(day, lo) < 0)
+			return -1;
+		snprintf(day, sizeof day, "%04d-01-01", y + 1);
+	} else if (len == 7 && sscanf(v, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && m >= 1 && m <= 12) {
+		snprintf(day, sizeof day, "%04d-%02d-01", y, m);
+		if (util_parse_time(day, lo) < 0)
+			return -1;
+		snprintf(day, sizeof day, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+	} else if (len == 10 && util_valid_date(v) && sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+		if (util_parse_time(v, lo) < 0)
+			return -1;
+		*hi = *lo + 86400;
+		return 0;
+	} else {
+		return -1;
+	}
+	return util_parse_time(day, hi);
+}
+
+/* Turns the local search syntax (store.h) into arXiv's search_query: plain words and "phrases"
+ * search all:, au: ti: abs: cat: pass through (title: author: ... become ti: au: ...), AND OR
+ * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: date: become
+ * one submittedDate:[...] range (after: inclusive, before: exclusive, as locally), and is:
+ * filters, which arXiv knows nothing about, are dropped. */
 char *fetch_arxiv_query(const char *q)
 {
-	struct sbuf b = {0};
-	bool need_and = false;
+	struct sbuf b = {0}, neg = {0};
+	bool need_and = false, has_or = false, dated = false;
+	int64_t lo = 0, hi = INT64_MAX;
 	const char *p = q;
 	while (*p) {
 		while (*p && isspace((unsigned char)*p))
@@ -803,60 +862,119 @@ char *fetch_arxiv_query(const char *q)
 			if (b.len) {
 				sbuf_printf(&b, " %s", w);
 				need_and = false;
+				has_or |= !strcmp(w, "OR");
 			}
-		} else {
-			/* Parentheses pass through around whatever they enclose. */
-			char *core = w;
-			size_t open = 0, close = 0, n = strlen(w);
-			while (core[open] == '(')
-				open++;
-			while (n > open && core[n - 1 - close] == ')')
-				close++;
-			char *inner = xstrndup(core + open, n - open - close);
-			if (need_and)
-				sbuf_adds(&b, " AND");
-			if (b.len)
-				sbuf_addc(&b, ' ');
-			sbuf_add(&b, core, open);
-			if (*inner)
-				sbuf_printf(&b, "%s%s", is_field_term(inner) ? "" : "all:", inner);
-			sbuf_add(&b, core + n - close, close);
-			free(inner);
-			need_and = true;
+			free(w);
+			continue;
 		}
+		/* Parentheses pass through around whatever they enclose. */
+		size_t open = 0, close = 0, n = strlen(w);
+		while (w[open] == '(')
+			open++;
+		while (n > open && w[n - 1 - close] == ')')
+			close++;
+		char *inner = xstrndup(w + open, n - open - close);
+		const char *t = inner;
+		bool negated = t[0] == '-' && t[1] && !open && !close;
+		if (negated)
+			t++;
+		const char *colon = t[0] != '"' ? strchr(t, ':') : NULL;
+		size_t nl = colon ? (size_t)(colon - t) : 0;
+		const char *field = colon ? arxiv_field(t, nl) : NULL;
+		bool local = colon && ((nl == 2 && !strncasecmp(t, "is", 2)) ||
+		                       (nl == 5 && !strncasecmp(t, "after", 5)) ||
+		                       (nl == 6 && !strncasecmp(t, "before", 6)) ||
+		                       (nl == 4 && !strncasecmp(t, "date", 4)));
+		if (local) {
+			int64_t a, z;
+			if (!negated && tolower((unsigned char)t[0]) != 'i' && date_period(colon + 1, &a, &z) == 0) {
+				dated = true;
+				if (tolower((unsigned char)t[0]) == 'a')   /* after: from its first day on */
+					z = INT64_MAX;
+				else if (tolower((unsigned char)t[0]) == 'b')   /* before: up to it */
+					z = a, a = 0;
+				if (a > lo)
+					lo = a;
+				if (z < hi)
+					hi = z;
+			}
+		} else if (*t) {
+			struct sbuf *to = negated ? &neg : &b;
+			if (negated)
+				sbuf_adds(to, " ANDNOT ");
+			else {
+				if (need_and)
+					sbuf_adds(to, " AND");
+				if (to->len)
+					sbuf_addc(to, ' ');
+				need_and = true;
+			}
+			sbuf_add(to, w, open);
+			if (field)
+				sbuf_printf(to, "%s%s", field, colon);
+			else
+				sbuf_printf(to, "%s%s", is_field_term(t) ? "" : "all:", t);
+			sbuf_add(to, w + n - close, close);
+		}
+		free(inner);
 		free(w);
 	}
-	return sbuf_steal(&b);
+	if ((dated || neg.len) && has_or && b.len) {
+		/* Keep a top-level OR together before the restrictions are added. */
+		char *alt = sbuf_steal(&b);
+		sbuf_printf(&b, "(%s)", alt);
+		free(alt);
+	}
+	if (dated) {
+		char from[13] = "199101010000", to[13] = "999912312359";
+		if (lo > 0)
+			arxiv_time(lo, from);
+		if (hi < INT64_MAX)
+			arxiv_time(hi - 60, to);   /* the last minute inside the period */
+		sbuf_printf(&b, "%ssubmittedDate:[%s TO %s]", b.len ? " AND " : "", from, to);
+	}
+	if (b.len && neg.len)   /* ANDNOT needs something to subtract from */
+		sbuf_adds(&b, neg.s);
+	sbuf_free(&neg);
+	return b.s ? sbuf_steal(&b) : xstrdup("");
 }
 
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e)
 {
 	struct lerr err = {0};
-	char *q = fetch_arxiv_query(query);
+	char *q = fetch_arxiv_query(query ? query : "");
 	if (max <= 0)
 		max = 50;
 	if (max > 2000)
 		max = 2000;
+	/* No validators: a search is asked for its results, and its URLs are not worth keeping. */
 	struct req rq = { .url = api_url(env->cfg, q, "relevance", 0, max), .fmt = FEED_ARXIV_API,
-	                  .arxiv = true, .hint = "check the search syntax" };
-	struct outcome o = {0};
-	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, NULL);
+	                  .arxiv = true, .no_validators = true, .hint = "check the search syntax" };
+	struct outcome o = { .total_results = -1 };
+	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
 	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
 	if (!*q)
-		lerr_set(&err, LERR_USAGE, 0, "empty search");
+		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, after:, "
+		         "before:, date: and -words are filters of the cache, not searches)",
+		         query ? query : "");
 	free(rq.url);
-	free(q);
 	if (n_found)
-		*n_found = o.n_items;
+		*n_found = rc ? 0 : o.n_items;
 	if (rc) {
 		clean_msg(err.msg, sizeof err.msg);
 		emit(env, FETCH_EV_FAILED, "search", 1, 1, 0, 0, err.msg);
 		if (e)
 			*e = err;
+	} else if (env->on_event) {
+		struct fetch_event ev = { .kind = FETCH_EV_DONE, .done = 1, .total = 1, .n_new = o.n_new,
+		                          .n_updated = o.n_updated, .n_found = o.n_items,
+		                          .n_total = o.total_results };
+		snprintf(ev.name, sizeof ev.name, "search");
+		snprintf(ev.message, sizeof ev.message, "%s", q);
+		env->on_event(env->ctx, &ev);
 	}
-	else
-		emit(env, FETCH_EV_DONE, "search", 1, 1, o.n_new, o.n_updated, NULL);
+	free(q);
 	return rc;
 }
 

@@ -347,6 +347,13 @@ int cmd_sources(const struct app *a, int argc, char **argv)
 	return print_sources(a, stdout);
 }
 
+/* Keeps the search's DONE event (counts of new papers and of arXiv's matches). */
+static void on_search_event(void *ctx, const struct fetch_event *ev)
+{
+	if (ev->kind == FETCH_EV_DONE)
+		*(struct fetch_event *)ctx = *ev;
+}
+
 /* Collects "id\ttitle" lines; printed only once the results are committed. */
 static int collect(void *ctx, const struct paper *p)
 {
@@ -376,8 +383,9 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 		}
 		case 'h':
 			printf("usage: lectern search-remote [--max N] QUERY...\n"
-			       "Plain words are searched everywhere (all:WORD); prefixed terms (ti: au: abs: "
-			       "cat: ...) and AND/OR/ANDNOT pass through to arXiv.\n");
+			       "Plain words and \"phrases\" are searched everywhere (all:WORD); prefixed terms "
+			       "(ti: au: abs: cat: ...) and AND/OR/ANDNOT pass through to arXiv; -WORD becomes "
+			       "ANDNOT, after:/before:/date: a submittedDate range; is: filters are dropped.\n");
 			return EXIT_OK;
 		default:
 			cli_error("search-remote: usage: lectern search-remote [--max N] QUERY...");
@@ -404,6 +412,9 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	}
 	env.on_paper = collect;
 	env.paper_ctx = &found;
+	struct fetch_event done = { .n_total = -1 };
+	env.on_event = on_search_event;
+	env.ctx = &done;
 	long n = 0;
 	int rc = fetch_search_env(&env, q.s, max, &n, &e);
 	fetch_env_fini(&env);
@@ -411,9 +422,13 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	if (rc < 0) {
 		cli_error("search-remote: %s", e.msg);
 		sbuf_free(&found);
-		return EXIT_RUNTIME;
+		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	printf("%ld paper%s found and merged into the cache\n", n, n == 1 ? "" : "s");
+	printf("%ld paper%s found and merged into the cache (%ld new", n, n == 1 ? "" : "s",
+	       done.n_new);
+	if (done.n_total > n)
+		printf("; arXiv has %ld matches, use --max for more", done.n_total);
+	printf(")\n");
 	if (found.s)
 		fputs(found.s, stdout);
 	sbuf_free(&found);

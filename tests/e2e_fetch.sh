@@ -243,10 +243,19 @@ fi
 
 # ---- search-remote --------------------------------------------------------------------------
 L search-remote --max 20 all:testing >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote"; }
-head -n 1 "$T/out" | grep -q "^20 papers found" || { head -3 "$T/out"; fail "search count"; }
+head -n 1 "$T/out" | grep -q "^20 papers found and merged into the cache (20 new; arXiv has 100 matches, use --max for more)$" \
+	|| { head -3 "$T/out"; fail "search count"; }
 [ "$(wc -l <"$T/out")" -eq 21 ] || fail "search should print 20 id/title lines"
 grep -q "search_query=all:testing&sortBy=relevance" "$T/server.log" || fail "search query sent"
 [ "$(L list --format json | wc -l)" -eq 55 ] || fail "search results not merged"
 L search-remote transformer >"$T/out" 2>"$T/err" || fail "search-remote words"
 grep -q "search_query=all:transformer&" "$T/server.log" || fail "plain words become all:"
+# the local search syntax: fields kept, local filters dropped, dates as a submittedDate range
+L search-remote 'au:hinton diffusion is:fav after:2025-01-01' >"$T/out" 2>"$T/err" || fail "search-remote local syntax"
+grep -q "search_query=au:hinton+AND+all:diffusion+AND+submittedDate:%5B202501010000+TO+999912312359%5D&" "$T/server.log" \
+	|| { tail -n 1 "$T/server.log"; fail "local syntax translated"; }
+set +e
+L search-remote is:fav >"$T/out" 2>"$T/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "nothing to search arXiv for" "$T/err" || { cat "$T/err"; fail "a local-only search"; }
 echo "e2e_fetch ok"

@@ -199,12 +199,29 @@ static void test_worker_fetches_and_wakes(void **state)
 	assert_int_equal(evs[0].kind, FETCH_EV_FAILED);
 	assert_int_equal(evs[1].kind, FETCH_EV_FAILED);
 
-	/* Remote search merges into the cache. */
-	fetch_request(f, FETCH_REQ_SEARCH, "all:testing");
+	/* Remote search merges into the cache, and says what it found: START carries the query,
+	 * DONE the query sent, the results returned (50 asked for), new ones and arXiv's total. */
+	fetch_request(f, FETCH_REQ_SEARCH, "testing is:fav");
 	n = wait_idle(f, evs, 64, 20);
+	assert_int_equal(evs[0].kind, FETCH_EV_START);
+	assert_string_equal(evs[0].name, "search");
+	assert_string_equal(evs[0].message, "testing is:fav");
 	assert_int_equal(evs[n - 1].kind, FETCH_EV_DONE);
 	assert_string_equal(evs[n - 1].name, "search");
+	assert_string_equal(evs[n - 1].message, "all:testing");
+	assert_int_equal(evs[n - 1].n_found, 50);
+	assert_int_equal(evs[n - 1].n_new, 50);
+	assert_int_equal(evs[n - 1].n_total, 100);   /* the fixture has 100 entries */
 	assert_int_equal(count_papers(db, NULL), 38 + 50);
+	fetch_request(f, FETCH_REQ_SEARCH, "testing");   /* again: the same 50, none new */
+	n = wait_idle(f, evs, 64, 20);
+	assert_int_equal(evs[n - 1].kind, FETCH_EV_DONE);
+	assert_int_equal(evs[n - 1].n_found, 50);
+	assert_int_equal(evs[n - 1].n_new, 0);
+	fetch_request(f, FETCH_REQ_SEARCH, "is:fav");   /* nothing arXiv could search for */
+	n = wait_idle(f, evs, 64, 20);
+	assert_int_equal(evs[n - 1].kind, FETCH_EV_FAILED);
+	assert_non_null(strstr(evs[n - 1].message, "nothing to search arXiv for"));
 
 	/* Sources due: all just succeeded, so a DUE request fetches nothing. */
 	fetch_request(f, FETCH_REQ_DUE, NULL);
@@ -444,6 +461,25 @@ static void test_query_translation(void **state)
 		{ "cat:cs.LG OR diffusion", "cat:cs.LG OR all:diffusion" },
 		{ "  spaced   out  ", "all:spaced AND all:out" },
 		{ "", "" },
+		/* the local search syntax (store.h) */
+		{ "au:hinton diffusion", "au:hinton AND all:diffusion" },
+		{ "cat:cs.LG", "cat:cs.LG" },
+		{ "title:\"deep learning\" Author:lecun category:cs.CV",
+		  "ti:\"deep learning\" AND au:lecun AND cat:cs.CV" },
+		{ "is:fav diffusion is:unread", "all:diffusion" },
+		{ "is:fav", "" },
+		{ "diffusion -video -au:smith", "all:diffusion ANDNOT all:video ANDNOT au:smith" },
+		{ "-video diffusion", "all:diffusion ANDNOT all:video" },
+		{ "-video", "" },
+		{ "diffusion after:2025-01-31", "all:diffusion AND submittedDate:[202501310000 TO 999912312359]" },
+		{ "diffusion before:2025-03-01", "all:diffusion AND submittedDate:[199101010000 TO 202502282359]" },
+		{ "after:2025-01-01 before:2025-02-01 diffusion",
+		  "all:diffusion AND submittedDate:[202501010000 TO 202501312359]" },
+		{ "date:2024-02 x", "all:x AND submittedDate:[202402010000 TO 202402292359]" },
+		{ "date:2023 x", "all:x AND submittedDate:[202301010000 TO 202312312359]" },
+		{ "date:2025-06-11 x", "all:x AND submittedDate:[202506110000 TO 202506112359]" },
+		{ "after:yesterday x", "all:x" },   /* not a date: left to the local search */
+		{ "a OR b -c", "(all:a OR all:b) ANDNOT all:c" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *q = fetch_arxiv_query(cases[i][0]);

@@ -28,9 +28,11 @@ enum fetch_req_kind {
 
 /* ---- events (worker -> UI) ------------------------------------------------------------------ */
 enum fetch_event_kind {
-	FETCH_EV_START,       /* source started: name */
+	FETCH_EV_START,       /* source started: name (remote search: "search", message = the query
+	                       * as the user typed it) */
 	FETCH_EV_PROGRESS,    /* name, done/total requests (total 0 when unknown) */
-	FETCH_EV_DONE,        /* name, n_new, n_updated: committed to the database */
+	FETCH_EV_DONE,        /* name, n_new, n_updated: committed to the database (remote search:
+	                       * also n_found, n_total, and message = the query sent to arXiv) */
 	FETCH_EV_FAILED,      /* name, message: a reason the user can act on; nothing was changed */
 	FETCH_EV_IDLE,        /* the worker has nothing left to do */
 };
@@ -40,6 +42,11 @@ struct fetch_event {
 	long done, total;
 	long n_new, n_updated;
 	char message[512];
+	/* Remote search, FETCH_EV_DONE only (0 otherwise): */
+	long n_found;         /* results arXiv returned (all merged into the cache: n_new of them
+	                       * were not there before, n_updated changed) */
+	long n_total;         /* arXiv's count of all matches (opensearch:totalResults), of which
+	                       * n_found were asked for; -1 when arXiv did not say */
 };
 
 /* ---- synchronous use ---------------------------------------------------------------------- */
@@ -62,8 +69,11 @@ struct fetch_summary {
  * (e set). */
 int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
               struct fetch_summary *sum, struct lerr *e);
-/* Remote search: asks arXiv (search_query all:QUERY-style) and merges results into the cache.
- * *n_found gets the number of papers merged. */
+/* Remote search: asks arXiv and merges the results into the cache. The query is in the local
+ * search syntax (store.h), translated for arXiv: plain words and "phrases" -> all:, au: ti:
+ * abs: cat: kept (title: author: ... -> ti: au: ...), AND/OR/ANDNOT and parentheses kept,
+ * -word -> ANDNOT, after:/before:/date: -> submittedDate:[...], is: dropped.
+ * *n_found gets the number of papers merged. Events: START, then DONE or FAILED (see above). */
 int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
                  long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
                  struct lerr *e);
