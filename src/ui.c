@@ -132,6 +132,7 @@ static bool detail_visible(const struct ui *u)
 
 static void draw(struct ui *u)
 {
+	ui_msg_expire(u);
 	erase();
 	if (u->layout == LAYOUT_TOO_SMALL) {
 		for (int y = 0; y < u->rows; y++)
@@ -631,7 +632,8 @@ static void action(struct ui *u, enum ui_action a)
 	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
 		open_link(u, a);
 		break;
-	case ACT_HELP: u->help = true; u->help_scroll = 0; break;
+	case ACT_HELP: u->help = true; u->help_messages = false; u->help_scroll = 0; break;
+	case ACT_MESSAGES: u->help = true; u->help_messages = true; u->help_scroll = 0; break;
 	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); break;
 	case ACT_QUIT: u->quit = true; break;
 	case ACT__COUNT: break;
@@ -677,7 +679,7 @@ static void help_key(struct ui *u, int k, enum ui_action a)
 	case ACT_HALF_UP: ui_help_scroll(u, -(h + 1) / 2); return;
 	case ACT_TOP: ui_help_scroll(u, LONG_MIN); return;
 	case ACT_BOTTOM: ui_help_scroll(u, LONG_MAX); return;
-	case ACT_BACK: case ACT_QUIT: case ACT_HELP: u->help = false; return;
+	case ACT_BACK: case ACT_QUIT: case ACT_HELP: case ACT_MESSAGES: u->help = false; return;
 	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return;
 	default: break;
 	}
@@ -691,6 +693,10 @@ static void key(struct ui *u, int k)
 		after_resize(u);   /* curses has resized already */
 		return;
 	}
+	/* an error stays on the status line until the next key after it (M lists it later) */
+	u->n_keys++;
+	if (u->msg_error && u->msg_key < u->n_keys)
+		ui_msg_clear(u);
 	if (k == UI_KEY_SPECIAL + KEY_MOUSE) {
 		MEVENT me;
 		if (getmouse(&me) == OK) {
@@ -968,7 +974,10 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 		drain_fetch(u);
 	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
 		sleep_ms(a);
+		u->vclock += a / 1000.0;
 		drain_fetch(u);
+	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
+		u->vclock += a / 1000.0;   /* time passes for the status line only */
 	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
@@ -1095,7 +1104,9 @@ static void loop(struct ui *u)
 		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
 		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
 		 * then counted exactly, a search keeps its capped count. */
-		int idle = idle_timeout(u);
+		int idle = idle_timeout(u), fade = ui_msg_expire(u);
+		if (fade >= 0 && (idle < 0 || fade < idle))
+			idle = fade;
 		int n = poll(p, 3, idle);
 		if (n == 0) {
 			idle_work(u);
@@ -1159,6 +1170,7 @@ static void usage(void)
 	        "The keys file holds key names (j G / <Down> <PgDn> <C-d> <Enter> <Esc> <Space>),\n"
 	        "words (their letters arrive at once, as typed ahead) and commands: <Dump> (the screen,\n"
 	        "after the idle-time work), <Idle>, <Wait> (until fetching is done), <Sleep MS>,\n"
+	        "<Tick MS> (the status line's clock moves on: messages fade after 5 s),\n"
 	        "<Resize COLSxROWS>, <Click Y X>, <WheelUp Y X>, <WheelDown Y X>.\n");
 }
 

@@ -56,6 +56,7 @@ static const struct ui_action_info actions[ACT__COUNT] = {
 	[ACT_LINK_8]          = {"open-link-8", "8", "open link [8]"},
 	[ACT_LINK_9]          = {"open-link-9", "9", "open link [9]"},
 	[ACT_HELP]            = {"help", "? <F1>", "this help"},
+	[ACT_MESSAGES]        = {"messages", "M", "recent status messages and errors, newest first"},
 	[ACT_REDRAW]          = {"redraw", "<C-l>", "redraw the screen"},
 	[ACT_QUIT]            = {"quit", "q", "quit"},
 };

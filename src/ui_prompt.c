@@ -218,8 +218,7 @@ void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind)
 	const char *init = NULL;
 	ui_prompt_free(u);
 	if (kind == PROMPT_DAY) {
-		u->msg[0] = '\0';
-		u->msg_error = false;
+		ui_msg_clear(u);
 		ui_edit_set(&p->ed, NULL);
 		p->kind = kind;
 		return;
@@ -242,7 +241,7 @@ void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind)
 	p->orig = one;
 	ui_edit_set(&p->ed, one);
 	p->kind = kind;
-	ui_msg(u, false, kind == PROMPT_NOTE
+	ui_hint(u, kind == PROMPT_NOTE
 	                 ? "Enter saves the note (empty removes it), Esc cancels"
 	                 : "Tags separated by spaces or commas; Enter saves (empty removes), Esc cancels");
 }
@@ -288,7 +287,7 @@ void ui_prompt_key(struct ui *u, int key)
 	struct ui_prompt *p = &u->prompt;
 	if (key == 27) {
 		if (p->kind == PROMPT_DAY)
-			u->msg[0] = '\0';
+			ui_msg_clear(u);
 		else
 			ui_msg(u, false, "%s not changed", p->kind == PROMPT_NOTE ? "Note" : "Tags");
 		ui_prompt_free(u);

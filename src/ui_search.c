@@ -52,7 +52,7 @@ void ui_search_open(struct ui *u)
 	int n = store_history_list(u->store, s->history, ARRAY_LEN(s->history), &e);
 	s->n_history = n > 0 ? n : 0;
 	s->hist_pos = -1;
-	ui_msg(u, false, "Search: words, \"phrases\", au: ti: abs: cat: is:fav is:unread after: before: -word");
+	ui_hint(u, "Search: words, \"phrases\", au: ti: abs: cat: is:fav is:unread after: before: -word");
 }
 
 static void restore(struct ui *u)
@@ -191,8 +191,7 @@ void ui_search_update(struct ui *u)
 		ui_list_set_query(u, old);
 		u->list.error = false;
 	} else if (u->msg_error) {
-		u->msg[0] = '\0';
-		u->msg_error = false;
+		ui_msg_clear(u);
 	}
 	free(old);
 }

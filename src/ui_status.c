@@ -11,17 +11,69 @@
 #include "lectern/latex.h"
 #include "lectern/text.h"
 
-void ui_msg(struct ui *u, bool error, const char *fmt, ...)
+static void set_msg(struct ui *u, bool error, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
-	va_end(ap);
 	/* messages can quote feed text or file content: never let controls through */
 	char *c = text_clean(u->msg, strlen(u->msg), TEXT_COLLAPSE);
 	snprintf(u->msg, sizeof u->msg, "%s", c);
 	free(c);
 	u->msg_error = error;
+	u->msg_time = ui_clock(u);
+	u->msg_key = u->n_keys;
+}
+
+void ui_msg(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_msg(u, error, fmt, ap);
+	va_end(ap);
+	if (!u->msg[0])
+		return;
+	struct ui_msg_rec *last = u->n_msglog ? &u->msglog[(u->n_msglog - 1) % UI_MSG_LOG] : NULL;
+	if (last && last->error == error && strcmp(last->text, u->msg) == 0) {
+		last->repeat++;
+		return;
+	}
+	struct ui_msg_rec *r = &u->msglog[u->n_msglog++ % UI_MSG_LOG];
+	char iso[24];
+	util_fmt_iso(util_now(), iso, sizeof iso);   /* YYYY-MM-DDTHH:MM:SSZ */
+	snprintf(r->when, sizeof r->when, "%.8s", iso + 11);
+	r->error = error;
+	r->repeat = 1;
+	snprintf(r->text, sizeof r->text, "%s", u->msg);
+}
+
+void ui_hint(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_msg(u, false, fmt, ap);
+	va_end(ap);
+}
+
+void ui_msg_clear(struct ui *u)
+{
+	u->msg[0] = '\0';
+	u->msg_error = false;
+}
+
+double ui_clock(const struct ui *u)
+{
+	return u->headless ? u->vclock : util_monotonic();
+}
+
+int ui_msg_expire(struct ui *u)
+{
+	if (!u->msg[0] || u->msg_error)
+		return -1;
+	double left = u->msg_time + UI_MSG_SECONDS - ui_clock(u);
+	if (left <= 0) {
+		ui_msg_clear(u);
+		return -1;
+	}
+	return (int)(left * 1000) + 1;
 }
 
 attr_t ui_attr(const struct ui *u, enum ui_elem el)
@@ -235,8 +287,42 @@ static void help_free(struct help_line *v, size_t n)
 	free(v);
 }
 
+/* The messages screen: every kept message, newest first, wrapped (continuations indented). */
+static size_t message_lines(const struct ui *u, struct help_line **out)
+{
+	size_t n = 0, cap = 16;
+	struct help_line *v = xcalloc(cap, sizeof *v);
+	size_t kept = u->n_msglog < UI_MSG_LOG ? u->n_msglog : UI_MSG_LOG;
+	int w = u->cols > 14 ? u->cols - 2 : 12;
+	if (!kept)
+		v[n++] = (struct help_line){.text = "No messages yet", .el = EL_HELP};
+	for (size_t i = 0; i < kept; i++) {
+		const struct ui_msg_rec *r = &u->msglog[(u->n_msglog - 1 - i) % UI_MSG_LOG];
+		char *m = r->repeat > 1 ? xasprintf("%s  %s (×%d)", r->when, r->text, r->repeat)
+		                        : xasprintf("%s  %s", r->when, r->text);
+		struct ui_line *ls;
+		size_t nl = ui_wrap(m, w, &ls);
+		if (n + nl > cap) {
+			cap = (n + nl) * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		for (size_t k = 0; k < nl; k++) {
+			char *piece = xasprintf("%s%.*s", k ? "          " : "",
+			                        (int)(ls[k].end - ls[k].start), m + ls[k].start);
+			v[n++] = (struct help_line){.text = piece, .own = piece,
+			                            .el = r->error ? EL_ERROR : EL_HELP};
+		}
+		free(ls);
+		free(m);
+	}
+	*out = v;
+	return n;
+}
+
 static size_t help_lines(const struct ui *u, struct help_line **out)
 {
+	if (u->help_messages)
+		return message_lines(u, out);
 	size_t n = 0, cap = ACT__COUNT + 16 + u->config_errors.n;
 	struct help_line *v = xcalloc(cap, sizeof *v);
 	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
@@ -323,11 +409,13 @@ void ui_help_draw(struct ui *u)
 	ui_fill(u, 0, 0, u->cols, EL_HEADER);
 	char title[160];
 	size_t h = u->rows > 2 ? (size_t)(u->rows - 2) : 1;
+	const char *what = u->help_messages ? "recent messages (newest first)" : "keys";
+	const char *close = u->help_messages ? "q, Esc or M closes" : "q, Esc or ? closes";
 	if (max)
-		snprintf(title, sizeof title, " lectern — keys %zu-%zu of %zu (j/k, PgDn/PgUp, g/G scroll; q, Esc or ? closes)",
-		         u->help_scroll + 1, u->help_scroll + (h < n ? h : n), n);
+		snprintf(title, sizeof title, " lectern — %s %zu-%zu of %zu (j/k, PgDn/PgUp, g/G scroll; %s)",
+		         what, u->help_scroll + 1, u->help_scroll + (h < n ? h : n), n, close);
 	else
-		snprintf(title, sizeof title, " lectern — keys (q, Esc or ? closes)");
+		snprintf(title, sizeof title, " lectern — %s (%s)", what, close);
 	ui_puts(u, 0, 0, u->cols, title, EL_HEADER);
 	for (size_t i = u->help_scroll; i < n && i - u->help_scroll < h; i++) {
 		int y = 1 + (int)(i - u->help_scroll);
@@ -347,7 +435,8 @@ void ui_help_draw(struct ui *u)
 	help_free(v, n);
 	ui_fill(u, u->rows - 1, 0, u->cols, EL_STATUS);
 	ui_puts(u, u->rows - 1, 0, u->cols,
-	        max && u->help_scroll < max ? " more below: PgDn or Space" : " end of the help",
+	        max && u->help_scroll < max ? " more below: PgDn or Space"
+	        : u->help_messages ? " end of the messages" : " end of the help",
 	        EL_STATUS);
 }
 

@@ -65,6 +65,9 @@ screen hfsort 100x12 'H [ [ <Dump> s <Dump> ] <Dump> a <Dump>'
 # never past today, 2025-11-26), { and } jump to the nearest cached day, D goes to a typed day
 # (a mistyped one keeps the prompt open with the reason; Esc closes it).
 screen days 100x12 'H [ [ [ <Dump> { <Dump> } <Dump> } ] ] <Dump> D today <Enter> ] <Dump> D -4 <Enter> <Dump> D 2025-13-01 <Enter> <Dump> <C-u> yesterday <Enter> <Dump> D <Dump> x <Esc> { <Dump>'
+# The status line: an informational message fades after 5 s (<Tick> moves the clock), an error
+# stays until the next key; M lists the recent messages, newest first (a repeat counted).
+screen msgs 100x10 'y <Tick 4000> <Dump> <Tick 1500> <Dump> P P <Tick 10000> <Dump> j <Dump> M <Dump> M <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
 

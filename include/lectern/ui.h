@@ -109,6 +109,17 @@ struct ui_day_state {
 	enum ui_day_fetch state;
 };
 
+/* One status-line message as kept for the messages screen (M). */
+struct ui_msg_rec {
+	char when[9];             /* HH:MM:SS (UTC) */
+	bool error;
+	int repeat;               /* shown this many times in a row */
+	char text[512];
+};
+#define UI_MSG_LOG 40
+/* Informational messages leave the status line after this long; errors at the next key. */
+#define UI_MSG_SECONDS 5.0
+
 struct ui_fetch_state {
 	char name[64];
 	long done, total;
@@ -164,6 +175,14 @@ struct ui {
 	struct ui_note_slot notes[UI_NOTE_SLOTS];
 	struct ui_day_state days[64];   /* a ring */
 	size_t n_days;
+
+	/* status-line message life: set at msg_time (ui_clock) during key number msg_key */
+	double msg_time;
+	unsigned long msg_key, n_keys;
+	double vclock;            /* headless: the script's clock (advanced by <Sleep>/<Tick>) */
+	struct ui_msg_rec msglog[UI_MSG_LOG];   /* a ring, the last n_msglog % UI_MSG_LOG newest */
+	size_t n_msglog;
+	bool help_messages;       /* the help screen shows the recent messages instead of the keys */
 };
 
 /* ui_list.c */
@@ -227,8 +246,16 @@ void ui_prompt_draw(struct ui *u);
 void ui_prompt_free(struct ui *u);
 
 /* ui_status.c: drawing helpers, header, status line, help */
-/* Sets the status message (printf-style). */
+/* Sets the status message (printf-style) and keeps it for the messages screen (M). */
 void ui_msg(struct ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A passing hint (how to use the prompt just opened): shown like ui_msg, not kept. */
+void ui_hint(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_msg_clear(struct ui *u);
+/* Seconds on the message clock (monotonic; headless: the script's virtual clock). */
+double ui_clock(const struct ui *u);
+/* Clears an informational message older than UI_MSG_SECONDS; returns ms until that happens for
+ * the message shown now (-1: none pending). */
+int ui_msg_expire(struct ui *u);
 /* Curses attribute and pair of an element. */
 attr_t ui_attr(const struct ui *u, enum ui_elem el);
 /* Draws s[0..n) at (y, x) within w columns in style el, handling wide characters, combining
