@@ -335,7 +335,7 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 		if (store_schema_migrate(s->db, e) < 0)
 			goto fail;
 	}
-	if (store_query_register(s->db) != SQLITE_OK) {
+	if (store_query_register(s) != SQLITE_OK) {
 		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
 		goto fail;
 	}

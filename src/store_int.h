@@ -55,7 +55,16 @@ struct store {
 
 	struct store_ftsop *ops;
 	size_t n_ops, cap_ops;
+
+	/* Long prefixes (store_query.c): the budget of exact checks for one window query (0: no
+	 * limit), the checks made, whether the budget ran out; pfx_mode (tests and bench):
+	 * STORE_PFX_AUTO, STORE_PFX_NEVER (plain prefix query), STORE_PFX_ALWAYS (no budget) or
+	 * STORE_PFX_TINY (a budget of one check: exercises the fallback). */
+	int64_t pfx_budget, pfx_checks, pfx_passes, pfx_ratio;
+	bool pfx_over;
+	int pfx_mode;
 };
+enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
 /* store_schema.c */
 /* What store_schema_check_file() found. */
@@ -85,6 +94,6 @@ int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct l
 char *store_col_text(sqlite3_stmt *st, int col);
 
 /* store_query.c */
-int store_query_register(sqlite3 *db);     /* the lectern_rank() FTS5 auxiliary function */
+int store_query_register(struct store *s);   /* lectern_rank() and lectern_pfx() for FTS5 */
 
 #endif

@@ -39,8 +39,179 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 	return api;
 }
 
-enum { RANK_MAX_PHRASES = 32, RANK_COLS = 3 };
+enum { RANK_MAX_PHRASES = 32, RANK_COLS = 3, PFX_MAX_ARGS = 4 };
+#define PFX_PROBE 200   /* exact checks before their pass rate may end the rewrite (fetch_rows) */
 static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0 };   /* title, abstract, authors */
+
+/* ---- the exact check of a long prefix ------------------------------------------------------
+ * FTS5 answers `model*` by merging the doclists of every term that starts with "model" before
+ * it returns the first row (130 ms on 1M papers, whatever the LIMIT), while `mod*` is one
+ * doclist of the prefix index (prefix='2 3'), read lazily in rowid order. So store_window
+ * searches a long prefix as its 3-letter prefix, and lectern_pfx() keeps the rows whose
+ * matched tokens really start with the whole prefix: it finds the tokens at the phrase's
+ * instance offsets by tokenizing those columns with the table's own tokenizer. Arguments after
+ * the FTS table: (phrase index, folded prefix) pairs; lectern_rank() takes the same pairs and
+ * counts only the instances that pass, so scores equal those of the plain prefix query. */
+
+struct pfx_arg {
+	int phrase;
+	const char *s;
+	int n;
+};
+struct pfx_hit {
+	int col, off, arg;
+	bool hit;
+};
+struct pfx_walk {
+	struct pfx_hit *h;
+	int n, i, pos;
+	const struct pfx_arg *a;
+};
+
+static int pfx_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	(void)start;
+	(void)end;
+	struct pfx_walk *w = ctx;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	int pos = w->pos++;
+	while (w->i < w->n && w->h[w->i].off < pos)
+		w->i++;
+	while (w->i < w->n && w->h[w->i].off == pos) {
+		const struct pfx_arg *a = &w->a[w->h[w->i].arg];
+		w->h[w->i].hit = ntok >= a->n && memcmp(tok, a->s, (size_t)a->n) == 0;
+		w->i++;
+	}
+	return w->i < w->n ? SQLITE_OK : SQLITE_DONE;   /* DONE: every wanted token seen */
+}
+
+static int hit_cmp(const void *x, const void *y)
+{
+	const struct pfx_hit *a = x, *b = y;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
+	return (a->arg > b->arg) - (a->arg < b->arg);
+}
+
+/* Reads the (phrase, prefix) pairs of val[0..nval). Returns the count, or -1 when malformed. */
+static int pfx_args_of(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+                       sqlite3_value **val, struct pfx_arg *a)
+{
+	if (nval % 2 || nval / 2 > PFX_MAX_ARGS)
+		return -1;
+	for (int k = 0; k < nval / 2; k++) {
+		a[k].phrase = sqlite3_value_int(val[2 * k]);
+		a[k].s = (const char *)sqlite3_value_text(val[2 * k + 1]);
+		a[k].n = sqlite3_value_bytes(val[2 * k + 1]);
+		if (!a[k].s || a[k].phrase < 0 || a[k].phrase >= api->xPhraseCount(fts))
+			return -1;
+	}
+	return nval / 2;
+}
+
+/* The instances of the pairs' phrases in this row, each marked when its token starts with the
+ * whole prefix. any_each: stop as soon as every pair has one (*all tells whether they do).
+ * *out is sqlite3_malloc'd (caller frees). Returns an SQLite code. */
+static int pfx_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const struct pfx_arg *a,
+                    int na, bool any_each, struct pfx_hit **out, int *nout, bool *all)
+{
+	struct pfx_hit *h = NULL;
+	int n = 0, cap = 0, rc = SQLITE_OK;
+	*out = NULL;
+	*nout = 0;
+	*all = false;
+	for (int k = 0; k < na; k++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		for (rc = api->xPhraseFirst(fts, a[k].phrase, &it, &col, &off);
+		     rc == SQLITE_OK && col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 32;
+				struct pfx_hit *nh = sqlite3_realloc64(h, (sqlite3_uint64)cap * sizeof *h);
+				if (!nh) {
+					sqlite3_free(h);
+					return SQLITE_NOMEM;
+				}
+				h = nh;
+			}
+			h[n++] = (struct pfx_hit){ .col = col, .off = off, .arg = k };
+		}
+		if (rc != SQLITE_OK) {
+			sqlite3_free(h);
+			return rc;
+		}
+	}
+	if (n > 1)
+		qsort(h, (size_t)n, sizeof *h, hit_cmp);
+	bool got[PFX_MAX_ARGS] = { false };
+	int ngot = 0;
+	for (int i = 0; i < n;) {
+		int j = i;
+		while (j < n && h[j].col == h[i].col)
+			j++;
+		const char *z = NULL;
+		int nz = 0;
+		rc = api->xColumnText(fts, h[i].col, &z, &nz);
+		if (rc == SQLITE_OK && z) {
+			struct pfx_walk w = { .h = h + i, .n = j - i, .a = a };
+			rc = api->xTokenize(fts, z, nz, &w, pfx_token);
+			if (rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+		}
+		if (rc != SQLITE_OK) {
+			sqlite3_free(h);
+			return rc;
+		}
+		for (; i < j; i++)
+			if (h[i].hit && !got[h[i].arg]) {
+				got[h[i].arg] = true;
+				ngot++;
+			}
+		if (any_each && ngot == na)
+			break;
+	}
+	*all = ngot == na;
+	*out = h;
+	*nout = n;
+	return SQLITE_OK;
+}
+
+/* lectern_pfx(papers_fts, phrase, prefix, ...): 1 when every pair's phrase matched a token
+ * that starts with its whole prefix. Counts its calls against the store's budget (see
+ * fetch_rows): past it, it fails the statement and the caller runs the plain query. */
+static void pfx_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                   int nval, sqlite3_value **val)
+{
+	struct store *s = api->xUserData(fts);
+	if (s && ++s->pfx_checks > 0 && s->pfx_budget > 0 &&
+	    (s->pfx_checks > s->pfx_budget ||
+	     (s->pfx_checks > PFX_PROBE && s->pfx_passes * s->pfx_ratio < s->pfx_checks))) {
+		s->pfx_over = true;
+		sqlite3_result_error(ctx, "lectern: prefix check over budget", -1);
+		return;
+	}
+	struct pfx_arg a[PFX_MAX_ARGS];
+	int na = pfx_args_of(api, fts, nval, val, a);
+	if (na < 0) {
+		sqlite3_result_error(ctx, "lectern_pfx: bad arguments", -1);
+		return;
+	}
+	struct pfx_hit *h;
+	int n;
+	bool all;
+	int rc = pfx_hits(api, fts, a, na, true, &h, &n, &all);
+	sqlite3_free(h);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	if (s && all)
+		s->pfx_passes++;
+	sqlite3_result_int(ctx, all);
+}
 
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                     int nval, sqlite3_value **val)
@@ -73,13 +244,38 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	int ninst = 0, nphrase = api->xPhraseCount(fts);
 	if (nphrase > RANK_MAX_PHRASES)
 		nphrase = RANK_MAX_PHRASES;
+	/* Rewritten long prefixes: count only the instances whose token has the whole prefix. */
+	struct pfx_arg a[PFX_MAX_ARGS];
+	bool rewritten[RANK_MAX_PHRASES] = { false };
+	int na = pfx_args_of(api, fts, nval, val, a);
+	if (na < 0) {
+		sqlite3_result_error(ctx, "lectern_rank: bad arguments", -1);
+		return;
+	}
+	if (na > 0) {
+		struct pfx_hit *h;
+		int n, rc;
+		bool all;
+		if ((rc = pfx_hits(api, fts, a, na, false, &h, &n, &all)) != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+		for (int k = 0; k < na; k++)
+			if (a[k].phrase < nphrase)
+				rewritten[a[k].phrase] = true;
+		for (int i = 0; i < n; i++)
+			if (h[i].hit && a[h[i].arg].phrase < nphrase && h[i].col < ncol)
+				tf[a[h[i].arg].phrase][h[i].col]++;
+		sqlite3_free(h);
+	}
 	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
 		sqlite3_result_double(ctx, 0);
 		return;
 	}
 	for (int i = 0; i < ninst; i++) {
 		int ph, col, off;
-		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph < nphrase && col < ncol)
+		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph < nphrase && col < ncol &&
+		    !rewritten[ph])
 			tf[ph][col]++;
 	}
 	const double k1 = 1.2, b = 0.75;
@@ -95,20 +291,33 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(ctx, score);
 }
 
-int store_query_register(sqlite3 *db)
+int store_query_register(struct store *s)
 {
-	fts5_api *api = fts5_api_of(db);
+	fts5_api *api = fts5_api_of(s->db);
 	if (!api)
 		return SQLITE_ERROR;
-	return api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
+	int rc = api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
+	return rc == SQLITE_OK ? api->xCreateFunction(api, "lectern_pfx", s, pfx_fn, NULL) : rc;
 }
 
 /* ---- the search syntax ---------------------------------------------------------------------- */
 
 enum { SQUERY_MAX_IDS = 8 };
 
+/* A long prefix (`model*`) rewritten to its indexed 3-letter prefix (`mod*`) plus an exact
+ * check of the matched tokens (see lectern_pfx() below). */
+enum { SQUERY_MAX_PFX = 4, PFX_INDEXED = 3, PFX_MAX = 62 };
+struct squery_pfx {
+	int phrase;                   /* index of the phrase in the positive MATCH expression */
+	char text[PFX_MAX + 1];       /* the whole prefix, folded as the tokenizer folds it */
+};
+
 struct squery {
 	struct sbuf pos;          /* FTS5: positive terms joined by AND */
+	struct sbuf pos_short;    /* the same with long prefixes cut to PFX_INDEXED letters */
+	struct squery_pfx pfx[SQUERY_MAX_PFX];
+	int n_pfx;
+	int n_phrases;            /* phrases in pos so far */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
 	int fav;                  /* 1 only favourites, -1 no favourites, 0 either */
 	int read;                 /* 1 only read, -1 only unread, 0 either */
@@ -122,6 +331,7 @@ struct squery {
 static void squery_free(struct squery *q)
 {
 	sbuf_free(&q->pos);
+	sbuf_free(&q->pos_short);
 	sbuf_free(&q->neg);
 	for (size_t i = 0; i < q->n_ids; i++)
 		free(q->ids[i]);
@@ -151,8 +361,7 @@ static bool has_word(const char *s, size_t n)
 	return false;
 }
 
-/* Appends one FTS5 phrase: optional column filter, the text as a quoted string, optional '*'. */
-static void add_phrase(struct sbuf *b, const char *joiner, const char *col, const char *s,
+static void put_phrase(struct sbuf *b, const char *joiner, const char *col, const char *s,
                        size_t n, bool prefix)
 {
 	if (b->len)
@@ -168,6 +377,43 @@ static void add_phrase(struct sbuf *b, const char *joiner, const char *col, cons
 	sbuf_addc(b, '"');
 	if (prefix)
 		sbuf_adds(b, " *");
+}
+
+/* A prefix the tokenizer keeps as one token, folded by lower-casing: ASCII letters and digits
+ * (unicode61 folds those exactly so; other text keeps the plain prefix query). */
+static bool pfx_rewritable(const char *s, size_t n)
+{
+	if (n <= PFX_INDEXED || n > PFX_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Appends one FTS5 phrase (optional column filter, the text as a quoted string, optional '*')
+ * to the excluded or the positive terms; positives also go to pos_short, where a long prefix
+ * is cut to its indexed length and recorded for the exact check. */
+static void add_phrase(struct squery *q, bool neg, const char *col, const char *s, size_t n,
+                       bool prefix)
+{
+	if (neg) {
+		put_phrase(&q->neg, " OR ", col, s, n, prefix);
+		return;
+	}
+	put_phrase(&q->pos, " AND ", col, s, n, prefix);
+	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < RANK_MAX_PHRASES &&
+	    pfx_rewritable(s, n)) {
+		struct squery_pfx *x = &q->pfx[q->n_pfx++];
+		x->phrase = q->n_phrases;
+		for (size_t i = 0; i < n; i++)
+			x->text[i] = (char)tolower((unsigned char)s[i]);
+		x->text[n] = 0;
+		put_phrase(&q->pos_short, " AND ", col, x->text, PFX_INDEXED, true);
+	} else {
+		put_phrase(&q->pos_short, " AND ", col, s, n, prefix);
+	}
+	q->n_phrases++;
 }
 
 /* Start of the day/month/year in `s` ("2025-11-19", "2025-11", "2025"), and of the next one. */
@@ -234,13 +480,17 @@ static int add_category(struct squery *q, bool neg, const char *v, struct lerr *
 		tok[n++] = t;
 	}
 	tok[n] = 0;
-	struct sbuf *b = neg ? &q->neg : &q->pos;
-	if (b->len)
-		sbuf_adds(b, neg ? " OR " : " AND ");
-	if (dot)
-		sbuf_printf(b, "cats : \"%s\"", tok);
-	else
-		sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
+	for (int k = 0; k < (neg ? 1 : 2); k++) {
+		struct sbuf *b = neg ? &q->neg : k ? &q->pos_short : &q->pos;
+		if (b->len)
+			sbuf_adds(b, neg ? " OR " : " AND ");
+		if (dot)
+			sbuf_printf(b, "cats : \"%s\"", tok);
+		else
+			sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
+	}
+	if (!neg)
+		q->n_phrases += dot ? 1 : 2;
 	return 0;
 }
 
@@ -340,8 +590,7 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 			ret = usage(e, "%s: grouping with parentheses is not supported; all words must "
 			               "match, '-word' excludes", v);
 		else if (has_word(v, vlen))
-			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", col ? col : TEXT_COLS,
-			           v, vlen, prefix);
+			add_phrase(q, neg, col ? col : TEXT_COLS, v, vlen, prefix);
 	} else if (!strcmp(name, "cat")) {
 		ret = add_category(q, neg, v, e);
 	} else if (!strcmp(name, "is")) {
@@ -379,8 +628,7 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		memcpy(t + flen + 1, val, vlen);
 		t[n] = 0;
 		if (has_word(t, n))
-			add_phrase(neg ? &q->neg : &q->pos, neg ? " OR " : " AND ", TEXT_COLS, t, n,
-			           prefix);
+			add_phrase(q, neg, TEXT_COLS, t, n, prefix);
 		free(t);
 	}
 	free(v);
@@ -460,7 +708,7 @@ struct bind {
 };
 struct qb {
 	struct sbuf sql;
-	struct bind b[64];
+	struct bind b[96];
 	int nb;
 };
 
@@ -490,6 +738,7 @@ struct plan {
 	char *notmatch;           /* FTS MATCH of exclusions when there are no positives */
 	enum driver drv;
 	enum mode mode;
+	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
 	const char *key;          /* the driver's pk expression */
 	const struct store_view *v;
 };
@@ -501,7 +750,8 @@ static void plan_free(struct plan *p)
 	free(p->notmatch);
 }
 
-static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
+/* rewrite: search long prefixes by their indexed prefix + the exact check (see lectern_pfx). */
+static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, struct lerr *e)
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
@@ -514,10 +764,12 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 	if (squery_parse(v->query, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
-	if (q->pos.len && q->neg.len)
-		p->match = xasprintf("(%s) NOT (%s)", q->pos.s, q->neg.s);
-	else if (q->pos.len)
-		p->match = xstrdup(q->pos.s);
+	p->pfx = rewrite && q->n_pfx > 0;
+	const struct sbuf *pos = p->pfx ? &q->pos_short : &q->pos;
+	if (pos->len && q->neg.len)
+		p->match = xasprintf("(%s) NOT (%s)", pos->s, q->neg.s);
+	else if (pos->len)
+		p->match = xstrdup(pos->s);
 	else if (q->neg.len)
 		p->notmatch = xstrdup(q->neg.s);
 
@@ -547,7 +799,28 @@ static int plan_make(const struct store_view *v, struct plan *p, struct lerr *e)
 	return 0;
 }
 
-/* FROM ... WHERE ... of the view (without ORDER/LIMIT). `score` adds the rank expression. */
+/* ", phrase, prefix" for each long prefix (the arguments of lectern_pfx / lectern_rank). */
+static void pfx_args(struct qb *b, const struct plan *p)
+{
+	if (!p->pfx)
+		return;
+	for (int k = 0; k < p->q.n_pfx; k++) {
+		sbuf_adds(&b->sql, ", ?, ?");
+		bi(b, p->q.pfx[k].phrase);
+		bt(b, p->q.pfx[k].text);
+	}
+}
+
+static void pfx_check(struct qb *b, const struct plan *p)
+{
+	if (!p->pfx)
+		return;
+	sbuf_adds(&b->sql, " AND lectern_pfx(papers_fts");
+	pfx_args(b, p);
+	sbuf_addc(&b->sql, ')');
+}
+
+/* FROM ... WHERE ... of the view (without ORDER/LIMIT). */
 static void add_from_where(struct qb *b, const struct plan *p)
 {
 	const struct squery *q = &p->q;
@@ -557,6 +830,7 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		sbuf_adds(&b->sql, " FROM papers_fts CROSS JOIN papers p ON p.pk = papers_fts.rowid"
 		                   " WHERE papers_fts MATCH ?");
 		bt(b, p->match);
+		pfx_check(b, p);
 		break;
 	case D_FAV:
 		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id"
@@ -598,8 +872,10 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	}
 	if (p->drv != D_FTS && p->match) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?"
-		                   " AND papers_fts.rowid = p.pk)");
+		                   " AND papers_fts.rowid = p.pk");
 		bt(b, p->match);
+		pfx_check(b, p);
+		sbuf_addc(&b->sql, ')');
 	}
 	if (p->notmatch) {
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH"
@@ -641,13 +917,20 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
 	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES) {
-		const char *score = p->mode == M_CAND_UPVOTES ? "p.upvotes"
-		                    : p->drv == D_FTS ? "lectern_rank(papers_fts)"
-		                    : "(SELECT lectern_rank(papers_fts) FROM papers_fts WHERE "
-		                      "papers_fts MATCH ? AND papers_fts.rowid = p.pk)";
-		sbuf_printf(&b->sql, "WITH c(r, s) AS (SELECT %s, %s", p->key, score);
-		if (p->mode == M_CAND_RANK && p->drv != D_FTS)
+		sbuf_printf(&b->sql, "WITH c(r, s) AS (SELECT %s, ", p->key);
+		if (p->mode == M_CAND_UPVOTES) {
+			sbuf_adds(&b->sql, "p.upvotes");
+		} else if (p->drv == D_FTS) {
+			sbuf_adds(&b->sql, "lectern_rank(papers_fts");
+			pfx_args(b, p);
+			sbuf_addc(&b->sql, ')');
+		} else {
+			sbuf_adds(&b->sql, "(SELECT lectern_rank(papers_fts");
+			pfx_args(b, p);
+			sbuf_adds(&b->sql, ") FROM papers_fts WHERE papers_fts MATCH ? AND"
+			                   " papers_fts.rowid = p.pk)");
 			bt(b, p->match);
+		}
 		add_from_where(b, p);
 		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_CANDIDATES);
 		if (count_cap >= 0) {
@@ -739,6 +1022,21 @@ void store_rows_clear(struct store_rows *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* When the rewrite is given up for the plain prefix query. Walking `mod*` costs ~5 us per row
+ * checked (1M papers); the plain `model*` costs up to ~150 ms, less the rarer the long prefix
+ * is. For a query that needs `need` rows the walk costs need/d checks at a density d
+ * (`model*` rows per `mod*` row), so the walk stops once it has made more than `ratio` checks
+ * per row that passed (after a first PFX_PROBE checks, to measure d), or need x ratio +
+ * PFX_PROBE in all. ratio = sqrt(10000 / need), from the measured break-even (BENCHMARKS.md):
+ * a window of 50 allows 14 checks per passing row, the 1,000 candidates of a ranked search 3. */
+static int64_t pfx_ratio(int64_t need)
+{
+	int64_t q = 10000 / (need > 0 ? need : 1), r = 1;
+	while ((r + 1) * (r + 1) <= q)
+		r++;
+	return r < 2 ? 2 : r;
+}
+
 static int fetch_rows(struct store *s, const struct store_view *view,
                       const struct store_key *anchor, int dir, size_t limit, size_t offset,
                       struct store_rows *out, struct lerr *e)
@@ -748,42 +1046,68 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		view = &all;
 	if (limit == 0)
 		return 0;
-	struct plan p;
-	if (plan_make(view, &p, e) < 0)
-		return -1;
-	struct qb b = {0};
+	int64_t lim = limit > INT64_MAX ? INT64_MAX : (int64_t)limit;
+	int64_t off = offset > INT64_MAX ? INT64_MAX : (int64_t)offset;
 	bool fwd = dir >= 0;
-	build(&b, &p, anchor, fwd, limit > INT64_MAX ? INT64_MAX : (int64_t)limit,
-	      offset > INT64_MAX ? INT64_MAX : (int64_t)offset, -1);
-	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
-	int ret = -1;
-	if (!st)
-		goto out;
-	bind_all(st, &b);
 	size_t first = out->n;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 64;
-			out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
+	int ret = -1;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct plan p;
+		if (plan_make(view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
+			return -1;
+		struct qb b = {0};
+		build(&b, &p, anchor, fwd, lim, off, -1);
+		/* Rows the query must produce: the window, or the whole candidate set. */
+		int64_t need = p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES
+		               ? STORE_CANDIDATES : lim > INT64_MAX - off ? INT64_MAX : lim + off;
+		if (attempt == 0) {   /* after a fallback they tell what happened */
+			s->pfx_checks = s->pfx_passes = 0;
+			s->pfx_over = false;
 		}
-		row_from(st, &out->v[out->n++], p.mode);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_db_error(s, e, rc, "reading the list");
-		goto out;
-	}
-	if (!fwd)   /* fetched in reverse: put them back in view order */
-		for (size_t i = first, j = out->n; i + 1 < j; i++, j--) {
-			struct store_row t = out->v[i];
-			out->v[i] = out->v[j - 1];
-			out->v[j - 1] = t;
+		s->pfx_ratio = pfx_ratio(need);
+		s->pfx_budget = !p.pfx || s->pfx_mode == STORE_PFX_ALWAYS ? 0
+		                : s->pfx_mode == STORE_PFX_TINY ? 1
+		                : need < (INT64_MAX - PFX_PROBE) / s->pfx_ratio
+		                ? need * s->pfx_ratio + PFX_PROBE : 0;
+		sqlite3_stmt *st = store_cached(s, b.sql.s, e);
+		int rc = SQLITE_ERROR;
+		if (st) {
+			bind_all(st, &b);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				if (out->n == out->cap) {
+					out->cap = out->cap ? out->cap * 2 : 64;
+					out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
+				}
+				row_from(st, &out->v[out->n++], p.mode);
+			}
+			sqlite3_reset(st);
 		}
-	ret = 0;
-out:
-	sbuf_free(&b.sql);
-	plan_free(&p);
+		bool retry = attempt == 0 && st && rc != SQLITE_DONE && s->pfx_over;
+		s->pfx_budget = 0;
+		sbuf_free(&b.sql);
+		plan_free(&p);
+		if (retry) {   /* a rare long prefix: the plain query is the cheaper one */
+			while (out->n > first)
+				store_row_clear(&out->v[--out->n]);
+			continue;
+		}
+		if (!st)
+			break;
+		if (rc != SQLITE_DONE) {
+			store_db_error(s, e, rc, "reading the list");
+			while (out->n > first)
+				store_row_clear(&out->v[--out->n]);
+			break;
+		}
+		if (!fwd)   /* fetched in reverse: put them back in view order */
+			for (size_t i = first, j = out->n; i + 1 < j; i++, j--) {
+				struct store_row t = out->v[i];
+				out->v[i] = out->v[j - 1];
+				out->v[j - 1] = t;
+			}
+		ret = 0;
+		break;
+	}
 	return ret;
 }
 
@@ -803,7 +1127,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 {
 	static const struct store_view all = { 0 };
 	struct plan p;
-	if (plan_make(view ? view : &all, &p, e) < 0)
+	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
 		return -1;
 	struct qb b = {0};
 	build(&b, &p, NULL, true, 0, 0, cap < 0 ? INT64_MAX : cap);

@@ -1408,6 +1408,116 @@ static void test_windows(void **state)
 	store_close(&s);
 }
 
+/* ---- long prefixes: the rewrite to the indexed 3-letter prefix + exact check ------------- */
+
+/* Every row of the view (ids, keys) by windows of 7 from anchors, and the count. */
+static char *all_rows(struct store *s, const struct store_view *v, int64_t *count)
+{
+	struct sbuf b = {0};
+	struct store_key key;
+	bool have = false;
+	for (;;) {
+		struct store_rows r = {0};
+		struct lerr e = {0};
+		if (store_window(s, v, have ? &key : NULL, 1, 7, &r, &e) != 0)
+			fail_msg("'%s': %s", v->query, e.msg);
+		for (size_t i = 0; i < r.n; i++)
+			sbuf_printf(&b, "%s:%.6f ", r.v[i].id, r.v[i].key.score);
+		size_t n = r.n;
+		if (n) {
+			key = r.v[n - 1].key;
+			have = true;
+		}
+		store_rows_clear(&r);
+		if (n < 7)
+			break;
+	}
+	*count = store_count(s, v, -1, NULL);
+	return b.s ? sbuf_steal(&b) : xstrdup("");
+}
+
+static void test_long_prefix(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	static const char *const words[] = { "model", "models", "modern", "mode", "modular",
+	                                     "modulation", "Modèle", "MODELLING", "mod", "mo",
+	                                     "remodel", "data", "dataset", "date", "neural" };
+	assert_int_equal(store_begin(s, &e), 0);
+	uint32_t rnd = 12345;
+	for (int i = 0; i < 400; i++) {
+		char id[32], title[200] = "", abs[400] = "", au[64];
+		for (int k = 0; k < 3; k++) {
+			rnd = rnd * 1103515245 + 12345;
+			strcat(title, words[(rnd >> 16) % ARRAY_LEN(words)]);
+			strcat(title, k < 2 ? " " : "");
+		}
+		for (int k = 0; k < 12; k++) {
+			rnd = rnd * 1103515245 + 12345;
+			strcat(abs, (rnd >> 16) % 3 ? "filler" : words[(rnd >> 8) % ARRAY_LEN(words)]);
+			strcat(abs, k % 5 == 4 ? ", " : " ");
+		}
+		snprintf(id, sizeof id, "2501.%05d", i);
+		snprintf(au, sizeof au, "%s Smith", i % 9 ? "Ann" : "Modesto");
+		struct paper p;
+		mk(&p, id, title, abs, NULL);
+		p.published = day("2025-01-01") + (i % 50) * 86400;
+		p.upvotes = (int64_t)((rnd >> 4) % 40);
+		paper_add_author(&p, au, NULL);
+		paper_set(&p.categories, i % 4 ? "cs.LG" : "stat.ML");
+		put(s, &p, i % 3 ? "arxiv" : "hf-daily", NULL, STORE_INSERTED);
+		paper_clear(&p);
+		if (i % 6 == 0)
+			assert_int_equal(store_set_favourite(s, id, true, &e), 0);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+
+	static const char *const queries[] = {
+		"mode*", "model*", "modu*", "modul*", "modern*", "MODEL*", "modele*", "modell*",
+		"ti:mode*", "au:mode*", "abs:model*", "mode* -modern", "mode* mod*", "model* modu*",
+		"neural mode*", "\"model\"*", "\"modu\"*", "cat:cs mode*", "cat:cs.LG model* data*",
+		"is:fav mode*", "-is:read model*", "data* model* modu* neural*", "modè*", "remo*",
+		"date* after:2025-01-20", "modelx*", "model* 2501.00010",
+	};
+	static const struct { enum store_filter f; enum store_sort sort; } views[] = {
+		{ STORE_VIEW_ALL, STORE_SORT_DATE }, { STORE_VIEW_ALL, STORE_SORT_RELEVANCE },
+		{ STORE_VIEW_ALL, STORE_SORT_UPVOTES }, { STORE_VIEW_FAVOURITES, STORE_SORT_DATE },
+		{ STORE_VIEW_FAVOURITES, STORE_SORT_RELEVANCE }, { STORE_VIEW_SOURCE, STORE_SORT_DATE },
+		{ STORE_VIEW_SOURCE, STORE_SORT_RELEVANCE }, { STORE_VIEW_UNREAD, STORE_SORT_DATE },
+	};
+	int rewritten = 0;
+	for (size_t qi = 0; qi < ARRAY_LEN(queries); qi++)
+		for (size_t vi = 0; vi < ARRAY_LEN(views); vi++) {
+			struct store_view v = { .filter = views[vi].f, .sort = views[vi].sort,
+			                        .source = "arxiv", .query = queries[qi] };
+			int64_t n0, n;
+			s->pfx_mode = STORE_PFX_NEVER;
+			char *want = all_rows(s, &v, &n0);
+			static const int modes[] = { STORE_PFX_ALWAYS, STORE_PFX_TINY, STORE_PFX_AUTO };
+			for (size_t m = 0; m < ARRAY_LEN(modes); m++) {
+				s->pfx_mode = modes[m];
+				s->pfx_checks = 0;
+				char *got = all_rows(s, &v, &n);
+				if (strcmp(got, want) != 0)
+					fail_msg("'%s' view %zu mode %d:\n got  %s\n want %s", queries[qi], vi,
+					         modes[m], got, want);
+				assert_int_equal(n, n0);
+				if (modes[m] == STORE_PFX_ALWAYS && s->pfx_checks > 0)
+					rewritten++;
+				free(got);
+			}
+			free(want);
+		}
+	/* The rewrite really ran (most queries above have a long ASCII prefix). */
+	assert_true(rewritten > 100);
+	s->pfx_mode = STORE_PFX_AUTO;
+	/* Non-empty results, so the comparisons above compared something. */
+	assert_true(store_count(s, &(struct store_view){ .query = "modu*" }, -1, &e) > 10);
+	assert_true(store_count(s, &(struct store_view){ .query = "modele*" }, -1, &e) > 10);
+	assert_true(store_count(s, &(struct store_view){ .query = "model* modu*" }, -1, &e) > 3);
+	store_close(&s);
+}
+
 struct each_ctx {
 	int n;
 	int64_t last;
@@ -1641,6 +1751,7 @@ int main(void)
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_sources_http_history),
 		cmocka_unit_test(test_stale_fetch),
