@@ -217,7 +217,7 @@ static void fetch_batch_start(struct ui *u, const char *what)
 	snprintf(f->name, sizeof f->name, "%s", what);
 }
 
-static void request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
+void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
 {
 	if (!u->fetcher) {
 		ui_msg(u, true, "Fetching is off in this session");
@@ -262,7 +262,7 @@ static void hf_day_request_if_empty(struct ui *u, bool force)
 		return;
 	char what[64];
 	snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
-	request(u, FETCH_REQ_HF_DAY, u->list.day, what);
+	ui_request(u, FETCH_REQ_HF_DAY, u->list.day, what);
 	d->state = UI_DAY_PENDING;
 }
 
@@ -614,19 +614,19 @@ static void action(struct ui *u, enum ui_action a)
 		break;
 	case ACT_REFRESH:
 		if (u->list.kind == VIEW_SOURCE && u->list.source < u->cfg->n_sources)
-			request(u, FETCH_REQ_SOURCE, u->cfg->sources[u->list.source].name,
+			ui_request(u, FETCH_REQ_SOURCE, u->cfg->sources[u->list.source].name,
 			        u->cfg->sources[u->list.source].name);
 		else if (u->list.kind == VIEW_HF) {
 			char what[64];
 			snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
-			request(u, FETCH_REQ_HF_DAY, u->list.day, what);
+			ui_request(u, FETCH_REQ_HF_DAY, u->list.day, what);
 			if (u->fetcher)
 				day_state(u, u->list.day, true)->state = UI_DAY_PENDING;
 		}
 		else
-			request(u, FETCH_REQ_ALL, NULL, "every source");
+			ui_request(u, FETCH_REQ_ALL, NULL, "every source");
 		break;
-	case ACT_REFRESH_ALL: request(u, FETCH_REQ_ALL, NULL, "every source"); break;
+	case ACT_REFRESH_ALL: ui_request(u, FETCH_REQ_ALL, NULL, "every source"); break;
 	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
 	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
 	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
@@ -757,6 +757,11 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		f->n_done++;
 		f->n_new += ev->n_new;
 		f->n_updated += ev->n_updated;
+		if (strcmp(ev->name, "search") == 0) {
+			f->n_search++;
+			ui_search_landed(u, ev);
+			break;
+		}
 		if (!f->n_failed)
 			ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
 		/* re-queried around the selected paper: new papers never move it (an empty Daily
@@ -766,8 +771,10 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		break;
 	case FETCH_EV_FAILED:
 		if (!f->n_failed++)
-			snprintf(f->first_error, sizeof f->first_error, "%s: %s", ev->name, ev->message);
-		ui_msg(u, true, "%s: %s", ev->name, ev->message);
+			snprintf(f->first_error, sizeof f->first_error, "%s: %s",
+			         strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name, ev->message);
+		ui_msg(u, true, "%s: %s", strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name,
+		       ev->message);
 		break;
 	case FETCH_EV_IDLE:
 		if (!f->busy)
@@ -782,7 +789,7 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 			       f->first_error, f->n_failed, f->n_failed + f->n_done, f->n_new, f->n_updated);
 		else if (f->n_failed)
 			ui_msg(u, true, "%s", f->first_error);
-		else if (f->n_done)
+		else if (f->n_done && f->n_done > f->n_search)   /* a search has said what it found */
 			ui_msg(u, false, "Fetched: %ld new, %ld updated (%d source%s)", f->n_new,
 			       f->n_updated, f->n_done, f->n_done == 1 ? "" : "s");
 		break;

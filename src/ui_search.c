@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lectern/text.h"
 
@@ -196,6 +197,42 @@ void ui_search_update(struct ui *u)
 	free(old);
 }
 
+/* The local parser has no AND/OR/ANDNOT and no all: field; arXiv's syntax does. For a query only
+ * arXiv understands, the cache is searched for its words and fields instead (AND-ed). */
+static char *simplify(const char *q)
+{
+	struct sbuf b = {0};
+	sbuf_add(&b, "", 0);
+	char *copy = xstrdup(q);
+	for (char *sv, *w = strtok_r(copy, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+		if (!strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT"))
+			continue;
+		while (*w == '(')
+			w++;
+		size_t n = strlen(w);
+		while (n && w[n - 1] == ')')
+			w[--n] = '\0';
+		if (!strncasecmp(w, "all:", 4))
+			w += 4;
+		if (!*w)
+			continue;
+		if (b.len)
+			sbuf_addc(&b, ' ');
+		sbuf_adds(&b, w);
+	}
+	free(copy);
+	return sbuf_steal(&b);
+}
+
+/* 0 when the cache can run query q in the current view, else -1 with the store's reason. */
+static int local_check(struct ui *u, const char *q, struct lerr *e)
+{
+	struct store_view v;
+	ui_list_view(u, &v);
+	v.query = q;
+	return store_count(u->store, &v, 1, e) < 0 && e->kind == LERR_USAGE ? -1 : 0;
+}
+
 void ui_search_remote(struct ui *u)
 {
 	const char *q = u->search.active ? u->search.text.s : u->list.qtext;
@@ -204,9 +241,68 @@ void ui_search_remote(struct ui *u)
 		return;
 	}
 	if (!u->fetcher) {
-		ui_msg(u, true, "Fetching is off in this session");
+		ui_msg(u, true, "Fetching is off in this session (ui --no-fetch): nothing is sent to arXiv");
 		return;
 	}
-	fetch_request(u->fetcher, FETCH_REQ_SEARCH, q);
-	ui_msg(u, false, "Searching arXiv for \"%s\"…", q);
+	bool words = false;
+	for (const char *c = q; *c && !words; c++)
+		words = isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80;
+	if (!words) {
+		ui_msg(u, true, "Nothing to search for on arXiv in \u201c%s\u201d", q);
+		return;
+	}
+	char *sent = xstrdup(q);
+	snprintf(u->search.remote_q, sizeof u->search.remote_q, "%s", sent);
+	ui_request(u, FETCH_REQ_SEARCH, sent, "arXiv search");
+	struct lerr e = {0};
+	if (local_check(u, sent, &e) == 0) {
+		ui_msg(u, false, "Searching arXiv for \u201c%s\u201d…", sent);
+		free(sent);
+		return;
+	}
+	/* arXiv gets the text as written; the list shows what the cache can run of it */
+	char *simple = simplify(sent);
+	struct lerr e2 = {0};
+	if (*simple && strcmp(simple, sent) != 0 && local_check(u, simple, &e2) == 0) {
+		if (u->search.active) {
+			set_text(&u->search, simple);
+			ui_search_update(u);
+		} else {
+			ui_list_set_query(u, simple);
+			ui_list_load_start(u);
+		}
+		ui_msg(u, false, "The cache has no AND/OR: it searches \u201c%s\u201d; arXiv is asked for "
+		       "\u201c%s\u201d…", simple, sent);
+	} else {
+		ui_msg(u, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s): results are "
+		       "added to All", sent, e.msg);
+	}
+	free(simple);
+	free(sent);
+}
+
+void ui_search_landed(struct ui *u, const struct fetch_event *ev)
+{
+	const char *q = ev->message[0] && !u->search.remote_q[0] ? ev->message : u->search.remote_q;
+	char of[48] = "";
+	if (ev->n_total > ev->n_found)
+		snprintf(of, sizeof of, " of %ld", ev->n_total);
+	if (ev->n_found == 0)
+		ui_msg(u, false, "arXiv: no results for \u201c%s\u201d", q);
+	else
+		ui_msg(u, false, "arXiv: %ld%s result%s for \u201c%s\u201d, %ld new, %ld updated", ev->n_found,
+		       of, ev->n_found == 1 && !of[0] ? "" : "s", q, ev->n_new, ev->n_updated);
+	if (!ev->n_new && !ev->n_updated)
+		return;
+	/* on the first row the user sees the best matches, new ones included; elsewhere the
+	 * selected paper stays where it is */
+	const struct ui_list *l = &u->list;
+	if (l->offset == 0 && l->sel == 0) {
+		ui_list_load_start(u);
+		const struct store_row *r = ui_list_selected(u);
+		if (u->detail.id)
+			ui_detail_show(u, r ? r->id : NULL, true);
+	} else {
+		ui_refresh_data(u);
+	}
 }

@@ -19,6 +19,7 @@ static void set_msg(struct ui *u, bool error, const char *fmt, va_list ap)
 	snprintf(u->msg, sizeof u->msg, "%s", c);
 	free(c);
 	u->msg_error = error;
+	u->msg_hint = false;
 	u->msg_time = ui_clock(u);
 	u->msg_key = u->n_keys;
 }
@@ -51,6 +52,7 @@ void ui_hint(struct ui *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	set_msg(u, false, fmt, ap);
 	va_end(ap);
+	u->msg_hint = true;
 }
 
 void ui_msg_clear(struct ui *u)
@@ -225,25 +227,37 @@ void ui_status_draw(struct ui *u)
 		ui_prompt_draw(u);
 		return;
 	}
+	char act[160] = "";
+	if (u->fetch.busy) {
+		if (u->fetch.total > 0)
+			snprintf(act, sizeof act, " ⟳ %s %ld/%ld ", u->fetch.name, u->fetch.done, u->fetch.total);
+		else
+			snprintf(act, sizeof act, " ⟳ %s… ", u->fetch.name);
+	}
 	if (u->search.active) {
+		/* the text, then the last message (errors stand out), fetch activity on the right */
+		int aw = ui_text_width(act, strlen(act));
+		int tw = s.w - (aw < s.w / 3 ? aw : 0);
 		ui_fill(u, s.y, s.x, s.w, EL_PROMPT);
-		int x = ui_puts(u, s.y, s.x, s.w, "/", EL_PROMPT);
+		int x = ui_puts(u, s.y, s.x, tw, "/", EL_PROMPT);
 		const char *t = u->search.text.s ? u->search.text.s : "";
 		size_t tl = strlen(t);
 		/* show the end of a long query */
-		while (ui_text_width(t, tl) > s.w - 2 && tl) {
+		while (ui_text_width(t, tl) > tw - 2 && tl) {
 			unsigned cp;
 			size_t k = text_utf8_decode(t, tl, &cp);
 			t += k;
 			tl -= k;
 		}
-		x += ui_put(u, s.y, s.x + x, s.w - x, t, tl, EL_PROMPT);
+		x += ui_put(u, s.y, s.x + x, tw - x, t, tl, EL_PROMPT);
 		int cx = x;
-		if (u->msg_error && u->msg[0] && s.w - x > 8) {
+		if (u->msg[0] && tw - x > 8 && (!u->msg_hint || !u->search.text.len)) {
 			char m[600];
 			snprintf(m, sizeof m, "  %s", u->msg);
-			ui_puts(u, s.y, s.x + x, s.w - x, m, EL_ERROR);
+			ui_puts(u, s.y, s.x + x, tw - x, m, u->msg_error ? EL_ERROR : EL_PROMPT);
 		}
+		if (tw < s.w)
+			ui_puts(u, s.y, s.x + tw, aw, act, EL_STATUS);
 		if (!u->headless) {
 			move(s.y, s.x + cx);
 			curs_set(1);
@@ -253,13 +267,6 @@ void ui_status_draw(struct ui *u)
 	if (!u->headless)
 		curs_set(0);
 	ui_fill(u, s.y, s.x, s.w, u->msg_error ? EL_ERROR : EL_STATUS);
-	char act[160] = "";
-	if (u->fetch.busy) {
-		if (u->fetch.total > 0)
-			snprintf(act, sizeof act, " ⟳ %s %ld/%ld ", u->fetch.name, u->fetch.done, u->fetch.total);
-		else
-			snprintf(act, sizeof act, " ⟳ %s… ", u->fetch.name);
-	}
 	int aw = ui_text_width(act, strlen(act));
 	int mw = s.w - aw;
 	if (u->msg[0] && mw > 1) {
@@ -334,12 +341,18 @@ static size_t help_lines(const struct ui *u, struct help_line **out)
 		l->name = ai->name;
 		l->text = ai->help;
 		l->el = EL_HELP;
+		if (!u->fetcher && (a == ACT_SEARCH_REMOTE || a == ACT_REFRESH || a == ACT_REFRESH_ALL ||
+		                    a == ACT_DAY_PREV)) {
+			l->own = xasprintf("%s — fetching is off in this session", ai->help);
+			l->text = l->own;
+		}
 	}
-	static const char *const prompt[][2] = {
+	const char *const prompt[][2] = {
 		{"<Enter>", "keep the results as the list"},
 		{"<Esc>", "restore the previous view and selection"},
 		{"<Up>, <Down>", "walk the search history"},
-		{"<C-r>", "send the query to arXiv too"},
+		{"<C-r>", u->fetcher ? "send the query to arXiv too"
+		                     : "send the query to arXiv too — fetching is off in this session"},
 		{"<C-u>", "clear the text"},
 	};
 	v[n++] = (struct help_line){.el = EL_HELP};

@@ -86,4 +86,21 @@ grep -q 'No Daily Papers for 2026-06-11' "$T/fetch_days.out" || { echo "FAIL fet
 n=$(grep -c 'date=2026-06-11' "$T/server.log")
 [ "$n" = 1 ] || { echo "FAIL fetch_days: 2026-06-11 asked for $n times"; fail=1; }
 
+# Remote search: C-r in the prompt says at once that arXiv is asked (⟳ on the right), then how many
+# results came and how many were new; the local results include them. A query only arXiv
+# understands (AND, all:) is sent as written, the list searching the cache for its words.
+cat >"$T/lectern.conf" <<EOC
+set hf-url $B
+set arxiv-api-url $B/api/query
+set arxiv-delay 0
+set timeout 5
+set max-tries 1
+source hf-daily
+EOC
+"$BIN" --db "$T/rs.db" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
+screen fetch_search "$T/rs.db" '/ testing <Dump> <C-r> <Dump> <Wait> <Dump> <Esc> / all:transformer <Space> AND <Space> cat:cs.LG <C-r> <Dump> <Wait> <Dump>'
+grep -q 'The cache has no AND/OR: it searches “transformer cat:cs.LG' "$T/fetch_search.out" || { echo "FAIL fetch_search: no word on the local query"; fail=1; }
+grep -q '^/testing  Searching arXiv for “testing”… *⟳ arXiv search' "$T/fetch_search.out" || { echo "FAIL fetch_search: no feedback"; fail=1; }
+grep -q 'arXiv: 50 of 100 results for “testing”, 50 new, 0 updated' "$T/fetch_search.out" || { echo "FAIL fetch_search: no result count"; fail=1; }
+
 exit $fail

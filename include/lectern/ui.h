@@ -83,6 +83,7 @@ struct ui_search {
 	size_t sel_line;          /* screen line of the selection */
 	char *history[50];
 	int n_history, hist_pos;  /* hist_pos -1: editing new text */
+	char remote_q[256];       /* the query last sent to arXiv, as typed */
 };
 
 /* A one-line prompt in the status line (n: note, t: tags of the paper `id`; D: go to a day). */
@@ -127,6 +128,7 @@ struct ui_fetch_state {
 	/* the batch of work since the worker was last idle, summed up when it is idle again */
 	long n_new, n_updated;
 	int n_done, n_failed;
+	int n_search;             /* of n_done: remote searches (they report themselves) */
 	char first_error[600];
 };
 
@@ -160,6 +162,7 @@ struct ui {
 	struct ui_fetch_state fetch;
 	char msg[512];            /* last message for the status line */
 	bool msg_error;
+	bool msg_hint;            /* msg is a hint for the prompt just opened (shown until typing) */
 
 	pid_t children[32];
 	int n_children;
@@ -233,6 +236,9 @@ void ui_search_key(struct ui *u, int key);
 void ui_search_update(struct ui *u);
 /* Sends the query (the prompt's text or the list's) to the remote sources. */
 void ui_search_remote(struct ui *u);
+/* A remote search's results were merged: says what came and re-reads the list (the selection
+ * stays on its paper, unless it was on the first row: then the list shows the new first rows). */
+void ui_search_landed(struct ui *u, const struct fetch_event *ev);
 /* Esc in the list with a kept search: back to the view before it. Returns false when none. */
 bool ui_search_restore(struct ui *u);
 void ui_search_free(struct ui *u);
@@ -276,6 +282,8 @@ void ui_screen_line(int y, struct sbuf *b);
 /* ui.c */
 /* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
 void ui_refresh_data(struct ui *u);
+/* Asks the fetcher for work (`what` names it in the status line); says so when fetching is off. */
+void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what);
 /* Goes to the Daily Papers of the day typed (ui_parse_day syntax), fetching it when it is not
  * cached. Returns false (message in the status line) when the text is not a day. */
 bool ui_goto_day_text(struct ui *u, const char *text);
