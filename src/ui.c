@@ -572,6 +572,14 @@ static void action(struct ui *u, enum ui_action a)
 	case ACT_READ: set_user_state(u, false); break;
 	case ACT_COPY: copy_id(u); break;
 	case ACT_NOTE: ui_prompt_open(u, PROMPT_NOTE); break;
+	case ACT_AUTHORS: {
+		const struct store_row *r = ui_list_selected(u);
+		if (r) {
+			ui_detail_show(u, r->id, false);
+			ui_detail_toggle_authors(u);
+		}
+		break;
+	}
 	case ACT_TAGS: ui_prompt_open(u, PROMPT_TAGS); break;
 	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); break;
 	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); break;

@@ -148,6 +148,99 @@ static void add_link(struct ui_detail *d, const char *name, const char *url)
 	free(c);
 }
 
+/* "Name (Affiliation)" of authors [0, k), joined by ", ". */
+static void author_list(struct sbuf *b, const struct paper *p, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (i)
+			sbuf_adds(b, ", ");
+		sbuf_adds(b, p->authors[i].name ? p->authors[i].name : "?");
+		if (p->authors[i].affiliation && *p->authors[i].affiliation)
+			sbuf_printf(b, " (%s)", p->authors[i].affiliation);
+	}
+}
+
+static size_t wrapped_lines(const char *s, int width)
+{
+	struct ui_line *ls;
+	size_t n = ui_wrap(s, width, &ls);
+	free(ls);
+	return n;
+}
+
+/* The authors, at most AUTHOR_LINES lines unless expanded (A): as many as fit, then "… and N
+ * more". With the list cut, the distinct affiliations get a line of their own (also capped), so
+ * where the work comes from stays visible. */
+enum { AUTHOR_LINES = 3 };
+static void authors(struct ui_detail *d, const struct paper *p)
+{
+	if (!p->n_authors)
+		return;
+	const char *label = p->n_authors > 1 ? "Authors" : "Author";
+	struct sbuf b = {0};
+	sbuf_printf(&b, "%s: ", label);
+	author_list(&b, p, p->n_authors);
+	if (d->authors_all || wrapped_lines(b.s, d->width) <= AUTHOR_LINES) {
+		add_wrapped(d, b.s, EL_TEXT, strlen(label) + 1);
+		sbuf_free(&b);
+		d->authors_cut = false;
+		return;
+	}
+	/* the most authors that fit with the "and N more" suffix */
+	size_t k = 1;
+	for (size_t t = 2; t < p->n_authors; t++) {
+		sbuf_reset(&b);
+		sbuf_printf(&b, "%s: ", label);
+		author_list(&b, p, t);
+		sbuf_printf(&b, ", … and %zu more (A shows all)", p->n_authors - t);
+		if (wrapped_lines(b.s, d->width) > AUTHOR_LINES)
+			break;
+		k = t;
+	}
+	sbuf_reset(&b);
+	sbuf_printf(&b, "%s: ", label);
+	author_list(&b, p, k);
+	sbuf_printf(&b, ", … and %zu more (A shows all)", p->n_authors - k);
+	add_wrapped(d, b.s, EL_TEXT, strlen(label) + 1);
+	d->authors_cut = true;
+
+	/* distinct affiliations of all the authors, in order of appearance */
+	sbuf_reset(&b);
+	size_t n_aff = 0, shown = 0;
+	for (size_t i = 0; i < p->n_authors; i++) {
+		const char *a = p->authors[i].affiliation;
+		if (!a || !*a)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = p->authors[j].affiliation && strcmp(p->authors[j].affiliation, a) == 0;
+		if (seen)
+			continue;
+		n_aff++;
+		size_t before = b.len;
+		if (b.len)
+			sbuf_adds(&b, "; ");
+		sbuf_adds(&b, a);
+		/* room kept for the count of those left out */
+		char *line = xasprintf("Affiliations: %s (and 999 more)", b.s);
+		bool fits = wrapped_lines(line, d->width) <= 2;
+		free(line);
+		if (!fits && shown) {
+			b.len = before;
+			b.s[before] = '\0';
+			continue;
+		}
+		if (fits)
+			shown++;
+	}
+	if (n_aff) {
+		if (n_aff > shown)
+			sbuf_printf(&b, " (and %zu more)", n_aff - shown);
+		field(d, n_aff > 1 ? "Affiliations" : "Affiliation", b.s, false);
+	}
+	sbuf_free(&b);
+}
+
 static void build(struct ui *u)
 {
 	struct ui_detail *d = &u->detail;
@@ -165,18 +258,7 @@ static void build(struct ui *u)
 	free(t);
 	blank(d);
 
-	if (p->n_authors) {
-		struct sbuf b = {0};
-		for (size_t i = 0; i < p->n_authors; i++) {
-			if (i)
-				sbuf_adds(&b, ", ");
-			sbuf_adds(&b, p->authors[i].name ? p->authors[i].name : "?");
-			if (p->authors[i].affiliation && *p->authors[i].affiliation)
-				sbuf_printf(&b, " (%s)", p->authors[i].affiliation);
-		}
-		field(d, p->n_authors > 1 ? "Authors" : "Author", b.s, false);
-		sbuf_free(&b);
-	}
+	authors(d, p);
 	field(d, "Organisation", p->organization, false);
 
 	char date[16], line[256];
@@ -277,6 +359,7 @@ void ui_detail_show(struct ui *u, const char *id, bool force)
 			free(d->id);
 			d->id = xstrdup(id);
 			d->scroll = 0;
+			d->authors_all = false;
 		}
 		d->width = 0;
 	}
@@ -301,6 +384,18 @@ void ui_detail_scroll(struct ui *u, long delta)
 	if ((size_t)s > max_scroll(u))
 		s = (long)max_scroll(u);
 	d->scroll = (size_t)s;
+}
+
+void ui_detail_toggle_authors(struct ui *u)
+{
+	struct ui_detail *d = &u->detail;
+	if (!d->loaded || (!d->authors_cut && !d->authors_all)) {
+		ui_msg(u, false, "All the authors are shown");
+		return;
+	}
+	d->authors_all = !d->authors_all;
+	d->width = 0;   /* rebuilt at the next show */
+	ui_detail_show(u, d->id, false);
 }
 
 void ui_detail_scroll_end(struct ui *u)

@@ -25,6 +25,7 @@ static const struct ui_action_info actions[ACT__COUNT] = {
 	[ACT_READ]            = {"toggle-read", "u", "toggle read / unread"},
 	[ACT_COPY]            = {"copy", "y", "copy the arXiv id or URL (OSC 52)"},
 	[ACT_NOTE]            = {"edit-note", "n", "edit the note (a one-line prompt; empty removes it)"},
+	[ACT_AUTHORS]         = {"toggle-authors", "A", "detail: every author of a long list, or the first few"},
 	[ACT_TAGS]            = {"edit-tags", "t", "edit the tags (separated by spaces or commas)"},
 	[ACT_VIEW_ALL]        = {"view-all", "a", "view: all papers, newest first"},
 	[ACT_VIEW_FAVOURITES] = {"view-favourites", "F", "view: favourites"},

@@ -80,6 +80,13 @@ screen detail 70x34 '<Enter> <Dump> h j <Enter> <Dump>'
 screen detaillist 100x8 '<Dump>'
 DB=$MAIN_DB
 
+# A long author list is cut to 3 lines ("… and N more"), the distinct affiliations (capped at 2
+# lines) and the organisation stay visible; A shows every author, A again cuts the list.
+"$BIN" --db "$T/authors.db" import "$DATA/authors.jsonl" >/dev/null || { echo "import authors failed"; exit 1; }
+DB=$T/authors.db
+screen authors 80x20 '<Enter> <Dump> A <Dump> A <Resize 160x20> <Dump>'
+DB=$MAIN_DB
+
 # Favourites persist across a restart (and the toggle is saved at once).
 screen fav1 100x12 'j f <Dump> q'
 screen fav2 100x12 'F <Dump>'

@@ -80,7 +80,7 @@ grep -q '│ All │ 33/60 │' "$T/fetch_keep.out" || { echo "FAIL fetch_keep: 
 # calendar day before, which is fetched ("Fetching Daily Papers of ..." first) and turns out empty;
 # D goes to a day far back (2025-01-27, fetched: 4 papers); } jumps back to the nearest cached day.
 # Back on 2026-06-11 ([ after }), the day is not asked for again in this session.
-screen fetch_days "$T/days.db" 'H <Wait> <Dump> [ <Dump> <Wait> <Dump> D 2025-01-27 <Enter> <Wait> <Dump> } <Dump> [ <Wait>'
+screen fetch_days "$T/days.db" 'H <Wait> <Dump> [ <Dump> <Wait> <Dump> D 2025-01-27 <Enter> <Wait> <Dump> A <Dump> A <Resize 70x14> <Enter> <Dump> <Resize 100x14> h } <Dump> [ <Wait>'
 grep -q 'Fetching Daily Papers of 2026-06-11…' "$T/fetch_days.out" || { echo "FAIL fetch_days: no fetching message"; fail=1; }
 grep -q 'No Daily Papers for 2026-06-11' "$T/fetch_days.out" || { echo "FAIL fetch_days: no empty-day message"; fail=1; }
 n=$(grep -c 'date=2026-06-11' "$T/server.log")

@@ -66,6 +66,8 @@ struct ui_detail {
 	size_t scroll;
 	char *links[9];           /* numbered links [1]..[9] */
 	int n_links;
+	bool authors_all;         /* A: every author (else a long list is cut to 3 lines) */
+	bool authors_cut;         /* the author list shown is cut */
 };
 
 struct ui_search {
@@ -227,6 +229,8 @@ void ui_detail_show(struct ui *u, const char *id, bool force);
 void ui_detail_draw(struct ui *u);
 void ui_detail_scroll(struct ui *u, long delta);
 void ui_detail_scroll_end(struct ui *u);
+/* A: shows every author of a long author list, or cuts it again. */
+void ui_detail_toggle_authors(struct ui *u);
 
 /* ui_search.c */
 void ui_search_open(struct ui *u);
