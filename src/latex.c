@@ -417,6 +417,46 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 			return after;
 		return copy_verbatim_cmd(c, s, n, i, k);
 	}
+	/* \cite{a,b} and \citep{a,b} read as "[a, b]": the keys are all there is to show. A
+	 * citation with an optional argument (\cite[p.~3]{x}) or odd keys, \citet (an author
+	 * name in print) and \ref/\eqref (a label is not the number it prints) stay as written. */
+	bool cite = is_cmd(name, len, "cite") || is_cmd(name, len, "citep") || is_cmd(name, len, "citet");
+	if (cite && k < n && s[k] == '[') {
+		/* \cite[p.~3]{x}: the optional part and the keys, all as written */
+		const char *close = memchr(s + k, ']', n - k);
+		if (close && (size_t)(close - s) + 1 < n && close[1] == '{')
+			return copy_verbatim_cmd(c, s, n, i, (size_t)(close - s) + 1);
+	}
+	if (cite && !is_cmd(name, len, "citet") && k < n && s[k] == '{') {
+		size_t e = match_brace(s, n, k);
+		size_t kl = e < n ? e - k - 1 : 0;
+		const char *keys = s + k + 1;
+		if (e < n && kl && strspn(keys, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                          "0123456789:_-./+, ") >= kl) {
+			sbuf_addc(c->out, '[');
+			bool first = true;
+			for (size_t p = 0; p < kl;) {
+				size_t q = p;
+				while (q < kl && keys[q] != ',')
+					q++;
+				size_t a = p, b = q;
+				while (a < b && keys[a] == ' ')
+					a++;
+				while (b > a && keys[b - 1] == ' ')
+					b--;
+				if (b > a) {
+					if (!first)
+						sbuf_adds(c->out, ", ");
+					sbuf_add(c->out, keys + a, b - a);
+					first = false;
+				}
+				p = q + 1;
+			}
+			sbuf_addc(c->out, ']');
+			return e + 1;
+		}
+		return copy_verbatim_cmd(c, s, n, i, k);
+	}
 	if (is_cmd(name, len, "frac") || is_cmd(name, len, "dfrac") || is_cmd(name, len, "tfrac")) {
 		size_t b0, b1;
 		bool g2;

@@ -63,7 +63,13 @@ static void test_text_commands(void **st)
 {
 	(void)st;
 	check("100\\% of \\& more \\$ \\# \\_", "100% of & more $ # _");
-	check("\\cite{foo} and \\ref{sec:x}", "\\cite{foo} and \\ref{sec:x}");
+	check("\\cite{foo} and \\ref{sec:x}", "[foo] and \\ref{sec:x}");
+	check("as in \\citep{vaswani2017, devlin-2019 }.", "as in [vaswani2017, devlin-2019].");
+	check("\\cite[p.~3]{foo}", "\\cite[p.~3]{foo}");
+	check("\\citet{foo} \\eqref{eq:1}", "\\citet{foo} \\eqref{eq:1}");
+	check("\\cite{a$b}", "\\cite{a$b}");
+	check("\\cite{}", "\\cite{}");
+	check("\\cite{unclosed", "\\cite{unclosed");
 	check("\\unknown{x} stays", "\\unknown{x} stays");
 	check("$\\unknownmath{y}$", "\\unknownmath{y}");
 	check("{BERT} rocks", "BERT rocks");

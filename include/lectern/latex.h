@@ -3,9 +3,12 @@
  * Math ($...$, $$...$$, \(...\), \[...\]) and a few text commands are rendered: Greek letters and
  * symbols (\alpha -> α, \leq -> ≤), \mathbb{R} -> ℝ, x^2 -> x², x_i -> xᵢ, \frac{a}{b} -> a/b,
  * \sqrt{x} -> √x, accents (\hat{x} -> x̂), \textbf/\mathbf -> bold, \emph/\textit -> italic,
- * \% \& \$ \# \_ \{ \} unescaped. What cannot be rendered faithfully stays as written: unknown
- * commands, \cite/\ref, x^{abc} when one of the characters has no superscript form, and a `$`
- * that does not delimit math ("$5 bill", unpaired). Nothing is silently dropped.
+ * \% \& \$ \# \_ \{ \} unescaped, \cite{a,b} and \citep{a,b} -> [a, b] (plain keys only). What
+ * cannot be rendered faithfully stays as written: unknown commands, \ref/\eqref (a label is not
+ * the number it prints), \citet (prints author names), a citation with an optional argument
+ * (\cite[p.~3]{x}), x^{abc} when one of the characters has no superscript form (also x^{q}: q has
+ * none in common fonts), and a `$` that does not delimit math ("$5 bill", unpaired). Nothing is
+ * silently dropped.
  *
  * Styling is carried in the returned string by marker bytes (never present in cleaned feed text,
  * which has no C0 controls): LATEX_BOLD_ON ... LATEX_BOLD_OFF, LATEX_ITALIC_ON ... LATEX_ITALIC_OFF.
