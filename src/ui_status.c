@@ -11,6 +11,7 @@
 #include "lectern/latex.h"
 #include "lectern/text.h"
 
+__attribute__((format(printf, 3, 0)))
 static void set_msg(struct ui *u, bool error, const char *fmt, va_list ap)
 {
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
