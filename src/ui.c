@@ -356,8 +356,10 @@ static void open_url(struct ui *u, const char *url, const char *what)
 		clearok(curscr, TRUE);
 		if (rc < 0)
 			ui_msg(u, true, "%s", e.msg);
+		else if (rc != 0)
+			ui_msg(u, true, "%s exited with status %d", argv[0], rc);
 		else
-			ui_msg(u, rc != 0, "%s exited with status %d", argv[0], rc);
+			ui_msg_clear(u);   /* a normal return needs no comment */
 		check_size(u);
 	} else {
 		pid_t pid = ui_spawn_detached(argv, &e);

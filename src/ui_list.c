@@ -485,7 +485,7 @@ void ui_list_draw(struct ui *u)
 		ui_fill(u, r.y + y, r.x, r.w, EL_LIST);
 	if (l->rows.n == 0) {
 		const char *m;
-		char buf[200];
+		char buf[800];
 		if (l->error)
 			m = "The search could not run (see the status line)";
 		else if (l->qtext)
@@ -494,7 +494,12 @@ void ui_list_draw(struct ui *u)
 			m = hf_empty(u, buf, sizeof buf);
 		else if (u->fetch.busy)
 			m = "Fetching… (progress in the status line)";
-		else if (l->kind == VIEW_ALL)
+		else if (u->fetch.n_failed && !u->fetch.n_new) {
+			/* the last fetch failed: say why here, where the user looks (the status line is cut
+			 * at the terminal's width and replaced by the next message) */
+			snprintf(buf, sizeof buf, "Nothing fetched: %s — R retries", u->fetch.first_error);
+			m = buf;
+		} else if (l->kind == VIEW_ALL)
 			m = "No papers yet — press R to fetch";
 		else if (l->kind == VIEW_FAVOURITES)
 			m = "No favourites yet — press f on a paper";

@@ -65,7 +65,9 @@ config "$B/m/404"
 run fetch_404 "$T/e404.db" 'R <Wait> <Dump>'
 tail -n 1 "$T/fetch_404.out" | grep -q '^ hf-daily: HTTP 404 Not Found from http' ||
 	{ echo "FAIL fetch_404: no error in the status line"; cat "$T/fetch_404.out"; fail=1; }
-grep -q 'No papers yet' "$T/fetch_404.out" || { echo "FAIL fetch_404: papers appeared"; fail=1; }
+grep -q '│ All │ 0/0 │' "$T/fetch_404.out" || { echo "FAIL fetch_404: papers appeared"; fail=1; }
+# the empty list says why it is empty (the status line is cut at the width and replaced)
+grep -q 'Nothing fetched: hf-daily: HTTP 404 Not Found' "$T/fetch_404.out" || { echo "FAIL fetch_404: the empty list does not say why"; cat "$T/fetch_404.out"; fail=1; }
 grep -q '⟳' "$T/fetch_404.out" && { echo "FAIL fetch_404: still busy after <Wait>"; fail=1; }
 
 # Papers landing above the selection do not move it: the third paper stays selected, on the
