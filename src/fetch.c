@@ -939,17 +939,55 @@ char *fetch_arxiv_query(const char *q)
 	return b.s ? sbuf_steal(&b) : xstrdup("");
 }
 
+/* A query made only of arXiv ids ("2501.01234 hep-th/9901001v2", URLs too) as the API's
+ * id_list (comma-separated, versions kept), which the API answers exactly; NULL otherwise. */
+static char *id_list(const char *query)
+{
+	struct sbuf b = {0};
+	char *copy = xstrdup(query), *save = NULL;
+
+	for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char id[64];
+		int v;
+		if (paper_parse_arxiv_id(w, id, sizeof id, &v) != 0) {
+			sbuf_free(&b);
+			break;
+		}
+		if (b.len)
+			sbuf_addc(&b, ',');
+		sbuf_adds(&b, id);
+		if (v)
+			sbuf_printf(&b, "v%d", v);
+		if (!b.s)
+			break;
+	}
+	free(copy);
+	return b.s;
+}
+
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e)
 {
 	struct lerr err = {0};
-	char *q = fetch_arxiv_query(query ? query : "");
+	char *ids = id_list(query ? query : "");
+	char *q = ids ? ids : fetch_arxiv_query(query ? query : "");
 	if (max <= 0)
 		max = 50;
 	if (max > 2000)
 		max = 2000;
+	char *url;
+	if (ids) {
+		struct sbuf b = {0};
+		sbuf_printf(&b, "%s%cid_list=", env->cfg->arxiv_api_url,
+		            strchr(env->cfg->arxiv_api_url, '?') ? '&' : '?');
+		url_escape(&b, ids);   /* old-style ids hold '/', sent as %2F */
+		sbuf_printf(&b, "&start=0&max_results=%ld", max);
+		url = sbuf_steal(&b);
+	} else {
+		url = api_url(env->cfg, q, "relevance", 0, max);
+	}
 	/* No validators: a search is asked for its results, and its URLs are not worth keeping. */
-	struct req rq = { .url = api_url(env->cfg, q, "relevance", 0, max), .fmt = FEED_ARXIV_API,
+	struct req rq = { .url = url, .fmt = FEED_ARXIV_API,
 	                  .arxiv = true, .no_validators = true, .hint = "check the search syntax" };
 	struct outcome o = { .total_results = -1 };
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);

@@ -254,6 +254,10 @@ grep -q "search_query=all:transformer&" "$T/server.log" || fail "plain words bec
 L search-remote 'au:hinton diffusion is:fav after:2025-01-01' >"$T/out" 2>"$T/err" || fail "search-remote local syntax"
 grep -q "search_query=au:hinton+AND+all:diffusion+AND+submittedDate:%5B202501010000+TO+999912312359%5D&" "$T/server.log" \
 	|| { tail -n 1 "$T/server.log"; fail "local syntax translated"; }
+# a query of arXiv ids asks for exactly those papers (id_list; an old-style id's / as %2F)
+L search-remote https://arxiv.org/abs/astro-ph/0601001 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote by id"; }
+grep -q "id_list=astro-ph%2F0601001&" "$T/server.log" || { tail -n 1 "$T/server.log"; fail "id_list sent"; }
+L show astro-ph/0601001 >"$T/out" || fail "paper found by id merged"
 set +e
 L search-remote is:fav >"$T/out" 2>"$T/err"; rc=$?
 set -e

@@ -13,6 +13,7 @@ Content routes (files under --root, default tests/data/http):
                                 hf/D.json (or D.json.gz), items [P*L, P*L+L) (L: default 50, at
                                 most 100, like Hugging Face), or [] when absent or past the end
   /rss/SPEC                     rss/SPEC.xml (or SPEC.xml.gz, served decompressed), else 404
+  /api/query?id_list=IDS        api/id_<slug(IDS)>.xml, or an empty feed
   /api/query?search_query=Q&start=S&max_results=M
                                 api/<slug(Q)>.xml sliced to entries [S, S+M) (sorted newest
                                 first, opensearch counts rewritten), or an empty feed
@@ -147,6 +148,9 @@ def content(route, mode=None):
         if body is None:
             return 404, "text/plain", b"Not Found\n"
         return 200, "application/rss+xml; charset=utf-8", body
+    if u.path == "/api/query" and "id_list" in qs:
+        body = read_file("api/id_%s.xml" % slug(qs["id_list"][0]))
+        return 200, "application/atom+xml; charset=utf-8", body if body is not None else EMPTY_FEED
     if u.path == "/api/query":
         q = qs.get("search_query", [""])[0]
         start = int(qs.get("start", ["0"])[0] or 0)
