@@ -724,6 +724,148 @@ int cmd_read(const struct app *a, int argc, char **argv)
 	return set_state(a, argc, argv, false);
 }
 
+/* ---- note / tag ------------------------------------------------------------------------------- */
+
+static const char note_usage[] =
+	"usage: lectern note ID [TEXT...]\n"
+	"       lectern note --clear ID\n"
+	"\n"
+	"Prints a paper's note, or sets it to TEXT (the words joined by spaces).\n";
+static const char tag_usage[] =
+	"usage: lectern tag ID [TAG...]\n"
+	"       lectern tag --remove ID TAG...\n"
+	"       lectern tag --clear ID\n"
+	"\n"
+	"Prints a paper's tags, or adds TAGs (commas and spaces separate tags, a leading # is\n"
+	"dropped); --remove takes them away, --clear removes them all.\n";
+
+/* The words of argv[from..argc) joined by single spaces; NULL when there are none. */
+static char *join_words(int argc, char **argv, int from)
+{
+	struct sbuf b = {0};
+	for (int i = from; i < argc; i++)
+		sbuf_printf(&b, "%s%s", i > from ? " " : "", argv[i]);
+	return b.s;
+}
+
+/* Tags of have without the tags of drop (both normalised). */
+static char *tags_without(const char *have, const char *drop)
+{
+	struct sbuf b = {0};
+	char *h = xstrdup(have ? have : ""), *save = NULL;
+	for (char *w = strtok_r(h, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		bool gone = false;
+		for (const char *d = drop; *d && !gone;) {
+			size_t m = strcspn(d, " ");
+			gone = m == strlen(w) && !memcmp(d, w, m);
+			d += m;
+			d += *d == ' ';
+		}
+		if (!gone)
+			sbuf_printf(&b, "%s%s", b.len ? " " : "", w);
+	}
+	free(h);
+	return sbuf_steal(&b);
+}
+
+/* note and tag: read or change one paper's user state. */
+static int user_text(const struct app *a, int argc, char **argv, bool tags)
+{
+	static const struct option opts[] = {
+		{"clear", no_argument, NULL, 'c'},
+		{"remove", no_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *cmd = argv[0];
+	bool clear = false, remove = false;
+	int c;
+
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, tags ? "+:cr" : "+:c", opts)) != -1) {
+		switch (c) {
+		case 'c': clear = true; break;
+		case 'r': remove = tags; break;
+		case 'h': fputs(tags ? tag_usage : note_usage, stdout); return EXIT_OK;
+		default:
+			if (c != '?')
+				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+				          argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc || (clear && optind + 1 < argc) || (remove && optind + 1 >= argc)) {
+		cli_error("%s: usage: %s", cmd, tags ? "lectern tag [--remove|--clear] ID [TAG...]"
+		                                    : "lectern note [--clear] ID [TEXT...]");
+		return EXIT_USAGE;
+	}
+	const char *id = argv[optind];
+	char *text = join_words(argc, argv, optind + 1);
+	bool change = clear || text;
+	bool missing;
+	struct store *s = open_cache(a, change, false, &missing);
+	if (!s) {
+		if (missing)
+			cli_error("no paper %s in the cache %s", id, not_found_hint);
+		free(text);
+		return EXIT_RUNTIME;
+	}
+	struct paper p;
+	struct lerr e = {0};
+	int rc = EXIT_OK;
+	paper_init(&p);
+	if (store_get(s, id, &p, &e) != 0) {
+		if (e.kind == LERR_NOTFOUND)
+			cli_error("no paper %s in the cache %s", id, not_found_hint);
+		else
+			cli_error("%s: %s", cmd, e.msg);
+		rc = EXIT_RUNTIME;
+	} else if (!change) {
+		char *cur = clean(tags ? p.tags : p.note, 0);
+		if (*cur)
+			puts(cur);
+		free(cur);
+		rc = finish_output(stdout, tags ? "the tags" : "the note");
+	} else {
+		char *val;
+		if (!tags) {
+			val = xstrdup(clear ? "" : text);
+		} else {
+			char *given = paper_normalise_tags(text);
+			if (clear) {
+				val = xstrdup("");
+			} else if (remove) {
+				val = tags_without(p.tags, given);
+			} else {
+				char *both = xasprintf("%s %s", p.tags ? p.tags : "", given);
+				val = paper_normalise_tags(both);
+				free(both);
+			}
+			free(given);
+		}
+		if ((tags ? store_set_tags(s, p.id, *val ? val : NULL, &e)
+		          : store_set_note(s, p.id, *val ? val : NULL, &e)) != 0) {
+			cli_error("%s %s: cannot save: %s", cmd, id, e.msg);
+			rc = EXIT_RUNTIME;
+		}
+		free(val);
+	}
+	paper_clear(&p);
+	free(text);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_note(const struct app *a, int argc, char **argv)
+{
+	return user_text(a, argc, argv, false);
+}
+
+int cmd_tag(const struct app *a, int argc, char **argv)
+{
+	return user_text(a, argc, argv, true);
+}
+
 /* ---- export ---------------------------------------------------------------------------------- */
 
 static const char export_usage[] =

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"unfav", cmd_fav, "remove favourites"},
 	{"read", cmd_read, "mark papers as read"},
 	{"unread", cmd_read, "mark papers as unread"},
+	{"note", cmd_note, "show or set a paper's note"},
+	{"tag", cmd_tag, "show, add or remove a paper's tags"},
 	{"export", cmd_export, "export papers as BibTeX, JSON Lines, CSV or Markdown"},
 	{"import", cmd_import, "merge papers from JSON Lines files (as list --format json writes)"},
 	{"fetch", cmd_fetch, "fetch sources once and exit"},

@@ -1,5 +1,6 @@
 /* paper — the paper record and arXiv id handling. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,3 +190,36 @@ bool paper_is_arxiv_id(const char *id)
 char *paper_abs_url(const char *id) { return xasprintf("https://arxiv.org/abs/%s", id); }
 char *paper_pdf_url(const char *id) { return xasprintf("https://arxiv.org/pdf/%s", id); }
 char *paper_hf_url(const char *id) { return xasprintf("https://huggingface.co/papers/%s", id); }
+
+char *paper_normalise_tags(const char *s)
+{
+	struct sbuf b = {0};
+	sbuf_add(&b, "", 0);
+	const char *p = s ? s : "";
+	while (*p) {
+		p += strspn(p, " \t\n,");
+		size_t k = strcspn(p, " \t\n,");
+		const char *w = p;
+		p += k;
+		while (k && *w == '#') {
+			w++;
+			k--;
+		}
+		if (!k)
+			continue;
+		/* a duplicate is a whole word already in b */
+		bool dup = false;
+		for (const char *q = b.s; *q && !dup;) {
+			size_t m = strcspn(q, " ");
+			dup = m == k && memcmp(q, w, k) == 0;
+			q += m;
+			q += *q == ' ';
+		}
+		if (dup)
+			continue;
+		if (b.len)
+			sbuf_addc(&b, ' ');
+		sbuf_add(&b, w, k);
+	}
+	return sbuf_steal(&b);
+}

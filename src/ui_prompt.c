@@ -2,6 +2,8 @@
  * (t), go to a Daily Papers day (D). The line editor and the parsing of what is typed are curses-free (ui_prompt.h). */
 #include "lectern/ui_prompt.h"
 
+#include "lectern/paper.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,39 +159,6 @@ int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct l
 	return 0;
 }
 
-char *ui_tags_normalise(const char *s)
-{
-	struct sbuf b = {0};
-	sbuf_add(&b, "", 0);
-	const char *p = s ? s : "";
-	while (*p) {
-		p += strspn(p, " \t\n,");
-		size_t k = strcspn(p, " \t\n,");
-		const char *w = p;
-		p += k;
-		while (k && *w == '#') {
-			w++;
-			k--;
-		}
-		if (!k)
-			continue;
-		/* a duplicate is a whole word already in b */
-		bool dup = false;
-		for (const char *q = b.s; *q && !dup;) {
-			size_t m = strcspn(q, " ");
-			dup = m == k && memcmp(q, w, k) == 0;
-			q += m;
-			q += *q == ' ';
-		}
-		if (dup)
-			continue;
-		if (b.len)
-			sbuf_addc(&b, ' ');
-		sbuf_add(&b, w, k);
-	}
-	return sbuf_steal(&b);
-}
-
 /* ---- the prompt ------------------------------------------------------------------------------ */
 
 static const char *prompt_label(enum ui_prompt_kind k)
@@ -251,7 +220,7 @@ static void commit(struct ui *u)
 	struct ui_prompt *p = &u->prompt;
 	const char *t = p->ed.text.s ? p->ed.text.s : "";
 	struct lerr e = {0};
-	char *val = p->kind == PROMPT_TAGS ? ui_tags_normalise(t) : xstrdup(t);
+	char *val = p->kind == PROMPT_TAGS ? paper_normalise_tags(t) : xstrdup(t);
 	/* trailing/leading spaces are not part of a note */
 	char *v = val;
 	while (*v == ' ')

@@ -167,6 +167,25 @@ expect 0 L list --day 2026-06-13 --sort date --format json
 python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [20, 50, 5], v' "$T/out" \
 	|| fail "--day with --sort date"
 
+# notes and tags: set, read back, add, remove, clear; unknown ids exit 1
+expect 0 L note 2501.01234 read this on the train
+expect 0 L note 2501.01234
+grep -qx "read this on the train" "$T/out" || fail "note read back"
+expect 0 L tag 2501.01234 "ml," "#survey" ml
+expect 0 L tag 2501.01234 to-read
+expect 0 L tag 2501.01234
+grep -qx "ml survey to-read" "$T/out" || { cat "$T/out"; fail "tags added, normalised"; }
+expect 0 L tag --remove 2501.01234 ml
+expect 0 L show 2501.01234 --format json
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["tags"] in (["survey", "to-read"], "survey to-read") and p["note"] == "read this on the train", p' "$T/out" \
+	|| fail "note and tags in show --format json"
+expect 0 L note --clear 2501.01234
+expect 0 L note 2501.01234
+[ ! -s "$T/out" ] || fail "note cleared"
+expect 1 L tag 2601.99999 x
+expect 2 L tag
+expect 2 L tag --remove 2501.01234
+
 # global options are also accepted after the command
 expect 0 L list
 cp "$T/out" "$T/before"

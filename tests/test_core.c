@@ -154,6 +154,20 @@ static void test_paper_copy_clear(void **state)
 	paper_clear(&b);
 }
 
+static void test_normalise_tags(void **state)
+{
+	(void)state;
+	char *t = paper_normalise_tags(" ml, to-read  ml #survey,,#ml  日本 ");
+	assert_string_equal(t, "ml to-read survey 日本");
+	free(t);
+	t = paper_normalise_tags(" , # ");
+	assert_string_equal(t, "");
+	free(t);
+	t = paper_normalise_tags(NULL);
+	assert_string_equal(t, "");
+	free(t);
+}
+
 static char *write_temp(const char *text)
 {
 	char *path = xstrdup("/tmp/lectern-config-XXXXXX");
@@ -315,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_sbuf),
 		cmocka_unit_test(test_arxiv_ids),
 		cmocka_unit_test(test_paper_copy_clear),
+		cmocka_unit_test(test_normalise_tags),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),

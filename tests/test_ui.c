@@ -277,19 +277,9 @@ static void test_edit(void **st)
 	ui_edit_free(&ed);
 }
 
-static void test_tags_and_days(void **st)
+static void test_days(void **st)
 {
 	(void)st;
-	char *t = ui_tags_normalise(" ml, to-read  ml #survey,,#ml  日本 ");
-	assert_string_equal(t, "ml to-read survey 日本");
-	free(t);
-	t = ui_tags_normalise(" , # ");
-	assert_string_equal(t, "");
-	free(t);
-	t = ui_tags_normalise(NULL);
-	assert_string_equal(t, "");
-	free(t);
-
 	char d[11];
 	struct lerr e = {0};
 	assert_int_equal(ui_parse_day("2026-06-12", "2026-06-14", d, sizeof d, &e), 0);
@@ -322,7 +312,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_themes),
 		cmocka_unit_test(test_open_argv),
 		cmocka_unit_test(test_edit),
-		cmocka_unit_test(test_tags_and_days),
+		cmocka_unit_test(test_days),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -75,6 +75,11 @@ void paper_copy(struct paper *dst, const struct paper *src);
 int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version);
 bool paper_is_arxiv_id(const char *id);
 
+/* Tags as typed ("ml, to-read  ml #survey") -> the stored form: words separated by one space,
+ * commas and whitespace as separators, a leading '#' dropped, duplicates removed (first kept),
+ * order kept. Returns a malloc'd string ("" when there are none). */
+char *paper_normalise_tags(const char *s);
+
 /* Canonical links derived from an arXiv id (caller frees). */
 char *paper_abs_url(const char *id);
 char *paper_pdf_url(const char *id);

@@ -28,9 +28,5 @@ bool ui_edit_key(struct ui_edit *ed, int key);
  * Returns 0, or -1 with e->msg saying what is accepted (also for a day after today). */
 int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct lerr *e);
 
-/* Tags as typed ("ml, to-read  ml #survey") -> the stored form: words separated by one space,
- * commas and whitespace as separators, a leading '#' dropped, duplicates removed (first kept),
- * order kept. Returns a malloc'd string ("" when there are none). */
-char *ui_tags_normalise(const char *s);
 
 #endif
