@@ -247,6 +247,42 @@ static int exec(struct store *s, const char *sql, struct lerr *e)
 	return rc == SQLITE_OK ? 0 : store_db_error(s, e, rc, s->path);
 }
 
+static bool is_busy(int code)
+{
+	return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
+/* The migrations, then WAL mode, retried while "busy" for up to the busy timeout.
+ * A new file is created under the rollback journal (whose locks and busy handler serialise
+ * several creators) and switched to WAL only once it has its schema, so it is never an empty
+ * file in WAL mode (SQLite treats a -wal next to a zero-length database as stale). An existing
+ * lectern file already is in WAL mode (it is persistent) and is migrated in it.
+ * SQLite answers a journal-mode change that would have to wait with "busy" at once, without
+ * calling the busy handler, so the waiting is ours; the migration's BEGIN IMMEDIATE waits in
+ * the busy handler, and a busy answer from anywhere else in it is retried too. Every caller
+ * (reader, CLI, fetch) gets this, not only the fetcher. */
+static int setup_and_migrate(struct store *s, bool memory, struct lerr *e)
+{
+	double deadline = util_monotonic() + STORE_BUSY_TIMEOUT_MS / 1000.0;
+	for (unsigned delay_ms = 1;; delay_ms = delay_ms < 32 ? delay_ms * 2 : 32) {
+		struct lerr le = {0};
+		int rc = SQLITE_OK;
+		if (store_schema_migrate(s->db, &le) < 0)
+			rc = le.code;
+		else if (!memory && (rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL,
+		                                       NULL)) != SQLITE_OK)
+			store_db_error(s, &le, rc, s->path);
+		if (rc == SQLITE_OK)
+			return 0;
+		if (!is_busy(rc) || util_monotonic() >= deadline) {
+			if (e)
+				*e = le;
+			return -1;
+		}
+		usleep(delay_ms * 1000);
+	}
+}
+
 /* A read of an empty file (what `touch` makes) shows an empty cache without initialising the
  * file: an in-memory database with the schema, read-only. */
 static struct store *open_empty(const char *path, struct lerr *e)
@@ -316,7 +352,7 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	/* Modest page cache (8 MiB) and no mmap: a query's memory must not grow with the cache. */
 	if (exec(s, "PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON;", e) < 0)
 		goto fail;
@@ -328,11 +364,9 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 		 * faster bulk loads); an existing file keeps its page size. */
 		if (exec(s, "PRAGMA page_size = 8192", e) < 0)
 			goto fail;
-		if (!memory && exec(s, "PRAGMA journal_mode = WAL", e) < 0)
-			goto fail;
 		if (exec(s, "PRAGMA synchronous = NORMAL", e) < 0)
 			goto fail;
-		if (store_schema_migrate(s->db, e) < 0)
+		if (setup_and_migrate(s, memory, e) < 0)
 			goto fail;
 	}
 	if (store_query_register(s) != SQLITE_OK) {

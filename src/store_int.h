@@ -20,8 +20,9 @@
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
 #define STORE_SCHEMA_VERSION 4
-#define STORE_CANDIDATES 1000
-#define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */             /* bounded candidate set for ranked / upvote orders */
+#define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
+#define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */
+#define STORE_BUSY_TIMEOUT_MS 5000        /* how long a write (or opening) waits for another */
 
 /* One pending FTS operation (applied in rowid order at commit; FTS5 flushes its pending-data
  * hash whenever a rowid goes backwards, so unsorted writes would cost one segment per row). */

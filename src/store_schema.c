@@ -173,26 +173,14 @@ static const struct migration {
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");
 
-static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int db_fail(sqlite3 *db, struct lerr *e, int rc, const char *what)
 {
 	int x = sqlite3_extended_errcode(db);
-	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
-		lerr_set(e, LERR_DB, rc, "%s: the file is corrupt or not a database (%s)", what,
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		lerr_set(e, LERR_DB, rc, "%s: not an SQLite database (a lectern cache is one), or its "
+		         "header is damaged; it was left untouched", what);
+	else if ((rc & 0xff) == SQLITE_CORRUPT)
+		lerr_set(e, LERR_DB, rc, "%s: the file is corrupt (%s); it was left untouched", what,
 		         sqlite3_errmsg(db));
 	else
 		lerr_set(e, (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ||
@@ -203,27 +191,41 @@ static int db_fail(sqlite3 *db, struct lerr *e, int rc, const char *what)
 }
 
 /* Checks the identity of the database on connection db (read-only statements only). *fresh is
- * set when it is empty (no schema at all). */
-static int verify(sqlite3 *db, bool *fresh, struct lerr *e)
+ * set when it is empty (no schema at all: a new file, or one another connection is creating
+ * right now), *ver to its user_version. The three facts are read by ONE statement, so from one
+ * snapshot: read one by one (each its own read transaction), a database that another process
+ * migrates meanwhile looked like "no tables, application_id 0, user_version 2" — not lectern. */
+static int verify(sqlite3 *db, bool *fresh, int64_t *ver, struct lerr *e)
 {
-	int64_t app = 0, ver = 0, n = 0;
-	int rc;
-	if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &n)) != SQLITE_OK ||
-	    (rc = pragma_int(db, "PRAGMA application_id", &app)) != SQLITE_OK ||
-	    (rc = pragma_int(db, "PRAGMA user_version", &ver)) != SQLITE_OK)
-		return db_fail(db, e, rc, "cannot read the database");
+	sqlite3_stmt *st = NULL;
+	int64_t app = 0, n = 0;
+	int rc = sqlite3_prepare_v2(db,
+		"SELECT (SELECT count(*) FROM sqlite_schema),"
+		" (SELECT application_id FROM pragma_application_id),"
+		" (SELECT user_version FROM pragma_user_version)", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		app = sqlite3_column_int64(st, 1);
+		*ver = sqlite3_column_int64(st, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		const char *name = sqlite3_db_filename(db, "main");
+		return db_fail(db, e, rc, name && *name ? name : "cannot read the database");
+	}
 	*fresh = false;
 	if (app == STORE_APP_ID) {
-		if (ver > STORE_SCHEMA_VERSION) {
+		if (*ver > STORE_SCHEMA_VERSION) {
 			lerr_set(e, LERR_DB, 0,
 			         "the database was written by a newer lectern (schema %lld, this "
 			         "build knows up to %d); it was left untouched: upgrade lectern",
-			         (long long)ver, STORE_SCHEMA_VERSION);
+			         (long long)*ver, STORE_SCHEMA_VERSION);
 			return -1;
 		}
 		return 0;
 	}
-	if (app == 0 && n == 0 && ver == 0) {
+	if (app == 0 && n == 0 && *ver == 0) {
 		*fresh = true;
 		return 0;
 	}
@@ -237,15 +239,12 @@ int store_schema_verify(sqlite3 *db, struct lerr *e)
 {
 	bool fresh;
 	int64_t ver = 0;
-	if (verify(db, &fresh, e) < 0)
+	if (verify(db, &fresh, &ver, e) < 0)
 		return -1;
 	if (fresh) {
 		lerr_set(e, LERR_DB, 0, "the database is empty and cannot be initialised read-only");
 		return -1;
 	}
-	int rc = pragma_int(db, "PRAGMA user_version", &ver);
-	if (rc != SQLITE_OK)
-		return db_fail(db, e, rc, "cannot read the schema version");
 	if (ver < STORE_SCHEMA_VERSION) {
 		/* This build's queries need the current schema; upgrading needs write access. */
 		lerr_set(e, LERR_DB, 0,
@@ -302,7 +301,6 @@ int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db)
 
 int store_schema_check_file(const char *path, struct store_file *out, struct lerr *e)
 {
-	static const char magic[16] = "SQLite format 3";   /* includes the NUL */
 	struct stat sb;
 	memset(out, 0, sizeof *out);
 	if (stat(path, &sb) < 0)
@@ -322,20 +320,12 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 		out->fresh = true;   /* an empty file is a new SQLite database */
 		return 0;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		lerr_set(e, LERR_IO, errno, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char head[16];
-	size_t got = fread(head, 1, sizeof head, f);
-	fclose(f);
-	if (got != sizeof head || memcmp(head, magic, sizeof head) != 0) {
-		lerr_set(e, LERR_DB, 0,
-		         "%s: not an SQLite database (a lectern cache is one); it was left untouched",
-		         path);
-		return -1;
-	}
+	/* The header is not read with open()/close() here: closing ANY descriptor of a file drops
+	 * every POSIX lock this process holds on it, so another thread's SQLite connection would
+	 * silently lose its locks (seen as lost commits and "database disk image is malformed"
+	 * when threads of several processes opened one file at once). SQLite's own VFS keeps such
+	 * descriptors open; a read-only connection below reports a file that is not SQLite as
+	 * SQLITE_NOTADB, without writing anything. */
 	/* Reading a file we may not write must leave nothing behind: a plain read-only open of a
 	 * WAL database creates -wal and -shm with the file's mode (0444), which then block every
 	 * later writer even after the file is made writable again. Immutable opens create
@@ -347,30 +337,27 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 	/* Read-only connection: inspecting it can never modify the file. */
 	for (;;) {
 		sqlite3 *db = NULL;
+		struct lerr le = {0};
 		int rc = store_sqlite_open_ro(path, out->immutable, &db);
 		if (rc == SQLITE_OK)
-			sqlite3_busy_timeout(db, 5000);
+			sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
 		bool fresh = false;
 		int ret = 0;
-		if (rc != SQLITE_OK) {
-			ret = db_fail(db, e, rc, path);
-		} else if (verify(db, &fresh, e) < 0) {
+		if (rc != SQLITE_OK)
+			ret = db_fail(db, &le, rc, path);
+		else if (verify(db, &fresh, &out->version, &le) < 0)
 			ret = -1;
-		} else if (!fresh && (rc = pragma_int(db, "PRAGMA user_version", &out->version)) !=
-		           SQLITE_OK) {
-			ret = db_fail(db, e, rc, "cannot read the schema version");
-		}
 		out->fresh = fresh;
 		sqlite3_close(db);
 		/* A WAL database in a directory we cannot write (no -shm can be created) only
 		 * opens as immutable; retry that way before giving up. */
-		int code = e ? e->code & 0xff : 0;
+		int code = le.code & 0xff;
 		if (ret < 0 && !out->immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
 			out->readonly = out->immutable = true;
-			if (e)
-				*e = (struct lerr){0};
 			continue;
 		}
+		if (ret < 0 && e)
+			*e = le;
 		return ret;
 	}
 }
@@ -381,10 +368,9 @@ int store_schema_migrate(sqlite3 *db, struct lerr *e)
 	 * program is writing to opens at once (its readers are never blocked in WAL mode). */
 	bool fresh0 = false;
 	int64_t ver0 = 0;
-	if (verify(db, &fresh0, e) < 0)
+	if (verify(db, &fresh0, &ver0, e) < 0)
 		return -1;
-	if (!fresh0 && pragma_int(db, "PRAGMA user_version", &ver0) == SQLITE_OK &&
-	    ver0 == STORE_SCHEMA_VERSION)
+	if (!fresh0 && ver0 == STORE_SCHEMA_VERSION)
 		return 0;
 	for (;;) {
 		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -398,11 +384,10 @@ int store_schema_migrate(sqlite3 *db, struct lerr *e)
 			return db_fail(db, e, rc, "cannot start the schema migration");
 		bool fresh = false;
 		int64_t ver = 0;
-		if (verify(db, &fresh, e) < 0 ||
-		    pragma_int(db, "PRAGMA user_version", &ver) != SQLITE_OK) {
+		/* Re-checked under the write lock: another connection may have created or
+		 * migrated the file since the check above. */
+		if (verify(db, &fresh, &ver, e) < 0) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			if (e && !e->msg[0])
-				lerr_set(e, LERR_DB, 0, "cannot read the schema version");
 			return -1;
 		}
 		if (ver >= STORE_SCHEMA_VERSION) {
