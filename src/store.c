@@ -57,12 +57,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SOURCED] = "INSERT OR IGNORE INTO sourced (paper, source) VALUES (?1, ?2)",
 	[ST_SOURCE_TOTAL] = "INSERT INTO sources (name, total) VALUES (?1, 1)"
 	                    " ON CONFLICT (name) DO UPDATE SET total = total + 1",
-	[ST_FTS_DEL] = "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors, cats)"
-	               " VALUES ('delete', ?1, ?2, ?3, ?4, ?5)",
+	[ST_FTS_DEL] = "INSERT INTO papers_fts (papers_fts, rowid, " STORE_FTS_COLS ")"
+	               " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	/* Two statements, not INSERT ... SELECT: that form costs twice as much per paper. */
-	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, title, abstract, authors, cats)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_FTS_ROW] = "SELECT title, abstract, authors, cats FROM papers WHERE pk = ?1",
+	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
 	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
 	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
@@ -353,6 +353,11 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	/* Before anything touches papers_fts (a migration creates it with this tokenizer). */
+	if (store_query_register(s) != SQLITE_OK) {
+		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
+		goto fail;
+	}
 	/* Modest page cache (8 MiB) and no mmap: a query's memory must not grow with the cache. */
 	if (exec(s, "PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON;", e) < 0)
 		goto fail;
@@ -369,10 +374,6 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 		if (setup_and_migrate(s, memory, e) < 0)
 			goto fail;
 	}
-	if (store_query_register(s) != SQLITE_OK) {
-		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
-		goto fail;
-	}
 	return s;
 fail:
 	store_close(&s);
@@ -386,6 +387,8 @@ static void ops_clear(struct store *s, size_t keep)
 		free(s->ops[i].abstract);
 		free(s->ops[i].authors);
 		free(s->ops[i].cats);
+		free(s->ops[i].organization);
+		free(s->ops[i].ai_summary);
 	}
 	s->n_ops = keep;
 }
@@ -443,6 +446,8 @@ static int fts_flush(struct store *s, struct lerr *e)
 			bind_text(st, 3, o->abstract);
 			bind_text(st, 4, o->authors);
 			bind_text(st, 5, o->cats);
+			bind_text(st, 6, o->organization);
+			bind_text(st, 7, o->ai_summary);
 		} else {
 			if (i > 0 && !s->ops[i - 1].del && s->ops[i - 1].rowid == o->rowid)
 				continue;
@@ -460,7 +465,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 				return store_db_error(s, e, rc, "updating the search index");
 			}
 			sqlite3_bind_int64(st, 1, o->rowid);
-			for (int c = 0; c < 4; c++)
+			for (int c = 0; c < STORE_N_FTS_COLS; c++)
 				sqlite3_bind_value(st, 2 + c, sqlite3_column_value(row, c));
 			rc = run(st);
 			sqlite3_reset(row);
@@ -805,15 +810,23 @@ static int write_authors(struct store *s, int64_t pk, const struct paper *p, boo
 	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "writing authors");
 }
 
-static void push_op(struct store *s, int64_t rowid, int del, const char *title,
-                    const char *abstract, const char *authors, const char *cats)
+/* old: the indexed text to delete (del), else NULL. */
+static void push_op(struct store *s, int64_t rowid, int del, const struct store_ftsop *old)
 {
 	if (s->n_ops == s->cap_ops) {
 		s->cap_ops = s->cap_ops ? s->cap_ops * 2 : 256;
 		s->ops = xreallocarray(s->ops, s->cap_ops, sizeof *s->ops);
 	}
-	s->ops[s->n_ops++] = (struct store_ftsop){ rowid, del, xstrdup(title), xstrdup(abstract),
-	                                           xstrdup(authors), xstrdup(cats) };
+	struct store_ftsop o = { .rowid = rowid, .del = del };
+	if (old) {
+		o.title = xstrdup(old->title);
+		o.abstract = xstrdup(old->abstract);
+		o.authors = xstrdup(old->authors);
+		o.cats = xstrdup(old->cats);
+		o.organization = xstrdup(old->organization);
+		o.ai_summary = xstrdup(old->ai_summary);
+	}
+	s->ops[s->n_ops++] = o;
 }
 
 /* The FTS currently holds `rowid` unless this transaction already deleted it or will (re)index
@@ -910,7 +923,7 @@ static int insert_new(struct store *s, const struct paper *p, const char *id, in
 		return store_db_error(s, e, rc, "storing a paper");
 	if (write_authors(s, pk, p, true, e) < 0)
 		return -1;
-	push_op(s, pk, 0, NULL, NULL, NULL, NULL);
+	push_op(s, pk, 0, NULL);
 	*pk_out = pk;
 	return 0;
 }
@@ -959,20 +972,23 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
                            int64_t *pk_out, struct lerr *e)
 {
 	struct paper m, merged_authors;
-	char *old_at = NULL, *old_title = NULL, *old_abstract = NULL, *old_cats = NULL;
+	/* The indexed text as it is now (to delete it from the FTS when it changes). */
+	struct store_ftsop old = {0};
 	char *old_categories = NULL;
 	int64_t pk = sqlite3_column_int64(cur, 0);
-	read_paper_row(cur, &m, &old_at);
-	old_cats = store_col_text(cur, 2 + N_PAPER_COLS);
+	read_paper_row(cur, &m, &old.authors);
+	old.cats = store_col_text(cur, 2 + N_PAPER_COLS);
 	sqlite3_reset(cur);
 	paper_init(&merged_authors);
 	int ret = -1;
 	bool changed = false, text_changed = false, authors_changed = false;
 	if (read_authors(s, pk, &m, e) < 0)
 		goto out;
-	old_title = xstrdup(m.title);
+	old.title = xstrdup(m.title);
 	old_categories = xstrdup(m.categories);
-	old_abstract = xstrdup(m.abstract);
+	old.abstract = xstrdup(m.abstract);
+	old.organization = xstrdup(m.organization);
+	old.ai_summary = xstrdup(m.ai_summary);
 
 	MERGE_STR(title);
 	MERGE_STR(abstract);
@@ -1039,10 +1055,12 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	int64_t new_pk = pk;
 	if (key_t != pk >> STORE_PK_SHIFT && alloc_pk(s, key_t, &new_pk, e) < 0)
 		goto out;
-	char *at = authors_changed ? authors_text(&m) : xstrdup(old_at);
+	char *at = authors_changed ? authors_text(&m) : xstrdup(old.authors);
 	/* categories are indexed too (their tokens are derived in SQL: compare the source) */
-	text_changed = !str_eq(old_title, m.title) || !str_eq(old_abstract, m.abstract) ||
-	               !str_eq(old_at, at) || !str_eq(old_categories, m.categories);
+	text_changed = !str_eq(old.title, m.title) || !str_eq(old.abstract, m.abstract) ||
+	               !str_eq(old.authors, at) || !str_eq(old_categories, m.categories) ||
+	               !str_eq(old.organization, m.organization) ||
+	               !str_eq(old.ai_summary, m.ai_summary);
 	sqlite3_stmt *st = stmt(s, ST_UPDATE, e);
 	int rc = SQLITE_ERROR;
 	if (st) {
@@ -1061,18 +1079,20 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 		goto out;
 	if (text_changed || new_pk != pk) {
 		if (!fts_pending(s, pk))
-			push_op(s, pk, 1, old_title, old_abstract, old_at, old_cats);
-		push_op(s, new_pk, 0, NULL, NULL, NULL, NULL);
+			push_op(s, pk, 1, &old);
+		push_op(s, new_pk, 0, NULL);
 	}
 	*res = STORE_UPDATED;
 	*pk_out = new_pk;
 	ret = 0;
 out:
-	free(old_at);
-	free(old_cats);
+	free(old.title);
+	free(old.abstract);
+	free(old.authors);
+	free(old.cats);
+	free(old.organization);
+	free(old.ai_summary);
 	free(old_categories);
-	free(old_title);
-	free(old_abstract);
 	paper_clear(&m);
 	paper_clear(&merged_authors);
 	return ret;

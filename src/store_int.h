@@ -19,7 +19,10 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
+/* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
+#define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
+#define STORE_N_FTS_COLS 6
 #define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
 #define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */
 #define STORE_BUSY_TIMEOUT_MS 5000        /* how long a write (or opening) waits for another */
@@ -29,7 +32,8 @@
 struct store_ftsop {
 	int64_t rowid;
 	int del;                              /* 1: delete with the old text below; 0: (re)index */
-	char *title, *abstract, *authors, *cats;   /* only for deletes: the indexed text */
+	/* only for deletes: the indexed text, one per FTS column (STORE_FTS_COLS) */
+	char *title, *abstract, *authors, *cats, *organization, *ai_summary;
 };
 
 struct store_stmt_cache {
@@ -95,6 +99,11 @@ int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct l
 char *store_col_text(sqlite3_stmt *st, int col);
 
 /* store_query.c */
-int store_query_register(struct store *s);   /* lectern_rank() and lectern_pfx() for FTS5 */
+/* The tokenizer "lectern", lectern_rank() and lectern_pfx() for FTS5: needed before papers_fts
+ * is created or used on a connection. */
+int store_query_register(struct store *s);
+
+/* store_tok.c */
+int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */
 
 #endif

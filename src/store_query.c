@@ -10,9 +10,10 @@
  *   upvotes    exact index walk for the whole cache or one HF day without a query; otherwise
  *              the newest STORE_CANDIDATES rows of the view, ordered by upvotes.
  *   relevance  the newest STORE_CANDIDATES matches, ordered by lectern_rank() (BM25-like term
- *              saturation over title x4, authors x2, abstract x1; no IDF because every
- *              candidate contains every term). Cost stays bounded for `model` or `gen*`; the
- *              price is that an old paper is only ranked when it is among the newest matches.
+ *              saturation over title x4, authors and organisation x2, abstract and AI
+ *              summary x1; no IDF because every candidate contains every term). Cost
+ *              stays bounded for `model` or `gen*`; the price is that an old paper is only
+ *              ranked when it is among the newest matches.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -39,9 +40,10 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 	return api;
 }
 
-enum { RANK_MAX_PHRASES = 32, RANK_COLS = 3, PFX_MAX_ARGS = 4 };
+enum { RANK_MAX_PHRASES = 32, RANK_COLS = STORE_N_FTS_COLS, PFX_MAX_ARGS = 4 };
 #define PFX_PROBE 200   /* exact checks before their pass rate may end the rewrite (fetch_rows) */
-static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0 };   /* title, abstract, authors */
+/* title, abstract, authors, cats (a filter: no weight), organization, ai_summary */
+static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0, 0.0, 2.0, 1.0 };
 
 /* ---- the exact check of a long prefix ------------------------------------------------------
  * FTS5 answers `model*` by merging the doclists of every term that starts with "model" before
@@ -281,6 +283,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	const double k1 = 1.2, b = 0.75;
 	double score = 0;
 	for (int c = 0; c < ncol; c++) {
+		if (rank_weight[c] == 0)
+			continue;
 		int len = 0;
 		api->xColumnSize(fts, c, &len);
 		double norm = k1 * (1 - b + b * (double)len / avg[c]);
@@ -296,7 +300,9 @@ int store_query_register(struct store *s)
 	fts5_api *api = fts5_api_of(s->db);
 	if (!api)
 		return SQLITE_ERROR;
-	int rc = api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
+	int rc = store_tok_register(api);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
 	return rc == SQLITE_OK ? api->xCreateFunction(api, "lectern_pfx", s, pfx_fn, NULL) : rc;
 }
 
@@ -452,7 +458,7 @@ static int parse_period(const char *s, int64_t *start, int64_t *end)
 
 /* Words without a field search the text columns, not the category tokens (`he*` must not
  * find every hep-th paper through its token hep1th). */
-#define TEXT_COLS "{title abstract authors}"
+#define TEXT_COLS "{title abstract authors organization ai_summary}"
 
 /* cat:X as FTS: the `cats` column holds each category as one token, lower case with '.' -> 0,
  * '-' -> 1, '_' -> 2 (see schema v3 in store_schema.c). cat:cs.LG is the token cs0lg; a value
@@ -496,8 +502,8 @@ static int add_category(struct squery *q, bool neg, const char *v, struct lerr *
 
 static bool is_field(const char *name)
 {
-	static const char *const fields[] = { "ti", "abs", "au", "cat", "is", "after", "before",
-	                                      "date", "id" };
+	static const char *const fields[] = { "ti", "abs", "au", "org", "cat", "is", "after",
+	                                      "before", "date", "id" };
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		if (!strcmp(name, fields[i]))
 			return true;
@@ -554,7 +560,8 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		/* Long names are aliases of the short ones; anything else is not a field. */
 		static const char *const alias[][2] = {
 			{ "title", "ti" }, { "abstract", "abs" }, { "author", "au" }, { "authors", "au" },
-			{ "category", "cat" }, { "categories", "cat" },
+			{ "category", "cat" }, { "categories", "cat" }, { "organization", "org" },
+			{ "organisation", "org" },
 		};
 		if (flen < sizeof name) {
 			for (size_t i = 0; i < flen; i++)
@@ -564,7 +571,8 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		for (size_t i = 0; i < ARRAY_LEN(alias); i++)
 			if (!strcmp(name, alias[i][0]))
 				snprintf(name, sizeof name, "%s", alias[i][1]);
-		bool text = !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au");
+		bool text = !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au") ||
+		            !strcmp(name, "org");
 		if (vlen == 0 && is_field(name) && !(prefix && text))   /* `ti:*`: see below */
 			return usage(e, "%s: needs a value (e.g. au:hinton, cat:cs.LG, after:2025-01-01)",
 			             name);
@@ -576,9 +584,12 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 	}
 	char *v = xstrndup(val, vlen);
 	int ret = 0;
-	if (!field || !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au")) {
+	if (!field || !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au") ||
+	    !strcmp(name, "org")) {
+		/* abs: also searches the AI summary (Hugging Face's short abstract) */
 		const char *col = !field ? NULL : !strcmp(name, "ti") ? "title"
-		                               : !strcmp(name, "abs") ? "abstract" : "authors";
+		                  : !strcmp(name, "abs") ? "{abstract ai_summary}"
+		                  : !strcmp(name, "org") ? "organization" : "authors";
 		if (prefix && vlen < 2)
 			ret = usage(e, "%s*: a prefix needs at least two letters before the '*' (e.g. "
 			               "gen*)", v);

@@ -159,6 +159,22 @@ static const char schema_v4[] =
 	"ALTER TABLE sources ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE sources ADD COLUMN host TEXT;";
 
+/* Version 5: CJK, emoji, the organisation and the AI summary are searchable. The tokenizer
+ * "lectern" (store_tok.c) indexes each Han/Kana/Hangul/emoji character as a token, and the
+ * index gains the columns organization (searched with the authors' weight; `org:`) and
+ * ai_summary (with the abstract's). The index is rebuilt from papers in this migration's
+ * transaction; no other table changes. Connections need the tokenizer registered
+ * (store_query_register) before this runs. */
+static const char schema_v5[] =
+	"DROP TABLE papers_fts;"
+	"CREATE VIRTUAL TABLE papers_fts USING fts5(" STORE_FTS_COLS ","
+	" content='papers', content_rowid='pk',"
+	" tokenize='lectern remove_diacritics 2', prefix='2 3');"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 16777216);"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);"
+	"INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -169,6 +185,7 @@ static const struct migration {
 	{ schema_v2, NULL, NULL },
 	{ schema_v3_before, rekey_undated, schema_v3_after },
 	{ schema_v4, NULL, NULL },
+	{ schema_v5, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

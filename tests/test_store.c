@@ -1035,12 +1035,13 @@ static void test_migrate_v1(void **state)
 	char sql[8192];
 	snprintf(sql, sizeof sql, "%s"
 		"INSERT INTO papers (pk, id, version, title, abstract, authors, first_author,"
-		" n_authors, published, categories, upvotes, added) VALUES"
-		" (%lld, '2501.00001', 2, 'Generative models', 'We train a model.',"
+		" n_authors, published, categories, upvotes, added, organization, ai_summary) VALUES"
+		" (%lld, '2501.00001', 2, 'Generative models: 大規模言語モデルの評価', 'We train a model.',"
 		"  'Ada Lovelace, Alan Turing', 'Ada Lovelace', 2, 1736035200, 'cs.LG stat.ML', 7,"
-		"  1736035200),"
+		"  1736035200, 'Nanjing University', 'Summarised by a bot'),"
 		" (%lld, '2411.17699', 1, 'Mock modularity', 'Calabi-Yau threefolds model.',"
-		"  'Sergey Alexandrov', 'Sergey Alexandrov', 1, 0, 'hep-th math.AG', -1, 1781438400);"
+		"  'Sergey Alexandrov', 'Sergey Alexandrov', 1, 0, 'hep-th math.AG', -1, 1781438400,"
+		"  NULL, NULL);"
 		"INSERT INTO paper_authors VALUES (%lld, 0, 'Ada Lovelace', 'Analytical Engines'),"
 		" (%lld, 1, 'Alan Turing', NULL), (%lld, 0, 'Sergey Alexandrov', NULL);"
 		"INSERT INTO listings VALUES (%lld, 'hf-daily', '2025-01-06', 1736121600),"
@@ -1096,6 +1097,11 @@ static void test_migrate_v1(void **state)
 	assert_search(s, "cat:stat.ML model", "2501.00001");
 	assert_search(s, "cat:math", "2411.17699");
 	assert_search(s, "is:fav", "2411.17699");
+	/* v5: the index was rebuilt with CJK split, organisation and AI summary in it. */
+	assert_search(s, "大規模", "2501.00001");
+	assert_search(s, "言語モデル", "2501.00001");
+	assert_search(s, "nanjing", "2501.00001");
+	assert_search(s, "summarised", "2501.00001");
 	struct store_view src = { .filter = STORE_VIEW_SOURCE, .source = "arxiv" };
 	assert_int_equal(store_count(s, &src, -1, &e), 1);
 	struct store_source_state ss;
@@ -1335,6 +1341,80 @@ static void test_search_syntax(void **state)
 		assert_int_equal(store_count(s, &v, -1, &e), -1);
 		assert_int_equal(r.n, 0);
 	}
+	store_close(&s);
+}
+
+/* CJK words inside a title, emoji, the organisation, the AI summary. */
+static void test_search_cjk_org(void **state)
+{
+	struct store *s = open_mem();
+	struct {
+		const char *id, *title, *abstract, *org, *summary, *date;
+	} d[] = {
+		{ "2501.10001", "大規模言語モデルの推論能力に関する研究", "We study reasoning.",
+		  "Nanjing University", NULL, "2025-01-01" },
+		{ "2501.10002", "GPTモデルと大模型 benchmark", "A benchmark 🚀 for models.",
+		  "Google DeepMind", "This paper launches a rocket of a benchmark.", "2025-01-02" },
+		{ "2501.10003", "한국어 언어모델 평가", "Korean evaluation ✨.", NULL,
+		  "Korean models, evaluated.", "2025-01-03" },
+		{ "2501.10004", "Plain English title", "Nothing in CJK here; nanjing is a word.",
+		  NULL, NULL, "2025-01-04" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(d); i++) {
+		struct paper p;
+		mk(&p, d[i].id, d[i].title, d[i].abstract, d[i].date);
+		paper_add_author(&p, "Li Wei", NULL);
+		paper_set(&p.organization, d[i].org);
+		paper_set(&p.ai_summary, d[i].summary);
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	fts_ok(s);
+	/* A CJK word inside a run of CJK text: the exact sequence, anywhere. */
+	assert_search(s, "大規模", "2501.10001");
+	assert_search(s, "言語モデル", "2501.10001");
+	assert_search(s, "モデル", "2501.10002 2501.10001");
+	assert_search(s, "推論 大規模", "2501.10001");
+	assert_search(s, "大模", "2501.10002");          /* 大模型, not 大規模 */
+	assert_search(s, "規大", "");                    /* order matters */
+	assert_search(s, "ti:研究", "2501.10001");
+	assert_search(s, "abs:研究", "");
+	assert_search(s, "-モデル", "2501.10004 2501.10003");
+	assert_search(s, "gpt", "2501.10002");           /* Latin glued to Katakana */
+	assert_search(s, "\"gptモデル\"", "2501.10002");
+	assert_search(s, "언어모델", "2501.10003");
+	assert_search(s, "모델", "2501.10003");
+	assert_search(s, "🚀", "2501.10002");
+	assert_search(s, "✨", "2501.10003");
+	assert_search(s, "大*", "2501.10002 2501.10001");
+	char *r = search(s, STORE_SORT_RELEVANCE, "モデル");
+	assert_string_equal(r, "2501.10002 2501.10001");   /* the shorter title first */
+	free(r);
+	/* The organisation: with the words, and org:; au: stays the authors. */
+	assert_search(s, "nanjing", "2501.10004 2501.10001");
+	assert_search(s, "org:nanjing", "2501.10001");
+	assert_search(s, "organization:\"google deepmind\"", "2501.10002");
+	assert_search(s, "organisation:deep*", "2501.10002");
+	assert_search(s, "au:nanjing", "");
+	assert_search(s, "au:wei org:google", "2501.10002");
+	assert_search(s, "-org:google benchmark", "");
+	/* The AI summary: with the words and abs:. */
+	assert_search(s, "rocket", "2501.10002");
+	assert_search(s, "abs:rocket", "2501.10002");
+	assert_search(s, "ti:rocket", "");
+	assert_search(s, "evaluated", "2501.10003");
+	/* A changed organisation or summary is re-indexed (the old text deleted). */
+	struct paper p;
+	mk(&p, "2501.10001", NULL, NULL, NULL);
+	paper_set(&p.organization, "Peking University");
+	paper_set(&p.ai_summary, "Reasoning of large models.");
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	paper_clear(&p);
+	assert_search(s, "org:nanjing", "");
+	assert_search(s, "org:peking", "2501.10001");
+	assert_search(s, "large", "2501.10001");
+	fts_ok(s);
+
 	store_close(&s);
 }
 
@@ -1860,6 +1940,7 @@ int main(void)
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_search_syntax),
+		cmocka_unit_test(test_search_cjk_org),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_long_prefix),

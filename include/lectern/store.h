@@ -93,15 +93,19 @@ enum store_sort {
 };
 /* What a list shows. `query` (may be NULL/empty) narrows any filter with the search syntax:
  * words and "phrases" (all must match; bare words are prefix-matched when they end in '*',
- * and a prefix needs at least two letters), field filters au: ti: abs: cat: (also spelled
- * author: authors: title: abstract: category: categories:; e.g. `au:hinton`, `cat:cs.LG`;
- * `cat:cs` is any cs.*), is:fav is:unread is:read, date ranges `after:2025-01-01`
- * `before:2025-02-01` `date:2025-11` (day, month or year; on store_row.date), and `-term` to
- * exclude. A term that is an arXiv id (`2405.12090`, `2405.12090v3`, `arXiv:2405.12090`,
- * `https://arxiv.org/abs/2405.12090`, `hep-th/9901001`, or `id:` + an id) selects that paper
- * (any version; it is not searched as text). Words without a field search title, abstract
- * and authors; a word with an unknown `name:` in front (`arXiv:`, `C++:`, `note:`) is
- * searched as plain text. Strings are borrowed for the duration of the call. */
+ * and a prefix needs at least two letters), field filters au: ti: abs: org: cat: (also spelled
+ * author: authors: title: abstract: organization: organisation: category: categories:; e.g.
+ * `au:hinton`, `org:deepmind`, `cat:cs.LG`; `cat:cs` is any cs.*; abs: also searches the AI
+ * summary, org: is the organisation Hugging Face names), is:fav is:unread is:read, date
+ * ranges `after:2025-01-01` `before:2025-02-01` `date:2025-11` (day, month or year; on
+ * store_row.date), and `-term` to exclude. A term that is an arXiv id (`2405.12090`,
+ * `2405.12090v3`, `arXiv:2405.12090`, `https://arxiv.org/abs/2405.12090`, `hep-th/9901001`,
+ * or `id:` + an id) selects that paper (any version; it is not searched as text). Words
+ * without a field search title, abstract, authors, organisation and AI summary; a word with
+ * an unknown `name:` in front (`arXiv:`, `C++:`, `note:`) is searched as plain text.
+ * Chinese, Japanese and Korean text is indexed character by character, so a CJK word
+ * (`大規模`, `言語モデル`) finds that sequence anywhere, also inside a longer run of CJK text;
+ * an emoji (🚀) is a word of its own. Strings are borrowed for the duration of the call. */
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
