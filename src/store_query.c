@@ -308,7 +308,7 @@ int store_query_register(struct store *s)
 
 /* ---- the search syntax ---------------------------------------------------------------------- */
 
-enum { SQUERY_MAX_IDS = 8 };
+enum { SQUERY_MAX_IDS = 8, SQUERY_MAX_TAGS = 8 };
 
 /* A long prefix (`model*`) rewritten to its indexed 3-letter prefix (`mod*`) plus an exact
  * check of the matched tokens (see lectern_pfx() below). */
@@ -332,6 +332,10 @@ struct squery {
 	char *ids[SQUERY_MAX_IDS];    /* arXiv ids the paper must have (bare, no version) */
 	char *xids[SQUERY_MAX_IDS];   /* arXiv ids excluded */
 	size_t n_ids, n_xids;
+	/* tag:NAME, -tag:NAME as " name " (lower case, between spaces: see user_conds) */
+	char *tags[SQUERY_MAX_TAGS], *xtags[SQUERY_MAX_TAGS];
+	size_t n_tags, n_xtags;
+	int note, has_tags;       /* has:note, has:tags: 1 with, -1 without, 0 either */
 };
 
 static void squery_free(struct squery *q)
@@ -343,6 +347,10 @@ static void squery_free(struct squery *q)
 		free(q->ids[i]);
 	for (size_t i = 0; i < q->n_xids; i++)
 		free(q->xids[i]);
+	for (size_t i = 0; i < q->n_tags; i++)
+		free(q->tags[i]);
+	for (size_t i = 0; i < q->n_xtags; i++)
+		free(q->xtags[i]);
 	memset(q, 0, sizeof *q);
 }
 
@@ -500,10 +508,30 @@ static int add_category(struct squery *q, bool neg, const char *v, struct lerr *
 	return 0;
 }
 
+/* tag:NAME (a leading '#' dropped; letters compared without case, as SQLite's lower() does). */
+static int add_tag(struct squery *q, bool neg, const char *v, struct lerr *e)
+{
+	while (*v == '#')
+		v++;
+	if (!*v || strpbrk(v, " \t,"))
+		return usage(e, "tag:%s: expects one tag name (e.g. tag:to-read)", v);
+	if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS)
+		return usage(e, "too many tags in one search (at most %d)", SQUERY_MAX_TAGS);
+	char *t = xasprintf(" %s ", v);
+	for (char *c = t; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (neg)
+		q->xtags[q->n_xtags++] = t;
+	else
+		q->tags[q->n_tags++] = t;
+	return 0;
+}
+
 static bool is_field(const char *name)
 {
-	static const char *const fields[] = { "ti", "abs", "au", "org", "cat", "is", "after",
-	                                      "before", "date", "id" };
+	static const char *const fields[] = { "ti", "abs", "au", "org", "cat", "is", "has",
+	                                      "tag", "after", "before", "since", "until", "date",
+	                                      "id" };
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		if (!strcmp(name, fields[i]))
 			return true;
@@ -561,7 +589,7 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		static const char *const alias[][2] = {
 			{ "title", "ti" }, { "abstract", "abs" }, { "author", "au" }, { "authors", "au" },
 			{ "category", "cat" }, { "categories", "cat" }, { "organization", "org" },
-			{ "organisation", "org" },
+			{ "organisation", "org" }, { "tags", "tag" },
 		};
 		if (flen < sizeof name) {
 			for (size_t i = 0; i < flen; i++)
@@ -615,16 +643,33 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 			q->read = neg ? -1 : 1;
 		else
 			ret = usage(e, "is:%s: unknown (use is:fav, is:read or is:unread)", v);
-	} else if (!strcmp(name, "after") || !strcmp(name, "before") || !strcmp(name, "date")) {
+	} else if (!strcmp(name, "has")) {
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!strcmp(v, "note") || !strcmp(v, "notes"))
+			q->note = neg ? -1 : 1;
+		else if (!strcmp(v, "tag") || !strcmp(v, "tags"))
+			q->has_tags = neg ? -1 : 1;
+		else
+			ret = usage(e, "has:%s: unknown (use has:note or has:tags)", v);
+	} else if (!strcmp(name, "tag")) {
+		ret = add_tag(q, neg, v, e);
+	} else if (!strcmp(name, "after") || !strcmp(name, "before") || !strcmp(name, "since") ||
+	           !strcmp(name, "until") || !strcmp(name, "date")) {
+		/* A day, month or year X: after:X and before:X leave X out, since:X and until:X
+		 * take it in, date:X is X (store.h). */
 		int64_t start, end;
 		if (neg)
 			ret = usage(e, "-%s: dates cannot be excluded; use before: and after:", name);
 		else if (parse_period(v, &start, &end) < 0)
 			ret = usage(e, "%s: expects a date like 2025-01-31, 2025-01 or 2025", name);
 		else {
-			if (name[0] != 'b' && start > q->lo)
-				q->lo = start;
-			int64_t hi = name[0] == 'a' ? 0 : name[0] == 'b' ? start : end;
+			int64_t lo = !strcmp(name, "after") ? end
+			             : !strcmp(name, "since") || !strcmp(name, "date") ? start : 0;
+			int64_t hi = !strcmp(name, "before") ? start
+			             : !strcmp(name, "until") || !strcmp(name, "date") ? end : 0;
+			if (lo > q->lo)
+				q->lo = lo;
 			if (hi && (!q->hi || hi < q->hi))
 				q->hi = hi;
 			if (q->hi && q->lo >= q->hi)
@@ -740,7 +785,7 @@ static void bind_all(sqlite3_stmt *st, const struct qb *q)
 	}
 }
 
-enum driver { D_ALL, D_FTS, D_FAV, D_SRC, D_HF, D_ID };
+enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_HF, D_ID };
 enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK };
 
 struct plan {
@@ -784,11 +829,13 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	else if (q->neg.len)
 		p->notmatch = xstrdup(q->neg.s);
 
-	bool fav = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1;
+	/* Favourites, tags and notes are made by hand: few rows, so they drive the query. */
+	bool user = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1 || q->n_tags ||
+	            q->note == 1 || q->has_tags == 1;
 	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
-	else if (fav)
-		p->drv = D_FAV, p->key = "p.pk";
+	else if (user)
+		p->drv = D_USER, p->key = "p.pk";
 	else if (p->match)
 		p->drv = D_FTS, p->key = "papers_fts.rowid";
 	else if (v->filter == STORE_VIEW_SOURCE)
@@ -799,7 +846,8 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->drv = D_ALL, p->key = "p.pk";
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
-	             !q->n_ids && !q->n_xids;
+	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
+	             !q->has_tags;
 	if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
 	else if (v->sort == STORE_SORT_UPVOTES)
@@ -831,6 +879,20 @@ static void pfx_check(struct qb *b, const struct plan *p)
 	sbuf_addc(&b->sql, ')');
 }
 
+/* The positive tag:/has: conditions on the user_state row `u` (an alias). Tags are stored
+ * separated by single spaces (paper_normalise_tags), so " name " inside " tags " is the tag. */
+static void user_conds(struct qb *b, const struct squery *q, const char *u)
+{
+	for (size_t i = 0; i < q->n_tags; i++) {
+		sbuf_printf(&b->sql, " AND instr(' ' || lower(%s.tags) || ' ', ?) > 0", u);
+		bt(b, q->tags[i]);
+	}
+	if (q->note == 1)
+		sbuf_printf(&b->sql, " AND %s.note <> ''", u);
+	if (q->has_tags == 1)
+		sbuf_printf(&b->sql, " AND %s.tags <> ''", u);
+}
+
 /* FROM ... WHERE ... of the view (without ORDER/LIMIT). */
 static void add_from_where(struct qb *b, const struct plan *p)
 {
@@ -843,9 +905,11 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		bt(b, p->match);
 		pfx_check(b, p);
 		break;
-	case D_FAV:
-		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id"
-		                   " WHERE f.favourite = 1");
+	case D_USER:
+		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id WHERE 1");
+		if (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1)
+			sbuf_adds(&b->sql, " AND f.favourite = 1");
+		user_conds(b, q, "f");
 		break;
 	case D_SRC:
 		sbuf_adds(&b->sql, " FROM sourced sc CROSS JOIN papers p ON p.pk = sc.paper"
@@ -872,6 +936,22 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	if (p->drv == D_ID && (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1))
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state f WHERE f.id = p.id"
 		                   " AND f.favourite = 1)");
+	if (p->drv == D_ID && (q->n_tags || q->note == 1 || q->has_tags == 1)) {
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id");
+		user_conds(b, q, "u");
+		sbuf_addc(&b->sql, ')');
+	}
+	for (size_t i = 0; i < q->n_xtags; i++) {
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
+		                   " AND instr(' ' || lower(u.tags) || ' ', ?) > 0)");
+		bt(b, q->xtags[i]);
+	}
+	if (q->note == -1)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
+		                   " AND u.note <> '')");
+	if (q->has_tags == -1)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
+		                   " AND u.tags <> '')");
 	if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM sourced s2 WHERE s2.paper = p.pk"
 		                   " AND s2.source = ?)");

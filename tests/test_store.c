@@ -322,7 +322,9 @@ static void test_undated_listing_day(void **state)
 	assert_search(s, "recurrence", "2606.13106 2411.17699 2401.00001");
 	first_row(s, "RSS", "2411.17699", day("2024-11-28"), 0);
 	assert_search(s, "date:2024-11-28", "2411.17699");
-	assert_search(s, "after:2024-11-28 before:2024-11-29", "2411.17699");
+	assert_search(s, "since:2024-11-28 until:2024-11-28", "2411.17699");
+	assert_search(s, "after:2024-11-27 before:2024-11-29", "2411.17699");
+	assert_search(s, "after:2024-11-28 before:2024-11-29", "");
 
 	/* A later listing does not move it; an earlier one does (the earliest day wins). */
 	put(s, &p, "arxiv", "2024-11-29", STORE_UNCHANGED);
@@ -1102,6 +1104,8 @@ static void test_migrate_v1(void **state)
 	assert_search(s, "言語モデル", "2501.00001");
 	assert_search(s, "nanjing", "2501.00001");
 	assert_search(s, "summarised", "2501.00001");
+	assert_search(s, "tag:y is:fav", "2411.17699");
+	assert_search(s, "has:note", "2411.17699");
 	struct store_view src = { .filter = STORE_VIEW_SOURCE, .source = "arxiv" };
 	assert_int_equal(store_count(s, &src, -1, &e), 1);
 	struct store_source_state ss;
@@ -1260,8 +1264,16 @@ static void test_search_syntax(void **state)
 	assert_search(s, "-is:fav neural", "2502.00003");
 	assert_search(s, "is:read", "2502.00003");
 	assert_search(s, "is:unread network", "2501.00002");
-	assert_search(s, "after:2025-01-20", "2503.00005 2502.00003 2501.00002");
+	/* after: and before: leave the named day/month/year out; since: and until: take it in */
+	assert_search(s, "after:2025-01-20", "2503.00005 2502.00003");
+	assert_search(s, "since:2025-01-20", "2503.00005 2502.00003 2501.00002");
 	assert_search(s, "before:2025-01-20", "2501.00001 2411.00004");
+	assert_search(s, "until:2025-01-20", "2501.00002 2501.00001 2411.00004");
+	assert_search(s, "after:2025-01", "2503.00005 2502.00003");
+	assert_search(s, "after:2024", "2503.00005 2502.00003 2501.00002 2501.00001");
+	assert_search(s, "since:2025-01 until:2025-02", "2502.00003 2501.00002 2501.00001");
+	assert_search(s, "before:2025-02 since:2025", "2501.00002 2501.00001");
+	assert_search(s, "after:2025-01-20 until:2025-01-20", "");
 	assert_search(s, "date:2025-01", "2501.00002 2501.00001");
 	assert_search(s, "date:2024", "2411.00004");
 	assert_search(s, "date:2025-01-05", "2501.00001");
@@ -1344,8 +1356,8 @@ static void test_search_syntax(void **state)
 	store_close(&s);
 }
 
-/* CJK words inside a title, emoji, the organisation, the AI summary. */
-static void test_search_cjk_org(void **state)
+/* CJK words inside a title, emoji, the organisation, the AI summary; tag: and has:. */
+static void test_search_cjk_org_tags(void **state)
 {
 	struct store *s = open_mem();
 	struct {
@@ -1415,6 +1427,54 @@ static void test_search_cjk_org(void **state)
 	assert_search(s, "large", "2501.10001");
 	fts_ok(s);
 
+	/* tag: (space-separated tags, letters without case, '#' optional) and has:. */
+	assert_int_equal(store_set_tags(s, "2501.10001", "to-read ML", NULL), 0);
+	assert_int_equal(store_set_tags(s, "2501.10002", "ml-ops", NULL), 0);
+	assert_int_equal(store_set_tags(s, "2501.10003", "survey to-read", NULL), 0);
+	assert_int_equal(store_set_note(s, "2501.10003", "read §3", NULL), 0);
+	assert_int_equal(store_set_note(s, "2501.10004", "", NULL), 0);
+	assert_int_equal(store_set_favourite(s, "2501.10003", true, NULL), 0);
+	assert_search(s, "tag:to-read", "2501.10003 2501.10001");
+	assert_search(s, "tag:ml", "2501.10001");        /* whole tags: not ml-ops */
+	assert_search(s, "tag:#ML", "2501.10001");
+	assert_search(s, "tags:ml-ops", "2501.10002");
+	assert_search(s, "tag:to-read tag:survey", "2501.10003");
+	assert_search(s, "tag:to-read -tag:survey", "2501.10001");
+	assert_search(s, "-tag:to-read", "2501.10004 2501.10002");
+	assert_search(s, "tag:to-read 모델", "2501.10003");
+	assert_search(s, "tag:to-read is:fav", "2501.10003");
+	assert_search(s, "tag:to", "");
+	assert_search(s, "has:note", "2501.10003");       /* an empty note is none */
+	assert_search(s, "-has:note", "2501.10004 2501.10002 2501.10001");
+	assert_search(s, "has:tags", "2501.10003 2501.10002 2501.10001");
+	assert_search(s, "-has:tags", "2501.10004");
+	assert_search(s, "has:note since:2025-01-03", "2501.10003");
+	assert_search(s, "has:note after:2025-01-03", "");
+	struct store_view favs = { .filter = STORE_VIEW_FAVOURITES, .query = "tag:to-read" };
+	assert_int_equal(store_count(s, &favs, -1, NULL), 1);
+	r = search(s, STORE_SORT_UPVOTES, "tag:to-read");
+	assert_string_equal(r, "2501.10003 2501.10001");
+	free(r);
+	r = search(s, STORE_SORT_RELEVANCE, "tag:to-read 모델");
+	assert_string_equal(r, "2501.10003");
+	free(r);
+	assert_search(s, "2501.10001 tag:ml", "2501.10001");
+	assert_search(s, "2501.10002 tag:ml", "");
+	assert_search(s, "2501.10003 has:note", "2501.10003");
+
+	const char *bad[][2] = {
+		{ "has:pdf", "has:" }, { "tag:", "needs a value" }, { "tag:#", "one tag" },
+		{ "since:2025-13", "date" }, { "until:soon", "date" }, { "-since:2025", "excluded" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct store_view v = { .query = bad[i][0] };
+		struct store_rows rows = {0};
+		struct lerr e = {0};
+		assert_int_equal(store_window(s, &v, NULL, 1, 10, &rows, &e), -1);
+		assert_int_equal(e.kind, LERR_USAGE);
+		if (!strstr(e.msg, bad[i][1]))
+			fail_msg("'%s' says '%s', not '%s'", bad[i][0], e.msg, bad[i][1]);
+	}
 	store_close(&s);
 }
 
@@ -1940,7 +2000,7 @@ int main(void)
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_search_syntax),
-		cmocka_unit_test(test_search_cjk_org),
+		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_long_prefix),

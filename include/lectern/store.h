@@ -96,9 +96,14 @@ enum store_sort {
  * and a prefix needs at least two letters), field filters au: ti: abs: org: cat: (also spelled
  * author: authors: title: abstract: organization: organisation: category: categories:; e.g.
  * `au:hinton`, `org:deepmind`, `cat:cs.LG`; `cat:cs` is any cs.*; abs: also searches the AI
- * summary, org: is the organisation Hugging Face names), is:fav is:unread is:read, date
- * ranges `after:2025-01-01` `before:2025-02-01` `date:2025-11` (day, month or year; on
- * store_row.date), and `-term` to exclude. A term that is an arXiv id (`2405.12090`,
+ * summary, org: is the organisation Hugging Face names), is:fav is:unread is:read, user
+ * state `tag:NAME` (one of the paper's space-separated tags, whole, letters in any case, a
+ * leading '#' optional; also tags:), `has:note` `has:tags` (a non-empty note / tag list),
+ * dates on store_row.date, each naming a day, month or year X (`2025-01-31`, `2025-01`,
+ * `2025`): `after:X` strictly after X (after:2025-01-01 starts on Jan 2, after:2025 in
+ * 2026), `before:X` strictly before X, `since:X` from the first day of X on (X included),
+ * `until:X` up to the last day of X (included), `date:X` within X; several combine (all
+ * must hold), and `-term` to exclude (not dates). A term that is an arXiv id (`2405.12090`,
  * `2405.12090v3`, `arXiv:2405.12090`, `https://arxiv.org/abs/2405.12090`, `hep-th/9901001`,
  * or `id:` + an id) selects that paper (any version; it is not searched as text). Words
  * without a field search title, abstract, authors, organisation and AI summary; a word with
