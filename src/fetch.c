@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "lectern/feed.h"
 #include "lectern/text.h"
@@ -26,8 +25,6 @@ enum {
 	HF_PAGE = 100,               /* Daily Papers page size (the API's largest limit) */
 	HF_MAX_PAGES = 10,
 	SINCE_MAX_DAYS = 366,
-	OPEN_BUSY_TRIES = 50,        /* x OPEN_BUSY_WAIT_MS: how long a busy database may delay us */
-	OPEN_BUSY_WAIT_MS = 100,
 };
 
 /* One HTTP request of a source and how to read its answer. */
@@ -77,21 +74,10 @@ int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *
 	memset(env, 0, sizeof *env);
 	env->cfg = cfg;
 	env->rng = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
-	/* Opening can report "busy" without waiting when another process is creating the file or
-	 * switching it to WAL at the same moment (SQLite does not call the busy handler for a
-	 * journal-mode change). A fetch is never urgent: retry for a few seconds. */
-	for (int tries = 0;; tries++) {
-		struct lerr oe = {0};
-		env->db = store_open(db_path, 0, &oe);
-		if (env->db)
-			break;
-		if (oe.kind != LERR_DB || (oe.code & 0xff) != SQLITE_BUSY || tries >= OPEN_BUSY_TRIES) {
-			if (e)
-				*e = oe;
-			return -1;
-		}
-		usleep(OPEN_BUSY_WAIT_MS * 1000);
-	}
+	/* store_open itself waits out another process creating or migrating the file. */
+	env->db = store_open(db_path, 0, e);
+	if (!env->db)
+		return -1;
 	if (store_is_readonly(env->db)) {
 		lerr_set(e, LERR_IO, 0, "%s is read-only: cannot store fetched papers", db_path);
 		store_close(&env->db);
@@ -835,9 +821,10 @@ static int date_period(const char *v, int64_t *lo, int64_t *hi)
 
 /* Turns the local search syntax (store.h) into arXiv's search_query: plain words and "phrases"
  * search all:, au: ti: abs: cat: pass through (title: author: ... become ti: au: ...), AND OR
- * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: date: become
- * one submittedDate:[...] range (after: inclusive, before: exclusive, as locally), and is:
- * filters, which arXiv knows nothing about, are dropped. */
+ * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: since: until:
+ * date: become one submittedDate:[...] range (with the local meanings: after: and before: exclude
+ * the period named, since: and until: include it), and is: tag: has: filters, which arXiv knows
+ * nothing about, are dropped. */
 char *fetch_arxiv_query(const char *q)
 {
 	struct sbuf b = {0}, neg = {0};
@@ -881,18 +868,29 @@ char *fetch_arxiv_query(const char *q)
 		const char *colon = t[0] != '"' ? strchr(t, ':') : NULL;
 		size_t nl = colon ? (size_t)(colon - t) : 0;
 		const char *field = colon ? arxiv_field(t, nl) : NULL;
-		bool local = colon && ((nl == 2 && !strncasecmp(t, "is", 2)) ||
-		                       (nl == 5 && !strncasecmp(t, "after", 5)) ||
-		                       (nl == 6 && !strncasecmp(t, "before", 6)) ||
-		                       (nl == 4 && !strncasecmp(t, "date", 4)));
+		/* Filters of the cache only: dates become one submittedDate range, the rest
+		 * (is: tag: has:) means nothing to arXiv and is dropped. */
+		static const char *const local_fields[] = {"is", "tag", "has", "after", "before",
+		                                           "since", "until", "date"};
+		bool local = false;
+		for (size_t k = 0; colon && k < ARRAY_LEN(local_fields); k++)
+			local |= nl == strlen(local_fields[k]) && !strncasecmp(t, local_fields[k], nl);
 		if (local) {
 			int64_t a, z;
-			if (!negated && tolower((unsigned char)t[0]) != 'i' && date_period(colon + 1, &a, &z) == 0) {
+			char f[8];
+			snprintf(f, sizeof f, "%.*s", (int)nl, t);
+			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has");
+			if (!negated && dates && date_period(colon + 1, &a, &z) == 0) {
+				/* [a, z) is the period; after:/before: exclude it, since:/until: include it */
 				dated = true;
-				if (tolower((unsigned char)t[0]) == 'a')   /* after: from its first day on */
-					z = INT64_MAX;
-				else if (tolower((unsigned char)t[0]) == 'b')   /* before: up to it */
+				if (!strcasecmp(f, "after"))
+					a = z, z = INT64_MAX;
+				else if (!strcasecmp(f, "before"))
 					z = a, a = 0;
+				else if (!strcasecmp(f, "since"))
+					z = INT64_MAX;
+				else if (!strcasecmp(f, "until"))
+					a = 0;
 				if (a > lo)
 					lo = a;
 				if (z < hi)

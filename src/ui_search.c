@@ -53,7 +53,7 @@ void ui_search_open(struct ui *u)
 	int n = store_history_list(u->store, s->history, ARRAY_LEN(s->history), &e);
 	s->n_history = n > 0 ? n : 0;
 	s->hist_pos = -1;
-	ui_hint(u, "Search: words, \"phrases\", au: ti: abs: cat: is:fav is:unread after: before: -word");
+	ui_hint(u, "Search: words \"phrases\" pre* au: ti: abs: org: cat: is:fav is:unread tag: has:note since: before: -word");
 }
 
 static void restore(struct ui *u)

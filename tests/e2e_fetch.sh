@@ -251,7 +251,7 @@ grep -q "search_query=all:testing&sortBy=relevance" "$T/server.log" || fail "sea
 L search-remote transformer >"$T/out" 2>"$T/err" || fail "search-remote words"
 grep -q "search_query=all:transformer&" "$T/server.log" || fail "plain words become all:"
 # the local search syntax: fields kept, local filters dropped, dates as a submittedDate range
-L search-remote 'au:hinton diffusion is:fav after:2025-01-01' >"$T/out" 2>"$T/err" || fail "search-remote local syntax"
+L search-remote 'au:hinton diffusion is:fav since:2025-01-01' >"$T/out" 2>"$T/err" || fail "search-remote local syntax"
 grep -q "search_query=au:hinton+AND+all:diffusion+AND+submittedDate:%5B202501010000+TO+999912312359%5D&" "$T/server.log" \
 	|| { tail -n 1 "$T/server.log"; fail "local syntax translated"; }
 # a query of arXiv ids asks for exactly those papers (id_list; an old-style id's / as %2F)
