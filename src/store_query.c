@@ -996,10 +996,15 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	}
 }
 
+/* The user state comes from one primary-key lookup per row (not one per flag): favourite, read
+ * and "has a non-empty note" packed as bits 0, 1, 2 (coalesce: note is NULL when absent). */
+#define ROW_FAV 1
+#define ROW_READ 2
+#define ROW_NOTE 4
 #define ROW_COLS                                                                           \
 	"p.pk, p.id, p.title, p.first_author, p.n_authors, p.organization, p.published,"   \
-	" p.upvotes, coalesce((SELECT u.favourite FROM user_state u WHERE u.id = p.id), 0),"  \
-	" coalesce((SELECT u.read FROM user_state u WHERE u.id = p.id), 0)"
+	" p.upvotes, coalesce((SELECT (u.favourite <> 0) + 2 * (u.read <> 0)"                 \
+	" + 4 * (coalesce(u.note, '') <> '') FROM user_state u WHERE u.id = p.id), 0)"
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
@@ -1080,13 +1085,15 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->organization = store_col_text(st, 5);
 	r->published = sqlite3_column_int64(st, 6);
 	r->upvotes = sqlite3_column_int64(st, 7);
-	r->favourite = sqlite3_column_int(st, 8) != 0;
-	r->read = sqlite3_column_int(st, 9) != 0;
+	int user = sqlite3_column_int(st, 8);
+	r->favourite = (user & ROW_FAV) != 0;
+	r->read = (user & ROW_READ) != 0;
+	r->has_note = (user & ROW_NOTE) != 0;
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES) {
-		r->key.score = sqlite3_column_double(st, 11);
+		r->key.score = sqlite3_column_double(st, 10);
 		r->key.k1 = (int64_t)r->key.score;
 	} else {
-		r->key.k1 = sqlite3_column_int64(st, 10);
+		r->key.k1 = sqlite3_column_int64(st, 9);
 	}
 	r->key.k2 = r->rowid;
 	r->date = r->published ? r->published : r->rowid >> STORE_PK_SHIFT;

@@ -27,7 +27,6 @@ void ui_list_init(struct ui *u)
 
 void ui_list_free(struct ui *u)
 {
-	ui_list_note_forget(u, NULL);
 	store_rows_clear(&u->list.rows);
 	xfree(&u->list.query);
 	xfree(&u->list.qtext);
@@ -398,37 +397,6 @@ void ui_list_count(struct ui *u, bool exact)
 		l->offset = c - (int64_t)l->rows.n;
 }
 
-static size_t note_slot(const char *id)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h % UI_NOTE_SLOTS;
-}
-
-bool ui_list_has_note(struct ui *u, const char *id)
-{
-	struct ui_note_slot *sl = &u->notes[note_slot(id)];
-	if (sl->id && strcmp(sl->id, id) == 0)
-		return sl->has_note;
-	struct paper p;
-	struct lerr e = {0};
-	paper_init(&p);
-	bool has = store_get(u->store, id, &p, &e) == 0 && p.note && *p.note;
-	paper_clear(&p);
-	free(sl->id);
-	sl->id = xstrdup(id);
-	sl->has_note = has;
-	return has;
-}
-
-void ui_list_note_forget(struct ui *u, const char *id)
-{
-	for (size_t i = 0; i < UI_NOTE_SLOTS; i++)
-		if (u->notes[i].id && (!id || strcmp(u->notes[i].id, id) == 0))
-			xfree(&u->notes[i].id);
-}
-
 static void author_text(const struct store_row *r, char *buf, size_t n)
 {
 	if (r->organization && *r->organization)
@@ -532,7 +500,7 @@ void ui_list_draw(struct ui *u)
 		ui_fill(u, r.y + y, r.x, r.w, base);
 		x += ui_puts(u, r.y + y, x, end - x, row->favourite ? "★" : " ",
 		             cur ? base : EL_FAVOURITE);
-		x += ui_puts(u, r.y + y, x, end - x, ui_list_has_note(u, row->id) ? "✎ " : "  ",
+		x += ui_puts(u, r.y + y, x, end - x, row->has_note ? "✎ " : "  ",
 		             cur ? base : EL_FAVOURITE);
 		char date[16] = "          ";
 		/* published, else the earliest listing day, else first seen (the store's choice) */

@@ -243,7 +243,11 @@ static void commit(struct ui *u)
 		else
 			ui_msg(u, false, "Tags saved: %s", v);
 		if (rc == 0) {
-			ui_list_note_forget(u, p->id);
+			/* the list's ✎ (and a has:note / tag: view) comes from the rows: re-read them */
+			const struct store_row *sel = ui_list_selected(u);
+			char *sel_id = sel ? xstrdup(sel->id) : NULL;
+			ui_list_reload_around(u, sel_id);
+			free(sel_id);
 			if (u->detail.id && strcmp(u->detail.id, p->id) == 0)
 				ui_detail_show(u, p->id, true);
 		}

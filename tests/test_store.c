@@ -1658,6 +1658,110 @@ static void test_windows(void **state)
 	store_close(&s);
 }
 
+/* ---- store_row.has_note: the list's ✎ comes from the row queries ----------------------------- */
+
+/* The row of `id` in a window of view v (fails when absent); copies its flags out. */
+static bool row_flags(struct store *s, const struct store_view *v, const char *id, bool *fav,
+                      bool *read, bool *note)
+{
+	struct store_rows r = {0};
+	struct lerr e = {0};
+	if (store_window(s, v, NULL, 1, 50, &r, &e) != 0)
+		fail_msg("window: %s", e.msg);
+	bool found = false;
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].id, id) == 0) {
+			*fav = r.v[i].favourite;
+			*read = r.v[i].read;
+			*note = r.v[i].has_note;
+			found = true;
+		}
+	store_rows_clear(&r);
+	return found;
+}
+
+static void test_row_has_note(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	for (int i = 0; i < 8; i++) {
+		struct paper p;
+		char id[32];
+		snprintf(id, sizeof id, "2502.%05d", i);
+		mk(&p, id, "Noted title", "gamma words", NULL);
+		p.published = day("2025-02-01") + i * 3600;
+		p.upvotes = i;
+		put(s, &p, "arxiv", NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	/* every combination of favourite / read / note on papers 0..7 (bit 0, 1, 2 of i) */
+	for (int i = 0; i < 8; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2502.%05d", i);
+		if (i & 1)
+			assert_int_equal(store_set_favourite(s, id, true, &e), 0);
+		if (i & 2)
+			assert_int_equal(store_set_read(s, id, true, &e), 0);
+		if (i & 4)
+			assert_int_equal(store_set_note(s, id, "see section 3", &e), 0);
+	}
+	struct store_view views[] = {
+		{ .sort = STORE_SORT_DATE },
+		{ .sort = STORE_SORT_UPVOTES },
+		{ .sort = STORE_SORT_RELEVANCE, .query = "gamma" },     /* ranked candidates */
+		{ .filter = STORE_VIEW_SOURCE, .source = "arxiv" },
+	};
+	for (size_t v = 0; v < ARRAY_LEN(views); v++)
+		for (int i = 0; i < 8; i++) {
+			char id[32];
+			bool fav, read, note;
+			snprintf(id, sizeof id, "2502.%05d", i);
+			assert_true(row_flags(s, &views[v], id, &fav, &read, &note));
+			assert_int_equal(fav, (i & 1) != 0);
+			assert_int_equal(read, (i & 2) != 0);
+			assert_int_equal(note, (i & 4) != 0);
+		}
+	/* store_page fills it too */
+	struct store_rows r = {0};
+	assert_int_equal(store_page(s, &views[0], 0, 8, &r, &e), 0);
+	assert_int_equal(r.n, 8);
+	for (size_t i = 0; i < r.n; i++)   /* newest first: row i is paper 7 - i */
+		assert_int_equal(r.v[i].has_note, ((7 - i) & 4) != 0);
+	store_rows_clear(&r);
+
+	/* set on a paper with no user state at all, then cleared (NULL and empty): the other
+	 * flags stay */
+	bool fav, read, note;
+	struct store_view all = { .sort = STORE_SORT_DATE };
+	assert_int_equal(store_set_note(s, "2502.00000", "first", &e), 0);
+	assert_true(row_flags(s, &all, "2502.00000", &fav, &read, &note));
+	assert_true(note);
+	assert_false(fav);
+	assert_false(read);
+	assert_int_equal(store_set_note(s, "2502.00000", NULL, &e), 0);
+	assert_true(row_flags(s, &all, "2502.00000", &fav, &read, &note));
+	assert_false(note);
+	assert_int_equal(store_set_note(s, "2502.00007", "", &e), 0);
+	assert_true(row_flags(s, &all, "2502.00007", &fav, &read, &note));
+	assert_false(note);
+	assert_true(fav);
+	assert_true(read);
+	/* tags are not a note */
+	assert_int_equal(store_set_tags(s, "2502.00003", "ml", &e), 0);
+	assert_true(row_flags(s, &all, "2502.00003", &fav, &read, &note));
+	assert_false(note);
+	assert_true(fav);
+	assert_true(read);
+	/* has:note agrees with the rows: exactly 4, 5, 6 are left with a note */
+	struct store_view noted = { .sort = STORE_SORT_DATE, .query = "has:note" };
+	assert_int_equal(store_window(s, &noted, NULL, 1, 50, &r, &e), 0);
+	assert_int_equal(r.n, 3);
+	for (size_t i = 0; i < r.n; i++)
+		assert_true(r.v[i].has_note);
+	store_rows_clear(&r);
+	store_close(&s);
+}
+
 /* ---- long prefixes: the rewrite to the indexed 3-letter prefix + exact check ------------- */
 
 /* Every row of the view (ids, keys) by windows of 7 from anchors, and the count. */
@@ -2003,6 +2107,7 @@ int main(void)
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_sources_http_history),

@@ -139,6 +139,7 @@ struct store_row {
 	struct store_key key;
 	int64_t date;           /* the date to show: published, else the earliest listing day, else
 	                         * first seen; the list's date order and date: filters use it */
+	bool has_note;          /* the paper has a non-empty note (user state, like favourite) */
 };
 struct store_rows {
 	struct store_row *v;

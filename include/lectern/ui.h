@@ -97,14 +97,6 @@ struct ui_prompt {
 	char *orig;                /* the text it was opened with (unchanged: nothing is written) */
 };
 
-/* Which papers have a note, for the list's mark: a small direct-mapped cache filled from
- * store_get() for the rows on screen (store_row carries no note). */
-struct ui_note_slot {
-	char *id;
-	bool has_note;
-};
-#define UI_NOTE_SLOTS 256
-
 /* Daily Papers days asked of the fetcher in this session (ui.c). */
 enum ui_day_fetch { UI_DAY_UNKNOWN, UI_DAY_PENDING, UI_DAY_FETCHED, UI_DAY_FAILED };
 struct ui_day_state {
@@ -177,7 +169,6 @@ struct ui {
 	long n_windows, n_counts;
 
 	struct ui_prompt prompt;
-	struct ui_note_slot notes[UI_NOTE_SLOTS];
 	struct ui_day_state days[64];   /* a ring */
 	size_t n_days;
 
@@ -217,10 +208,6 @@ void ui_list_view_name(const struct ui *u, char *buf, size_t n);
 void ui_list_draw(struct ui *u);
 /* Selects the row drawn at screen line y (mouse); false when there is none. */
 bool ui_list_click(struct ui *u, int y);
-/* Whether paper id has a note (cached; a miss costs one store_get). */
-bool ui_list_has_note(struct ui *u, const char *id);
-/* Drops id from that cache (its note changed); id NULL drops everything. */
-void ui_list_note_forget(struct ui *u, const char *id);
 
 /* ui_detail.c */
 void ui_detail_free(struct ui_detail *d);
