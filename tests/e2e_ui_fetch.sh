@@ -91,9 +91,11 @@ n=$(grep -c 'date=2026-06-11' "$T/server.log")
 # Remote search: C-r in the prompt says at once that arXiv is asked (⟳ on the right), then how many
 # results came and how many were new; the local results include them. A query only arXiv
 # understands (AND, all:) is sent as written, the list searching the cache for its words.
+# The server answers searches a second late, so the screen dumped right after C-r is the
+# "in progress" one whatever the machine's speed.
 cat >"$T/lectern.conf" <<EOC
 set hf-url $B
-set arxiv-api-url $B/api/query
+set arxiv-api-url $B/m/delay/api/query
 set arxiv-delay 0
 set timeout 5
 set max-tries 1

@@ -29,6 +29,7 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   429long                      always 429 with Retry-After: 100000
   trunc                        Content-Length larger than the body, then the connection closes
   hang                         reads the request and never answers
+  delay                        the content, one second late
   trickle                      headers, then one byte per second
   gzip                         Content-Encoding: gzip
   html                         an HTML page with status 200
@@ -227,6 +228,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if mode == "429long":
             return self.send(429, "text/plain", b"slow down\n", {"Retry-After": "100000"})
+        if mode == "delay":   # answer normally, one second late (a test can see "in progress")
+            time.sleep(1)
+            mode = ""
         if mode == "hang":
             self.log_request_line(0)
             time.sleep(120)
