@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -543,7 +544,7 @@ static void show_text(const struct paper *p)
 		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
 	field("hugging face", b.s, width);
 	sbuf_reset(&b);
-	field("organization", p->organization, width);
+	field("organisation", p->organization, width);
 	field("submitter", p->submitter, width);
 	field("daily papers", p->hf_day, width);
 	field("keywords", p->ai_keywords, width);
@@ -563,7 +564,7 @@ static void show_text(const struct paper *p)
 		char *l = xstrdup(p->listings);
 		for (char *q = l; *q; q++)
 			if (*q == '\n')
-				*q = ';';
+				*q = ',';
 		field("listed by", l, width);
 		free(l);
 	}
@@ -757,7 +758,7 @@ static char *tags_without(const char *have, const char *drop)
 		bool gone = false;
 		for (const char *d = drop; *d && !gone;) {
 			size_t m = strcspn(d, " ");
-			gone = m == strlen(w) && !memcmp(d, w, m);
+			gone = m == strlen(w) && !strncasecmp(d, w, m);   /* as tag: matches */
 			d += m;
 			d += *d == ' ';
 		}
@@ -832,6 +833,15 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 			val = xstrdup(clear ? "" : text);
 		} else {
 			char *given = paper_normalise_tags(text);
+			if (!clear && !*given) {
+				cli_error("%s: \"%s\" holds no tag (tags are words; commas and spaces "
+				          "separate them)", cmd, text);
+				free(given);
+				paper_clear(&p);
+				free(text);
+				store_close(&s);
+				return EXIT_USAGE;
+			}
 			if (clear) {
 				val = xstrdup("");
 			} else if (remove) {

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lectern/paper.h"
 #include "lectern/util.h"
@@ -211,7 +212,7 @@ char *paper_normalise_tags(const char *s)
 		bool dup = false;
 		for (const char *q = b.s; *q && !dup;) {
 			size_t m = strcspn(q, " ");
-			dup = m == k && memcmp(q, w, k) == 0;
+			dup = m == k && strncasecmp(q, w, k) == 0;   /* tag:ML finds "ml" too */
 			q += m;
 			q += *q == ' ';
 		}

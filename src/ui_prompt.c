@@ -208,7 +208,14 @@ void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind)
 	 * rewritten (breaks and all) when the text is actually changed */
 	char *one = text_clean(init ? init : "", init ? strlen(init) : 0, TEXT_COLLAPSE);
 	p->orig = one;
-	ui_edit_set(&p->ed, one);
+	if (kind == PROMPT_TAGS && *one) {
+		/* ready for the next tag: typing after "ml" must not make "mlnew" */
+		char *spaced = xasprintf("%s ", one);
+		ui_edit_set(&p->ed, spaced);
+		free(spaced);
+	} else {
+		ui_edit_set(&p->ed, one);
+	}
 	p->kind = kind;
 	ui_hint(u, kind == PROMPT_NOTE
 	                 ? "Enter saves the note (empty removes it), Esc cancels"

@@ -175,7 +175,8 @@ expect 0 L tag 2501.01234 "ml," "#survey" ml
 expect 0 L tag 2501.01234 to-read
 expect 0 L tag 2501.01234
 grep -qx "ml survey to-read" "$T/out" || { cat "$T/out"; fail "tags added, normalised"; }
-expect 0 L tag --remove 2501.01234 ml
+expect 0 L tag --remove 2501.01234 ML   # tags match whatever their case, as tag: does
+expect 2 L tag 2501.01234 ",,"
 expect 0 L show 2501.01234 --format json
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["tags"] in (["survey", "to-read"], "survey to-read") and p["note"] == "read this on the train", p' "$T/out" \
 	|| fail "note and tags in show --format json"

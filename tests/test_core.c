@@ -160,6 +160,9 @@ static void test_normalise_tags(void **state)
 	char *t = paper_normalise_tags(" ml, to-read  ml #survey,,#ml  日本 ");
 	assert_string_equal(t, "ml to-read survey 日本");
 	free(t);
+	t = paper_normalise_tags("ML ml Ml survey");   /* one tag whatever its case */
+	assert_string_equal(t, "ML survey");
+	free(t);
 	t = paper_normalise_tags(" , # ");
 	assert_string_equal(t, "");
 	free(t);

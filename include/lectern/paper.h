@@ -76,7 +76,8 @@ int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version);
 bool paper_is_arxiv_id(const char *id);
 
 /* Tags as typed ("ml, to-read  ml #survey") -> the stored form: words separated by one space,
- * commas and whitespace as separators, a leading '#' dropped, duplicates removed (first kept),
+ * commas and whitespace as separators, a leading '#' dropped, duplicates (ignoring ASCII case)
+ * removed (the first spelling kept),
  * order kept. Returns a malloc'd string ("" when there are none). */
 char *paper_normalise_tags(const char *s);
 
