@@ -869,8 +869,8 @@ char *fetch_arxiv_query(const char *q)
 		size_t nl = colon ? (size_t)(colon - t) : 0;
 		const char *field = colon ? arxiv_field(t, nl) : NULL;
 		/* Filters of the cache only: dates become one submittedDate range, the rest
-		 * (is: tag: has:) means nothing to arXiv and is dropped. */
-		static const char *const local_fields[] = {"is", "tag", "has", "after", "before",
+		 * (is: tag: has:, and org: — arXiv records no organisation) is dropped. */
+		static const char *const local_fields[] = {"is", "tag", "has", "org", "after", "before",
 		                                           "since", "until", "date"};
 		bool local = false;
 		for (size_t k = 0; colon && k < ARRAY_LEN(local_fields); k++)
@@ -879,7 +879,8 @@ char *fetch_arxiv_query(const char *q)
 			int64_t a, z;
 			char f[8];
 			snprintf(f, sizeof f, "%.*s", (int)nl, t);
-			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has");
+			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has") &&
+			             strcasecmp(f, "org");
 			if (!negated && dates && date_period(colon + 1, &a, &z) == 0) {
 				/* [a, z) is the period; after:/before: exclude it, since:/until: include it */
 				dated = true;
@@ -991,8 +992,8 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
 	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
 	if (!*q)
-		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, after:, "
-		         "before:, date: and -words are filters of the cache, not searches)",
+		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
+		         "org:, dates and -words are filters of the cache, not searches)",
 		         query ? query : "");
 	free(rq.url);
 	if (n_found)

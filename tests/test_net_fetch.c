@@ -479,6 +479,7 @@ static void test_query_translation(void **state)
 		{ "since:2025-01 until:2025-02 x", "all:x AND submittedDate:[202501010000 TO 202502282359]" },
 		{ "after:2024 x", "all:x AND submittedDate:[202501010000 TO 999912312359]" },
 		{ "tag:ml has:note x -tag:old", "all:x" },
+		{ "diffusion org:nanjing", "all:diffusion" },
 		{ "date:2024-02 x", "all:x AND submittedDate:[202402010000 TO 202402292359]" },
 		{ "date:2023 x", "all:x AND submittedDate:[202301010000 TO 202312312359]" },
 		{ "date:2025-06-11 x", "all:x AND submittedDate:[202506110000 TO 202506112359]" },
