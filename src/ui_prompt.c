@@ -117,6 +117,18 @@ bool ui_edit_key(struct ui_edit *ed, int key)
 
 /* ---- parsing ------------------------------------------------------------------------------- */
 
+/* Hugging Face Daily Papers began in May 2023: an earlier day can only be empty, and asking the
+ * server for year 0 or 1752 is a wasted request (it answers 400 for some). */
+static int check_first_day(const char *day, struct lerr *e)
+{
+	static const char first[] = "2023-05-01";
+	if (strcmp(day, first) < 0) {
+		lerr_set(e, LERR_USAGE, 0, "%s is before Daily Papers began (%s)", day, first);
+		return -1;
+	}
+	return 0;
+}
+
 int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct lerr *e)
 {
 	static const char accepted[] = "not a day: YYYY-MM-DD, today, yesterday or -N (days ago)";
@@ -145,7 +157,7 @@ int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct l
 			return -1;
 		}
 		snprintf(out, n, "%s", w);
-		return 0;
+		return check_first_day(out, e);
 	} else {
 		lerr_set(e, LERR_USAGE, 0, "%s", accepted);
 		return -1;
@@ -156,7 +168,7 @@ int ui_parse_day(const char *s, const char *today, char *out, size_t n, struct l
 		return -1;
 	}
 	util_fmt_date(t - (int64_t)back * 86400, out, n);
-	return 0;
+	return check_first_day(out, e);
 }
 
 /* ---- the prompt ------------------------------------------------------------------------------ */

@@ -300,6 +300,11 @@ static void test_days(void **st)
 	assert_int_equal(ui_parse_day("", "2026-06-14", d, sizeof d, &e), -1);
 	assert_int_equal(ui_parse_day("-", "2026-06-14", d, sizeof d, &e), -1);
 	assert_int_equal(ui_parse_day("-99999999", "2026-06-14", d, sizeof d, &e), -1);
+	/* before Daily Papers began: refused, never sent to the server */
+	assert_int_equal(ui_parse_day("0000-01-01", "2026-06-14", d, sizeof d, &e), -1);
+	assert_non_null(strstr(e.msg, "before Daily Papers began"));
+	assert_int_equal(ui_parse_day("-100000", "2026-06-14", d, sizeof d, &e), -1);
+	assert_int_equal(ui_parse_day("2023-05-01", "2026-06-14", d, sizeof d, &e), 0);
 }
 
 int main(void)
