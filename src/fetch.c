@@ -791,34 +791,6 @@ static void arxiv_time(int64_t t, char *out)
 	snprintf(out, 13, "%.4s%.2s%.2s%.2s%.2s", iso, iso + 5, iso + 8, iso + 11, iso + 14);
 }
 
-/* The period of a local date value (YYYY, YYYY-MM or YYYY-MM-DD) as [*lo, *hi) in Unix time.
- * -1 when it is none of these. */
-static int date_period(const char *v, int64_t *lo, int64_t *hi)
-{
-	int y, m = 1, d = 1, n = 0;
-	char day[32];
-	size_t len = strlen(v);
-	if (len == 4 && sscanf(v, "%4d%n", &y, &n) == 1 && n == 4) {
-		snprintf(day, sizeof day, "%04d-01-01", y);
-		if (util_parse_time(day, lo) < 0)
-			return -1;
-		snprintf(day, sizeof day, "%04d-01-01", y + 1);
-	} else if (len == 7 && sscanf(v, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && m >= 1 && m <= 12) {
-		snprintf(day, sizeof day, "%04d-%02d-01", y, m);
-		if (util_parse_time(day, lo) < 0)
-			return -1;
-		snprintf(day, sizeof day, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-	} else if (len == 10 && util_valid_date(v) && sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		if (util_parse_time(v, lo) < 0)
-			return -1;
-		*hi = *lo + 86400;
-		return 0;
-	} else {
-		return -1;
-	}
-	return util_parse_time(day, hi);
-}
-
 /* Turns the local search syntax (store.h) into arXiv's search_query: plain words and "phrases"
  * search all:, au: ti: abs: cat: pass through (title: author: ... become ti: au: ...), AND OR
  * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: since: until:
@@ -881,7 +853,7 @@ char *fetch_arxiv_query(const char *q)
 			snprintf(f, sizeof f, "%.*s", (int)nl, t);
 			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has") &&
 			             strcasecmp(f, "org");
-			if (!negated && dates && date_period(colon + 1, &a, &z) == 0) {
+			if (!negated && dates && util_parse_period(colon + 1, &a, &z) == 0) {
 				/* [a, z) is the period; after:/before: exclude it, since:/until: include it */
 				dated = true;
 				if (!strcasecmp(f, "after"))

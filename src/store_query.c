@@ -430,40 +430,6 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 	q->n_phrases++;
 }
 
-/* Start of the day/month/year in `s` ("2025-11-19", "2025-11", "2025"), and of the next one. */
-static int parse_period(const char *s, int64_t *start, int64_t *end)
-{
-	int y = 0, m = 0, d = 0, n = 0;
-	size_t len = strlen(s);
-	struct tm tm = {0};
-	if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4) {
-		tm.tm_year = y - 1900;
-		tm.tm_mday = 1;
-		*start = (int64_t)timegm(&tm);
-		tm.tm_year++;
-	} else if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && m >= 1 &&
-	           m <= 12) {
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = 1;
-		*start = (int64_t)timegm(&tm);
-		tm.tm_mon++;
-	} else if (len == 10 && util_valid_date(s) &&
-	           sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		*start = (int64_t)timegm(&tm);
-		tm.tm_mday++;
-	} else {
-		return -1;
-	}
-	if (y < 1970)
-		return -1;
-	*end = (int64_t)timegm(&tm);
-	return 0;
-}
-
 /* Words without a field search the text columns, not the category tokens (`he*` must not
  * find every hep-th paper through its token hep1th). */
 #define TEXT_COLS "{title abstract authors organization ai_summary}"
@@ -661,8 +627,9 @@ static int parse_term(struct squery *q, bool neg, const char *field, size_t flen
 		int64_t start, end;
 		if (neg)
 			ret = usage(e, "-%s: dates cannot be excluded; use before: and after:", name);
-		else if (parse_period(v, &start, &end) < 0)
-			ret = usage(e, "%s: expects a date like 2025-01-31, 2025-01 or 2025", name);
+		else if (util_parse_period(v, &start, &end) < 0)
+			ret = usage(e, "%s: expects a date like 2025-01-31, 2025-01, 2025, today, "
+			            "yesterday or -7 (days ago)", name);
 		else {
 			int64_t lo = !strcmp(name, "after") ? end
 			             : !strcmp(name, "since") || !strcmp(name, "date") ? start : 0;

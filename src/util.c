@@ -395,6 +395,36 @@ void util_fmt_iso(int64_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int util_parse_period(const char *s, int64_t *start, int64_t *end)
+{
+	int y, m = 1, d = 1, n = 0;
+	size_t len = s ? strlen(s) : 0;
+
+	if (!s)
+		return -1;
+	if (!strcmp(s, "today") || !strcmp(s, "yesterday") ||
+	    (s[0] == '-' && len > 1 && len <= 6 && strspn(s + 1, "0123456789") == len - 1)) {
+		long back = s[0] == 't' ? 0 : s[0] == 'y' ? 1 : strtol(s + 1, NULL, 10);
+		int64_t day = util_now() / 86400 - back;
+		*start = day * 86400;
+		*end = *start + 86400;
+		return 0;
+	}
+	if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4) {
+		*start = days_from_civil(y, 1, 1) * 86400;
+		*end = days_from_civil(y + 1, 1, 1) * 86400;
+	} else if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7 && m >= 1 && m <= 12) {
+		*start = days_from_civil(y, (unsigned)m, 1) * 86400;
+		*end = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : (unsigned)m + 1, 1) * 86400;
+	} else if (len == 10 && util_valid_date(s) && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+		*start = days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
+		*end = *start + 86400;
+	} else {
+		return -1;
+	}
+	return y < 1970 ? -1 : 0;
+}
+
 int util_valid_date(const char *s)
 {
 	int64_t t;

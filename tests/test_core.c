@@ -58,6 +58,36 @@ static void test_fmt_and_valid_date(void **state)
 	assert_false(util_valid_date("2024-02-29T00:00:00Z"));
 }
 
+static void test_parse_period(void **state)
+{
+	int64_t a, z;
+
+	(void)state;
+	assert_int_equal(util_parse_period("2025", &a, &z), 0);
+	assert_int_equal(a, 1735689600);             /* 2025-01-01 */
+	assert_int_equal(z, 1767225600);             /* 2026-01-01 */
+	assert_int_equal(util_parse_period("2024-02", &a, &z), 0);
+	assert_int_equal(z - a, 29 * 86400);         /* a leap February */
+	assert_int_equal(util_parse_period("2025-12", &a, &z), 0);
+	assert_int_equal(z, 1767225600);             /* December ends at the next year */
+	assert_int_equal(util_parse_period("2025-11-19", &a, &z), 0);
+	assert_int_equal(a, 1763510400);
+	assert_int_equal(z - a, 86400);
+	setenv("LECTERN_NOW", "2026-06-14T09:30:00Z", 1);
+	assert_int_equal(util_parse_period("today", &a, &z), 0);
+	assert_int_equal(a, 1781395200);             /* 2026-06-14 */
+	assert_int_equal(util_parse_period("yesterday", &a, &z), 0);
+	assert_int_equal(a, 1781395200 - 86400);
+	assert_int_equal(util_parse_period("-7", &a, &z), 0);
+	assert_int_equal(a, 1781395200 - 7 * 86400);
+	unsetenv("LECTERN_NOW");
+	assert_int_equal(util_parse_period("2025-13", &a, &z), -1);
+	assert_int_equal(util_parse_period("1969", &a, &z), -1);
+	assert_int_equal(util_parse_period("-", &a, &z), -1);
+	assert_int_equal(util_parse_period("soon", &a, &z), -1);
+	assert_int_equal(util_parse_period("2025-1-01", &a, &z), -1);
+}
+
 static void test_duration(void **state)
 {
 	(void)state;
@@ -328,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_fmt_and_valid_date),
+		cmocka_unit_test(test_parse_period),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_sbuf),
 		cmocka_unit_test(test_arxiv_ids),

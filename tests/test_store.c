@@ -1278,6 +1278,12 @@ static void test_search_syntax(void **state)
 	assert_search(s, "date:2024", "2411.00004");
 	assert_search(s, "date:2025-01-05", "2501.00001");
 	assert_search(s, "after:2025-02-01 before:2025-01-01", "");
+	/* days relative to the clock: today, yesterday, -N */
+	setenv("LECTERN_NOW", "2025-01-21T08:00:00Z", 1);
+	assert_search(s, "date:yesterday", "2501.00002");
+	assert_search(s, "since:-16", "2503.00005 2502.00003 2501.00002 2501.00001");
+	assert_search(s, "since:today", "2503.00005 2502.00003");
+	unsetenv("LECTERN_NOW");
 	assert_search(s, "network -pruning", "2502.00003");
 	assert_search(s, "-neural -gen*", "2503.00005");
 	assert_search(s, "-au:hinton cat:cs", "2501.00002 2411.00004");
@@ -1332,7 +1338,7 @@ static void test_search_syntax(void **state)
 		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
 		{ "neural AND network", "not an operator" }, { "AND OR (", "not an operator" },
 		{ "( neural )", "parentheses" }, { "is:bogus", "is:" }, { "after:2025-13", "date" },
-		{ "date:yesterday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
+		{ "date:someday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
 		{ "-after:2025", "excluded" }, { "ti:\"", "unclosed" },
 		{ "*", "at least two letters" }, { "**", "at least two letters" },
 		{ "diffusion *", "at least two letters" }, { "-*", "at least two letters" },

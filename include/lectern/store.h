@@ -100,7 +100,7 @@ enum store_sort {
  * state `tag:NAME` (one of the paper's space-separated tags, whole, letters in any case, a
  * leading '#' optional; also tags:), `has:note` `has:tags` (a non-empty note / tag list),
  * dates on store_row.date, each naming a day, month or year X (`2025-01-31`, `2025-01`,
- * `2025`): `after:X` strictly after X (after:2025-01-01 starts on Jan 2, after:2025 in
+ * `2025`, or a day relative to util_now(): `today`, `yesterday`, `-7`): `after:X` strictly after X (after:2025-01-01 starts on Jan 2, after:2025 in
  * 2026), `before:X` strictly before X, `since:X` from the first day of X on (X included),
  * `until:X` up to the last day of X (included), `date:X` within X; several combine (all
  * must hold), and `-term` to exclude (not dates). A term that is an arXiv id (`2405.12090`,

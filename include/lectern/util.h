@@ -69,6 +69,10 @@ int util_parse_time(const char *s, int64_t *t);
 /* Formats t as "YYYY-MM-DD" (buf >= 11) or "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21). */
 void util_fmt_date(int64_t t, char *buf, size_t n);
 void util_fmt_iso(int64_t t, char *buf, size_t n);
+/* The period a date names, as [*start, *end) in UTC: a year "2025", a month "2025-11", a day
+ * "2025-11-19", or a day relative to util_now(): "today", "yesterday", "-N" (N days ago).
+ * Returns 0, or -1 when s is none of these (or before 1970). */
+int util_parse_period(const char *s, int64_t *start, int64_t *end);
 /* Validates "YYYY-MM-DD" (a real calendar date). */
 int util_valid_date(const char *s);
 /* Parses durations like "30m", "2h", "1d", "45s", "90" (seconds). Returns -1 when malformed. */
