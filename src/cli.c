@@ -141,7 +141,7 @@ enum {
 struct selection {
 	bool fav, unread;
 	const char *query, *source, *day;
-	char day_buf[16];        /* --day today / yesterday, as a date */
+	char day_buf[16];        /* --day as YYYY-MM-DD (it may be given as today, -3...) */
 	int sort;                /* enum store_sort, -1 when not given */
 	long limit;              /* -1 when not given */
 	struct sbuf q;           /* the query actually used */
@@ -155,18 +155,17 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	case OPT_UNREAD: sel->unread = true; return 1;
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
-	case OPT_DAY:
-		if (!strcmp(arg, "today") || !strcmp(arg, "yesterday")) {
-			util_fmt_date(util_now() - (arg[0] == 'y' ? 86400 : 0), sel->day_buf,
-			              sizeof sel->day_buf);
-			arg = sel->day_buf;
-		} else if (!util_valid_date(arg)) {
-			cli_error("%s: --day wants a date like 2025-11-19, today or yesterday, not \"%s\"",
-			          cmd, arg);
+	case OPT_DAY: {
+		int64_t start, end;
+		if (util_parse_period(arg, &start, &end) < 0 || end - start != 86400) {
+			cli_error("%s: --day wants a day like 2025-11-19, today, yesterday or -3 (days "
+			          "ago), not \"%s\"", cmd, arg);
 			return -1;
 		}
-		sel->day = arg;
+		util_fmt_date(start, sel->day_buf, sizeof sel->day_buf);
+		sel->day = sel->day_buf;
 		return 1;
+	}
 	case OPT_SORT:
 		if (!strcmp(arg, "date"))
 			sel->sort = STORE_SORT_DATE;
@@ -263,7 +262,7 @@ static const char list_usage[] =
 	"  --format FMT      text (one line a paper) or json (JSON Lines, as import reads)\n"
 	"  --source NAME     papers listed by this source\n"
 	"  --day DAY         papers on Hugging Face Daily Papers of DAY (YYYY-MM-DD, today,\n"
-	"                    yesterday), most upvoted first\n";
+	"                    yesterday, -N days ago), most upvoted first\n";
 
 static const struct option view_longopts[] = {
 	{"favourites", no_argument, NULL, OPT_FAV},

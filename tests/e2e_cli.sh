@@ -163,6 +163,10 @@ LECTERN_NOW=2026-06-14T09:00:00Z expect 0 L list --day yesterday --format json
 unset LECTERN_NOW
 python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [50, 20, 5], v' "$T/out" \
 	|| fail "--day yesterday, upvotes order"
+LECTERN_NOW=2026-06-15T09:00:00Z expect 0 L list --day -2 --format json
+unset LECTERN_NOW
+python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [50, 20, 5], v' "$T/out" \
+	|| fail "--day yesterday, upvotes order"
 expect 0 L list --day 2026-06-13 --sort date --format json
 python3 -c 'import json,sys; v=[json.loads(l)["upvotes"] for l in open(sys.argv[1])]; assert v == [20, 50, 5], v' "$T/out" \
 	|| fail "--day with --sort date"
