@@ -398,6 +398,8 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	struct store *s = open_cache(a, false, false, &missing);
 	if (!s) {
 		sbuf_free(&sel.q);
+		if (missing && isatty(STDOUT_FILENO))   /* a person, not a script: say what to do */
+			fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
 		return missing ? EXIT_OK : EXIT_RUNTIME;   /* no cache yet: nothing to list */
 	}
 	struct list_ctx lc = {.json = json};
@@ -408,6 +410,9 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = each_failed(cmd, &e);
 	if (rc == EXIT_OK)
 		rc = finish_output(stdout, "the list");
+	if (rc == EXIT_OK && lc.n == 0 && !v.query && v.filter == STORE_VIEW_ALL &&
+	    isatty(STDOUT_FILENO))
+		fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
 		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */
