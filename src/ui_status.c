@@ -295,19 +295,21 @@ static void help_free(struct help_line *v, size_t n)
 	free(v);
 }
 
-/* The messages screen: every kept message, newest first, wrapped (continuations indented). */
+/* The messages screen: every kept message, newest first, wrapped under its text (the time stands
+ * left of the first line, continuations are indented as far), so no line is wider than the screen. */
 static size_t message_lines(const struct ui *u, struct help_line **out)
 {
 	size_t n = 0, cap = 16;
 	struct help_line *v = xcalloc(cap, sizeof *v);
 	size_t kept = u->n_msglog < UI_MSG_LOG ? u->n_msglog : UI_MSG_LOG;
-	int w = u->cols > 14 ? u->cols - 2 : 12;
+	enum { TIME_W = 10 };     /* "HH:MM:SS  " */
+	/* drawn from column 1 to the last but one: the text gets what is left after the time */
+	int w = u->cols - 2 - TIME_W > 8 ? u->cols - 2 - TIME_W : 8;
 	if (!kept)
 		v[n++] = (struct help_line){.text = "No messages yet", .el = EL_HELP};
 	for (size_t i = 0; i < kept; i++) {
 		const struct ui_msg_rec *r = &u->msglog[(u->n_msglog - 1 - i) % UI_MSG_LOG];
-		char *m = r->repeat > 1 ? xasprintf("%s  %s (×%d)", r->when, r->text, r->repeat)
-		                        : xasprintf("%s  %s", r->when, r->text);
+		char *m = r->repeat > 1 ? xasprintf("%s (×%d)", r->text, r->repeat) : xstrdup(r->text);
 		struct ui_line *ls;
 		size_t nl = ui_wrap(m, w, &ls);
 		if (n + nl > cap) {
@@ -315,7 +317,7 @@ static size_t message_lines(const struct ui *u, struct help_line **out)
 			v = xreallocarray(v, cap, sizeof *v);
 		}
 		for (size_t k = 0; k < nl; k++) {
-			char *piece = xasprintf("%s%.*s", k ? "          " : "",
+			char *piece = xasprintf("%-8.8s  %.*s", k ? "" : r->when,
 			                        (int)(ls[k].end - ls[k].start), m + ls[k].start);
 			v[n++] = (struct help_line){.text = piece, .own = piece,
 			                            .el = r->error ? EL_ERROR : EL_HELP};

@@ -29,12 +29,12 @@ source hf-daily
 EOC
 }
 
-# run NAME DB KEYS...: runs the reader with fetching on; screens in $T/NAME.out
+# run NAME DB KEYS...: runs the reader with fetching on (SIZE, default 100x14); screens in $T/NAME.out
 run() {
 	name=$1 db=$2
 	shift 2
 	printf '%s\n' "$*" > "$T/$name.keys"
-	if ! "$BIN" --db "$db" --config "$T/lectern.conf" ui --headless --fetch --size 100x14 \
+	if ! "$BIN" --db "$db" --config "$T/lectern.conf" ui --headless --fetch --size "${SIZE:-100x14}" \
 		--keys "$T/$name.keys" --dump "$T/$name.out" 2>"$T/$name.err"; then
 		echo "FAIL $name: exit status"; cat "$T/$name.err"; fail=1; return 1
 	fi
@@ -69,6 +69,27 @@ grep -q '│ All │ 0/0 │' "$T/fetch_404.out" || { echo "FAIL fetch_404: pape
 # the empty list says why it is empty (the status line is cut at the width and replaced)
 grep -q 'Nothing fetched: hf-daily: HTTP 404 Not Found' "$T/fetch_404.out" || { echo "FAIL fetch_404: the empty list does not say why"; cat "$T/fetch_404.out"; fail=1; }
 grep -q '⟳' "$T/fetch_404.out" && { echo "FAIL fetch_404: still busy after <Wait>"; fail=1; }
+
+# Two sources failing (HTTP 404), on a narrow screen: M wraps each long error over as many lines as
+# it needs, under its text, none cut at the width.
+cat >"$T/lectern.conf" <<EOC
+set hf-url $B/m/404
+set arxiv-rss-url $B/m/404/rss
+set arxiv-delay 0
+set hf-days 1
+set timeout 5
+set max-tries 1
+source hf-daily
+source arxiv cs.LG
+EOC
+SIZE=70x14 run fetch_2fail "$T/e2.db" 'R <Wait> <Dump> M <Dump>'
+sed -n '/^--- screen 2/,$p' "$T/fetch_2fail.out" >"$T/fetch_2fail.m"
+grep -q '^           -12&limit=100&p=0: check the date (YYYY-MM-DD) and `set$' "$T/fetch_2fail.m" &&
+	grep -q '^           hf-url`$' "$T/fetch_2fail.m" &&
+	grep -q '^           names in `source arxiv` (e.g. cs.LG)$' "$T/fetch_2fail.m" ||
+	{ echo "FAIL fetch_2fail: M cuts or misplaces a long message"; cat "$T/fetch_2fail.m"; fail=1; }
+awk 'length($0) > 70 { bad = 1 } END { exit bad }' "$T/fetch_2fail.m" ||
+	{ echo "FAIL fetch_2fail: a line of M is wider than the screen"; fail=1; }
 
 # Papers landing above the selection do not move it: the third paper stays selected, on the
 # same screen line, while 30 newer papers arrive above it.
