@@ -28,6 +28,22 @@ static const char not_found_hint[] = "(try `lectern fetch` or `lectern search-re
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
+
+/* One paper in full into *p (paper_init'ed by the caller). store_get normalises the id (versions,
+ * URLs) and tells an unknown one apart, which gets the hint. Returns 0, or -1 after printing. */
+static int get_paper(struct store *s, const char *cmd, const char *id, struct paper *p)
+{
+	struct lerr e = {0};
+
+	if (store_get(s, id, p, &e) == 0)
+		return 0;
+	if (e.kind == LERR_NOTFOUND)
+		cli_error("no paper %s in the cache %s", id, not_found_hint);
+	else
+		cli_error("%s %s: %s", cmd, id, e.msg);
+	return -1;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -645,14 +661,9 @@ int cmd_show(const struct app *a, int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	struct paper p;
-	struct lerr e = {0};
 	int rc = EXIT_OK;
 	paper_init(&p);
-	if (store_get(s, id, &p, &e) != 0) {
-		if (e.kind == LERR_NOTFOUND)
-			cli_error("no paper %s in the cache %s", id, not_found_hint);
-		else
-			cli_error("%s: %s", cmd, e.msg);
+	if (get_paper(s, cmd, id, &p) != 0) {
 		rc = EXIT_RUNTIME;
 	} else {
 		if (json)
@@ -702,12 +713,7 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 		struct paper p;
 		struct lerr e = {0};
 		paper_init(&p);
-		/* store_get normalises the id (versions, URLs) and tells an unknown one apart. */
-		if (store_get(s, argv[i], &p, &e) != 0) {
-			if (e.kind == LERR_NOTFOUND)
-				cli_error("no paper %s in the cache %s", argv[i], not_found_hint);
-			else
-				cli_error("%s %s: %s", cmd, argv[i], e.msg);
+		if (get_paper(s, cmd, argv[i], &p) != 0) {
 			rc = EXIT_RUNTIME;
 		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
 			cli_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
@@ -819,11 +825,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 	struct lerr e = {0};
 	int rc = EXIT_OK;
 	paper_init(&p);
-	if (store_get(s, id, &p, &e) != 0) {
-		if (e.kind == LERR_NOTFOUND)
-			cli_error("no paper %s in the cache %s", id, not_found_hint);
-		else
-			cli_error("%s: %s", cmd, e.msg);
+	if (get_paper(s, cmd, id, &p) != 0) {
 		rc = EXIT_RUNTIME;
 	} else if (!change) {
 		char *cur = clean(tags ? p.tags : p.note, 0);
