@@ -217,18 +217,24 @@ static void fetch_batch_start(struct ui *u, const char *what)
 	snprintf(f->name, sizeof f->name, "%s", what);
 }
 
-void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
+bool ui_request_quiet(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
 {
 	if (!u->fetcher) {
 		ui_msg(u, true, "Fetching is off in this session");
-		return;
+		return false;
 	}
 	/* earlier events first, so an "idle" from before this request cannot end it */
 	drain_fetch(u);
 	if (!u->fetch.busy)
 		fetch_batch_start(u, what);
 	fetch_request(u->fetcher, k, arg);
-	ui_msg(u, false, "Fetching %s…", what);
+	return true;
+}
+
+void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
+{
+	if (ui_request_quiet(u, k, arg, what))
+		ui_msg(u, false, "Fetching %s…", what);
 }
 
 /* Days asked of the fetcher in this session and what came of it, so that the empty-day screen

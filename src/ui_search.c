@@ -253,7 +253,11 @@ void ui_search_remote(struct ui *u)
 	}
 	char *sent = xstrdup(q);
 	snprintf(u->search.remote_q, sizeof u->search.remote_q, "%s", sent);
-	ui_request(u, FETCH_REQ_SEARCH, sent, "arXiv search");
+	/* the messages below say what was sent: no "Fetching arXiv search…" before them */
+	if (!ui_request_quiet(u, FETCH_REQ_SEARCH, sent, "arXiv search")) {
+		free(sent);
+		return;
+	}
 	struct lerr e = {0};
 	if (local_check(u, sent, &e) == 0) {
 		ui_msg(u, false, "Searching arXiv for \u201c%s\u201d…", sent);

@@ -113,7 +113,7 @@ n=$(grep -c 'date=2026-06-11' "$T/server.log")
 # results came and how many were new; the local results include them. A query only arXiv
 # understands (AND, all:) is sent as written, the list searching the cache for its words.
 # The server answers searches a second late, so the screen dumped right after C-r is the
-# "in progress" one whatever the machine's speed.
+# "in progress" one whatever the machine's speed. M lists each search once.
 cat >"$T/lectern.conf" <<EOC
 set hf-url $B
 set arxiv-api-url $B/m/delay/api/query
@@ -123,9 +123,13 @@ set max-tries 1
 source hf-daily
 EOC
 "$BIN" --db "$T/rs.db" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
-screen fetch_search "$T/rs.db" '/ testing <Dump> <C-r> <Dump> <Wait> <Dump> <Esc> / all:transformer <Space> AND <Space> cat:cs.LG <C-r> <Dump> <Wait> <Dump>'
+screen fetch_search "$T/rs.db" '/ testing <Dump> <C-r> <Dump> <Wait> <Dump> <Esc> / all:transformer <Space> AND <Space> cat:cs.LG <C-r> <Dump> <Wait> <Dump> <Esc> M <Dump>'
 grep -q 'The cache has no AND/OR: it searches “transformer cat:cs.LG' "$T/fetch_search.out" || { echo "FAIL fetch_search: no word on the local query"; fail=1; }
 grep -q '^/testing  Searching arXiv for “testing”… *⟳ arXiv search' "$T/fetch_search.out" || { echo "FAIL fetch_search: no feedback"; fail=1; }
 grep -q 'arXiv: 50 of 100 results for “testing”, 50 new, 0 updated' "$T/fetch_search.out" || { echo "FAIL fetch_search: no result count"; fail=1; }
+# M: one line per remote search sent (no "Fetching arXiv search…" besides "Searching arXiv for …")
+sed -n '/^--- screen 6/,$p' "$T/fetch_search.out" >"$T/fetch_search.m"
+grep -q 'Fetching arXiv search' "$T/fetch_search.m" && { echo "FAIL fetch_search: a search is logged twice in M"; fail=1; }
+[ "$(grep -c 'Searching arXiv for “testing”…' "$T/fetch_search.m")" = 1 ] || { echo "FAIL fetch_search: M does not list the search once"; cat "$T/fetch_search.m"; fail=1; }
 
 exit $fail

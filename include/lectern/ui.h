@@ -275,6 +275,9 @@ void ui_screen_line(int y, struct sbuf *b);
 void ui_refresh_data(struct ui *u);
 /* Asks the fetcher for work (`what` names it in the status line); says so when fetching is off. */
 void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what);
+/* The same without the "Fetching …" message, for a caller that says itself what it asked for
+ * (one line in the message list per request). Returns false (and says so) when fetching is off. */
+bool ui_request_quiet(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what);
 /* Goes to the Daily Papers of the day typed (ui_parse_day syntax), fetching it when it is not
  * cached. Returns false (message in the status line) when the text is not a day. */
 bool ui_goto_day_text(struct ui *u, const char *text);
