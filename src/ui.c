@@ -785,13 +785,16 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		if (ev->n_new || ev->n_updated || (u->list.kind == VIEW_HF && u->list.rows.n == 0))
 			ui_refresh_data(u);
 		break;
-	case FETCH_EV_FAILED:
+	case FETCH_EV_FAILED: {
+		const char *who = strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name;
 		if (!f->n_failed++)
-			snprintf(f->first_error, sizeof f->first_error, "%s: %s",
-			         strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name, ev->message);
-		ui_msg(u, true, "%s: %s", strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name,
-		       ev->message);
+			snprintf(f->first_error, sizeof f->first_error, "%s: %s", who, ev->message);
+		size_t len = strlen(f->all_errors);
+		snprintf(f->all_errors + len, sizeof f->all_errors - len, "%s%s: %s", len ? "; " : "", who,
+		         ev->message);
+		ui_msg(u, true, "%s: %s", who, ev->message);
 		break;
+	}
 	case FETCH_EV_IDLE:
 		if (!f->busy)
 			break;
@@ -803,6 +806,8 @@ static void fetch_event(struct ui *u, const struct fetch_event *ev)
 		if (f->n_failed && f->n_done)
 			ui_msg(u, true, "%s (%d of %d failed; %ld new, %ld updated from the others)",
 			       f->first_error, f->n_failed, f->n_failed + f->n_done, f->n_new, f->n_updated);
+		else if (f->n_failed > 1)   /* the count first: the status line is cut at the width */
+			ui_msg(u, true, "%d sources failed (M lists them): %s", f->n_failed, f->all_errors);
 		else if (f->n_failed)
 			ui_msg(u, true, "%s", f->first_error);
 		else if (f->n_done && f->n_done > f->n_search)   /* a search has said what it found */

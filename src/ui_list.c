@@ -453,7 +453,7 @@ void ui_list_draw(struct ui *u)
 		ui_fill(u, r.y + y, r.x, r.w, EL_LIST);
 	if (l->rows.n == 0) {
 		const char *m;
-		char buf[800];
+		char buf[2400];        /* room for every failure of a batch (ui_fetch_state.all_errors) */
 		if (l->error)
 			m = "The search could not run (see the status line)";
 		else if (l->qtext)
@@ -465,7 +465,21 @@ void ui_list_draw(struct ui *u)
 		else if (u->fetch.n_failed && !u->fetch.n_new) {
 			/* the last fetch failed: say why here, where the user looks (the status line is cut
 			 * at the terminal's width and replaced by the next message) */
-			snprintf(buf, sizeof buf, "Nothing fetched: %s — R retries", u->fetch.first_error);
+			const struct ui_fetch_state *f = &u->fetch;
+			if (f->n_failed > 1) {
+				/* every failure when they fit the pane, else the first and where the others are */
+				snprintf(buf, sizeof buf, "Nothing fetched: %d sources failed: %s — R retries",
+				         f->n_failed, f->all_errors);
+				struct ui_line *ls;
+				size_t nl = ui_wrap(buf, r.w > 4 ? r.w - 2 : r.w, &ls);
+				free(ls);
+				if (nl > (size_t)r.h)
+					snprintf(buf, sizeof buf, "Nothing fetched: %s (and %d more source%s failed — M "
+					         "lists them) — R retries", f->first_error, f->n_failed - 1,
+					         f->n_failed == 2 ? "" : "s");
+			} else {
+				snprintf(buf, sizeof buf, "Nothing fetched: %s — R retries", f->first_error);
+			}
 			m = buf;
 		} else if (l->kind == VIEW_ALL)
 			m = "No papers yet — press R to fetch";
@@ -476,11 +490,16 @@ void ui_list_draw(struct ui *u)
 		/* wrapped, each line centred */
 		struct ui_line *ls;
 		size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
+		/* a third of the way down, raised as far as the text needs (lines piled on the last row
+		 * would overwrite each other) */
+		int top = r.h / 3;
+		if ((size_t)(r.h - top) < nl)
+			top = (size_t)r.h > nl ? r.h - (int)nl : 0;
 		for (size_t i = 0; i < nl && (int)i < r.h; i++) {
 			size_t len = ls[i].end - ls[i].start;
 			int w = ui_text_width(m + ls[i].start, len);
 			int x = r.w > w ? (r.w - w) / 2 : 0;
-			int y = r.h / 3 + (int)i < r.h ? r.h / 3 + (int)i : r.h - 1;
+			int y = top + (int)i;
 			ui_put(u, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
 		}
 		free(ls);

@@ -70,8 +70,9 @@ grep -q '│ All │ 0/0 │' "$T/fetch_404.out" || { echo "FAIL fetch_404: pape
 grep -q 'Nothing fetched: hf-daily: HTTP 404 Not Found' "$T/fetch_404.out" || { echo "FAIL fetch_404: the empty list does not say why"; cat "$T/fetch_404.out"; fail=1; }
 grep -q '⟳' "$T/fetch_404.out" && { echo "FAIL fetch_404: still busy after <Wait>"; fail=1; }
 
-# Two sources failing (HTTP 404), on a narrow screen: M wraps each long error over as many lines as
-# it needs, under its text, none cut at the width.
+# Two sources failing (HTTP 404), on a narrow screen: the empty list names both failures (or, when
+# they do not fit its pane, the first and that M lists the other); M wraps each long error over as
+# many lines as it needs, under its text, none cut at the width.
 cat >"$T/lectern.conf" <<EOC
 set hf-url $B/m/404
 set arxiv-rss-url $B/m/404/rss
@@ -82,13 +83,19 @@ set max-tries 1
 source hf-daily
 source arxiv cs.LG
 EOC
-SIZE=70x14 run fetch_2fail "$T/e2.db" 'R <Wait> <Dump> M <Dump>'
+SIZE=70x30 run fetch_2fail "$T/e2.db" 'R <Wait> <Dump> M <Dump>'
+sed -n '1,/^--- screen 2/p' "$T/fetch_2fail.out" | tr -s ' \n' '  ' >"$T/fetch_2fail.list"
+grep -q 'Nothing fetched: 2 sources failed: hf-daily: HTTP 404 Not Found from .*; arxiv: HTTP 404 Not Found from .*/m/404/rss/cs.LG: check .* R retries' "$T/fetch_2fail.list" ||
+	{ echo "FAIL fetch_2fail: the empty list does not name both failures"; cat "$T/fetch_2fail.out"; fail=1; }
+SIZE=50x8 run fetch_2fail_small "$T/e3.db" 'R <Wait> <Dump>'
+tr -s ' \n' '  ' <"$T/fetch_2fail_small.out" | grep -q 'Nothing fetched: hf-daily: HTTP 404 Not Found from .* (and 1 more source failed — M lists them) — R retries' ||
+	{ echo "FAIL fetch_2fail_small: the empty list does not point to M"; cat "$T/fetch_2fail_small.out"; fail=1; }
 sed -n '/^--- screen 2/,$p' "$T/fetch_2fail.out" >"$T/fetch_2fail.m"
 grep -q '^           -12&limit=100&p=0: check the date (YYYY-MM-DD) and `set$' "$T/fetch_2fail.m" &&
 	grep -q '^           hf-url`$' "$T/fetch_2fail.m" &&
 	grep -q '^           names in `source arxiv` (e.g. cs.LG)$' "$T/fetch_2fail.m" ||
 	{ echo "FAIL fetch_2fail: M cuts or misplaces a long message"; cat "$T/fetch_2fail.m"; fail=1; }
-awk 'length($0) > 70 { bad = 1 } END { exit bad }' "$T/fetch_2fail.m" ||
+grep -v '^ lectern' "$T/fetch_2fail.m" | awk 'length($0) > 70 { bad = 1 } END { exit bad }' ||
 	{ echo "FAIL fetch_2fail: a line of M is wider than the screen"; fail=1; }
 
 # Papers landing above the selection do not move it: the third paper stays selected, on the

@@ -124,6 +124,7 @@ struct ui_fetch_state {
 	int n_done, n_failed;
 	int n_search;             /* of n_done: remote searches (they report themselves) */
 	char first_error[600];
+	char all_errors[1600];    /* every failure of the batch, "name: why; name: why" (may be cut) */
 };
 
 struct ui {
