@@ -119,20 +119,23 @@ color cursor red nocolour
 color unread green default bold
 EOC
 printf '<Dump> Q G <Dump>\n' > "$T/cfgerr.keys"
-"$BIN" --db "$DB" ui --headless --size 120x14 --keys "$T/cfgerr.keys" --dump "$T/cfgerr.out" 2>&1
+# Wide, and matched with line breaks folded, so the length of the temporary path cannot move
+# where a message wraps.
+"$BIN" --db "$DB" ui --headless --size 220x14 --keys "$T/cfgerr.keys" --dump "$T/cfgerr.out" 2>&1
+tr -s ' \n' '  ' <"$T/cfgerr.out" >"$T/cfgerr.flat"
 for want in "5 config errors (? lists them): $CONF:1: refresh: expected" \
 	"Configuration errors (those lines were ignored)" "$CONF:1: refresh: expected a duration" \
 	"$CONF:2: unknown action 'no-such-action'" "$CONF:3: unknown key '<Nope>'" \
 	"$CONF:5: theme 'no-such-theme' not found" "using the dark theme" \
 	"$CONF:6: bad colour 'nocolour'" "lectern — keys"; do
-	grep -qF "$want" "$T/cfgerr.out" || { echo "FAIL cfgerr: no '$want'"; cat "$T/cfgerr.out"; fail=1; }
+	grep -qF "$want" "$T/cfgerr.flat" || { echo "FAIL cfgerr: no '$want'"; cat "$T/cfgerr.out"; fail=1; }
 done
 printf 'theme broken\n' > "$CONF"
 printf 'color cursor red blue\ncolour list red blue\ncolor title red blue blink\n' > "$XDG_CONFIG_HOME/lectern/themes/broken.theme"
 screen cfgtheme 200x12 '? G <Dump>'
 printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
 printf '<Dump>\n' > "$T/cfg.keys"
-"$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1
+"$BIN" --db "$DB" ui --headless --size 220x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1
 grep -q "config:2: unknown action 'no-such-action'" "$T/cfg.out" || { echo "FAIL cfg: no FILE:LINE error"; cat "$T/cfg.out"; fail=1; }
 
 # Links go to the browser as one argv word, never through a shell.
