@@ -10,20 +10,7 @@ BIN=$LECTERN_BIN
 RES_OPTIONS="timeout:1 attempts:1"
 export RES_OPTIONS
 
-PIDS=
-cleanup() {
-	for _p in $PIDS; do kill "$_p" 2>/dev/null || true; done
-	for _p in $PIDS; do wait "$_p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-python3 tests/server.py --log "$T/server.log" >"$T/port" &
-PIDS=$!
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-[ -s "$T/port" ] || { echo "FAIL: tests/server.py did not start" >&2; exit 1; }
-B="http://127.0.0.1:$(head -n 1 "$T/port")"
+. tests/server.sh   # starts the server: $B, $PIDS
 fail() { echo "FAIL: $*" >&2; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }

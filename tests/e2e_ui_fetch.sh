@@ -10,13 +10,7 @@ DATA=tests/data/ui
 export LC_ALL=C.UTF-8 NO_COLOR= LECTERN_NOW=2026-06-12
 fail=0
 
-python3 tests/server.py --log "$T/server.log" >"$T/port" &
-SRV=$!
-trap 'kill $SRV 2>/dev/null' EXIT
-trap 'exit 1' INT TERM HUP
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-[ -s "$T/port" ] || { echo "FAIL: the test server did not start"; exit 1; }
-B="http://127.0.0.1:$(head -n 1 "$T/port")"
+. tests/server.sh   # starts the server: $B
 
 # config HF_URL: Daily Papers only (one day: LECTERN_NOW with hf-days 1), quick failures
 config() {

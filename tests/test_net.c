@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "test_server.h"
 #include <curl/curl.h>
 
 #include "lectern/net.h"
@@ -32,40 +34,14 @@ static int start_server(void **state)
 	(void)state;
 	const char *tmp = getenv("TMPDIR_TEST");
 	snprintf(log_path, sizeof log_path, "%s/net-server-%d.log", tmp ? tmp : "/tmp", (int)getpid());
-	/* fds: the server's stdout (its port); life: its stdin, whose write end only this process
-	 * holds, so the server exits (--exit-on-eof) whenever this process ends, even by a crash. */
-	int fds[2], life[2];
-	if (pipe(fds) < 0 || pipe(life) < 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid < 0)
-		return -1;
-	if (server_pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(life[0], STDIN_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		close(life[0]);
-		close(life[1]);
-		execlp("python3", "python3", "tests/server.py", "--log", log_path, "--exit-on-eof",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(life[0]);
-	fcntl(life[1], F_SETFD, FD_CLOEXEC);   /* children of the tests must not keep it alive */
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (!f || fscanf(f, "%d", &server_port) != 1)
-		return -1;
-	fclose(f);
-	return 0;
+	server_pid = test_server_start(log_path, &server_port);
+	return server_pid < 0 ? -1 : 0;
 }
 
 static int stop_server(void **state)
 {
 	(void)state;
-	kill(server_pid, SIGTERM);
-	waitpid(server_pid, NULL, 0);
+	test_server_stop(server_pid);
 	unlink(log_path);
 	return 0;
 }

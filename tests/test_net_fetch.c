@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_server.h"
+
 #include "lectern/config.h"
 #include "lectern/fetch.h"
 #include "lectern/store.h"
@@ -35,40 +37,14 @@ static int start_server(void **state)
 	if (util_mkdir_p(dir, 0700) < 0)
 		return -1;
 	snprintf(log_path, sizeof log_path, "%s/server.log", dir);
-	/* fds: the server's stdout (its port); life: its stdin, whose write end only this process
-	 * holds, so the server exits (--exit-on-eof) whenever this process ends, even by a crash. */
-	int fds[2], life[2];
-	if (pipe(fds) < 0 || pipe(life) < 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid < 0)
-		return -1;
-	if (server_pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(life[0], STDIN_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		close(life[0]);
-		close(life[1]);
-		execlp("python3", "python3", "tests/server.py", "--log", log_path, "--exit-on-eof",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(life[0]);
-	fcntl(life[1], F_SETFD, FD_CLOEXEC);   /* children of the tests must not keep it alive */
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (!f || fscanf(f, "%d", &server_port) != 1)
-		return -1;
-	fclose(f);
-	return 0;
+	server_pid = test_server_start(log_path, &server_port);
+	return server_pid < 0 ? -1 : 0;
 }
 
 static int stop_server(void **state)
 {
 	(void)state;
-	kill(server_pid, SIGTERM);
-	waitpid(server_pid, NULL, 0);
+	test_server_stop(server_pid);
 	return 0;
 }
 
