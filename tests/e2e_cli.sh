@@ -2,17 +2,7 @@
 # End-to-end: the cache commands (list, show, fav/unfav, read/unread) on a cache seeded with
 # `lectern import tests/data/cli/papers.jsonl`, and their usage errors / exit statuses.
 set -eu
-T=$TMPDIR_TEST
-BIN=$LECTERN_BIN
-DATA=tests/data/cli
-L() { "$BIN" --db "$T/p.db" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect STATUS CMD...: runs the command, output in $T/out and $T/err, checks the exit status.
-expect() {
-	want=$1; shift
-	set +e; "$@" >"$T/out" 2>"$T/err"; got=$?; set -e
-	[ "$got" = "$want" ] || { cat "$T/out" "$T/err"; fail "exit $got, not $want: $*"; }
-}
+. tests/cli.sh   # T, BIN, DATA, L, fail, expect
 
 # ---- an empty / missing cache -------------------------------------------------------------------
 expect 0 L list

@@ -1,16 +1,7 @@
 #!/bin/sh
 # End-to-end: `lectern export` in every format, BibTeX text and keys, CSV quoting, atomic -o.
 set -eu
-T=$TMPDIR_TEST
-BIN=$LECTERN_BIN
-DATA=tests/data/cli
-L() { "$BIN" --db "$T/p.db" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-	want=$1; shift
-	set +e; "$@" >"$T/out" 2>"$T/err"; got=$?; set -e
-	[ "$got" = "$want" ] || { cat "$T/out" "$T/err"; fail "exit $got, not $want: $*"; }
-}
+. tests/cli.sh   # T, BIN, DATA, L, fail, expect
 no_temp_files() {
 	left=$(find "$1" -maxdepth 1 -name '.*.XXXXXX' -o -maxdepth 1 -name '.*.bib.*' -o -maxdepth 1 -name '.*.jsonl.*')
 	[ -z "$left" ] || fail "temporary files left behind: $left"

@@ -2,16 +2,7 @@
 # End-to-end: `lectern import` — malformed lines with line numbers, user state only ever added,
 # stdin, and a lossless import(list --format json) round trip between two caches.
 set -eu
-T=$TMPDIR_TEST
-BIN=$LECTERN_BIN
-DATA=tests/data/cli
-L() { "$BIN" --db "$T/p.db" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-	want=$1; shift
-	set +e; "$@" >"$T/out" 2>"$T/err"; got=$?; set -e
-	[ "$got" = "$want" ] || { cat "$T/out" "$T/err"; fail "exit $got, not $want: $*"; }
-}
+. tests/cli.sh   # T, BIN, DATA, L, fail, expect
 
 expect 0 L import "$DATA/papers.jsonl"
 # a favourite made at a known past time: the round trip below must keep that exact time
