@@ -1279,26 +1279,27 @@ int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
 	return finish_write(s, st, "saving read state", e);
 }
 
-int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
+/* A user-state text column (note, tags): an empty text is stored as NULL (none). */
+static int set_user_text(struct store *s, int stmt, const char *id, const char *text,
+                         const char *what, struct lerr *e)
 {
 	sqlite3_stmt *st;
 	char buf[64];
-	if (user_write(s, ST_US_NOTE, id, e, &st) < 0)
+	if (user_write(s, stmt, id, e, &st) < 0)
 		return -1;
 	bind_text(st, 1, canon(id, buf, sizeof buf));
-	bind_text(st, 2, nonempty(note) ? note : NULL);
-	return finish_write(s, st, "saving the note", e);
+	bind_text(st, 2, nonempty(text) ? text : NULL);
+	return finish_write(s, st, what, e);
+}
+
+int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
+{
+	return set_user_text(s, ST_US_NOTE, id, note, "saving the note", e);
 }
 
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
 {
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_TAGS, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	bind_text(st, 2, nonempty(tags) ? tags : NULL);
-	return finish_write(s, st, "saving tags", e);
+	return set_user_text(s, ST_US_TAGS, id, tags, "saving tags", e);
 }
 
 /* ---- per-source state --------------------------------------------------------------------- */
