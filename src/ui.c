@@ -1028,7 +1028,7 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 	char *text = util_read_file(path, &len, &e);
 	if (!text) {
 		stop_curses(u);
-		cli_error("ui: %s", e.msg);
+		app_error("ui: %s", e.msg);
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
@@ -1070,7 +1070,7 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 			}
 		} else {
 			stop_curses(u);
-			cli_error("ui: %s: unknown key '%s'", path, tok);
+			app_error("ui: %s: unknown key '%s'", path, tok);
 			free(tok);
 			free(text);
 			return EXIT_USAGE;
@@ -1223,7 +1223,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 		case 's':
 			if (sscanf(optarg, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 ||
 			    cols > 1000 || rows > 1000) {
-				cli_error("ui: --size wants COLSxROWS, e.g. 100x30");
+				app_error("ui: --size wants COLSxROWS, e.g. 100x30");
 				return EXIT_USAGE;
 			}
 			break;
@@ -1238,11 +1238,11 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		cli_error("ui: unexpected argument '%s'", argv[optind]);
+		app_error("ui: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		cli_error("ui: needs a terminal (or use --headless with --keys for scripting)");
+		app_error("ui: needs a terminal (or use --headless with --keys for scripting)");
 		return EXIT_USAGE;
 	}
 	setlocale(LC_ALL, "");
@@ -1254,7 +1254,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	struct lerr e = {0};
 	u->store = store_open(a->db_path, 0, &e);
 	if (!u->store) {
-		cli_error("%s", e.msg);
+		app_error("%s", e.msg);
 		free(u);
 		return EXIT_RUNTIME;
 	}
@@ -1266,11 +1266,11 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	struct script sc = {0};
 	if (headless) {
 		if (dump_path && !(sc.dump = fopen(dump_path, "w"))) {
-			cli_error("ui: cannot write %s: %s", dump_path, strerror(errno));
+			app_error("ui: cannot write %s: %s", dump_path, strerror(errno));
 			goto fail;
 		}
 		if (timings_path && !(sc.timings = fopen(timings_path, "w"))) {
-			cli_error("ui: cannot write %s: %s", timings_path, strerror(errno));
+			app_error("ui: cannot write %s: %s", timings_path, strerror(errno));
 			goto fail;
 		}
 	} else {
@@ -1284,7 +1284,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	}
 	if (start_curses(u, rows, cols) < 0) {
 		stop_curses(u);
-		cli_error("ui: cannot initialise the terminal (is TERM set?)");
+		app_error("ui: cannot initialise the terminal (is TERM set?)");
 		goto fail;
 	}
 	if ((!headless && !no_fetch) || (headless && want_fetch)) {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "lectern/cli.h"
+#include "lectern/app.h"
 #include "lectern/fetch.h"
 #include "lectern/paper.h"
 #include "lectern/store.h"
@@ -272,6 +272,8 @@ void ui_theme_apply(struct ui *u);
 void ui_screen_line(int y, struct sbuf *b);
 
 /* ui.c */
+/* The interactive reader (no command, or "ui"): a command like those in cli.h. */
+int cmd_ui(const struct app *a, int argc, char **argv);
 /* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
 void ui_refresh_data(struct ui *u);
 /* Asks the fetcher for work (`what` names it in the status line); says so when fetching is off. */
