@@ -631,8 +631,11 @@ static long page(const struct ui *u, bool detail)
 	return h > 1 ? h - 1 : 1;
 }
 
-static void do_move(struct ui *u, enum ui_action a)
+/* The movement keys, in the pane that has the focus. */
+static bool act_move(struct ui *u, enum ui_action a)
 {
+	if (a < ACT_DOWN || a > ACT_HALF_UP)   /* the movement actions are contiguous */
+		return false;
 	bool det = u->focus == FOCUS_DETAIL && detail_visible(u);
 	long pg = page(u, det);
 	if (det) {
@@ -647,7 +650,7 @@ static void do_move(struct ui *u, enum ui_action a)
 		case ACT_HALF_UP: ui_detail_scroll(&u->detail, -(pg + 1) / 2); break;
 		default: break;
 		}
-		return;
+		return true;
 	}
 	switch (a) {
 	case ACT_DOWN: ui_list_move(&u->list, &u->cx, 1); break;
@@ -666,58 +669,76 @@ static void do_move(struct ui *u, enum ui_action a)
 	case ACT_HALF_UP: ui_list_move(&u->list, &u->cx, -(pg + 1) / 2); break;
 	default: break;
 	}
+	return true;
 }
 
-static void action(struct ui *u, enum ui_action a)
+/* Enter, Esc, Tab: which pane has the keys. */
+static bool act_focus(struct ui *u, enum ui_action a)
 {
 	switch (a) {
-	case ACT_NONE: break;
-	case ACT_DOWN: case ACT_UP: case ACT_TOP: case ACT_BOTTOM: case ACT_PAGE_DOWN:
-	case ACT_PAGE_UP: case ACT_HALF_DOWN: case ACT_HALF_UP:
-		do_move(u, a);
-		break;
 	case ACT_OPEN:
 		if (u->focus == FOCUS_LIST)
 			open_detail(u);
-		break;
+		return true;
 	case ACT_BACK:
 		if (u->focus == FOCUS_DETAIL)
 			u->focus = FOCUS_LIST;
 		else
 			search_clear(u);
-		break;
+		return true;
 	case ACT_SWITCH_PANE:
 		if (u->focus == FOCUS_DETAIL)
 			u->focus = FOCUS_LIST;
 		else if (ui_list_selected(&u->list))
 			u->focus = FOCUS_DETAIL;
-		break;
-	case ACT_FAVOURITE: set_user_state(u, true); break;
-	case ACT_READ: set_user_state(u, false); break;
-	case ACT_COPY: copy_id(u); break;
-	case ACT_NOTE: prompt_open(u, PROMPT_NOTE); break;
+		return true;
+	default: return false;
+	}
+}
+
+/* Keys on the current paper: marks, note and tags, links. */
+static bool act_paper(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_FAVOURITE: set_user_state(u, true); return true;
+	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_COPY: copy_id(u); return true;
+	case ACT_NOTE: prompt_open(u, PROMPT_NOTE); return true;
 	case ACT_AUTHORS: {
 		const struct store_row *r = ui_list_selected(&u->list);
 		if (r) {
 			ui_detail_show(&u->detail, &u->cx, r->id, false);
 			ui_detail_toggle_authors(&u->detail, &u->cx);
 		}
-		break;
+		return true;
 	}
-	case ACT_TAGS: prompt_open(u, PROMPT_TAGS); break;
-	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); break;
-	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); break;
-	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); break;
-	case ACT_VIEW_HF: view_hf(u); break;
-	case ACT_DAY_PREV: step_day(u, -1); break;
-	case ACT_DAY_NEXT: step_day(u, 1); break;
-	case ACT_DAY_PREV_CACHED: step_cached_day(u, -1); break;
-	case ACT_DAY_NEXT_CACHED: step_cached_day(u, 1); break;
-	case ACT_GOTO_DAY: prompt_open(u, PROMPT_DAY); break;
+	case ACT_TAGS: prompt_open(u, PROMPT_TAGS); return true;
+	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
+	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
+	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
+		open_link(u, a);
+		return true;
+	default: return false;
+	}
+}
+
+/* Keys that change what the list shows: views, days, order, search. */
+static bool act_view(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); return true;
+	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); return true;
+	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); return true;
+	case ACT_VIEW_HF: view_hf(u); return true;
+	case ACT_DAY_PREV: step_day(u, -1); return true;
+	case ACT_DAY_NEXT: step_day(u, 1); return true;
+	case ACT_DAY_PREV_CACHED: step_cached_day(u, -1); return true;
+	case ACT_DAY_NEXT_CACHED: step_cached_day(u, 1); return true;
+	case ACT_GOTO_DAY: prompt_open(u, PROMPT_DAY); return true;
 	case ACT_VIEW_SOURCE:
 		if (u->cx.cfg->n_sources == 0) {
 			ui_msg(&u->cx, true, "No sources configured");
-			break;
+			return true;
 		}
 		if (u->list.kind != VIEW_SOURCE) {
 			u->list.source = 0;
@@ -728,43 +749,69 @@ static void action(struct ui *u, enum ui_action a)
 		} else {
 			switch_view(u, VIEW_ALL);
 		}
-		break;
+		return true;
 	case ACT_SORT: {
 		u->list.sort = (u->list.sort + 1) % 3;
 		/* relevance means something only for a search */
 		if (u->list.sort == STORE_SORT_RELEVANCE && !u->list.query)
 			u->list.sort = STORE_SORT_DATE;
 		ui_list_load_start(&u->list, &u->cx);
-		break;
+		return true;
 	}
-	case ACT_SEARCH: search_open(u); break;
+	case ACT_SEARCH: search_open(u); return true;
 	case ACT_SEARCH_REMOTE:
 		if (u->list.query)
 			search_remote(u);
 		else
 			search_open(u);
-		break;
-	case ACT_REFRESH:
-		if (u->list.kind == VIEW_SOURCE && u->list.source < u->cx.cfg->n_sources)
-			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_SOURCE, u->cx.cfg->sources[u->list.source].name,
-			        u->cx.cfg->sources[u->list.source].name);
-		else if (u->list.kind == VIEW_HF)
-			ui_fetch_day(&u->fetch, &u->cx, u->list.day, true);
-		else
-			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source");
-		break;
-	case ACT_REFRESH_ALL: ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source"); break;
-	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
-	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
-	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
-		open_link(u, a);
-		break;
-	case ACT_HELP: ui_help_open(&u->help, false); break;
-	case ACT_MESSAGES: ui_help_open(&u->help, true); break;
-	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); break;
-	case ACT_QUIT: u->quit = true; break;
-	case ACT__COUNT: break;
+		return true;
+	default: return false;
 	}
+}
+
+/* Keys that ask the fetcher for work. */
+static bool act_fetch(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_REFRESH: {
+		const struct config *cfg = u->cx.cfg;
+		if (u->list.kind == VIEW_SOURCE && u->list.source < cfg->n_sources) {
+			const char *name = cfg->sources[u->list.source].name;
+			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_SOURCE, name, name);
+		} else if (u->list.kind == VIEW_HF) {
+			ui_fetch_day(&u->fetch, &u->cx, u->list.day, true);
+		} else {
+			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source");
+		}
+		return true;
+	}
+	case ACT_REFRESH_ALL:
+		ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source");
+		return true;
+	default: return false;
+	}
+}
+
+/* Keys on the whole screen: help, messages, redraw, quit. */
+static bool act_screen(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_HELP: ui_help_open(&u->help, false); return true;
+	case ACT_MESSAGES: ui_help_open(&u->help, true); return true;
+	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return true;
+	case ACT_QUIT: u->quit = true; return true;
+	default: return false;
+	}
+}
+
+/* The key dispatcher: each group of actions has its handler, which says whether a is its own. */
+static void action(struct ui *u, enum ui_action a)
+{
+	static bool (*const groups[])(struct ui *, enum ui_action) = {
+		act_move, act_focus, act_paper, act_view, act_fetch, act_screen,
+	};
+	for (size_t i = 0; i < ARRAY_LEN(groups) && !groups[i](u, a); i++)
+		;
 }
 
 static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2 wheel down */)
@@ -978,8 +1025,8 @@ static void dump_screen(struct ui *u, struct script *sc)
 		sbuf_addc(&b, '\n');
 	}
 	const struct store_row *r = ui_list_selected(&u->list);
-	fprintf(sc->dump, "--- screen %d (%dx%d) selected=%s focus=%s\n%s", sc->dumps, u->cx.cols, u->cx.rows,
-	        r ? r->id : "-", u->focus == FOCUS_DETAIL ? "detail" : "list", b.s ? b.s : "");
+	fprintf(sc->dump, "--- screen %d (%dx%d) selected=%s focus=%s\n%s", sc->dumps, u->cx.cols,
+	        u->cx.rows, r ? r->id : "-", u->focus == FOCUS_DETAIL ? "detail" : "list", b.s ? b.s : "");
 	fflush(sc->dump);
 	sbuf_free(&b);
 }
