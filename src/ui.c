@@ -166,44 +166,60 @@ static bool detail_visible(const struct ui *u)
 	       (u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL);
 }
 
+static void draw_too_small(struct ui *u)
+{
+	struct ui_ctx *c = &u->cx;
+	for (int y = 0; y < c->rows; y++)
+		ui_fill(c, y, 0, c->cols, EL_DEFAULT);
+	ui_puts(c, c->rows / 2 - 1, 0, c->cols, "Terminal too small", EL_ERROR);
+	ui_puts(c, c->rows / 2, 0, c->cols, "(needs 40x8; q quits)", EL_DEFAULT);
+}
+
+/* The line between the list and the detail (a label on it when they are stacked). */
+static void draw_separator(struct ui *u)
+{
+	struct ui_rect s = u->r_sep;
+	for (int i = 0; i < (u->sep_vertical ? s.h : s.w) && s.h; i++) {
+		if (u->sep_vertical)
+			ui_puts(&u->cx, s.y + i, s.x, 1, "│", EL_BORDER);
+		else
+			ui_puts(&u->cx, s.y, s.x + i, 1, "─", EL_BORDER);
+	}
+	if (!u->sep_vertical && s.h)
+		ui_puts(&u->cx, s.y, s.x + 2, s.w - 2,
+		        u->focus == FOCUS_DETAIL ? " detail (Tab: list) " : " detail (Tab, Enter) ",
+		        EL_BORDER);
+}
+
+static void draw_panes(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (detail_visible(u))
+		ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, false);
+	if (!(u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL))
+		ui_list_draw(&u->list, &u->cx, &u->fetch);
+	if (detail_visible(u))
+		ui_detail_draw(&u->detail, &u->cx);
+	draw_separator(u);
+	char view[128];
+	ui_list_view_name(&u->list, u->cx.cfg, view, sizeof view);
+	ui_status_header(&u->cx, u->r_header, &u->list, view);
+	if (u->prompt.kind != PROMPT_NONE)
+		ui_prompt_draw(&u->prompt, &u->cx, u->r_status);
+	else
+		ui_status_line(&u->cx, u->r_status, &u->fetch.st, &u->search);
+}
+
 static void draw(struct ui *u)
 {
 	ui_msg_expire(&u->cx);
 	erase();
-	if (u->layout == LAYOUT_TOO_SMALL) {
-		for (int y = 0; y < u->cx.rows; y++)
-			ui_fill(&u->cx, y, 0, u->cx.cols, EL_DEFAULT);
-		ui_puts(&u->cx, u->cx.rows / 2 - 1, 0, u->cx.cols, "Terminal too small", EL_ERROR);
-		ui_puts(&u->cx, u->cx.rows / 2, 0, u->cx.cols, "(needs 40x8; q quits)", EL_DEFAULT);
-	} else if (u->help.on) {
+	if (u->layout == LAYOUT_TOO_SMALL)
+		draw_too_small(u);
+	else if (u->help.on)
 		ui_help_draw(&u->help, &u->cx);
-	} else {
-		const struct store_row *r = ui_list_selected(&u->list);
-		if (detail_visible(u))
-			ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, false);
-		if (!(u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL))
-			ui_list_draw(&u->list, &u->cx, &u->fetch);
-		if (detail_visible(u))
-			ui_detail_draw(&u->detail, &u->cx);
-		struct ui_rect s = u->r_sep;
-		for (int i = 0; i < (u->sep_vertical ? s.h : s.w) && s.h; i++) {
-			if (u->sep_vertical)
-				ui_puts(&u->cx, s.y + i, s.x, 1, "│", EL_BORDER);
-			else
-				ui_puts(&u->cx, s.y, s.x + i, 1, "─", EL_BORDER);
-		}
-		if (!u->sep_vertical && s.h)
-			ui_puts(&u->cx, s.y, s.x + 2, s.w - 2,
-			        u->focus == FOCUS_DETAIL ? " detail (Tab: list) " : " detail (Tab, Enter) ",
-			        EL_BORDER);
-		char view[128];
-		ui_list_view_name(&u->list, u->cx.cfg, view, sizeof view);
-		ui_status_header(&u->cx, u->r_header, &u->list, view);
-		if (u->prompt.kind != PROMPT_NONE)
-			ui_prompt_draw(&u->prompt, &u->cx, u->r_status);
-		else
-			ui_status_line(&u->cx, u->r_status, &u->fetch.st, &u->search);
-	}
+	else
+		draw_panes(u);
 	if (u->cx.headless) {
 		wnoutrefresh(stdscr);
 		doupdate();
