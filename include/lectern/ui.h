@@ -16,11 +16,20 @@
  *   ui_status.c the header and the status line
  *   ui_help.c   the help screen (keys, configuration errors) and the messages screen
  *   ui.c        the reader: layout, main loop, signals, headless scripting, the key dispatcher,
- *               and applying what the panes ask for (struct ui and its panes are private to it)
+ *               and applying what the panes ask for (struct ui, which holds the panes, is
+ *               private to it)
  * Each pane draws from its own struct and a struct ui_ctx (ui_draw.h) into the rect it is given.
  * Work that involves more than one pane (a search re-reads the list, a saved note re-reads the
  * list and the detail) is returned as an intent that ui.c applies. Only the UI thread touches
- * any of this (and curses). */
+ * any of this (and curses).
+ *
+ * A new pane: its struct and functions here, each taking the pane and the struct ui_ctx (plus,
+ * read-only, whatever else it shows); its file includes ui.h and calls only ui_draw, ui_fetch
+ * and the modules below them; ui.c holds it in struct ui, gives it a rect in layout(), draws it
+ * in draw_panes(), frees it in teardown(), and applies the intents its keys return in apply().
+ * A new key: an ACT_ value (ui_keys.h) and its row in the action table (ui_keys.c: name, default
+ * keys, help; the help screen and the man page's KEYS follow, `make test` checks the page), then
+ * its case in the act_* handler of ui.c for its group (move, focus, paper, view, fetch, screen). */
 #ifndef LECTERN_UI_H
 #define LECTERN_UI_H
 
