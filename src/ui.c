@@ -160,6 +160,13 @@ static void check_size(struct ui *u)
 
 /* ---- drawing ------------------------------------------------------------------------------- */
 
+/* C-l: everything drawn again, at the terminal's size now. */
+static void redraw(struct ui *u)
+{
+	clearok(curscr, TRUE);
+	check_size(u);
+}
+
 static bool detail_visible(const struct ui *u)
 {
 	return u->layout == LAYOUT_WIDE || u->layout == LAYOUT_STACKED ||
@@ -814,7 +821,7 @@ static bool act_screen(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_HELP: ui_help_open(&u->help, false); return true;
 	case ACT_MESSAGES: ui_help_open(&u->help, true); return true;
-	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return true;
+	case ACT_REDRAW: redraw(u); return true;
 	case ACT_QUIT: u->quit = true; return true;
 	default: return false;
 	}
@@ -855,27 +862,6 @@ static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2
 	}
 }
 
-/* The help screen scrolls with the movement keys; q, Esc and ? (whatever they are bound to)
- * close it; other keys do nothing there. */
-static void help_key(struct ui *u, int k, enum ui_action a)
-{
-	long h = u->cx.rows > 3 ? u->cx.rows - 3 : 1;
-	switch (a) {
-	case ACT_DOWN: ui_help_scroll(&u->help, &u->cx, 1); return;
-	case ACT_UP: ui_help_scroll(&u->help, &u->cx, -1); return;
-	case ACT_PAGE_DOWN: ui_help_scroll(&u->help, &u->cx, h); return;
-	case ACT_PAGE_UP: ui_help_scroll(&u->help, &u->cx, -h); return;
-	case ACT_HALF_DOWN: ui_help_scroll(&u->help, &u->cx, (h + 1) / 2); return;
-	case ACT_HALF_UP: ui_help_scroll(&u->help, &u->cx, -(h + 1) / 2); return;
-	case ACT_TOP: ui_help_scroll(&u->help, &u->cx, LONG_MIN); return;
-	case ACT_BOTTOM: ui_help_scroll(&u->help, &u->cx, LONG_MAX); return;
-	case ACT_BACK: case ACT_QUIT: case ACT_HELP: case ACT_MESSAGES: u->help.on = false; return;
-	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return;
-	default: break;
-	}
-	if (k == 'q' || k == 27 || k == '?')
-		u->help.on = false;
-}
 
 static void key(struct ui *u, int k)
 {
@@ -911,7 +897,10 @@ static void key(struct ui *u, int k)
 	}
 	enum ui_action a = ui_keymap_lookup(&u->keys, k);
 	if (u->help.on) {
-		help_key(u, k, a);
+		if (a == ACT_REDRAW)
+			redraw(u);
+		else
+			ui_help_key(&u->help, &u->cx, k, a);
 		return;
 	}
 	if (u->layout == LAYOUT_TOO_SMALL && a != ACT_QUIT && a != ACT_REDRAW)
@@ -1186,8 +1175,7 @@ static void suspend(struct ui *u)
 	raise(SIGSTOP);                       /* stopped here until fg */
 	install_signals();
 	reset_prog_mode();
-	clearok(curscr, TRUE);
-	check_size(u);
+	redraw(u);
 }
 
 static void loop(struct ui *u)
@@ -1201,8 +1189,7 @@ static void loop(struct ui *u)
 		}
 		if (sig_cont) {
 			sig_cont = 0;
-			clearok(curscr, TRUE);
-			check_size(u);
+			redraw(u);
 		}
 		if (sig_winch) {
 			sig_winch = 0;
@@ -1217,7 +1204,7 @@ static void loop(struct ui *u)
 		struct pollfd p[3] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{sig_pipe[0], POLLIN, 0},
-			{u->fetch.fetcher ? fetch_wake_fd(u->fetch.fetcher) : -1, POLLIN, 0},
+			{ui_fetch_fd(&u->fetch), POLLIN, 0},
 		};
 		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
 		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
@@ -1371,7 +1358,7 @@ static int open_io(struct ui *u, const struct ui_opts *o, struct script *sc)
 static void teardown(struct ui *u, struct script *sc)
 {
 	stop_curses(u);
-	fetch_stop(&u->fetch.fetcher);
+	ui_fetch_stop(&u->fetch);
 	reap(u);
 	if (!u->cx.headless)
 		reset_signals();
@@ -1447,8 +1434,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	if ((!o.headless && !o.no_fetch) || (o.headless && o.want_fetch)) {
-		u->fetch.fetcher = fetch_start(u->cx.cfg, a->db_path, !o.headless, &e);
-		if (!u->fetch.fetcher)
+		if (ui_fetch_start(&u->fetch, u->cx.cfg, a->db_path, !o.headless, &e) < 0)
 			ui_msg(&u->cx, true, "Fetching is off: %s", e.msg);
 	}
 	u->fetch.on_done = on_fetch_done;

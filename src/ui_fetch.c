@@ -8,6 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+int ui_fetch_start(struct ui_fetch *f, const struct config *cfg, const char *db_path,
+                   bool refresh_due, struct lerr *e)
+{
+	f->fetcher = fetch_start(cfg, db_path, refresh_due, e);
+	return f->fetcher ? 0 : -1;
+}
+
+void ui_fetch_stop(struct ui_fetch *f)
+{
+	fetch_stop(&f->fetcher);
+}
+
+int ui_fetch_fd(const struct ui_fetch *f)
+{
+	return f->fetcher ? fetch_wake_fd(f->fetcher) : -1;
+}
+
 static void batch_start(struct ui_fetch *f, const char *what)
 {
 	struct ui_fetch_state *s = &f->st;

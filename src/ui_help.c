@@ -150,6 +150,25 @@ void ui_help_scroll(struct ui_help *hp, const struct ui_ctx *c, long delta)
 		hp->scroll = max;
 }
 
+void ui_help_key(struct ui_help *hp, const struct ui_ctx *c, int k, enum ui_action a)
+{
+	long h = c->rows > 3 ? c->rows - 3 : 1;
+	switch (a) {
+	case ACT_DOWN: ui_help_scroll(hp, c, 1); return;
+	case ACT_UP: ui_help_scroll(hp, c, -1); return;
+	case ACT_PAGE_DOWN: ui_help_scroll(hp, c, h); return;
+	case ACT_PAGE_UP: ui_help_scroll(hp, c, -h); return;
+	case ACT_HALF_DOWN: ui_help_scroll(hp, c, (h + 1) / 2); return;
+	case ACT_HALF_UP: ui_help_scroll(hp, c, -(h + 1) / 2); return;
+	case ACT_TOP: ui_help_scroll(hp, c, LONG_MIN); return;
+	case ACT_BOTTOM: ui_help_scroll(hp, c, LONG_MAX); return;
+	case ACT_BACK: case ACT_QUIT: case ACT_HELP: case ACT_MESSAGES: hp->on = false; return;
+	default: break;
+	}
+	if (k == 'q' || k == 27 || k == '?')
+		hp->on = false;
+}
+
 void ui_help_draw(struct ui_help *hp, struct ui_ctx *c)
 {
 	struct help_line *v;

@@ -239,6 +239,9 @@ struct ui_help {
 void ui_help_open(struct ui_help *h, bool messages);
 /* Scrolls by delta lines (LONG_MIN: top, LONG_MAX: end), clamped. */
 void ui_help_scroll(struct ui_help *h, const struct ui_ctx *c, long delta);
+/* A key while the screen is shown (k, and a: its action; redraw is the caller's): the movement
+ * keys scroll; q, Esc and ? (whatever they are bound to) close it; other keys do nothing. */
+void ui_help_key(struct ui_help *h, const struct ui_ctx *c, int k, enum ui_action a);
 void ui_help_draw(struct ui_help *h, struct ui_ctx *c);
 
 #endif

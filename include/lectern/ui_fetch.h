@@ -42,6 +42,14 @@ struct ui_fetch {
 	void *arg;
 };
 
+/* Starts the fetch thread (fetch_start: refresh_due queues the sources due). Returns 0, or -1
+ * with e set (fetching stays off). */
+int ui_fetch_start(struct ui_fetch *f, const struct config *cfg, const char *db_path,
+                   bool refresh_due, struct lerr *e);
+/* Stops the thread (NULL-safe; fetching is off afterwards). */
+void ui_fetch_stop(struct ui_fetch *f);
+/* The fd to poll for events (POLLIN), -1 when fetching is off. */
+int ui_fetch_fd(const struct ui_fetch *f);
 /* Asks the fetcher for work (`what` names it in the status line: "Fetching what…"); says so
  * when fetching is off. */
 void ui_fetch_request(struct ui_fetch *f, struct ui_ctx *c, enum fetch_req_kind k, const char *arg,
