@@ -44,18 +44,6 @@ static int get_paper(struct store *s, const char *cmd, const char *id, struct pa
 	return -1;
 }
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lectern: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-
 /* getopt_long with our conventions: no message from getopt itself, a usage error from us.
  * Returns the option, or -1 at the end; on a bad option prints the error and returns '?'. */
 static int next_opt(const char *cmd, int argc, char **argv, const char *shortopts,

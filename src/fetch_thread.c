@@ -33,6 +33,7 @@ struct fetcher {
 	struct qreq *reqs;         /* FIFO of pending requests */
 	size_t n_reqs;
 
+	enum fetch_req_kind running; /* the request being run: its events are tagged with it */
 	struct fetch_event *evs;   /* FIFO of events for the UI */
 	size_t ev_head, n_evs, ev_cap;
 
@@ -58,7 +59,9 @@ static void push_event(void *ctx, const struct fetch_event *ev)
 		f->ev_cap = cap;
 		f->ev_head = 0;
 	}
-	f->evs[(f->ev_head + f->n_evs) % f->ev_cap] = *ev;
+	struct fetch_event *slot = &f->evs[(f->ev_head + f->n_evs) % f->ev_cap];
+	*slot = *ev;
+	slot->req = f->running;
 	if (f->n_evs++ == 0) {
 		/* empty -> non-empty: one byte is enough; the reader drains it when it empties the queue */
 		ssize_t w;
@@ -198,6 +201,7 @@ static void *worker(void *arg)
 		}
 		struct qreq q = f->reqs[0];
 		memmove(f->reqs, f->reqs + 1, --f->n_reqs * sizeof *f->reqs);
+		f->running = q.kind;
 		pthread_mutex_unlock(&f->mu);
 
 		run(f, &q);

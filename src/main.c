@@ -9,6 +9,7 @@
 #include "lectern/cli.h"
 #include "lectern/config.h"
 #include "lectern/store.h"
+#include "lectern/ui.h"
 
 struct command {
 	const char *name;

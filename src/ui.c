@@ -20,6 +20,42 @@
 
 #include "lectern/text.h"
 #include "lectern/ui_open.h"
+#include "lectern/ui_prompt.h"
+
+enum ui_focus { FOCUS_LIST, FOCUS_DETAIL };
+enum ui_layout { LAYOUT_WIDE, LAYOUT_STACKED, LAYOUT_NARROW, LAYOUT_TOO_SMALL };
+
+/* The reader: the panes and what they share. Private to this file: the panes see their own struct
+ * and the context lent to them, never this. */
+struct ui {
+	const struct app *app;
+	struct ui_ctx cx;         /* lent to every pane: screen, theme, messages, store */
+	struct ui_fetch fetch;    /* the bridge to the fetch thread */
+
+	SCREEN *screen;
+	FILE *term_in, *term_out;
+	enum ui_layout layout;
+	struct ui_rect r_header, r_status, r_sep;   /* the panes keep their own rects */
+	bool sep_vertical;
+	enum ui_focus focus;
+	bool quit;
+
+	struct ui_keymap keys;
+	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
+	struct ui_msgs config_errors;
+
+	/* the panes */
+	struct ui_list list;
+	struct ui_detail detail;
+	struct ui_search search;
+	struct ui_list_mark before_search;   /* where Esc out of a search returns the list */
+	struct ui_prompt prompt;
+	struct ui_help help;
+
+	pid_t children[32];
+	int n_children;
+	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
+};
 
 static volatile sig_atomic_t sig_winch, sig_quit, sig_tstp, sig_cont, sig_chld;
 static int sig_pipe[2] = {-1, -1};
@@ -69,38 +105,38 @@ static void reset_signals(void)
 
 static void layout(struct ui *u)
 {
-	u->rows = LINES;
-	u->cols = COLS;
-	int body = u->rows - 2;
-	u->r_header = (struct ui_rect){0, 0, 1, u->cols};
-	u->r_status = (struct ui_rect){u->rows - 1, 0, 1, u->cols};
+	u->cx.rows = LINES;
+	u->cx.cols = COLS;
+	int body = u->cx.rows - 2;
+	u->r_header = (struct ui_rect){0, 0, 1, u->cx.cols};
+	u->r_status = (struct ui_rect){u->cx.rows - 1, 0, 1, u->cx.cols};
 	u->r_sep = (struct ui_rect){0, 0, 0, 0};
-	if (u->cols < 40 || u->rows < 8) {
+	if (u->cx.cols < 40 || u->cx.rows < 8) {
 		u->layout = LAYOUT_TOO_SMALL;
-		u->r_list = u->r_detail = (struct ui_rect){1, 0, 0, 0};
+		u->list.r = u->detail.r = (struct ui_rect){1, 0, 0, 0};
 		return;
 	}
-	if (u->cols >= 140) {
+	if (u->cx.cols >= 140) {
 		u->layout = LAYOUT_WIDE;
 		/* the list is the primary pane: titles must stay readable, the abstract wraps anyway */
-		int lw = u->cols * 58 / 100;
-		u->r_list = (struct ui_rect){1, 0, body, lw};
+		int lw = u->cx.cols * 58 / 100;
+		u->list.r = (struct ui_rect){1, 0, body, lw};
 		u->r_sep = (struct ui_rect){1, lw, body, 1};
-		u->r_detail = (struct ui_rect){1, lw + 1, body, u->cols - lw - 1};
+		u->detail.r = (struct ui_rect){1, lw + 1, body, u->cx.cols - lw - 1};
 		u->sep_vertical = true;
-	} else if (u->cols >= 80) {
+	} else if (u->cx.cols >= 80) {
 		u->layout = LAYOUT_STACKED;
 		int lh = body * 40 / 100;
 		if (lh < 4)
 			lh = 4;
-		u->r_list = (struct ui_rect){1, 0, lh, u->cols};
-		u->r_sep = (struct ui_rect){1 + lh, 0, 1, u->cols};
-		u->r_detail = (struct ui_rect){2 + lh, 0, body - lh - 1, u->cols};
+		u->list.r = (struct ui_rect){1, 0, lh, u->cx.cols};
+		u->r_sep = (struct ui_rect){1 + lh, 0, 1, u->cx.cols};
+		u->detail.r = (struct ui_rect){2 + lh, 0, body - lh - 1, u->cx.cols};
 		u->sep_vertical = false;
 	} else {
 		u->layout = LAYOUT_NARROW;
-		u->r_list = (struct ui_rect){1, 0, body, u->cols};
-		u->r_detail = (struct ui_rect){1, 0, body, u->cols};
+		u->list.r = (struct ui_rect){1, 0, body, u->cx.cols};
+		u->detail.r = (struct ui_rect){1, 0, body, u->cx.cols};
 	}
 }
 
@@ -108,7 +144,7 @@ static void after_resize(struct ui *u)
 {
 	layout(u);
 	if (u->layout != LAYOUT_TOO_SMALL)
-		ui_list_scroll_to_sel(u);
+		ui_list_scroll_to_sel(&u->list, &u->cx);
 }
 
 static void check_size(struct ui *u)
@@ -116,7 +152,7 @@ static void check_size(struct ui *u)
 	struct winsize ws;
 	/* resizeterm() queues a KEY_RESIZE when the size changes; calling it only on a real change
 	 * keeps KEY_RESIZE -> check_size -> KEY_RESIZE from looping */
-	if (!u->headless && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
+	if (!u->cx.headless && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
 	    (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	after_resize(u);
@@ -124,45 +160,74 @@ static void check_size(struct ui *u)
 
 /* ---- drawing ------------------------------------------------------------------------------- */
 
+/* C-l: everything drawn again, at the terminal's size now. */
+static void redraw(struct ui *u)
+{
+	clearok(curscr, TRUE);
+	check_size(u);
+}
+
 static bool detail_visible(const struct ui *u)
 {
 	return u->layout == LAYOUT_WIDE || u->layout == LAYOUT_STACKED ||
 	       (u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL);
 }
 
+static void draw_too_small(struct ui *u)
+{
+	struct ui_ctx *c = &u->cx;
+	for (int y = 0; y < c->rows; y++)
+		ui_fill(c, y, 0, c->cols, EL_DEFAULT);
+	ui_puts(c, c->rows / 2 - 1, 0, c->cols, "Terminal too small", EL_ERROR);
+	ui_puts(c, c->rows / 2, 0, c->cols, "(needs 40x8; q quits)", EL_DEFAULT);
+}
+
+/* The line between the list and the detail (a label on it when they are stacked). */
+static void draw_separator(struct ui *u)
+{
+	struct ui_rect s = u->r_sep;
+	for (int i = 0; i < (u->sep_vertical ? s.h : s.w) && s.h; i++) {
+		if (u->sep_vertical)
+			ui_puts(&u->cx, s.y + i, s.x, 1, "│", EL_BORDER);
+		else
+			ui_puts(&u->cx, s.y, s.x + i, 1, "─", EL_BORDER);
+	}
+	if (!u->sep_vertical && s.h)
+		ui_puts(&u->cx, s.y, s.x + 2, s.w - 2,
+		        u->focus == FOCUS_DETAIL ? " detail (Tab: list) " : " detail (Tab, Enter) ",
+		        EL_BORDER);
+}
+
+static void draw_panes(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (detail_visible(u))
+		ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, false);
+	if (!(u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL))
+		ui_list_draw(&u->list, &u->cx, &u->fetch);
+	if (detail_visible(u))
+		ui_detail_draw(&u->detail, &u->cx);
+	draw_separator(u);
+	char view[128];
+	ui_list_view_name(&u->list, u->cx.cfg, view, sizeof view);
+	ui_status_header(&u->cx, u->r_header, &u->list, view);
+	if (u->prompt.kind != PROMPT_NONE)
+		ui_prompt_draw(&u->prompt, &u->cx, u->r_status);
+	else
+		ui_status_line(&u->cx, u->r_status, &u->fetch.st, &u->search);
+}
+
 static void draw(struct ui *u)
 {
-	ui_msg_expire(u);
+	ui_msg_expire(&u->cx);
 	erase();
-	if (u->layout == LAYOUT_TOO_SMALL) {
-		for (int y = 0; y < u->rows; y++)
-			ui_fill(u, y, 0, u->cols, EL_DEFAULT);
-		ui_puts(u, u->rows / 2 - 1, 0, u->cols, "Terminal too small", EL_ERROR);
-		ui_puts(u, u->rows / 2, 0, u->cols, "(needs 40x8; q quits)", EL_DEFAULT);
-	} else if (u->help) {
-		ui_help_draw(u);
-	} else {
-		const struct store_row *r = ui_list_selected(u);
-		if (detail_visible(u))
-			ui_detail_show(u, r ? r->id : NULL, false);
-		if (!(u->layout == LAYOUT_NARROW && u->focus == FOCUS_DETAIL))
-			ui_list_draw(u);
-		if (detail_visible(u))
-			ui_detail_draw(u);
-		struct ui_rect s = u->r_sep;
-		for (int i = 0; i < (u->sep_vertical ? s.h : s.w) && s.h; i++) {
-			if (u->sep_vertical)
-				ui_puts(u, s.y + i, s.x, 1, "│", EL_BORDER);
-			else
-				ui_puts(u, s.y, s.x + i, 1, "─", EL_BORDER);
-		}
-		if (!u->sep_vertical && s.h)
-			ui_puts(u, s.y, s.x + 2, s.w - 2,
-			        u->focus == FOCUS_DETAIL ? " detail (Tab: list) " : " detail (Tab, Enter) ",
-			        EL_BORDER);
-		ui_status_draw(u);
-	}
-	if (u->headless) {
+	if (u->layout == LAYOUT_TOO_SMALL)
+		draw_too_small(u);
+	else if (u->help.on)
+		ui_help_draw(&u->help, &u->cx);
+	else
+		draw_panes(u);
+	if (u->cx.headless) {
 		wnoutrefresh(stdscr);
 		doupdate();
 	} else {
@@ -201,89 +266,26 @@ static void switch_view(struct ui *u, enum ui_view_kind kind)
 	if (kind != u->list.kind)
 		u->list.sort = kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
 	u->list.kind = kind;
-	ui_list_set_query(u, NULL);
+	ui_list_set_query(&u->list, NULL);
 	u->list.count = -1;
 	u->focus = FOCUS_LIST;
-	ui_list_load_start(u);
-}
-
-static void drain_fetch(struct ui *u);
-
-static void fetch_batch_start(struct ui *u, const char *what)
-{
-	struct ui_fetch_state *f = &u->fetch;
-	memset(f, 0, sizeof *f);
-	f->busy = true;
-	snprintf(f->name, sizeof f->name, "%s", what);
-}
-
-bool ui_request_quiet(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
-{
-	if (!u->fetcher) {
-		ui_msg(u, true, "Fetching is off in this session");
-		return false;
-	}
-	/* earlier events first, so an "idle" from before this request cannot end it */
-	drain_fetch(u);
-	if (!u->fetch.busy)
-		fetch_batch_start(u, what);
-	fetch_request(u->fetcher, k, arg);
-	return true;
-}
-
-void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what)
-{
-	if (ui_request_quiet(u, k, arg, what))
-		ui_msg(u, false, "Fetching %s…", what);
-}
-
-/* Days asked of the fetcher in this session and what came of it, so that the empty-day screen
- * can say "fetching", "nothing that day" or "failed", and a day is not asked for twice. */
-static struct ui_day_state *day_state(struct ui *u, const char *day, bool add)
-{
-	for (size_t i = 0; i < ARRAY_LEN(u->days); i++)
-		if (strcmp(u->days[i].day, day) == 0)
-			return &u->days[i];
-	if (!add)
-		return NULL;
-	struct ui_day_state *d = &u->days[u->n_days++ % ARRAY_LEN(u->days)];
-	snprintf(d->day, sizeof d->day, "%s", day);
-	d->state = UI_DAY_UNKNOWN;
-	return d;
-}
-
-enum ui_day_fetch ui_day_fetch_state(struct ui *u, const char *day)
-{
-	struct ui_day_state *d = day_state(u, day, false);
-	return d ? d->state : UI_DAY_UNKNOWN;
-}
-
-/* A day with nothing cached is fetched once per session (r fetches it again). */
-static void hf_day_request_if_empty(struct ui *u, bool force)
-{
-	if (u->list.rows.n != 0 || !u->fetcher)
-		return;
-	struct ui_day_state *d = day_state(u, u->list.day, true);
-	if (!force && d->state != UI_DAY_UNKNOWN)
-		return;
-	char what[64];
-	snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
-	ui_request(u, FETCH_REQ_HF_DAY, u->list.day, what);
-	d->state = UI_DAY_PENDING;
+	ui_list_load_start(&u->list, &u->cx);
 }
 
 static void goto_day(struct ui *u, const char *day)
 {
 	snprintf(u->list.day, sizeof u->list.day, "%s", day);
 	switch_view(u, VIEW_HF);
-	hf_day_request_if_empty(u, false);
+	/* a day with nothing cached is fetched once per session (r fetches it again) */
+	if (u->list.rows.n == 0 && u->fetch.fetcher)
+		ui_fetch_day(&u->fetch, &u->cx, u->list.day, false);
 }
 
 static void view_hf(struct ui *u)
 {
 	struct lerr e = {0};
 	char day[11];
-	if (store_hf_day_step(u->store, "9999-12-31", -1, day, sizeof day, &e) != 1)
+	if (store_hf_day_step(u->cx.store, "9999-12-31", -1, day, sizeof day, &e) != 1)
 		today(day, sizeof day);
 	goto_day(u, day);
 }
@@ -300,7 +302,7 @@ static void step_day(struct ui *u, int dir)
 	memcpy(day, u->list.day, sizeof day);
 	day_add(day, dir);
 	if (dir > 0 && strcmp(day, now) > 0) {
-		ui_msg(u, false, "%s is today: there is no later day", u->list.day);
+		ui_msg(&u->cx, false, "%s is today: there is no later day", u->list.day);
 		return;
 	}
 	goto_day(u, day);
@@ -312,23 +314,23 @@ static void step_cached_day(struct ui *u, int dir)
 	char day[11];
 	struct lerr e = {0};
 	const char *from = u->list.kind == VIEW_HF ? u->list.day : dir < 0 ? "9999-12-31" : "0000-01-01";
-	int rc = store_hf_day_step(u->store, from, dir, day, sizeof day, &e);
+	int rc = store_hf_day_step(u->cx.store, from, dir, day, sizeof day, &e);
 	if (rc < 0)
-		ui_msg(u, true, "%s", e.msg);
+		ui_msg(&u->cx, true, "%s", e.msg);
 	else if (rc == 0)
-		ui_msg(u, false, "No %s day with Daily Papers in the cache ([ ] step day by day)",
+		ui_msg(&u->cx, false, "No %s day with Daily Papers in the cache ([ ] step day by day)",
 		       dir < 0 ? "earlier" : "later");
 	else
 		goto_day(u, day);
 }
 
-bool ui_goto_day_text(struct ui *u, const char *text)
+static bool goto_day_text(struct ui *u, const char *text)
 {
 	char now[16], day[11];
 	struct lerr e = {0};
 	today(now, sizeof now);
 	if (ui_parse_day(text, now, day, sizeof day, &e) < 0) {
-		ui_msg(u, true, "%s", e.msg);
+		ui_msg(&u->cx, true, "%s", e.msg);
 		return false;
 	}
 	goto_day(u, day);
@@ -338,22 +340,22 @@ bool ui_goto_day_text(struct ui *u, const char *text)
 static void open_url(struct ui *u, const char *url, const char *what)
 {
 	if (!url || !*url) {
-		ui_msg(u, true, "This paper has no %s link", what);
+		ui_msg(&u->cx, true, "This paper has no %s link", what);
 		return;
 	}
 	if (!ui_url_allowed(url)) {
-		ui_msg(u, true, "Not opening %s: only http and https links are opened", url);
+		ui_msg(&u->cx, true, "Not opening %s: only http and https links are opened", url);
 		return;
 	}
-	char *cmd = ui_browser_command(u->cfg->browser);
+	char *cmd = ui_browser_command(u->cx.cfg->browser);
 	struct lerr e = {0};
 	char **argv = ui_open_argv(cmd, url, &e);
 	if (!argv) {
-		ui_msg(u, true, "browser '%s': %s", cmd, e.msg);
+		ui_msg(&u->cx, true, "browser '%s': %s", cmd, e.msg);
 		free(cmd);
 		return;
 	}
-	if (u->cfg->browser_in_terminal || ui_browser_is_terminal(argv[0])) {
+	if (u->cx.cfg->browser_in_terminal || ui_browser_is_terminal(argv[0])) {
 		/* a terminal browser gets the terminal: suspend curses, wait, resume */
 		def_prog_mode();
 		endwin();
@@ -361,20 +363,20 @@ static void open_url(struct ui *u, const char *url, const char *what)
 		reset_prog_mode();
 		clearok(curscr, TRUE);
 		if (rc < 0)
-			ui_msg(u, true, "%s", e.msg);
+			ui_msg(&u->cx, true, "%s", e.msg);
 		else if (rc != 0)
-			ui_msg(u, true, "%s exited with status %d", argv[0], rc);
+			ui_msg(&u->cx, true, "%s exited with status %d", argv[0], rc);
 		else
-			ui_msg_clear(u);   /* a normal return needs no comment */
+			ui_msg_clear(&u->cx);   /* a normal return needs no comment */
 		check_size(u);
 	} else {
 		pid_t pid = ui_spawn_detached(argv, &e);
 		if (pid < 0) {
-			ui_msg(u, true, "%s", e.msg);
+			ui_msg(&u->cx, true, "%s", e.msg);
 		} else {
 			if (u->n_children < (int)ARRAY_LEN(u->children))
 				u->children[u->n_children++] = pid;
-			ui_msg(u, false, "Opened %s", url);
+			ui_msg(&u->cx, false, "Opened %s", url);
 		}
 	}
 	ui_argv_free(argv);
@@ -395,17 +397,17 @@ static void reap(struct ui *u)
 
 static void open_link(struct ui *u, enum ui_action a)
 {
-	const struct store_row *r = ui_list_selected(u);
+	const struct store_row *r = ui_list_selected(&u->list);
 	if (!r) {
-		ui_msg(u, true, "No paper selected");
+		ui_msg(&u->cx, true, "No paper selected");
 		return;
 	}
-	ui_detail_show(u, r->id, false);
+	ui_detail_show(&u->detail, &u->cx, r->id, false);
 	struct ui_detail *d = &u->detail;
 	if (a >= ACT_LINK_1 && a <= ACT_LINK_9) {
 		int i = (int)(a - ACT_LINK_1);
 		if (i >= d->n_links)
-			ui_msg(u, true, "No link [%d]", i + 1);
+			ui_msg(&u->cx, true, "No link [%d]", i + 1);
 		else
 			open_url(u, d->links[i], "numbered");
 		return;
@@ -439,10 +441,10 @@ static void open_link(struct ui *u, enum ui_action a)
 
 static void copy_id(struct ui *u)
 {
-	const struct store_row *r = ui_list_selected(u);
+	const struct store_row *r = ui_list_selected(&u->list);
 	if (!r)
 		return;
-	ui_detail_show(u, r->id, false);
+	ui_detail_show(&u->detail, &u->cx, r->id, false);
 	const char *text = paper_is_arxiv_id(r->id) ? r->id
 	                   : (u->detail.loaded && u->detail.p.url_abs ? u->detail.p.url_abs : r->id);
 	if (u->show_osc52) {
@@ -453,255 +455,413 @@ static void copy_id(struct ui *u)
 		free(seq);
 		free(b64);
 	}
-	ui_msg(u, false, "Copied %s", text);
+	ui_msg(&u->cx, false, "Copied %s", text);
 }
 
-void ui_refresh_data(struct ui *u)
+/* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
+static void refresh_data(struct ui *u)
 {
-	const struct store_row *r = ui_list_selected(u);
+	const struct store_row *r = ui_list_selected(&u->list);
 	char *id = r ? xstrdup(r->id) : NULL;
-	ui_list_reload_around(u, id);
-	r = ui_list_selected(u);
+	ui_list_reload_around(&u->list, &u->cx, id);
+	r = ui_list_selected(&u->list);
 	if (u->detail.id)
-		ui_detail_show(u, r ? r->id : NULL, true);
+		ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, true);
 	free(id);
+}
+
+/* ---- what the panes ask for ---------------------------------------------------------------- */
+
+static void search_open(struct ui *u)
+{
+	/* remember what Esc goes back to (unless a kept search is being refined) */
+	ui_list_mark(&u->list, &u->before_search);
+	ui_search_open(&u->search, &u->cx, u->list.qtext);
+}
+
+/* Runs the search text when it changed (once per burst of keys, before the next screen). */
+static void search_run(struct ui *u)
+{
+	char *t = ui_search_take(&u->search, u->list.qtext);
+	if (!t)
+		return;
+	if (ui_list_search(&u->list, &u->cx, t) == 0 && u->cx.msg_error)
+		ui_msg_clear(&u->cx);
+	free(t);
+}
+
+/* Sends the query (the prompt's text or the list's) to the remote sources; the list runs what
+ * the cache can run of it. */
+static void search_remote(struct ui *u)
+{
+	struct store_view v;
+	ui_list_view(&u->list, u->cx.cfg, &v);
+	char *simple = ui_search_remote(&u->search, &u->cx, &u->fetch, &v, u->list.qtext);
+	if (!simple)
+		return;
+	if (u->search.active) {
+		search_run(u);   /* the prompt's text is the simpler query now */
+	} else {
+		ui_list_set_query(&u->list, simple);
+		ui_list_load_start(&u->list, &u->cx);
+	}
+	free(simple);
+}
+
+/* Esc in the list with a kept search: back to the view before it. False when there is none. */
+static bool search_clear(struct ui *u)
+{
+	if (!u->list.qtext)
+		return false;
+	struct ui_list_mark *m = &u->before_search;
+	/* the state saved when the prompt opened may itself have had a query: drop it */
+	if (m->qtext && strcmp(m->qtext, u->list.qtext) == 0)
+		xfree(&m->qtext);
+	ui_list_restore(&u->list, &u->cx, m);
+	ui_msg(&u->cx, false, "Search cleared");
+	return true;
+}
+
+/* n, t: the note or tags of the current paper; D: a day. */
+static void prompt_open(struct ui *u, enum ui_prompt_kind kind)
+{
+	ui_prompt_free(&u->prompt);
+	if (kind == PROMPT_DAY) {
+		ui_prompt_open(&u->prompt, &u->cx, kind, NULL, NULL);
+		return;
+	}
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r) {
+		ui_msg(&u->cx, true, "No paper selected");
+		return;
+	}
+	ui_detail_show(&u->detail, &u->cx, r->id, false);
+	if (!u->detail.loaded) {
+		ui_msg(&u->cx, true, "%s", u->detail.err[0] ? u->detail.err : "Cannot load the paper");
+		return;
+	}
+	ui_prompt_open(&u->prompt, &u->cx, kind, r->id, &u->detail.p);
+}
+
+/* A note or tags of paper id were written: the list's ✎ (and a has:note / tag: view) comes from
+ * the rows, so they are re-read around the selection; the detail too when it shows the paper. */
+static void paper_saved(struct ui *u, const char *id)
+{
+	const struct store_row *sel = ui_list_selected(&u->list);
+	char *sel_id = sel ? xstrdup(sel->id) : NULL;
+	ui_list_reload_around(&u->list, &u->cx, sel_id);
+	free(sel_id);
+	if (u->detail.id && strcmp(u->detail.id, id) == 0)
+		ui_detail_show(&u->detail, &u->cx, id, true);
+}
+
+static void apply(struct ui *u, struct ui_intent it)
+{
+	switch (it.kind) {
+	case UI_DO_NOTHING: break;
+	case UI_DO_SEARCH_CANCEL:
+		ui_list_restore(&u->list, &u->cx, &u->before_search);
+		ui_msg(&u->cx, false, "Search cancelled");
+		break;
+	case UI_DO_SEARCH_KEEP:
+		search_run(u);
+		ui_search_keep(&u->search, &u->cx, u->list.qtext, u->list.error);
+		break;
+	case UI_DO_SEARCH_REMOTE:
+		search_run(u);
+		search_remote(u);
+		break;
+	case UI_DO_GOTO_DAY:
+		if (!goto_day_text(u, it.text))
+			ui_prompt_reopen(&u->prompt, PROMPT_DAY, it.text);
+		break;
+	case UI_DO_SAVED: paper_saved(u, it.text); break;
+	}
+	free(it.text);
+}
+
+/* A fetch landed (ui_fetch has said what came): re-read what it changed. */
+static void on_fetch_done(void *arg, const struct fetch_event *ev)
+{
+	struct ui *u = arg;
+	if (ev->req == FETCH_REQ_SEARCH) {
+		ui_search_landed(&u->search, &u->cx, ev);
+		if (!ev->n_new && !ev->n_updated)
+			return;
+		/* on the first row the user sees the best matches, new ones included; elsewhere the
+		 * selected paper stays where it is */
+		if (u->list.offset == 0 && u->list.sel == 0) {
+			ui_list_load_start(&u->list, &u->cx);
+			const struct store_row *r = ui_list_selected(&u->list);
+			if (u->detail.id)
+				ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, true);
+		} else {
+			refresh_data(u);
+		}
+		return;
+	}
+	/* re-queried around the selected paper: new papers never move it (an empty Daily Papers day
+	 * is re-read anyway: papers already cached may just have been listed) */
+	if (ev->n_new || ev->n_updated || (u->list.kind == VIEW_HF && u->list.rows.n == 0))
+		refresh_data(u);
 }
 
 static void set_user_state(struct ui *u, bool fav)
 {
-	struct store_row *r = (struct store_row *)ui_list_selected(u);
+	struct store_row *r = (struct store_row *)ui_list_selected(&u->list);
 	if (!r)
 		return;
 	struct lerr e = {0};
 	if (fav) {
 		bool on;
-		if (store_toggle_favourite(u->store, r->id, &on, &e) < 0) {
-			ui_msg(u, true, "Favourite not saved: %s", e.msg);
+		if (store_toggle_favourite(u->cx.store, r->id, &on, &e) < 0) {
+			ui_msg(&u->cx, true, "Favourite not saved: %s", e.msg);
 			return;
 		}
 		r->favourite = on;
-		ui_msg(u, false, on ? "★ Added to favourites" : "Removed from favourites");
+		ui_msg(&u->cx, false, on ? "★ Added to favourites" : "Removed from favourites");
 	} else {
-		if (store_set_read(u->store, r->id, !r->read, &e) < 0) {
-			ui_msg(u, true, "Not saved: %s", e.msg);
+		if (store_set_read(u->cx.store, r->id, !r->read, &e) < 0) {
+			ui_msg(&u->cx, true, "Not saved: %s", e.msg);
 			return;
 		}
 		r->read = !r->read;
-		ui_msg(u, false, r->read ? "Marked read" : "Marked unread");
+		ui_msg(&u->cx, false, r->read ? "Marked read" : "Marked unread");
 	}
 	if (u->detail.id)
-		ui_detail_show(u, r->id, true);
+		ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
 static void open_detail(struct ui *u)
 {
-	struct store_row *r = (struct store_row *)ui_list_selected(u);
+	struct store_row *r = (struct store_row *)ui_list_selected(&u->list);
 	if (!r)
 		return;
 	u->focus = FOCUS_DETAIL;
 	if (!r->read) {
 		struct lerr e = {0};
-		if (store_set_read(u->store, r->id, true, &e) < 0)
-			ui_msg(u, true, "Not marked read: %s", e.msg);
+		if (store_set_read(u->cx.store, r->id, true, &e) < 0)
+			ui_msg(&u->cx, true, "Not marked read: %s", e.msg);
 		else
 			r->read = true;
 	}
-	ui_detail_show(u, r->id, true);
+	ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
 static long page(const struct ui *u, bool detail)
 {
-	int h = detail ? u->r_detail.h : u->r_list.h;
+	int h = detail ? u->detail.r.h : u->list.r.h;
 	return h > 1 ? h - 1 : 1;
 }
 
-static void do_move(struct ui *u, enum ui_action a)
+/* The movement keys, in the pane that has the focus. */
+static bool act_move(struct ui *u, enum ui_action a)
 {
+	if (a < ACT_DOWN || a > ACT_HALF_UP)   /* the movement actions are contiguous */
+		return false;
 	bool det = u->focus == FOCUS_DETAIL && detail_visible(u);
 	long pg = page(u, det);
 	if (det) {
 		switch (a) {
-		case ACT_DOWN: ui_detail_scroll(u, 1); break;
-		case ACT_UP: ui_detail_scroll(u, -1); break;
+		case ACT_DOWN: ui_detail_scroll(&u->detail, 1); break;
+		case ACT_UP: ui_detail_scroll(&u->detail, -1); break;
 		case ACT_TOP: u->detail.scroll = 0; break;
-		case ACT_BOTTOM: ui_detail_scroll_end(u); break;
-		case ACT_PAGE_DOWN: ui_detail_scroll(u, pg); break;
-		case ACT_PAGE_UP: ui_detail_scroll(u, -pg); break;
-		case ACT_HALF_DOWN: ui_detail_scroll(u, (pg + 1) / 2); break;
-		case ACT_HALF_UP: ui_detail_scroll(u, -(pg + 1) / 2); break;
+		case ACT_BOTTOM: ui_detail_scroll_end(&u->detail); break;
+		case ACT_PAGE_DOWN: ui_detail_scroll(&u->detail, pg); break;
+		case ACT_PAGE_UP: ui_detail_scroll(&u->detail, -pg); break;
+		case ACT_HALF_DOWN: ui_detail_scroll(&u->detail, (pg + 1) / 2); break;
+		case ACT_HALF_UP: ui_detail_scroll(&u->detail, -(pg + 1) / 2); break;
 		default: break;
 		}
-		return;
+		return true;
 	}
 	switch (a) {
-	case ACT_DOWN: ui_list_move(u, 1); break;
-	case ACT_UP: ui_list_move(u, -1); break;
-	case ACT_TOP: ui_list_load_start(u); break;
-	case ACT_BOTTOM: ui_list_load_end(u); break;
+	case ACT_DOWN: ui_list_move(&u->list, &u->cx, 1); break;
+	case ACT_UP: ui_list_move(&u->list, &u->cx, -1); break;
+	case ACT_TOP: ui_list_load_start(&u->list, &u->cx); break;
+	case ACT_BOTTOM: ui_list_load_end(&u->list, &u->cx); break;
 	case ACT_PAGE_DOWN:
 		u->list.top += (size_t)pg;
-		ui_list_move(u, pg);
+		ui_list_move(&u->list, &u->cx, pg);
 		break;
 	case ACT_PAGE_UP:
 		u->list.top = u->list.top > (size_t)pg ? u->list.top - (size_t)pg : 0;
-		ui_list_move(u, -pg);
+		ui_list_move(&u->list, &u->cx, -pg);
 		break;
-	case ACT_HALF_DOWN: ui_list_move(u, (pg + 1) / 2); break;
-	case ACT_HALF_UP: ui_list_move(u, -(pg + 1) / 2); break;
+	case ACT_HALF_DOWN: ui_list_move(&u->list, &u->cx, (pg + 1) / 2); break;
+	case ACT_HALF_UP: ui_list_move(&u->list, &u->cx, -(pg + 1) / 2); break;
 	default: break;
 	}
+	return true;
 }
 
-static void action(struct ui *u, enum ui_action a)
+/* Enter, Esc, Tab: which pane has the keys. */
+static bool act_focus(struct ui *u, enum ui_action a)
 {
 	switch (a) {
-	case ACT_NONE: break;
-	case ACT_DOWN: case ACT_UP: case ACT_TOP: case ACT_BOTTOM: case ACT_PAGE_DOWN:
-	case ACT_PAGE_UP: case ACT_HALF_DOWN: case ACT_HALF_UP:
-		do_move(u, a);
-		break;
 	case ACT_OPEN:
 		if (u->focus == FOCUS_LIST)
 			open_detail(u);
-		break;
+		return true;
 	case ACT_BACK:
 		if (u->focus == FOCUS_DETAIL)
 			u->focus = FOCUS_LIST;
 		else
-			ui_search_restore(u);
-		break;
+			search_clear(u);
+		return true;
 	case ACT_SWITCH_PANE:
 		if (u->focus == FOCUS_DETAIL)
 			u->focus = FOCUS_LIST;
-		else if (ui_list_selected(u))
+		else if (ui_list_selected(&u->list))
 			u->focus = FOCUS_DETAIL;
-		break;
-	case ACT_FAVOURITE: set_user_state(u, true); break;
-	case ACT_READ: set_user_state(u, false); break;
-	case ACT_COPY: copy_id(u); break;
-	case ACT_NOTE: ui_prompt_open(u, PROMPT_NOTE); break;
-	case ACT_AUTHORS: {
-		const struct store_row *r = ui_list_selected(u);
-		if (r) {
-			ui_detail_show(u, r->id, false);
-			ui_detail_toggle_authors(u);
-		}
-		break;
+		return true;
+	default: return false;
 	}
-	case ACT_TAGS: ui_prompt_open(u, PROMPT_TAGS); break;
-	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); break;
-	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); break;
-	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); break;
-	case ACT_VIEW_HF: view_hf(u); break;
-	case ACT_DAY_PREV: step_day(u, -1); break;
-	case ACT_DAY_NEXT: step_day(u, 1); break;
-	case ACT_DAY_PREV_CACHED: step_cached_day(u, -1); break;
-	case ACT_DAY_NEXT_CACHED: step_cached_day(u, 1); break;
-	case ACT_GOTO_DAY: ui_prompt_open(u, PROMPT_DAY); break;
+}
+
+/* Keys on the current paper: marks, note and tags, links. */
+static bool act_paper(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_FAVOURITE: set_user_state(u, true); return true;
+	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_COPY: copy_id(u); return true;
+	case ACT_NOTE: prompt_open(u, PROMPT_NOTE); return true;
+	case ACT_AUTHORS: {
+		const struct store_row *r = ui_list_selected(&u->list);
+		if (r) {
+			ui_detail_show(&u->detail, &u->cx, r->id, false);
+			ui_detail_toggle_authors(&u->detail, &u->cx);
+		}
+		return true;
+	}
+	case ACT_TAGS: prompt_open(u, PROMPT_TAGS); return true;
+	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
+	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
+	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
+		open_link(u, a);
+		return true;
+	default: return false;
+	}
+}
+
+/* Keys that change what the list shows: views, days, order, search. */
+static bool act_view(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); return true;
+	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); return true;
+	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); return true;
+	case ACT_VIEW_HF: view_hf(u); return true;
+	case ACT_DAY_PREV: step_day(u, -1); return true;
+	case ACT_DAY_NEXT: step_day(u, 1); return true;
+	case ACT_DAY_PREV_CACHED: step_cached_day(u, -1); return true;
+	case ACT_DAY_NEXT_CACHED: step_cached_day(u, 1); return true;
+	case ACT_GOTO_DAY: prompt_open(u, PROMPT_DAY); return true;
 	case ACT_VIEW_SOURCE:
-		if (u->cfg->n_sources == 0) {
-			ui_msg(u, true, "No sources configured");
-			break;
+		if (u->cx.cfg->n_sources == 0) {
+			ui_msg(&u->cx, true, "No sources configured");
+			return true;
 		}
 		if (u->list.kind != VIEW_SOURCE) {
 			u->list.source = 0;
 			switch_view(u, VIEW_SOURCE);
-		} else if (u->list.source + 1 < u->cfg->n_sources) {
+		} else if (u->list.source + 1 < u->cx.cfg->n_sources) {
 			u->list.source++;
 			switch_view(u, VIEW_SOURCE);
 		} else {
 			switch_view(u, VIEW_ALL);
 		}
-		break;
+		return true;
 	case ACT_SORT: {
 		u->list.sort = (u->list.sort + 1) % 3;
 		/* relevance means something only for a search */
 		if (u->list.sort == STORE_SORT_RELEVANCE && !u->list.query)
 			u->list.sort = STORE_SORT_DATE;
-		ui_list_load_start(u);
-		break;
+		ui_list_load_start(&u->list, &u->cx);
+		return true;
 	}
-	case ACT_SEARCH: ui_search_open(u); break;
+	case ACT_SEARCH: search_open(u); return true;
 	case ACT_SEARCH_REMOTE:
 		if (u->list.query)
-			ui_search_remote(u);
+			search_remote(u);
 		else
-			ui_search_open(u);
-		break;
-	case ACT_REFRESH:
-		if (u->list.kind == VIEW_SOURCE && u->list.source < u->cfg->n_sources)
-			ui_request(u, FETCH_REQ_SOURCE, u->cfg->sources[u->list.source].name,
-			        u->cfg->sources[u->list.source].name);
-		else if (u->list.kind == VIEW_HF) {
-			char what[64];
-			snprintf(what, sizeof what, "Daily Papers of %s", u->list.day);
-			ui_request(u, FETCH_REQ_HF_DAY, u->list.day, what);
-			if (u->fetcher)
-				day_state(u, u->list.day, true)->state = UI_DAY_PENDING;
-		}
-		else
-			ui_request(u, FETCH_REQ_ALL, NULL, "every source");
-		break;
-	case ACT_REFRESH_ALL: ui_request(u, FETCH_REQ_ALL, NULL, "every source"); break;
-	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
-	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
-	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
-		open_link(u, a);
-		break;
-	case ACT_HELP: u->help = true; u->help_messages = false; u->help_scroll = 0; break;
-	case ACT_MESSAGES: u->help = true; u->help_messages = true; u->help_scroll = 0; break;
-	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); break;
-	case ACT_QUIT: u->quit = true; break;
-	case ACT__COUNT: break;
+			search_open(u);
+		return true;
+	default: return false;
 	}
+}
+
+/* Keys that ask the fetcher for work. */
+static bool act_fetch(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_REFRESH: {
+		const struct config *cfg = u->cx.cfg;
+		if (u->list.kind == VIEW_SOURCE && u->list.source < cfg->n_sources) {
+			const char *name = cfg->sources[u->list.source].name;
+			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_SOURCE, name, name);
+		} else if (u->list.kind == VIEW_HF) {
+			ui_fetch_day(&u->fetch, &u->cx, u->list.day, true);
+		} else {
+			ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source");
+		}
+		return true;
+	}
+	case ACT_REFRESH_ALL:
+		ui_fetch_request(&u->fetch, &u->cx, FETCH_REQ_ALL, NULL, "every source");
+		return true;
+	default: return false;
+	}
+}
+
+/* Keys on the whole screen: help, messages, redraw, quit. */
+static bool act_screen(struct ui *u, enum ui_action a)
+{
+	switch (a) {
+	case ACT_HELP: ui_help_open(&u->help, false); return true;
+	case ACT_MESSAGES: ui_help_open(&u->help, true); return true;
+	case ACT_REDRAW: redraw(u); return true;
+	case ACT_QUIT: u->quit = true; return true;
+	default: return false;
+	}
+}
+
+/* The key dispatcher: each group of actions has its handler, which says whether a is its own. */
+static void action(struct ui *u, enum ui_action a)
+{
+	static bool (*const groups[])(struct ui *, enum ui_action) = {
+		act_move, act_focus, act_paper, act_view, act_fetch, act_screen,
+	};
+	for (size_t i = 0; i < ARRAY_LEN(groups) && !groups[i](u, a); i++)
+		;
 }
 
 static void mouse(struct ui *u, int y, int x, int kind /* 0 click, 1 wheel up, 2 wheel down */)
 {
-	if (u->help) {
+	if (u->help.on) {
 		if (kind)
-			ui_help_scroll(u, kind == 1 ? -3 : 3);
+			ui_help_scroll(&u->help, &u->cx, kind == 1 ? -3 : 3);
 		return;
 	}
-	bool in_detail = detail_visible(u) && y >= u->r_detail.y &&
-	                 y < u->r_detail.y + u->r_detail.h && x >= u->r_detail.x &&
+	bool in_detail = detail_visible(u) && y >= u->detail.r.y &&
+	                 y < u->detail.r.y + u->detail.r.h && x >= u->detail.r.x &&
 	                 !(u->layout == LAYOUT_NARROW && u->focus == FOCUS_LIST);
 	if (kind) {
 		int d = kind == 1 ? -3 : 3;
 		if (in_detail)
-			ui_detail_scroll(u, d);
+			ui_detail_scroll(&u->detail, d);
 		else
-			ui_list_move(u, d);
+			ui_list_move(&u->list, &u->cx, d);
 		return;
 	}
 	if (in_detail) {
 		u->focus = FOCUS_DETAIL;
-	} else if (ui_list_click(u, y)) {
+	} else if (ui_list_click(&u->list, y)) {
 		u->focus = FOCUS_LIST;
 	}
 }
 
-/* The help screen scrolls with the movement keys; q, Esc and ? (whatever they are bound to)
- * close it; other keys do nothing there. */
-static void help_key(struct ui *u, int k, enum ui_action a)
-{
-	long h = u->rows > 3 ? u->rows - 3 : 1;
-	switch (a) {
-	case ACT_DOWN: ui_help_scroll(u, 1); return;
-	case ACT_UP: ui_help_scroll(u, -1); return;
-	case ACT_PAGE_DOWN: ui_help_scroll(u, h); return;
-	case ACT_PAGE_UP: ui_help_scroll(u, -h); return;
-	case ACT_HALF_DOWN: ui_help_scroll(u, (h + 1) / 2); return;
-	case ACT_HALF_UP: ui_help_scroll(u, -(h + 1) / 2); return;
-	case ACT_TOP: ui_help_scroll(u, LONG_MIN); return;
-	case ACT_BOTTOM: ui_help_scroll(u, LONG_MAX); return;
-	case ACT_BACK: case ACT_QUIT: case ACT_HELP: case ACT_MESSAGES: u->help = false; return;
-	case ACT_REDRAW: clearok(curscr, TRUE); check_size(u); return;
-	default: break;
-	}
-	if (k == 'q' || k == 27 || k == '?')
-		u->help = false;
-}
 
 static void key(struct ui *u, int k)
 {
@@ -710,9 +870,9 @@ static void key(struct ui *u, int k)
 		return;
 	}
 	/* an error stays on the status line until the next key after it (M lists it later) */
-	u->n_keys++;
-	if (u->msg_error && u->msg_key < u->n_keys)
-		ui_msg_clear(u);
+	u->cx.n_keys++;
+	if (u->cx.msg_error && u->cx.msg_key < u->cx.n_keys)
+		ui_msg_clear(&u->cx);
 	if (k == UI_KEY_SPECIAL + KEY_MOUSE) {
 		MEVENT me;
 		if (getmouse(&me) == OK) {
@@ -728,16 +888,19 @@ static void key(struct ui *u, int k)
 		return;
 	}
 	if (u->search.active) {
-		ui_search_key(u, k);
+		apply(u, ui_search_key(&u->search, &u->cx, k));
 		return;
 	}
 	if (u->prompt.kind != PROMPT_NONE) {
-		ui_prompt_key(u, k);
+		apply(u, ui_prompt_key(&u->prompt, &u->cx, k));
 		return;
 	}
 	enum ui_action a = ui_keymap_lookup(&u->keys, k);
-	if (u->help) {
-		help_key(u, k, a);
+	if (u->help.on) {
+		if (a == ACT_REDRAW)
+			redraw(u);
+		else
+			ui_help_key(&u->help, &u->cx, k, a);
 		return;
 	}
 	if (u->layout == LAYOUT_TOO_SMALL && a != ACT_QUIT && a != ACT_REDRAW)
@@ -745,83 +908,10 @@ static void key(struct ui *u, int k)
 	if (a == ACT_NONE) {
 		char name[32];
 		ui_key_name(k, name, sizeof name);
-		ui_msg(u, false, "%s is not bound (? shows the keys)", name);
+		ui_msg(&u->cx, false, "%s is not bound (? shows the keys)", name);
 		return;
 	}
 	action(u, a);
-}
-
-/* The status line follows the worker: the source running and its progress on the right, each
- * result as it lands, and when the worker is idle again a summary of the whole batch (the first
- * failure in words when any source failed). */
-static void fetch_event(struct ui *u, const struct fetch_event *ev)
-{
-	struct ui_fetch_state *f = &u->fetch;
-	if (!f->busy && ev->kind != FETCH_EV_IDLE)
-		fetch_batch_start(u, ev->name);   /* work the UI did not ask for (periodic refresh) */
-	switch (ev->kind) {
-	case FETCH_EV_START:
-		snprintf(f->name, sizeof f->name, "%s", ev->name);
-		f->done = f->total = 0;
-		break;
-	case FETCH_EV_PROGRESS:
-		snprintf(f->name, sizeof f->name, "%s", ev->name);
-		f->done = ev->done;
-		f->total = ev->total;
-		break;
-	case FETCH_EV_DONE:
-		f->n_done++;
-		f->n_new += ev->n_new;
-		f->n_updated += ev->n_updated;
-		if (strcmp(ev->name, "search") == 0) {
-			f->n_search++;
-			ui_search_landed(u, ev);
-			break;
-		}
-		if (!f->n_failed)
-			ui_msg(u, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
-		/* re-queried around the selected paper: new papers never move it (an empty Daily
-		 * Papers day is re-read anyway: papers already cached may just have been listed) */
-		if (ev->n_new || ev->n_updated || (u->list.kind == VIEW_HF && u->list.rows.n == 0))
-			ui_refresh_data(u);
-		break;
-	case FETCH_EV_FAILED: {
-		const char *who = strcmp(ev->name, "search") == 0 ? "arXiv search" : ev->name;
-		if (!f->n_failed++)
-			snprintf(f->first_error, sizeof f->first_error, "%s: %s", who, ev->message);
-		size_t len = strlen(f->all_errors);
-		snprintf(f->all_errors + len, sizeof f->all_errors - len, "%s%s: %s", len ? "; " : "", who,
-		         ev->message);
-		ui_msg(u, true, "%s: %s", who, ev->message);
-		break;
-	}
-	case FETCH_EV_IDLE:
-		if (!f->busy)
-			break;
-		f->busy = false;
-		for (size_t i = 0; i < ARRAY_LEN(u->days); i++)
-			if (u->days[i].state == UI_DAY_PENDING)
-				u->days[i].state = f->n_failed ? UI_DAY_FAILED : UI_DAY_FETCHED;
-		f->name[0] = '\0';
-		if (f->n_failed && f->n_done)
-			ui_msg(u, true, "%s (%d of %d failed; %ld new, %ld updated from the others)",
-			       f->first_error, f->n_failed, f->n_failed + f->n_done, f->n_new, f->n_updated);
-		else if (f->n_failed > 1)   /* the count first: the status line is cut at the width */
-			ui_msg(u, true, "%d sources failed (M lists them): %s", f->n_failed, f->all_errors);
-		else if (f->n_failed)
-			ui_msg(u, true, "%s", f->first_error);
-		else if (f->n_done && f->n_done > f->n_search)   /* a search has said what it found */
-			ui_msg(u, false, "Fetched: %ld new, %ld updated (%d source%s)", f->n_new,
-			       f->n_updated, f->n_done, f->n_done == 1 ? "" : "s");
-		break;
-	}
-}
-
-static void drain_fetch(struct ui *u)
-{
-	struct fetch_event ev;
-	while (u->fetcher && fetch_next_event(u->fetcher, &ev))
-		fetch_event(u, &ev);
 }
 
 /* ---- set-up ------------------------------------------------------------------------------- */
@@ -830,7 +920,7 @@ static void drain_fetch(struct ui *u)
  * kept for the help screen; the status line shows the first with the number of others. */
 static void load_config(struct ui *u)
 {
-	const struct config *c = u->cfg;
+	const struct config *c = u->cx.cfg;
 	struct ui_msgs *errs = &u->config_errors;
 	struct lerr e = {0};
 	for (size_t i = 0; i < c->n_errors; i++)
@@ -842,30 +932,30 @@ static void load_config(struct ui *u)
 			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
 	const char *theme = c->theme ? c->theme : "dark";
-	ui_theme_default(&u->theme);
-	if (ui_theme_load_all(&u->theme, theme, &e, errs) < 0 && e.kind != LERR_PARSE) {
+	ui_theme_default(&u->cx.theme);
+	if (ui_theme_load_all(&u->cx.theme, theme, &e, errs) < 0 && e.kind != LERR_PARSE) {
 		/* not found or not a plain name: say where it was asked for; the dark theme stays */
 		if (c->path && c->theme_line)
 			ui_msgs_add(errs, "%s:%d: %s; using the dark theme", c->path, c->theme_line, e.msg);
 		else
 			ui_msgs_add(errs, "%s; using the dark theme", e.msg);
-		ui_theme_default(&u->theme);
+		ui_theme_default(&u->cx.theme);
 	}
 	for (size_t i = 0; i < c->n_colors; i++) {
 		const struct config_line *l = &c->colors[i];
-		if (ui_theme_color(&u->theme, l->argv, l->argc, &e) < 0)
+		if (ui_theme_color(&u->cx.theme, l->argv, l->argc, &e) < 0)
 			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
 	/* the count first: a long message is cut at the right edge */
 	if (errs->n > 1)
-		ui_msg(u, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
+		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
 	else if (errs->n)
-		ui_msg(u, true, "%s", errs->v[0]);
+		ui_msg(&u->cx, true, "%s", errs->v[0]);
 }
 
 static int start_curses(struct ui *u, int rows, int cols)
 {
-	if (u->headless) {
+	if (u->cx.headless) {
 		u->term_out = fopen("/dev/null", "w");
 		u->term_in = fopen("/dev/null", "r");
 		if (!u->term_out || !u->term_in)
@@ -892,13 +982,13 @@ static int start_curses(struct ui *u, int rows, int cols)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (u->cfg->mouse && !u->headless)
+	if (u->cx.cfg->mouse && !u->cx.headless)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 		          | BUTTON5_PRESSED
 #endif
 		          , NULL);
-	ui_theme_apply(u);
+	ui_theme_apply(&u->cx);
 	layout(u);
 	return 0;
 }
@@ -911,12 +1001,13 @@ static void stop_curses(struct ui *u)
 		delscreen(u->screen);
 		u->screen = NULL;
 	}
-	if (u->headless) {
+	if (u->cx.headless) {
 		if (u->term_out)
 			fclose(u->term_out);
 		if (u->term_in)
 			fclose(u->term_in);
 	}
+	u->term_out = u->term_in = NULL;   /* idempotent: every exit path ends in teardown() */
 	die_ui = NULL;
 }
 
@@ -934,13 +1025,13 @@ static void dump_screen(struct ui *u, struct script *sc)
 		return;
 	struct sbuf b = {0};
 	sc->dumps++;
-	for (int y = 0; y < u->rows; y++) {
+	for (int y = 0; y < u->cx.rows; y++) {
 		ui_screen_line(y, &b);
 		sbuf_addc(&b, '\n');
 	}
-	const struct store_row *r = ui_list_selected(u);
-	fprintf(sc->dump, "--- screen %d (%dx%d) selected=%s focus=%s\n%s", sc->dumps, u->cols, u->rows,
-	        r ? r->id : "-", u->focus == FOCUS_DETAIL ? "detail" : "list", b.s ? b.s : "");
+	const struct store_row *r = ui_list_selected(&u->list);
+	fprintf(sc->dump, "--- screen %d (%dx%d) selected=%s focus=%s\n%s", sc->dumps, u->cx.cols,
+	        u->cx.rows, r ? r->id : "-", u->focus == FOCUS_DETAIL ? "detail" : "list", b.s ? b.s : "");
 	fflush(sc->dump);
 	sbuf_free(&b);
 }
@@ -957,7 +1048,7 @@ static int idle_timeout(const struct ui *u)
 
 static void idle_work(struct ui *u)
 {
-	ui_list_count(u, u->list.count >= 0);
+	ui_list_count(&u->list, &u->cx, u->list.count >= 0);
 }
 
 /* The headless equivalent of a pause: every idle step (capped count, then the exact one). */
@@ -965,18 +1056,6 @@ static void idle_all(struct ui *u)
 {
 	for (int i = 0; i < 2 && idle_timeout(u) >= 0; i++)
 		idle_work(u);
-}
-
-/* <Wait>: until the fetch worker has done everything asked of it (at most max_s seconds). */
-static void wait_idle(struct ui *u, double max_s)
-{
-	double end = util_monotonic() + max_s;
-	drain_fetch(u);
-	while (u->fetcher && u->fetch.busy && util_monotonic() < end) {
-		struct pollfd p = {fetch_wake_fd(u->fetcher), POLLIN, 0};
-		poll(&p, 1, 50);
-		drain_fetch(u);
-	}
 }
 
 static void sleep_ms(long ms)
@@ -998,14 +1077,14 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 	} else if (strcmp(tok, "<Idle>") == 0) {
 		idle_all(u);
 	} else if (strcmp(tok, "<Wait>") == 0) {
-		wait_idle(u, 30);
-		drain_fetch(u);
+		ui_fetch_wait_idle(&u->fetch, &u->cx, 30);
+		ui_fetch_drain(&u->fetch, &u->cx);
 	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
 		sleep_ms(a);
-		u->vclock += a / 1000.0;
-		drain_fetch(u);
+		u->cx.vclock += a / 1000.0;
+		ui_fetch_drain(&u->fetch, &u->cx);
 	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
-		u->vclock += a / 1000.0;   /* time passes for the status line only */
+		u->cx.vclock += a / 1000.0;   /* time passes for the status line only */
 	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
@@ -1028,7 +1107,7 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 	char *text = util_read_file(path, &len, &e);
 	if (!text) {
 		stop_curses(u);
-		cli_error("ui: %s", e.msg);
+		app_error("ui: %s", e.msg);
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
@@ -1048,13 +1127,13 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 		char *tok = xstrndup(p, n);
 		p += n;
 		double t0 = util_monotonic();
-		long w0 = u->n_windows, c0 = u->n_counts;
+		long w0 = u->cx.n_windows, c0 = u->cx.n_counts;
 		if (script_command(u, sc, tok)) {
 			if (strcmp(tok, "<Dump>") != 0)
 				draw(u);
 			if (sc->timings && strcmp(tok, "<Idle>") == 0)
 				fprintf(sc->timings, "%s %.3f windows=%ld counts=%ld\n", tok,
-				        (util_monotonic() - t0) * 1000.0, u->n_windows - w0, u->n_counts - c0);
+				        (util_monotonic() - t0) * 1000.0, u->cx.n_windows - w0, u->cx.n_counts - c0);
 			free(tok);
 			continue;
 		}
@@ -1070,16 +1149,16 @@ static int run_script(struct ui *u, const char *path, struct script *sc)
 			}
 		} else {
 			stop_curses(u);
-			cli_error("ui: %s: unknown key '%s'", path, tok);
+			app_error("ui: %s: unknown key '%s'", path, tok);
 			free(tok);
 			free(text);
 			return EXIT_USAGE;
 		}
-		ui_search_update(u);
+		search_run(u);
 		draw(u);
 		if (sc->timings)
 			fprintf(sc->timings, "%s %.3f windows=%ld counts=%ld\n", tok,
-			        (util_monotonic() - t0) * 1000.0, u->n_windows - w0, u->n_counts - c0);
+			        (util_monotonic() - t0) * 1000.0, u->cx.n_windows - w0, u->cx.n_counts - c0);
 		free(tok);
 	}
 	free(text);
@@ -1096,8 +1175,7 @@ static void suspend(struct ui *u)
 	raise(SIGSTOP);                       /* stopped here until fg */
 	install_signals();
 	reset_prog_mode();
-	clearok(curscr, TRUE);
-	check_size(u);
+	redraw(u);
 }
 
 static void loop(struct ui *u)
@@ -1111,8 +1189,7 @@ static void loop(struct ui *u)
 		}
 		if (sig_cont) {
 			sig_cont = 0;
-			clearok(curscr, TRUE);
-			check_size(u);
+			redraw(u);
 		}
 		if (sig_winch) {
 			sig_winch = 0;
@@ -1122,17 +1199,17 @@ static void loop(struct ui *u)
 			sig_chld = 0;
 			reap(u);
 		}
-		ui_search_update(u);
+		search_run(u);
 		draw(u);
 		struct pollfd p[3] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{sig_pipe[0], POLLIN, 0},
-			{u->fetcher ? fetch_wake_fd(u->fetcher) : -1, POLLIN, 0},
+			{ui_fetch_fd(&u->fetch), POLLIN, 0},
 		};
 		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
 		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
 		 * then counted exactly, a search keeps its capped count. */
-		int idle = idle_timeout(u), fade = ui_msg_expire(u);
+		int idle = idle_timeout(u), fade = ui_msg_expire(&u->cx);
 		if (fade >= 0 && (idle < 0 || fade < idle))
 			idle = fade;
 		int n = poll(p, 3, idle);
@@ -1159,7 +1236,7 @@ static void loop(struct ui *u)
 			}
 		}
 		if (p[2].revents & POLLIN)
-			drain_fetch(u);
+			ui_fetch_drain(&u->fetch, &u->cx);
 	}
 }
 
@@ -1202,9 +1279,16 @@ static void usage(void)
 	        "<Resize COLSxROWS>, <Click Y X>, <WheelUp Y X>, <WheelDown Y X>.\n");
 }
 
-int cmd_ui(const struct app *a, int argc, char **argv)
+/* What the command line asked for. */
+struct ui_opts {
+	bool headless, no_fetch, want_fetch;
+	int cols, rows;
+	const char *keys_path, *dump_path, *timings_path;
+};
+
+/* Returns -1 to go on, else the exit status (help, the keys' mdoc, or a usage error). */
+static int parse_opts(int argc, char **argv, struct ui_opts *o)
 {
-	double t_start = util_monotonic();
 	static const struct option opts[] = {
 		{"headless", no_argument, NULL, 'H'}, {"size", required_argument, NULL, 's'},
 		{"keys", required_argument, NULL, 'k'}, {"dump", required_argument, NULL, 'd'},
@@ -1212,138 +1296,156 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 		{"fetch", no_argument, NULL, 'f'}, {"keys-mdoc", no_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	bool headless = false, no_fetch = false, want_fetch = false;
-	int cols = 100, rows = 30;
-	const char *keys_path = NULL, *dump_path = NULL, *timings_path = NULL;
+	*o = (struct ui_opts){.cols = 100, .rows = 30};
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'H': headless = true; break;
+		case 'H': o->headless = true; break;
 		case 's':
-			if (sscanf(optarg, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 ||
-			    cols > 1000 || rows > 1000) {
-				cli_error("ui: --size wants COLSxROWS, e.g. 100x30");
+			if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
+			    o->cols > 1000 || o->rows > 1000) {
+				app_error("ui: --size wants COLSxROWS, e.g. 100x30");
 				return EXIT_USAGE;
 			}
 			break;
-		case 'k': keys_path = optarg; break;
-		case 'd': dump_path = optarg; break;
-		case 't': timings_path = optarg; break;
-		case 'n': no_fetch = true; break;
-		case 'f': want_fetch = true; break;
+		case 'k': o->keys_path = optarg; break;
+		case 'd': o->dump_path = optarg; break;
+		case 't': o->timings_path = optarg; break;
+		case 'n': o->no_fetch = true; break;
+		case 'f': o->want_fetch = true; break;
 		case 'm': print_keys_mdoc(); return EXIT_OK;
 		case 'h': usage(); return EXIT_OK;
 		default: usage(); return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_error("ui: unexpected argument '%s'", argv[optind]);
+		app_error("ui: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		cli_error("ui: needs a terminal (or use --headless with --keys for scripting)");
+	if (!o->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		app_error("ui: needs a terminal (or use --headless with --keys for scripting)");
 		return EXIT_USAGE;
 	}
-	setlocale(LC_ALL, "");
+	return -1;
+}
 
-	struct ui *u = xcalloc(1, sizeof *u);
-	u->app = a;
-	u->cfg = a->cfg;
-	u->headless = headless;
-	struct lerr e = {0};
-	u->store = store_open(a->db_path, 0, &e);
-	if (!u->store) {
-		cli_error("%s", e.msg);
-		free(u);
-		return EXIT_RUNTIME;
+/* The output files of a headless run, or the signal pipe and handlers of an interactive one. */
+static int open_io(struct ui *u, const struct ui_opts *o, struct script *sc)
+{
+	if (o->headless) {
+		if (o->dump_path && !(sc->dump = fopen(o->dump_path, "w"))) {
+			app_error("ui: cannot write %s: %s", o->dump_path, strerror(errno));
+			return -1;
+		}
+		if (o->timings_path && !(sc->timings = fopen(o->timings_path, "w"))) {
+			app_error("ui: cannot write %s: %s", o->timings_path, strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
-	ui_list_init(u);
-	load_config(u);
-	if (store_is_readonly(u->store) && !u->msg[0])
-		ui_msg(u, true, "The database is read-only: favourites and read marks cannot be saved");
+	if (pipe(sig_pipe) == 0) {
+		for (int i = 0; i < 2; i++)
+			fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+	}
+	/* ours before curses, so ncurses leaves these signals to us */
+	install_signals();
+	u->show_osc52 = true;
+	return 0;
+}
 
-	struct script sc = {0};
-	if (headless) {
-		if (dump_path && !(sc.dump = fopen(dump_path, "w"))) {
-			cli_error("ui: cannot write %s: %s", dump_path, strerror(errno));
-			goto fail;
-		}
-		if (timings_path && !(sc.timings = fopen(timings_path, "w"))) {
-			cli_error("ui: cannot write %s: %s", timings_path, strerror(errno));
-			goto fail;
-		}
-	} else {
-		if (pipe(sig_pipe) == 0) {
-			for (int i = 0; i < 2; i++)
-				fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-		}
-		/* ours before curses, so ncurses leaves these signals to us */
-		install_signals();
-		u->show_osc52 = true;
-	}
-	if (start_curses(u, rows, cols) < 0) {
-		stop_curses(u);
-		cli_error("ui: cannot initialise the terminal (is TERM set?)");
-		goto fail;
-	}
-	if ((!headless && !no_fetch) || (headless && want_fetch)) {
-		u->fetcher = fetch_start(u->cfg, a->db_path, !headless, &e);
-		if (!u->fetcher)
-			ui_msg(u, true, "Fetching is off: %s", e.msg);
-	}
-	ui_list_load_start(u);
-	draw(u);
-	if (sc.timings)
-		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);
-
-	int rc = EXIT_OK;
-	if (headless) {
-		if (keys_path)
-			rc = run_script(u, keys_path, &sc);
-		if (rc == EXIT_OK && sc.dumps == 0 && sc.dump) {
-			idle_all(u);
-			draw(u);
-			dump_screen(u, &sc);
-		}
-		if (rc == EXIT_OK)
-			stop_curses(u);
-	} else {
-		loop(u);
-		stop_curses(u);
-	}
-	fetch_stop(&u->fetcher);
+/* Everything set up is undone here, whatever point the set-up reached (each step is NULL-safe). */
+static void teardown(struct ui *u, struct script *sc)
+{
+	stop_curses(u);
+	ui_fetch_stop(&u->fetch);
 	reap(u);
-	if (!headless)
+	if (!u->cx.headless)
 		reset_signals();
-	if (sc.dump)
-		fclose(sc.dump);
-	if (sc.timings)
-		fclose(sc.timings);
+	if (sc->dump)
+		fclose(sc->dump);
+	if (sc->timings)
+		fclose(sc->timings);
 	for (int i = 0; i < 2; i++)
 		if (sig_pipe[i] >= 0) {
 			close(sig_pipe[i]);
 			sig_pipe[i] = -1;
 		}
-	ui_search_free(u);
-	ui_prompt_free(u);
-	ui_list_free(u);
+	ui_search_free(&u->search);
+	ui_list_mark_free(&u->before_search);
+	ui_prompt_free(&u->prompt);
+	ui_list_free(&u->list);
 	ui_detail_free(&u->detail);
 	ui_keymap_free(&u->keys);
 	ui_msgs_free(&u->config_errors);
-	store_close(&u->store);
+	store_close(&u->cx.store);
 	free(u);
-	return rc;
+}
 
-fail:
-	if (sc.dump)
-		fclose(sc.dump);
+/* Runs the reader until it quits (interactive) or the script ends (headless). */
+static int run(struct ui *u, const struct ui_opts *o, struct script *sc)
+{
+	if (!o->headless) {
+		loop(u);
+		return EXIT_OK;
+	}
+	int rc = o->keys_path ? run_script(u, o->keys_path, sc) : EXIT_OK;
+	if (rc == EXIT_OK && sc->dumps == 0 && sc->dump) {
+		idle_all(u);
+		draw(u);
+		dump_screen(u, sc);
+	}
+	return rc;
+}
+
+int cmd_ui(const struct app *a, int argc, char **argv)
+{
+	double t_start = util_monotonic();
+	struct ui_opts o;
+	int rc = parse_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	setlocale(LC_ALL, "");
+
+	struct ui *u = xcalloc(1, sizeof *u);
+	u->app = a;
+	u->cx.cfg = a->cfg;
+	u->cx.headless = o.headless;
+	ui_list_init(&u->list);
+	struct script sc = {0};
+	struct lerr e = {0};
+	u->cx.store = store_open(a->db_path, 0, &e);
+	if (!u->cx.store) {
+		app_error("%s", e.msg);
+		teardown(u, &sc);
+		return EXIT_RUNTIME;
+	}
+	load_config(u);
+	if (store_is_readonly(u->cx.store) && !u->cx.msg[0])
+		ui_msg(&u->cx, true, "The database is read-only: favourites and read marks cannot be saved");
+	if (open_io(u, &o, &sc) < 0) {
+		teardown(u, &sc);
+		return EXIT_RUNTIME;
+	}
+	if (start_curses(u, o.rows, o.cols) < 0) {
+		stop_curses(u);
+		app_error("ui: cannot initialise the terminal (is TERM set?)");
+		teardown(u, &sc);
+		return EXIT_RUNTIME;
+	}
+	if ((!o.headless && !o.no_fetch) || (o.headless && o.want_fetch)) {
+		if (ui_fetch_start(&u->fetch, u->cx.cfg, a->db_path, !o.headless, &e) < 0)
+			ui_msg(&u->cx, true, "Fetching is off: %s", e.msg);
+	}
+	u->fetch.on_done = on_fetch_done;
+	u->fetch.arg = u;
+	u->help = (struct ui_help){.keys = &u->keys, .config_errors = &u->config_errors,
+	                           .fetching = u->fetch.fetcher != NULL};
+	ui_list_load_start(&u->list, &u->cx);
+	draw(u);
 	if (sc.timings)
-		fclose(sc.timings);
-	ui_keymap_free(&u->keys);
-	ui_msgs_free(&u->config_errors);
-	ui_list_free(u);
-	store_close(&u->store);
-	free(u);
-	return EXIT_RUNTIME;
+		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);
+	rc = run(u, &o, &sc);
+	teardown(u, &sc);
+	return rc;
 }

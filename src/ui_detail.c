@@ -241,9 +241,8 @@ static void authors(struct ui_detail *d, const struct paper *p)
 	sbuf_free(&b);
 }
 
-static void build(struct ui *u)
+static void build(struct ui_detail *d)
 {
-	struct ui_detail *d = &u->detail;
 	const struct paper *p = &d->p;
 	lines_clear(d);
 	if (!d->loaded) {
@@ -335,10 +334,9 @@ static void build(struct ui *u)
 		push(d, "(none)", 6, EL_TEXT, 0, false, false);
 }
 
-void ui_detail_show(struct ui *u, const char *id, bool force)
+void ui_detail_show(struct ui_detail *d, struct ui_ctx *c, const char *id, bool force)
 {
-	struct ui_detail *d = &u->detail;
-	int width = u->r_detail.w > 2 ? u->r_detail.w - 2 : 1;
+	int width = d->r.w > 2 ? d->r.w - 2 : 1;
 	bool same = id && d->id && strcmp(id, d->id) == 0;
 	if (!id) {
 		ui_detail_free(d);
@@ -351,7 +349,7 @@ void ui_detail_show(struct ui *u, const char *id, bool force)
 		d->err[0] = '\0';
 		paper_init(&d->p);
 		struct lerr e = {0};
-		if (store_get(u->store, id, &d->p, &e) == 0)
+		if (store_get(c->store, id, &d->p, &e) == 0)
 			d->loaded = true;
 		else
 			snprintf(d->err, sizeof d->err, "Cannot show %s: %s", id, e.msg);
@@ -365,56 +363,53 @@ void ui_detail_show(struct ui *u, const char *id, bool force)
 	}
 	if (d->width != width) {
 		d->width = width;
-		build(u);
+		build(d);
 	}
 }
 
-static size_t max_scroll(const struct ui *u)
+static size_t max_scroll(const struct ui_detail *d)
 {
-	size_t h = (size_t)(u->r_detail.h > 0 ? u->r_detail.h : 1);
-	return u->detail.n > h ? u->detail.n - h : 0;
+	size_t h = (size_t)(d->r.h > 0 ? d->r.h : 1);
+	return d->n > h ? d->n - h : 0;
 }
 
-void ui_detail_scroll(struct ui *u, long delta)
+void ui_detail_scroll(struct ui_detail *d, long delta)
 {
-	struct ui_detail *d = &u->detail;
 	long s = (long)d->scroll + delta;
 	if (s < 0)
 		s = 0;
-	if ((size_t)s > max_scroll(u))
-		s = (long)max_scroll(u);
+	if ((size_t)s > max_scroll(d))
+		s = (long)max_scroll(d);
 	d->scroll = (size_t)s;
 }
 
-void ui_detail_toggle_authors(struct ui *u)
+void ui_detail_toggle_authors(struct ui_detail *d, struct ui_ctx *c)
 {
-	struct ui_detail *d = &u->detail;
 	if (!d->loaded || (!d->authors_cut && !d->authors_all)) {
-		ui_msg(u, false, "All the authors are shown");
+		ui_msg(c, false, "All the authors are shown");
 		return;
 	}
 	d->authors_all = !d->authors_all;
 	d->width = 0;   /* rebuilt at the next show */
-	ui_detail_show(u, d->id, false);
+	ui_detail_show(d, c, d->id, false);
 }
 
-void ui_detail_scroll_end(struct ui *u)
+void ui_detail_scroll_end(struct ui_detail *d)
 {
-	u->detail.scroll = max_scroll(u);
+	d->scroll = max_scroll(d);
 }
 
-void ui_detail_draw(struct ui *u)
+void ui_detail_draw(struct ui_detail *d, struct ui_ctx *c)
 {
-	struct ui_detail *d = &u->detail;
-	struct ui_rect r = u->r_detail;
+	struct ui_rect r = d->r;
 	for (int y = 0; y < r.h; y++)
-		ui_fill(u, r.y + y, r.x, r.w, EL_TEXT);
+		ui_fill(c, r.y + y, r.x, r.w, EL_TEXT);
 	if (!d->id) {
-		ui_puts(u, r.y, r.x + 1, r.w - 1, "No paper selected", EL_TEXT);
+		ui_puts(c, r.y, r.x + 1, r.w - 1, "No paper selected", EL_TEXT);
 		return;
 	}
-	if (d->scroll > max_scroll(u))
-		d->scroll = max_scroll(u);
+	if (d->scroll > max_scroll(d))
+		d->scroll = max_scroll(d);
 	for (int y = 0; y < r.h; y++) {
 		size_t i = d->scroll + (size_t)y;
 		if (i >= d->n)
@@ -431,20 +426,20 @@ void ui_detail_draw(struct ui *u)
 		size_t len = strlen(l->text);
 		int used = 0;
 		if (l->label_len) {
-			used = ui_put(u, r.y + y, x, w, l->text, l->label_len, EL_LABEL);
+			used = ui_put(c, r.y + y, x, w, l->text, l->label_len, EL_LABEL);
 		}
 		struct sbuf b = {0};
 		sbuf_add(&b, pre, (size_t)np);
 		sbuf_add(&b, l->text + l->label_len, len - l->label_len);
 		if (b.s)
-			ui_put(u, r.y + y, x + used, w - used, b.s, b.len, l->el);
+			ui_put(c, r.y + y, x + used, w - used, b.s, b.len, l->el);
 		sbuf_free(&b);
 	}
-	if (max_scroll(u) > 0 && r.w > 4) {
+	if (max_scroll(d) > 0 && r.w > 4) {
 		char pct[16];
 		snprintf(pct, sizeof pct, "%3d%%", (int)(100 * (d->scroll + (size_t)r.h) / (d->n ? d->n : 1)));
 		if (d->scroll + (size_t)r.h >= d->n)
 			snprintf(pct, sizeof pct, " end");
-		ui_puts(u, r.y + r.h - 1, r.x + r.w - 4, 4, pct, EL_BORDER);
+		ui_puts(c, r.y + r.h - 1, r.x + r.w - 4, 4, pct, EL_BORDER);
 	}
 }

@@ -12,29 +12,28 @@
 
 #define COUNT_CAP 1000
 
-static size_t chunk(const struct ui *u)
+static size_t chunk(const struct ui_list *l)
 {
-	size_t c = (size_t)(u->r_list.h > 0 ? u->r_list.h : 24) * 2;
+	size_t c = (size_t)(l->r.h > 0 ? l->r.h : 24) * 2;
 	return c < 64 ? 64 : c;
 }
 
-void ui_list_init(struct ui *u)
+void ui_list_init(struct ui_list *l)
 {
-	memset(&u->list, 0, sizeof u->list);
-	u->list.offset = 0;
-	u->list.count = -1;
+	memset(l, 0, sizeof *l);
+	l->offset = 0;
+	l->count = -1;
 }
 
-void ui_list_free(struct ui *u)
+void ui_list_free(struct ui_list *l)
 {
-	store_rows_clear(&u->list.rows);
-	xfree(&u->list.query);
-	xfree(&u->list.qtext);
+	store_rows_clear(&l->rows);
+	xfree(&l->query);
+	xfree(&l->qtext);
 }
 
-void ui_list_set_query(struct ui *u, const char *text)
+void ui_list_set_query(struct ui_list *l, const char *text)
 {
-	struct ui_list *l = &u->list;
 	char *t = text && *text ? xstrdup(text) : NULL;
 	xfree(&l->qtext);
 	xfree(&l->query);
@@ -52,9 +51,8 @@ void ui_list_set_query(struct ui *u, const char *text)
 	l->query = prefix ? xasprintf("%s*", t) : xstrdup(t);
 }
 
-void ui_list_view(const struct ui *u, struct store_view *v)
+void ui_list_view(const struct ui_list *l, const struct config *cfg, struct store_view *v)
 {
-	const struct ui_list *l = &u->list;
 	memset(v, 0, sizeof *v);
 	v->sort = l->sort;
 	v->query = l->query;
@@ -68,14 +66,13 @@ void ui_list_view(const struct ui *u, struct store_view *v)
 		break;
 	case VIEW_SOURCE:
 		v->filter = STORE_VIEW_SOURCE;
-		v->source = l->source < u->cfg->n_sources ? u->cfg->sources[l->source].name : "";
+		v->source = l->source < cfg->n_sources ? cfg->sources[l->source].name : "";
 		break;
 	}
 }
 
-void ui_list_view_name(const struct ui *u, char *buf, size_t n)
+void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *buf, size_t n)
 {
-	const struct ui_list *l = &u->list;
 	switch (l->kind) {
 	case VIEW_ALL: snprintf(buf, n, "All"); break;
 	case VIEW_FAVOURITES: snprintf(buf, n, "Favourites"); break;
@@ -83,7 +80,7 @@ void ui_list_view_name(const struct ui *u, char *buf, size_t n)
 	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
 	case VIEW_SOURCE:
 		snprintf(buf, n, "%s",
-		         l->source < u->cfg->n_sources ? u->cfg->sources[l->source].name : "?");
+		         l->source < cfg->n_sources ? cfg->sources[l->source].name : "?");
 		break;
 	}
 }
@@ -127,40 +124,39 @@ static void rows_drop(struct store_rows *r, size_t a, size_t b)
 	r->n -= b - a;
 }
 
-static int query(struct ui *u, const struct store_key *anchor, int dir, size_t limit,
-                 struct store_rows *out)
+static int query(struct ui_list *l, struct ui_ctx *c, const struct store_key *anchor, int dir,
+                 size_t limit, struct store_rows *out)
 {
 	struct store_view v;
 	struct lerr e = {0};
-	ui_list_view(u, &v);
+	ui_list_view(l, c->cfg, &v);
 	size_t before = out->n;
-	u->n_windows++;
-	if (store_window(u->store, &v, anchor, dir, limit, out, &e) < 0) {
-		ui_msg(u, true, "%s", e.msg);
-		u->list.error = true;
+	c->n_windows++;
+	if (store_window(c->store, &v, anchor, dir, limit, out, &e) < 0) {
+		ui_msg(c, true, "%s", e.msg);
+		l->error = true;
 		return -1;
 	}
 	clean_rows(out, before);
 	return 0;
 }
 
-static void reset(struct ui *u, struct store_rows *rows)
+static void reset(struct ui_list *l, struct store_rows *rows)
 {
-	store_rows_clear(&u->list.rows);
-	rows_move(&u->list.rows, rows);
-	u->list.error = false;
+	store_rows_clear(&l->rows);
+	rows_move(&l->rows, rows);
+	l->error = false;
 }
 
-int ui_list_load_start(struct ui *u)
+int ui_list_load_start(struct ui_list *l, struct ui_ctx *c)
 {
 	struct store_rows r = {0};
-	size_t lim = chunk(u);
-	if (query(u, NULL, 1, lim, &r) < 0) {
+	size_t lim = chunk(l);
+	if (query(l, c, NULL, 1, lim, &r) < 0) {
 		store_rows_clear(&r);
 		return -1;
 	}
-	reset(u, &r);
-	struct ui_list *l = &u->list;
+	reset(l, &r);
 	l->at_start = true;
 	l->at_end = l->rows.n < lim;
 	l->offset = 0;
@@ -173,16 +169,15 @@ int ui_list_load_start(struct ui *u)
 	return 0;
 }
 
-int ui_list_load_end(struct ui *u)
+int ui_list_load_end(struct ui_list *l, struct ui_ctx *c)
 {
 	struct store_rows r = {0};
-	size_t lim = chunk(u);
-	if (query(u, NULL, -1, lim, &r) < 0) {
+	size_t lim = chunk(l);
+	if (query(l, c, NULL, -1, lim, &r) < 0) {
 		store_rows_clear(&r);
 		return -1;
 	}
-	reset(u, &r);
-	struct ui_list *l = &u->list;
+	reset(l, &r);
 	l->at_end = true;
 	l->at_start = l->rows.n < lim;
 	if (l->at_start)
@@ -193,24 +188,23 @@ int ui_list_load_end(struct ui *u)
 		l->offset = -1;
 	l->sel = l->rows.n ? l->rows.n - 1 : 0;
 	l->top = 0;
-	ui_list_scroll_to_sel(u);
+	ui_list_scroll_to_sel(l, c);
 	return 0;
 }
 
-int ui_list_reload_around(struct ui *u, const char *id)
+int ui_list_reload_around(struct ui_list *l, struct ui_ctx *c, const char *id)
 {
-	struct ui_list *l = &u->list;
 	if (!id || l->rows.n == 0)
-		return ui_list_load_start(u);
+		return ui_list_load_start(l, c);
 	struct store_key key = l->rows.v[l->sel].key;
-	return ui_list_reload_at(u, &key, id);
+	return ui_list_reload_at(l, c, &key, id);
 }
 
-int ui_list_reload_at(struct ui *u, const struct store_key *keyp, const char *id)
+int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_key *keyp,
+                      const char *id)
 {
-	struct ui_list *l = &u->list;
 	size_t old_sel = l->sel, old_top = l->top;
-	size_t lim = chunk(u);
+	size_t lim = chunk(l);
 	struct store_key key = *keyp;
 	int64_t count = l->count;
 	bool exact = l->count_exact;
@@ -218,7 +212,7 @@ int ui_list_reload_at(struct ui *u, const struct store_key *keyp, const char *id
 	/* rows before the old selection's key, then from the last of those onwards, which includes
 	 * the selected paper itself when it is still in the view */
 	struct store_rows r = {0};
-	if (query(u, &key, -1, lim, &r) < 0) {
+	if (query(l, c, &key, -1, lim, &r) < 0) {
 		store_rows_clear(&r);
 		return -1;
 	}
@@ -226,15 +220,15 @@ int ui_list_reload_at(struct ui *u, const struct store_key *keyp, const char *id
 	size_t nbefore = r.n;
 	int rc;
 	if (r.n)
-		rc = query(u, &r.v[r.n - 1].key, 1, lim * 2, &r);
+		rc = query(l, c, &r.v[r.n - 1].key, 1, lim * 2, &r);
 	else
-		rc = query(u, NULL, 1, lim * 2, &r);
+		rc = query(l, c, NULL, 1, lim * 2, &r);
 	if (rc < 0) {
 		store_rows_clear(&r);
 		return -1;
 	}
 	bool at_end = r.n - nbefore < lim * 2;
-	reset(u, &r);
+	reset(l, &r);
 	l->at_start = at_start;
 	l->at_end = at_end;
 	l->offset = at_start ? 0 : -1;
@@ -252,37 +246,87 @@ int ui_list_reload_at(struct ui *u, const struct store_key *keyp, const char *id
 	/* keep the selected row on the same screen line */
 	size_t line = old_sel >= old_top ? old_sel - old_top : 0;
 	l->top = sel >= line ? sel - line : 0;
-	ui_list_scroll_to_sel(u);
+	ui_list_scroll_to_sel(l, c);
 	return 0;
 }
 
-/* Appends rows after the window; false when there are no more. */
-static bool extend_after(struct ui *u)
+int ui_list_search(struct ui_list *l, struct ui_ctx *c, const char *text)
 {
-	struct ui_list *l = &u->list;
+	char *old = l->qtext ? xstrdup(l->qtext) : NULL;
+	ui_list_set_query(l, text);
+	int rc = ui_list_load_start(l, c);
+	if (rc < 0) {
+		/* keep showing the last results that worked; the message says what is wrong */
+		ui_list_set_query(l, old);
+		l->error = false;
+	}
+	free(old);
+	return rc;
+}
+
+void ui_list_mark(const struct ui_list *l, struct ui_list_mark *m)
+{
+	m->kind = l->kind;
+	m->source = l->source;
+	memcpy(m->day, l->day, sizeof m->day);
+	m->sort = l->sort;
+	free(m->qtext);
+	m->qtext = xstrdup(l->qtext);
+	free(m->sel_id);
+	const struct store_row *r = ui_list_selected(l);
+	m->sel_id = r ? xstrdup(r->id) : NULL;
+	if (r)
+		m->sel_key = r->key;
+	m->sel_line = l->sel >= l->top ? l->sel - l->top : 0;
+}
+
+void ui_list_restore(struct ui_list *l, struct ui_ctx *c, const struct ui_list_mark *m)
+{
+	l->kind = m->kind;
+	l->source = m->source;
+	memcpy(l->day, m->day, sizeof m->day);
+	l->sort = m->sort;
+	ui_list_set_query(l, m->qtext);
+	if (m->sel_id) {
+		l->sel = m->sel_line;   /* reload_at keeps the selection on this screen line */
+		l->top = 0;
+		if (ui_list_reload_at(l, c, &m->sel_key, m->sel_id) == 0)
+			return;
+	}
+	ui_list_load_start(l, c);
+}
+
+void ui_list_mark_free(struct ui_list_mark *m)
+{
+	xfree(&m->qtext);
+	xfree(&m->sel_id);
+}
+
+/* Appends rows after the window; false when there are no more. */
+static bool extend_after(struct ui_list *l, struct ui_ctx *c)
+{
 	if (l->at_end)
 		return false;
-	size_t lim = chunk(u), before = l->rows.n;
+	size_t lim = chunk(l), before = l->rows.n;
 	const struct store_key *anchor = l->rows.n ? &l->rows.v[l->rows.n - 1].key : NULL;
 	struct store_key k;
 	if (anchor)
 		k = *anchor;
-	if (query(u, anchor ? &k : NULL, 1, lim, &l->rows) < 0)
+	if (query(l, c, anchor ? &k : NULL, 1, lim, &l->rows) < 0)
 		return false;
 	if (l->rows.n - before < lim)
 		l->at_end = true;
 	return l->rows.n > before;
 }
 
-static bool extend_before(struct ui *u)
+static bool extend_before(struct ui_list *l, struct ui_ctx *c)
 {
-	struct ui_list *l = &u->list;
 	if (l->at_start || l->rows.n == 0)
 		return false;
-	size_t lim = chunk(u);
+	size_t lim = chunk(l);
 	struct store_rows r = {0};
 	struct store_key k = l->rows.v[0].key;
-	if (query(u, &k, -1, lim, &r) < 0) {
+	if (query(l, c, &k, -1, lim, &r) < 0) {
 		store_rows_clear(&r);
 		return false;
 	}
@@ -313,10 +357,9 @@ static bool extend_before(struct ui *u)
 }
 
 /* Bounds memory: drops rows far from the viewport. */
-static void trim(struct ui *u)
+static void trim(struct ui_list *l)
 {
-	struct ui_list *l = &u->list;
-	size_t c = chunk(u), h = (size_t)(u->r_list.h > 0 ? u->r_list.h : 1);
+	size_t c = chunk(l), h = (size_t)(l->r.h > 0 ? l->r.h : 1);
 	if (l->rows.n <= 4 * c)
 		return;
 	if (l->top > c) {
@@ -334,67 +377,63 @@ static void trim(struct ui *u)
 	}
 }
 
-void ui_list_scroll_to_sel(struct ui *u)
+void ui_list_scroll_to_sel(struct ui_list *l, struct ui_ctx *c)
 {
-	struct ui_list *l = &u->list;
-	size_t h = (size_t)(u->r_list.h > 0 ? u->r_list.h : 1);
+	size_t h = (size_t)(l->r.h > 0 ? l->r.h : 1);
 	if (l->sel < l->top)
 		l->top = l->sel;
 	if (l->sel >= l->top + h)
 		l->top = l->sel - h + 1;
 	/* fill the screen: no empty lines at the bottom while rows exist above */
-	while (l->top + h > l->rows.n && !l->at_end && extend_after(u))
+	while (l->top + h > l->rows.n && !l->at_end && extend_after(l, c))
 		;
 	if (l->top + h > l->rows.n && l->top > 0) {
 		size_t want = l->rows.n > h ? l->rows.n - h : 0;
 		if (want < l->top)
 			l->top = want;
 	}
-	trim(u);
+	trim(l);
 }
 
-void ui_list_move(struct ui *u, long delta)
+void ui_list_move(struct ui_list *l, struct ui_ctx *c, long delta)
 {
-	struct ui_list *l = &u->list;
 	if (l->rows.n == 0)
 		return;
 	if (delta > 0) {
 		size_t want = l->sel + (size_t)delta;
-		while (want >= l->rows.n && extend_after(u))
+		while (want >= l->rows.n && extend_after(l, c))
 			;
 		l->sel = want < l->rows.n ? want : l->rows.n - 1;
 	} else if (delta < 0) {
 		size_t back = (size_t)-delta;
-		while (back > l->sel && extend_before(u))
+		while (back > l->sel && extend_before(l, c))
 			;
 		l->sel = back > l->sel ? 0 : l->sel - back;
 	}
-	ui_list_scroll_to_sel(u);
+	ui_list_scroll_to_sel(l, c);
 }
 
-const struct store_row *ui_list_selected(const struct ui *u)
+const struct store_row *ui_list_selected(const struct ui_list *l)
 {
-	const struct ui_list *l = &u->list;
 	return l->sel < l->rows.n ? &l->rows.v[l->sel] : NULL;
 }
 
-void ui_list_count(struct ui *u, bool exact)
+void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 {
-	struct ui_list *l = &u->list;
 	if (l->count >= 0 && (l->count_exact || !exact))
 		return;
 	struct store_view v;
-	ui_list_view(u, &v);
+	ui_list_view(l, c->cfg, &v);
 	struct lerr e = {0};
 	int64_t cap = exact ? INT64_MAX : COUNT_CAP + 1;
-	u->n_counts++;
-	int64_t c = store_count(u->store, &v, cap, &e);
-	if (c < 0)
+	c->n_counts++;
+	int64_t n = store_count(c->store, &v, cap, &e);
+	if (n < 0)
 		return;
-	l->count_exact = c < cap;
-	l->count = c > COUNT_CAP && !l->count_exact ? COUNT_CAP : c;
+	l->count_exact = n < cap;
+	l->count = n > COUNT_CAP && !l->count_exact ? COUNT_CAP : n;
 	if (l->count_exact && l->offset < 0 && l->at_end)
-		l->offset = c - (int64_t)l->rows.n;
+		l->offset = n - (int64_t)l->rows.n;
 }
 
 static void author_text(const struct store_row *r, char *buf, size_t n)
@@ -408,9 +447,9 @@ static void author_text(const struct store_row *r, char *buf, size_t n)
 }
 
 /* Why a Daily Papers day shows nothing, and what to do about it. */
-static const char *hf_empty(struct ui *u, char *buf, size_t n)
+static const char *hf_empty(const struct ui_list *l, const struct ui_fetch *f, char *buf, size_t n)
 {
-	const char *day = u->list.day;
+	const char *day = l->day;
 	static const char *const wd[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 	                                 "Friday", "Saturday"};
 	int64_t t;
@@ -423,7 +462,7 @@ static const char *hf_empty(struct ui *u, char *buf, size_t n)
 			weekend = tmp;
 		}
 	}
-	switch (ui_day_fetch_state(u, day)) {
+	switch (ui_fetch_day_state(f, day)) {
 	case UI_DAY_PENDING:
 		snprintf(buf, n, "Fetching Daily Papers of %s…", day);
 		break;
@@ -435,7 +474,7 @@ static const char *hf_empty(struct ui *u, char *buf, size_t n)
 		         day);
 		break;
 	case UI_DAY_UNKNOWN:
-		if (!u->fetcher)
+		if (!f->fetcher)
 			snprintf(buf, n, "No Daily Papers cached for %s%s; fetching is off in this session — { } jump to cached days",
 			         day, weekend);
 		else
@@ -445,134 +484,148 @@ static const char *hf_empty(struct ui *u, char *buf, size_t n)
 	return buf;
 }
 
-void ui_list_draw(struct ui *u)
+/* The last fetch failed: say why in the list, where the user looks (the status line is cut at
+ * the terminal's width and replaced by the next message). */
+static const char *fetch_failed(const struct ui_list *l, const struct ui_fetch_state *f, char *buf,
+                                size_t n)
 {
-	struct ui_list *l = &u->list;
-	struct ui_rect r = u->r_list;
-	for (int y = 0; y < r.h; y++)
-		ui_fill(u, r.y + y, r.x, r.w, EL_LIST);
-	if (l->rows.n == 0) {
-		const char *m;
-		char buf[2400];        /* room for every failure of a batch (ui_fetch_state.all_errors) */
-		if (l->error)
-			m = "The search could not run (see the status line)";
-		else if (l->qtext)
-			m = "No matches — Esc restores the previous view";
-		else if (l->kind == VIEW_HF)
-			m = hf_empty(u, buf, sizeof buf);
-		else if (u->fetch.busy)
-			m = "Fetching… (progress in the status line)";
-		else if (u->fetch.n_failed && !u->fetch.n_new) {
-			/* the last fetch failed: say why here, where the user looks (the status line is cut
-			 * at the terminal's width and replaced by the next message) */
-			const struct ui_fetch_state *f = &u->fetch;
-			if (f->n_failed > 1) {
-				/* every failure when they fit the pane, else the first and where the others are */
-				snprintf(buf, sizeof buf, "Nothing fetched: %d sources failed: %s — R retries",
-				         f->n_failed, f->all_errors);
-				struct ui_line *ls;
-				size_t nl = ui_wrap(buf, r.w > 4 ? r.w - 2 : r.w, &ls);
-				free(ls);
-				if (nl > (size_t)r.h)
-					snprintf(buf, sizeof buf, "Nothing fetched: %s (and %d more source%s failed — M "
-					         "lists them) — R retries", f->first_error, f->n_failed - 1,
-					         f->n_failed == 2 ? "" : "s");
-			} else {
-				snprintf(buf, sizeof buf, "Nothing fetched: %s — R retries", f->first_error);
-			}
-			m = buf;
-		} else if (l->kind == VIEW_ALL)
-			m = "No papers yet — press R to fetch";
-		else if (l->kind == VIEW_FAVOURITES)
-			m = "No favourites yet — press f on a paper";
-		else
-			m = "Nothing here — r fetches this source";
-		/* wrapped, each line centred */
+	struct ui_rect r = l->r;
+	if (f->n_failed > 1) {
+		/* every failure when they fit the pane, else the first and where the others are */
+		snprintf(buf, n, "Nothing fetched: %d sources failed: %s — R retries", f->n_failed,
+		         f->all_errors);
 		struct ui_line *ls;
-		size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
-		/* a third of the way down, raised as far as the text needs (lines piled on the last row
-		 * would overwrite each other) */
-		int top = r.h / 3;
-		if ((size_t)(r.h - top) < nl)
-			top = (size_t)r.h > nl ? r.h - (int)nl : 0;
-		for (size_t i = 0; i < nl && (int)i < r.h; i++) {
-			size_t len = ls[i].end - ls[i].start;
-			int w = ui_text_width(m + ls[i].start, len);
-			int x = r.w > w ? (r.w - w) / 2 : 0;
-			int y = top + (int)i;
-			ui_put(u, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
-		}
+		size_t nl = ui_wrap(buf, r.w > 4 ? r.w - 2 : r.w, &ls);
 		free(ls);
-		return;
+		if (nl > (size_t)r.h)
+			snprintf(buf, n, "Nothing fetched: %s (and %d more source%s failed — M "
+			         "lists them) — R retries", f->first_error, f->n_failed - 1,
+			         f->n_failed == 2 ? "" : "s");
+	} else {
+		snprintf(buf, n, "Nothing fetched: %s — R retries", f->first_error);
 	}
-	bool show_votes = r.w >= 60, show_author = r.w >= 50;
-	/* the title gets what is left after a modest author column */
-	int author_w = show_author ? (r.w >= 140 ? 28 : r.w / 5) : 0;
-	for (int y = 0; y < r.h; y++) {
-		size_t i = l->top + (size_t)y;
-		if (i >= l->rows.n)
-			break;
-		const struct store_row *row = &l->rows.v[i];
-		bool cur = i == l->sel;
-		enum ui_elem base = cur ? EL_CURSOR : (row->read ? EL_LIST : EL_UNREAD);
-		int x = r.x, end = r.x + r.w;
-		ui_fill(u, r.y + y, r.x, r.w, base);
-		x += ui_puts(u, r.y + y, x, end - x, row->favourite ? "★" : " ",
-		             cur ? base : EL_FAVOURITE);
-		x += ui_puts(u, r.y + y, x, end - x, row->has_note ? "✎ " : "  ",
-		             cur ? base : EL_FAVOURITE);
-		char date[16] = "          ";
-		/* published, else the earliest listing day, else first seen (the store's choice) */
-		int64_t when = row->date ? row->date : row->published;
-		if (when)
-			util_fmt_date(when, date, sizeof date);
-		x += ui_puts(u, r.y + y, x, end - x, date, cur ? base : EL_DATE);
-		x += ui_puts(u, r.y + y, x, end - x, " ", base);
-		if (show_votes) {
-			char v[16] = "     ";
-			if (row->upvotes >= 0)
-				snprintf(v, sizeof v, "▲%-4lld", (long long)(row->upvotes > 9999 ? 9999 : row->upvotes));
-			x += ui_puts(u, r.y + y, x, end - x, v, cur ? base : EL_UPVOTES);
-			x += ui_puts(u, r.y + y, x, end - x, " ", base);
-		}
-		char au[256];
-		author_text(row, au, sizeof au);
-		int aw = show_author && *au ? author_w : 0;
-		int title_w = end - x - (aw ? aw + 1 : 0);
-		if (title_w < 1)
-			title_w = 1;
-		const char *t = row->title ? row->title : row->id;
-		size_t tl = strlen(t);
-		int used;
-		size_t fit = ui_text_fit(t, tl, title_w, &used);
-		if (fit < tl && title_w > 1) {
-			fit = ui_text_fit(t, tl, title_w - 1, &used);
-			ui_put(u, r.y + y, x, title_w, t, fit, base);
-			ui_puts(u, r.y + y, x + used, 1, "…", base);
-		} else {
-			ui_put(u, r.y + y, x, title_w, t, fit, base);
-		}
-		if (aw) {
-			int ax = end - aw;
-			size_t al = strlen(au);
-			size_t af = ui_text_fit(au, al, aw, &used);
-			if (af < al) {
-				af = ui_text_fit(au, al, aw - 1, &used);
-				ui_put(u, r.y + y, ax, aw, au, af, cur ? base : EL_AUTHOR);
-				ui_puts(u, r.y + y, ax + used, 1, "…", cur ? base : EL_AUTHOR);
-			} else {
-				ui_put(u, r.y + y, ax + (aw - used), used, au, af, cur ? base : EL_AUTHOR);
-			}
-		}
+	return buf;
+}
+
+/* What an empty list says, and what to do about it. */
+static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f, char *buf,
+                              size_t n)
+{
+	if (l->error)
+		return "The search could not run (see the status line)";
+	if (l->qtext)
+		return "No matches — Esc restores the previous view";
+	if (l->kind == VIEW_HF)
+		return hf_empty(l, f, buf, n);
+	if (f->st.busy)
+		return "Fetching… (progress in the status line)";
+	if (f->st.n_failed && !f->st.n_new)
+		return fetch_failed(l, &f->st, buf, n);
+	if (l->kind == VIEW_ALL)
+		return "No papers yet — press R to fetch";
+	if (l->kind == VIEW_FAVOURITES)
+		return "No favourites yet — press f on a paper";
+	return "Nothing here — r fetches this source";
+}
+
+/* m wrapped, each line centred, a third of the way down. */
+static void draw_empty(struct ui_list *l, struct ui_ctx *c, const char *m)
+{
+	struct ui_rect r = l->r;
+	struct ui_line *ls;
+	size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
+	/* raised as far as the text needs (lines piled on the last row would overwrite each other) */
+	int top = r.h / 3;
+	if ((size_t)(r.h - top) < nl)
+		top = (size_t)r.h > nl ? r.h - (int)nl : 0;
+	for (size_t i = 0; i < nl && (int)i < r.h; i++) {
+		size_t len = ls[i].end - ls[i].start;
+		int w = ui_text_width(m + ls[i].start, len);
+		int x = r.w > w ? (r.w - w) / 2 : 0;
+		int y = top + (int)i;
+		ui_put(c, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
+	}
+	free(ls);
+}
+
+/* Column widths of the rows, from the pane's width. */
+struct row_cols {
+	bool votes;
+	int author_w;             /* 0: no author column */
+};
+
+/* Draws s in w columns at (y, x), cut with "…" when it does not fit; right-aligned when asked. */
+static void put_cut(struct ui_ctx *c, int y, int x, int w, const char *s, bool right,
+                    enum ui_elem el)
+{
+	int used;
+	size_t n = strlen(s);
+	size_t fit = ui_text_fit(s, n, w, &used);
+	if (fit < n && w > 1) {
+		fit = ui_text_fit(s, n, w - 1, &used);
+		ui_put(c, y, x, w, s, fit, el);
+		ui_puts(c, y, x + used, 1, "…", el);
+	} else {
+		ui_put(c, y, right ? x + (w - used) : x, right ? used : w, s, fit, el);
 	}
 }
 
-bool ui_list_click(struct ui *u, int y)
+static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struct row_cols k)
 {
-	struct ui_list *l = &u->list;
-	if (y < u->r_list.y || y >= u->r_list.y + u->r_list.h)
+	struct ui_rect r = l->r;
+	const struct store_row *row = &l->rows.v[i];
+	bool cur = i == l->sel;
+	enum ui_elem base = cur ? EL_CURSOR : (row->read ? EL_LIST : EL_UNREAD);
+	int x = r.x, end = r.x + r.w;
+	ui_fill(c, y, r.x, r.w, base);
+	x += ui_puts(c, y, x, end - x, row->favourite ? "★" : " ", cur ? base : EL_FAVOURITE);
+	x += ui_puts(c, y, x, end - x, row->has_note ? "✎ " : "  ", cur ? base : EL_FAVOURITE);
+	char date[16] = "          ";
+	/* published, else the earliest listing day, else first seen (the store's choice) */
+	int64_t when = row->date ? row->date : row->published;
+	if (when)
+		util_fmt_date(when, date, sizeof date);
+	x += ui_puts(c, y, x, end - x, date, cur ? base : EL_DATE);
+	x += ui_puts(c, y, x, end - x, " ", base);
+	if (k.votes) {
+		char v[16] = "     ";
+		if (row->upvotes >= 0)
+			snprintf(v, sizeof v, "▲%-4lld", (long long)(row->upvotes > 9999 ? 9999 : row->upvotes));
+		x += ui_puts(c, y, x, end - x, v, cur ? base : EL_UPVOTES);
+		x += ui_puts(c, y, x, end - x, " ", base);
+	}
+	char au[256];
+	author_text(row, au, sizeof au);
+	int aw = *au ? k.author_w : 0;
+	int title_w = end - x - (aw ? aw + 1 : 0);
+	if (title_w < 1)
+		title_w = 1;
+	put_cut(c, y, x, title_w, row->title ? row->title : row->id, false, base);
+	if (aw)
+		put_cut(c, y, end - aw, aw, au, true, cur ? base : EL_AUTHOR);
+}
+
+void ui_list_draw(struct ui_list *l, struct ui_ctx *c, const struct ui_fetch *f)
+{
+	struct ui_rect r = l->r;
+	for (int y = 0; y < r.h; y++)
+		ui_fill(c, r.y + y, r.x, r.w, EL_LIST);
+	if (l->rows.n == 0) {
+		char buf[2400];        /* room for every failure of a batch (ui_fetch_state.all_errors) */
+		draw_empty(l, c, empty_text(l, f, buf, sizeof buf));
+		return;
+	}
+	/* the title gets what is left after a modest author column */
+	struct row_cols k = {.votes = r.w >= 60, .author_w = r.w >= 50 ? (r.w >= 140 ? 28 : r.w / 5) : 0};
+	for (int y = 0; y < r.h && l->top + (size_t)y < l->rows.n; y++)
+		draw_row(l, c, l->top + (size_t)y, r.y + y, k);
+}
+
+bool ui_list_click(struct ui_list *l, int y)
+{
+	if (y < l->r.y || y >= l->r.y + l->r.h)
 		return false;
-	size_t i = l->top + (size_t)(y - u->r_list.y);
+	size_t i = l->top + (size_t)(y - l->r.y);
 	if (i >= l->rows.n)
 		return false;
 	l->sel = i;

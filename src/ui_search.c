@@ -1,6 +1,7 @@
-/* ui_search — the search prompt: results update as you type (the query runs once per burst of
- * keys, before the next screen is drawn), Enter keeps them, Esc restores the view and selection
- * from before, Up/Down walk the history, C-r (or S in the list) asks the remote sources. */
+/* ui_search — the search prompt: results update as you type (the reader runs the text taken here
+ * once per burst of keys, before the next screen is drawn), Enter keeps them, Esc restores the
+ * view and selection from before, Up/Down walk the history, C-r (or S in the list) asks the
+ * remote sources. The text is edited with the one line editor (ui_edit.h). */
 #include "lectern/ui.h"
 
 #include <ctype.h>
@@ -17,184 +18,97 @@ static void history_free(struct ui_search *s)
 	s->n_history = 0;
 }
 
-void ui_search_free(struct ui *u)
+void ui_search_free(struct ui_search *s)
 {
-	struct ui_search *s = &u->search;
 	history_free(s);
-	sbuf_free(&s->text);
-	xfree(&s->qtext);
-	xfree(&s->sel_id);
+	ui_edit_free(&s->ed);
 }
 
-void ui_search_open(struct ui *u)
+void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *qtext)
 {
-	struct ui_search *s = &u->search;
 	s->active = true;
 	s->dirty = false;
-	sbuf_reset(&s->text);
-	/* remember what Esc goes back to (unless a kept search is being refined) */
-	s->kind = u->list.kind;
-	s->source = u->list.source;
-	memcpy(s->day, u->list.day, sizeof s->day);
-	s->sort = u->list.sort;
-	free(s->qtext);
-	s->qtext = xstrdup(u->list.qtext);
-	free(s->sel_id);
-	const struct store_row *r = ui_list_selected(u);
-	s->sel_id = r ? xstrdup(r->id) : NULL;
-	if (r)
-		s->sel_key = r->key;
-	s->sel_line = u->list.sel >= u->list.top ? u->list.sel - u->list.top : 0;
 	/* a kept search is re-edited as typed (its implicit prefix star is not text) */
-	if (u->list.qtext)
-		sbuf_adds(&s->text, u->list.qtext);
+	ui_edit_set(&s->ed, qtext);
 	history_free(s);
 	struct lerr e = {0};
-	int n = store_history_list(u->store, s->history, ARRAY_LEN(s->history), &e);
+	int n = store_history_list(c->store, s->history, ARRAY_LEN(s->history), &e);
 	s->n_history = n > 0 ? n : 0;
 	s->hist_pos = -1;
-	ui_hint(u, "Search: words \"phrases\" pre* au: ti: abs: org: cat: is:fav is:unread tag: has:note since: before: -word");
-}
-
-static void restore(struct ui *u)
-{
-	struct ui_search *s = &u->search;
-	u->list.kind = s->kind;
-	u->list.source = s->source;
-	memcpy(u->list.day, s->day, sizeof s->day);
-	u->list.sort = s->sort;
-	ui_list_set_query(u, s->qtext);
-	if (s->sel_id) {
-		u->list.sel = s->sel_line;   /* reload_at keeps the selection on this screen line */
-		u->list.top = 0;
-		if (ui_list_reload_at(u, &s->sel_key, s->sel_id) == 0)
-			return;
-	}
-	ui_list_load_start(u);
-}
-
-bool ui_search_restore(struct ui *u)
-{
-	if (!u->list.qtext)
-		return false;
-	struct ui_search *s = &u->search;
-	/* the state saved when the prompt opened may itself have had a query: drop it */
-	if (s->qtext && strcmp(s->qtext, u->list.qtext) == 0)
-		xfree(&s->qtext);
-	restore(u);
-	ui_msg(u, false, "Search cleared");
-	return true;
-}
-
-static void backspace(struct sbuf *b)
-{
-	if (!b->len)
-		return;
-	size_t i = b->len - 1;
-	while (i > 0 && ((unsigned char)b->s[i] & 0xC0) == 0x80)
-		i--;
-	b->len = i;
-	b->s[i] = '\0';
+	ui_hint(c, "Search: words \"phrases\" pre* au: ti: abs: org: cat: is:fav is:unread tag: has:note since: before: -word");
 }
 
 static void set_text(struct ui_search *s, const char *t)
 {
-	sbuf_reset(&s->text);
-	sbuf_adds(&s->text, t);
+	ui_edit_set(&s->ed, t);
 	s->dirty = true;
 }
 
-void ui_search_key(struct ui *u, int key)
+static const char *text(const struct ui_search *s)
 {
-	struct ui_search *s = &u->search;
+	return s->ed.text.s ? s->ed.text.s : "";
+}
+
+struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key)
+{
 	if (key == 27) {                              /* Esc: back to where we were */
 		s->active = false;
 		s->dirty = false;
-		restore(u);
-		ui_msg(u, false, "Search cancelled");
-		return;
+		return (struct ui_intent){UI_DO_SEARCH_CANCEL, NULL};
 	}
 	if (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER) {
 		s->active = false;
-		/* the text as typed, a one-letter last word included */
-		const char *t = s->text.s ? s->text.s : "";
-		if (s->dirty || strcmp(t, u->list.qtext ? u->list.qtext : "") != 0)
-			s->dirty = true;
-		ui_search_update(u);
-		if (u->list.qtext) {
-			struct lerr e = {0};
-			if (store_history_add(u->store, u->list.qtext, &e) < 0)
-				ui_msg(u, true, "search history not saved: %s", e.msg);
-			else if (!u->list.error)
-				ui_msg(u, false, "Search kept — Esc in the list restores the previous view");
-		}
-		return;
-	}
-	if (key == 18) {                              /* C-r: ask arXiv too */
-		ui_search_update(u);
-		ui_search_remote(u);
-		return;
-	}
-	if (key == 127 || key == 8 || key == UI_KEY_SPECIAL + KEY_BACKSPACE) {
-		backspace(&s->text);
+		/* the text as typed, a one-letter last word included (run unless the list has it) */
 		s->dirty = true;
-		return;
+		return (struct ui_intent){UI_DO_SEARCH_KEEP, NULL};
 	}
-	if (key == 21) {                              /* C-u: clear the line */
-		set_text(s, "");
-		return;
-	}
+	if (key == 18)                                /* C-r: ask arXiv too */
+		return (struct ui_intent){UI_DO_SEARCH_REMOTE, NULL};
 	if (key == UI_KEY_SPECIAL + KEY_UP) {
 		if (s->hist_pos + 1 < s->n_history)
 			set_text(s, s->history[++s->hist_pos]);
-		return;
-	}
-	if (key == UI_KEY_SPECIAL + KEY_DOWN) {
+	} else if (key == UI_KEY_SPECIAL + KEY_DOWN) {
 		if (s->hist_pos > 0)
 			set_text(s, s->history[--s->hist_pos]);
 		else if (s->hist_pos == 0) {
 			s->hist_pos = -1;
 			set_text(s, "");
 		}
-		return;
-	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !ui_cp_bad((unsigned)key)) {
-		char enc[4];
-		sbuf_add(&s->text, enc, text_utf8_encode((unsigned)key, enc));
+	} else if (ui_edit_key(&s->ed, key)) {
 		s->dirty = true;
 	}
+	return (struct ui_intent){UI_DO_NOTHING, NULL};
 }
 
-void ui_search_update(struct ui *u)
+char *ui_search_take(struct ui_search *s, const char *current)
 {
-	struct ui_search *s = &u->search;
 	if (!s->dirty)
-		return;
+		return NULL;
 	s->dirty = false;
-	char *old = u->list.qtext ? xstrdup(u->list.qtext) : NULL;
 	/* One window query per burst of keys: the text as it is now. While typing, a last word of
 	 * one letter waits for the next (a one-letter prefix would match nearly everything, and
 	 * the store refuses it): the list keeps showing the text before it. */
-	char *t = xstrdup(s->text.s ? s->text.s : "");
+	char *t = xstrdup(text(s));
 	size_t n = strlen(t);
 	if (s->active && n && isalnum((unsigned char)t[n - 1]) && (n == 1 || t[n - 2] == ' '))
 		t[--n] = '\0';   /* "model d" runs as "model " (not as the prefix "model*") */
-	bool same = strcmp(t, old ? old : "") == 0;
+	bool same = strcmp(t, current ? current : "") == 0;
 	if (same) {
 		free(t);
-		free(old);
+		return NULL;
+	}
+	return t;
+}
+
+void ui_search_keep(struct ui_search *s, struct ui_ctx *c, const char *qtext, bool failed)
+{
+	if (!qtext)
 		return;
-	}
-	ui_list_set_query(u, t);
-	free(t);
-	if (ui_list_load_start(u) < 0) {
-		/* keep showing the last results that worked; the message says what is wrong */
-		ui_list_set_query(u, old);
-		u->list.error = false;
-	} else if (u->msg_error) {
-		ui_msg_clear(u);
-	}
-	free(old);
+	struct lerr e = {0};
+	if (store_history_add(c->store, qtext, &e) < 0)
+		ui_msg(c, true, "search history not saved: %s", e.msg);
+	else if (!failed)
+		ui_msg(c, false, "Search kept — Esc in the list restores the previous view");
 }
 
 /* The local parser has no AND/OR/ANDNOT and no all: field; arXiv's syntax does. For a query only
@@ -224,89 +138,72 @@ static char *simplify(const char *q)
 	return sbuf_steal(&b);
 }
 
-/* 0 when the cache can run query q in the current view, else -1 with the store's reason. */
-static int local_check(struct ui *u, const char *q, struct lerr *e)
+/* 0 when the cache can run query q in the view v, else -1 with the store's reason. */
+static int local_check(struct ui_ctx *c, const struct store_view *v, const char *q, struct lerr *e)
 {
-	struct store_view v;
-	ui_list_view(u, &v);
-	v.query = q;
-	return store_count(u->store, &v, 1, e) < 0 && e->kind == LERR_USAGE ? -1 : 0;
+	struct store_view qv = *v;
+	qv.query = q;
+	return store_count(c->store, &qv, 1, e) < 0 && e->kind == LERR_USAGE ? -1 : 0;
 }
 
-void ui_search_remote(struct ui *u)
+char *ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
+                       const struct store_view *v, const char *qtext)
 {
-	const char *q = u->search.active ? u->search.text.s : u->list.qtext;
+	const char *q = s->active ? text(s) : qtext;
 	if (!q || !*q) {
-		ui_msg(u, true, "Type a search first (/), then C-r or S sends it to arXiv");
-		return;
+		ui_msg(c, true, "Type a search first (/), then C-r or S sends it to arXiv");
+		return NULL;
 	}
-	if (!u->fetcher) {
-		ui_msg(u, true, "Fetching is off in this session (ui --no-fetch): nothing is sent to arXiv");
-		return;
+	if (!f->fetcher) {
+		ui_msg(c, true, "Fetching is off in this session (ui --no-fetch): nothing is sent to arXiv");
+		return NULL;
 	}
 	bool words = false;
-	for (const char *c = q; *c && !words; c++)
-		words = isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80;
+	for (const char *p = q; *p && !words; p++)
+		words = isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
 	if (!words) {
-		ui_msg(u, true, "Nothing to search for on arXiv in \u201c%s\u201d", q);
-		return;
+		ui_msg(c, true, "Nothing to search for on arXiv in \u201c%s\u201d", q);
+		return NULL;
 	}
 	char *sent = xstrdup(q);
-	snprintf(u->search.remote_q, sizeof u->search.remote_q, "%s", sent);
+	snprintf(s->remote_q, sizeof s->remote_q, "%s", sent);
 	/* the messages below say what was sent: no "Fetching arXiv search…" before them */
-	if (!ui_request_quiet(u, FETCH_REQ_SEARCH, sent, "arXiv search")) {
+	if (!ui_fetch_request_quiet(f, c, FETCH_REQ_SEARCH, sent, "arXiv search")) {
 		free(sent);
-		return;
+		return NULL;
 	}
 	struct lerr e = {0};
-	if (local_check(u, sent, &e) == 0) {
-		ui_msg(u, false, "Searching arXiv for \u201c%s\u201d…", sent);
+	if (local_check(c, v, sent, &e) == 0) {
+		ui_msg(c, false, "Searching arXiv for \u201c%s\u201d…", sent);
 		free(sent);
-		return;
+		return NULL;
 	}
 	/* arXiv gets the text as written; the list shows what the cache can run of it */
 	char *simple = simplify(sent);
 	struct lerr e2 = {0};
-	if (*simple && strcmp(simple, sent) != 0 && local_check(u, simple, &e2) == 0) {
-		if (u->search.active) {
-			set_text(&u->search, simple);
-			ui_search_update(u);
-		} else {
-			ui_list_set_query(u, simple);
-			ui_list_load_start(u);
-		}
-		ui_msg(u, false, "The cache has no AND/OR: it searches \u201c%s\u201d; arXiv is asked for "
+	if (*simple && strcmp(simple, sent) != 0 && local_check(c, v, simple, &e2) == 0) {
+		if (s->active)
+			set_text(s, simple);
+		ui_msg(c, false, "The cache has no AND/OR: it searches \u201c%s\u201d; arXiv is asked for "
 		       "\u201c%s\u201d…", simple, sent);
 	} else {
-		ui_msg(u, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s): results are "
+		ui_msg(c, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s): results are "
 		       "added to All", sent, e.msg);
+		xfree(&simple);
 	}
-	free(simple);
 	free(sent);
+	return simple;
 }
 
-void ui_search_landed(struct ui *u, const struct fetch_event *ev)
+void ui_search_landed(struct ui_search *s, struct ui_ctx *c, const struct fetch_event *ev)
 {
-	const char *q = ev->message[0] && !u->search.remote_q[0] ? ev->message : u->search.remote_q;
+	const char *q = ev->message[0] && !s->remote_q[0] ? ev->message : s->remote_q;
 	char of[48] = "";
 	if (ev->n_total > ev->n_found)
 		snprintf(of, sizeof of, " of %ld", ev->n_total);
 	if (ev->n_found == 0)
-		ui_msg(u, false, "arXiv: no results for \u201c%s\u201d", q);
+		ui_msg(c, false, "arXiv: no results for \u201c%s\u201d", q);
 	else
-		ui_msg(u, false, "arXiv: %ld%s result%s for \u201c%s\u201d, %ld new, %ld updated", ev->n_found,
+		ui_msg(c, false, "arXiv: %ld%s result%s for \u201c%s\u201d, %ld new, %ld updated", ev->n_found,
 		       of, ev->n_found == 1 && !of[0] ? "" : "s", q, ev->n_new, ev->n_updated);
-	if (!ev->n_new && !ev->n_updated)
-		return;
-	/* on the first row the user sees the best matches, new ones included; elsewhere the
-	 * selected paper stays where it is */
-	const struct ui_list *l = &u->list;
-	if (l->offset == 0 && l->sel == 0) {
-		ui_list_load_start(u);
-		const struct store_row *r = ui_list_selected(u);
-		if (u->detail.id)
-			ui_detail_show(u, r ? r->id : NULL, true);
-	} else {
-		ui_refresh_data(u);
-	}
 }

@@ -5,16 +5,7 @@
 #ifndef LECTERN_CLI_H
 #define LECTERN_CLI_H
 
-#include "lectern/config.h"
-
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-
-struct app {
-	const char *db_path;        /* resolved: --db, $LECTERN_DB or the XDG default */
-	const struct config *cfg;   /* loaded configuration (defaults when no file) */
-	const char *config_error;   /* "FILE:LINE: message" of the first bad config line, or NULL
-	                             * (main.c already printed it for non-UI commands) */
-};
+#include "lectern/app.h"   /* struct app, EXIT_*, app_error: shared with the reader */
 
 /* cli.c: the cache commands */
 int cmd_list(const struct app *a, int argc, char **argv);
@@ -31,10 +22,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv);
 int cmd_sources(const struct app *a, int argc, char **argv);
 int cmd_search_remote(const struct app *a, int argc, char **argv);
 
-/* ui.c: the interactive reader (no command, or "ui") */
-int cmd_ui(const struct app *a, int argc, char **argv);
-
-/* Prints "lectern: <msg>\n" to stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The commands' name for app_error() (kept so the commands read as before). */
+#define cli_error app_error
 
 #endif

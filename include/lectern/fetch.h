@@ -38,6 +38,9 @@ enum fetch_event_kind {
 };
 struct fetch_event {
 	enum fetch_event_kind kind;
+	/* Background thread: the kind of request the event belongs to, which the UI dispatches on
+	 * (meaningless for IDLE). Events from fetch_run()/fetch_search(): 0. */
+	enum fetch_req_kind req;
 	char name[64];        /* source name, "search" for remote search */
 	long done, total;
 	long n_new, n_updated;

@@ -1,37 +1,74 @@
-/* ui — the interactive reader's shared state, split over ui_*.c by job:
- *   ui.c        main loop, signals, poll, headless scripting, dispatch of actions
+/* ui — the interactive reader, as panes that own their state (in the manner of tig's views).
+ * Modules, each below the ones after it (none calls a module listed after it; no pane calls
+ * another pane or ui.c):
+ *   ui_text.c   terminal width of UTF-8 text, word wrapping (no curses)
+ *   ui_theme.c  colours and attributes of the screen elements, theme files
+ *   ui_keys.c   key names, the action table and the key map
+ *   ui_open.c   opening links: browser command lines, child processes
+ *   ui_edit.c   the one line editor (search and every prompt)
+ *   ui_draw.c   the drawing context lent to the panes: text to cells, attributes, the status
+ *               message and its ring (M)
+ *   ui_fetch.c  the bridge to the fetch thread: requests, events by kind, batch summary, days
  *   ui_list.c   the list pane: a window of rows around the viewport (keyset paging)
  *   ui_detail.c the detail pane: one paper rendered and wrapped
- *   ui_search.c the search prompt (results as you type, history, remote search)
- *   ui_status.c the header/status lines, the help screen, drawing helpers
- * Only the UI thread touches any of this (and curses). */
+ *   ui_search.c the search prompt: text, history, what to run, remote search
+ *   ui_prompt.c the note / tags / go-to-day prompt (and the parsing of a day)
+ *   ui_status.c the header and the status line
+ *   ui_help.c   the help screen (keys, configuration errors) and the messages screen
+ *   ui.c        the reader: layout, main loop, signals, headless scripting, the key dispatcher,
+ *               and applying what the panes ask for (struct ui, which holds the panes, is
+ *               private to it)
+ * Each pane draws from its own struct and a struct ui_ctx (ui_draw.h) into the rect it is given.
+ * Work that involves more than one pane (a search re-reads the list, a saved note re-reads the
+ * list and the detail) is returned as an intent that ui.c applies. Only the UI thread touches
+ * any of this (and curses).
+ *
+ * A new pane: its struct and functions here, each taking the pane and the struct ui_ctx (plus,
+ * read-only, whatever else it shows); its file includes ui.h and calls only ui_draw, ui_fetch
+ * and the modules below them; ui.c holds it in struct ui, gives it a rect in layout(), draws it
+ * in draw_panes(), frees it in teardown(), and applies the intents its keys return in apply().
+ * A new key: an ACT_ value (ui_keys.h) and its row in the action table (ui_keys.c: name, default
+ * keys, help; the help screen and the man page's KEYS follow, `make test` checks the page), then
+ * its case in the act_* handler of ui.c for its group (move, focus, paper, view, fetch, screen). */
 #ifndef LECTERN_UI_H
 #define LECTERN_UI_H
 
-#include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-#include "lectern/cli.h"
-#include "lectern/fetch.h"
+#include "lectern/app.h"
 #include "lectern/paper.h"
 #include "lectern/store.h"
+#include "lectern/ui_draw.h"
+#include "lectern/ui_edit.h"
+#include "lectern/ui_fetch.h"
 #include "lectern/ui_keys.h"
-#include "lectern/ui_prompt.h"
 #include "lectern/ui_text.h"
 #include "lectern/ui_theme.h"
 
-enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE };
-enum ui_focus { FOCUS_LIST, FOCUS_DETAIL };
-enum ui_layout { LAYOUT_WIDE, LAYOUT_STACKED, LAYOUT_NARROW, LAYOUT_TOO_SMALL };
+/* The interactive reader (no command, or "ui"): a command like those in cli.h. */
+int cmd_ui(const struct app *a, int argc, char **argv);
 
-struct ui_rect {
-	int y, x, h, w;
+/* ---- intents: what a pane asks of the reader ------------------------------------------------ */
+enum ui_intent_kind {
+	UI_DO_NOTHING,
+	UI_DO_SEARCH_CANCEL,   /* search Esc: the list goes back to where it was when it opened */
+	UI_DO_SEARCH_KEEP,     /* search Enter: run the text now and keep it as the list's search */
+	UI_DO_SEARCH_REMOTE,   /* search C-r: run the text now, then send it to arXiv */
+	UI_DO_GOTO_DAY,        /* day prompt Enter: go to the day typed (text) */
+	UI_DO_SAVED,           /* note / tags prompt: paper `text` was written: re-read it */
 };
+struct ui_intent {
+	enum ui_intent_kind kind;
+	char *text;            /* NULL or owned by the intent: the applier frees it */
+};
+
+/* ---- the list pane (ui_list.c) ------------------------------------------------------------- */
+enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE };
 
 /* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
 struct ui_list {
+	struct ui_rect r;         /* where it is drawn (the layout sets it) */
 	enum ui_view_kind kind;
 	size_t source;            /* index into cfg->sources for VIEW_SOURCE */
 	char day[11];             /* VIEW_HF */
@@ -48,6 +85,57 @@ struct ui_list {
 	bool error;               /* the last query failed (message in the status line) */
 };
 
+/* Where the list was (view, order, search, selection and its screen line), to go back to. */
+struct ui_list_mark {
+	enum ui_view_kind kind;
+	size_t source;
+	char day[11];
+	enum store_sort sort;
+	char *qtext;
+	char *sel_id;
+	struct store_key sel_key;
+	size_t sel_line;          /* screen line of the selection */
+};
+
+void ui_list_init(struct ui_list *l);
+void ui_list_free(struct ui_list *l);
+/* Sets the search text narrowing the list (NULL or "" for none; copied). The query the store
+ * runs is derived from it: the word being typed matches as a prefix ("scal" finds "scaling"). */
+void ui_list_set_query(struct ui_list *l, const char *text);
+/* Runs text as the list's search from the first row. When the store refuses it, the query and
+ * rows before it stay (the message says what is wrong) and -1 is returned. */
+int ui_list_search(struct ui_list *l, struct ui_ctx *c, const char *text);
+/* Builds the store_view of the current list (strings borrowed from l and cfg). */
+void ui_list_view(const struct ui_list *l, const struct config *cfg, struct store_view *v);
+/* Reloads from the first row, or from the last (end), or around the row with id (falls back to
+ * the same neighbourhood when it left the view). Return 0, or -1 with the error in the status. */
+int ui_list_load_start(struct ui_list *l, struct ui_ctx *c);
+int ui_list_load_end(struct ui_list *l, struct ui_ctx *c);
+int ui_list_reload_around(struct ui_list *l, struct ui_ctx *c, const char *id);
+/* The same from a saved position: the row at `key` (in the current view's order) with `id`. */
+int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_key *key,
+                      const char *id);
+/* Remembers where the list is (m is overwritten: free it with ui_list_mark_free). */
+void ui_list_mark(const struct ui_list *l, struct ui_list_mark *m);
+/* Goes back to a mark: its view, search and selection on the same screen line. */
+void ui_list_restore(struct ui_list *l, struct ui_ctx *c, const struct ui_list_mark *m);
+void ui_list_mark_free(struct ui_list_mark *m);
+/* Moves the selection by delta rows (clamped at the ends of the view). */
+void ui_list_move(struct ui_list *l, struct ui_ctx *c, long delta);
+/* Keeps the selected row on screen after a move or a resize. */
+void ui_list_scroll_to_sel(struct ui_list *l, struct ui_ctx *c);
+/* The current paper: the one selected in the list (NULL: none). */
+const struct store_row *ui_list_selected(const struct ui_list *l);
+/* The count, computing it (up to the cap, or exactly when `exact`) when unknown. */
+void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact);
+/* View name for the header ("All", "HF 2025-11-19", "Favourites", a source name). */
+void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *buf, size_t n);
+/* Draws the rows, or why there are none (what fetching did, from f). */
+void ui_list_draw(struct ui_list *l, struct ui_ctx *c, const struct ui_fetch *f);
+/* Selects the row drawn at screen line y (mouse); false when there is none. */
+bool ui_list_click(struct ui_list *l, int y);
+
+/* ---- the detail pane (ui_detail.c) --------------------------------------------------------- */
 struct ui_dline {
 	char *text;               /* may contain latex style markers */
 	enum ui_elem el;
@@ -56,6 +144,7 @@ struct ui_dline {
 };
 
 struct ui_detail {
+	struct ui_rect r;         /* where it is drawn (the layout sets it) */
 	char *id;                 /* paper shown, NULL none */
 	struct paper p;
 	bool loaded;              /* p holds the paper */
@@ -70,25 +159,44 @@ struct ui_detail {
 	bool authors_cut;         /* the author list shown is cut */
 };
 
+void ui_detail_free(struct ui_detail *d);
+/* Makes the detail show paper id (NULL: nothing); reloads when forced (user state changed). */
+void ui_detail_show(struct ui_detail *d, struct ui_ctx *c, const char *id, bool force);
+void ui_detail_draw(struct ui_detail *d, struct ui_ctx *c);
+void ui_detail_scroll(struct ui_detail *d, long delta);
+void ui_detail_scroll_end(struct ui_detail *d);
+/* A: shows every author of a long author list, or cuts it again. */
+void ui_detail_toggle_authors(struct ui_detail *d, struct ui_ctx *c);
+
+/* ---- the search prompt (ui_search.c) ------------------------------------------------------- */
 struct ui_search {
 	bool active;              /* the prompt is open */
-	struct sbuf text;
+	struct ui_edit ed;        /* the text */
 	bool dirty;               /* text changed: re-query before drawing */
-	/* what Esc restores */
-	enum ui_view_kind kind;
-	size_t source;
-	char day[11];
-	enum store_sort sort;
-	char *qtext;
-	char *sel_id;
-	struct store_key sel_key;
-	size_t sel_line;          /* screen line of the selection */
 	char *history[50];
 	int n_history, hist_pos;  /* hist_pos -1: editing new text */
 	char remote_q[256];       /* the query last sent to arXiv, as typed */
 };
 
-/* A one-line prompt in the status line (n: note, t: tags of the paper `id`; D: go to a day). */
+/* Opens the prompt on the list's search text (qtext: NULL none). */
+void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *qtext);
+/* Handles one key while the prompt is open. */
+struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key);
+/* The text the list should run now (malloc'd), or NULL when the text did not change or the list
+ * runs it already (`current`: the list's search text): once per burst of keys. */
+char *ui_search_take(struct ui_search *s, const char *current);
+/* Enter: saves the search kept (qtext, the list's search now) in the history and says so. */
+void ui_search_keep(struct ui_search *s, struct ui_ctx *c, const char *qtext, bool failed);
+/* Sends the query (the prompt's text, else qtext) to the remote sources; v is the list's view (to
+ * tell whether the cache can run it too). Returns NULL, or the simpler query the cache can run
+ * (malloc'd) for the list to run instead (the prompt's text is set to it when it is open). */
+char *ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
+                       const struct store_view *v, const char *qtext);
+/* A remote search's results were merged: says what came. */
+void ui_search_landed(struct ui_search *s, struct ui_ctx *c, const struct fetch_event *ev);
+void ui_search_free(struct ui_search *s);
+
+/* ---- the note / tags / day prompt (ui_prompt.c; parsing in ui_prompt.h) ---------------------- */
 enum ui_prompt_kind { PROMPT_NONE, PROMPT_NOTE, PROMPT_TAGS, PROMPT_DAY };
 struct ui_prompt {
 	enum ui_prompt_kind kind;  /* PROMPT_NONE: closed */
@@ -97,192 +205,43 @@ struct ui_prompt {
 	char *orig;                /* the text it was opened with (unchanged: nothing is written) */
 };
 
-/* Daily Papers days asked of the fetcher in this session (ui.c). */
-enum ui_day_fetch { UI_DAY_UNKNOWN, UI_DAY_PENDING, UI_DAY_FETCHED, UI_DAY_FAILED };
-struct ui_day_state {
-	char day[11];
-	enum ui_day_fetch state;
+/* Opens the prompt: for a note or tags, of paper `id` (p: its loaded record) prefilled with
+ * them; for a day, empty (id, p NULL). */
+void ui_prompt_open(struct ui_prompt *pr, struct ui_ctx *c, enum ui_prompt_kind kind,
+                    const char *id, const struct paper *p);
+/* Opens the prompt of `kind` with text, as it was (a mistyped day keeps the prompt open). */
+void ui_prompt_reopen(struct ui_prompt *pr, enum ui_prompt_kind kind, const char *text);
+/* Handles one key while the prompt is open: Enter saves (or asks to go to the day), Esc
+ * cancels, the rest edits. The prompt is closed when the key ends it. */
+struct ui_intent ui_prompt_key(struct ui_prompt *pr, struct ui_ctx *c, int key);
+void ui_prompt_draw(struct ui_prompt *pr, struct ui_ctx *c, struct ui_rect r);
+void ui_prompt_free(struct ui_prompt *pr);
+
+/* ---- the header and status line (ui_status.c) ---------------------------------------------- */
+/* The header: the view (its name given), position, count, order and search of the list. */
+void ui_status_header(struct ui_ctx *c, struct ui_rect r, const struct ui_list *l,
+                      const char *view_name);
+/* The status line: the message, fetch activity, and the search prompt when it is open. */
+void ui_status_line(struct ui_ctx *c, struct ui_rect r, const struct ui_fetch_state *f,
+                    const struct ui_search *s);
+
+/* ---- the help and messages screens (ui_help.c) --------------------------------------------- */
+struct ui_help {
+	bool on;                  /* the screen is shown (instead of the panes) */
+	bool messages;            /* the recent messages instead of the keys */
+	size_t scroll;
+	/* what the keys screen lists, set by the reader */
+	const struct ui_keymap *keys;
+	const struct ui_msgs *config_errors;
+	bool fetching;            /* a fetcher runs (else some keys say fetching is off) */
 };
 
-/* One status-line message as kept for the messages screen (M). */
-struct ui_msg_rec {
-	char when[9];             /* HH:MM:SS (UTC) */
-	bool error;
-	int repeat;               /* shown this many times in a row */
-	char text[512];
-};
-#define UI_MSG_LOG 40
-/* Informational messages leave the status line after this long; errors at the next key. */
-#define UI_MSG_SECONDS 5.0
-
-struct ui_fetch_state {
-	char name[64];
-	long done, total;
-	bool busy;                /* a request is queued or running (until the worker is idle) */
-	/* the batch of work since the worker was last idle, summed up when it is idle again */
-	long n_new, n_updated;
-	int n_done, n_failed;
-	int n_search;             /* of n_done: remote searches (they report themselves) */
-	char first_error[600];
-	char all_errors[1600];    /* every failure of the batch, "name: why; name: why" (may be cut) */
-};
-
-struct ui {
-	const struct app *app;
-	const struct config *cfg;
-	struct store *store;
-	struct fetcher *fetcher;
-
-	bool headless;
-	SCREEN *screen;
-	FILE *term_in, *term_out;
-	int rows, cols;
-	enum ui_layout layout;
-	struct ui_rect r_header, r_list, r_detail, r_status, r_sep;
-	bool sep_vertical;
-
-	enum ui_focus focus;
-	bool help;
-	size_t help_scroll;
-	bool quit;
-
-	struct ui_keymap keys;
-	struct ui_theme theme;
-	bool colors;              /* colour pairs in use (not NO_COLOR / no colour terminal) */
-
-	struct ui_list list;
-	struct ui_detail detail;
-	struct ui_search search;
-
-	struct ui_fetch_state fetch;
-	char msg[512];            /* last message for the status line */
-	bool msg_error;
-	bool msg_hint;            /* msg is a hint for the prompt just opened (shown until typing) */
-
-	pid_t children[32];
-	int n_children;
-	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
-
-	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
-	struct ui_msgs config_errors;
-
-	/* store queries run so far (headless --timings reports them per key) */
-	long n_windows, n_counts;
-
-	struct ui_prompt prompt;
-	struct ui_day_state days[64];   /* a ring */
-	size_t n_days;
-
-	/* status-line message life: set at msg_time (ui_clock) during key number msg_key */
-	double msg_time;
-	unsigned long msg_key, n_keys;
-	double vclock;            /* headless: the script's clock (advanced by <Sleep>/<Tick>) */
-	struct ui_msg_rec msglog[UI_MSG_LOG];   /* a ring, the last n_msglog % UI_MSG_LOG newest */
-	size_t n_msglog;
-	bool help_messages;       /* the help screen shows the recent messages instead of the keys */
-};
-
-/* ui_list.c */
-void ui_list_init(struct ui *u);
-void ui_list_free(struct ui *u);
-/* Sets the search text narrowing the list (NULL or "" for none; copied). The query the store
- * runs is derived from it: the word being typed matches as a prefix ("scal" finds "scaling"). */
-void ui_list_set_query(struct ui *u, const char *text);
-/* Builds the store_view of the current list (strings borrowed from u). */
-void ui_list_view(const struct ui *u, struct store_view *v);
-/* Reloads from the first row, or from the last (end), or around the row with id (falls back to
- * the same neighbourhood when it left the view). Return 0, or -1 with the error in the status. */
-int ui_list_load_start(struct ui *u);
-int ui_list_load_end(struct ui *u);
-int ui_list_reload_around(struct ui *u, const char *id);
-/* The same from a saved position: the row at `key` (in the current view's order) with `id`. */
-int ui_list_reload_at(struct ui *u, const struct store_key *key, const char *id);
-/* Moves the selection by delta rows (clamped at the ends of the view). */
-void ui_list_move(struct ui *u, long delta);
-/* Keeps the selected row on screen after a move or a resize. */
-void ui_list_scroll_to_sel(struct ui *u);
-const struct store_row *ui_list_selected(const struct ui *u);
-/* The count, computing it (up to the cap, or exactly when `exact`) when unknown. */
-void ui_list_count(struct ui *u, bool exact);
-/* View name for the header ("All", "HF 2025-11-19", "Favourites", a source name). */
-void ui_list_view_name(const struct ui *u, char *buf, size_t n);
-void ui_list_draw(struct ui *u);
-/* Selects the row drawn at screen line y (mouse); false when there is none. */
-bool ui_list_click(struct ui *u, int y);
-
-/* ui_detail.c */
-void ui_detail_free(struct ui_detail *d);
-/* Makes the detail show paper id (NULL: nothing); reloads when forced (user state changed). */
-void ui_detail_show(struct ui *u, const char *id, bool force);
-void ui_detail_draw(struct ui *u);
-void ui_detail_scroll(struct ui *u, long delta);
-void ui_detail_scroll_end(struct ui *u);
-/* A: shows every author of a long author list, or cuts it again. */
-void ui_detail_toggle_authors(struct ui *u);
-
-/* ui_search.c */
-void ui_search_open(struct ui *u);
-/* Handles one key while the prompt is open. */
-void ui_search_key(struct ui *u, int key);
-/* Runs the query when the text changed (once per burst of keys). */
-void ui_search_update(struct ui *u);
-/* Sends the query (the prompt's text or the list's) to the remote sources. */
-void ui_search_remote(struct ui *u);
-/* A remote search's results were merged: says what came and re-reads the list (the selection
- * stays on its paper, unless it was on the first row: then the list shows the new first rows). */
-void ui_search_landed(struct ui *u, const struct fetch_event *ev);
-/* Esc in the list with a kept search: back to the view before it. Returns false when none. */
-bool ui_search_restore(struct ui *u);
-void ui_search_free(struct ui *u);
-
-/* ui_prompt.c: the note / tags prompt (the line editor and parsing are in ui_prompt.h) */
-/* Opens the prompt for the selected paper, prefilled with its note or tags. */
-void ui_prompt_open(struct ui *u, enum ui_prompt_kind kind);
-/* Handles one key while the prompt is open: Enter saves, Esc cancels, the rest edits. */
-void ui_prompt_key(struct ui *u, int key);
-void ui_prompt_draw(struct ui *u);
-void ui_prompt_free(struct ui *u);
-
-/* ui_status.c: drawing helpers, header, status line, help */
-/* Sets the status message (printf-style) and keeps it for the messages screen (M). */
-void ui_msg(struct ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A passing hint (how to use the prompt just opened): shown like ui_msg, not kept. */
-void ui_hint(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ui_msg_clear(struct ui *u);
-/* Seconds on the message clock (monotonic; headless: the script's virtual clock). */
-double ui_clock(const struct ui *u);
-/* Clears an informational message older than UI_MSG_SECONDS; returns ms until that happens for
- * the message shown now (-1: none pending). */
-int ui_msg_expire(struct ui *u);
-/* Curses attribute and pair of an element. */
-attr_t ui_attr(const struct ui *u, enum ui_elem el);
-/* Draws s[0..n) at (y, x) within w columns in style el, handling wide characters, combining
- * marks, U+FFFD for the unprintable and latex style markers. Returns the columns used. */
-int ui_put(struct ui *u, int y, int x, int w, const char *s, size_t n, enum ui_elem el);
-int ui_puts(struct ui *u, int y, int x, int w, const char *s, enum ui_elem el);
-/* Fills the rest of a line (from x, w columns) with spaces in style el. */
-void ui_fill(struct ui *u, int y, int x, int w, enum ui_elem el);
-void ui_status_draw(struct ui *u);
-void ui_help_draw(struct ui *u);
-/* Scrolls the help by delta lines (LONG_MIN: top, LONG_MAX: end), clamped. */
-void ui_help_scroll(struct ui *u, long delta);
-/* Applies the theme to the terminal (colour pairs). */
-void ui_theme_apply(struct ui *u);
-/* The UTF-8 text of screen line y (trailing spaces removed) into b. */
-void ui_screen_line(int y, struct sbuf *b);
-
-/* ui.c */
-/* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
-void ui_refresh_data(struct ui *u);
-/* Asks the fetcher for work (`what` names it in the status line); says so when fetching is off. */
-void ui_request(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what);
-/* The same without the "Fetching …" message, for a caller that says itself what it asked for
- * (one line in the message list per request). Returns false (and says so) when fetching is off. */
-bool ui_request_quiet(struct ui *u, enum fetch_req_kind k, const char *arg, const char *what);
-/* Goes to the Daily Papers of the day typed (ui_parse_day syntax), fetching it when it is not
- * cached. Returns false (message in the status line) when the text is not a day. */
-bool ui_goto_day_text(struct ui *u, const char *text);
-/* What became of the request for a day's Daily Papers in this session. */
-enum ui_day_fetch ui_day_fetch_state(struct ui *u, const char *day);
+void ui_help_open(struct ui_help *h, bool messages);
+/* Scrolls by delta lines (LONG_MIN: top, LONG_MAX: end), clamped. */
+void ui_help_scroll(struct ui_help *h, const struct ui_ctx *c, long delta);
+/* A key while the screen is shown (k, and a: its action; redraw is the caller's): the movement
+ * keys scroll; q, Esc and ? (whatever they are bound to) close it; other keys do nothing. */
+void ui_help_key(struct ui_help *h, const struct ui_ctx *c, int k, enum ui_action a);
+void ui_help_draw(struct ui_help *h, struct ui_ctx *c);
 
 #endif
