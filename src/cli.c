@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include <json-c/json.h>
 
@@ -448,50 +447,32 @@ static const char show_usage[] =
 	"Shows one cached paper in full. ID is an arXiv id (2501.01234, hep-th/9901001, with or\n"
 	"without a version or URL) or another id as `lectern list` prints it.\n";
 
-static int display_width(const char *s, size_t n)
+/* Writes text word-wrapped to `width` columns from column `indent` (text_wrap's TEXT_WRAP_WORDS):
+ * continuation lines start with `indent` spaces, a "\n" in text starts a paragraph after an empty
+ * line, words are joined by one space. */
+static void wrap(FILE *f, const char *text, int indent, int width)
 {
-	int w = 0;
+	struct text_line *ls;
+	size_t n = text_wrap(text, width - indent, TEXT_WRAP_WORDS, &ls);
 
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		i += text_utf8_decode(s + i, n - i, &cp);
-		int cw = wcwidth((wchar_t)cp);
-		w += cw < 0 ? 1 : cw;
-	}
-	return w;
-}
-
-/* Writes text word-wrapped to `width` columns; continuation lines (and paragraphs after a "\n")
- * start with `indent` spaces. `col` is the column the first line starts at. */
-static void wrap(FILE *f, const char *text, int col, int indent, int width)
-{
-	int start = col;
-
-	for (const char *p = text; *p;) {
-		if (*p == '\n') {
-			fprintf(f, "\n\n%*s", indent, "");
-			col = start = indent;
-			p++;
-			continue;
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			fprintf(f, "%s%*s", ls[k].para ? "\n\n" : "\n", indent, "");
+		bool sep = false;
+		for (const char *p = text + ls[k].start, *e = text + ls[k].end; p < e;) {
+			const char *sp = memchr(p, ' ', (size_t)(e - p));
+			size_t wl = sp ? (size_t)(sp - p) : (size_t)(e - p);
+			if (wl) {
+				if (sep)
+					fputc(' ', f);
+				fwrite(p, 1, wl, f);
+				sep = true;
+			}
+			p += wl ? wl : 1;
 		}
-		if (*p == ' ') {
-			p++;
-			continue;
-		}
-		size_t n = strcspn(p, " \n");
-		int w = display_width(p, n);
-		if (col > start && col + 1 + w > width) {
-			fprintf(f, "\n%*s", indent, "");
-			col = start = indent;
-		} else if (col > start) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(p, 1, n, f);
-		col += w;
-		p += n;
 	}
 	fputc('\n', f);
+	free(ls);
 }
 
 enum { LABEL_W = 14 };
@@ -502,7 +483,7 @@ static void field(const char *label, const char *value, int width)
 		return;
 	char *v = clean(value, TEXT_COLLAPSE);
 	printf("%-*s", LABEL_W, label);
-	wrap(stdout, v, LABEL_W, LABEL_W, width);
+	wrap(stdout, v, LABEL_W, width);
 	free(v);
 }
 
@@ -522,7 +503,7 @@ static void show_text(const struct paper *p)
 	char d1[32], d2[32];
 
 	char *title = rendered(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
-	wrap(stdout, title, 0, 0, width);
+	wrap(stdout, title, 0, width);
 	free(title);
 	putchar('\n');
 
@@ -591,19 +572,19 @@ static void show_text(const struct paper *p)
 	if (p->note && *p->note) {
 		char *note = clean(p->note, 0);
 		printf("\nnote\n  ");
-		wrap(stdout, note, 2, 2, width);
+		wrap(stdout, note, 2, width);
 		free(note);
 	}
 	if (p->abstract && *p->abstract) {
 		char *abs = rendered(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
 		printf("\n  ");
-		wrap(stdout, abs, 2, 2, width);
+		wrap(stdout, abs, 2, width);
 		free(abs);
 	}
 	if (p->ai_summary && *p->ai_summary) {
 		char *sum = clean(p->ai_summary, TEXT_COLLAPSE);
 		printf("\nAI summary\n  ");
-		wrap(stdout, sum, 2, 2, width);
+		wrap(stdout, sum, 2, width);
 		free(sum);
 	}
 

@@ -8,6 +8,7 @@
 
 #include "lectern/export.h"
 #include "lectern/paper.h"
+#include "lectern/text.h"
 #include "lectern/util.h"
 
 int export_parse_format(const char *s, enum export_format *out)
@@ -463,27 +464,6 @@ static const char *ascii_fold(unsigned cp)
 	return "";
 }
 
-static size_t utf8_next(const char *s, size_t n, unsigned *cp)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-
-	if (len > n || (len > 1 && c > 0xf4)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	unsigned v = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-	for (size_t i = 1; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		v = v << 6 | ((unsigned char)s[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
-
 /* Appends the lower-case ASCII letters and digits of s[0..n) to b, letters with diacritics folded
  * ("Müller" -> "muller"); other characters are dropped. */
 static void fold_word(struct sbuf *b, const char *s, size_t n)
@@ -495,7 +475,7 @@ static void fold_word(struct sbuf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t k = utf8_next(s + i, n - i, &cp);
+		size_t k = text_utf8_decode(s + i, n - i, &cp);
 		if (cp < 0x80) {
 			if (isalnum((int)cp))
 				sbuf_addc(b, (char)tolower((int)cp));

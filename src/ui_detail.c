@@ -47,8 +47,8 @@ static void push(struct ui_detail *d, const char *s, size_t n, enum ui_elem el, 
 /* Wraps text (already clean) into lines; `label` bytes at its start are drawn as a label. */
 static void add_wrapped(struct ui_detail *d, const char *text, enum ui_elem el, size_t label)
 {
-	struct ui_line *ls;
-	size_t n = ui_wrap(text, d->width, &ls);
+	struct text_line *ls;
+	size_t n = text_wrap(text, d->width, 0, &ls);
 	bool bold = false, italic = false;
 	for (size_t i = 0; i < n; i++) {
 		size_t lab = label > ls[i].start ? label - ls[i].start : 0;
@@ -162,8 +162,8 @@ static void author_list(struct sbuf *b, const struct paper *p, size_t k)
 
 static size_t wrapped_lines(const char *s, int width)
 {
-	struct ui_line *ls;
-	size_t n = ui_wrap(s, width, &ls);
+	struct text_line *ls;
+	size_t n = text_wrap(s, width, 0, &ls);
 	free(ls);
 	return n;
 }

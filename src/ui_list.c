@@ -470,8 +470,8 @@ void ui_list_draw(struct ui *u)
 				/* every failure when they fit the pane, else the first and where the others are */
 				snprintf(buf, sizeof buf, "Nothing fetched: %d sources failed: %s — R retries",
 				         f->n_failed, f->all_errors);
-				struct ui_line *ls;
-				size_t nl = ui_wrap(buf, r.w > 4 ? r.w - 2 : r.w, &ls);
+				struct text_line *ls;
+				size_t nl = text_wrap(buf, r.w > 4 ? r.w - 2 : r.w, 0, &ls);
 				free(ls);
 				if (nl > (size_t)r.h)
 					snprintf(buf, sizeof buf, "Nothing fetched: %s (and %d more source%s failed — M "
@@ -488,8 +488,8 @@ void ui_list_draw(struct ui *u)
 		else
 			m = "Nothing here — r fetches this source";
 		/* wrapped, each line centred */
-		struct ui_line *ls;
-		size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
+		struct text_line *ls;
+		size_t nl = text_wrap(m, r.w > 4 ? r.w - 2 : r.w, 0, &ls);
 		/* a third of the way down, raised as far as the text needs (lines piled on the last row
 		 * would overwrite each other) */
 		int top = r.h / 3;
@@ -497,7 +497,7 @@ void ui_list_draw(struct ui *u)
 			top = (size_t)r.h > nl ? r.h - (int)nl : 0;
 		for (size_t i = 0; i < nl && (int)i < r.h; i++) {
 			size_t len = ls[i].end - ls[i].start;
-			int w = ui_text_width(m + ls[i].start, len);
+			int w = text_width(m + ls[i].start, len);
 			int x = r.w > w ? (r.w - w) / 2 : 0;
 			int y = top + (int)i;
 			ui_put(u, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
@@ -544,9 +544,9 @@ void ui_list_draw(struct ui *u)
 		const char *t = row->title ? row->title : row->id;
 		size_t tl = strlen(t);
 		int used;
-		size_t fit = ui_text_fit(t, tl, title_w, &used);
+		size_t fit = text_fit(t, tl, title_w, &used);
 		if (fit < tl && title_w > 1) {
-			fit = ui_text_fit(t, tl, title_w - 1, &used);
+			fit = text_fit(t, tl, title_w - 1, &used);
 			ui_put(u, r.y + y, x, title_w, t, fit, base);
 			ui_puts(u, r.y + y, x + used, 1, "…", base);
 		} else {
@@ -555,9 +555,9 @@ void ui_list_draw(struct ui *u)
 		if (aw) {
 			int ax = end - aw;
 			size_t al = strlen(au);
-			size_t af = ui_text_fit(au, al, aw, &used);
+			size_t af = text_fit(au, al, aw, &used);
 			if (af < al) {
-				af = ui_text_fit(au, al, aw - 1, &used);
+				af = text_fit(au, al, aw - 1, &used);
 				ui_put(u, r.y + y, ax, aw, au, af, cur ? base : EL_AUTHOR);
 				ui_puts(u, r.y + y, ax + used, 1, "…", cur ? base : EL_AUTHOR);
 			} else {

@@ -101,7 +101,7 @@ bool ui_edit_key(struct ui_edit *ed, int key)
 	}
 	default: break;
 	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !ui_cp_bad((unsigned)key)) {
+	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !text_cp_bad((unsigned)key)) {
 		char enc[4];
 		size_t k = text_utf8_encode((unsigned)key, enc);
 		/* insert at the cursor: append, then rotate the tail */
@@ -314,11 +314,11 @@ void ui_prompt_draw(struct ui *u)
 	size_t cur = p->ed.cur <= p->ed.text.len ? p->ed.cur : p->ed.text.len;
 	/* keep the cursor visible: drop characters from the left while the part up to it overflows */
 	size_t from = 0;
-	while (from < cur && ui_text_width(t + from, cur - from) > s.w - x - 1) {
+	while (from < cur && text_width(t + from, cur - from) > s.w - x - 1) {
 		unsigned cp;
 		from += text_utf8_decode(t + from, cur - from, &cp);
 	}
-	int cx = x + ui_text_width(t + from, cur - from);
+	int cx = x + text_width(t + from, cur - from);
 	x += ui_put(u, s.y, s.x + x, s.w - x, t + from, strlen(t + from), EL_PROMPT);
 	if (u->msg_error && u->msg[0] && s.w - x > 8) {
 		char m[600];

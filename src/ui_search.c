@@ -158,7 +158,7 @@ void ui_search_key(struct ui *u, int key)
 		}
 		return;
 	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !ui_cp_bad((unsigned)key)) {
+	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !text_cp_bad((unsigned)key)) {
 		char enc[4];
 		sbuf_add(&s->text, enc, text_utf8_encode((unsigned)key, enc));
 		s->dirty = true;

@@ -142,9 +142,9 @@ int ui_put(struct ui *u, int y, int x, int w, const char *s, size_t n, enum ui_e
 		if (cp == (unsigned char)LATEX_BOLD_OFF) { bold = false; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_ON) { italic = true; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_OFF) { italic = false; continue; }
-		if (ui_cp_bad(cp) || cp == '\t' || cp == '\n')
+		if (text_cp_bad(cp) || cp == '\t' || cp == '\n')
 			cp = cp == '\t' || cp == '\n' ? ' ' : 0xFFFD;
-		int cpw = ui_cp_width(cp);
+		int cpw = text_cp_width(cp);
 		if (cpw == 0) {
 			/* a combining mark joins the cell before it (or a space when there is none) */
 			if (nwc == 0) {
@@ -237,14 +237,14 @@ void ui_status_draw(struct ui *u)
 	}
 	if (u->search.active) {
 		/* the text, then the last message (errors stand out), fetch activity on the right */
-		int aw = ui_text_width(act, strlen(act));
+		int aw = text_width(act, strlen(act));
 		int tw = s.w - (aw < s.w / 3 ? aw : 0);
 		ui_fill(u, s.y, s.x, s.w, EL_PROMPT);
 		int x = ui_puts(u, s.y, s.x, tw, "/", EL_PROMPT);
 		const char *t = u->search.text.s ? u->search.text.s : "";
 		size_t tl = strlen(t);
 		/* show the end of a long query */
-		while (ui_text_width(t, tl) > tw - 2 && tl) {
+		while (text_width(t, tl) > tw - 2 && tl) {
 			unsigned cp;
 			size_t k = text_utf8_decode(t, tl, &cp);
 			t += k;
@@ -268,7 +268,7 @@ void ui_status_draw(struct ui *u)
 	if (!u->headless)
 		curs_set(0);
 	ui_fill(u, s.y, s.x, s.w, u->msg_error ? EL_ERROR : EL_STATUS);
-	int aw = ui_text_width(act, strlen(act));
+	int aw = text_width(act, strlen(act));
 	int mw = s.w - aw;
 	if (u->msg[0] && mw > 1) {
 		char m[600];
@@ -310,8 +310,8 @@ static size_t message_lines(const struct ui *u, struct help_line **out)
 	for (size_t i = 0; i < kept; i++) {
 		const struct ui_msg_rec *r = &u->msglog[(u->n_msglog - 1 - i) % UI_MSG_LOG];
 		char *m = r->repeat > 1 ? xasprintf("%s (×%d)", r->text, r->repeat) : xstrdup(r->text);
-		struct ui_line *ls;
-		size_t nl = ui_wrap(m, w, &ls);
+		struct text_line *ls;
+		size_t nl = text_wrap(m, w, 0, &ls);
 		if (n + nl > cap) {
 			cap = (n + nl) * 2;
 			v = xreallocarray(v, cap, sizeof *v);
@@ -375,8 +375,8 @@ static size_t help_lines(const struct ui *u, struct help_line **out)
 		int w = u->cols > 8 ? u->cols - 4 : 4;
 		for (size_t i = 0; i < u->config_errors.n; i++) {
 			const char *m = u->config_errors.v[i];
-			struct ui_line *ls;
-			size_t nl = ui_wrap(m, w, &ls);
+			struct text_line *ls;
+			size_t nl = text_wrap(m, w, 0, &ls);
 			if (n + nl > cap) {
 				cap = n + nl + 8;
 				v = xreallocarray(v, cap, sizeof *v);

@@ -19,7 +19,7 @@
 #include "lectern/store.h"
 #include "lectern/ui_keys.h"
 #include "lectern/ui_prompt.h"
-#include "lectern/ui_text.h"
+#include "lectern/text.h"
 #include "lectern/ui_theme.h"
 
 enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE };
