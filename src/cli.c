@@ -19,6 +19,7 @@
 #include "lectern/export.h"
 #include "lectern/latex.h"
 #include "lectern/paper.h"
+#include "lectern/paper_fields.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
@@ -477,11 +478,11 @@ static void wrap(FILE *f, const char *text, int indent, int width)
 
 enum { LABEL_W = 14 };
 
-static void field(const char *label, const char *value, int width)
+static void field(const char *label, const char *value, int flags, int width)
 {
 	if (!value || !*value)
 		return;
-	char *v = clean(value, TEXT_COLLAPSE);
+	char *v = clean(value, flags);
 	printf("%-*s", LABEL_W, label);
 	wrap(stdout, v, LABEL_W, width);
 	free(v);
@@ -496,97 +497,39 @@ static int terminal_width(void)
 	return 80;
 }
 
+/* One row of the field table (paper_fields.h), as `show` prints it: "label  value" wrapped
+ * under the value column, or a section (its label, when any, on a line of its own) indented. */
+static void show_field(const struct paper_field *f, const struct paper *p, int width)
+{
+	const struct paper_field_view *v = &f->view[PAPER_OUT_SHOW];
+	const char *label;
+	char *text = paper_field_text(f, p, PAPER_OUT_SHOW, &label);
+
+	if (v->kind == PAPER_FIELD_LINE) {
+		field(label, text, v->clean, width);
+	} else if (text && *text) {
+		/* each "\n" is a paragraph break; wrap() keeps it */
+		char *c = v->latex ? rendered(text, v->clean) : clean(text, v->clean);
+		printf("\n%s%s  ", label ? label : "", label ? "\n" : "");
+		wrap(stdout, c, 2, width);
+		free(c);
+	}
+	free(text);
+}
+
 static void show_text(const struct paper *p)
 {
 	int width = terminal_width();
-	struct sbuf b = {0};
-	char d1[32], d2[32];
 
 	char *title = rendered(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
 	wrap(stdout, title, 0, width);
 	free(title);
 	putchar('\n');
 
-	sbuf_adds(&b, p->id);
-	if (p->version > 0)
-		sbuf_printf(&b, "v%d", p->version);
-	field("id", b.s, width);
-	sbuf_reset(&b);
-	for (size_t i = 0; i < p->n_authors; i++) {
-		sbuf_printf(&b, "%s%s", i ? ", " : "", p->authors[i].name ? p->authors[i].name : "");
-		if (p->authors[i].affiliation)
-			sbuf_printf(&b, " (%s)", p->authors[i].affiliation);
-	}
-	field(p->n_authors == 1 ? "author" : "authors", b.s, width);
-	sbuf_reset(&b);
-	if (p->published) {
-		util_fmt_date(p->published, d1, sizeof d1);
-		field("published", d1, width);
-	}
-	if (p->updated && p->updated != p->published) {
-		util_fmt_date(p->updated, d2, sizeof d2);
-		field("updated", d2, width);
-	}
-	if (p->categories && p->primary_category && strncmp(p->categories, p->primary_category, strlen(p->primary_category)) != 0) {
-		sbuf_printf(&b, "%s (primary %s)", p->categories, p->primary_category);
-		field("categories", b.s, width);
-		sbuf_reset(&b);
-	} else {
-		field("categories", p->categories ? p->categories : p->primary_category, width);
-	}
-	field("comment", p->comment, width);
-	field("journal", p->journal_ref, width);
-	field("doi", p->doi, width);
-	if (p->upvotes >= 0)
-		sbuf_printf(&b, "%lld upvotes", (long long)p->upvotes);
-	if (p->num_comments >= 0)
-		sbuf_printf(&b, "%s%lld comments", b.len ? ", " : "", (long long)p->num_comments);
-	if (p->github_stars >= 0)
-		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
-	field("hugging face", b.s, width);
-	sbuf_reset(&b);
-	field("organisation", p->organization, width);
-	field("submitter", p->submitter, width);
-	field("daily papers", p->hf_day, width);
-	field("keywords", p->ai_keywords, width);
-	if (p->favourite) {
-		sbuf_adds(&b, "favourite");
-		if (p->fav_time) {
-			util_fmt_date(p->fav_time, d1, sizeof d1);
-			sbuf_printf(&b, " since %s", d1);
-		}
-		sbuf_adds(&b, ", ");
-	}
-	sbuf_adds(&b, p->read ? "read" : "unread");
-	field("state", b.s, width);
-	sbuf_reset(&b);
-	field("tags", p->tags, width);
-	if (p->listings) {
-		char *l = xstrdup(p->listings);
-		for (char *q = l; *q; q++)
-			if (*q == '\n')
-				*q = ',';
-		field("listed by", l, width);
-		free(l);
-	}
-	if (p->note && *p->note) {
-		char *note = clean(p->note, 0);
-		printf("\nnote\n  ");
-		wrap(stdout, note, 2, width);
-		free(note);
-	}
-	if (p->abstract && *p->abstract) {
-		char *abs = rendered(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
-		printf("\n  ");
-		wrap(stdout, abs, 2, width);
-		free(abs);
-	}
-	if (p->ai_summary && *p->ai_summary) {
-		char *sum = clean(p->ai_summary, TEXT_COLLAPSE);
-		printf("\nAI summary\n  ");
-		wrap(stdout, sum, 2, width);
-		free(sum);
-	}
+	size_t nf;
+	const struct paper_field *const *fs = paper_fields(PAPER_OUT_SHOW, &nf);
+	for (size_t i = 0; i < nf; i++)
+		show_field(fs[i], p, width);
 
 	const struct {
 		const char *label, *url;
@@ -602,7 +545,6 @@ static void show_text(const struct paper *p)
 		printf("  [%d] %-13s %s\n", n, links[i].label, u);
 		free(u);
 	}
-	sbuf_free(&b);
 }
 
 int cmd_show(const struct app *a, int argc, char **argv)
