@@ -243,6 +243,7 @@ char *paper_field_text(const struct paper_field *f, const struct paper *p, enum 
 	*label = f->view[out].label;
 	if (f->format)
 		return f->format(p, out, label);
-	const char *s = *(char *const *)((const char *)p + f->member);
+	const char *s;   /* the member at that offset (memcpy: no cast to a stricter alignment) */
+	memcpy(&s, (const char *)p + f->member, sizeof s);
 	return s ? xstrdup(s) : NULL;
 }

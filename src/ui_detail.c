@@ -94,16 +94,19 @@ static void blank(struct ui_detail *d)
 }
 
 static void section(struct ui_detail *d, const char *title, const char *body, int flags,
-                    enum ui_elem el)
+                    bool latex, enum ui_elem el)
 {
 	if (!body || !*body)
 		return;
 	blank(d);
 	push(d, title, strlen(title), EL_LABEL, strlen(title), false, false);
 	char *c = cleaned(body, flags);
-	char *r = latex_render(c, 0);
-	add_wrapped(d, r, el, 0);
-	free(r);
+	if (latex) {
+		char *r = latex_render(c, 0);
+		free(c);
+		c = r;
+	}
+	add_wrapped(d, c, el, 0);
 	free(c);
 }
 
@@ -208,7 +211,8 @@ static void add_field(struct ui_detail *d, const struct paper_field *f, const st
 	if (f->id == PF_AUTHORS)
 		authors(d, p, label);   /* cut to fit the pane */
 	else if (v->kind == PAPER_FIELD_SECTION)
-		section(d, label, text, v->clean, f->id == PF_AI_SUMMARY ? EL_SUMMARY : EL_TEXT);
+		section(d, label, text, v->clean, v->latex,
+		        f->id == PF_AI_SUMMARY ? EL_SUMMARY : EL_TEXT);
 	else
 		field(d, label, text, v->clean, v->latex);
 	free(text);
