@@ -1,4 +1,4 @@
-/* Tests for paper_fields.c: the field table the detail pane and `lectern show` share. */
+/* Tests for paper_fields.c: the field table the detail pane, `lectern show` and CSV share. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,6 +83,21 @@ static void test_values(void **st)
 	assert_string_equal(s, "unread");
 	free(s);
 	assert_null(text_of(&p, PAPER_OUT_SHOW, PF_COMMENT, &label));
+
+	/* CSV: data, not prose */
+	paper_add_author(&p, "Charles Babbage", "Cambridge");
+	s = text_of(&p, PAPER_OUT_CSV, PF_AUTHORS, &label);
+	assert_string_equal(s, "Ada Lovelace; Charles Babbage");
+	assert_string_equal(label, "authors");
+	free(s);
+	s = text_of(&p, PAPER_OUT_CSV, PF_ID, &label);
+	assert_string_equal(s, "2501.01234");
+	free(s);
+	s = text_of(&p, PAPER_OUT_CSV, PF_GITHUB, &label);
+	assert_string_equal(s, "7");
+	assert_string_equal(label, "github_stars");
+	free(s);
+	assert_null(text_of(&p, PAPER_OUT_CSV, PF_NUM_COMMENTS, &label));
 	paper_clear(&p);
 }
 

@@ -1,6 +1,7 @@
-/* paper_fields — the fields of a paper as people read them, in one table: for each field its
- * label, how its text is made from a `struct paper`, and how each output shows it. The detail
- * pane (ui_detail.c) and `lectern show` (cli.c) iterate it instead of each listing the fields.
+/* paper_fields — the fields of a paper in one table: for each field its label, how its text is
+ * made from a `struct paper`, and how each output shows it. The detail pane (ui_detail.c),
+ * `lectern show` (cli.c) and the CSV export (export.c) iterate it instead of each listing the
+ * fields.
  *
  * The text is raw (as stored: not cleaned, LaTeX not rendered); each output cleans it with the
  * view's `clean` flags and renders LaTeX where `latex` says, as it draws. A new field is one
@@ -17,13 +18,16 @@
 enum paper_out {
 	PAPER_OUT_DETAIL,   /* the reader's detail pane */
 	PAPER_OUT_SHOW,     /* `lectern show` (text) */
+	PAPER_OUT_CSV,      /* the CSV export's columns (labels are the header; text as stored) */
 	PAPER_OUT_N,
 };
 
 enum paper_field_id {
-	PF_AUTHORS, PF_ORGANISATION, PF_PUBLISHED, PF_UPDATED, PF_ID, PF_CATEGORIES, PF_LISTED,
-	PF_HUGGING_FACE, PF_DAILY, PF_SUBMITTER, PF_GITHUB, PF_KEYWORDS, PF_COMMENT, PF_JOURNAL,
-	PF_DOI, PF_STATE, PF_TAGS, PF_NOTE, PF_AI_SUMMARY, PF_ABSTRACT,
+	PF_ID, PF_VERSION, PF_TITLE, PF_AUTHORS, PF_ORGANISATION, PF_PUBLISHED, PF_UPDATED,
+	PF_PRIMARY, PF_CATEGORIES, PF_LISTED, PF_HUGGING_FACE, PF_UPVOTES, PF_NUM_COMMENTS, PF_DAILY,
+	PF_SUBMITTER, PF_GITHUB, PF_KEYWORDS, PF_COMMENT, PF_JOURNAL, PF_DOI, PF_URL_ABS, PF_URL_PDF,
+	PF_URL_CODE, PF_URL_PROJECT, PF_URL_HF, PF_STATE, PF_FAVOURITE, PF_READ, PF_TAGS, PF_NOTE,
+	PF_AI_SUMMARY, PF_ABSTRACT,
 	PF_N,
 };
 
@@ -36,7 +40,8 @@ enum paper_field_kind {
 struct paper_field_view {
 	const char *label;            /* the usual label; paper_field_text() may choose another */
 	enum paper_field_kind kind;
-	int clean;                    /* text_clean() flags for the value */
+	int clean;                    /* text_clean() flags for the value (readers; CSV writes the
+	                               * text as stored) */
 	bool latex;                   /* render the value's LaTeX */
 };
 
