@@ -40,11 +40,25 @@ static void test_table(void **st)
 	}
 }
 
+/* Asserts the text (NULL: none) and, when want_label is not NULL, the label of field id. */
+static void expect(const struct paper *p, enum paper_out out, enum paper_field_id id,
+                   const char *want, const char *want_label)
+{
+	const char *label;
+	char *s = text_of(p, out, id, &label);
+	if (want)
+		assert_string_equal(s, want);
+	else
+		assert_null(s);
+	if (want_label)
+		assert_string_equal(label, want_label);
+	free(s);
+}
+
 static void test_values(void **st)
 {
 	(void)st;
 	struct paper p;
-	const char *label;
 	paper_init(&p);
 	p.id = strdup("2501.01234");
 	p.version = 2;
@@ -54,50 +68,25 @@ static void test_values(void **st)
 	p.doi = strdup("10.1000/x");
 	p.listings = strdup("hf-daily 2025-01-03\narxiv 2025-01-02");
 
-	char *s = text_of(&p, PAPER_OUT_DETAIL, PF_AUTHORS, &label);
-	assert_string_equal(s, "Ada Lovelace");   /* an empty affiliation is left out */
-	assert_string_equal(label, "Author");
-	free(s);
-	s = text_of(&p, PAPER_OUT_DETAIL, PF_ID, &label);
-	assert_string_equal(label, "arXiv");
-	assert_string_equal(s, "2501.01234v2");
-	free(s);
-	s = text_of(&p, PAPER_OUT_DETAIL, PF_HUGGING_FACE, &label);
-	assert_string_equal(s, "3 upvotes");
-	free(s);
-	s = text_of(&p, PAPER_OUT_SHOW, PF_HUGGING_FACE, &label);
-	assert_string_equal(s, "3 upvotes, 7 GitHub stars");
-	free(s);
-	s = text_of(&p, PAPER_OUT_DETAIL, PF_LISTED, &label);
-	assert_string_equal(s, "arxiv 2025-01-02, hf-daily 2025-01-03");   /* oldest first */
-	free(s);
-	s = text_of(&p, PAPER_OUT_SHOW, PF_LISTED, &label);
-	assert_string_equal(s, "hf-daily 2025-01-03,arxiv 2025-01-02");
-	free(s);
-	s = text_of(&p, PAPER_OUT_SHOW, PF_DOI, &label);
-	assert_string_equal(label, "doi");
-	assert_string_equal(s, "10.1000/x");
-	free(s);
-	assert_null(text_of(&p, PAPER_OUT_DETAIL, PF_STATE, &label));   /* nothing set */
-	s = text_of(&p, PAPER_OUT_SHOW, PF_STATE, &label);
-	assert_string_equal(s, "unread");
-	free(s);
-	assert_null(text_of(&p, PAPER_OUT_SHOW, PF_COMMENT, &label));
+	/* an empty affiliation is left out */
+	expect(&p, PAPER_OUT_DETAIL, PF_AUTHORS, "Ada Lovelace", "Author");
+	expect(&p, PAPER_OUT_DETAIL, PF_ID, "2501.01234v2", "arXiv");
+	expect(&p, PAPER_OUT_DETAIL, PF_HUGGING_FACE, "3 upvotes", NULL);
+	expect(&p, PAPER_OUT_SHOW, PF_HUGGING_FACE, "3 upvotes, 7 GitHub stars", NULL);
+	/* the pane: oldest first; show: as stored */
+	expect(&p, PAPER_OUT_DETAIL, PF_LISTED, "arxiv 2025-01-02, hf-daily 2025-01-03", NULL);
+	expect(&p, PAPER_OUT_SHOW, PF_LISTED, "hf-daily 2025-01-03,arxiv 2025-01-02", NULL);
+	expect(&p, PAPER_OUT_SHOW, PF_DOI, "10.1000/x", "doi");
+	expect(&p, PAPER_OUT_DETAIL, PF_STATE, NULL, NULL);   /* nothing set */
+	expect(&p, PAPER_OUT_SHOW, PF_STATE, "unread", NULL);
+	expect(&p, PAPER_OUT_SHOW, PF_COMMENT, NULL, NULL);
 
 	/* CSV: data, not prose */
 	paper_add_author(&p, "Charles Babbage", "Cambridge");
-	s = text_of(&p, PAPER_OUT_CSV, PF_AUTHORS, &label);
-	assert_string_equal(s, "Ada Lovelace; Charles Babbage");
-	assert_string_equal(label, "authors");
-	free(s);
-	s = text_of(&p, PAPER_OUT_CSV, PF_ID, &label);
-	assert_string_equal(s, "2501.01234");
-	free(s);
-	s = text_of(&p, PAPER_OUT_CSV, PF_GITHUB, &label);
-	assert_string_equal(s, "7");
-	assert_string_equal(label, "github_stars");
-	free(s);
-	assert_null(text_of(&p, PAPER_OUT_CSV, PF_NUM_COMMENTS, &label));
+	expect(&p, PAPER_OUT_CSV, PF_AUTHORS, "Ada Lovelace; Charles Babbage", "authors");
+	expect(&p, PAPER_OUT_CSV, PF_ID, "2501.01234", "id");
+	expect(&p, PAPER_OUT_CSV, PF_GITHUB, "7", "github_stars");
+	expect(&p, PAPER_OUT_CSV, PF_NUM_COMMENTS, NULL, "num_comments");
 	paper_clear(&p);
 }
 
