@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include <json-c/json.h>
 
@@ -20,6 +19,7 @@
 #include "lectern/export.h"
 #include "lectern/latex.h"
 #include "lectern/paper.h"
+#include "lectern/paper_fields.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
@@ -436,61 +436,43 @@ static const char show_usage[] =
 	"Shows one cached paper in full. ID is an arXiv id (2501.01234, hep-th/9901001, with or\n"
 	"without a version or URL) or another id as `lectern list` prints it.\n";
 
-static int display_width(const char *s, size_t n)
+/* Writes text word-wrapped to `width` columns from column `indent` (text_wrap's TEXT_WRAP_WORDS):
+ * continuation lines start with `indent` spaces, a "\n" in text starts a paragraph after an empty
+ * line, words are joined by one space. */
+static void wrap(FILE *f, const char *text, int indent, int width)
 {
-	int w = 0;
+	struct text_line *ls;
+	size_t n = text_wrap(text, width - indent, TEXT_WRAP_WORDS, &ls);
 
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		i += text_utf8_decode(s + i, n - i, &cp);
-		int cw = wcwidth((wchar_t)cp);
-		w += cw < 0 ? 1 : cw;
-	}
-	return w;
-}
-
-/* Writes text word-wrapped to `width` columns; continuation lines (and paragraphs after a "\n")
- * start with `indent` spaces. `col` is the column the first line starts at. */
-static void wrap(FILE *f, const char *text, int col, int indent, int width)
-{
-	int start = col;
-
-	for (const char *p = text; *p;) {
-		if (*p == '\n') {
-			fprintf(f, "\n\n%*s", indent, "");
-			col = start = indent;
-			p++;
-			continue;
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			fprintf(f, "%s%*s", ls[k].para ? "\n\n" : "\n", indent, "");
+		bool sep = false;
+		for (const char *p = text + ls[k].start, *e = text + ls[k].end; p < e;) {
+			const char *sp = memchr(p, ' ', (size_t)(e - p));
+			size_t wl = sp ? (size_t)(sp - p) : (size_t)(e - p);
+			if (wl) {
+				if (sep)
+					fputc(' ', f);
+				fwrite(p, 1, wl, f);
+				sep = true;
+			}
+			p += wl ? wl : 1;
 		}
-		if (*p == ' ') {
-			p++;
-			continue;
-		}
-		size_t n = strcspn(p, " \n");
-		int w = display_width(p, n);
-		if (col > start && col + 1 + w > width) {
-			fprintf(f, "\n%*s", indent, "");
-			col = start = indent;
-		} else if (col > start) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(p, 1, n, f);
-		col += w;
-		p += n;
 	}
 	fputc('\n', f);
+	free(ls);
 }
 
 enum { LABEL_W = 14 };
 
-static void field(const char *label, const char *value, int width)
+static void field(const char *label, const char *value, int flags, int width)
 {
 	if (!value || !*value)
 		return;
-	char *v = clean(value, TEXT_COLLAPSE);
+	char *v = clean(value, flags);
 	printf("%-*s", LABEL_W, label);
-	wrap(stdout, v, LABEL_W, LABEL_W, width);
+	wrap(stdout, v, LABEL_W, width);
 	free(v);
 }
 
@@ -503,97 +485,39 @@ static int terminal_width(void)
 	return 80;
 }
 
+/* One row of the field table (paper_fields.h), as `show` prints it: "label  value" wrapped
+ * under the value column, or a section (its label, when any, on a line of its own) indented. */
+static void show_field(const struct paper_field *f, const struct paper *p, int width)
+{
+	const struct paper_field_view *v = &f->view[PAPER_OUT_SHOW];
+	const char *label;
+	char *text = paper_field_text(f, p, PAPER_OUT_SHOW, &label);
+
+	if (v->kind == PAPER_FIELD_LINE) {
+		field(label, text, v->clean, width);
+	} else if (text && *text) {
+		/* each "\n" is a paragraph break; wrap() keeps it */
+		char *c = v->latex ? rendered(text, v->clean) : clean(text, v->clean);
+		printf("\n%s%s  ", label ? label : "", label ? "\n" : "");
+		wrap(stdout, c, 2, width);
+		free(c);
+	}
+	free(text);
+}
+
 static void show_text(const struct paper *p)
 {
 	int width = terminal_width();
-	struct sbuf b = {0};
-	char d1[32], d2[32];
 
 	char *title = rendered(p->title ? p->title : "(untitled)", TEXT_COLLAPSE);
-	wrap(stdout, title, 0, 0, width);
+	wrap(stdout, title, 0, width);
 	free(title);
 	putchar('\n');
 
-	sbuf_adds(&b, p->id);
-	if (p->version > 0)
-		sbuf_printf(&b, "v%d", p->version);
-	field("id", b.s, width);
-	sbuf_reset(&b);
-	for (size_t i = 0; i < p->n_authors; i++) {
-		sbuf_printf(&b, "%s%s", i ? ", " : "", p->authors[i].name ? p->authors[i].name : "");
-		if (p->authors[i].affiliation)
-			sbuf_printf(&b, " (%s)", p->authors[i].affiliation);
-	}
-	field(p->n_authors == 1 ? "author" : "authors", b.s, width);
-	sbuf_reset(&b);
-	if (p->published) {
-		util_fmt_date(p->published, d1, sizeof d1);
-		field("published", d1, width);
-	}
-	if (p->updated && p->updated != p->published) {
-		util_fmt_date(p->updated, d2, sizeof d2);
-		field("updated", d2, width);
-	}
-	if (p->categories && p->primary_category && strncmp(p->categories, p->primary_category, strlen(p->primary_category)) != 0) {
-		sbuf_printf(&b, "%s (primary %s)", p->categories, p->primary_category);
-		field("categories", b.s, width);
-		sbuf_reset(&b);
-	} else {
-		field("categories", p->categories ? p->categories : p->primary_category, width);
-	}
-	field("comment", p->comment, width);
-	field("journal", p->journal_ref, width);
-	field("doi", p->doi, width);
-	if (p->upvotes >= 0)
-		sbuf_printf(&b, "%lld upvotes", (long long)p->upvotes);
-	if (p->num_comments >= 0)
-		sbuf_printf(&b, "%s%lld comments", b.len ? ", " : "", (long long)p->num_comments);
-	if (p->github_stars >= 0)
-		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
-	field("hugging face", b.s, width);
-	sbuf_reset(&b);
-	field("organisation", p->organization, width);
-	field("submitter", p->submitter, width);
-	field("daily papers", p->hf_day, width);
-	field("keywords", p->ai_keywords, width);
-	if (p->favourite) {
-		sbuf_adds(&b, "favourite");
-		if (p->fav_time) {
-			util_fmt_date(p->fav_time, d1, sizeof d1);
-			sbuf_printf(&b, " since %s", d1);
-		}
-		sbuf_adds(&b, ", ");
-	}
-	sbuf_adds(&b, p->read ? "read" : "unread");
-	field("state", b.s, width);
-	sbuf_reset(&b);
-	field("tags", p->tags, width);
-	if (p->listings) {
-		char *l = xstrdup(p->listings);
-		for (char *q = l; *q; q++)
-			if (*q == '\n')
-				*q = ',';
-		field("listed by", l, width);
-		free(l);
-	}
-	if (p->note && *p->note) {
-		char *note = clean(p->note, 0);
-		printf("\nnote\n  ");
-		wrap(stdout, note, 2, 2, width);
-		free(note);
-	}
-	if (p->abstract && *p->abstract) {
-		char *abs = rendered(p->abstract, 0);   /* each "\n" is a paragraph break; wrap() keeps it */
-		printf("\n  ");
-		wrap(stdout, abs, 2, 2, width);
-		free(abs);
-	}
-	if (p->ai_summary && *p->ai_summary) {
-		char *sum = clean(p->ai_summary, TEXT_COLLAPSE);
-		printf("\nAI summary\n  ");
-		wrap(stdout, sum, 2, 2, width);
-		free(sum);
-	}
+	size_t nf;
+	const struct paper_field *const *fs = paper_fields(PAPER_OUT_SHOW, &nf);
+	for (size_t i = 0; i < nf; i++)
+		show_field(fs[i], p, width);
 
 	const struct {
 		const char *label, *url;
@@ -609,7 +533,6 @@ static void show_text(const struct paper *p)
 		printf("  [%d] %-13s %s\n", n, links[i].label, u);
 		free(u);
 	}
-	sbuf_free(&b);
 }
 
 int cmd_show(const struct app *a, int argc, char **argv)

@@ -8,6 +8,8 @@
 
 #include "lectern/export.h"
 #include "lectern/paper.h"
+#include "lectern/paper_fields.h"
+#include "lectern/text.h"
 #include "lectern/util.h"
 
 int export_parse_format(const char *s, enum export_format *out)
@@ -463,27 +465,6 @@ static const char *ascii_fold(unsigned cp)
 	return "";
 }
 
-static size_t utf8_next(const char *s, size_t n, unsigned *cp)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-
-	if (len > n || (len > 1 && c > 0xf4)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	unsigned v = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-	for (size_t i = 1; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		v = v << 6 | ((unsigned char)s[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
-
 /* Appends the lower-case ASCII letters and digits of s[0..n) to b, letters with diacritics folded
  * ("Müller" -> "muller"); other characters are dropped. */
 static void fold_word(struct sbuf *b, const char *s, size_t n)
@@ -495,7 +476,7 @@ static void fold_word(struct sbuf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t k = utf8_next(s + i, n - i, &cp);
+		size_t k = text_utf8_decode(s + i, n - i, &cp);
 		if (cp < 0x80) {
 			if (isalnum((int)cp))
 				sbuf_addc(b, (char)tolower((int)cp));
@@ -1077,70 +1058,32 @@ void export_csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *const csv_columns[] = {
-	"id", "version", "title", "authors", "published", "updated", "primary_category", "categories",
-	"doi", "journal_ref", "comment", "url_abs", "url_pdf", "url_code", "url_project", "url_hf",
-	"upvotes", "num_comments", "github_stars", "organization", "favourite", "read", "tags", "note",
-	"abstract",
-};
-
+/* The columns come from the field table (paper_fields.h), in the order files already have. */
 void export_csv_header(FILE *f)
 {
-	for (size_t i = 0; i < ARRAY_LEN(csv_columns); i++) {
+	size_t n;
+	const struct paper_field *const *fs = paper_fields(PAPER_OUT_CSV, &n);
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputc(',', f);
-		fputs(csv_columns[i], f);
+		fputs(fs[i]->view[PAPER_OUT_CSV].label, f);
 	}
 	fputs("\r\n", f);
-}
-
-static void csv_num(FILE *f, int64_t v)
-{
-	if (v >= 0)
-		fprintf(f, "%lld", (long long)v);
 }
 
 void export_csv_row(FILE *f, const struct paper *p)
 {
-	char pub[16] = "", upd[16] = "";
-	struct sbuf authors = {0};
-
-	if (p->published)
-		util_fmt_date(p->published, pub, sizeof pub);
-	if (p->updated)
-		util_fmt_date(p->updated, upd, sizeof upd);
-	for (size_t i = 0; i < p->n_authors; i++) {
+	size_t n;
+	const struct paper_field *const *fs = paper_fields(PAPER_OUT_CSV, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *label;
+		char *text = paper_field_text(fs[i], p, PAPER_OUT_CSV, &label);
 		if (i)
-			sbuf_adds(&authors, "; ");
-		sbuf_adds(&authors, p->authors[i].name ? p->authors[i].name : "");
+			fputc(',', f);
+		export_csv_field(f, text);
+		free(text);
 	}
-	export_csv_field(f, p->id);
-	fputc(',', f);
-	if (p->version > 0)
-		fprintf(f, "%d", p->version);
-	const char *mid[] = {p->title, authors.s, pub, upd, p->primary_category, p->categories, p->doi,
-	                     p->journal_ref, p->comment, p->url_abs, p->url_pdf, p->url_code,
-	                     p->url_project, p->url_hf};
-	for (size_t i = 0; i < ARRAY_LEN(mid); i++) {
-		fputc(',', f);
-		export_csv_field(f, mid[i]);
-	}
-	fputc(',', f);
-	csv_num(f, p->upvotes);
-	fputc(',', f);
-	csv_num(f, p->num_comments);
-	fputc(',', f);
-	csv_num(f, p->github_stars);
-	fputc(',', f);
-	export_csv_field(f, p->organization);
-	fprintf(f, ",%s,%s,", p->favourite ? "yes" : "no", p->read ? "yes" : "no");
-	export_csv_field(f, p->tags);
-	fputc(',', f);
-	export_csv_field(f, p->note);
-	fputc(',', f);
-	export_csv_field(f, p->abstract);
 	fputs("\r\n", f);
-	sbuf_free(&authors);
 }
 
 /* ==== Markdown ================================================================================= */

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "feed_priv.h"
+#include "feed_util.h"
 #include "lectern/feed.h"
 #include "lectern/paper.h"
 #include "lectern/text.h"

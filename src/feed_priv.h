@@ -1,9 +1,8 @@
-/* feed_priv — helpers shared by the feed parsers (feed.c, feed_xml.c, feed_hf.c). Not part of the
- * public API: only src/feed*.c include this. */
+/* feed_priv — the format parsers, called by the dispatcher feed_parse() (feed.c). Not part of the
+ * public API: only src/feed*.c include this. The helpers the parsers share are in feed_util.h. */
 #ifndef LECTERN_FEED_PRIV_H
 #define LECTERN_FEED_PRIV_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "lectern/feed.h"
@@ -13,22 +12,5 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
                    struct feed_info *info, struct lerr *e);
 int feed_parse_hf(const char *buf, size_t len, feed_paper_cb cb, void *ctx,
                   struct feed_info *info, struct lerr *e);
-
-/* text_clean() of a NUL-terminated string; NULL when s is NULL or the result is empty. */
-char *feed_clean(const char *s, int flags);
-/* An author name as feeds send it: TeX accents decoded, whitespace collapsed. NULL when empty. */
-char *feed_clean_name(const char *s);
-
-/* Adds the authors of one creator string ("A (Aff, X), B, C and D") to p. With `strict` false
- * (feeds other than arXiv) a string that does not look like a list of "First Last" names
- * ("Zhang, Y., Li, X.") is kept as one author rather than cut at every comma. */
-void feed_add_creators(struct paper *p, const char *s, bool strict);
-
-/* The calendar day of a date as written (RFC 822 or ISO 8601), in its own time zone, as
- * "YYYY-MM-DD" into out (>= 11 bytes). Returns 0, or -1 when s is not a date. */
-int feed_day_of(const char *s, char *out);
-
-/* Counts the lines before offset in buf (1-based line number of that offset). */
-int feed_line_at(const char *buf, size_t len, size_t offset);
 
 #endif

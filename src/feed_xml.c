@@ -12,6 +12,7 @@
 #include <libxml/xmlreader.h>
 
 #include "feed_priv.h"
+#include "feed_util.h"
 #include "lectern/feed.h"
 #include "lectern/paper.h"
 #include "lectern/text.h"

@@ -1,5 +1,6 @@
 /* fetch_cli — the network commands: fetch, sources, search-remote. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,22 +42,6 @@ static size_t term_cols(void)
 	return 80;
 }
 
-/* Columns taken by UTF-8 text (one per code point: names and messages are mostly ASCII). */
-static size_t text_cols(const char *s, size_t *bytes_for, size_t max)
-{
-	size_t cols = 0, i = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) == 0x80)
-			continue;
-		if (cols == max)
-			break;
-		cols++;
-	}
-	if (bytes_for)
-		*bytes_for = i;
-	return cols;
-}
-
 /* Draws "NAME  text" over the in-place line; final lines end with a newline and stay. */
 static void draw(struct progress *pr, bool final, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -67,15 +52,16 @@ static void draw(struct progress *pr, bool final, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	size_t bytes, cols = text_cols(line, &bytes, final ? SIZE_MAX : term_cols() - 1);
+	int cols;
+	size_t bytes = text_fit(line, strlen(line), final ? INT_MAX : (int)term_cols() - 1, &cols);
 	fprintf(stderr, "\r%.*s", (int)bytes, line);
-	if (pr->shown > cols)   /* blank what the previous, longer line left */
-		fprintf(stderr, "%*s", (int)(pr->shown - cols), "");
+	if (pr->shown > (size_t)cols)   /* blank what the previous, longer line left */
+		fprintf(stderr, "%*s", (int)(pr->shown - (size_t)cols), "");
 	if (final) {
 		fputc('\n', stderr);
 		pr->shown = 0;
 	} else {
-		pr->shown = cols;
+		pr->shown = (size_t)cols;
 	}
 	fflush(stderr);
 }
@@ -313,7 +299,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	/* The name column fits the sources being fetched. */
 	for (size_t i = 0; i < (o.n_sources ? o.n_sources : a->cfg->n_sources); i++) {
 		const char *n = o.n_sources ? o.sources[i] : a->cfg->sources[i].name;
-		int l = (int)text_cols(n, NULL, SIZE_MAX);
+		int l = text_width(n, strlen(n));
 		if (l > pr.name_w)
 			pr.name_w = l < 24 ? l : 24;
 	}

@@ -11,6 +11,7 @@
  * that touches papers_fts needs the tokenizer: store_query_register() adds it. */
 #include <string.h>
 
+#include "lectern/text.h"
 #include "store_int.h"
 
 struct tok {
@@ -37,24 +38,6 @@ static bool single(unsigned cp)
 	       (cp >= 0x2600 && cp <= 0x27BF) ||     /* symbols and dingbats (☀ ✨ ❤) */
 	       (cp >= 0x1F000 && cp <= 0x1FAFF &&    /* emoji and pictographs (🚀 🤗) ... */
 	        !(cp >= 0x1F3FB && cp <= 0x1F3FF));  /* ... not skin-tone modifiers */
-}
-
-/* Decodes one UTF-8 character at s[0..n) (n >= 1). Returns its length; *cp is 0 when the
- * bytes are not a well-formed character (they go to unicode61 as they are). */
-static int utf8(const unsigned char *s, int n, unsigned *cp)
-{
-	int len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-	*cp = 0;
-	if (len == 1 || len > n)
-		return 1;
-	unsigned c = s[0] & (0x7F >> len);
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 1;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	*cp = c;
-	return len;
 }
 
 struct shift {
@@ -85,8 +68,8 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
 	struct shift x = { ctx, token, 0 };
 	int seg = 0, rc = SQLITE_OK;
 	for (i = 0; i < n && rc == SQLITE_OK;) {
-		unsigned cp;
-		int len = utf8(s + i, n - i, &cp);
+		unsigned cp;   /* malformed bytes give U+FFFD, not indexed singly: unicode61 gets them */
+		int len = (int)text_utf8_decode(text + i, (size_t)(n - i), &cp);
 		if (!single(cp)) {
 			i += len;
 			continue;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lectern/latex.h"
+#include "lectern/paper_fields.h"
 #include "lectern/text.h"
 
 static void lines_clear(struct ui_detail *d)
@@ -47,8 +48,8 @@ static void push(struct ui_detail *d, const char *s, size_t n, enum ui_elem el, 
 /* Wraps text (already clean) into lines; `label` bytes at its start are drawn as a label. */
 static void add_wrapped(struct ui_detail *d, const char *text, enum ui_elem el, size_t label)
 {
-	struct ui_line *ls;
-	size_t n = ui_wrap(text, d->width, &ls);
+	struct text_line *ls;
+	size_t n = text_wrap(text, d->width, 0, &ls);
 	bool bold = false, italic = false;
 	for (size_t i = 0; i < n; i++) {
 		size_t lab = label > ls[i].start ? label - ls[i].start : 0;
@@ -71,11 +72,11 @@ static char *cleaned(const char *s, int flags)
 }
 
 /* "Label: value" with the value cleaned (and its LaTeX rendered when latex). */
-static void field(struct ui_detail *d, const char *label, const char *value, bool latex)
+static void field(struct ui_detail *d, const char *label, const char *value, int flags, bool latex)
 {
 	if (!value || !*value)
 		return;
-	char *v = cleaned(value, TEXT_COLLAPSE);
+	char *v = cleaned(value, flags);
 	if (latex) {
 		char *r = latex_render(v, 0);
 		free(v);
@@ -87,52 +88,25 @@ static void field(struct ui_detail *d, const char *label, const char *value, boo
 	free(v);
 }
 
-/* Where the paper came from: "Listed: arxiv 2024-11-28, hf-daily 2026-06-12", oldest first (the
- * store gives "SOURCE DAY" lines newest first); a long history is cut with a count. */
-static void listed(struct ui_detail *d, const char *listings)
-{
-	if (!listings || !*listings)
-		return;
-	enum { MAX_SHOWN = 8 };
-	const char *lines[64];
-	size_t nl = 0, total = 0;
-	for (const char *q = listings; *q; ) {
-		size_t len = strcspn(q, "\n");
-		if (len && nl < ARRAY_LEN(lines))
-			lines[nl++] = q;
-		total += len > 0;
-		q += len;
-		if (*q == '\n')
-			q++;
-	}
-	struct sbuf b = {0};
-	size_t shown = 0;
-	for (size_t i = nl; i-- > 0 && shown < MAX_SHOWN; shown++) {
-		if (shown)
-			sbuf_adds(&b, ", ");
-		sbuf_add(&b, lines[i], strcspn(lines[i], "\n"));
-	}
-	if (total > shown)
-		sbuf_printf(&b, " (and %zu more)", total - shown);
-	field(d, "Listed", b.s, false);
-	sbuf_free(&b);
-}
-
 static void blank(struct ui_detail *d)
 {
 	push(d, "", 0, EL_TEXT, 0, false, false);
 }
 
-static void section(struct ui_detail *d, const char *title, const char *body, enum ui_elem el)
+static void section(struct ui_detail *d, const char *title, const char *body, int flags,
+                    bool latex, enum ui_elem el)
 {
 	if (!body || !*body)
 		return;
 	blank(d);
 	push(d, title, strlen(title), EL_LABEL, strlen(title), false, false);
-	char *c = cleaned(body, TEXT_COLLAPSE | TEXT_KEEP_PARAS);
-	char *r = latex_render(c, 0);
-	add_wrapped(d, r, el, 0);
-	free(r);
+	char *c = cleaned(body, flags);
+	if (latex) {
+		char *r = latex_render(c, 0);
+		free(c);
+		c = r;
+	}
+	add_wrapped(d, c, el, 0);
 	free(c);
 }
 
@@ -148,22 +122,10 @@ static void add_link(struct ui_detail *d, const char *name, const char *url)
 	free(c);
 }
 
-/* "Name (Affiliation)" of authors [0, k), joined by ", ". */
-static void author_list(struct sbuf *b, const struct paper *p, size_t k)
-{
-	for (size_t i = 0; i < k; i++) {
-		if (i)
-			sbuf_adds(b, ", ");
-		sbuf_adds(b, p->authors[i].name ? p->authors[i].name : "?");
-		if (p->authors[i].affiliation && *p->authors[i].affiliation)
-			sbuf_printf(b, " (%s)", p->authors[i].affiliation);
-	}
-}
-
 static size_t wrapped_lines(const char *s, int width)
 {
-	struct ui_line *ls;
-	size_t n = ui_wrap(s, width, &ls);
+	struct text_line *ls;
+	size_t n = text_wrap(s, width, 0, &ls);
 	free(ls);
 	return n;
 }
@@ -172,14 +134,13 @@ static size_t wrapped_lines(const char *s, int width)
  * more". With the list cut, the distinct affiliations get a line of their own (also capped), so
  * where the work comes from stays visible. */
 enum { AUTHOR_LINES = 3 };
-static void authors(struct ui_detail *d, const struct paper *p)
+static void authors(struct ui_detail *d, const struct paper *p, const char *label)
 {
 	if (!p->n_authors)
 		return;
-	const char *label = p->n_authors > 1 ? "Authors" : "Author";
 	struct sbuf b = {0};
 	sbuf_printf(&b, "%s: ", label);
-	author_list(&b, p, p->n_authors);
+	paper_author_list(&b, p, p->n_authors);
 	if (d->authors_all || wrapped_lines(b.s, d->width) <= AUTHOR_LINES) {
 		add_wrapped(d, b.s, EL_TEXT, strlen(label) + 1);
 		sbuf_free(&b);
@@ -191,7 +152,7 @@ static void authors(struct ui_detail *d, const struct paper *p)
 	for (size_t t = 2; t < p->n_authors; t++) {
 		sbuf_reset(&b);
 		sbuf_printf(&b, "%s: ", label);
-		author_list(&b, p, t);
+		paper_author_list(&b, p, t);
 		sbuf_printf(&b, ", … and %zu more (A shows all)", p->n_authors - t);
 		if (wrapped_lines(b.s, d->width) > AUTHOR_LINES)
 			break;
@@ -199,7 +160,7 @@ static void authors(struct ui_detail *d, const struct paper *p)
 	}
 	sbuf_reset(&b);
 	sbuf_printf(&b, "%s: ", label);
-	author_list(&b, p, k);
+	paper_author_list(&b, p, k);
 	sbuf_printf(&b, ", … and %zu more (A shows all)", p->n_authors - k);
 	add_wrapped(d, b.s, EL_TEXT, strlen(label) + 1);
 	d->authors_cut = true;
@@ -236,9 +197,25 @@ static void authors(struct ui_detail *d, const struct paper *p)
 	if (n_aff) {
 		if (n_aff > shown)
 			sbuf_printf(&b, " (and %zu more)", n_aff - shown);
-		field(d, n_aff > 1 ? "Affiliations" : "Affiliation", b.s, false);
+		field(d, n_aff > 1 ? "Affiliations" : "Affiliation", b.s, TEXT_COLLAPSE, false);
 	}
 	sbuf_free(&b);
+}
+
+/* One row of the field table (paper_fields.h), as the pane shows it. */
+static void add_field(struct ui_detail *d, const struct paper_field *f, const struct paper *p)
+{
+	const struct paper_field_view *v = &f->view[PAPER_OUT_DETAIL];
+	const char *label;
+	char *text = paper_field_text(f, p, PAPER_OUT_DETAIL, &label);
+	if (f->id == PF_AUTHORS)
+		authors(d, p, label);   /* cut to fit the pane */
+	else if (v->kind == PAPER_FIELD_SECTION)
+		section(d, label, text, v->clean, v->latex,
+		        f->id == PF_AI_SUMMARY ? EL_SUMMARY : EL_TEXT);
+	else
+		field(d, label, text, v->clean, v->latex);
+	free(text);
 }
 
 static void build(struct ui_detail *d)
@@ -257,67 +234,10 @@ static void build(struct ui_detail *d)
 	free(t);
 	blank(d);
 
-	authors(d, p);
-	field(d, "Organisation", p->organization, false);
-
-	char date[16], line[256];
-	if (p->published) {
-		util_fmt_date(p->published, date, sizeof date);
-		int n = snprintf(line, sizeof line, "%s", date);
-		if (p->updated && p->updated != p->published) {
-			char up[16];
-			util_fmt_date(p->updated, up, sizeof up);
-			if (strcmp(up, date) != 0)
-				snprintf(line + n, sizeof line - (size_t)n, ", updated %s", up);
-		}
-		field(d, "Published", line, false);
-	} else if (p->updated) {
-		/* arXiv RSS replacements and cross-lists carry no first-version date */
-		util_fmt_date(p->updated, date, sizeof date);
-		snprintf(line, sizeof line, "%s (first published: unknown)", date);
-		field(d, "Updated", line, false);
-	}
-	if (paper_is_arxiv_id(p->id)) {
-		if (p->version > 0)
-			snprintf(line, sizeof line, "%sv%d", p->id, p->version);
-		else
-			snprintf(line, sizeof line, "%s", p->id);
-		field(d, "arXiv", line, false);
-	} else {
-		field(d, "Id", p->id, false);
-	}
-	field(d, "Categories", p->categories, false);
-	listed(d, p->listings);
-	if (p->upvotes >= 0 || p->num_comments >= 0) {
-		int n = 0;
-		line[0] = '\0';
-		if (p->upvotes >= 0)
-			n = snprintf(line, sizeof line, "%lld upvotes", (long long)p->upvotes);
-		if (p->num_comments >= 0)
-			snprintf(line + n, sizeof line - (size_t)n, "%s%lld comments", n ? ", " : "",
-			         (long long)p->num_comments);
-		field(d, "Hugging Face", line, false);
-	}
-	if (p->hf_day && !(p->listings && strstr(p->listings, p->hf_day)))
-		field(d, "Daily Papers", p->hf_day, false);   /* else in Listed */
-	field(d, "Submitted by", p->submitter, false);
-	if (p->github_stars >= 0) {
-		snprintf(line, sizeof line, "%lld stars", (long long)p->github_stars);
-		field(d, "GitHub", line, false);
-	}
-	field(d, "Keywords", p->ai_keywords, false);
-	field(d, "Comment", p->comment, true);
-	field(d, "Journal ref", p->journal_ref, false);
-	field(d, "DOI", p->doi, false);
-	if (p->favourite || p->read) {
-		snprintf(line, sizeof line, "%s%s%s", p->favourite ? "★ favourite" : "",
-		         p->favourite && p->read ? ", " : "", p->read ? "read" : "");
-		field(d, "State", line, false);
-	}
-	field(d, "Tags", p->tags, false);
-	field(d, "Note", p->note, false);
-	section(d, "AI summary", p->ai_summary, EL_SUMMARY);
-	section(d, "Abstract", p->abstract, EL_TEXT);
+	size_t nf;
+	const struct paper_field *const *fs = paper_fields(PAPER_OUT_DETAIL, &nf);
+	for (size_t i = 0; i < nf; i++)
+		add_field(d, fs[i], p);
 
 	blank(d);
 	push(d, "Links", 5, EL_LABEL, 5, false, false);

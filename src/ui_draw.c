@@ -9,7 +9,7 @@
 
 #include "lectern/latex.h"
 #include "lectern/text.h"
-#include "lectern/ui_text.h"
+#include "lectern/text.h"
 
 __attribute__((format(printf, 3, 0)))
 static void set_msg(struct ui_ctx *c, bool error, const char *fmt, va_list ap)
@@ -142,9 +142,9 @@ int ui_put(struct ui_ctx *c, int y, int x, int w, const char *s, size_t n, enum 
 		if (cp == (unsigned char)LATEX_BOLD_OFF) { bold = false; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_ON) { italic = true; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_OFF) { italic = false; continue; }
-		if (ui_cp_bad(cp) || cp == '\t' || cp == '\n')
+		if (text_cp_bad(cp) || cp == '\t' || cp == '\n')
 			cp = cp == '\t' || cp == '\n' ? ' ' : 0xFFFD;
-		int cpw = ui_cp_width(cp);
+		int cpw = text_cp_width(cp);
 		if (cpw == 0) {
 			/* a combining mark joins the cell before it (or a space when there is none) */
 			if (nwc == 0) {
@@ -184,11 +184,11 @@ int ui_put_edit(struct ui_ctx *c, int y, int x, int w, const struct ui_edit *ed,
 	const char *t = ed->text.s ? ed->text.s : "";
 	size_t cur = ed->cur <= ed->text.len ? ed->cur : ed->text.len;
 	size_t from = 0;
-	while (from < cur && ui_text_width(t + from, cur - from) > w - 1) {
+	while (from < cur && text_width(t + from, cur - from) > w - 1) {
 		unsigned cp;
 		from += text_utf8_decode(t + from, cur - from, &cp);
 	}
-	*cursor = ui_text_width(t + from, cur - from);
+	*cursor = text_width(t + from, cur - from);
 	return ui_put(c, y, x, w, t + from, strlen(t + from), el);
 }
 

@@ -6,7 +6,7 @@
 
 #include "lectern/text.h"
 #include "lectern/ui_keys.h"
-#include "lectern/ui_text.h"
+#include "lectern/text.h"
 
 void ui_edit_set(struct ui_edit *ed, const char *s)
 {
@@ -95,7 +95,7 @@ bool ui_edit_key(struct ui_edit *ed, int key)
 	}
 	default: break;
 	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !ui_cp_bad((unsigned)key)) {
+	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f && !text_cp_bad((unsigned)key)) {
 		char enc[4];
 		size_t k = text_utf8_encode((unsigned)key, enc);
 		/* insert at the cursor: append, then rotate the tail */

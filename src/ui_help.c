@@ -46,8 +46,8 @@ static size_t message_lines(const struct ui_ctx *c, struct help_line **out)
 	for (size_t i = 0; i < kept; i++) {
 		const struct ui_msg_rec *r = &c->msglog[(c->n_msglog - 1 - i) % UI_MSG_LOG];
 		char *m = r->repeat > 1 ? xasprintf("%s (×%d)", r->text, r->repeat) : xstrdup(r->text);
-		struct ui_line *ls;
-		size_t nl = ui_wrap(m, w, &ls);
+		struct text_line *ls;
+		size_t nl = text_wrap(m, w, 0, &ls);
 		if (n + nl > cap) {
 			cap = (n + nl) * 2;
 			v = xreallocarray(v, cap, sizeof *v);
@@ -111,8 +111,8 @@ static size_t help_lines(const struct ui_help *hp, const struct ui_ctx *c, struc
 		int w = c->cols > 8 ? c->cols - 4 : 4;
 		for (size_t i = 0; i < hp->config_errors->n; i++) {
 			const char *m = hp->config_errors->v[i];
-			struct ui_line *ls;
-			size_t nl = ui_wrap(m, w, &ls);
+			struct text_line *ls;
+			size_t nl = text_wrap(m, w, 0, &ls);
 			if (n + nl > cap) {
 				cap = n + nl + 8;
 				v = xreallocarray(v, cap, sizeof *v);

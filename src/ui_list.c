@@ -494,8 +494,8 @@ static const char *fetch_failed(const struct ui_list *l, const struct ui_fetch_s
 		/* every failure when they fit the pane, else the first and where the others are */
 		snprintf(buf, n, "Nothing fetched: %d sources failed: %s — R retries", f->n_failed,
 		         f->all_errors);
-		struct ui_line *ls;
-		size_t nl = ui_wrap(buf, r.w > 4 ? r.w - 2 : r.w, &ls);
+		struct text_line *ls;
+		size_t nl = text_wrap(buf, r.w > 4 ? r.w - 2 : r.w, 0, &ls);
 		free(ls);
 		if (nl > (size_t)r.h)
 			snprintf(buf, n, "Nothing fetched: %s (and %d more source%s failed — M "
@@ -532,15 +532,15 @@ static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f,
 static void draw_empty(struct ui_list *l, struct ui_ctx *c, const char *m)
 {
 	struct ui_rect r = l->r;
-	struct ui_line *ls;
-	size_t nl = ui_wrap(m, r.w > 4 ? r.w - 2 : r.w, &ls);
+	struct text_line *ls;
+	size_t nl = text_wrap(m, r.w > 4 ? r.w - 2 : r.w, 0, &ls);
 	/* raised as far as the text needs (lines piled on the last row would overwrite each other) */
 	int top = r.h / 3;
 	if ((size_t)(r.h - top) < nl)
 		top = (size_t)r.h > nl ? r.h - (int)nl : 0;
 	for (size_t i = 0; i < nl && (int)i < r.h; i++) {
 		size_t len = ls[i].end - ls[i].start;
-		int w = ui_text_width(m + ls[i].start, len);
+		int w = text_width(m + ls[i].start, len);
 		int x = r.w > w ? (r.w - w) / 2 : 0;
 		int y = top + (int)i;
 		ui_put(c, r.y + y, r.x + x, r.w - x, m + ls[i].start, len, EL_LIST);
@@ -560,9 +560,9 @@ static void put_cut(struct ui_ctx *c, int y, int x, int w, const char *s, bool r
 {
 	int used;
 	size_t n = strlen(s);
-	size_t fit = ui_text_fit(s, n, w, &used);
+	size_t fit = text_fit(s, n, w, &used);
 	if (fit < n && w > 1) {
-		fit = ui_text_fit(s, n, w - 1, &used);
+		fit = text_fit(s, n, w - 1, &used);
 		ui_put(c, y, x, w, s, fit, el);
 		ui_puts(c, y, x + used, 1, "…", el);
 	} else {

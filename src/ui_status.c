@@ -43,7 +43,7 @@ void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *
 static void search_line(struct ui_ctx *c, struct ui_rect s, const struct ui_search *se,
                         const char *act)
 {
-	int aw = ui_text_width(act, strlen(act));
+	int aw = text_width(act, strlen(act));
 	int tw = s.w - (aw < s.w / 3 ? aw : 0);
 	ui_fill(c, s.y, s.x, s.w, EL_PROMPT);
 	int x = ui_puts(c, s.y, s.x, tw, "/", EL_PROMPT);
@@ -76,7 +76,7 @@ void ui_status_line(struct ui_ctx *c, struct ui_rect s, const struct ui_fetch_st
 	}
 	ui_hide_cursor(c);
 	ui_fill(c, s.y, s.x, s.w, c->msg_error ? EL_ERROR : EL_STATUS);
-	int aw = ui_text_width(act, strlen(act));
+	int aw = text_width(act, strlen(act));
 	int mw = s.w - aw;
 	if (c->msg[0] && mw > 1) {
 		char m[600];

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
+
 #include <cmocka.h>
 
+#include "lectern/latex.h"
 #include "lectern/text.h"
 
 /* Asserts text_clean(in, len, flags) == want and frees the result. */
@@ -209,6 +212,121 @@ static void test_tex_accents(void **state)
 	check_fn(text_tex_accents, "\\'", "\\'");
 }
 
+/* ---- decoding, width, wrapping ------------------------------------------------------------- */
+
+/* The renderer's style markers are the ones text_width counts as 0 columns. */
+_Static_assert(LATEX_BOLD_ON >= TEXT_MARK_FIRST && LATEX_ITALIC_OFF <= TEXT_MARK_LAST &&
+               LATEX_BOLD_OFF >= TEXT_MARK_FIRST && LATEX_ITALIC_ON <= TEXT_MARK_LAST,
+               "latex markers outside the range text_width skips");
+
+static int utf8_setup(void **st)
+{
+	(void)st;
+	setlocale(LC_ALL, "C.UTF-8");
+	return 0;
+}
+
+static void test_utf8_decode(void **st)
+{
+	(void)st;
+	unsigned cp;
+	assert_int_equal(text_utf8_decode("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(text_utf8_decode("é", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(text_utf8_decode("🚀", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F680);
+	/* invalid: one byte consumed, U+FFFD */
+	const char *bad[] = {"\xff", "\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(text_utf8_decode(bad[i], strlen(bad[i]), &cp), 1);
+		assert_int_equal(cp, 0xFFFD);
+	}
+	assert_int_equal(text_utf8_decode("\xe6\x97", 2, &cp), 1);   /* truncated */
+	assert_int_equal(cp, 0xFFFD);
+}
+
+static void test_width(void **st)
+{
+	(void)st;
+	assert_int_equal(text_width("abc", 3), 3);
+	assert_int_equal(text_width("日本", strlen("日本")), 4);           /* CJK: 2 columns each */
+	assert_int_equal(text_width("🚀", strlen("🚀")), 2);               /* emoji */
+	assert_int_equal(text_width("e\xcc\x81", 3), 1);                   /* e + combining acute */
+	assert_int_equal(text_width("\xff", 1), 1);                        /* invalid byte: U+FFFD */
+	assert_int_equal(text_width("\xe6\x97", 2), 2);                    /* truncated: two U+FFFD */
+	assert_int_equal(text_width("\x01x\x02", 3), 1);                   /* style markers: 0 */
+	assert_int_equal(text_width("", 0), 0);
+	assert_true(text_cp_bad(0x1b));
+	assert_true(text_cp_bad(0x9b));
+	assert_true(text_cp_bad('\n'));
+	assert_false(text_cp_bad('a'));
+	assert_false(text_cp_bad(0xFFFD));
+	assert_false(text_cp_bad(TEXT_MARK_FIRST));
+	assert_int_equal(text_cp_width(0x1b), 1);                          /* drawn as U+FFFD */
+	assert_int_equal(text_cp_width(0x301), 0);
+}
+
+static void test_fit(void **st)
+{
+	(void)st;
+	int used;
+	/* a wide character never gets split: 3 columns fit one CJK char plus nothing */
+	assert_int_equal(text_fit("日本", strlen("日本"), 3, &used), 3);
+	assert_int_equal(used, 2);
+	/* the combining mark stays with its base */
+	assert_int_equal(text_fit("ae\xcc\x81x", 5, 2, &used), 4);
+	assert_int_equal(used, 2);
+	assert_int_equal(text_fit("abc", 3, 0, &used), 0);
+	assert_int_equal(text_fit("abc", 3, 10, NULL), 3);
+}
+
+/* Asserts that wrapping s gives the lines in want (NULL-terminated). */
+static void check_wrap(const char *s, int width, int flags, const char *const *want)
+{
+	struct text_line *l;
+	size_t n = text_wrap(s, width, flags, &l), k = 0;
+	for (; want[k]; k++) {
+		assert_true(k < n);
+		size_t len = l[k].end - l[k].start;
+		assert_int_equal(len, strlen(want[k]));
+		assert_memory_equal(s + l[k].start, want[k], len);
+	}
+	assert_int_equal(n, k);
+	free(l);
+}
+
+static void test_wrap(void **st)
+{
+	(void)st;
+	check_wrap("the quick brown fox\njumps", 10, 0,
+	           (const char *[]){"the quick", "brown fox", "jumps", NULL});
+	check_wrap("exactly10c next", 10, 0, (const char *[]){"exactly10c", "next", NULL});
+	check_wrap("abcdefghij", 4, 0, (const char *[]){"abcd", "efgh", "ij", NULL});  /* split */
+	check_wrap("", 10, 0, (const char *[]){"", NULL});
+	check_wrap("a\n", 10, 0, (const char *[]){"a", "", NULL});
+	check_wrap("日本語の文", 4, 0, (const char *[]){"日本", "語の", "文", NULL});
+	check_wrap("ab 日本", 3, 0, (const char *[]){"ab", "日", "本", NULL});
+	check_wrap("e\xcc\x81\xcc\x81te", 2, 0, (const char *[]){"e\xcc\x81\xcc\x81t", "e", NULL});
+	check_wrap("🚀🚀 go", 4, 0, (const char *[]){"🚀🚀", "go", NULL});
+	check_wrap("\xff\xff\xff", 2, 0, (const char *[]){"\xff\xff", "\xff", NULL});
+	check_wrap("x", 0, 0, (const char *[]){"x", NULL});
+
+	/* as words: a long word stays whole, runs of spaces count once */
+	check_wrap("see https://example.org/long/path now", 10, TEXT_WRAP_WORDS,
+	           (const char *[]){"see", "https://example.org/long/path", "now", NULL});
+	check_wrap("  a   b  c", 4, TEXT_WRAP_WORDS, (const char *[]){"a   b", "c", NULL});
+	check_wrap("a\n\nb", 5, TEXT_WRAP_WORDS, (const char *[]){"a", "", "b", NULL});
+
+	struct text_line *l;
+	size_t n = text_wrap("one two\nthree", 5, 0, &l);
+	assert_int_equal(n, 3);
+	assert_false(l[0].para);
+	assert_false(l[1].para);
+	assert_true(l[2].para);   /* first line after the "\n" */
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +339,10 @@ int main(void)
 		cmocka_unit_test(test_html_unescape),
 		cmocka_unit_test(test_strip_html),
 		cmocka_unit_test(test_tex_accents),
+		cmocka_unit_test_setup(test_utf8_decode, utf8_setup),
+		cmocka_unit_test_setup(test_width, utf8_setup),
+		cmocka_unit_test_setup(test_fit, utf8_setup),
+		cmocka_unit_test_setup(test_wrap, utf8_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,6 @@
 #include "lectern/ui_keys.h"
 #include "lectern/ui_open.h"
 #include "lectern/ui_prompt.h"
-#include "lectern/ui_text.h"
 #include "lectern/ui_theme.h"
 #include "lectern/util.h"
 
@@ -22,47 +21,6 @@ static int setup(void **st)
 	(void)st;
 	setlocale(LC_ALL, "C.UTF-8");
 	return 0;
-}
-
-static void test_widths(void **st)
-{
-	(void)st;
-	assert_int_equal(ui_text_width("abc", 3), 3);
-	assert_int_equal(ui_text_width("日本", strlen("日本")), 4);
-	assert_int_equal(ui_text_width("🚀", strlen("🚀")), 2);
-	assert_int_equal(ui_text_width("e\xcc\x81", 3), 1);          /* e + combining acute */
-	assert_int_equal(ui_text_width("\xff", 1), 1);               /* invalid byte: U+FFFD */
-	assert_true(ui_cp_bad(0x1b));
-	assert_true(ui_cp_bad(0x9b));
-	assert_false(ui_cp_bad('a'));
-	int used;
-	/* a wide character never gets split: 3 columns fit one CJK char plus nothing */
-	assert_int_equal(ui_text_fit("日本", strlen("日本"), 3, &used), 3);
-	assert_int_equal(used, 2);
-	/* the combining mark stays with its base */
-	assert_int_equal(ui_text_fit("ae\xcc\x81x", 5, 2, &used), 4);
-}
-
-static void test_wrap(void **st)
-{
-	(void)st;
-	struct ui_line *l;
-	const char *s = "the quick brown fox\njumps";
-	size_t n = ui_wrap(s, 10, &l);
-	assert_int_equal(n, 3);
-	assert_int_equal(l[0].end - l[0].start, 9);   /* "the quick" */
-	assert_memory_equal(s + l[1].start, "brown fox", 9);
-	assert_memory_equal(s + l[2].start, "jumps", 5);
-	free(l);
-	n = ui_wrap("abcdefghij", 4, &l);              /* a long word is split */
-	assert_int_equal(n, 3);
-	free(l);
-	n = ui_wrap("", 10, &l);
-	assert_int_equal(n, 1);
-	free(l);
-	n = ui_wrap("日本語の文", 4, &l);               /* 2 columns each */
-	assert_int_equal(n, 3);
-	free(l);
 }
 
 static void test_keys(void **st)
@@ -310,8 +268,6 @@ static void test_days(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_widths),
-		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_theme),
 		cmocka_unit_test(test_shipped_themes),

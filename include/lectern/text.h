@@ -1,8 +1,11 @@
-/* text — cleaning untrusted text from feeds before it is stored or shown.
- * All functions return a newly malloc'd UTF-8 string (caller frees) and never fail. */
+/* text — UTF-8 text: cleaning untrusted text from feeds before it is stored or shown (text.c:
+ * these return a newly malloc'd UTF-8 string, caller frees, and never fail), decoding, and its
+ * width on a terminal and word wrapping (text_width.c). The one implementation of each: every
+ * other module (the reader, the CLI, exports, the FTS tokenizer) calls these. */
 #ifndef LECTERN_TEXT_H
 #define LECTERN_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum text_flags {
@@ -36,5 +39,43 @@ char *text_tex_accents(const char *s);
 size_t text_utf8_decode(const char *s, size_t n, unsigned *cp);
 /* Encodes cp into out (>= 4 bytes); returns the length. */
 size_t text_utf8_encode(unsigned cp, char *out);
+
+/* ---- width and wrapping (text_width.c) ---------------------------------------------------------
+ * Columns on a terminal, from wcwidth(): setlocale(LC_CTYPE) must select a UTF-8 locale. CJK and
+ * emoji take 2 columns, combining marks 0. Invalid UTF-8 counts as U+FFFD (1 column, see
+ * text_utf8_decode). Code points a terminal cannot print (controls, unassigned: wcwidth < 0) count
+ * 1 column, as the U+FFFD they are drawn as. The in-band style markers U+0001..U+0004
+ * (TEXT_MARK_FIRST..TEXT_MARK_LAST; latex.h's LATEX_*_ON/OFF) take 0 columns. */
+enum { TEXT_MARK_FIRST = 0x01, TEXT_MARK_LAST = 0x04 };
+
+/* Columns of one code point: 0, 1 or 2. */
+int text_cp_width(unsigned cp);
+/* True when cp must be drawn as U+FFFD (a control other than a marker, or unprintable). */
+bool text_cp_bad(unsigned cp);
+/* Columns of s[0..n). */
+int text_width(const char *s, size_t n);
+/* Bytes of the longest prefix of s[0..n) that fits in `width` columns (whole clusters only:
+ * zero-width code points after the last fitted one stay with it); *used (may be NULL) gets its
+ * columns. */
+size_t text_fit(const char *s, size_t n, int width, int *used);
+
+/* One wrapped line: the byte range s[start, end); `para` when it is the first line after a
+ * "\n" (a new paragraph; false for the very first line). */
+struct text_line {
+	size_t start, end;
+	bool para;
+};
+enum text_wrap_flags {
+	/* For text printed as words (lectern show): runs of spaces count as one, spaces at the start
+	 * of a paragraph are dropped, and a word longer than the width stays whole on a line of its
+	 * own (the terminal folds it, and a URL stays one piece to copy) instead of being split. */
+	TEXT_WRAP_WORDS = 1 << 0,
+};
+/* Wraps s (NUL-terminated) to `width` columns (< 1 counts as 1): breaks at spaces, "\n" forces a
+ * break (a "\n" at the end gives an empty last line), a word longer than the width is split at
+ * the width (whole clusters) unless TEXT_WRAP_WORDS. Spaces at a break are dropped from both
+ * lines. Returns the number of lines (>= 1 for any s, "" gives one empty line) and sets *lines
+ * (malloc'd; caller frees). */
+size_t text_wrap(const char *s, int width, int flags, struct text_line **lines);
 
 #endif

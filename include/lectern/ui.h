@@ -1,7 +1,6 @@
 /* ui — the interactive reader, as panes that own their state (in the manner of tig's views).
  * Modules, each below the ones after it (none calls a module listed after it; no pane calls
  * another pane or ui.c):
- *   ui_text.c   terminal width of UTF-8 text, word wrapping (no curses)
  *   ui_theme.c  colours and attributes of the screen elements, theme files
  *   ui_keys.c   key names, the action table and the key map
  *   ui_open.c   opening links: browser command lines, child processes
@@ -43,7 +42,7 @@
 #include "lectern/ui_edit.h"
 #include "lectern/ui_fetch.h"
 #include "lectern/ui_keys.h"
-#include "lectern/ui_text.h"
+#include "lectern/text.h"
 #include "lectern/ui_theme.h"
 
 /* The interactive reader (no command, or "ui"): a command like those in cli.h. */

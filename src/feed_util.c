@@ -1,0 +1,203 @@
+/* feed_util — the helpers the feed parsers share (cleaning, creator lists, days, line numbers).
+ * It sits below the parsers and the dispatcher and calls none of them. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "feed_util.h"
+#include "lectern/text.h"
+#include "lectern/util.h"
+
+char *feed_clean(const char *s, int flags)
+{
+	if (!s)
+		return NULL;
+	char *c = text_clean(s, strlen(s), flags);
+	if (!*c)
+		xfree(&c);
+	return c;
+}
+
+char *feed_clean_name(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *t = text_tex_accents(s);
+	char *c = feed_clean(t, TEXT_COLLAPSE);
+	free(t);
+	return c;
+}
+
+int feed_line_at(const char *buf, size_t len, size_t offset)
+{
+	int line = 1;
+
+	if (offset > len)
+		offset = len;
+	for (const char *p = buf, *end = buf + offset; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		line++;
+	return line;
+}
+
+/* ---- creator lists ------------------------------------------------------------------------- */
+
+struct span {
+	const char *s;
+	size_t n;
+};
+
+static struct span trim(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return (struct span){s, n};
+}
+
+/* Splits s[0..n) at top-level (outside parentheses) separators: ',', ';' and the word " and ".
+ * Stores up to max non-empty pieces in out; returns their number. */
+static size_t split_top(const char *s, size_t n, struct span *out, size_t max)
+{
+	size_t count = 0, start = 0, i = 0;
+	int depth = 0;
+
+	while (i <= n) {
+		size_t sep = 0;
+		if (i == n)
+			sep = 1;
+		else if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && (s[i] == ',' || s[i] == ';'))
+			sep = 1;
+		else if (depth == 0 && n - i >= 5 && memcmp(s + i, " and ", 5) == 0)
+			sep = 5;
+		if (!sep) {
+			i++;
+			continue;
+		}
+		struct span t = trim(s + start, i - start);
+		/* ", and C": the piece after the comma starts with "and ". */
+		if (t.n > 4 && memcmp(t.s, "and ", 4) == 0)
+			t = trim(t.s + 4, t.n - 4);
+		if (t.n > 0 && count < max)
+			out[count++] = t;
+		i += sep;
+		start = i;
+	}
+	return count;
+}
+
+/* One "Name (Affiliation, more)" piece: the name, and the parenthesised groups joined by "; ". */
+static void add_one_creator(struct paper *p, struct span t)
+{
+	struct sbuf name = {0}, aff = {0};
+	int depth = 0;
+	size_t group = 0;
+
+	for (size_t i = 0; i < t.n; i++) {
+		char c = t.s[i];
+		if (c == '(') {
+			if (depth++ == 0) {
+				group = i + 1;
+				continue;
+			}
+		} else if (c == ')' && depth > 0) {
+			if (--depth == 0) {
+				struct span g = trim(t.s + group, i - group);
+				if (g.n) {
+					if (aff.len)
+						sbuf_adds(&aff, "; ");
+					sbuf_add(&aff, g.s, g.n);
+				}
+				continue;
+			}
+		}
+		if (depth == 0)
+			sbuf_addc(&name, c);
+	}
+	if (depth > 0) {   /* unbalanced "(": keep it as part of the name */
+		sbuf_reset(&name);
+		sbuf_reset(&aff);
+		sbuf_add(&name, t.s, t.n);
+	}
+	char *n = feed_clean_name(name.s);
+	if (n) {
+		char *a = aff.len ? text_tex_accents(aff.s) : NULL;
+		char *ac = feed_clean(a, TEXT_COLLAPSE);
+		paper_add_author(p, n, ac);
+		free(ac);
+		free(a);
+		free(n);
+	}
+	sbuf_free(&name);
+	sbuf_free(&aff);
+}
+
+void feed_add_creators(struct paper *p, const char *s, bool strict)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s), max = n / 2 + 1;
+	struct span *parts = xreallocarray(NULL, max, sizeof(*parts));
+	size_t count = split_top(s, n, parts, max);
+
+	if (!strict && count > 1) {
+		/* "Zhang, Y., Li, X." is a list of "Last, Initials": cutting it would make nonsense. */
+		for (size_t i = 0; i < count; i++) {
+			size_t k = 0;
+			while (k < parts[i].n && parts[i].s[k] != ' ' && parts[i].s[k] != '(')
+				k++;
+			if (k >= parts[i].n || parts[i].s[k] == '(') {
+				count = 1;
+				parts[0] = trim(s, n);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < count; i++)
+		add_one_creator(p, parts[i]);
+	free(parts);
+}
+
+/* ---- dates --------------------------------------------------------------------------------- */
+
+int feed_day_of(const char *s, char *out)
+{
+	static const char months[][4] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
+	char mon[4] = "";
+	int d, y;
+
+	if (!s)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-') {
+		memcpy(out, s, 10);
+		out[10] = '\0';
+		return util_valid_date(out) ? 0 : -1;
+	}
+	const char *comma = strchr(s, ',');
+	if (comma && comma - s <= 10)
+		s = comma + 1;
+	if (sscanf(s, "%d %3s %d", &d, mon, &y) != 3)
+		return -1;
+	for (int m = 0; m < 12; m++) {
+		if (strcasecmp(mon, months[m]) == 0) {
+			if (y < 100)
+				y += y < 70 ? 2000 : 1900;
+			if (y < 1 || y > 9999 || d < 1 || d > 31)
+				return -1;
+			snprintf(out, 11, "%04d-%02d-%02d", y, m + 1, d);
+			return util_valid_date(out) ? 0 : -1;
+		}
+	}
+	return -1;
+}

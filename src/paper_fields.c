@@ -1,0 +1,353 @@
+/* paper_fields — the table of a paper's fields for the detail pane, `lectern show` and the CSV
+ * export (see paper_fields.h). The outputs differ in labels, order and some formats (the pane is
+ * compact, `show` spells things out, CSV is data); each difference is written here once, in
+ * the field's row or formatter. */
+#include "lectern/paper_fields.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lectern/text.h"
+
+void paper_author_list(struct sbuf *b, const struct paper *p, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (i)
+			sbuf_adds(b, ", ");
+		sbuf_adds(b, p->authors[i].name ? p->authors[i].name : "?");
+		if (p->authors[i].affiliation && *p->authors[i].affiliation)
+			sbuf_printf(b, " (%s)", p->authors[i].affiliation);
+	}
+}
+
+static char *date_of(int64_t t)
+{
+	char d[32];
+	util_fmt_date(t, d, sizeof d);
+	return xstrdup(d);
+}
+
+/* ---- formatters --------------------------------------------------------------------------- */
+
+/* Readers get "Name (Affiliation), ..."; CSV the names only, separated by "; ". */
+static char *f_authors(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (!p->n_authors)
+		return NULL;
+	struct sbuf b = {0};
+	if (out == PAPER_OUT_CSV) {
+		for (size_t i = 0; i < p->n_authors; i++) {
+			if (i)
+				sbuf_adds(&b, "; ");
+			sbuf_adds(&b, p->authors[i].name ? p->authors[i].name : "");
+		}
+		return b.s;
+	}
+	if (p->n_authors == 1)
+		*label = out == PAPER_OUT_SHOW ? "author" : "Author";
+	paper_author_list(&b, p, p->n_authors);
+	return b.s;
+}
+
+/* The pane: "date, updated date" (or only the update, when the first version's date is
+ * unknown: arXiv RSS replacements and cross-lists); `show` gives the update a line of its own. */
+static char *f_published(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (out != PAPER_OUT_DETAIL || p->published) {
+		if (!p->published)
+			return NULL;
+		char *d = date_of(p->published);
+		if (out != PAPER_OUT_DETAIL || !p->updated || p->updated == p->published)
+			return d;
+		char *up = date_of(p->updated);
+		char *s = strcmp(up, d) != 0 ? xasprintf("%s, updated %s", d, up) : xstrdup(d);
+		free(up);
+		free(d);
+		return s;
+	}
+	if (!p->updated)
+		return NULL;
+	*label = "Updated";
+	char *d = date_of(p->updated);
+	char *s = xasprintf("%s (first published: unknown)", d);
+	free(d);
+	return s;
+}
+
+/* `show` leaves out an update that is the first version; CSV always has the column. */
+static char *f_updated(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (!p->updated || (out == PAPER_OUT_SHOW && p->updated == p->published))
+		return NULL;
+	return date_of(p->updated);
+}
+
+/* The pane says which kind of id it is ("arXiv: 2501.01234v2", "Id: doi:..."). */
+static char *f_id(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (!p->id)
+		return NULL;
+	if (out == PAPER_OUT_CSV)
+		return xstrdup(p->id);   /* the version has a column of its own */
+	if (out == PAPER_OUT_DETAIL && !paper_is_arxiv_id(p->id)) {
+		*label = "Id";
+		return xstrdup(p->id);
+	}
+	return p->version > 0 ? xasprintf("%sv%d", p->id, p->version) : xstrdup(p->id);
+}
+
+/* `show` names the primary category when the list does not start with it. */
+static char *f_categories(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (out == PAPER_OUT_SHOW && p->categories && p->primary_category &&
+	    strncmp(p->categories, p->primary_category, strlen(p->primary_category)) != 0)
+		return xasprintf("%s (primary %s)", p->categories, p->primary_category);
+	const char *c = out == PAPER_OUT_SHOW && !p->categories ? p->primary_category : p->categories;
+	return c ? xstrdup(c) : NULL;
+}
+
+/* The listings ("SOURCE DAY" lines, newest first). The pane: oldest first, a long history cut
+ * with a count; `show`: all of them, as stored, separated by commas. */
+static char *f_listed(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (!p->listings || !*p->listings)
+		return NULL;
+	if (out == PAPER_OUT_SHOW) {
+		char *l = xstrdup(p->listings);
+		for (char *q = l; *q; q++)
+			if (*q == '\n')
+				*q = ',';
+		return l;
+	}
+	enum { MAX_SHOWN = 8 };
+	const char *lines[64];
+	size_t nl = 0, total = 0;
+	for (const char *q = p->listings; *q;) {
+		size_t len = strcspn(q, "\n");
+		if (len && nl < ARRAY_LEN(lines))
+			lines[nl++] = q;
+		total += len > 0;
+		q += len;
+		if (*q == '\n')
+			q++;
+	}
+	struct sbuf b = {0};
+	size_t shown = 0;
+	for (size_t i = nl; i-- > 0 && shown < MAX_SHOWN; shown++) {
+		if (shown)
+			sbuf_adds(&b, ", ");
+		sbuf_add(&b, lines[i], strcspn(lines[i], "\n"));
+	}
+	if (total > shown)
+		sbuf_printf(&b, " (and %zu more)", total - shown);
+	return b.s;
+}
+
+/* Hugging Face counters; `show` adds the GitHub stars the pane gives a line of their own. */
+static char *f_hugging_face(const struct paper *p, enum paper_out out, const char **label)
+{
+	struct sbuf b = {0};
+	if (p->upvotes >= 0)
+		sbuf_printf(&b, "%lld upvotes", (long long)p->upvotes);
+	if (p->num_comments >= 0)
+		sbuf_printf(&b, "%s%lld comments", b.len ? ", " : "", (long long)p->num_comments);
+	if (out == PAPER_OUT_SHOW && p->github_stars >= 0)
+		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
+	return b.s;
+}
+
+/* The pane leaves out the Daily Papers day when the listings already name it. */
+static char *f_daily(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (!p->hf_day || (out == PAPER_OUT_DETAIL && p->listings && strstr(p->listings, p->hf_day)))
+		return NULL;
+	return xstrdup(p->hf_day);
+}
+
+/* A counter as a number, or NULL when unknown (-1). */
+static char *count(int64_t v)
+{
+	return v >= 0 ? xasprintf("%lld", (long long)v) : NULL;
+}
+
+static char *f_github(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (out == PAPER_OUT_CSV)
+		return count(p->github_stars);
+	return p->github_stars >= 0 ? xasprintf("%lld stars", (long long)p->github_stars) : NULL;
+}
+
+static char *f_upvotes(const struct paper *p, enum paper_out out, const char **label)
+{
+	return count(p->upvotes);
+}
+
+static char *f_num_comments(const struct paper *p, enum paper_out out, const char **label)
+{
+	return count(p->num_comments);
+}
+
+static char *f_version(const struct paper *p, enum paper_out out, const char **label)
+{
+	return p->version > 0 ? xasprintf("%d", p->version) : NULL;
+}
+
+static char *f_favourite(const struct paper *p, enum paper_out out, const char **label)
+{
+	return xstrdup(p->favourite ? "yes" : "no");
+}
+
+static char *f_read(const struct paper *p, enum paper_out out, const char **label)
+{
+	return xstrdup(p->read ? "yes" : "no");
+}
+
+/* The pane: only what is set ("★ favourite, read"); `show`: always, with the favourite's day. */
+static char *f_state(const struct paper *p, enum paper_out out, const char **label)
+{
+	if (out == PAPER_OUT_DETAIL) {
+		if (!p->favourite && !p->read)
+			return NULL;
+		return xasprintf("%s%s%s", p->favourite ? "★ favourite" : "",
+		                 p->favourite && p->read ? ", " : "", p->read ? "read" : "");
+	}
+	struct sbuf b = {0};
+	if (p->favourite) {
+		sbuf_adds(&b, "favourite");
+		if (p->fav_time) {
+			char *d = date_of(p->fav_time);
+			sbuf_printf(&b, " since %s", d);
+			free(d);
+		}
+		sbuf_adds(&b, ", ");
+	}
+	sbuf_adds(&b, p->read ? "read" : "unread");
+	return b.s;
+}
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+#define MEMBER(m) offsetof(struct paper, m)
+#define LINE(label, flags, latex) {label, PAPER_FIELD_LINE, flags, latex}
+#define SECTION(label, flags, latex) {label, PAPER_FIELD_SECTION, flags, latex}
+#define COLUMN(name) {name, PAPER_FIELD_LINE, 0, false}
+#define NONE {NULL, PAPER_FIELD_LINE, 0, false}
+#define ROW(id, detail, show, csv, member, format) [id] = {id, {detail, show, csv}, member, format}
+enum { C = TEXT_COLLAPSE, P = TEXT_COLLAPSE | TEXT_KEEP_PARAS };
+
+static const struct paper_field table[PF_N] = {
+	/*  field            detail pane                      lectern show
+	 *                   CSV column                       text */
+	ROW(PF_ID,           LINE("arXiv", C, false),         LINE("id", C, false),
+	                     COLUMN("id"),                    0, f_id),
+	ROW(PF_VERSION,      NONE,                            NONE,
+	                     COLUMN("version"),               0, f_version),
+	ROW(PF_TITLE,        NONE,                            NONE,
+	                     COLUMN("title"),                 MEMBER(title), NULL),
+	ROW(PF_AUTHORS,      LINE("Authors", C, false),       LINE("authors", C, false),
+	                     COLUMN("authors"),               0, f_authors),
+	ROW(PF_ORGANISATION, LINE("Organisation", C, false),  LINE("organisation", C, false),
+	                     COLUMN("organization"),          MEMBER(organization), NULL),
+	ROW(PF_PUBLISHED,    LINE("Published", C, false),     LINE("published", C, false),
+	                     COLUMN("published"),             0, f_published),
+	ROW(PF_UPDATED,      NONE,                            LINE("updated", C, false),
+	                     COLUMN("updated"),               0, f_updated),
+	ROW(PF_PRIMARY,      NONE,                            NONE,
+	                     COLUMN("primary_category"),      MEMBER(primary_category), NULL),
+	ROW(PF_CATEGORIES,   LINE("Categories", C, false),    LINE("categories", C, false),
+	                     COLUMN("categories"),            0, f_categories),
+	ROW(PF_LISTED,       LINE("Listed", C, false),        LINE("listed by", C, false),
+	                     NONE,                            0, f_listed),
+	ROW(PF_HUGGING_FACE, LINE("Hugging Face", C, false),  LINE("hugging face", C, false),
+	                     NONE,                            0, f_hugging_face),
+	ROW(PF_UPVOTES,      NONE,                            NONE,
+	                     COLUMN("upvotes"),               0, f_upvotes),
+	ROW(PF_NUM_COMMENTS, NONE,                            NONE,
+	                     COLUMN("num_comments"),          0, f_num_comments),
+	ROW(PF_DAILY,        LINE("Daily Papers", C, false),  LINE("daily papers", C, false),
+	                     NONE,                            0, f_daily),
+	ROW(PF_SUBMITTER,    LINE("Submitted by", C, false),  LINE("submitter", C, false),
+	                     NONE,                            MEMBER(submitter), NULL),
+	ROW(PF_GITHUB,       LINE("GitHub", C, false),        NONE,
+	                     COLUMN("github_stars"),          0, f_github),
+	ROW(PF_KEYWORDS,     LINE("Keywords", C, false),      LINE("keywords", C, false),
+	                     NONE,                            MEMBER(ai_keywords), NULL),
+	ROW(PF_COMMENT,      LINE("Comment", C, true),        LINE("comment", C, false),
+	                     COLUMN("comment"),               MEMBER(comment), NULL),
+	ROW(PF_JOURNAL,      LINE("Journal ref", C, false),   LINE("journal", C, false),
+	                     COLUMN("journal_ref"),           MEMBER(journal_ref), NULL),
+	ROW(PF_DOI,          LINE("DOI", C, false),           LINE("doi", C, false),
+	                     COLUMN("doi"),                   MEMBER(doi), NULL),
+	ROW(PF_URL_ABS,      NONE,                            NONE,
+	                     COLUMN("url_abs"),               MEMBER(url_abs), NULL),
+	ROW(PF_URL_PDF,      NONE,                            NONE,
+	                     COLUMN("url_pdf"),               MEMBER(url_pdf), NULL),
+	ROW(PF_URL_CODE,     NONE,                            NONE,
+	                     COLUMN("url_code"),              MEMBER(url_code), NULL),
+	ROW(PF_URL_PROJECT,  NONE,                            NONE,
+	                     COLUMN("url_project"),           MEMBER(url_project), NULL),
+	ROW(PF_URL_HF,       NONE,                            NONE,
+	                     COLUMN("url_hf"),                MEMBER(url_hf), NULL),
+	ROW(PF_STATE,        LINE("State", C, false),         LINE("state", C, false),
+	                     NONE,                            0, f_state),
+	ROW(PF_FAVOURITE,    NONE,                            NONE,
+	                     COLUMN("favourite"),             0, f_favourite),
+	ROW(PF_READ,         NONE,                            NONE,
+	                     COLUMN("read"),                  0, f_read),
+	ROW(PF_TAGS,         LINE("Tags", C, false),          LINE("tags", C, false),
+	                     COLUMN("tags"),                  MEMBER(tags), NULL),
+	ROW(PF_NOTE,         LINE("Note", C, false),          SECTION("note", 0, false),
+	                     COLUMN("note"),                  MEMBER(note), NULL),
+	ROW(PF_AI_SUMMARY,   SECTION("AI summary", P, true),  SECTION("AI summary", C, false),
+	                     NONE,                            MEMBER(ai_summary), NULL),
+	/* `show` prints the abstract under no heading */
+	ROW(PF_ABSTRACT,     SECTION("Abstract", P, true),    SECTION(NULL, 0, true),
+	                     COLUMN("abstract"),              MEMBER(abstract), NULL),
+};
+
+/* The order of each output: the pane groups who/when/where first; `show` leads with the id;
+ * the CSV columns keep the order files already written have. */
+#define F(id) &table[PF_##id]
+static const struct paper_field *const detail_order[] = {
+	F(AUTHORS), F(ORGANISATION), F(PUBLISHED), F(ID), F(CATEGORIES), F(LISTED),
+	F(HUGGING_FACE), F(DAILY), F(SUBMITTER), F(GITHUB), F(KEYWORDS), F(COMMENT), F(JOURNAL),
+	F(DOI), F(STATE), F(TAGS), F(NOTE), F(AI_SUMMARY), F(ABSTRACT),
+};
+static const struct paper_field *const show_order[] = {
+	F(ID), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(CATEGORIES), F(COMMENT), F(JOURNAL), F(DOI),
+	F(HUGGING_FACE), F(ORGANISATION), F(SUBMITTER), F(DAILY), F(KEYWORDS), F(STATE), F(TAGS),
+	F(LISTED), F(NOTE), F(ABSTRACT), F(AI_SUMMARY),
+};
+static const struct paper_field *const csv_order[] = {
+	F(ID), F(VERSION), F(TITLE), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(PRIMARY),
+	F(CATEGORIES), F(DOI), F(JOURNAL), F(COMMENT), F(URL_ABS), F(URL_PDF), F(URL_CODE),
+	F(URL_PROJECT), F(URL_HF), F(UPVOTES), F(NUM_COMMENTS), F(GITHUB), F(ORGANISATION),
+	F(FAVOURITE), F(READ), F(TAGS), F(NOTE), F(ABSTRACT),
+};
+#undef F
+
+const struct paper_field *const *paper_fields(enum paper_out out, size_t *n)
+{
+	switch (out) {
+	case PAPER_OUT_SHOW:
+		*n = ARRAY_LEN(show_order);
+		return show_order;
+	case PAPER_OUT_CSV:
+		*n = ARRAY_LEN(csv_order);
+		return csv_order;
+	default:
+		*n = ARRAY_LEN(detail_order);
+		return detail_order;
+	}
+}
+
+char *paper_field_text(const struct paper_field *f, const struct paper *p, enum paper_out out,
+                       const char **label)
+{
+	*label = f->view[out].label;
+	if (f->format)
+		return f->format(p, out, label);
+	const char *s;   /* the member at that offset (memcpy: no cast to a stricter alignment) */
+	memcpy(&s, (const char *)p + f->member, sizeof s);
+	return s ? xstrdup(s) : NULL;
+}
