@@ -354,7 +354,7 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	/* Before anything touches papers_fts (a migration creates it with this tokenizer). */
-	if (store_query_register(s) != SQLITE_OK) {
+	if (store_fts_register(s) != SQLITE_OK) {
 		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
 		goto fail;
 	}

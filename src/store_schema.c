@@ -164,7 +164,7 @@ static const char schema_v4[] =
  * index gains the columns organization (searched with the authors' weight; `org:`) and
  * ai_summary (with the abstract's). The index is rebuilt from papers in this migration's
  * transaction; no other table changes. Connections need the tokenizer registered
- * (store_query_register) before this runs. */
+ * (store_fts_register) before this runs. */
 static const char schema_v5[] =
 	"DROP TABLE papers_fts;"
 	"CREATE VIRTUAL TABLE papers_fts USING fts5(" STORE_FTS_COLS ","
