@@ -1284,6 +1284,33 @@ static void test_search_syntax(void **state)
 	assert_search(s, "since:-16", "2503.00005 2502.00003 2501.00002 2501.00001");
 	assert_search(s, "since:today", "2503.00005 2502.00003");
 	unsetenv("LECTERN_NOW");
+	/* OR, NOT and parentheses: NOT binds tighter than AND, AND tighter than OR; text terms
+	 * stay one FTS5 expression, flags, dates and ids mix in as SQL */
+	assert_search(s, "neural OR au:hinton", "2503.00005 2502.00003 2501.00002 2501.00001");
+	assert_search(s, "neural AND network", "2502.00003 2501.00002");
+	assert_search(s, "neural pruning OR hinton", "2503.00005 2501.00002 2501.00001");
+	assert_search(s, "neural (pruning OR hinton)", "2501.00002");
+	assert_search(s, "(cat:cs.LG OR neural) -pruning", "2502.00003 2501.00001 2411.00004");
+	assert_search(s, "hinton ANDNOT generative", "2503.00005");
+	assert_search(s, "NOT (neural OR gen*)", "2503.00005");
+	assert_search(s, "pruning OR is:read", "2502.00003 2501.00002");
+	assert_search(s, "is:fav OR date:2025-01-05", "2501.00002 2501.00001 2411.00004");
+	assert_search(s, "-(is:fav OR is:read)", "2503.00005 2501.00001");
+	assert_search(s, "NOT is:fav", "2503.00005 2502.00003 2501.00001");
+	assert_search(s, "(neural OR hinton) is:fav", "2501.00002");
+	assert_search(s, "(neural OR hinton) after:2025-01-20", "2503.00005 2502.00003");
+	assert_search(s, "(after:2025-01-20 OR cat:q-bio) -is:read", "2503.00005 2411.00004");
+	assert_search(s, "2501.00001 OR 2502.00003", "2502.00003 2501.00001");
+	assert_search(s, "(2501.00001 OR neural) NOT is:fav", "2502.00003 2501.00001");
+	assert_search(s, "(is:read OR (hinton -logic)) OR cat:q-bio",
+	              "2502.00003 2501.00001 2411.00004");
+	assert_search(s, "\"OR\" network", "");   /* a quoted OR is a word */
+	char *r2 = search(s, STORE_SORT_RELEVANCE, "neural OR hinton");
+	assert_int_equal(strlen(r2), strlen("2503.00005 2502.00003 2501.00002 2501.00001"));
+	free(r2);
+	r2 = search(s, STORE_SORT_UPVOTES, "neural OR is:fav");
+	assert_int_equal(strlen(r2), strlen("2502.00003 2501.00002 2411.00004"));
+	free(r2);
 	assert_search(s, "network -pruning", "2502.00003");
 	assert_search(s, "-neural -gen*", "2503.00005");
 	assert_search(s, "-au:hinton cat:cs", "2501.00002 2411.00004");
@@ -1336,8 +1363,11 @@ static void test_search_syntax(void **state)
 
 	const char *bad[][2] = {
 		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
-		{ "neural AND network", "not an operator" }, { "AND OR (", "not an operator" },
-		{ "( neural )", "parentheses" }, { "is:bogus", "is:" }, { "after:2025-13", "date" },
+		{ "(neural", "unbalanced '(' at 1" }, { "neural)", "unbalanced ')' at 7" },
+		{ "a (b OR c", "unbalanced '(' at 3" }, { "a OR", "OR needs a term" },
+		{ "OR a", "OR needs a term" }, { "NOT", "NOT needs a term" }, { "a ()", "nothing inside" },
+		{ "neural AND", "AND needs a term" }, { "AND neural", "AND needs a term" },
+		{ "is:bogus", "is:" }, { "after:2025-13", "date" },
 		{ "date:someday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
 		{ "-after:2025", "excluded" }, { "ti:\"", "unclosed" },
 		{ "*", "at least two letters" }, { "**", "at least two letters" },
