@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "lectern/feed.h"
+#include "lectern/query.h"
 #include "lectern/text.h"
 #include "fetch_int.h"
 
@@ -755,32 +756,15 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 
 /* ---- remote search ------------------------------------------------------------------------- */
 
+/* A term arXiv's syntax knows as written (its own fields, which the local language keeps as
+ * text because they are no local field: `jr:`, `co:`, `rn:`, `submittedDate:`). */
 static bool is_field_term(const char *w)
 {
-	static const char *const prefixes[] = { "ti:", "au:", "abs:", "co:", "jr:", "cat:", "rn:",
-	                                        "id:", "all:", "submittedDate:" };
+	static const char *const prefixes[] = { "co:", "jr:", "rn:", "submittedDate:" };
 	for (size_t i = 0; i < ARRAY_LEN(prefixes); i++)
 		if (!strncmp(w, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
-}
-
-static bool is_operator(const char *w)
-{
-	return !strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT");
-}
-
-/* The local search syntax's field names that arXiv spells differently (store.h). */
-static const char *arxiv_field(const char *name, size_t len)
-{
-	static const char *const alias[][2] = {
-		{ "title", "ti" }, { "author", "au" }, { "authors", "au" }, { "abstract", "abs" },
-		{ "category", "cat" }, { "categories", "cat" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(alias); i++)
-		if (strlen(alias[i][0]) == len && !strncasecmp(name, alias[i][0], len))
-			return alias[i][1];
-	return NULL;
 }
 
 /* "YYYYMMDDHHMM" (out >= 13) of t. */
@@ -791,123 +775,140 @@ static void arxiv_time(int64_t t, char *out)
 	snprintf(out, 13, "%.4s%.2s%.2s%.2s%.2s", iso, iso + 5, iso + 8, iso + 11, iso + 14);
 }
 
-/* Turns the local search syntax (store.h) into arXiv's search_query: plain words and "phrases"
- * search all:, au: ti: abs: cat: pass through (title: author: ... become ti: au: ...), AND OR
- * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: since: until:
- * date: become one submittedDate:[...] range (with the local meanings: after: and before: exclude
- * the period named, since: and until: include it), and is: tag: has: filters, which arXiv knows
- * nothing about, are dropped. */
-char *fetch_arxiv_query(const char *q)
+static bool is_date(enum query_field f)
+{
+	return f >= QF_AFTER && f <= QF_DATE;
+}
+
+/* Narrows [*lo, *hi) by a date leaf, with the local meanings (query.h): after: and before:
+ * exclude the period named, since: and until: include it. */
+static void date_narrow(const struct query_node *n, int64_t *lo, int64_t *hi)
+{
+	int64_t a = n->lo, z = n->hi;
+	if (n->field == QF_AFTER)
+		a = z, z = INT64_MAX;
+	else if (n->field == QF_BEFORE)
+		z = a, a = 0;
+	else if (n->field == QF_SINCE)
+		z = INT64_MAX;
+	else if (n->field == QF_UNTIL)
+		a = 0;
+	if (a > *lo)
+		*lo = a;
+	if (z < *hi)
+		*hi = z;
+}
+
+static void put_range(struct sbuf *b, int64_t lo, int64_t hi)
+{
+	char from[13] = "199101010000", to[13] = "999912312359";
+	if (lo > 0)
+		arxiv_time(lo, from);
+	if (hi < INT64_MAX)
+		arxiv_time(hi - 60, to);   /* the last minute inside the period */
+	sbuf_printf(b, "submittedDate:[%s TO %s]", from, to);
+}
+
+static char *arxiv_expr(const struct query_node *n, bool top);
+
+/* An AND: the positive parts, one submittedDate range for its dates, then ANDNOT each
+ * excluded part. NULL when nothing positive is left (ANDNOT needs something to subtract from). */
+static char *arxiv_and(const struct query_node *const *kid, size_t n_kid, bool top)
 {
 	struct sbuf b = {0}, neg = {0};
-	bool need_and = false, has_or = false, dated = false;
 	int64_t lo = 0, hi = INT64_MAX;
-	const char *p = q;
-	while (*p) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		/* One word, or a "quoted phrase" (a word may end in one: ti:"deep learning"). */
-		const char *start = p;
-		bool inq = false;
-		while (*p && (inq || !isspace((unsigned char)*p))) {
-			if (*p == '"')
-				inq = !inq;
-			p++;
-		}
-		char *w = xstrndup(start, (size_t)(p - start));
-		if (is_operator(w)) {
-			if (b.len) {
-				sbuf_printf(&b, " %s", w);
-				need_and = false;
-				has_or |= !strcmp(w, "OR");
-			}
-			free(w);
+	bool dated = false;
+	size_t n_pos = 0;
+	for (size_t i = 0; i < n_kid; i++) {
+		const struct query_node *k = kid[i];
+		if (k->op == QOP_LEAF && is_date(k->field)) {
+			date_narrow(k, &lo, &hi);
+			dated = true;
 			continue;
 		}
-		/* Parentheses pass through around whatever they enclose. */
-		size_t open = 0, close = 0, n = strlen(w);
-		while (w[open] == '(')
-			open++;
-		while (n > open && w[n - 1 - close] == ')')
-			close++;
-		char *inner = xstrndup(w + open, n - open - close);
-		const char *t = inner;
-		bool negated = t[0] == '-' && t[1] && !open && !close;
-		if (negated)
-			t++;
-		const char *colon = t[0] != '"' ? strchr(t, ':') : NULL;
-		size_t nl = colon ? (size_t)(colon - t) : 0;
-		const char *field = colon ? arxiv_field(t, nl) : NULL;
-		/* Filters of the cache only: dates become one submittedDate range, the rest
-		 * (is: tag: has:, and org: — arXiv records no organisation) is dropped. */
-		static const char *const local_fields[] = {"is", "tag", "has", "org", "after", "before",
-		                                           "since", "until", "date"};
-		bool local = false;
-		for (size_t k = 0; colon && k < ARRAY_LEN(local_fields); k++)
-			local |= nl == strlen(local_fields[k]) && !strncasecmp(t, local_fields[k], nl);
-		if (local) {
-			int64_t a, z;
-			char f[8];
-			snprintf(f, sizeof f, "%.*s", (int)nl, t);
-			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has") &&
-			             strcasecmp(f, "org");
-			if (!negated && dates && util_parse_period(colon + 1, &a, &z) == 0) {
-				/* [a, z) is the period; after:/before: exclude it, since:/until: include it */
-				dated = true;
-				if (!strcasecmp(f, "after"))
-					a = z, z = INT64_MAX;
-				else if (!strcasecmp(f, "before"))
-					z = a, a = 0;
-				else if (!strcasecmp(f, "since"))
-					z = INT64_MAX;
-				else if (!strcasecmp(f, "until"))
-					a = 0;
-				if (a > lo)
-					lo = a;
-				if (z < hi)
-					hi = z;
-			}
-		} else if (*t) {
-			struct sbuf *to = negated ? &neg : &b;
-			if (negated)
-				sbuf_adds(to, " ANDNOT ");
-			else {
-				if (need_and)
-					sbuf_adds(to, " AND");
-				if (to->len)
-					sbuf_addc(to, ' ');
-				need_and = true;
-			}
-			sbuf_add(to, w, open);
-			if (field)
-				sbuf_printf(to, "%s%s", field, colon);
-			else
-				sbuf_printf(to, "%s%s", is_field_term(t) ? "" : "all:", t);
-			sbuf_add(to, w + n - close, close);
-		}
-		free(inner);
-		free(w);
-	}
-	if ((dated || neg.len) && has_or && b.len) {
-		/* Keep a top-level OR together before the restrictions are added. */
-		char *alt = sbuf_steal(&b);
-		sbuf_printf(&b, "(%s)", alt);
-		free(alt);
+		bool not = k->op == QOP_NOT;
+		char *x = arxiv_expr(not ? k->kid[0] : k, false);
+		if (x && not)
+			sbuf_printf(&neg, " ANDNOT %s", x);
+		else if (x)
+			sbuf_printf(&b, "%s%s", n_pos++ ? " AND " : "", x);
+		free(x);
 	}
 	if (dated) {
-		char from[13] = "199101010000", to[13] = "999912312359";
-		if (lo > 0)
-			arxiv_time(lo, from);
-		if (hi < INT64_MAX)
-			arxiv_time(hi - 60, to);   /* the last minute inside the period */
-		sbuf_printf(&b, "%ssubmittedDate:[%s TO %s]", b.len ? " AND " : "", from, to);
+		sbuf_adds(&b, b.len ? " AND " : "");
+		put_range(&b, lo, hi);
+		n_pos++;
 	}
-	if (b.len && neg.len)   /* ANDNOT needs something to subtract from */
-		sbuf_adds(&b, neg.s);
+	char *r = NULL;
+	if (n_pos) {
+		if (neg.len)
+			sbuf_adds(&b, neg.s);
+		r = !top && (n_pos > 1 || neg.len) ? xasprintf("(%s)", b.s) : sbuf_steal(&b);
+	}
+	sbuf_free(&b);
 	sbuf_free(&neg);
-	return b.s ? sbuf_steal(&b) : xstrdup("");
+	return r;
+}
+
+/* arXiv's search_query for a subtree, or NULL for what arXiv cannot express: the cache's own
+ * filters (is: has: tag: org:, which arXiv knows nothing about), a NOT that is not part of an
+ * AND (arXiv has only ANDNOT), and an OR with such a part (dropping one side would narrow it). */
+static char *arxiv_expr(const struct query_node *n, bool top)
+{
+	static const char *const field[] = { [QF_TEXT] = "all:", [QF_TI] = "ti:", [QF_ABS] = "abs:",
+	                                     [QF_AU] = "au:", [QF_CAT] = "cat:", [QF_ID] = "id:" };
+	switch (n->op) {
+	case QOP_AND:
+		return arxiv_and((const struct query_node *const *)n->kid, n->n_kid, top);
+	case QOP_NOT:
+		return NULL;
+	case QOP_OR: {
+		struct sbuf b = {0};
+		for (size_t i = 0; i < n->n_kid; i++) {
+			char *x = arxiv_expr(n->kid[i], false);
+			if (!x) {
+				sbuf_free(&b);
+				return NULL;
+			}
+			sbuf_printf(&b, "%s%s", i ? " OR " : "", x);
+			free(x);
+		}
+		char *r = top ? sbuf_steal(&b) : xasprintf("(%s)", b.s);
+		sbuf_free(&b);
+		return r;
+	}
+	case QOP_LEAF:
+		break;
+	}
+	if (is_date(n->field)) {
+		struct sbuf b = {0};
+		int64_t lo = 0, hi = INT64_MAX;
+		date_narrow(n, &lo, &hi);
+		put_range(&b, lo, hi);
+		return sbuf_steal(&b);
+	}
+	if ((size_t)n->field >= ARRAY_LEN(field) || !field[n->field])
+		return NULL;
+	const char *f = n->field == QF_TEXT && is_field_term(n->text) ? "" : field[n->field];
+	return xasprintf("%s%s%s%s%s", f, n->quoted ? "\"" : "", n->text, n->quoted ? "\"" : "",
+	                 n->prefix ? "*" : "");
+}
+
+/* Turns the local search language (query.h) into arXiv's search_query from the same tree:
+ * words and "phrases" search all:, au: ti: abs: cat: id: keep their field, AND OR NOT and
+ * parentheses become AND OR ANDNOT and parentheses, dates become submittedDate:[...] (one
+ * range for the dates of the top-level AND), and is: tag: has: org:, which arXiv knows
+ * nothing about, are dropped (see arxiv_expr). "" when nothing is left; NULL with e set when
+ * the query does not parse. */
+char *fetch_arxiv_query(const char *q, struct lerr *e)
+{
+	struct query_node *t;
+	if (query_parse(q, &t, e) < 0)
+		return NULL;
+	char *r = !t ? NULL : t->op == QOP_LEAF && is_date(t->field)
+	          ? arxiv_and((const struct query_node *const *)&t, 1, true) : arxiv_expr(t, true);
+	query_free(t);
+	return r ? r : xstrdup("");
 }
 
 /* A query made only of arXiv ids ("2501.01234 hep-th/9901001v2", URLs too) as the API's
@@ -941,7 +942,10 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 {
 	struct lerr err = {0};
 	char *ids = id_list(query ? query : "");
-	char *q = ids ? ids : fetch_arxiv_query(query ? query : "");
+	char *q = ids ? ids : fetch_arxiv_query(query, &err);
+	bool unparsed = !q;   /* err says why */
+	if (unparsed)
+		q = xstrdup("");
 	if (max <= 0)
 		max = 50;
 	if (max > 2000)
@@ -963,7 +967,7 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	struct outcome o = { .total_results = -1 };
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
 	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
-	if (!*q)
+	if (!*q && !unparsed)
 		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
 		         "org:, dates and -words are filters of the cache, not searches)",
 		         query ? query : "");

@@ -197,33 +197,6 @@ void ui_search_update(struct ui *u)
 	free(old);
 }
 
-/* The local parser has no AND/OR/ANDNOT and no all: field; arXiv's syntax does. For a query only
- * arXiv understands, the cache is searched for its words and fields instead (AND-ed). */
-static char *simplify(const char *q)
-{
-	struct sbuf b = {0};
-	sbuf_add(&b, "", 0);
-	char *copy = xstrdup(q);
-	for (char *sv, *w = strtok_r(copy, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
-		if (!strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT"))
-			continue;
-		while (*w == '(')
-			w++;
-		size_t n = strlen(w);
-		while (n && w[n - 1] == ')')
-			w[--n] = '\0';
-		if (!strncasecmp(w, "all:", 4))
-			w += 4;
-		if (!*w)
-			continue;
-		if (b.len)
-			sbuf_addc(&b, ' ');
-		sbuf_adds(&b, w);
-	}
-	free(copy);
-	return sbuf_steal(&b);
-}
-
 /* 0 when the cache can run query q in the current view, else -1 with the store's reason. */
 static int local_check(struct ui *u, const char *q, struct lerr *e)
 {
@@ -264,24 +237,8 @@ void ui_search_remote(struct ui *u)
 		free(sent);
 		return;
 	}
-	/* arXiv gets the text as written; the list shows what the cache can run of it */
-	char *simple = simplify(sent);
-	struct lerr e2 = {0};
-	if (*simple && strcmp(simple, sent) != 0 && local_check(u, simple, &e2) == 0) {
-		if (u->search.active) {
-			set_text(&u->search, simple);
-			ui_search_update(u);
-		} else {
-			ui_list_set_query(u, simple);
-			ui_list_load_start(u);
-		}
-		ui_msg(u, false, "The cache has no AND/OR: it searches \u201c%s\u201d; arXiv is asked for "
-		       "\u201c%s\u201d…", simple, sent);
-	} else {
-		ui_msg(u, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s): results are "
-		       "added to All", sent, e.msg);
-	}
-	free(simple);
+	/* one language (query.h): what the cache refuses, fetch refuses too, and says why */
+	ui_msg(u, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s)", sent, e.msg);
 	free(sent);
 }
 

@@ -459,11 +459,23 @@ static void test_query_translation(void **state)
 		{ "date:2024-02 x", "all:x AND submittedDate:[202402010000 TO 202402292359]" },
 		{ "date:2023 x", "all:x AND submittedDate:[202301010000 TO 202312312359]" },
 		{ "date:2025-06-11 x", "all:x AND submittedDate:[202506110000 TO 202506112359]" },
-		{ "after:someday x", "all:x" },   /* not a date: left to the local search */
-		{ "a OR b -c", "(all:a OR all:b) ANDNOT all:c" },
+		{ "a OR b -c", "all:a OR (all:b ANDNOT all:c)" },   /* NOT > AND > OR, as locally */
+		/* the same tree as the local search: precedence, groups, what arXiv cannot say */
+		{ "a b OR c", "(all:a AND all:b) OR all:c" },
+		{ "a (b OR c) NOT d", "all:a AND (all:b OR all:c) ANDNOT all:d" },
+		{ "a -(b c)", "all:a ANDNOT (all:b AND all:c)" },
+		{ "a OR is:fav", "" },              /* either side may be any paper: no search */
+		{ "x (a OR -b)", "all:x" },         /* arXiv has no NOT of its own */
+		{ "gen* jr:nature 2501.01234", "all:gen* AND jr:nature AND id:2501.01234" },
+		{ "x OR date:2024", "all:x OR submittedDate:[202401010000 TO 202412312359]" },
+		{ "all:x", "all:x" },
 	};
+	struct lerr e = {0};
+	char *bad = fetch_arxiv_query("after:someday x", &e);
+	assert_null(bad);   /* what the cache refuses, arXiv is not asked */
+	assert_non_null(strstr(e.msg, "after:"));
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		char *q = fetch_arxiv_query(cases[i][0]);
+		char *q = fetch_arxiv_query(cases[i][0], NULL);
 		assert_string_equal(q, cases[i][1]);
 		free(q);
 	}
