@@ -489,20 +489,44 @@ int query_parse(const char *s, struct query_node **out, struct lerr *e)
 
 /* ---- typing ------------------------------------------------------------------------------------ */
 
+static bool is_operator(const char *w, size_t n)
+{
+	static const char *const ops[] = { "AND", "OR", "NOT", "ANDNOT" };
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strlen(ops[i]) == n && !strncmp(w, ops[i], n))
+			return true;
+	return false;
+}
+
 char *query_typing(const char *text)
 {
 	const char *t = text ? text : "";
-	size_t n = strlen(t);
-	const char *w = t + n;
-	while (w > t && w[-1] != ' ')
+	size_t n = strlen(t), end = n;
+	while (end && t[end - 1] == ' ')
+		end--;
+	size_t w = end;
+	while (w && t[w - 1] != ' ' && t[w - 1] != '(')
+		w--;
+	/* an operator being typed waits for its right-hand side ("neural OR" runs as "neural") */
+	if (w < end && is_operator(t + w, end - w))
+		n = w;
+	struct sbuf b = {0};
+	sbuf_add(&b, t, n);
+	w = n;
+	while (w && t[w - 1] != ' ' && t[w - 1] != '(')
 		w--;
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	/* (a one-letter prefix would match nearly everything: the store refuses it; an operator
-	 * being typed stays an operator) */
-	size_t wn = strlen(w);
-	bool op = !strcmp(w, "OR") || !strcmp(w, "AND") || !strcmp(w, "NOT") || !strcmp(w, "ANDNOT");
-	bool prefix = wn >= 2 && strspn(w, alnum) == wn && !strchr(t, '"') && !op;
-	return prefix ? xasprintf("%s*", t) : xstrdup(t);
+	/* (a one-letter prefix would match nearly everything: the store refuses it) */
+	bool quotes = memchr(t, '"', n) != NULL;
+	if (n - w >= 2 && strspn(t + w, alnum) >= n - w && !quotes)
+		sbuf_addc(&b, '*');
+	/* groups still open are closed, so that "(neural OR gen" already runs */
+	long open = 0;
+	for (size_t i = 0; i < n && !quotes; i++)
+		open += t[i] == '(' ? 1 : t[i] == ')' && open > 0 ? -1 : 0;
+	while (open-- > 0)
+		sbuf_addc(&b, ')');
+	return sbuf_steal(&b);
 }
 
 /* ---- help -------------------------------------------------------------------------------------- */

@@ -83,9 +83,11 @@ void query_free(struct query_node *n);   /* NULL-safe; frees the subtree */
 /* True for the text fields whose leaves are searched as FTS5 phrases (QF_TEXT..QF_CAT). */
 bool query_is_text(enum query_field f);
 
-/* The query to run while the user is still typing `text`: the last word becomes a prefix when
- * it is a plain word of two or more letters or digits and no phrase is open ("neural net" ->
- * "neural net*"). Returns a malloc'd string. */
+/* The query to run while the user is still typing `text`: a trailing operator waits for its
+ * right-hand side ("neural OR" -> "neural "), the last word becomes a prefix when it is a plain
+ * word of two or more letters or digits and the text has no quote ("neural net" -> "neural
+ * net*"), and open groups are closed ("(a OR gen" -> "(a OR gen*)"). Returns a malloc'd
+ * string. */
 char *query_typing(const char *text);
 
 /* The search syntax as plain text for --help (indent: leading spaces), and as an mdoc list for
