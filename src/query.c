@@ -18,7 +18,7 @@ const struct query_field_info query_fields[] = {
 	{ "org", "organization organisation", QF_ORG, "word",
 	  "a word in the organisation Hugging Face names" },
 	{ "cat", "category categories", QF_CAT, "category",
-	  "an arXiv category (cat:cs.LG) or archive (cat:cs: any cs.*)" },
+	  "an arXiv category (cs.LG) or archive (cs: any cs.*)" },
 	{ "all", "", QF_TEXT, "word", "a word anywhere, as without a field" },
 	{ "is", "", QF_IS, "flag", "user state (below)" },
 	{ "has", "", QF_HAS, "thing", "user data (below)" },
@@ -531,6 +531,18 @@ char *query_typing(const char *text)
 
 /* ---- help -------------------------------------------------------------------------------------- */
 
+/* The words of list as pre-word-suf, separated by sep ("a b" -> "a:, b:"). */
+static void put_names(struct sbuf *b, const char *list, const char *pre, const char *sep,
+                      const char *suf)
+{
+	for (const char *w = list; *w;) {
+		size_t k = strcspn(w, " ");
+		sbuf_printf(b, "%s%s%.*s%s", w == list ? "" : sep, pre, (int)k, w, suf);
+		w += k;
+		w += strspn(w, " ");
+	}
+}
+
 void query_help_text(struct sbuf *b, int indent)
 {
 	const int w = 22;
@@ -545,8 +557,11 @@ void query_help_text(struct sbuf *b, int indent)
 		char lhs[64];
 		snprintf(lhs, sizeof lhs, "%s:%s", f->name, f->value);
 		sbuf_printf(b, "%*s%-*s%s", indent, "", w, lhs, f->help);
-		if (*f->aliases)
-			sbuf_printf(b, " (also %s:)", f->aliases);
+		if (*f->aliases) {
+			sbuf_adds(b, " (also ");
+			put_names(b, f->aliases, "", " ", ":");
+			sbuf_addc(b, ')');
+		}
 		sbuf_addc(b, '\n');
 	}
 	for (size_t i = 0; i < query_n_flags; i++) {
@@ -554,19 +569,6 @@ void query_help_text(struct sbuf *b, int indent)
 		char lhs[64];
 		snprintf(lhs, sizeof lhs, "%s:%s", f->field == QF_IS ? "is" : "has", f->name);
 		sbuf_printf(b, "%*s%-*s%s\n", indent, "", w, lhs, f->help);
-	}
-}
-
-/* "a b c" as ".Cm a\&: , b\&: , c\&:" (suffix after each) */
-static void mdoc_names(struct sbuf *b, const char *prefix, const char *list, const char *suffix)
-{
-	bool first = true;
-	for (const char *w = list; *w;) {
-		size_t k = strcspn(w, " ");
-		sbuf_printf(b, "%s%s%.*s%s", first ? "" : " , ", prefix, (int)k, w, suffix);
-		first = false;
-		w += k;
-		w += strspn(w, " ");
 	}
 }
 
@@ -579,7 +581,7 @@ void query_help_mdoc(struct sbuf *b)
 		            toupper((unsigned char)f->help[0]), f->help + 1);
 		if (*f->aliases) {
 			sbuf_adds(b, ";\nalso\n.Cm ");
-			mdoc_names(b, "", f->aliases, "\\&:");
+			put_names(b, f->aliases, "", " , ", "\\&:");
 			sbuf_adds(b, " .\n");
 		} else {
 			sbuf_adds(b, ".\n");
@@ -594,7 +596,7 @@ void query_help_mdoc(struct sbuf *b)
 			sbuf_printf(b, ";\nalso\n.Cm ");
 			char pre[8];
 			snprintf(pre, sizeof pre, "%s\\&:", fn);
-			mdoc_names(b, pre, f->aliases, "");
+			put_names(b, f->aliases, pre, " , ", "");
 			sbuf_adds(b, " .\n");
 		} else {
 			sbuf_adds(b, ".\n");
