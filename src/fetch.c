@@ -612,13 +612,10 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 /* ---- source signatures ---------------------------------------------------------------------
  * The fetch state in the store (store_source_*) is keyed by the source's name alone, so after
  * `source arxiv cs.LG` became `source arxiv math.CO` the new categories looked fresh. The
- * definition a source last succeeded with — its type, base URL and arguments — is therefore
- * kept as a signature in the store's HTTP-validator table, without a schema change: the row of
- * the pseudo-URL "lectern:source-signature:NAME" (no fetched URL starts with "lectern:") holds
- * it in its etag column, a JSON array such as ["arxiv","https://rss.arxiv.org/rss","cs.LG"]. A
- * source whose signature differs, or that has none (cached by an older lectern), is due now. */
-#define SIGNATURE_KEY "lectern:source-signature:"
-
+ * definition a source last succeeded with — its type, base URL and arguments, as a JSON array
+ * such as ["arxiv","https://rss.arxiv.org/rss","cs.LG"] — is therefore stored with its state
+ * (store_source_signature_*). A source whose signature differs, or that has none (cached by an
+ * older lectern), is due now. */
 static char *source_signature(const struct config *cfg, const struct config_source *src)
 {
 	const char *base = src->type == SOURCE_HF_DAILY ? cfg->hf_url
@@ -639,27 +636,23 @@ static char *source_signature(const struct config *cfg, const struct config_sour
 enum fetch_sig fetch_source_signature_check(struct store *db, const struct config *cfg,
                                             const struct config_source *src)
 {
-	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
 	char *stored = NULL;
 	enum fetch_sig r = FETCH_SIG_NONE;
-	if (store_http_get(db, key, &stored, NULL, NULL) == 0 && stored) {
+	if (store_source_signature_get(db, src->name, &stored, NULL) == 0 && stored) {
 		char *sig = source_signature(cfg, src);
 		r = strcmp(sig, stored) ? FETCH_SIG_CHANGED : FETCH_SIG_SAME;
 		free(sig);
 	}
 	free(stored);
-	free(key);
 	return r;
 }
 
 /* Records the definition src just succeeded with. */
 static int save_signature(struct fetch_env *env, const struct config_source *src, struct lerr *e)
 {
-	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
 	char *sig = source_signature(env->cfg, src);
-	int rc = store_http_put(env->db, key, sig, NULL, e);
+	int rc = store_source_signature_put(env->db, src->name, sig, e);
 	free(sig);
-	free(key);
 	return rc;
 }
 

@@ -17,7 +17,8 @@ enum {
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
 	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET,
 	ST_LISTINGS_GET,
-	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
+	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
+	ST_HTTP_PUT,
 	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
 	ST_COUNT
 };
@@ -96,6 +97,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                  " new_count = CASE WHEN ?3 IS NULL THEN ?4 ELSE new_count END",
 	[ST_SRC_GET] = "SELECT name, last_attempt, last_success, last_error, in_progress,"
 	               " new_count, total, pid, host FROM sources WHERE name = ?1",
+	[ST_SRC_SIG_GET] = "SELECT signature FROM sources WHERE name = ?1",
+	[ST_SRC_SIG_PUT] = "INSERT INTO sources (name, signature) VALUES (?1, ?2)"
+	                   " ON CONFLICT (name) DO UPDATE SET signature = excluded.signature",
 	[ST_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
 	[ST_HTTP_PUT] = "INSERT INTO http_cache (url, etag, last_modified, stored_at)"
 	                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url) DO UPDATE SET"
@@ -1392,6 +1396,33 @@ void store_source_state_clear(struct store_source_state *st)
 	free(st->name);
 	free(st->last_error);
 	memset(st, 0, sizeof *st);
+}
+
+int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e)
+{
+	*sig = NULL;
+	sqlite3_stmt *st = stmt(s, ST_SRC_SIG_GET, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*sig = store_col_text(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading a source's signature");
+}
+
+int store_source_signature_put(struct store *s, const char *name, const char *sig,
+                               struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_SRC_SIG_PUT, name, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, name);
+	bind_text(st, 2, nonempty(sig) ? sig : NULL);
+	return finish_write(s, st, "saving a source's signature", e);
 }
 
 /* ---- HTTP validators ---------------------------------------------------------------------- */

@@ -1392,6 +1392,64 @@ static void test_search_syntax(void **state)
 	store_close(&s);
 }
 
+/* Schema 6: signatures that lectern 5 kept in http_cache as pseudo-URLs move to sources. */
+static void test_migrate_v6_signature(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s", tmp_path("v5sig.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	store_close(&s);
+	/* back to what lectern 5 wrote */
+	raw_exec(path, "ALTER TABLE sources DROP COLUMN signature;"
+	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
+	         "INSERT INTO http_cache VALUES"
+	         " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
+	         " ('lectern:source-signature:my feed', '[\"feed\"]', NULL, 5),"
+	         " ('https://x/rss', '\"e1\"', NULL, 5);"
+	         "PRAGMA user_version = 5;");
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v5: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 6);
+	sqlite3_finalize(st);
+	char *sig;
+	assert_int_equal(store_source_signature_get(s, "arxiv", &sig, &e), 0);
+	assert_string_equal(sig, "[\"arxiv\",\"u\",\"cs.LG\"]");
+	free(sig);
+	assert_int_equal(store_source_signature_get(s, "my feed", &sig, &e), 0);
+	assert_string_equal(sig, "[\"feed\"]");
+	free(sig);
+	assert_int_equal(store_source_signature_get(s, "other", &sig, &e), 0);
+	assert_null(sig);
+	struct store_source_state ss;
+	assert_int_equal(store_source_get(s, "arxiv", &ss, &e), 0);
+	assert_int_equal(ss.last_success, 5);   /* the rest of the state is kept */
+	store_source_state_clear(&ss);
+	/* the pseudo-URL rows are gone; real validators stay */
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM http_cache WHERE url LIKE"
+	                                    " 'lectern:%'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	char *etag;
+	assert_int_equal(store_http_get(s, "https://x/rss", &etag, NULL, &e), 0);
+	assert_string_equal(etag, "\"e1\"");
+	free(etag);
+	/* and the API writes the column */
+	assert_int_equal(store_source_signature_put(s, "arxiv", "[\"arxiv\"]", &e), 0);
+	assert_int_equal(store_source_signature_get(s, "arxiv", &sig, &e), 0);
+	assert_string_equal(sig, "[\"arxiv\"]");
+	free(sig);
+	store_close(&s);
+}
+
 /* CJK words inside a title, emoji, the organisation, the AI summary; tag: and has:. */
 static void test_search_cjk_org_tags(void **state)
 {
@@ -2139,6 +2197,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_leaves_nothing),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
+		cmocka_unit_test(test_migrate_v6_signature),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),

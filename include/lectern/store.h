@@ -198,6 +198,12 @@ int store_source_finish(struct store *s, const char *name, const char *error /* 
 int store_source_get(struct store *s, const char *name, struct store_source_state *out,
                      struct lerr *e);
 void store_source_state_clear(struct store_source_state *st);
+/* The signature a source last succeeded with: an opaque string its fetcher builds from the
+ * source's definition (fetch.c), so that a changed definition is noticed. *sig is malloc'd
+ * (caller frees), or NULL when none was stored. put with sig NULL or "" forgets it. */
+int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e);
+int store_source_signature_put(struct store *s, const char *name, const char *sig,
+                               struct lerr *e);
 
 /* ---- HTTP validators for conditional GET -------------------------------------------------- */
 /* Either out pointer may be NULL. Strings returned are malloc'd (caller frees) or NULL. */
