@@ -733,7 +733,7 @@ static void add_from_where(struct qb *b, const struct plan *p)
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
 static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
-                  int64_t limit, int64_t offset, int64_t count_cap)
+                  int64_t limit, int64_t count_cap)
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
 	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES) {
@@ -793,9 +793,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			sbuf_printf(&b->sql, " ORDER BY %s %s", p->key, desc);
 		}
 	}
-	sbuf_adds(&b->sql, " LIMIT ? OFFSET ?");
+	sbuf_adds(&b->sql, " LIMIT ?");
 	bi(b, limit);
-	bi(b, offset);
 }
 
 static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
@@ -860,7 +859,7 @@ static int64_t pfx_ratio(int64_t need)
 }
 
 static int fetch_rows(struct store *s, const struct store_view *view,
-                      const struct store_key *anchor, int dir, size_t limit, size_t offset,
+                      const struct store_key *anchor, int dir, size_t limit,
                       struct store_rows *out, struct lerr *e)
 {
 	static const struct store_view all = { 0 };
@@ -869,7 +868,6 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 	if (limit == 0)
 		return 0;
 	int64_t lim = limit > INT64_MAX ? INT64_MAX : (int64_t)limit;
-	int64_t off = offset > INT64_MAX ? INT64_MAX : (int64_t)offset;
 	bool fwd = dir >= 0;
 	size_t first = out->n;
 	int ret = -1;
@@ -878,10 +876,10 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		if (plan_make(view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
 			return -1;
 		struct qb b = {0};
-		build(&b, &p, anchor, fwd, lim, off, -1);
+		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
 		int64_t need = p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES
-		               ? STORE_CANDIDATES : lim > INT64_MAX - off ? INT64_MAX : lim + off;
+		               ? STORE_CANDIDATES : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
@@ -936,13 +934,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
                  int dir, size_t limit, struct store_rows *out, struct lerr *e)
 {
-	return fetch_rows(s, view, anchor, dir, limit, 0, out, e);
-}
-
-int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
-               struct store_rows *out, struct lerr *e)
-{
-	return fetch_rows(s, view, NULL, 1, limit, offset, out, e);
+	return fetch_rows(s, view, anchor, dir, limit, out, e);
 }
 
 int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e)
@@ -952,7 +944,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
 		return -1;
 	struct qb b = {0};
-	build(&b, &p, NULL, true, 0, 0, cap < 0 ? INT64_MAX : cap);
+	build(&b, &p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
 	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
 	int64_t n = -1;
 	if (st) {

@@ -19,6 +19,7 @@
 
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
+#include "store_page.h"
 
 static char tmpdir[256];
 

@@ -158,10 +158,6 @@ void store_row_clear(struct store_row *r);
 int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
                  int dir, size_t limit, struct store_rows *out, struct lerr *e);
 
-/* Rows [offset, offset+limit) of the view (for the CLI and for jumps; cost grows with offset). */
-int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
-               struct store_rows *out, struct lerr *e);
-
 /* Number of rows in the view, counting at most `cap` (returns min(count, cap)); pass SIZE_MAX
  * for an exact count. Returns -1 on error. */
 int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e);

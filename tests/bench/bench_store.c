@@ -18,6 +18,7 @@
 
 #include "lectern/store.h"
 #include "../../src/store_int.h"   /* pfx_mode: the long-prefix rewrite on/off */
+#include "../store_page.h"
 
 extern char **environ;
 
@@ -454,7 +455,8 @@ int main(int argc, char **argv)
 		store_rows_clear(&r);
 		t[i] = now_ms() - t0;
 	}
-	printf("store: screen at row %zu by OFFSET: median %.2f ms\n", deep, pct(t, 3, 0.5));
+	printf("store: screen at row %zu by reading from the start (as OFFSET): median %.2f ms\n", deep,
+	       pct(t, 3, 0.5));
 	struct store_view up = { .sort = STORE_SORT_UPVOTES };
 	for (int i = 0; i < RUNS; i++)
 		t[i] = time_window(s, &up, NULL, NULL);
