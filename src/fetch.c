@@ -1,5 +1,5 @@
 /* fetch — sources -> HTTP requests -> parser -> store, one transaction per response.
- * The synchronous entry points (fetch_run, fetch_search) and the pieces the background thread
+ * The synchronous entry point (fetch_run) and the pieces the background thread
  * reuses (fetch_int.h). */
 #include <ctype.h>
 #include <math.h>
@@ -986,8 +986,9 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 
 /* ---- synchronous API ------------------------------------------------------------------------ */
 
-int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
-              struct fetch_summary *sum, struct lerr *e)
+enum fetch_run_result fetch_run(const struct config *cfg, const char *db_path,
+                                const struct fetch_opts *o, struct fetch_summary *sum,
+                                struct lerr *e)
 {
 	struct fetch_summary s = {0};
 	const char *date = o ? o->date : NULL, *since = o ? o->since : NULL;
@@ -996,11 +997,11 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 	if ((date && !util_valid_date(date)) || (since && !util_valid_date(since))) {
 		lerr_set(e, LERR_USAGE, 0, "invalid date \"%s\" (use YYYY-MM-DD)",
 		         date && !util_valid_date(date) ? date : since);
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	if (date && since) {
 		lerr_set(e, LERR_USAGE, 0, "use either --date or --since, not both");
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	/* Resolve names first: a typo is a usage error before any network traffic. */
 	size_t n = o && o->n_sources ? o->n_sources : cfg->n_sources;
@@ -1010,17 +1011,17 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 		if (!list[i]) {
 			lerr_set(e, LERR_USAGE, 0, "unknown source \"%s\"", o->sources[i]);
 			free(list);
-			return -1;
+			return FETCH_RUN_NOT_STARTED;
 		}
 	}
 	if (o && o->offline) {
 		free(list);
-		return 0;
+		return FETCH_RUN_OK;
 	}
 	struct fetch_env env;
 	if (fetch_env_init(&env, cfg, db_path, e) < 0) {
 		free(list);
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	env.on_event = o ? o->on_event : NULL;
 	env.ctx = o ? o->ctx : NULL;
@@ -1033,19 +1034,5 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 	free(list);
 	if (sum)
 		*sum = s;
-	return s.failed ? -1 : 0;
-}
-
-int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
-                 long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
-                 struct lerr *e)
-{
-	struct fetch_env env;
-	if (fetch_env_init(&env, cfg, db_path, e) < 0)
-		return -1;
-	env.on_event = on_event;
-	env.ctx = ctx;
-	int rc = fetch_search_env(&env, query, max, n_found, e);
-	fetch_env_fini(&env);
-	return rc;
+	return s.failed ? FETCH_RUN_FAILED : FETCH_RUN_OK;
 }

@@ -289,18 +289,18 @@ static void test_fetch_run_reports_failures(void **state)
 	struct fetch_summary sum;
 	struct lerr e = {0};
 	struct fetch_opts o = {0};
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_FAILED);
 	assert_int_equal(e.kind, LERR_NONE);   /* not a setup failure */
 	assert_int_equal(sum.sources, 2);
 	assert_int_equal(sum.failed, 1);
 	const char *names[] = { "nope" };
 	o.sources = names;
 	o.n_sources = 1;
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_NOT_STARTED);
 	assert_int_equal(e.kind, LERR_USAGE);
 	o.n_sources = 0;
 	o.date = "2026-06-31";
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_NOT_STARTED);
 	assert_int_equal(e.kind, LERR_USAGE);
 	free(db);
 	config_free(&c);
@@ -324,22 +324,22 @@ static void test_changed_source_is_due(void **state)
 	make_config(&b, "", b_lines, ARRAY_LEN(b_lines));
 	make_config(&c, "", c_lines, ARRAY_LEN(c_lines));
 
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 0);            /* fresh: not due */
 	/* other categories under the same name: due, fetched */
-	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 	assert_int_equal(sum.n_new, 4);
 	assert_int_equal(count_papers(db, NULL), 4);
-	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 0);
 	/* another base URL: due */
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 	/* and back to the first definition: due again */
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 
 	/* The reader's worker: FETCH_REQ_DUE at start-up fetches the changed source only. */
@@ -347,7 +347,7 @@ static void test_changed_source_is_due(void **state)
 	                          "source arxiv cs.LG cs.AI cs.CL stat.ML name other" };
 	struct config d;
 	make_config(&d, "", d_lines, ARRAY_LEN(d_lines));
-	assert_int_equal(fetch_run(&d, db, &(struct fetch_opts){0}, &sum, &e), 0);
+	assert_int_equal(fetch_run(&d, db, &(struct fetch_opts){0}, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 2);
 	const char *d2_lines[] = { "source arxiv test name arx", "source arxiv test name other" };
 	struct config d2;
