@@ -335,6 +335,21 @@ static struct query_node *negate(struct query_node *kid, size_t pos)
 	return n;
 }
 
+/* all op n (all may be NULL: n alone), extending an `op` node rather than nesting one. */
+static struct query_node *join(enum query_op op, struct query_node *all, struct query_node *n)
+{
+	if (!all)
+		return n;
+	if (all->op != op) {
+		struct query_node *a = node_new(op, all->pos);
+		node_add(a, all);
+		all = a;
+	}
+	node_add(all, n);
+	all->len = n->pos + n->len - all->pos;
+	return all;
+}
+
 /* NOT x | -x | ( or ) | term. */
 static int parse_unary(struct parser *p, struct query_node **out)
 {
@@ -419,17 +434,7 @@ static int parse_and(struct parser *p, struct query_node **out)
 			continue;
 		if (not)
 			n = negate(n, at);
-		if (!all) {
-			all = n;
-			continue;
-		}
-		if (all->op != QOP_AND) {
-			struct query_node *a = node_new(QOP_AND, all->pos);
-			node_add(a, all);
-			all = a;
-		}
-		node_add(all, n);
-		all->len = n->pos + n->len - all->pos;
+		all = join(QOP_AND, all, n);
 	}
 	*out = all;
 	return 0;
@@ -453,17 +458,7 @@ static int parse_or(struct parser *p, struct query_node **out)
 			query_free(all);
 			return usage(p, "OR needs a term on each side at %zu", (more ? p->i : at) + 1);
 		}
-		if (all) {
-			if (all->op != QOP_OR) {
-				struct query_node *o = node_new(QOP_OR, all->pos);
-				node_add(o, all);
-				all = o;
-			}
-			node_add(all, n);
-			all->len = n->pos + n->len - all->pos;
-		} else {
-			all = n;
-		}
+		all = join(QOP_OR, all, n);
 		if (!more)
 			break;
 		p->i += 2;

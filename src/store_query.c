@@ -98,18 +98,6 @@ static void squery_free(struct squery *q)
 	memset(q, 0, sizeof *q);
 }
 
-static int usage(struct lerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage(struct lerr *e, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	lerr_set(e, LERR_USAGE, 0, "search: %s", msg);
-	return -1;
-}
-
 static void put_phrase(struct sbuf *b, const char *joiner, const char *col, const char *s,
                        size_t n, bool prefix)
 {
@@ -248,12 +236,14 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		return 0;
 	case QF_TAG:
 		if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS)
-			return usage(e, "too many tags in one search (at most %d)", SQUERY_MAX_TAGS);
+			return lerr_set(e, LERR_USAGE, 0, "search: too many tags in one search (at most %d)",
+			                SQUERY_MAX_TAGS), -1;
 		*(neg ? &q->xtags[q->n_xtags++] : &q->tags[q->n_tags++]) = xasprintf(" %s ", n->text);
 		return 0;
 	case QF_ID:
 		if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS)
-			return usage(e, "too many arXiv ids in one search (at most %d)", SQUERY_MAX_IDS);
+			return lerr_set(e, LERR_USAGE, 0, "search: too many arXiv ids in one search (at "
+			                "most %d)", SQUERY_MAX_IDS), -1;
 		*(neg ? &q->xids[q->n_xids++] : &q->ids[q->n_ids++]) = xstrdup(n->text);
 		return 0;
 	case QF_AFTER: case QF_BEFORE: case QF_SINCE: case QF_UNTIL: case QF_DATE: {
