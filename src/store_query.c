@@ -235,15 +235,19 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		*(n->flag == QFLAG_NOTE ? &q->note : &q->has_tags) = neg ? -1 : 1;
 		return 0;
 	case QF_TAG:
-		if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS)
-			return lerr_set(e, LERR_USAGE, 0, "search: too many tags in one search (at most %d)",
-			                SQUERY_MAX_TAGS), -1;
+		if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS) {
+			lerr_set(e, LERR_USAGE, 0, "search: too many tags in one search (at most %d)",
+			         SQUERY_MAX_TAGS);
+			return -1;
+		}
 		*(neg ? &q->xtags[q->n_xtags++] : &q->tags[q->n_tags++]) = xasprintf(" %s ", n->text);
 		return 0;
 	case QF_ID:
-		if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS)
-			return lerr_set(e, LERR_USAGE, 0, "search: too many arXiv ids in one search (at "
-			                "most %d)", SQUERY_MAX_IDS), -1;
+		if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS) {
+			lerr_set(e, LERR_USAGE, 0, "search: too many arXiv ids in one search (at most %d)",
+			         SQUERY_MAX_IDS);
+			return -1;
+		}
 		*(neg ? &q->xids[q->n_xids++] : &q->ids[q->n_ids++]) = xstrdup(n->text);
 		return 0;
 	case QF_AFTER: case QF_BEFORE: case QF_SINCE: case QF_UNTIL: case QF_DATE: {
