@@ -1927,6 +1927,9 @@ static void test_long_prefix(void **state)
 		"neural mode*", "\"model\"*", "\"modu\"*", "cat:cs mode*", "cat:cs.LG model* data*",
 		"is:fav mode*", "-is:read model*", "data* model* modu* neural*", "modè*", "remo*",
 		"date* after:2025-01-20", "modelx*", "model* 2501.00010",
+		/* groups before a rewritten prefix shift its phrase index */
+		"(neural OR data*) model*", "(cat:cs OR neural) -(modern OR remo*) modu*",
+		"(model* OR is:fav) data*", "model* OR modu*",
 	};
 	static const struct { enum store_filter f; enum store_sort sort; } views[] = {
 		{ STORE_VIEW_ALL, STORE_SORT_DATE }, { STORE_VIEW_ALL, STORE_SORT_RELEVANCE },
