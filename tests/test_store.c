@@ -19,7 +19,6 @@
 
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
-#include "store_page.h"
 
 static char tmpdir[256];
 
@@ -95,6 +94,32 @@ static void raw_exec(const char *path, const char *sql)
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", sql, err);
 	sqlite3_close(db);
+}
+
+/* The test oracle for paging: rows [offset, offset+limit) of a view, read as ONE window of
+ * offset+limit rows from the start (so anchored paging is checked against the same view read
+ * in one go). */
+static int store_page(struct store *s, const struct store_view *view, size_t offset,
+                             size_t limit, struct store_rows *out, struct lerr *e)
+{
+	struct store_rows all = {0};
+	if (store_window(s, view, NULL, 1, offset + limit, &all, e) < 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++) {
+		if (i < offset || i >= offset + limit) {
+			store_row_clear(&all.v[i]);
+			continue;
+		}
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 64;
+			out->v = realloc(out->v, out->cap * sizeof *out->v);
+			if (!out->v)
+				abort();
+		}
+		out->v[out->n++] = all.v[i];   /* moved: its strings now belong to out */
+	}
+	free(all.v);
+	return 0;
 }
 
 /* ids of a window, space-separated */
