@@ -805,7 +805,8 @@ static void put_range(struct sbuf *b, int64_t lo, int64_t hi)
 static char *arxiv_expr(const struct query_node *n, bool top);
 
 /* An AND: the positive parts, one submittedDate range for its dates, then ANDNOT each
- * excluded part. NULL when nothing positive is left (ANDNOT needs something to subtract from). */
+ * excluded part. NULL when nothing positive is left (ANDNOT needs something to subtract
+ * from). */
 static char *arxiv_and(const struct query_node *const *kid, size_t n_kid, bool top)
 {
 	struct sbuf b = {0}, neg = {0};
@@ -845,7 +846,8 @@ static char *arxiv_and(const struct query_node *const *kid, size_t n_kid, bool t
 
 /* arXiv's search_query for a subtree, or NULL for what arXiv cannot express: the cache's own
  * filters (is: has: tag: org:, which arXiv knows nothing about), a NOT that is not part of an
- * AND (arXiv has only ANDNOT), and an OR with such a part (dropping one side would narrow it). */
+ * AND (arXiv has only ANDNOT), and an OR with such a part (dropping one side would narrow
+ * it). */
 static char *arxiv_expr(const struct query_node *n, bool top)
 {
 	static const char *const field[] = { [QF_TEXT] = "all:", [QF_TI] = "ti:", [QF_ABS] = "abs:",

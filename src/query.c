@@ -103,7 +103,7 @@ static void node_add(struct query_node *n, struct query_node *kid)
 	n->kid[n->n_kid++] = kid;
 }
 
-/* ---- the parser -------------------------------------------------------------------------------- */
+/* ---- the parser ------------------------------------------------------------------------------ */
 
 struct parser {
 	const char *s;
@@ -482,7 +482,7 @@ int query_parse(const char *s, struct query_node **out, struct lerr *e)
 	return 0;
 }
 
-/* ---- typing ------------------------------------------------------------------------------------ */
+/* ---- typing ---------------------------------------------------------------------------------- */
 
 static bool is_operator(const char *w, size_t n)
 {
@@ -524,7 +524,7 @@ char *query_typing(const char *text)
 	return sbuf_steal(&b);
 }
 
-/* ---- help -------------------------------------------------------------------------------------- */
+/* ---- help ------------------------------------------------------------------------------------ */
 
 /* The words of list as pre-word-suf, separated by sep ("a b" -> "a:, b:"). */
 static void put_names(struct sbuf *b, const char *list, const char *pre, const char *sep,

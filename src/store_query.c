@@ -1,9 +1,10 @@
-/* store_query — the search syntax, and the SQL for every list view (the top of the store: it
- * calls store.c for statements and papers; store.c never calls it).
+/* store_query — the search language compiled to SQL, and the SQL for every list view. The top
+ * of the store: it calls store.c for statements and papers; store.c never calls it.
  *
- * The user's query is parsed here into (a) an FTS5 MATCH expression in which every user term is
- * a quoted string (so user text can never be FTS5 syntax) and (b) SQL conditions whose values
- * are bound parameters. SQL text is assembled only from the fixed fragments below.
+ * The user's query, parsed by query_parse() (query.h), is compiled here into (a) an FTS5 MATCH
+ * expression in which every user term is a quoted string (so user text can never be FTS5
+ * syntax) and (b) SQL conditions whose values are bound parameters. SQL text is assembled only
+ * from the fixed fragments below.
  *
  * Orders (pk is the date-ordered rowid, see store_int.h):
  *   date       exact; an index walk of whichever table drives the view (papers, the FTS

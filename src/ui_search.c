@@ -224,21 +224,17 @@ void ui_search_remote(struct ui *u)
 		ui_msg(u, true, "Nothing to search for on arXiv in \u201c%s\u201d", q);
 		return;
 	}
+	/* one language (query.h): what the cache refuses is not sent to arXiv either */
+	struct lerr e = {0};
+	if (local_check(u, q, &e) < 0) {
+		ui_msg(u, true, "%s", e.msg);
+		return;
+	}
 	char *sent = xstrdup(q);
 	snprintf(u->search.remote_q, sizeof u->search.remote_q, "%s", sent);
 	/* the messages below say what was sent: no "Fetching arXiv search…" before them */
-	if (!ui_request_quiet(u, FETCH_REQ_SEARCH, sent, "arXiv search")) {
-		free(sent);
-		return;
-	}
-	struct lerr e = {0};
-	if (local_check(u, sent, &e) == 0) {
+	if (ui_request_quiet(u, FETCH_REQ_SEARCH, sent, "arXiv search"))
 		ui_msg(u, false, "Searching arXiv for \u201c%s\u201d…", sent);
-		free(sent);
-		return;
-	}
-	/* one language (query.h): what the cache refuses, fetch refuses too, and says why */
-	ui_msg(u, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s)", sent, e.msg);
 	free(sent);
 }
 
