@@ -345,8 +345,9 @@ static struct query_node *join(enum query_op op, struct query_node *all, struct 
 		node_add(a, all);
 		all = a;
 	}
+	size_t end = n->pos + n->len;   /* (node_add may free n: it takes an `op` node apart) */
 	node_add(all, n);
-	all->len = n->pos + n->len - all->pos;
+	all->len = end - all->pos;
 	return all;
 }
 
