@@ -7,6 +7,7 @@ MANPREFIX ?= $(PREFIX)/share/man
 DESTDIR   ?=
 
 CC        ?= cc
+PKG_CONFIG ?= pkg-config
 CFLAGS    ?= -O2 -g
 PKGS       = ncursesw libcurl libxml-2.0 sqlite3 json-c
 TEST_PKGS  = cmocka
@@ -22,8 +23,8 @@ ifdef WERROR
 WARN += -Werror
 endif
 
-PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 LCPPFLAGS  = -Iinclude -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED \
              -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(DATADIR)/lectern"'
 LCFLAGS    = -std=c17 -pthread $(WARN) $(PKG_CFLAGS) -MMD -MP
@@ -74,8 +75,8 @@ $(B)/%.o: src/%.c $(B)/.flags
 $(B)/tests/%: tests/%.c $(B)/liblectern.a
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) \
-	  -o $@ $< $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
+	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) \
+	  -o $@ $< $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 $(B)/bench/%: tests/bench/%.c $(B)/liblectern.a
 	@mkdir -p $(@D)

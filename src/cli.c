@@ -20,6 +20,7 @@
 #include "lectern/latex.h"
 #include "lectern/paper.h"
 #include "lectern/paper_fields.h"
+#include "lectern/query.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
@@ -139,7 +140,7 @@ static int finish_output(FILE *f, const char *what)
 
 enum {
 	OPT_FAV = 1000, OPT_UNREAD, OPT_QUERY, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_SOURCE, OPT_DAY,
-	OPT_OUTPUT, OPT_HELP,
+	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC,
 };
 
 struct selection {
@@ -280,6 +281,7 @@ static const struct option view_longopts[] = {
 	{"day", required_argument, NULL, OPT_DAY},
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"syntax-mdoc", no_argument, NULL, OPT_SYNTAX_MDOC},   /* list only: for lectern(1) */
 	{0, 0, 0, 0},
 };
 
@@ -369,8 +371,20 @@ int cmd_list(const struct app *a, int argc, char **argv)
 			return EXIT_USAGE;
 		switch (c) {
 		case OPT_HELP:
-			fputs(list_usage, stdout);
+		case OPT_SYNTAX_MDOC: {
+			/* the search syntax comes from the query module's table (query.h) */
+			struct sbuf b = {0};
+			if (c == OPT_HELP) {
+				sbuf_adds(&b, list_usage);
+				sbuf_adds(&b, "\nSearch syntax (all terms must match unless OR says otherwise):\n");
+				query_help_text(&b, 2);
+			} else {
+				query_help_mdoc(&b);
+			}
+			fputs(b.s, stdout);
+			sbuf_free(&b);
 			return EXIT_OK;
+		}
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
 				json = true;

@@ -1,5 +1,5 @@
 /* fetch — sources -> HTTP requests -> parser -> store, one transaction per response.
- * The synchronous entry points (fetch_run, fetch_search) and the pieces the background thread
+ * The synchronous entry point (fetch_run) and the pieces the background thread
  * reuses (fetch_int.h). */
 #include <ctype.h>
 #include <math.h>
@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "lectern/feed.h"
+#include "lectern/query.h"
 #include "lectern/text.h"
 #include "fetch_int.h"
 
@@ -611,13 +612,10 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 /* ---- source signatures ---------------------------------------------------------------------
  * The fetch state in the store (store_source_*) is keyed by the source's name alone, so after
  * `source arxiv cs.LG` became `source arxiv math.CO` the new categories looked fresh. The
- * definition a source last succeeded with — its type, base URL and arguments — is therefore
- * kept as a signature in the store's HTTP-validator table, without a schema change: the row of
- * the pseudo-URL "lectern:source-signature:NAME" (no fetched URL starts with "lectern:") holds
- * it in its etag column, a JSON array such as ["arxiv","https://rss.arxiv.org/rss","cs.LG"]. A
- * source whose signature differs, or that has none (cached by an older lectern), is due now. */
-#define SIGNATURE_KEY "lectern:source-signature:"
-
+ * definition a source last succeeded with — its type, base URL and arguments, as a JSON array
+ * such as ["arxiv","https://rss.arxiv.org/rss","cs.LG"] — is therefore stored with its state
+ * (store_source_signature_*). A source whose signature differs, or that has none (cached by an
+ * older lectern), is due now. */
 static char *source_signature(const struct config *cfg, const struct config_source *src)
 {
 	const char *base = src->type == SOURCE_HF_DAILY ? cfg->hf_url
@@ -638,27 +636,23 @@ static char *source_signature(const struct config *cfg, const struct config_sour
 enum fetch_sig fetch_source_signature_check(struct store *db, const struct config *cfg,
                                             const struct config_source *src)
 {
-	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
 	char *stored = NULL;
 	enum fetch_sig r = FETCH_SIG_NONE;
-	if (store_http_get(db, key, &stored, NULL, NULL) == 0 && stored) {
+	if (store_source_signature_get(db, src->name, &stored, NULL) == 0 && stored) {
 		char *sig = source_signature(cfg, src);
 		r = strcmp(sig, stored) ? FETCH_SIG_CHANGED : FETCH_SIG_SAME;
 		free(sig);
 	}
 	free(stored);
-	free(key);
 	return r;
 }
 
 /* Records the definition src just succeeded with. */
 static int save_signature(struct fetch_env *env, const struct config_source *src, struct lerr *e)
 {
-	char *key = xasprintf(SIGNATURE_KEY "%s", src->name);
 	char *sig = source_signature(env->cfg, src);
-	int rc = store_http_put(env->db, key, sig, NULL, e);
+	int rc = store_source_signature_put(env->db, src->name, sig, e);
 	free(sig);
-	free(key);
 	return rc;
 }
 
@@ -755,32 +749,15 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 
 /* ---- remote search ------------------------------------------------------------------------- */
 
+/* A term arXiv's syntax knows as written (its own fields, which the local language keeps as
+ * text because they are no local field: `jr:`, `co:`, `rn:`, `submittedDate:`). */
 static bool is_field_term(const char *w)
 {
-	static const char *const prefixes[] = { "ti:", "au:", "abs:", "co:", "jr:", "cat:", "rn:",
-	                                        "id:", "all:", "submittedDate:" };
+	static const char *const prefixes[] = { "co:", "jr:", "rn:", "submittedDate:" };
 	for (size_t i = 0; i < ARRAY_LEN(prefixes); i++)
 		if (!strncmp(w, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
-}
-
-static bool is_operator(const char *w)
-{
-	return !strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT");
-}
-
-/* The local search syntax's field names that arXiv spells differently (store.h). */
-static const char *arxiv_field(const char *name, size_t len)
-{
-	static const char *const alias[][2] = {
-		{ "title", "ti" }, { "author", "au" }, { "authors", "au" }, { "abstract", "abs" },
-		{ "category", "cat" }, { "categories", "cat" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(alias); i++)
-		if (strlen(alias[i][0]) == len && !strncasecmp(name, alias[i][0], len))
-			return alias[i][1];
-	return NULL;
 }
 
 /* "YYYYMMDDHHMM" (out >= 13) of t. */
@@ -791,123 +768,142 @@ static void arxiv_time(int64_t t, char *out)
 	snprintf(out, 13, "%.4s%.2s%.2s%.2s%.2s", iso, iso + 5, iso + 8, iso + 11, iso + 14);
 }
 
-/* Turns the local search syntax (store.h) into arXiv's search_query: plain words and "phrases"
- * search all:, au: ti: abs: cat: pass through (title: author: ... become ti: au: ...), AND OR
- * ANDNOT and parentheses pass through, `-term` becomes ANDNOT term, after: before: since: until:
- * date: become one submittedDate:[...] range (with the local meanings: after: and before: exclude
- * the period named, since: and until: include it), and is: tag: has: filters, which arXiv knows
- * nothing about, are dropped. */
-char *fetch_arxiv_query(const char *q)
+static bool is_date(enum query_field f)
+{
+	return f >= QF_AFTER && f <= QF_DATE;
+}
+
+/* Narrows [*lo, *hi) by a date leaf, with the local meanings (query.h): after: and before:
+ * exclude the period named, since: and until: include it. */
+static void date_narrow(const struct query_node *n, int64_t *lo, int64_t *hi)
+{
+	int64_t a = n->lo, z = n->hi;
+	if (n->field == QF_AFTER)
+		a = z, z = INT64_MAX;
+	else if (n->field == QF_BEFORE)
+		z = a, a = 0;
+	else if (n->field == QF_SINCE)
+		z = INT64_MAX;
+	else if (n->field == QF_UNTIL)
+		a = 0;
+	if (a > *lo)
+		*lo = a;
+	if (z < *hi)
+		*hi = z;
+}
+
+static void put_range(struct sbuf *b, int64_t lo, int64_t hi)
+{
+	char from[13] = "199101010000", to[13] = "999912312359";
+	if (lo > 0)
+		arxiv_time(lo, from);
+	if (hi < INT64_MAX)
+		arxiv_time(hi - 60, to);   /* the last minute inside the period */
+	sbuf_printf(b, "submittedDate:[%s TO %s]", from, to);
+}
+
+static char *arxiv_expr(const struct query_node *n, bool top);
+
+/* An AND: the positive parts, one submittedDate range for its dates, then ANDNOT each
+ * excluded part. NULL when nothing positive is left (ANDNOT needs something to subtract
+ * from). */
+static char *arxiv_and(const struct query_node *const *kid, size_t n_kid, bool top)
 {
 	struct sbuf b = {0}, neg = {0};
-	bool need_and = false, has_or = false, dated = false;
 	int64_t lo = 0, hi = INT64_MAX;
-	const char *p = q;
-	while (*p) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		/* One word, or a "quoted phrase" (a word may end in one: ti:"deep learning"). */
-		const char *start = p;
-		bool inq = false;
-		while (*p && (inq || !isspace((unsigned char)*p))) {
-			if (*p == '"')
-				inq = !inq;
-			p++;
-		}
-		char *w = xstrndup(start, (size_t)(p - start));
-		if (is_operator(w)) {
-			if (b.len) {
-				sbuf_printf(&b, " %s", w);
-				need_and = false;
-				has_or |= !strcmp(w, "OR");
-			}
-			free(w);
+	bool dated = false;
+	size_t n_pos = 0;
+	for (size_t i = 0; i < n_kid; i++) {
+		const struct query_node *k = kid[i];
+		if (k->op == QOP_LEAF && is_date(k->field)) {
+			date_narrow(k, &lo, &hi);
+			dated = true;
 			continue;
 		}
-		/* Parentheses pass through around whatever they enclose. */
-		size_t open = 0, close = 0, n = strlen(w);
-		while (w[open] == '(')
-			open++;
-		while (n > open && w[n - 1 - close] == ')')
-			close++;
-		char *inner = xstrndup(w + open, n - open - close);
-		const char *t = inner;
-		bool negated = t[0] == '-' && t[1] && !open && !close;
-		if (negated)
-			t++;
-		const char *colon = t[0] != '"' ? strchr(t, ':') : NULL;
-		size_t nl = colon ? (size_t)(colon - t) : 0;
-		const char *field = colon ? arxiv_field(t, nl) : NULL;
-		/* Filters of the cache only: dates become one submittedDate range, the rest
-		 * (is: tag: has:, and org: — arXiv records no organisation) is dropped. */
-		static const char *const local_fields[] = {"is", "tag", "has", "org", "after", "before",
-		                                           "since", "until", "date"};
-		bool local = false;
-		for (size_t k = 0; colon && k < ARRAY_LEN(local_fields); k++)
-			local |= nl == strlen(local_fields[k]) && !strncasecmp(t, local_fields[k], nl);
-		if (local) {
-			int64_t a, z;
-			char f[8];
-			snprintf(f, sizeof f, "%.*s", (int)nl, t);
-			bool dates = strcasecmp(f, "is") && strcasecmp(f, "tag") && strcasecmp(f, "has") &&
-			             strcasecmp(f, "org");
-			if (!negated && dates && util_parse_period(colon + 1, &a, &z) == 0) {
-				/* [a, z) is the period; after:/before: exclude it, since:/until: include it */
-				dated = true;
-				if (!strcasecmp(f, "after"))
-					a = z, z = INT64_MAX;
-				else if (!strcasecmp(f, "before"))
-					z = a, a = 0;
-				else if (!strcasecmp(f, "since"))
-					z = INT64_MAX;
-				else if (!strcasecmp(f, "until"))
-					a = 0;
-				if (a > lo)
-					lo = a;
-				if (z < hi)
-					hi = z;
-			}
-		} else if (*t) {
-			struct sbuf *to = negated ? &neg : &b;
-			if (negated)
-				sbuf_adds(to, " ANDNOT ");
-			else {
-				if (need_and)
-					sbuf_adds(to, " AND");
-				if (to->len)
-					sbuf_addc(to, ' ');
-				need_and = true;
-			}
-			sbuf_add(to, w, open);
-			if (field)
-				sbuf_printf(to, "%s%s", field, colon);
-			else
-				sbuf_printf(to, "%s%s", is_field_term(t) ? "" : "all:", t);
-			sbuf_add(to, w + n - close, close);
-		}
-		free(inner);
-		free(w);
-	}
-	if ((dated || neg.len) && has_or && b.len) {
-		/* Keep a top-level OR together before the restrictions are added. */
-		char *alt = sbuf_steal(&b);
-		sbuf_printf(&b, "(%s)", alt);
-		free(alt);
+		bool not = k->op == QOP_NOT;
+		char *x = arxiv_expr(not ? k->kid[0] : k, false);
+		if (x && not)
+			sbuf_printf(&neg, " ANDNOT %s", x);
+		else if (x)
+			sbuf_printf(&b, "%s%s", n_pos++ ? " AND " : "", x);
+		free(x);
 	}
 	if (dated) {
-		char from[13] = "199101010000", to[13] = "999912312359";
-		if (lo > 0)
-			arxiv_time(lo, from);
-		if (hi < INT64_MAX)
-			arxiv_time(hi - 60, to);   /* the last minute inside the period */
-		sbuf_printf(&b, "%ssubmittedDate:[%s TO %s]", b.len ? " AND " : "", from, to);
+		sbuf_adds(&b, b.len ? " AND " : "");
+		put_range(&b, lo, hi);
+		n_pos++;
 	}
-	if (b.len && neg.len)   /* ANDNOT needs something to subtract from */
-		sbuf_adds(&b, neg.s);
+	char *r = NULL;
+	if (n_pos) {
+		if (neg.len)
+			sbuf_adds(&b, neg.s);
+		r = !top && (n_pos > 1 || neg.len) ? xasprintf("(%s)", b.s) : sbuf_steal(&b);
+	}
+	sbuf_free(&b);
 	sbuf_free(&neg);
-	return b.s ? sbuf_steal(&b) : xstrdup("");
+	return r;
+}
+
+/* arXiv's search_query for a subtree, or NULL for what arXiv cannot express: the cache's own
+ * filters (is: has: tag: org:, which arXiv knows nothing about), a NOT that is not part of an
+ * AND (arXiv has only ANDNOT), and an OR with such a part (dropping one side would narrow
+ * it). */
+static char *arxiv_expr(const struct query_node *n, bool top)
+{
+	static const char *const field[] = { [QF_TEXT] = "all:", [QF_TI] = "ti:", [QF_ABS] = "abs:",
+	                                     [QF_AU] = "au:", [QF_CAT] = "cat:", [QF_ID] = "id:" };
+	switch (n->op) {
+	case QOP_AND:
+		return arxiv_and((const struct query_node *const *)n->kid, n->n_kid, top);
+	case QOP_NOT:
+		return NULL;
+	case QOP_OR: {
+		struct sbuf b = {0};
+		for (size_t i = 0; i < n->n_kid; i++) {
+			char *x = arxiv_expr(n->kid[i], false);
+			if (!x) {
+				sbuf_free(&b);
+				return NULL;
+			}
+			sbuf_printf(&b, "%s%s", i ? " OR " : "", x);
+			free(x);
+		}
+		char *r = top ? sbuf_steal(&b) : xasprintf("(%s)", b.s);
+		sbuf_free(&b);
+		return r;
+	}
+	case QOP_LEAF:
+		break;
+	}
+	if (is_date(n->field)) {
+		struct sbuf b = {0};
+		int64_t lo = 0, hi = INT64_MAX;
+		date_narrow(n, &lo, &hi);
+		put_range(&b, lo, hi);
+		return sbuf_steal(&b);
+	}
+	if ((size_t)n->field >= ARRAY_LEN(field) || !field[n->field])
+		return NULL;
+	const char *f = n->field == QF_TEXT && is_field_term(n->text) ? "" : field[n->field];
+	return xasprintf("%s%s%s%s%s", f, n->quoted ? "\"" : "", n->text, n->quoted ? "\"" : "",
+	                 n->prefix ? "*" : "");
+}
+
+/* Turns the local search language (query.h) into arXiv's search_query from the same tree:
+ * words and "phrases" search all:, au: ti: abs: cat: id: keep their field, AND OR NOT and
+ * parentheses become AND OR ANDNOT and parentheses, dates become submittedDate:[...] (one
+ * range for the dates of the top-level AND), and is: tag: has: org:, which arXiv knows
+ * nothing about, are dropped (see arxiv_expr). "" when nothing is left; NULL with e set when
+ * the query does not parse. */
+char *fetch_arxiv_query(const char *q, struct lerr *e)
+{
+	struct query_node *t;
+	if (query_parse(q, &t, e) < 0)
+		return NULL;
+	char *r = !t ? NULL : t->op == QOP_LEAF && is_date(t->field)
+	          ? arxiv_and((const struct query_node *const *)&t, 1, true) : arxiv_expr(t, true);
+	query_free(t);
+	return r ? r : xstrdup("");
 }
 
 /* A query made only of arXiv ids ("2501.01234 hep-th/9901001v2", URLs too) as the API's
@@ -941,7 +937,10 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 {
 	struct lerr err = {0};
 	char *ids = id_list(query ? query : "");
-	char *q = ids ? ids : fetch_arxiv_query(query ? query : "");
+	char *q = ids ? ids : fetch_arxiv_query(query, &err);
+	bool unparsed = !q;   /* err says why */
+	if (unparsed)
+		q = xstrdup("");
 	if (max <= 0)
 		max = 50;
 	if (max > 2000)
@@ -963,7 +962,7 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	struct outcome o = { .total_results = -1 };
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
 	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
-	if (!*q)
+	if (!*q && !unparsed)
 		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
 		         "org:, dates and -words are filters of the cache, not searches)",
 		         query ? query : "");
@@ -989,8 +988,9 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 
 /* ---- synchronous API ------------------------------------------------------------------------ */
 
-int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
-              struct fetch_summary *sum, struct lerr *e)
+enum fetch_run_result fetch_run(const struct config *cfg, const char *db_path,
+                                const struct fetch_opts *o, struct fetch_summary *sum,
+                                struct lerr *e)
 {
 	struct fetch_summary s = {0};
 	const char *date = o ? o->date : NULL, *since = o ? o->since : NULL;
@@ -999,11 +999,11 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 	if ((date && !util_valid_date(date)) || (since && !util_valid_date(since))) {
 		lerr_set(e, LERR_USAGE, 0, "invalid date \"%s\" (use YYYY-MM-DD)",
 		         date && !util_valid_date(date) ? date : since);
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	if (date && since) {
 		lerr_set(e, LERR_USAGE, 0, "use either --date or --since, not both");
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	/* Resolve names first: a typo is a usage error before any network traffic. */
 	size_t n = o && o->n_sources ? o->n_sources : cfg->n_sources;
@@ -1013,17 +1013,17 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 		if (!list[i]) {
 			lerr_set(e, LERR_USAGE, 0, "unknown source \"%s\"", o->sources[i]);
 			free(list);
-			return -1;
+			return FETCH_RUN_NOT_STARTED;
 		}
 	}
 	if (o && o->offline) {
 		free(list);
-		return 0;
+		return FETCH_RUN_OK;
 	}
 	struct fetch_env env;
 	if (fetch_env_init(&env, cfg, db_path, e) < 0) {
 		free(list);
-		return -1;
+		return FETCH_RUN_NOT_STARTED;
 	}
 	env.on_event = o ? o->on_event : NULL;
 	env.ctx = o ? o->ctx : NULL;
@@ -1036,19 +1036,5 @@ int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_
 	free(list);
 	if (sum)
 		*sum = s;
-	return s.failed ? -1 : 0;
-}
-
-int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
-                 long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
-                 struct lerr *e)
-{
-	struct fetch_env env;
-	if (fetch_env_init(&env, cfg, db_path, e) < 0)
-		return -1;
-	env.on_event = on_event;
-	env.ctx = ctx;
-	int rc = fetch_search_env(&env, query, max, n_found, e);
-	fetch_env_fini(&env);
-	return rc;
+	return s.failed ? FETCH_RUN_FAILED : FETCH_RUN_OK;
 }

@@ -307,9 +307,8 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	o.ctx = &pr;
 	struct fetch_summary sum = {0};
 	struct lerr e = {0};
-	int rc = fetch_run(a->cfg, a->db_path, &o, &sum, &e);
-	if (rc < 0 && e.kind != LERR_NONE) {
-		/* setup or usage failure: nothing was fetched */
+	enum fetch_run_result rc = fetch_run(a->cfg, a->db_path, &o, &sum, &e);
+	if (rc == FETCH_RUN_NOT_STARTED) {
 		cli_error("fetch: %s", e.msg);
 		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}
@@ -317,7 +316,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 		return print_offline(a, stdout);
 	printf("%ld source%s: %ld new, %ld updated, %ld failed\n", sum.sources,
 	       sum.sources == 1 ? "" : "s", sum.n_new, sum.n_updated, sum.failed);
-	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
+	return rc == FETCH_RUN_FAILED ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int cmd_sources(const struct app *a, int argc, char **argv)

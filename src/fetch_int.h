@@ -42,7 +42,8 @@ bool fetch_source_due(struct fetch_env *env, const struct config_source *src);
 /* Remote search (events under the name "search"). -1 with e set (may be NULL) on failure. */
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e);
-/* Translates a user query into arXiv search_query syntax (caller frees). */
-char *fetch_arxiv_query(const char *q);
+/* Translates a query in the local search language into arXiv's search_query (caller frees);
+ * "" when arXiv can express none of it, NULL with e set when it does not parse. */
+char *fetch_arxiv_query(const char *q, struct lerr *e);
 
 #endif

@@ -17,7 +17,8 @@ enum {
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
 	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET,
 	ST_LISTINGS_GET,
-	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_HTTP_GET, ST_HTTP_PUT,
+	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
+	ST_HTTP_PUT,
 	ST_HIST_ADD, ST_HIST_TRIM, ST_HIST_LIST,
 	ST_COUNT
 };
@@ -96,6 +97,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                  " new_count = CASE WHEN ?3 IS NULL THEN ?4 ELSE new_count END",
 	[ST_SRC_GET] = "SELECT name, last_attempt, last_success, last_error, in_progress,"
 	               " new_count, total, pid, host FROM sources WHERE name = ?1",
+	[ST_SRC_SIG_GET] = "SELECT signature FROM sources WHERE name = ?1",
+	[ST_SRC_SIG_PUT] = "INSERT INTO sources (name, signature) VALUES (?1, ?2)"
+	                   " ON CONFLICT (name) DO UPDATE SET signature = excluded.signature",
 	[ST_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
 	[ST_HTTP_PUT] = "INSERT INTO http_cache (url, etag, last_modified, stored_at)"
 	                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url) DO UPDATE SET"
@@ -354,7 +358,7 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	/* Before anything touches papers_fts (a migration creates it with this tokenizer). */
-	if (store_query_register(s) != SQLITE_OK) {
+	if (store_fts_register(s) != SQLITE_OK) {
 		lerr_set(e, LERR_DB, 0, "this SQLite has no FTS5 support");
 		goto fail;
 	}
@@ -930,15 +934,15 @@ static int insert_new(struct store *s, const struct paper *p, const char *id, in
 
 #define MERGE_STR(f)                                                     \
 	do {                                                             \
-		if (nonempty(p->f) && !str_eq(m.f, p->f)) {              \
-			paper_set(&m.f, p->f);                           \
+		if (nonempty(p->f) && !str_eq(m->f, p->f)) {             \
+			paper_set(&m->f, p->f);                          \
 			changed = true;                                  \
 		}                                                        \
 	} while (0)
 #define MERGE_NEWEST(f)                                                  \
 	do {                                                             \
-		if (p->f >= 0 && p->f != m.f) {                          \
-			m.f = p->f;                                      \
+		if (p->f >= 0 && p->f != m->f) {                         \
+			m->f = p->f;                                     \
 			changed = true;                                  \
 		}                                                        \
 	} while (0)
@@ -967,29 +971,13 @@ static int64_t undated_key(struct store *s, int64_t pk, int64_t day_t, struct le
 	return day_t < first ? day_t : first;
 }
 
-static int update_existing(struct store *s, sqlite3_stmt *cur, const struct paper *p,
-                           int version, int64_t day_t, enum store_upsert_result *res,
-                           int64_t *pk_out, struct lerr *e)
+/* The merge rule (store.h, store_upsert): what p changes in the stored paper m. Returns whether
+ * anything changed; *authors_changed when m's author list was replaced. */
+static bool merge_fields(struct paper *m, const struct paper *p, int version,
+                         bool *authors_changed)
 {
-	struct paper m, merged_authors;
-	/* The indexed text as it is now (to delete it from the FTS when it changes). */
-	struct store_ftsop old = {0};
-	char *old_categories = NULL;
-	int64_t pk = sqlite3_column_int64(cur, 0);
-	read_paper_row(cur, &m, &old.authors);
-	old.cats = store_col_text(cur, 2 + N_PAPER_COLS);
-	sqlite3_reset(cur);
-	paper_init(&merged_authors);
-	int ret = -1;
-	bool changed = false, text_changed = false, authors_changed = false;
-	if (read_authors(s, pk, &m, e) < 0)
-		goto out;
-	old.title = xstrdup(m.title);
-	old_categories = xstrdup(m.categories);
-	old.abstract = xstrdup(m.abstract);
-	old.organization = xstrdup(m.organization);
-	old.ai_summary = xstrdup(m.ai_summary);
-
+	bool changed = false;
+	*authors_changed = false;
 	MERGE_STR(title);
 	MERGE_STR(abstract);
 	MERGE_STR(primary_category);
@@ -1011,78 +999,120 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	MERGE_NEWEST(upvotes);
 	MERGE_NEWEST(num_comments);
 	MERGE_NEWEST(github_stars);
-	if (version > m.version) {
-		m.version = version;
+	if (version > m->version) {
+		m->version = version;
 		changed = true;
 	}
-	if (p->updated > m.updated) {
-		m.updated = p->updated;
+	if (p->updated > m->updated) {
+		m->updated = p->updated;
 		changed = true;
 	}
 	/* The v1 date: the earliest any source reports (sources disagree by hours; taking the
 	 * minimum converges instead of moving the paper back and forth). */
 	int64_t t = pk_time(p->published);
-	if (t && (m.published == 0 || t < m.published)) {
-		m.published = t;
+	if (t && (m->published == 0 || t < m->published)) {
+		m->published = t;
 		changed = true;
 	}
 	if (p->n_authors) {
-		merge_authors(&m, p, &merged_authors);
-		if (!authors_equal(&m, &merged_authors)) {
-			authors_changed = changed = true;
-			/* swap the author lists */
-			struct author *a = m.authors;
-			size_t n = m.n_authors;
-			m.authors = merged_authors.authors;
-			m.n_authors = merged_authors.n_authors;
-			merged_authors.authors = a;
-			merged_authors.n_authors = n;
+		struct paper merged;
+		paper_init(&merged);
+		merge_authors(m, p, &merged);
+		if (!authors_equal(m, &merged)) {
+			*authors_changed = changed = true;
+			/* swap the author lists (merged frees the old one) */
+			struct author *a = m->authors;
+			size_t n = m->n_authors;
+			m->authors = merged.authors;
+			m->n_authors = merged.n_authors;
+			merged.authors = a;
+			merged.n_authors = n;
 		}
+		paper_clear(&merged);
 	}
-	/* Where the paper belongs in date order (see store_int.h). */
-	int64_t key_t = pk_time(m.published) ? m.published : undated_key(s, pk, day_t, e);
-	if (key_t < 0)
-		goto out;
-	if (key_t != pk >> STORE_PK_SHIFT)
-		changed = true;
-	if (!changed) {
-		*res = STORE_UNCHANGED;
-		*pk_out = pk;
-		ret = 0;
-		goto out;
-	}
+	return changed;
+}
 
-	int64_t new_pk = pk;
-	if (key_t != pk >> STORE_PK_SHIFT && alloc_pk(s, key_t, &new_pk, e) < 0)
-		goto out;
-	char *at = authors_changed ? authors_text(&m) : xstrdup(old.authors);
+/* The stored paper at the cursor's row (then reset), with its authors, and the text it is
+ * indexed with now (old, and its categories: to delete it from the FTS when it changes). */
+static int read_current(struct store *s, sqlite3_stmt *cur, struct paper *m,
+                        struct store_ftsop *old, char **old_categories, struct lerr *e)
+{
+	int64_t pk = sqlite3_column_int64(cur, 0);
+	read_paper_row(cur, m, &old->authors);
+	old->cats = store_col_text(cur, 2 + N_PAPER_COLS);
+	sqlite3_reset(cur);
+	if (read_authors(s, pk, m, e) < 0)
+		return -1;
+	old->title = xstrdup(m->title);
+	*old_categories = xstrdup(m->categories);
+	old->abstract = xstrdup(m->abstract);
+	old->organization = xstrdup(m->organization);
+	old->ai_summary = xstrdup(m->ai_summary);
+	return 0;
+}
+
+/* Writes the merged paper m, stored at pk, to new_pk (a new date key moves it), its authors
+ * when they changed, and queues its re-indexing when its text or rowid changed. */
+static int write_update(struct store *s, int64_t pk, int64_t new_pk, const struct paper *m,
+                        const struct store_ftsop *old, const char *old_categories,
+                        bool authors_changed, struct lerr *e)
+{
+	char *at = authors_changed ? authors_text(m) : xstrdup(old->authors);
 	/* categories are indexed too (their tokens are derived in SQL: compare the source) */
-	text_changed = !str_eq(old.title, m.title) || !str_eq(old.abstract, m.abstract) ||
-	               !str_eq(old.authors, at) || !str_eq(old_categories, m.categories) ||
-	               !str_eq(old.organization, m.organization) ||
-	               !str_eq(old.ai_summary, m.ai_summary);
+	bool text_changed = !str_eq(old->title, m->title) || !str_eq(old->abstract, m->abstract) ||
+	                    !str_eq(old->authors, at) || !str_eq(old_categories, m->categories) ||
+	                    !str_eq(old->organization, m->organization) ||
+	                    !str_eq(old->ai_summary, m->ai_summary);
 	sqlite3_stmt *st = stmt(s, ST_UPDATE, e);
 	int rc = SQLITE_ERROR;
 	if (st) {
-		bind_paper(st, new_pk, &m, at, m.n_authors ? m.authors[0].name : NULL, m.n_authors);
+		bind_paper(st, new_pk, m, at, m->n_authors ? m->authors[0].name : NULL, m->n_authors);
 		sqlite3_bind_int64(st, 30, pk);
 		rc = run(st);
 	}
 	free(at);
 	if (!st)
-		goto out;
-	if (rc != SQLITE_DONE) {
-		store_db_error(s, e, rc, "updating a paper");
-		goto out;
-	}
-	if (authors_changed && write_authors(s, new_pk, &m, false, e) < 0)
-		goto out;
+		return -1;
+	if (rc != SQLITE_DONE)
+		return store_db_error(s, e, rc, "updating a paper");
+	if (authors_changed && write_authors(s, new_pk, m, false, e) < 0)
+		return -1;
 	if (text_changed || new_pk != pk) {
 		if (!fts_pending(s, pk))
-			push_op(s, pk, 1, &old);
+			push_op(s, pk, 1, old);
 		push_op(s, new_pk, 0, NULL);
 	}
-	*res = STORE_UPDATED;
+	return 0;
+}
+
+/* Merges p into the paper at the cursor's row: read it, apply the merge rule, re-key it when
+ * its date key moved, write it when anything changed. */
+static int update_existing(struct store *s, sqlite3_stmt *cur, const struct paper *p,
+                           int version, int64_t day_t, enum store_upsert_result *res,
+                           int64_t *pk_out, struct lerr *e)
+{
+	struct paper m;
+	struct store_ftsop old = {0};
+	char *old_categories = NULL;
+	int64_t pk = sqlite3_column_int64(cur, 0), new_pk = pk;
+	int ret = -1;
+	bool authors_changed;
+	if (read_current(s, cur, &m, &old, &old_categories, e) < 0)
+		goto out;
+	bool changed = merge_fields(&m, p, version, &authors_changed);
+	/* Where the paper belongs in date order (see store_int.h). */
+	int64_t key_t = pk_time(m.published) ? m.published : undated_key(s, pk, day_t, e);
+	if (key_t < 0)
+		goto out;
+	if (key_t != pk >> STORE_PK_SHIFT) {
+		changed = true;
+		if (alloc_pk(s, key_t, &new_pk, e) < 0)
+			goto out;
+	}
+	if (changed && write_update(s, pk, new_pk, &m, &old, old_categories, authors_changed, e) < 0)
+		goto out;
+	*res = changed ? STORE_UPDATED : STORE_UNCHANGED;
 	*pk_out = new_pk;
 	ret = 0;
 out:
@@ -1094,7 +1124,6 @@ out:
 	free(old.ai_summary);
 	free(old_categories);
 	paper_clear(&m);
-	paper_clear(&merged_authors);
 	return ret;
 }
 
@@ -1392,6 +1421,33 @@ void store_source_state_clear(struct store_source_state *st)
 	free(st->name);
 	free(st->last_error);
 	memset(st, 0, sizeof *st);
+}
+
+int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e)
+{
+	*sig = NULL;
+	sqlite3_stmt *st = stmt(s, ST_SRC_SIG_GET, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*sig = store_col_text(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading a source's signature");
+}
+
+int store_source_signature_put(struct store *s, const char *name, const char *sig,
+                               struct lerr *e)
+{
+	sqlite3_stmt *st;
+	if (user_write(s, ST_SRC_SIG_PUT, name, e, &st) < 0)
+		return -1;
+	bind_text(st, 1, name);
+	bind_text(st, 2, nonempty(sig) ? sig : NULL);
+	return finish_write(s, st, "saving a source's signature", e);
 }
 
 /* ---- HTTP validators ---------------------------------------------------------------------- */

@@ -1,4 +1,5 @@
-/* store_int.h — internals shared by store.c, store_schema.c and store_query.c. Not a public API.
+/* store_int.h — internals shared by the store's files (store.c, store_schema.c, store_fts.c,
+ * store_tok.c, store_query.c). Not a public API.
  *
  * Key design point: papers.pk (the rowid, which is also the FTS rowid) encodes the date order:
  *   pk = (published, else the earliest listing day, else first-seen time) << STORE_PK_SHIFT
@@ -19,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -98,10 +99,12 @@ sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
 char *store_col_text(sqlite3_stmt *st, int col);
 
-/* store_query.c */
+/* store_fts.c (below every other store file but store_tok.c) */
 /* The tokenizer "lectern", lectern_rank() and lectern_pfx() for FTS5: needed before papers_fts
  * is created or used on a connection. */
-int store_query_register(struct store *s);
+int store_fts_register(struct store *s);
+enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
+#define STORE_PFX_PROBE 200   /* exact prefix checks before their pass rate may end the rewrite */
 
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */

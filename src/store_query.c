@@ -1,8 +1,10 @@
-/* store_query — the search syntax, and the SQL for every list view.
+/* store_query — the search language compiled to SQL, and the SQL for every list view. The top
+ * of the store: it calls store.c for statements and papers; store.c never calls it.
  *
- * The user's query is parsed here into (a) an FTS5 MATCH expression in which every user term is
- * a quoted string (so user text can never be FTS5 syntax) and (b) SQL conditions whose values
- * are bound parameters. SQL text is assembled only from the fixed fragments below.
+ * The user's query, parsed by query_parse() (query.h), is compiled here into (a) an FTS5 MATCH
+ * expression in which every user term is a quoted string (so user text can never be FTS5
+ * syntax) and (b) SQL conditions whose values are bound parameters. SQL text is assembled only
+ * from the fixed fragments below.
  *
  * Orders (pk is the date-ordered rowid, see store_int.h):
  *   date       exact; an index walk of whichever table drives the view (papers, the FTS
@@ -24,298 +26,34 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lectern/query.h"
 #include "store_int.h"
 
-/* ---- lectern_rank() ------------------------------------------------------------------------ */
 
-static fts5_api *fts5_api_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return api;
-}
-
-enum { RANK_MAX_PHRASES = 32, RANK_COLS = STORE_N_FTS_COLS, PFX_MAX_ARGS = 4 };
-#define PFX_PROBE 200   /* exact checks before their pass rate may end the rewrite (fetch_rows) */
-/* title, abstract, authors, cats (a filter: no weight), organization, ai_summary */
-static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0, 0.0, 2.0, 1.0 };
-
-/* ---- the exact check of a long prefix ------------------------------------------------------
- * FTS5 answers `model*` by merging the doclists of every term that starts with "model" before
- * it returns the first row (130 ms on 1M papers, whatever the LIMIT), while `mod*` is one
- * doclist of the prefix index (prefix='2 3'), read lazily in rowid order. So store_window
- * searches a long prefix as its 3-letter prefix, and lectern_pfx() keeps the rows whose
- * matched tokens really start with the whole prefix: it finds the tokens at the phrase's
- * instance offsets by tokenizing those columns with the table's own tokenizer. Arguments after
- * the FTS table: (phrase index, folded prefix) pairs; lectern_rank() takes the same pairs and
- * counts only the instances that pass, so scores equal those of the plain prefix query. */
-
-struct pfx_arg {
-	int phrase;
-	const char *s;
-	int n;
-};
-struct pfx_hit {
-	int col, off, arg;
-	bool hit;
-};
-struct pfx_walk {
-	struct pfx_hit *h;
-	int n, i, pos;
-	const struct pfx_arg *a;
-};
-
-static int pfx_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
-{
-	(void)start;
-	(void)end;
-	struct pfx_walk *w = ctx;
-	if (flags & FTS5_TOKEN_COLOCATED)
-		return SQLITE_OK;
-	int pos = w->pos++;
-	while (w->i < w->n && w->h[w->i].off < pos)
-		w->i++;
-	while (w->i < w->n && w->h[w->i].off == pos) {
-		const struct pfx_arg *a = &w->a[w->h[w->i].arg];
-		w->h[w->i].hit = ntok >= a->n && memcmp(tok, a->s, (size_t)a->n) == 0;
-		w->i++;
-	}
-	return w->i < w->n ? SQLITE_OK : SQLITE_DONE;   /* DONE: every wanted token seen */
-}
-
-static int hit_cmp(const void *x, const void *y)
-{
-	const struct pfx_hit *a = x, *b = y;
-	if (a->col != b->col)
-		return a->col < b->col ? -1 : 1;
-	if (a->off != b->off)
-		return a->off < b->off ? -1 : 1;
-	return (a->arg > b->arg) - (a->arg < b->arg);
-}
-
-/* Reads the (phrase, prefix) pairs of val[0..nval). Returns the count, or -1 when malformed. */
-static int pfx_args_of(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
-                       sqlite3_value **val, struct pfx_arg *a)
-{
-	if (nval % 2 || nval / 2 > PFX_MAX_ARGS)
-		return -1;
-	for (int k = 0; k < nval / 2; k++) {
-		a[k].phrase = sqlite3_value_int(val[2 * k]);
-		a[k].s = (const char *)sqlite3_value_text(val[2 * k + 1]);
-		a[k].n = sqlite3_value_bytes(val[2 * k + 1]);
-		if (!a[k].s || a[k].phrase < 0 || a[k].phrase >= api->xPhraseCount(fts))
-			return -1;
-	}
-	return nval / 2;
-}
-
-/* The instances of the pairs' phrases in this row, each marked when its token starts with the
- * whole prefix. any_each: stop as soon as every pair has one (*all tells whether they do).
- * *out is sqlite3_malloc'd (caller frees). Returns an SQLite code. */
-static int pfx_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const struct pfx_arg *a,
-                    int na, bool any_each, struct pfx_hit **out, int *nout, bool *all)
-{
-	struct pfx_hit *h = NULL;
-	int n = 0, cap = 0, rc = SQLITE_OK;
-	*out = NULL;
-	*nout = 0;
-	*all = false;
-	for (int k = 0; k < na; k++) {
-		Fts5PhraseIter it;
-		int col = -1, off = 0;
-		for (rc = api->xPhraseFirst(fts, a[k].phrase, &it, &col, &off);
-		     rc == SQLITE_OK && col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 32;
-				struct pfx_hit *nh = sqlite3_realloc64(h, (sqlite3_uint64)cap * sizeof *h);
-				if (!nh) {
-					sqlite3_free(h);
-					return SQLITE_NOMEM;
-				}
-				h = nh;
-			}
-			h[n++] = (struct pfx_hit){ .col = col, .off = off, .arg = k };
-		}
-		if (rc != SQLITE_OK) {
-			sqlite3_free(h);
-			return rc;
-		}
-	}
-	if (n > 1)
-		qsort(h, (size_t)n, sizeof *h, hit_cmp);
-	bool got[PFX_MAX_ARGS] = { false };
-	int ngot = 0;
-	for (int i = 0; i < n;) {
-		int j = i;
-		while (j < n && h[j].col == h[i].col)
-			j++;
-		const char *z = NULL;
-		int nz = 0;
-		rc = api->xColumnText(fts, h[i].col, &z, &nz);
-		if (rc == SQLITE_OK && z) {
-			struct pfx_walk w = { .h = h + i, .n = j - i, .a = a };
-			rc = api->xTokenize(fts, z, nz, &w, pfx_token);
-			if (rc == SQLITE_DONE)
-				rc = SQLITE_OK;
-		}
-		if (rc != SQLITE_OK) {
-			sqlite3_free(h);
-			return rc;
-		}
-		for (; i < j; i++)
-			if (h[i].hit && !got[h[i].arg]) {
-				got[h[i].arg] = true;
-				ngot++;
-			}
-		if (any_each && ngot == na)
-			break;
-	}
-	*all = ngot == na;
-	*out = h;
-	*nout = n;
-	return SQLITE_OK;
-}
-
-/* lectern_pfx(papers_fts, phrase, prefix, ...): 1 when every pair's phrase matched a token
- * that starts with its whole prefix. Counts its calls against the store's budget (see
- * fetch_rows): past it, it fails the statement and the caller runs the plain query. */
-static void pfx_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                   int nval, sqlite3_value **val)
-{
-	struct store *s = api->xUserData(fts);
-	if (s && ++s->pfx_checks > 0 && s->pfx_budget > 0 &&
-	    (s->pfx_checks > s->pfx_budget ||
-	     (s->pfx_checks > PFX_PROBE && s->pfx_passes * s->pfx_ratio < s->pfx_checks))) {
-		s->pfx_over = true;
-		sqlite3_result_error(ctx, "lectern: prefix check over budget", -1);
-		return;
-	}
-	struct pfx_arg a[PFX_MAX_ARGS];
-	int na = pfx_args_of(api, fts, nval, val, a);
-	if (na < 0) {
-		sqlite3_result_error(ctx, "lectern_pfx: bad arguments", -1);
-		return;
-	}
-	struct pfx_hit *h;
-	int n;
-	bool all;
-	int rc = pfx_hits(api, fts, a, na, true, &h, &n, &all);
-	sqlite3_free(h);
-	if (rc != SQLITE_OK) {
-		sqlite3_result_error_code(ctx, rc);
-		return;
-	}
-	if (s && all)
-		s->pfx_passes++;
-	sqlite3_result_int(ctx, all);
-}
-
-static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                    int nval, sqlite3_value **val)
-{
-	double *avg = api->xGetAuxdata(fts, 0);
-	int ncol = api->xColumnCount(fts);
-	if (ncol > RANK_COLS)
-		ncol = RANK_COLS;
-	if (!avg) {
-		/* Average column lengths: read once per query from the FTS totals record. */
-		avg = sqlite3_malloc(sizeof(double) * RANK_COLS);
-		if (!avg) {
-			sqlite3_result_error_nomem(ctx);
-			return;
-		}
-		sqlite3_int64 rows = 0, total = 0;
-		api->xRowCount(fts, &rows);
-		for (int c = 0; c < RANK_COLS; c++) {
-			total = 0;
-			if (c < ncol)
-				api->xColumnTotalSize(fts, c, &total);
-			avg[c] = rows > 0 && total > 0 ? (double)total / (double)rows : 1.0;
-		}
-		if (api->xSetAuxdata(fts, avg, sqlite3_free) != SQLITE_OK) {
-			sqlite3_result_error_nomem(ctx);
-			return;
-		}
-	}
-	int tf[RANK_MAX_PHRASES][RANK_COLS] = {{0}};
-	int ninst = 0, nphrase = api->xPhraseCount(fts);
-	if (nphrase > RANK_MAX_PHRASES)
-		nphrase = RANK_MAX_PHRASES;
-	/* Rewritten long prefixes: count only the instances whose token has the whole prefix. */
-	struct pfx_arg a[PFX_MAX_ARGS];
-	bool rewritten[RANK_MAX_PHRASES] = { false };
-	int na = pfx_args_of(api, fts, nval, val, a);
-	if (na < 0) {
-		sqlite3_result_error(ctx, "lectern_rank: bad arguments", -1);
-		return;
-	}
-	if (na > 0) {
-		struct pfx_hit *h;
-		int n, rc;
-		bool all;
-		if ((rc = pfx_hits(api, fts, a, na, false, &h, &n, &all)) != SQLITE_OK) {
-			sqlite3_result_error_code(ctx, rc);
-			return;
-		}
-		for (int k = 0; k < na; k++)
-			if (a[k].phrase < nphrase)
-				rewritten[a[k].phrase] = true;
-		for (int i = 0; i < n; i++)
-			if (h[i].hit && a[h[i].arg].phrase < nphrase && h[i].col < ncol)
-				tf[a[h[i].arg].phrase][h[i].col]++;
-		sqlite3_free(h);
-	}
-	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
-		sqlite3_result_double(ctx, 0);
-		return;
-	}
-	for (int i = 0; i < ninst; i++) {
-		int ph, col, off;
-		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph < nphrase && col < ncol &&
-		    !rewritten[ph])
-			tf[ph][col]++;
-	}
-	const double k1 = 1.2, b = 0.75;
-	double score = 0;
-	for (int c = 0; c < ncol; c++) {
-		if (rank_weight[c] == 0)
-			continue;
-		int len = 0;
-		api->xColumnSize(fts, c, &len);
-		double norm = k1 * (1 - b + b * (double)len / avg[c]);
-		for (int p = 0; p < nphrase; p++)
-			if (tf[p][c])
-				score += rank_weight[c] * tf[p][c] * (k1 + 1) / (tf[p][c] + norm);
-	}
-	sqlite3_result_double(ctx, score);
-}
-
-int store_query_register(struct store *s)
-{
-	fts5_api *api = fts5_api_of(s->db);
-	if (!api)
-		return SQLITE_ERROR;
-	int rc = store_tok_register(api);
-	if (rc == SQLITE_OK)
-		rc = api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
-	return rc == SQLITE_OK ? api->xCreateFunction(api, "lectern_pfx", s, pfx_fn, NULL) : rc;
-}
-
-/* ---- the search syntax ---------------------------------------------------------------------- */
+/* ---- the search syntax, compiled ------------------------------------------------------------
+ * query_parse() (query.c) gives the tree. The common shape — an AND of terms, some negated — is
+ * compiled as before OR existed: the positive FTS terms become one MATCH that drives the query
+ * (FTS5 walks its doclists in rowid order, which is date order), the rest become conditions on
+ * the row. A part of the AND that is an OR or a NOT of a group becomes one more FTS5 group when
+ * it only holds text terms (FTS5 has AND, OR, NOT and parentheses), and otherwise one SQL
+ * predicate over the paper `p` (struct squery.where), in which a text part is
+ * `p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)`. User text is always a
+ * quoted FTS5 string inside a bound parameter, never SQL. */
 
 enum { SQUERY_MAX_IDS = 8, SQUERY_MAX_TAGS = 8 };
 
 /* A long prefix (`model*`) rewritten to its indexed 3-letter prefix (`mod*`) plus an exact
- * check of the matched tokens (see lectern_pfx() below). */
+ * check of the matched tokens (lectern_pfx() in store_fts.c). */
 enum { SQUERY_MAX_PFX = 4, PFX_INDEXED = 3, PFX_MAX = 62 };
 struct squery_pfx {
 	int phrase;                   /* index of the phrase in the positive MATCH expression */
 	char text[PFX_MAX + 1];       /* the whole prefix, folded as the tokenizer folds it */
+};
+
+/* A value bound to a '?' of squery.where (owned). */
+struct wbind {
+	char *s;                      /* text, or NULL for i */
+	int64_t i;
 };
 
 struct squery {
@@ -336,6 +74,9 @@ struct squery {
 	char *tags[SQUERY_MAX_TAGS], *xtags[SQUERY_MAX_TAGS];
 	size_t n_tags, n_xtags;
 	int note, has_tags;       /* has:note, has:tags: 1 with, -1 without, 0 either */
+	struct sbuf where;        /* SQL over `p` for the parts with OR / NOT of a group */
+	struct wbind *wb;         /* its parameters, in order */
+	size_t n_wb;
 };
 
 static void squery_free(struct squery *q)
@@ -343,6 +84,7 @@ static void squery_free(struct squery *q)
 	sbuf_free(&q->pos);
 	sbuf_free(&q->pos_short);
 	sbuf_free(&q->neg);
+	sbuf_free(&q->where);
 	for (size_t i = 0; i < q->n_ids; i++)
 		free(q->ids[i]);
 	for (size_t i = 0; i < q->n_xids; i++)
@@ -351,28 +93,10 @@ static void squery_free(struct squery *q)
 		free(q->tags[i]);
 	for (size_t i = 0; i < q->n_xtags; i++)
 		free(q->xtags[i]);
+	for (size_t i = 0; i < q->n_wb; i++)
+		free(q->wb[i].s);
+	free(q->wb);
 	memset(q, 0, sizeof *q);
-}
-
-static int usage(struct lerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage(struct lerr *e, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	lerr_set(e, LERR_USAGE, 0, "search: %s", msg);
-	return -1;
-}
-
-/* True when the tokenizer will find at least one token (letters, digits or non-ASCII). */
-static bool has_word(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
-			return true;
-	return false;
 }
 
 static void put_phrase(struct sbuf *b, const char *joiner, const char *col, const char *s,
@@ -416,7 +140,7 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 		return;
 	}
 	put_phrase(&q->pos, " AND ", col, s, n, prefix);
-	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < RANK_MAX_PHRASES &&
+	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < STORE_RANK_MAX_PHRASES &&
 	    pfx_rewritable(s, n)) {
 		struct squery_pfx *x = &q->pfx[q->n_pfx++];
 		x->phrase = q->n_phrases;
@@ -430,294 +154,299 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 	q->n_phrases++;
 }
 
-/* Words without a field search the text columns, not the category tokens (`he*` must not
- * find every hep-th paper through its token hep1th). */
-#define TEXT_COLS "{title abstract authors organization ai_summary}"
+/* The FTS5 column filter of a text field. Words without a field search the text columns, not
+ * the category tokens (`he*` must not find every hep-th paper through its token hep1th); abs:
+ * also searches the AI summary (Hugging Face's short abstract). */
+static const char *text_cols(enum query_field f)
+{
+	switch (f) {
+	case QF_TI: return "title";
+	case QF_ABS: return "{abstract ai_summary}";
+	case QF_AU: return "authors";
+	case QF_ORG: return "organization";
+	default: return "{title abstract authors organization ai_summary}";
+	}
+}
 
 /* cat:X as FTS: the `cats` column holds each category as one token, lower case with '.' -> 0,
  * '-' -> 1, '_' -> 2 (see schema v3 in store_schema.c). cat:cs.LG is the token cs0lg; a value
  * without a dot (cat:cs, cat:hep-th) is an archive: its own token or any token of its
- * subjects (cs0...). */
-static int add_category(struct squery *q, bool neg, const char *v, struct lerr *e)
+ * subjects (cs0...). Appends the expression to b; returns its number of phrases. The value
+ * was checked by the parser (letters, digits, . - _; short). */
+static int put_category(struct sbuf *b, const char *v)
 {
 	char tok[80];
 	size_t n = 0;
 	bool dot = false;
-	for (const char *c = v; *c; c++) {
+	for (const char *c = v; *c && n + 1 < sizeof tok; c++) {
 		char t = (char)tolower((unsigned char)*c);
-		if (isalnum((unsigned char)t))
-			;
-		else if (t == '.')
+		if (t == '.')
 			t = '0', dot = true;
 		else if (t == '-')
 			t = '1';
 		else if (t == '_')
 			t = '2';
-		else
-			return usage(e, "cat:%s: not a category (e.g. cat:cs.LG or cat:hep-th)", v);
-		if (n + 1 >= sizeof tok)
-			return usage(e, "cat:%s: too long for a category", v);
 		tok[n++] = t;
 	}
 	tok[n] = 0;
+	if (dot)
+		sbuf_printf(b, "cats : \"%s\"", tok);
+	else
+		sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
+	return dot ? 1 : 2;
+}
+
+static void add_category(struct squery *q, bool neg, const char *v)
+{
 	for (int k = 0; k < (neg ? 1 : 2); k++) {
 		struct sbuf *b = neg ? &q->neg : k ? &q->pos_short : &q->pos;
 		if (b->len)
 			sbuf_adds(b, neg ? " OR " : " AND ");
-		if (dot)
-			sbuf_printf(b, "cats : \"%s\"", tok);
-		else
-			sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
+		int n = put_category(b, v);
+		if (!neg && !k)
+			q->n_phrases += n;
 	}
-	if (!neg)
-		q->n_phrases += dot ? 1 : 2;
+}
+
+/* The store's date range of a date leaf: [*lo, *hi), 0 open. A day, month or year X:
+ * after:X and before:X leave X out, since:X and until:X take it in, date:X is X (store.h). */
+static void date_range(const struct query_node *n, int64_t *lo, int64_t *hi)
+{
+	*lo = n->field == QF_AFTER ? n->hi : n->field == QF_SINCE || n->field == QF_DATE ? n->lo : 0;
+	*hi = n->field == QF_BEFORE ? n->lo : n->field == QF_UNTIL || n->field == QF_DATE ? n->hi : 0;
+}
+
+/* One term of the top-level AND, negated or not. */
+static int add_leaf(struct squery *q, bool neg, const struct query_node *n, struct lerr *e)
+{
+	switch (n->field) {
+	case QF_TEXT: case QF_TI: case QF_ABS: case QF_AU: case QF_ORG:
+		add_phrase(q, neg, text_cols(n->field), n->text, strlen(n->text), n->prefix);
+		return 0;
+	case QF_CAT:
+		add_category(q, neg, n->text);
+		return 0;
+	case QF_IS:
+		if (n->flag == QFLAG_FAV)
+			q->fav = neg ? -1 : 1;
+		else
+			q->read = (n->flag == QFLAG_READ) != neg ? 1 : -1;
+		return 0;
+	case QF_HAS:
+		*(n->flag == QFLAG_NOTE ? &q->note : &q->has_tags) = neg ? -1 : 1;
+		return 0;
+	case QF_TAG:
+		if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS) {
+			lerr_set(e, LERR_USAGE, 0, "search: too many tags in one search (at most %d)",
+			         SQUERY_MAX_TAGS);
+			return -1;
+		}
+		*(neg ? &q->xtags[q->n_xtags++] : &q->tags[q->n_tags++]) = xasprintf(" %s ", n->text);
+		return 0;
+	case QF_ID:
+		if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS) {
+			lerr_set(e, LERR_USAGE, 0, "search: too many arXiv ids in one search (at most %d)",
+			         SQUERY_MAX_IDS);
+			return -1;
+		}
+		*(neg ? &q->xids[q->n_xids++] : &q->ids[q->n_ids++]) = xstrdup(n->text);
+		return 0;
+	case QF_AFTER: case QF_BEFORE: case QF_SINCE: case QF_UNTIL: case QF_DATE: {
+		int64_t lo, hi;   /* (the parser refuses a negated date) */
+		date_range(n, &lo, &hi);
+		if (lo > q->lo)
+			q->lo = lo;
+		if (hi && (!q->hi || hi < q->hi))
+			q->hi = hi;
+		if (q->hi && q->lo >= q->hi)
+			q->empty_range = true;
+		return 0;
+	}
+	}
 	return 0;
 }
 
-/* tag:NAME (a leading '#' dropped; letters compared without case, as SQLite's lower() does). */
-static int add_tag(struct squery *q, bool neg, const char *v, struct lerr *e)
+/* Whether a subtree is one FTS5 expression: text terms only, with NOT only beside a positive
+ * term of an AND (FTS5's NOT is binary: `a NOT b`). */
+static bool fts_ok(const struct query_node *n)
 {
-	while (*v == '#')
-		v++;
-	if (!*v || strpbrk(v, " \t,"))
-		return usage(e, "tag:%s: expects one tag name (e.g. tag:to-read)", v);
-	if ((neg ? q->n_xtags : q->n_tags) >= SQUERY_MAX_TAGS)
-		return usage(e, "too many tags in one search (at most %d)", SQUERY_MAX_TAGS);
-	char *t = xasprintf(" %s ", v);
-	for (char *c = t; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	if (neg)
-		q->xtags[q->n_xtags++] = t;
-	else
-		q->tags[q->n_tags++] = t;
-	return 0;
-}
-
-static bool is_field(const char *name)
-{
-	static const char *const fields[] = { "ti", "abs", "au", "org", "cat", "is", "has",
-	                                      "tag", "after", "before", "since", "until", "date",
-	                                      "id" };
-	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-		if (!strcmp(name, fields[i]))
-			return true;
+	size_t pos = 0;
+	switch (n->op) {
+	case QOP_LEAF:
+		return query_is_text(n->field);
+	case QOP_NOT:
+		return false;
+	case QOP_OR:
+		for (size_t i = 0; i < n->n_kid; i++)
+			if (!fts_ok(n->kid[i]))
+				return false;
+		return true;
+	case QOP_AND:
+		for (size_t i = 0; i < n->n_kid; i++) {
+			const struct query_node *k = n->kid[i];
+			if (!fts_ok(k->op == QOP_NOT ? k->kid[0] : k))
+				return false;
+			pos += k->op != QOP_NOT;
+		}
+		return pos > 0;
+	}
 	return false;
 }
 
-/* An arXiv id as a search term (`2405.12090`, `2405.12090v3`, `arXiv:2405.12090`, an
- * arxiv.org/abs/ URL, `id:2405.12090`) selects that paper. Returns 1 when the term was an id
- * (recorded in q), 0 when it is not one, -1 on a usage error. */
-static int add_id(struct squery *q, bool neg, const char *field, size_t flen, const char *name,
-                  const char *val, size_t vlen, bool prefix, struct lerr *e)
+/* Appends the FTS5 expression of an fts_ok() subtree; returns its number of phrases. */
+static int put_fts(struct sbuf *b, const struct query_node *n)
 {
-	bool id_field = field && !strcmp(name, "id");
-	if (field && !id_field && is_field(name))
-		return 0;
-	struct sbuf raw = {0};
-	if (field && !id_field) {
-		sbuf_add(&raw, field, flen);
-		sbuf_addc(&raw, ':');
+	int np = 0;
+	if (n->op == QOP_LEAF) {
+		if (n->field == QF_CAT)
+			return put_category(b, n->text);
+		put_phrase(b, "", text_cols(n->field), n->text, strlen(n->text), n->prefix);
+		return 1;
 	}
-	sbuf_add(&raw, val, vlen);
-	char id[64];
-	int ret = 0;
-	const char *t = raw.s ? raw.s : "";
-	bool ok = !prefix && paper_parse_arxiv_id(t, id, sizeof id, NULL) == 0;
-	if (!ok && (!strncasecmp(t, "arxiv.org/", 10) || !strncasecmp(t, "www.arxiv.org/", 14))) {
-		char *url = xasprintf("https://%s", t);   /* a URL without its scheme */
-		ok = paper_parse_arxiv_id(url, id, sizeof id, NULL) == 0;
-		free(url);
+	if (n->op == QOP_OR) {
+		sbuf_addc(b, '(');
+		for (size_t i = 0; i < n->n_kid; i++) {
+			sbuf_adds(b, i ? " OR " : "");
+			np += put_fts(b, n->kid[i]);
+		}
+		sbuf_addc(b, ')');
+		return np;
 	}
-	if (!ok) {
-		if (id_field)
-			ret = usage(e, "id:%s%s: not an arXiv id (e.g. id:2405.12090 or "
-			               "id:hep-th/9901001)", t, prefix ? "*" : "");
-	} else if ((neg ? q->n_xids : q->n_ids) >= SQUERY_MAX_IDS) {
-		ret = usage(e, "too many arXiv ids in one search (at most %d)", SQUERY_MAX_IDS);
-	} else {
-		if (neg)
-			q->xids[q->n_xids++] = xstrdup(id);
-		else
-			q->ids[q->n_ids++] = xstrdup(id);
-		ret = 1;
-	}
-	sbuf_free(&raw);
-	return ret;
+	/* AND: "((a AND b) NOT c) NOT d" — the positives first, each exclusion around them */
+	for (size_t i = 0; i < n->n_kid; i++)
+		if (n->kid[i]->op == QOP_NOT)
+			sbuf_addc(b, '(');
+	sbuf_addc(b, '(');
+	bool first = true;
+	for (size_t i = 0; i < n->n_kid; i++)
+		if (n->kid[i]->op != QOP_NOT) {
+			sbuf_adds(b, first ? "" : " AND ");
+			first = false;
+			np += put_fts(b, n->kid[i]);
+		}
+	sbuf_addc(b, ')');
+	for (size_t i = 0; i < n->n_kid; i++)
+		if (n->kid[i]->op == QOP_NOT) {
+			sbuf_adds(b, " NOT ");
+			np += put_fts(b, n->kid[i]->kid[0]);
+			sbuf_addc(b, ')');
+		}
+	return np;
 }
 
-/* One term (already split off): field filters, is:, dates, ids, words and phrases. */
-static int parse_term(struct squery *q, bool neg, const char *field, size_t flen,
-                      const char *val, size_t vlen, bool quoted, bool prefix, struct lerr *e)
+static void wbind_add(struct squery *q, char *s, int64_t i)
 {
-	char name[16] = "";
-	if (field) {
-		/* Long names are aliases of the short ones; anything else is not a field. */
-		static const char *const alias[][2] = {
-			{ "title", "ti" }, { "abstract", "abs" }, { "author", "au" }, { "authors", "au" },
-			{ "category", "cat" }, { "categories", "cat" }, { "organization", "org" },
-			{ "organisation", "org" }, { "tags", "tag" },
-		};
-		if (flen < sizeof name) {
-			for (size_t i = 0; i < flen; i++)
-				name[i] = (char)tolower((unsigned char)field[i]);
-			name[flen] = 0;
+	q->wb = xreallocarray(q->wb, q->n_wb + 1, sizeof *q->wb);
+	q->wb[q->n_wb++] = (struct wbind){ .s = s, .i = i };
+}
+
+#define USER_ROW "EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id AND "
+
+/* Appends to q->where the SQL predicate over `p` of any subtree. */
+static void put_sql(struct squery *q, const struct query_node *n)
+{
+	struct sbuf *w = &q->where;
+	if (n->op != QOP_NOT && fts_ok(n)) {
+		struct sbuf m = {0};
+		put_fts(&m, n);
+		sbuf_adds(w, "p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)");
+		wbind_add(q, sbuf_steal(&m), 0);
+		return;
+	}
+	switch (n->op) {
+	case QOP_NOT:
+		sbuf_adds(w, "NOT (");
+		put_sql(q, n->kid[0]);
+		sbuf_addc(w, ')');
+		return;
+	case QOP_AND:
+	case QOP_OR:
+		sbuf_addc(w, '(');
+		for (size_t i = 0; i < n->n_kid; i++) {
+			sbuf_adds(w, !i ? "" : n->op == QOP_AND ? " AND " : " OR ");
+			put_sql(q, n->kid[i]);
 		}
-		for (size_t i = 0; i < ARRAY_LEN(alias); i++)
-			if (!strcmp(name, alias[i][0]))
-				snprintf(name, sizeof name, "%s", alias[i][1]);
-		bool text = !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au") ||
-		            !strcmp(name, "org");
-		if (vlen == 0 && is_field(name) && !(prefix && text))   /* `ti:*`: see below */
-			return usage(e, "%s: needs a value (e.g. au:hinton, cat:cs.LG, after:2025-01-01)",
-			             name);
+		sbuf_addc(w, ')');
+		return;
+	case QOP_LEAF:
+		break;
 	}
-	if ((!quoted && !prefix) || (field && !strcmp(name, "id"))) {
-		int r = add_id(q, neg, field, flen, name, val, vlen, prefix, e);
-		if (r != 0)
-			return r < 0 ? -1 : 0;
-	}
-	char *v = xstrndup(val, vlen);
-	int ret = 0;
-	if (!field || !strcmp(name, "ti") || !strcmp(name, "abs") || !strcmp(name, "au") ||
-	    !strcmp(name, "org")) {
-		/* abs: also searches the AI summary (Hugging Face's short abstract) */
-		const char *col = !field ? NULL : !strcmp(name, "ti") ? "title"
-		                  : !strcmp(name, "abs") ? "{abstract ai_summary}"
-		                  : !strcmp(name, "org") ? "organization" : "authors";
-		if (prefix && vlen < 2)
-			ret = usage(e, "%s*: a prefix needs at least two letters before the '*' (e.g. "
-			               "gen*)", v);
-		else if (!quoted && !field && (!strcmp(v, "AND") || !strcmp(v, "OR") ||
-		                               !strcmp(v, "NOT")))
-			ret = usage(e, "%s is not an operator here: all words must match; put '-' before "
-			               "a word to exclude it", v);
-		else if (!quoted && !field && vlen && strspn(v, "()") == vlen)
-			ret = usage(e, "%s: grouping with parentheses is not supported; all words must "
-			               "match, '-word' excludes", v);
-		else if (has_word(v, vlen))
-			add_phrase(q, neg, col ? col : TEXT_COLS, v, vlen, prefix);
-	} else if (!strcmp(name, "cat")) {
-		ret = add_category(q, neg, v, e);
-	} else if (!strcmp(name, "is")) {
-		for (char *c = v; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (!strcmp(v, "fav") || !strcmp(v, "favourite") || !strcmp(v, "favorite"))
-			q->fav = neg ? -1 : 1;
-		else if (!strcmp(v, "unread"))
-			q->read = neg ? 1 : -1;
-		else if (!strcmp(v, "read"))
-			q->read = neg ? -1 : 1;
-		else
-			ret = usage(e, "is:%s: unknown (use is:fav, is:read or is:unread)", v);
-	} else if (!strcmp(name, "has")) {
-		for (char *c = v; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (!strcmp(v, "note") || !strcmp(v, "notes"))
-			q->note = neg ? -1 : 1;
-		else if (!strcmp(v, "tag") || !strcmp(v, "tags"))
-			q->has_tags = neg ? -1 : 1;
-		else
-			ret = usage(e, "has:%s: unknown (use has:note or has:tags)", v);
-	} else if (!strcmp(name, "tag")) {
-		ret = add_tag(q, neg, v, e);
-	} else if (!strcmp(name, "after") || !strcmp(name, "before") || !strcmp(name, "since") ||
-	           !strcmp(name, "until") || !strcmp(name, "date")) {
-		/* A day, month or year X: after:X and before:X leave X out, since:X and until:X
-		 * take it in, date:X is X (store.h). */
-		int64_t start, end;
-		if (neg)
-			ret = usage(e, "-%s: dates cannot be excluded; use before: and after:", name);
-		else if (util_parse_period(v, &start, &end) < 0)
-			ret = usage(e, "%s: expects a date like 2025-01-31, 2025-01, 2025, today, "
-			            "yesterday or -7 (days ago)", name);
-		else {
-			int64_t lo = !strcmp(name, "after") ? end
-			             : !strcmp(name, "since") || !strcmp(name, "date") ? start : 0;
-			int64_t hi = !strcmp(name, "before") ? start
-			             : !strcmp(name, "until") || !strcmp(name, "date") ? end : 0;
-			if (lo > q->lo)
-				q->lo = lo;
-			if (hi && (!q->hi || hi < q->hi))
-				q->hi = hi;
-			if (q->hi && q->lo >= q->hi)
-				q->empty_range = true;
+	switch (n->field) {
+	case QF_IS:
+		sbuf_adds(w, n->flag == QFLAG_UNREAD ? "NOT " USER_ROW : USER_ROW);
+		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : "u.read = 1)");
+		return;
+	case QF_HAS:
+		sbuf_adds(w, USER_ROW);
+		sbuf_adds(w, n->flag == QFLAG_NOTE ? "u.note <> '')" : "u.tags <> '')");
+		return;
+	case QF_TAG:
+		sbuf_adds(w, USER_ROW "instr(' ' || lower(u.tags) || ' ', ?) > 0)");
+		wbind_add(q, xasprintf(" %s ", n->text), 0);
+		return;
+	case QF_ID:
+		sbuf_adds(w, "p.id = ?");
+		wbind_add(q, xstrdup(n->text), 0);
+		return;
+	case QF_AFTER: case QF_BEFORE: case QF_SINCE: case QF_UNTIL: case QF_DATE: {
+		int64_t lo, hi;
+		date_range(n, &lo, &hi);
+		sbuf_adds(w, "(p.pk >= ?");
+		wbind_add(q, NULL, lo << STORE_PK_SHIFT);
+		if (hi) {
+			sbuf_adds(w, " AND p.pk < ?");
+			wbind_add(q, NULL, hi << STORE_PK_SHIFT);
 		}
-	} else {
-		/* Not one of our fields ("arXiv:2501.01234", "C++:"): plain text. */
-		size_t n = flen + 1 + vlen;
-		char *t = xmalloc(n + 1);
-		memcpy(t, field, flen);
-		t[flen] = ':';
-		memcpy(t + flen + 1, val, vlen);
-		t[n] = 0;
-		if (has_word(t, n))
-			add_phrase(q, neg, TEXT_COLS, t, n, prefix);
-		free(t);
+		sbuf_addc(w, ')');
+		return;
 	}
-	free(v);
-	return ret;
+	default:   /* text: fts_ok above */
+		return;
+	}
+}
+
+/* One part of the top-level AND. */
+static int add_part(struct squery *q, const struct query_node *n, struct lerr *e)
+{
+	if (n->op == QOP_LEAF)
+		return add_leaf(q, false, n, e);
+	if (n->op == QOP_NOT && n->kid[0]->op == QOP_LEAF)
+		return add_leaf(q, true, n->kid[0], e);
+	bool neg = n->op == QOP_NOT;
+	const struct query_node *g = neg ? n->kid[0] : n;
+	if (fts_ok(g)) {   /* one more FTS5 group */
+		if (neg) {
+			sbuf_adds(&q->neg, q->neg.len ? " OR " : "");
+			put_fts(&q->neg, g);
+		} else {
+			sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
+			sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
+			q->n_phrases += put_fts(&q->pos, g);
+			put_fts(&q->pos_short, g);
+		}
+		return 0;
+	}
+	sbuf_adds(&q->where, q->where.len ? " AND " : "");
+	put_sql(q, n);
+	return 0;
 }
 
 static int squery_parse(const char *s, struct squery *q, struct lerr *e)
 {
 	memset(q, 0, sizeof *q);
-	if (!s)
-		return 0;
-	while (*s) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			break;
-		bool neg = false;
-		if (*s == '-' && s[1] && !isspace((unsigned char)s[1])) {
-			neg = true;
-			s++;
-		}
-		const char *field = NULL, *val;
-		size_t flen = 0, vlen;
-		bool quoted = false, prefix = false;
-		/* field:  — letters then ':' */
-		const char *t = s;
-		while (isalpha((unsigned char)*t))
-			t++;
-		if (t > s && *t == ':') {
-			field = s;
-			flen = (size_t)(t - s);
-			s = t + 1;
-		}
-		if (*s == '"') {
-			const char *close = strchr(s + 1, '"');
-			if (!close) {
-				squery_free(q);
-				return usage(e, "%s: unclosed quote; phrases look like \"neural network\"",
-				             s);
-			}
-			val = s + 1;
-			vlen = (size_t)(close - val);
-			quoted = true;
-			s = close + 1;
-			if (*s == '*') {
-				prefix = true;
-				while (*s == '*')
-					s++;
-			}
-			/* Glued text after a phrase ("ab"cd) starts the next term. */
-		} else {
-			val = s;
-			while (*s && !isspace((unsigned char)*s))
-				s++;
-			vlen = (size_t)(s - val);
-			while (vlen && val[vlen - 1] == '*') {
-				prefix = true;
-				vlen--;
-			}
-		}
-		if (parse_term(q, neg, field, flen, val, vlen, quoted, prefix, e) < 0) {
-			squery_free(q);
-			return -1;
-		}
-	}
-	return 0;
+	struct query_node *t;
+	if (query_parse(s, &t, e) < 0)
+		return -1;
+	int rc = 0;
+	if (t && t->op == QOP_AND)
+		for (size_t i = 0; i < t->n_kid && rc == 0; i++)
+			rc = add_part(q, t->kid[i], e);
+	else if (t)
+		rc = add_part(q, t, e);
+	query_free(t);
+	if (rc < 0)
+		squery_free(q);
+	return rc;
 }
 
 /* ---- SQL assembly ---------------------------------------------------------------------------- */
@@ -731,13 +460,27 @@ struct bind {
 };
 struct qb {
 	struct sbuf sql;
-	struct bind b[96];
-	int nb;
+	struct bind *b;
+	int nb, cap;
 };
 
-static void bi(struct qb *q, int64_t v) { q->b[q->nb++] = (struct bind){ .t = B_INT, .i = v }; }
-static void br(struct qb *q, double v) { q->b[q->nb++] = (struct bind){ .t = B_REAL, .r = v }; }
-static void bt(struct qb *q, const char *v) { q->b[q->nb++] = (struct bind){ .t = B_TEXT, .s = v }; }
+static void qb_push(struct qb *q, struct bind b)
+{
+	if (q->nb == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 32;
+		q->b = xreallocarray(q->b, (size_t)q->cap, sizeof *q->b);
+	}
+	q->b[q->nb++] = b;
+}
+static void bi(struct qb *q, int64_t v) { qb_push(q, (struct bind){ .t = B_INT, .i = v }); }
+static void br(struct qb *q, double v) { qb_push(q, (struct bind){ .t = B_REAL, .r = v }); }
+static void bt(struct qb *q, const char *v) { qb_push(q, (struct bind){ .t = B_TEXT, .s = v }); }
+
+static void qb_free(struct qb *q)
+{
+	sbuf_free(&q->sql);
+	free(q->b);
+}
 
 static void bind_all(sqlite3_stmt *st, const struct qb *q)
 {
@@ -814,7 +557,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
-	             !q->has_tags;
+	             !q->has_tags && !q->where.len;
 	if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
 	else if (v->sort == STORE_SORT_UPVOTES)
@@ -949,6 +692,15 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	if (q->fav == -1 && v->filter != STORE_VIEW_FAVOURITES)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state r WHERE r.id = p.id"
 		                   " AND r.favourite = 1)");
+	if (q->where.len) {
+		sbuf_printf(&b->sql, " AND (%s)", q->where.s);
+		for (size_t i = 0; i < q->n_wb; i++) {
+			if (q->wb[i].s)
+				bt(b, q->wb[i].s);
+			else
+				bi(b, q->wb[i].i);
+		}
+	}
 	if (q->empty_range) {
 		sbuf_adds(&b->sql, " AND 0");
 	} else {
@@ -976,7 +728,7 @@ static void add_from_where(struct qb *b, const struct plan *p)
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
 static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
-                  int64_t limit, int64_t offset, int64_t count_cap)
+                  int64_t limit, int64_t count_cap)
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
 	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES) {
@@ -1036,9 +788,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			sbuf_printf(&b->sql, " ORDER BY %s %s", p->key, desc);
 		}
 	}
-	sbuf_adds(&b->sql, " LIMIT ? OFFSET ?");
+	sbuf_adds(&b->sql, " LIMIT ?");
 	bi(b, limit);
-	bi(b, offset);
 }
 
 static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
@@ -1091,8 +842,8 @@ void store_rows_clear(struct store_rows *r)
  * checked (1M papers); the plain `model*` costs up to ~150 ms, less the rarer the long prefix
  * is. For a query that needs `need` rows the walk costs need/d checks at a density d
  * (`model*` rows per `mod*` row), so the walk stops once it has made more than `ratio` checks
- * per row that passed (after a first PFX_PROBE checks, to measure d), or need x ratio +
- * PFX_PROBE in all. ratio = sqrt(10000 / need), from the measured break-even (BENCHMARKS.md):
+ * per row that passed (after a first STORE_PFX_PROBE checks, to measure d), or need x ratio +
+ * STORE_PFX_PROBE in all. ratio = sqrt(10000 / need), from the measured break-even (BENCHMARKS.md):
  * a window of 50 allows 14 checks per passing row, the 1,000 candidates of a ranked search 3. */
 static int64_t pfx_ratio(int64_t need)
 {
@@ -1103,7 +854,7 @@ static int64_t pfx_ratio(int64_t need)
 }
 
 static int fetch_rows(struct store *s, const struct store_view *view,
-                      const struct store_key *anchor, int dir, size_t limit, size_t offset,
+                      const struct store_key *anchor, int dir, size_t limit,
                       struct store_rows *out, struct lerr *e)
 {
 	static const struct store_view all = { 0 };
@@ -1112,7 +863,6 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 	if (limit == 0)
 		return 0;
 	int64_t lim = limit > INT64_MAX ? INT64_MAX : (int64_t)limit;
-	int64_t off = offset > INT64_MAX ? INT64_MAX : (int64_t)offset;
 	bool fwd = dir >= 0;
 	size_t first = out->n;
 	int ret = -1;
@@ -1121,10 +871,10 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		if (plan_make(view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
 			return -1;
 		struct qb b = {0};
-		build(&b, &p, anchor, fwd, lim, off, -1);
+		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
 		int64_t need = p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES
-		               ? STORE_CANDIDATES : lim > INT64_MAX - off ? INT64_MAX : lim + off;
+		               ? STORE_CANDIDATES : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
@@ -1132,8 +882,8 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		s->pfx_ratio = pfx_ratio(need);
 		s->pfx_budget = !p.pfx || s->pfx_mode == STORE_PFX_ALWAYS ? 0
 		                : s->pfx_mode == STORE_PFX_TINY ? 1
-		                : need < (INT64_MAX - PFX_PROBE) / s->pfx_ratio
-		                ? need * s->pfx_ratio + PFX_PROBE : 0;
+		                : need < (INT64_MAX - STORE_PFX_PROBE) / s->pfx_ratio
+		                ? need * s->pfx_ratio + STORE_PFX_PROBE : 0;
 		sqlite3_stmt *st = store_cached(s, b.sql.s, e);
 		int rc = SQLITE_ERROR;
 		if (st) {
@@ -1149,7 +899,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		}
 		bool retry = attempt == 0 && st && rc != SQLITE_DONE && s->pfx_over;
 		s->pfx_budget = 0;
-		sbuf_free(&b.sql);
+		qb_free(&b);
 		plan_free(&p);
 		if (retry) {   /* a rare long prefix: the plain query is the cheaper one */
 			while (out->n > first)
@@ -1179,13 +929,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
                  int dir, size_t limit, struct store_rows *out, struct lerr *e)
 {
-	return fetch_rows(s, view, anchor, dir, limit, 0, out, e);
-}
-
-int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
-               struct store_rows *out, struct lerr *e)
-{
-	return fetch_rows(s, view, NULL, 1, limit, offset, out, e);
+	return fetch_rows(s, view, anchor, dir, limit, out, e);
 }
 
 int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e)
@@ -1195,7 +939,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
 		return -1;
 	struct qb b = {0};
-	build(&b, &p, NULL, true, 0, 0, cap < 0 ? INT64_MAX : cap);
+	build(&b, &p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
 	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
 	int64_t n = -1;
 	if (st) {
@@ -1207,7 +951,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 			store_db_error(s, e, rc, "counting");
 		sqlite3_reset(st);
 	}
-	sbuf_free(&b.sql);
+	qb_free(&b);
 	plan_free(&p);
 	return n;
 }

@@ -164,7 +164,7 @@ static const char schema_v4[] =
  * index gains the columns organization (searched with the authors' weight; `org:`) and
  * ai_summary (with the abstract's). The index is rebuilt from papers in this migration's
  * transaction; no other table changes. Connections need the tokenizer registered
- * (store_query_register) before this runs. */
+ * (store_fts_register) before this runs. */
 static const char schema_v5[] =
 	"DROP TABLE papers_fts;"
 	"CREATE VIRTUAL TABLE papers_fts USING fts5(" STORE_FTS_COLS ","
@@ -174,6 +174,18 @@ static const char schema_v5[] =
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);"
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');";
+
+/* Version 6: a source's signature (fetch.c: the definition it last succeeded with) is a column
+ * of sources. Lectern 5 kept it in http_cache as the pseudo-URL "lectern:source-signature:NAME"
+ * (in the etag column); those rows move to the column and are deleted. */
+static const char schema_v6[] =
+	"ALTER TABLE sources ADD COLUMN signature TEXT;"
+	"INSERT INTO sources (name, signature)"
+	" SELECT substr(url, 26), etag FROM http_cache"
+	" WHERE substr(url, 1, 25) = 'lectern:source-signature:' AND length(url) > 25"
+	" AND etag IS NOT NULL"
+	" ON CONFLICT (name) DO UPDATE SET signature = excluded.signature;"
+	"DELETE FROM http_cache WHERE substr(url, 1, 25) = 'lectern:source-signature:';";
 
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
@@ -186,6 +198,7 @@ static const struct migration {
 	{ schema_v3_before, rekey_undated, schema_v3_after },
 	{ schema_v4, NULL, NULL },
 	{ schema_v5, NULL, NULL },
+	{ schema_v6, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

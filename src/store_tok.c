@@ -8,7 +8,7 @@
  * with this same tokenizer — becomes a phrase of its characters, i.e. that exact sequence
  * anywhere in the text; 🚀 is a token like any word. The text stored in `papers` is unchanged
  * (FTS5 'rebuild', 'delete' and integrity-check tokenize it the same way). Every connection
- * that touches papers_fts needs the tokenizer: store_query_register() adds it. */
+ * that touches papers_fts needs the tokenizer: store_fts_register() adds it. */
 #include <string.h>
 
 #include "lectern/text.h"

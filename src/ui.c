@@ -496,16 +496,7 @@ static void search_remote(struct ui *u)
 {
 	struct store_view v;
 	ui_list_view(&u->list, u->cx.cfg, &v);
-	char *simple = ui_search_remote(&u->search, &u->cx, &u->fetch, &v, u->list.qtext);
-	if (!simple)
-		return;
-	if (u->search.active) {
-		search_run(u);   /* the prompt's text is the simpler query now */
-	} else {
-		ui_list_set_query(&u->list, simple);
-		ui_list_load_start(&u->list, &u->cx);
-	}
-	free(simple);
+	ui_search_remote(&u->search, &u->cx, &u->fetch, &v, u->list.qtext);
 }
 
 /* Esc in the list with a kept search: back to the view before it. False when there is none. */

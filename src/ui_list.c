@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lectern/latex.h"
+#include "lectern/query.h"
 #include "lectern/text.h"
 
 #define COUNT_CAP 1000
@@ -41,14 +42,7 @@ void ui_list_set_query(struct ui_list *l, const char *text)
 	if (!t)
 		return;
 	/* the implicit star lives only in the store's query, never in the text the user edits */
-	size_t n = strlen(t);
-	const char *w = t + n;
-	while (w > t && w[-1] != ' ')
-		w--;
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	/* (a one-letter prefix would match nearly everything: the store refuses it) */
-	bool prefix = strlen(w) >= 2 && strspn(w, alnum) == strlen(w) && !strchr(t, '"');
-	l->query = prefix ? xasprintf("%s*", t) : xstrdup(t);
+	l->query = query_typing(t);
 }
 
 void ui_list_view(const struct ui_list *l, const struct config *cfg, struct store_view *v)

@@ -111,33 +111,6 @@ void ui_search_keep(struct ui_search *s, struct ui_ctx *c, const char *qtext, bo
 		ui_msg(c, false, "Search kept — Esc in the list restores the previous view");
 }
 
-/* The local parser has no AND/OR/ANDNOT and no all: field; arXiv's syntax does. For a query only
- * arXiv understands, the cache is searched for its words and fields instead (AND-ed). */
-static char *simplify(const char *q)
-{
-	struct sbuf b = {0};
-	sbuf_add(&b, "", 0);
-	char *copy = xstrdup(q);
-	for (char *sv, *w = strtok_r(copy, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
-		if (!strcmp(w, "AND") || !strcmp(w, "OR") || !strcmp(w, "ANDNOT"))
-			continue;
-		while (*w == '(')
-			w++;
-		size_t n = strlen(w);
-		while (n && w[n - 1] == ')')
-			w[--n] = '\0';
-		if (!strncasecmp(w, "all:", 4))
-			w += 4;
-		if (!*w)
-			continue;
-		if (b.len)
-			sbuf_addc(&b, ' ');
-		sbuf_adds(&b, w);
-	}
-	free(copy);
-	return sbuf_steal(&b);
-}
-
 /* 0 when the cache can run query q in the view v, else -1 with the store's reason. */
 static int local_check(struct ui_ctx *c, const struct store_view *v, const char *q, struct lerr *e)
 {
@@ -146,53 +119,37 @@ static int local_check(struct ui_ctx *c, const struct store_view *v, const char 
 	return store_count(c->store, &qv, 1, e) < 0 && e->kind == LERR_USAGE ? -1 : 0;
 }
 
-char *ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
+void ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
                        const struct store_view *v, const char *qtext)
 {
 	const char *q = s->active ? text(s) : qtext;
 	if (!q || !*q) {
 		ui_msg(c, true, "Type a search first (/), then C-r or S sends it to arXiv");
-		return NULL;
+		return;
 	}
 	if (!f->fetcher) {
 		ui_msg(c, true, "Fetching is off in this session (ui --no-fetch): nothing is sent to arXiv");
-		return NULL;
+		return;
 	}
 	bool words = false;
 	for (const char *p = q; *p && !words; p++)
 		words = isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
 	if (!words) {
 		ui_msg(c, true, "Nothing to search for on arXiv in \u201c%s\u201d", q);
-		return NULL;
+		return;
+	}
+	/* one language (query.h): what the cache refuses is not sent to arXiv either */
+	struct lerr e = {0};
+	if (local_check(c, v, q, &e) < 0) {
+		ui_msg(c, true, "%s", e.msg);
+		return;
 	}
 	char *sent = xstrdup(q);
 	snprintf(s->remote_q, sizeof s->remote_q, "%s", sent);
 	/* the messages below say what was sent: no "Fetching arXiv search…" before them */
-	if (!ui_fetch_request_quiet(f, c, FETCH_REQ_SEARCH, sent, "arXiv search")) {
-		free(sent);
-		return NULL;
-	}
-	struct lerr e = {0};
-	if (local_check(c, v, sent, &e) == 0) {
+	if (ui_fetch_request_quiet(f, c, FETCH_REQ_SEARCH, sent, "arXiv search"))
 		ui_msg(c, false, "Searching arXiv for \u201c%s\u201d…", sent);
-		free(sent);
-		return NULL;
-	}
-	/* arXiv gets the text as written; the list shows what the cache can run of it */
-	char *simple = simplify(sent);
-	struct lerr e2 = {0};
-	if (*simple && strcmp(simple, sent) != 0 && local_check(c, v, simple, &e2) == 0) {
-		if (s->active)
-			set_text(s, simple);
-		ui_msg(c, false, "The cache has no AND/OR: it searches \u201c%s\u201d; arXiv is asked for "
-		       "\u201c%s\u201d…", simple, sent);
-	} else {
-		ui_msg(c, true, "Searching arXiv for \u201c%s\u201d…; the cache cannot run it (%s): results are "
-		       "added to All", sent, e.msg);
-		xfree(&simple);
-	}
 	free(sent);
-	return simple;
 }
 
 void ui_search_landed(struct ui_search *s, struct ui_ctx *c, const struct fetch_event *ev)

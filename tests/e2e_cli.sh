@@ -203,4 +203,9 @@ if [ "$(id -u)" != 0 ]; then
 	expect 1 "$BIN" --db "$T/ro.db" fav 2501.01234
 	grep -q "read-only" "$T/err" || { cat "$T/err"; fail "fav on read-only: message"; }
 fi
+# The fields and flags of SEARCH SYNTAX in lectern(1) come from the query module's table.
+sed -n '/^\.\\" FIELDS-BEGIN/,/^\.\\" FIELDS-END/p' man/lectern.1 | sed '1d;$d' > "$T/fields.man"
+"$BIN" list --syntax-mdoc > "$T/fields.gen"
+diff -u "$T/fields.gen" "$T/fields.man" || fail "man: SEARCH SYNTAX fields differ from 'lectern list --syntax-mdoc'"
+"$BIN" list --help | grep -q '^  au:name  *a word in the authors' || fail "list --help: no search fields"
 echo ok

@@ -125,7 +125,7 @@ source hf-daily
 EOC
 "$BIN" --db "$T/rs.db" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
 screen fetch_search "$T/rs.db" '/ testing <Dump> <C-r> <Dump> <Wait> <Dump> <Esc> / all:transformer <Space> AND <Space> cat:cs.LG <C-r> <Dump> <Wait> <Dump> <Esc> M <Dump>'
-grep -q 'The cache has no AND/OR: it searches “transformer cat:cs.LG' "$T/fetch_search.out" || { echo "FAIL fetch_search: no word on the local query"; fail=1; }
+grep -q 'Searching arXiv for “all:transformer AND cat:cs.LG”…' "$T/fetch_search.out" || { echo "FAIL fetch_search: the cache does not run arXiv's syntax"; fail=1; }
 grep -q '^/testing  Searching arXiv for “testing”… *⟳ arXiv search' "$T/fetch_search.out" || { echo "FAIL fetch_search: no feedback"; fail=1; }
 grep -q 'arXiv: 50 of 100 results for “testing”, 50 new, 0 updated' "$T/fetch_search.out" || { echo "FAIL fetch_search: no result count"; fail=1; }
 # M: one line per remote search sent (no "Fetching arXiv search…" besides "Searching arXiv for …")

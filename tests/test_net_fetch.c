@@ -289,18 +289,18 @@ static void test_fetch_run_reports_failures(void **state)
 	struct fetch_summary sum;
 	struct lerr e = {0};
 	struct fetch_opts o = {0};
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_FAILED);
 	assert_int_equal(e.kind, LERR_NONE);   /* not a setup failure */
 	assert_int_equal(sum.sources, 2);
 	assert_int_equal(sum.failed, 1);
 	const char *names[] = { "nope" };
 	o.sources = names;
 	o.n_sources = 1;
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_NOT_STARTED);
 	assert_int_equal(e.kind, LERR_USAGE);
 	o.n_sources = 0;
 	o.date = "2026-06-31";
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), -1);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_NOT_STARTED);
 	assert_int_equal(e.kind, LERR_USAGE);
 	free(db);
 	config_free(&c);
@@ -324,22 +324,22 @@ static void test_changed_source_is_due(void **state)
 	make_config(&b, "", b_lines, ARRAY_LEN(b_lines));
 	make_config(&c, "", c_lines, ARRAY_LEN(c_lines));
 
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 0);            /* fresh: not due */
 	/* other categories under the same name: due, fetched */
-	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 	assert_int_equal(sum.n_new, 4);
 	assert_int_equal(count_papers(db, NULL), 4);
-	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&b, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 0);
 	/* another base URL: due */
-	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&c, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 	/* and back to the first definition: due again */
-	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), 0);
+	assert_int_equal(fetch_run(&a, db, &o, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 1);
 
 	/* The reader's worker: FETCH_REQ_DUE at start-up fetches the changed source only. */
@@ -347,7 +347,7 @@ static void test_changed_source_is_due(void **state)
 	                          "source arxiv cs.LG cs.AI cs.CL stat.ML name other" };
 	struct config d;
 	make_config(&d, "", d_lines, ARRAY_LEN(d_lines));
-	assert_int_equal(fetch_run(&d, db, &(struct fetch_opts){0}, &sum, &e), 0);
+	assert_int_equal(fetch_run(&d, db, &(struct fetch_opts){0}, &sum, &e), FETCH_RUN_OK);
 	assert_int_equal(sum.sources, 2);
 	const char *d2_lines[] = { "source arxiv test name arx", "source arxiv test name other" };
 	struct config d2;
@@ -459,11 +459,23 @@ static void test_query_translation(void **state)
 		{ "date:2024-02 x", "all:x AND submittedDate:[202402010000 TO 202402292359]" },
 		{ "date:2023 x", "all:x AND submittedDate:[202301010000 TO 202312312359]" },
 		{ "date:2025-06-11 x", "all:x AND submittedDate:[202506110000 TO 202506112359]" },
-		{ "after:someday x", "all:x" },   /* not a date: left to the local search */
-		{ "a OR b -c", "(all:a OR all:b) ANDNOT all:c" },
+		{ "a OR b -c", "all:a OR (all:b ANDNOT all:c)" },   /* NOT > AND > OR, as locally */
+		/* the same tree as the local search: precedence, groups, what arXiv cannot say */
+		{ "a b OR c", "(all:a AND all:b) OR all:c" },
+		{ "a (b OR c) NOT d", "all:a AND (all:b OR all:c) ANDNOT all:d" },
+		{ "a -(b c)", "all:a ANDNOT (all:b AND all:c)" },
+		{ "a OR is:fav", "" },              /* either side may be any paper: no search */
+		{ "x (a OR -b)", "all:x" },         /* arXiv has no NOT of its own */
+		{ "gen* jr:nature 2501.01234", "all:gen* AND jr:nature AND id:2501.01234" },
+		{ "x OR date:2024", "all:x OR submittedDate:[202401010000 TO 202412312359]" },
+		{ "all:x", "all:x" },
 	};
+	struct lerr e = {0};
+	char *bad = fetch_arxiv_query("after:someday x", &e);
+	assert_null(bad);   /* what the cache refuses, arXiv is not asked */
+	assert_non_null(strstr(e.msg, "after:"));
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		char *q = fetch_arxiv_query(cases[i][0]);
+		char *q = fetch_arxiv_query(cases[i][0], NULL);
 		assert_string_equal(q, cases[i][1]);
 		free(q);
 	}

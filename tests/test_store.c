@@ -96,6 +96,32 @@ static void raw_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* The test oracle for paging: rows [offset, offset+limit) of a view, read as ONE window of
+ * offset+limit rows from the start (so anchored paging is checked against the same view read
+ * in one go). */
+static int store_page(struct store *s, const struct store_view *view, size_t offset,
+                             size_t limit, struct store_rows *out, struct lerr *e)
+{
+	struct store_rows all = {0};
+	if (store_window(s, view, NULL, 1, offset + limit, &all, e) < 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++) {
+		if (i < offset || i >= offset + limit) {
+			store_row_clear(&all.v[i]);
+			continue;
+		}
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 64;
+			out->v = realloc(out->v, out->cap * sizeof *out->v);
+			if (!out->v)
+				abort();
+		}
+		out->v[out->n++] = all.v[i];   /* moved: its strings now belong to out */
+	}
+	free(all.v);
+	return 0;
+}
+
 /* ids of a window, space-separated */
 static char *ids_of(const struct store_rows *r)
 {
@@ -1284,6 +1310,33 @@ static void test_search_syntax(void **state)
 	assert_search(s, "since:-16", "2503.00005 2502.00003 2501.00002 2501.00001");
 	assert_search(s, "since:today", "2503.00005 2502.00003");
 	unsetenv("LECTERN_NOW");
+	/* OR, NOT and parentheses: NOT binds tighter than AND, AND tighter than OR; text terms
+	 * stay one FTS5 expression, flags, dates and ids mix in as SQL */
+	assert_search(s, "neural OR au:hinton", "2503.00005 2502.00003 2501.00002 2501.00001");
+	assert_search(s, "neural AND network", "2502.00003 2501.00002");
+	assert_search(s, "neural pruning OR hinton", "2503.00005 2501.00002 2501.00001");
+	assert_search(s, "neural (pruning OR hinton)", "2501.00002");
+	assert_search(s, "(cat:cs.LG OR neural) -pruning", "2502.00003 2501.00001 2411.00004");
+	assert_search(s, "hinton ANDNOT generative", "2503.00005");
+	assert_search(s, "NOT (neural OR gen*)", "2503.00005");
+	assert_search(s, "pruning OR is:read", "2502.00003 2501.00002");
+	assert_search(s, "is:fav OR date:2025-01-05", "2501.00002 2501.00001 2411.00004");
+	assert_search(s, "-(is:fav OR is:read)", "2503.00005 2501.00001");
+	assert_search(s, "NOT is:fav", "2503.00005 2502.00003 2501.00001");
+	assert_search(s, "(neural OR hinton) is:fav", "2501.00002");
+	assert_search(s, "(neural OR hinton) after:2025-01-20", "2503.00005 2502.00003");
+	assert_search(s, "(after:2025-01-20 OR cat:q-bio) -is:read", "2503.00005 2411.00004");
+	assert_search(s, "2501.00001 OR 2502.00003", "2502.00003 2501.00001");
+	assert_search(s, "(2501.00001 OR neural) NOT is:fav", "2502.00003 2501.00001");
+	assert_search(s, "(is:read OR (hinton -logic)) OR cat:q-bio",
+	              "2502.00003 2501.00001 2411.00004");
+	assert_search(s, "\"OR\" network", "");   /* a quoted OR is a word */
+	char *r2 = search(s, STORE_SORT_RELEVANCE, "neural OR hinton");
+	assert_int_equal(strlen(r2), strlen("2503.00005 2502.00003 2501.00002 2501.00001"));
+	free(r2);
+	r2 = search(s, STORE_SORT_UPVOTES, "neural OR is:fav");
+	assert_int_equal(strlen(r2), strlen("2502.00003 2501.00002 2411.00004"));
+	free(r2);
 	assert_search(s, "network -pruning", "2502.00003");
 	assert_search(s, "-neural -gen*", "2503.00005");
 	assert_search(s, "-au:hinton cat:cs", "2501.00002 2411.00004");
@@ -1336,8 +1389,11 @@ static void test_search_syntax(void **state)
 
 	const char *bad[][2] = {
 		{ "\"unclosed", "unclosed quote" }, { "au:", "needs a value" },
-		{ "neural AND network", "not an operator" }, { "AND OR (", "not an operator" },
-		{ "( neural )", "parentheses" }, { "is:bogus", "is:" }, { "after:2025-13", "date" },
+		{ "(neural", "unbalanced '(' at 1" }, { "neural)", "unbalanced ')' at 7" },
+		{ "a (b OR c", "unbalanced '(' at 3" }, { "a OR", "OR needs a term" },
+		{ "OR a", "OR needs a term" }, { "NOT", "NOT needs a term" }, { "a ()", "nothing inside" },
+		{ "neural AND", "AND needs a term" }, { "AND neural", "AND needs a term" },
+		{ "is:bogus", "is:" }, { "after:2025-13", "date" },
 		{ "date:someday", "date" }, { "cat:cs;drop", "not a category" }, { "g*", "two letters" },
 		{ "-after:2025", "excluded" }, { "ti:\"", "unclosed" },
 		{ "*", "at least two letters" }, { "**", "at least two letters" },
@@ -1359,6 +1415,64 @@ static void test_search_syntax(void **state)
 		assert_int_equal(store_count(s, &v, -1, &e), -1);
 		assert_int_equal(r.n, 0);
 	}
+	store_close(&s);
+}
+
+/* Schema 6: signatures that lectern 5 kept in http_cache as pseudo-URLs move to sources. */
+static void test_migrate_v6_signature(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s", tmp_path("v5sig.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	store_close(&s);
+	/* back to what lectern 5 wrote */
+	raw_exec(path, "ALTER TABLE sources DROP COLUMN signature;"
+	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
+	         "INSERT INTO http_cache VALUES"
+	         " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
+	         " ('lectern:source-signature:my feed', '[\"feed\"]', NULL, 5),"
+	         " ('https://x/rss', '\"e1\"', NULL, 5);"
+	         "PRAGMA user_version = 5;");
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v5: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 6);
+	sqlite3_finalize(st);
+	char *sig;
+	assert_int_equal(store_source_signature_get(s, "arxiv", &sig, &e), 0);
+	assert_string_equal(sig, "[\"arxiv\",\"u\",\"cs.LG\"]");
+	free(sig);
+	assert_int_equal(store_source_signature_get(s, "my feed", &sig, &e), 0);
+	assert_string_equal(sig, "[\"feed\"]");
+	free(sig);
+	assert_int_equal(store_source_signature_get(s, "other", &sig, &e), 0);
+	assert_null(sig);
+	struct store_source_state ss;
+	assert_int_equal(store_source_get(s, "arxiv", &ss, &e), 0);
+	assert_int_equal(ss.last_success, 5);   /* the rest of the state is kept */
+	store_source_state_clear(&ss);
+	/* the pseudo-URL rows are gone; real validators stay */
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM http_cache WHERE url LIKE"
+	                                    " 'lectern:%'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	char *etag;
+	assert_int_equal(store_http_get(s, "https://x/rss", &etag, NULL, &e), 0);
+	assert_string_equal(etag, "\"e1\"");
+	free(etag);
+	/* and the API writes the column */
+	assert_int_equal(store_source_signature_put(s, "arxiv", "[\"arxiv\"]", &e), 0);
+	assert_int_equal(store_source_signature_get(s, "arxiv", &sig, &e), 0);
+	assert_string_equal(sig, "[\"arxiv\"]");
+	free(sig);
 	store_close(&s);
 }
 
@@ -1838,6 +1952,9 @@ static void test_long_prefix(void **state)
 		"neural mode*", "\"model\"*", "\"modu\"*", "cat:cs mode*", "cat:cs.LG model* data*",
 		"is:fav mode*", "-is:read model*", "data* model* modu* neural*", "modè*", "remo*",
 		"date* after:2025-01-20", "modelx*", "model* 2501.00010",
+		/* groups before a rewritten prefix shift its phrase index */
+		"(neural OR data*) model*", "(cat:cs OR neural) -(modern OR remo*) modu*",
+		"(model* OR is:fav) data*", "model* OR modu*",
 	};
 	static const struct { enum store_filter f; enum store_sort sort; } views[] = {
 		{ STORE_VIEW_ALL, STORE_SORT_DATE }, { STORE_VIEW_ALL, STORE_SORT_RELEVANCE },
@@ -2109,6 +2226,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_leaves_nothing),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
+		cmocka_unit_test(test_migrate_v6_signature),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),

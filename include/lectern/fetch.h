@@ -3,7 +3,7 @@
  * one transaction per response.
  *
  * Two ways to use it:
- *  - fetch_run(): synchronous, for `lectern fetch` / `search-remote` (the calling thread blocks).
+ *  - fetch_run(): synchronous, for `lectern fetch` (the calling thread blocks).
  *  - fetch_start(): a background thread for the UI. The UI never blocks on it: it polls
  *    fetch_wake_fd() beside stdin, then drains events with fetch_next_event().
  * The thread owns its store connection and curl handles; the UI only touches the queue. */
@@ -67,19 +67,18 @@ struct fetch_opts {
 struct fetch_summary {
 	long sources, failed, n_new, n_updated;
 };
-/* Runs the requested sources once against the database at db_path. Returns 0 when every source
- * succeeded, -1 when any failed (each failure was reported through on_event) or setup failed
- * (e set). */
-int fetch_run(const struct config *cfg, const char *db_path, const struct fetch_opts *o,
-              struct fetch_summary *sum, struct lerr *e);
-/* Remote search: asks arXiv and merges the results into the cache. The query is in the local
- * search syntax (store.h), translated for arXiv: plain words and "phrases" -> all:, au: ti:
- * abs: cat: kept (title: author: ... -> ti: au: ...), AND/OR/ANDNOT and parentheses kept,
- * -word -> ANDNOT, after:/before:/date: -> submittedDate:[...], is: dropped.
- * *n_found gets the number of papers merged. Events: START, then DONE or FAILED (see above). */
-int fetch_search(const struct config *cfg, const char *db_path, const char *query, long max,
-                 long *n_found, void (*on_event)(void *, const struct fetch_event *), void *ctx,
-                 struct lerr *e);
+/* What fetch_run() did. */
+enum fetch_run_result {
+	FETCH_RUN_OK = 0,          /* every source requested succeeded (or --offline: nothing to do) */
+	FETCH_RUN_FAILED,          /* the sources ran and some failed: each failure was reported
+	                            * through on_event and is counted in sum->failed */
+	FETCH_RUN_NOT_STARTED,     /* nothing ran: bad options (LERR_USAGE) or the database could
+	                            * not be opened; e says why */
+};
+/* Runs the requested sources once against the database at db_path. */
+enum fetch_run_result fetch_run(const struct config *cfg, const char *db_path,
+                                const struct fetch_opts *o, struct fetch_summary *sum,
+                                struct lerr *e);
 
 /* ---- background thread ---------------------------------------------------------------------- */
 struct fetcher;

@@ -91,26 +91,18 @@ enum store_sort {
 	STORE_SORT_UPVOTES,    /* most upvoted first, then newest */
 	STORE_SORT_RELEVANCE,  /* search rank; without a query it behaves as DATE */
 };
-/* What a list shows. `query` (may be NULL/empty) narrows any filter with the search syntax:
- * words and "phrases" (all must match; bare words are prefix-matched when they end in '*',
- * and a prefix needs at least two letters), field filters au: ti: abs: org: cat: (also spelled
- * author: authors: title: abstract: organization: organisation: category: categories:; e.g.
- * `au:hinton`, `org:deepmind`, `cat:cs.LG`; `cat:cs` is any cs.*; abs: also searches the AI
- * summary, org: is the organisation Hugging Face names), is:fav is:unread is:read, user
- * state `tag:NAME` (one of the paper's space-separated tags, whole, letters in any case, a
- * leading '#' optional; also tags:), `has:note` `has:tags` (a non-empty note / tag list),
- * dates on store_row.date, each naming a day, month or year X (`2025-01-31`, `2025-01`,
- * `2025`, or a day relative to util_now(): `today`, `yesterday`, `-7`): `after:X` strictly after X (after:2025-01-01 starts on Jan 2, after:2025 in
- * 2026), `before:X` strictly before X, `since:X` from the first day of X on (X included),
- * `until:X` up to the last day of X (included), `date:X` within X; several combine (all
- * must hold), and `-term` to exclude (not dates). A term that is an arXiv id (`2405.12090`,
- * `2405.12090v3`, `arXiv:2405.12090`, `https://arxiv.org/abs/2405.12090`, `hep-th/9901001`,
- * or `id:` + an id) selects that paper (any version; it is not searched as text). Words
- * without a field search title, abstract, authors, organisation and AI summary; a word with
- * an unknown `name:` in front (`arXiv:`, `C++:`, `note:`) is searched as plain text.
- * Chinese, Japanese and Korean text is indexed character by character, so a CJK word
- * (`大規模`, `言語モデル`) finds that sequence anywhere, also inside a longer run of CJK text;
- * an emoji (🚀) is a word of its own. Strings are borrowed for the duration of the call. */
+/* What a list shows. `query` (may be NULL/empty) narrows any filter with the search language
+ * of query.h (words, "phrases", prefixes, the fields and flags of query_fields[] and
+ * query_flags[], arXiv ids, OR, NOT/-, parentheses); it is parsed by query_parse() and its
+ * errors are LERR_USAGE. What the store adds: text fields search title, abstract, authors,
+ * organisation and AI summary (abs: also the AI summary; cat:cs is any cs.*); dates apply
+ * to store_row.date (after:X and before:X leave the day, month or year X out, since:X and
+ * until:X take it in, date:X is X; relative days count from util_now()); an id selects that
+ * paper whatever its version; tag: compares whole tags without case. Chinese, Japanese and
+ * Korean text is indexed character by character, so a CJK word (`大規模`, `言語モデル`) finds
+ * that sequence anywhere, also inside a longer run of CJK text; an emoji (🚀) is a word of
+ * its own. A query whose OR or NOT mixes text with flags, dates, tags or ids is ranked by
+ * date under STORE_SORT_RELEVANCE. Strings are borrowed for the duration of the call. */
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
@@ -158,10 +150,6 @@ void store_row_clear(struct store_row *r);
 int store_window(struct store *s, const struct store_view *view, const struct store_key *anchor,
                  int dir, size_t limit, struct store_rows *out, struct lerr *e);
 
-/* Rows [offset, offset+limit) of the view (for the CLI and for jumps; cost grows with offset). */
-int store_page(struct store *s, const struct store_view *view, size_t offset, size_t limit,
-               struct store_rows *out, struct lerr *e);
-
 /* Number of rows in the view, counting at most `cap` (returns min(count, cap)); pass SIZE_MAX
  * for an exact count. Returns -1 on error. */
 int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e);
@@ -198,6 +186,12 @@ int store_source_finish(struct store *s, const char *name, const char *error /* 
 int store_source_get(struct store *s, const char *name, struct store_source_state *out,
                      struct lerr *e);
 void store_source_state_clear(struct store_source_state *st);
+/* The signature a source last succeeded with: an opaque string its fetcher builds from the
+ * source's definition (fetch.c), so that a changed definition is noticed. *sig is malloc'd
+ * (caller frees), or NULL when none was stored. put with sig NULL or "" forgets it. */
+int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e);
+int store_source_signature_put(struct store *s, const char *name, const char *sig,
+                               struct lerr *e);
 
 /* ---- HTTP validators for conditional GET -------------------------------------------------- */
 /* Either out pointer may be NULL. Strings returned are malloc'd (caller frees) or NULL. */

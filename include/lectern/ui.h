@@ -186,11 +186,10 @@ struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key);
 char *ui_search_take(struct ui_search *s, const char *current);
 /* Enter: saves the search kept (qtext, the list's search now) in the history and says so. */
 void ui_search_keep(struct ui_search *s, struct ui_ctx *c, const char *qtext, bool failed);
-/* Sends the query (the prompt's text, else qtext) to the remote sources; v is the list's view (to
- * tell whether the cache can run it too). Returns NULL, or the simpler query the cache can run
- * (malloc'd) for the list to run instead (the prompt's text is set to it when it is open). */
-char *ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
-                       const struct store_view *v, const char *qtext);
+/* Sends the query (the prompt's text, else qtext) to the remote sources; v is the list's view.
+ * One language (query.h): a query the cache refuses is not sent either (the status says why). */
+void ui_search_remote(struct ui_search *s, struct ui_ctx *c, struct ui_fetch *f,
+                      const struct store_view *v, const char *qtext);
 /* A remote search's results were merged: says what came. */
 void ui_search_landed(struct ui_search *s, struct ui_ctx *c, const struct fetch_event *ev);
 void ui_search_free(struct ui_search *s);
