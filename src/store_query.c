@@ -342,14 +342,17 @@ static void wbind_add(struct squery *q, char *s, int64_t i)
 
 #define USER_ROW "EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id AND "
 
-/* Appends to q->where the SQL predicate over `p` of any subtree. */
+/* Appends to q->where the SQL predicate over `p` of any subtree. `+p.pk` keeps SQLite from
+ * answering an OR by a union of index lookups (which collects and sorts every match, 600 ms
+ * for `neural OR date:2025` on 200k papers): the view's walk in pk order stays, and it stops
+ * after its window. The IN list is built once per statement. */
 static void put_sql(struct squery *q, const struct query_node *n)
 {
 	struct sbuf *w = &q->where;
 	if (n->op != QOP_NOT && fts_ok(n)) {
 		struct sbuf m = {0};
 		put_fts(&m, n);
-		sbuf_adds(w, "p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)");
+		sbuf_adds(w, "+p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)");
 		wbind_add(q, sbuf_steal(&m), 0);
 		return;
 	}
@@ -391,10 +394,10 @@ static void put_sql(struct squery *q, const struct query_node *n)
 	case QF_AFTER: case QF_BEFORE: case QF_SINCE: case QF_UNTIL: case QF_DATE: {
 		int64_t lo, hi;
 		date_range(n, &lo, &hi);
-		sbuf_adds(w, "(p.pk >= ?");
+		sbuf_adds(w, "(+p.pk >= ?");
 		wbind_add(q, NULL, lo << STORE_PK_SHIFT);
 		if (hi) {
-			sbuf_adds(w, " AND p.pk < ?");
+			sbuf_adds(w, " AND +p.pk < ?");
 			wbind_add(q, NULL, hi << STORE_PK_SHIFT);
 		}
 		sbuf_addc(w, ')');

@@ -483,10 +483,12 @@ int main(int argc, char **argv)
 	snprintf(au, sizeof au, "au:%s model", vocab[210]);
 	const char *queries[] = { "model", vocab[30000], "neural network", "gen*", au,
 	                          "cat:cs.LG model", "言語モデル", "大規模", "量子 ロボット",
-	                          "org:lab model" };
+	                          "org:lab model", "neural OR quantum",
+	                          "(neural OR quantum) -is:read", "neural OR date:2025" };
 	const char *names[] = { "1 common word", "1 rare word", "2 words", "prefix",
 	                        "author + word", "category + word", "CJK word", "CJK word 2",
-	                        "2 CJK words", "org + word" };
+	                        "2 CJK words", "org + word", "OR of words", "OR + flag",
+	                        "OR mixing a date" };
 	enum store_sort sorts[] = { STORE_SORT_RELEVANCE, STORE_SORT_DATE };
 	for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
 		for (int si = 0; si < 2; si++) {
