@@ -557,8 +557,7 @@ static void tex_compose_add(struct sbuf *b, char accent, unsigned base)
 	add_cp(b, tex_mark(accent));
 }
 
-/* Decodes the macro at s[0] == '\\'. Returns the bytes consumed, 0 when unknown. */
-static size_t tex_macro(const char *s, size_t n, struct sbuf *b)
+size_t text_tex_macro(const char *s, size_t n, struct sbuf *b)
 {
 	size_t p;
 	char accent;
@@ -651,7 +650,7 @@ static void tex_decode(const char *s, size_t n, struct sbuf *b)
 
 	while (i < n) {
 		if (s[i] == '\\') {
-			size_t used = tex_macro(s + i, n - i, b);
+			size_t used = text_tex_macro(s + i, n - i, b);
 			if (used) {
 				i += used;
 			} else {

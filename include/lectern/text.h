@@ -30,6 +30,11 @@ char *text_strip_html(const char *s);
  * braces around single letters, \& &. Forms with and without braces ({\'e}, \'{e}, \'e).
  * Unknown macros stay as written. */
 char *text_tex_accents(const char *s);
+/* The one accent or letter macro of text_tex_accents at s[0] == '\\' (n bytes available), for
+ * renderers that walk TeX themselves: appends its character to b and returns the bytes consumed,
+ * or returns 0 (b untouched) when s does not start with one. */
+struct sbuf;
+size_t text_tex_macro(const char *s, size_t n, struct sbuf *b);
 
 /* Strict UTF-8 decode of one code point at s (n bytes available). Returns the number of bytes
  * consumed (>= 1) and sets *cp; invalid or truncated input consumes 1 byte and gives 0xFFFD. */
