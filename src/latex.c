@@ -12,6 +12,14 @@
 #include "lectern/util.h"
 
 #define MAX_DEPTH 24   /* nesting beyond this is copied verbatim: untrusted input, bounded stack */
+/* How far a closing delimiter ($$, \), \end{equation}, '') is looked for: real spans are far
+ * shorter, and the bound keeps rendering linear on hostile input ("$$$$...", "``````..."). */
+#define SPAN_MAX 4096
+
+static size_t span_end(size_t from, size_t n)
+{
+	return n - from > SPAN_MAX ? from + SPAN_MAX : n;
+}
 
 struct sym { const char *name; const char *utf8; };
 
@@ -511,8 +519,9 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 		char *end;
 		bool hex = s[a0] == 'x' || s[a0] == 'X';
 		unsigned long cp = strtoul(s + a0 + hex, &end, hex ? 16 : 10);
-		if (end == s + a1 && cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0x7F && cp < 0xA0) &&
-		    !(cp >= 0xD800 && cp <= 0xDFFF) && is_alnum_hex(s[a0 + hex])) {
+		if (end == s + a1 && is_alnum_hex(s[a0 + hex]) && cp >= 0x20 && cp <= 0x10FFFF &&
+		    !(cp >= 0x7F && cp < 0xA0) && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+		    !text_cp_hidden((unsigned)cp) && cp != 0x2028 && cp != 0x2029) {
 			char enc[4];
 			sbuf_add(c->out, enc, text_utf8_encode((unsigned)cp, enc));
 			return a1 + 1;
@@ -767,7 +776,7 @@ static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m
 {
 	if (s[i] == '$') {
 		if (i + 1 < n && s[i + 1] == '$') {
-			for (size_t j = i + 2; j + 1 < n; j++) {
+			for (size_t j = i + 2, e = span_end(i, n); j + 1 < e; j++) {
 				if (s[j] == '\\') {
 					j++;
 					continue;
@@ -784,7 +793,7 @@ static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m
 	}
 	if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '[')) {
 		char close = s[i + 1] == '(' ? ')' : ']';
-		for (size_t j = i + 2; j + 1 < n; j++)
+		for (size_t j = i + 2, e = span_end(i, n); j + 1 < e; j++)
 			if (s[j] == '\\' && s[j + 1] == close) {
 				*m0 = i + 2;
 				*m1 = j;
@@ -799,7 +808,7 @@ static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m
 		size_t ol = strlen(open), cl = strlen(close);
 		if (n - i < ol || memcmp(s + i, open, ol) != 0)
 			continue;
-		for (size_t j = i + ol; j + cl <= n; j++)
+		for (size_t j = i + ol, lim = span_end(i, n); j + cl <= lim; j++)
 			if (memcmp(s + j, close, cl) == 0) {
 				*m0 = i + ol;
 				*m1 = j;
@@ -852,7 +861,7 @@ static size_t text_punct(struct ctx *c, const char *s, size_t n, size_t i)
 		return 1;
 	}
 	if (s[i] == '`' && i + 1 < n && s[i + 1] == '`') {
-		for (size_t j = i + 2; j + 1 < n; j++)
+		for (size_t j = i + 2, e = span_end(i, n); j + 1 < e; j++)
 			if (s[j] == '\'' && s[j + 1] == '\'') {
 				sbuf_adds(c->out, "“");
 				c->close_quote = s + j;
