@@ -130,6 +130,16 @@ static bool is_alpha(char ch)
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static bool is_alnum(char ch)
+{
+	return is_alpha(ch) || is_digit(ch);
+}
+
 static bool is_alnum_hex(char ch)
 {
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
@@ -435,6 +445,25 @@ static void add_url(struct sbuf *out, const char *s, size_t a, size_t b)
 	}
 }
 
+static bool ends_in_space(const struct sbuf *b)
+{
+	return b->len > 0 && b->s[b->len - 1] == ' ';
+}
+
+/* The space TeX sets around an operator name ("n\log n" -> "n log n", "\log\log x"): before it
+ * after a letter, digit or ")" already written; after it before a letter, digit or command. */
+static void op_space(struct ctx *c, const char *s, size_t n, size_t k, bool before)
+{
+	if (before) {
+		char last = c->out->len ? c->out->s[c->out->len - 1] : ' ';
+		if (is_alnum(last) || last == ')' || (unsigned char)last >= 0x80)   /* ℓ\log n */
+			sbuf_addc(c->out, ' ');
+	} else if (k < n && (is_alpha(s[k]) || is_digit(s[k]) ||
+	                     (s[k] == '\\' && k + 1 < n && is_alpha(s[k + 1])))) {
+		sbuf_addc(c->out, ' ');
+	}
+}
+
 /* Copies a command and the brace groups right after it verbatim ("\cite{x}" stays). */
 static size_t copy_verbatim_cmd(struct ctx *c, const char *s, size_t n, size_t i, size_t end)
 {
@@ -468,7 +497,8 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 		} else if (ch == '|') {
 			sbuf_adds(c->out, "‖");
 		} else if (ch == ',' || ch == ' ' || (math && (ch == ';' || ch == ':'))) {
-			sbuf_addc(c->out, ' ');
+			if (!(math && ends_in_space(c->out)))
+				sbuf_addc(c->out, ' ');
 		} else if (math && ch == '!') {
 			/* negative thin space: nothing to draw */
 		} else {
@@ -545,6 +575,9 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 	if (st != ST_NONE && get_arg(s, n, &after, &a0, &a1, &grouped)) {
 		char on = st == ST_BOLD ? LATEX_BOLD_ON : LATEX_ITALIC_ON;
 		char off = st == ST_BOLD ? LATEX_BOLD_OFF : LATEX_ITALIC_OFF;
+		bool op = math && is_cmd(name, len, "operatorname");
+		if (op)
+			op_space(c, s, n, after, true);
 		if (st != ST_UPRIGHT)
 			style_on(c, on);
 		c->depth++;
@@ -552,6 +585,8 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 		c->depth--;
 		if (st != ST_UPRIGHT)
 			style_on(c, off);
+		if (op)
+			op_space(c, s, n, after, false);
 		return after;
 	}
 	unsigned (*f)(unsigned) = font_map(name, len);
@@ -606,9 +641,16 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 		    get_arg(s, n, &after, &b0, &b1, &g2)) {
 			char *num = render_plain(c, s, a0, a1, true);
 			char *den = render_plain(c, s, b0, b1, true);
+			/* "\frac{9}{4}n" is (9/4)n, not 9/4n: a fraction next to a factor is bracketed */
+			bool wrap = (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == ')')) ||
+			            (after < n && (is_alnum(s[after]) || strchr("(\\{", s[after])));
+			if (wrap)
+				sbuf_addc(c->out, '(');
 			add_part(c->out, num);
 			sbuf_addc(c->out, '/');
 			add_part(c->out, den);
+			if (wrap)
+				sbuf_addc(c->out, ')');
 			free(num);
 			free(den);
 			return after;
@@ -664,10 +706,15 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 	}
 	const char *sym = sym_lookup(name, len);
 	if (sym) {
+		bool op = math && is_alpha(sym[0]);   /* \log, \max: an operator name */
+		if (op)
+			op_space(c, s, n, k, true);
 		sbuf_adds(c->out, sym);
 		/* In text, "\LaTeX{}" and "\ldots{}" end with an empty group. */
 		if (k + 1 < n && s[k] == '{' && s[k + 1] == '}')
 			k += 2;
+		if (op)
+			op_space(c, s, n, k, false);
 		return k;
 	}
 	size_t used = text_tex_macro(s + i, n - i, c->out);   /* \c{c}, \v{s}, \ss, \AA, \l, \i */
@@ -712,11 +759,6 @@ static size_t do_script(struct ctx *c, const char *s, size_t n, size_t i)
 	}
 	free(r);
 	return after;
-}
-
-static bool is_digit(char ch)
-{
-	return ch >= '0' && ch <= '9';
 }
 
 /* Whether s[a,b) is, spaces aside, one non-ASCII character: "$ κ$" from a server that already
@@ -800,7 +842,10 @@ static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m
 				return j + 2;
 			}
 	}
-	static const char *const envs[] = {"equation", "equation*", "displaymath", "math"};
+	static const char *const envs[] = {
+		"equation", "equation*", "displaymath", "math", "align", "align*", "gather", "gather*",
+		"multline", "multline*", "eqnarray", "eqnarray*",
+	};
 	for (size_t e = 0; s[i] == '\\' && e < ARRAY_LEN(envs); e++) {
 		char open[32], close[32];
 		snprintf(open, sizeof open, "\\begin{%s}", envs[e]);
@@ -837,6 +882,8 @@ static void render_math(struct ctx *c, const char *s, size_t n, size_t i, size_t
 	} else {
 		if (lead && i > 0 && !is_space(s[i - 1]))
 			sbuf_addc(c->out, ' ');
+		if (ends_in_space(&b) && (next >= n || is_space(s[next])))
+			b.s[--b.len] = '\0';   /* "$4.4(6)~$ s": one space, not two */
 		sbuf_add(c->out, b.s ? b.s : "", b.len);
 		if (trail && next < n && !is_space(s[next]))
 			sbuf_addc(c->out, ' ');
@@ -853,10 +900,11 @@ static size_t text_punct(struct ctx *c, const char *s, size_t n, size_t i)
 		sbuf_adds(c->out, em ? "—" : "–");
 		return em ? 3 : 2;
 	}
-	/* A tie joins a word to what follows ("Section~3" aside): "of~$x$", "20~MHz", "it~is".
+	/* A tie joins a word to what follows ("Section~3" aside): "of~$x$", "20~MHz", "it~is",
+	 * "\textit{et al.~}\cite{x}".
 	 * A tilde after a space or before a digit is the author's "approximately" (~70%, z~2). */
-	if (s[i] == '~' && i > 0 && !is_space(s[i - 1]) && i + 1 < n &&
-	    (is_alpha(s[i + 1]) || strchr("\\$({", s[i + 1]))) {
+	if (s[i] == '~' && i > 0 && !is_space(s[i - 1]) &&
+	    (i + 1 == n || is_alpha(s[i + 1]) || strchr("\\$({", s[i + 1]))) {
 		sbuf_addc(c->out, ' ');
 		return 1;
 	}
@@ -919,8 +967,10 @@ static void render(struct ctx *c, const char *s, size_t n, bool math)
 			i = do_script(c, s, n, i);
 			continue;
 		}
-		if (math && ch == '~') {
-			sbuf_addc(c->out, ' ');
+		if (math && (ch == '~' || is_space(ch))) {
+			/* spacing in math is TeX's business: one space however the source spells it */
+			if (!ends_in_space(c->out))
+				sbuf_addc(c->out, ' ');
 			i++;
 			continue;
 		}
