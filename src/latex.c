@@ -281,68 +281,50 @@ static void style_on(struct ctx *c, char m)
 		sbuf_addc(c->out, m);
 }
 
-/* Double-struck (\mathbb) and script (\mathcal) letters. 0 when there is none. */
-static unsigned bb_cp(unsigned ch)
+/* A mathematical alphabet (\mathbb, \mathcal, \mathfrak): where its A-Z, a-z and 0-9 start in
+ * Unicode (0: it has none), and the letters that Unicode placed earlier, in Letterlike Symbols. */
+struct alphabet {
+	const char *cmd;
+	unsigned upper, lower, digit;
+	const char *held;
+	unsigned held_cp[8];
+};
+
+static const struct alphabet alphabets[] = {
+	{"mathbb", 0x1D538, 0x1D552, 0x1D7D8, "CHNPQRZ",
+	 {0x2102, 0x210D, 0x2115, 0x2119, 0x211A, 0x211D, 0x2124}},
+	{"mathds", 0x1D538, 0x1D552, 0x1D7D8, "CHNPQRZ",
+	 {0x2102, 0x210D, 0x2115, 0x2119, 0x211A, 0x211D, 0x2124}},
+	{"mathcal", 0x1D49C, 0, 0, "BEFHILMR",
+	 {0x212C, 0x2130, 0x2131, 0x210B, 0x2110, 0x2112, 0x2133, 0x211B}},
+	{"mathscr", 0x1D49C, 0, 0, "BEFHILMR",
+	 {0x212C, 0x2130, 0x2131, 0x210B, 0x2110, 0x2112, 0x2133, 0x211B}},
+	{"mathfrak", 0x1D504, 0x1D51E, 0, "CHIRZ", {0x212D, 0x210C, 0x2111, 0x211C, 0x2128}},
+};
+
+/* The letter or digit ch in alphabet a; 0 when it has none. */
+static unsigned alpha_cp(const struct alphabet *a, unsigned ch)
 {
-	switch (ch) {
-	case 'C': return 0x2102;
-	case 'H': return 0x210D;
-	case 'N': return 0x2115;
-	case 'P': return 0x2119;
-	case 'Q': return 0x211A;
-	case 'R': return 0x211D;
-	case 'Z': return 0x2124;
-	}
+	const char *h = ch >= 'A' && ch <= 'Z' ? strchr(a->held, (int)ch) : NULL;
+	if (h)
+		return a->held_cp[h - a->held];
 	if (ch >= 'A' && ch <= 'Z')
-		return 0x1D538 + (ch - 'A');
-	if (ch >= 'a' && ch <= 'z')
-		return 0x1D552 + (ch - 'a');
-	if (ch >= '0' && ch <= '9')
-		return 0x1D7D8 + (ch - '0');
+		return a->upper + (ch - 'A');
+	if (ch >= 'a' && ch <= 'z' && a->lower)
+		return a->lower + (ch - 'a');
+	if (ch >= '0' && ch <= '9' && a->digit)
+		return a->digit + (ch - '0');
 	return 0;
 }
 
-static unsigned frak_cp(unsigned ch)
-{
-	switch (ch) {
-	case 'C': return 0x212D;
-	case 'H': return 0x210C;
-	case 'I': return 0x2111;
-	case 'R': return 0x211C;
-	case 'Z': return 0x2128;
-	}
-	if (ch >= 'A' && ch <= 'Z')
-		return 0x1D504 + (ch - 'A');
-	if (ch >= 'a' && ch <= 'z')
-		return 0x1D51E + (ch - 'a');
-	return 0;
-}
-
-static unsigned cal_cp(unsigned ch)
-{
-	switch (ch) {
-	case 'B': return 0x212C;
-	case 'E': return 0x2130;
-	case 'F': return 0x2131;
-	case 'H': return 0x210B;
-	case 'I': return 0x2110;
-	case 'L': return 0x2112;
-	case 'M': return 0x2133;
-	case 'R': return 0x211B;
-	}
-	if (ch >= 'A' && ch <= 'Z')
-		return 0x1D49C + (ch - 'A');
-	return 0;
-}
-
-static bool map_letters(const char *s, size_t a0, size_t a1, unsigned (*f)(unsigned),
+static bool map_letters(const char *s, size_t a0, size_t a1, const struct alphabet *a,
                         struct sbuf *out)
 {
 	struct sbuf b = {0};
 	for (size_t i = a0; i < a1; i++) {
 		if (is_space(s[i]))
 			continue;
-		unsigned cp = f((unsigned char)s[i]);
+		unsigned cp = alpha_cp(a, (unsigned char)s[i]);
 		if (!cp) {
 			sbuf_free(&b);
 			return false;
@@ -371,15 +353,12 @@ static unsigned accent_cp(const char *name, size_t len)
 	return 0;
 }
 
-/* \mathbb and \mathcal and their kin: the letter map, or NULL. */
-static unsigned (*font_map(const char *name, size_t len))(unsigned)
+/* The alphabet of \mathbb, \mathcal and their kin, or NULL. */
+static const struct alphabet *font_map(const char *name, size_t len)
 {
-	if (is_cmd(name, len, "mathbb") || is_cmd(name, len, "mathds"))
-		return bb_cp;
-	if (is_cmd(name, len, "mathcal") || is_cmd(name, len, "mathscr"))
-		return cal_cp;
-	if (is_cmd(name, len, "mathfrak"))
-		return frak_cp;
+	for (size_t i = 0; i < ARRAY_LEN(alphabets); i++)
+		if (is_cmd(name, len, alphabets[i].cmd))
+			return &alphabets[i];
 	return NULL;
 }
 
@@ -406,6 +385,19 @@ static enum style style_cmd(const char *name, size_t len, bool *arg_math)
 	return ST_NONE;
 }
 
+/* Commands that only size or space a formula: nothing to draw in a terminal. */
+static bool sizing_cmd(const char *name, size_t len)
+{
+	static const char *const t[] = {
+		"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
+		"displaystyle", "textstyle", "limits", "nolimits",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(t); i++)
+		if (is_cmd(name, len, t[i]))
+			return true;
+	return false;
+}
+
 /* Old-style switches: 'b' bold, 'i' italic, 'u' upright (nothing to do), 'c' \cal; 0 for others. */
 static char switch_cmd(const char *name, size_t len)
 {
@@ -422,7 +414,7 @@ static char switch_cmd(const char *name, size_t len)
 	return 0;
 }
 
-/* The URL of \url{x} or \href{x}{...} at s[k] == '{': sets [*u0,*u1); false when it is not there. */
+/* The URL of \url{x} or \href{x}{...} at s[k] == '{': sets [*u0,*u1); false when there is none. */
 static bool url_arg(const char *s, size_t n, size_t k, size_t *u0, size_t *u1)
 {
 	if (k >= n || s[k] != '{')
@@ -528,11 +520,13 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 			return p;
 		if (sw == 'c') {
 			char *r = render_plain(c, s, p, n, true);
+			const struct alphabet *cal = font_map("mathcal", strlen("mathcal"));
 			for (size_t q = 0, rn = strlen(r); q < rn;) {
 				unsigned cp;
 				q += text_utf8_decode(r + q, rn - q, &cp);
 				char enc[4];
-				sbuf_add(c->out, enc, text_utf8_encode(cal_cp(cp) ? cal_cp(cp) : cp, enc));
+				unsigned m = alpha_cp(cal, cp);   /* letters only; the rest as it is */
+				sbuf_add(c->out, enc, text_utf8_encode(m ? m : cp, enc));
 			}
 			free(r);
 			return n;
@@ -589,7 +583,7 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 			op_space(c, s, n, after, false);
 		return after;
 	}
-	unsigned (*f)(unsigned) = font_map(name, len);
+	const struct alphabet *f = font_map(name, len);
 	if (f && get_arg(s, n, &after, &a0, &a1, &grouped)) {
 		if (map_letters(s, a0, a1, f, c->out))
 			return after;
@@ -693,12 +687,7 @@ static size_t do_command(struct ctx *c, const char *s, size_t n, size_t i, bool 
 		free(r);
 		return copy_verbatim_cmd(c, s, n, i, k);
 	}
-	if (math && (is_cmd(name, len, "left") || is_cmd(name, len, "right") || is_cmd(name, len, "big") ||
-	    is_cmd(name, len, "Big") || is_cmd(name, len, "bigg") || is_cmd(name, len, "Bigg") ||
-	    is_cmd(name, len, "bigl") || is_cmd(name, len, "bigr") || is_cmd(name, len, "Bigl") ||
-	    is_cmd(name, len, "Bigr") || is_cmd(name, len, "displaystyle") ||
-	    is_cmd(name, len, "textstyle") || is_cmd(name, len, "limits") ||
-	    is_cmd(name, len, "nolimits"))) {
+	if (math && sizing_cmd(name, len)) {
 		/* sizing only; an invisible "." delimiter goes too */
 		if (k < n && s[k] == '.' && (name[0] == 'l' || name[0] == 'r'))
 			k++;
@@ -812,8 +801,8 @@ static size_t inline_dollar(const char *s, size_t n, size_t i, size_t *m0, size_
 	return j + 1;
 }
 
-/* If s[i] opens math ($...$, $$...$$, \(...\), \[...\], \begin{equation}...), sets [*m0,*m1) to its content and
- * returns the index after the closing delimiter; returns 0 otherwise. */
+/* If s[i] opens math ($...$, $$...$$, \(...\), \[...\], \begin{equation}...), sets [*m0,*m1)
+ * to its content and returns the index after the closing delimiter; returns 0 otherwise. */
 static size_t math_span(const char *s, size_t n, size_t i, size_t *m0, size_t *m1)
 {
 	if (s[i] == '$') {
@@ -1013,10 +1002,9 @@ char *latex_strip_markers(char *s)
 
 char **latex_urls(const char *s)
 {
-	char **v = xmalloc(sizeof *v);
+	struct sbuf all = {0};   /* the URLs found so far, each ending in NUL */
 	size_t cnt = 0, n = s ? strlen(s) : 0;
 
-	v[0] = NULL;
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (s[i] != '\\')
 			continue;
@@ -1027,29 +1015,26 @@ char **latex_urls(const char *s)
 		    url_arg(s, n, k, &a0, &a1)) {
 			struct sbuf u = {0};
 			add_url(&u, s, a0, a1);
-			char *url = sbuf_steal(&u);
 			bool dup = false;
-			for (size_t d = 0; d < cnt && !dup; d++)
-				dup = strcmp(v[d], url) == 0;
-			if (dup) {
-				free(url);
-			} else {
-				v = xreallocarray(v, cnt + 2, sizeof *v);
-				v[cnt++] = url;
-				v[cnt] = NULL;
+			for (size_t p = 0; p < all.len && !dup; p += strlen(all.s + p) + 1)
+				dup = strcmp(all.s + p, u.s) == 0;
+			if (!dup) {
+				sbuf_add(&all, u.s, u.len + 1);
+				cnt++;
 			}
+			sbuf_free(&u);
 			k = a1;
 		}
 		i = k > i + 1 ? k - 1 : i + 1;   /* past the command, or past an escaped character */
 	}
+	/* One allocation: the pointers, then the strings they point to. */
+	char **v = xmalloc((cnt + 1) * sizeof *v + all.len);
+	char *text = (char *)(v + cnt + 1);
+	if (all.len)
+		memcpy(text, all.s, all.len);
+	for (size_t j = 0, p = 0; j < cnt; j++, p += strlen(text + p) + 1)
+		v[j] = text + p;
+	v[cnt] = NULL;
+	sbuf_free(&all);
 	return v;
-}
-
-void latex_urls_free(char **urls)
-{
-	if (!urls)
-		return;
-	for (char **p = urls; *p; p++)
-		free(*p);
-	free(urls);
 }

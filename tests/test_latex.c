@@ -390,10 +390,10 @@ static void test_urls(void **st)
 	assert_string_equal(u[0], "https://x.org/a_b");
 	assert_string_equal(u[1], "https://y.org/");
 	assert_null(u[2]);
-	latex_urls_free(u);
+	free(u);
 	u = latex_urls(NULL);
 	assert_null(u[0]);
-	latex_urls_free(u);
+	free(u);
 }
 
 static void test_hostile_input(void **st)

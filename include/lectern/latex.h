@@ -51,10 +51,9 @@ enum latex_flags {
 /* Renders s (UTF-8, NUL-terminated; NULL gives ""). Returns a malloc'd string; never fails. */
 char *latex_render(const char *s, int flags);
 
-/* The URLs of the \url{x} and \href{x}{text} in s, in order, each once: a NULL-terminated
- * malloc'd array of malloc'd strings (never NULL; free with latex_urls_free). */
+/* The URLs of the \url{x} and \href{x}{text} in s (NULL gives none), in order, each once, as
+ * \url prints them: a NULL-terminated array, never NULL, in one allocation (free() it). */
 char **latex_urls(const char *s);
-void latex_urls_free(char **urls);
 
 /* Removes the style markers from s in place; returns s. */
 char *latex_strip_markers(char *s);

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char **u = urls; *u; u++)
 		if (!**u)
 			abort();
-	latex_urls_free(urls);
+	free(urls);
 	free(c);
 
 	char *z = malloc(n + 1);
