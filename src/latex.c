@@ -189,11 +189,12 @@ static bool get_arg(const char *s, size_t n, size_t *i, size_t *a0, size_t *a1, 
 	}
 	if (s[j] == '\\' && j + 1 < n) {
 		size_t k = j + 1;
+		unsigned cp;
 		if (is_alpha(s[k]))
 			while (k < n && is_alpha(s[k]))
 				k++;
 		else
-			k++;
+			k += text_utf8_decode(s + k, n - k, &cp);   /* a whole character: \é */
 		*a0 = j;
 		*a1 = k;
 		*i = k;
@@ -437,9 +438,31 @@ static void add_url(struct sbuf *out, const char *s, size_t a, size_t b)
 	}
 }
 
+static bool is_marker(char ch)
+{
+	return ch == LATEX_BOLD_ON || ch == LATEX_BOLD_OFF || ch == LATEX_ITALIC_ON ||
+	       ch == LATEX_ITALIC_OFF;
+}
+
+/* Index + 1 of the last byte written that is not a style marker, 0 when there is none: spacing
+ * looks past the markers, so that styling never changes the text. */
+static size_t last_visible(const struct sbuf *b)
+{
+	size_t i = b->len;
+	while (i > 0 && is_marker(b->s[i - 1]))
+		i--;
+	return i;
+}
+
+static char last_char(const struct sbuf *b)
+{
+	size_t i = last_visible(b);
+	return i ? b->s[i - 1] : '\0';
+}
+
 static bool ends_in_space(const struct sbuf *b)
 {
-	return b->len > 0 && b->s[b->len - 1] == ' ';
+	return last_char(b) == ' ';
 }
 
 /* The space TeX sets around an operator name ("n\log n" -> "n log n", "\log\log x"): before it
@@ -447,7 +470,7 @@ static bool ends_in_space(const struct sbuf *b)
 static void op_space(struct ctx *c, const char *s, size_t n, size_t k, bool before)
 {
 	if (before) {
-		char last = c->out->len ? c->out->s[c->out->len - 1] : ' ';
+		char last = last_char(c->out);
 		if (is_alnum(last) || last == ')' || (unsigned char)last >= 0x80)   /* ℓ\log n */
 			sbuf_addc(c->out, ' ');
 	} else if (k < n && (is_alpha(s[k]) || is_digit(s[k]) ||
@@ -871,8 +894,12 @@ static void render_math(struct ctx *c, const char *s, size_t n, size_t i, size_t
 	} else {
 		if (lead && i > 0 && !is_space(s[i - 1]))
 			sbuf_addc(c->out, ' ');
-		if (ends_in_space(&b) && (next >= n || is_space(s[next])))
-			b.s[--b.len] = '\0';   /* "$4.4(6)~$ s": one space, not two */
+		if (ends_in_space(&b) && (next >= n || is_space(s[next]))) {
+			/* "$4.4(6)~$ s": one space, not two */
+			size_t sp = last_visible(&b) - 1;
+			memmove(b.s + sp, b.s + sp + 1, b.len - sp);   /* with the NUL */
+			b.len--;
+		}
 		sbuf_add(c->out, b.s ? b.s : "", b.len);
 		if (trail && next < n && !is_space(s[next]))
 			sbuf_addc(c->out, ' ');

@@ -409,6 +409,16 @@ static void test_hostile_input(void **st)
 	char *got = latex_render(deep, 0);
 	assert_non_null(strchr(got, 'x'));
 	free(got);
+	/* found by fuzz_text: style markers never change the spacing, and a control symbol takes a
+	 * whole character */
+	const char *styled_eq_plain[] = {"w\\bm\\inf`~yy", "\\bm\\\xc3\xa9x", "$a \\mathbf{ b}$", "$\\mathbf{x~}$ s"};
+	for (size_t k = 0; k < sizeof styled_eq_plain / sizeof *styled_eq_plain; k++) {
+		char *plain = latex_render(styled_eq_plain[k], LATEX_PLAIN);
+		got = latex_render(styled_eq_plain[k], 0);
+		assert_string_equal(latex_strip_markers(got), plain);
+		free(got);
+		free(plain);
+	}
 	check("{unclosed", "{unclosed");
 	check("$\\frac{a}$", "$\\frac{a}$");
 	check("$x^$", "x^");
