@@ -161,6 +161,15 @@ static bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+int text_cp_hidden(unsigned cp)
+{
+	/* Bidi embeddings, overrides and isolates can make text display in an order other than it
+	 * is stored (a "Trojan Source" trick); zero-width spaces and joiners, the word joiner and
+	 * the byte order mark are invisible, and terminals disagree on their width. */
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
 char *text_clean(const char *str, size_t n, int flags)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -221,9 +230,21 @@ char *text_clean(const char *str, size_t n, int flags)
 					i = skip_string(s, n, i);
 				continue;
 			}
-			/* Bidi embeddings, overrides and isolates can make text display in an order other
-			 * than it is stored (a "Trojan Source" trick): drop them. */
-			if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+			if (text_cp_hidden(cp)) {
+				i += len;
+				continue;
+			}
+			/* The line and paragraph separators are the breaks they stand for: a paragraph
+			 * is a blank line, which TEXT_KEEP_PARAS keeps as one "\n". */
+			if (cp == 0x2028 || cp == 0x2029) {
+				int breaks = cp == 0x2029 ? 2 : 1;
+				if (collapse) {
+					newlines += breaks;
+					indented = false;
+					in_ws = true;
+				} else if (b.len > 0) {
+					sbuf_adds(&b, breaks == 2 ? "\n\n" : "\n");
+				}
 				i += len;
 				continue;
 			}
@@ -557,8 +578,7 @@ static void tex_compose_add(struct sbuf *b, char accent, unsigned base)
 	add_cp(b, tex_mark(accent));
 }
 
-/* Decodes the macro at s[0] == '\\'. Returns the bytes consumed, 0 when unknown. */
-static size_t tex_macro(const char *s, size_t n, struct sbuf *b)
+size_t text_tex_macro(const char *s, size_t n, struct sbuf *b)
 {
 	size_t p;
 	char accent;
@@ -651,7 +671,7 @@ static void tex_decode(const char *s, size_t n, struct sbuf *b)
 
 	while (i < n) {
 		if (s[i] == '\\') {
-			size_t used = tex_macro(s + i, n - i, b);
+			size_t used = text_tex_macro(s + i, n - i, b);
 			if (used) {
 				i += used;
 			} else {

@@ -142,8 +142,11 @@ int ui_put(struct ui_ctx *c, int y, int x, int w, const char *s, size_t n, enum 
 		if (cp == (unsigned char)LATEX_BOLD_OFF) { bold = false; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_ON) { italic = true; continue; }
 		if (cp == (unsigned char)LATEX_ITALIC_OFF) { italic = false; continue; }
-		if (text_cp_bad(cp) || cp == '\t' || cp == '\n')
-			cp = cp == '\t' || cp == '\n' ? ' ' : 0xFFFD;
+		if (text_cp_hidden(cp))
+			continue;   /* cleaned text has none; never let one reach the terminal */
+		bool brk = cp == '\t' || cp == '\n' || cp == 0x2028 || cp == 0x2029;
+		if (brk || text_cp_bad(cp))
+			cp = brk ? ' ' : 0xFFFD;
 		int cpw = text_cp_width(cp);
 		if (cpw == 0) {
 			/* a combining mark joins the cell before it (or a space when there is none) */

@@ -154,6 +154,30 @@ static void test_clean_paragraphs(void **state)
 	CLEAN("a\nb", "a\n\x1b[0m  b", f);
 }
 
+/* Zero-width characters go; the Unicode line and paragraph separators become the breaks they
+ * mean (issue 9: they passed through and could truncate the detail pane). */
+static void test_clean_invisible(void **state)
+{
+	(void)state;
+	int paras = TEXT_COLLAPSE | TEXT_KEEP_PARAS;
+	/* U+200B zero-width space, U+200C ZWNJ, U+200D ZWJ, U+2060 word joiner, U+FEFF BOM */
+	CLEAN("abcdef", "a\xe2\x80\x8b" "b\xe2\x80\x8c" "c\xe2\x80\x8d" "d\xe2\x81\xa0" "e\xef\xbb\xbf" "f", 0);
+	CLEAN("Title", "\xef\xbb\xbf" "Title\xe2\x80\x8b", TEXT_COLLAPSE);
+	CLEAN("a b", "a \xe2\x80\x8b b", TEXT_COLLAPSE);   /* inside a whitespace run */
+	/* U+2028 line separator, U+2029 paragraph separator */
+	CLEAN("one\ntwo", "one\xe2\x80\xa8" "two", 0);
+	CLEAN("one\n\ntwo", "one\xe2\x80\xa9" "two", 0);
+	CLEAN("one two", "one\xe2\x80\xa8" "two", TEXT_COLLAPSE);
+	CLEAN("one two", "one\xe2\x80\xa9" "two", TEXT_COLLAPSE);
+	CLEAN("one two", "one\xe2\x80\xa8" "two", paras);         /* a line break is no paragraph */
+	CLEAN("one\ntwo", "one \xe2\x80\xa9 two", paras);
+	CLEAN("one\ntwo", "one\n\xe2\x80\xa8" "two", paras);    /* two breaks make a paragraph */
+	CLEAN("x", "\xe2\x80\xa9" "x\xe2\x80\xa8", 0);          /* trimmed like other whitespace */
+	/* the predicate drawing shares */
+	assert_true(text_cp_hidden(0x200B) && text_cp_hidden(0xFEFF) && text_cp_hidden(0x202E));
+	assert_false(text_cp_hidden(0x200E) || text_cp_hidden(0x2028) || text_cp_hidden('a'));
+}
+
 static void test_html_unescape(void **state)
 {
 	(void)state;
@@ -336,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_clean_utf8),
 		cmocka_unit_test(test_clean_collapse),
 		cmocka_unit_test(test_clean_paragraphs),
+		cmocka_unit_test(test_clean_invisible),
 		cmocka_unit_test(test_html_unescape),
 		cmocka_unit_test(test_strip_html),
 		cmocka_unit_test(test_tex_accents),

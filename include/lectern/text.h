@@ -15,11 +15,18 @@ enum text_flags {
 };
 
 /* Makes s safe and tidy: invalid UTF-8 becomes U+FFFD (one per bad byte); C0 controls, DEL,
- * C1 controls (U+0080-U+009F) and whole escape sequences (ESC [ ... final, ESC ] ... BEL/ST,
- * other ESC x, and their C1 forms) are removed. Whitespace: \t, \f, \v become spaces; \r\n and
- * \r become \n; \n is kept unless TEXT_COLLAPSE. The result is trimmed; flags as above.
+ * C1 controls (U+0080-U+009F), whole escape sequences (ESC [ ... final, ESC ] ... BEL/ST,
+ * other ESC x, and their C1 forms) and the text_cp_hidden code points are removed.
+ * Whitespace: \t, \f, \v become spaces; \r\n and \r become \n, and so does U+2028 (line
+ * separator); U+2029 (paragraph separator) becomes "\n\n"; \n is kept unless TEXT_COLLAPSE,
+ * which treats these breaks as any other whitespace. The result is trimmed; flags as above.
  * n is the byte length (s need not be NUL-terminated). */
 char *text_clean(const char *s, size_t n, int flags);
+
+/* True for the code points that are never shown: bidi embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069), zero-width space, non-joiner and joiner (U+200B-U+200D), word
+ * joiner (U+2060) and the byte order mark (U+FEFF). text_clean removes them; drawing skips them. */
+int text_cp_hidden(unsigned cp);
 
 /* Decodes HTML/XML character references and the common named entities (&amp; &lt; &gt; &quot;
  * &apos; &nbsp; &eacute;... and numeric &#233; &#xE9;). Unknown entities stay as written. */
@@ -33,6 +40,11 @@ char *text_strip_html(const char *s);
  * braces around single letters, \& &. Forms with and without braces ({\'e}, \'{e}, \'e).
  * Unknown macros stay as written. */
 char *text_tex_accents(const char *s);
+/* The one accent or letter macro of text_tex_accents at s[0] == '\\' (n bytes available), for
+ * renderers that walk TeX themselves: appends its character to b and returns the bytes consumed,
+ * or returns 0 (b untouched) when s does not start with one. */
+struct sbuf;
+size_t text_tex_macro(const char *s, size_t n, struct sbuf *b);
 
 /* Strict UTF-8 decode of one code point at s (n bytes available). Returns the number of bytes
  * consumed (>= 1) and sets *cp; invalid or truncated input consumes 1 byte and gives 0xFFFD. */

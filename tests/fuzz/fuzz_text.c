@@ -1,13 +1,33 @@
-/* libFuzzer target: text cleaning, entities, HTML stripping and TeX accents. */
+/* libFuzzer target: text cleaning, entities, HTML stripping, TeX accents and the LaTeX renderer. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "lectern/latex.h"
 #include "lectern/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Rendered LaTeX is valid UTF-8 with no control characters but newlines and, when styled, the
+ * style markers; nothing text_clean removes (hidden code points) comes back. */
+static void check_rendered(const char *s, bool markers)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = text_utf8_decode(s + i, n - i, &cp);
+		if (cp == 0xFFFD && len == 1 && (unsigned char)s[i] != 0xEF)
+			abort();
+		bool marker = cp == (unsigned char)LATEX_BOLD_ON || cp == (unsigned char)LATEX_BOLD_OFF ||
+		              cp == (unsigned char)LATEX_ITALIC_ON || cp == (unsigned char)LATEX_ITALIC_OFF;
+		if ((cp < 0x20 && cp != '\n' && !(markers && marker)) || (cp >= 0x7F && cp <= 0x9F) ||
+		    text_cp_hidden(cp))
+			abort();
+		i += len;
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,6 +46,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(again);
 	}
+	/* The renderer reads cleaned text: it stays in bounds, and styling never changes the text. */
+	char *plain = latex_render(c, LATEX_PLAIN), *styled = latex_render(c, 0);
+	check_rendered(plain, false);
+	check_rendered(styled, true);
+	if (strcmp(latex_strip_markers(styled), plain) != 0)
+		abort();
+	free(plain);
+	free(styled);
+	char **urls = latex_urls(c);
+	for (char **u = urls; *u; u++)
+		if (!**u)
+			abort();
+	free(urls);
 	free(c);
 
 	char *z = malloc(n + 1);
