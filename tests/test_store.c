@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lectern/export.h"
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
 
@@ -1537,6 +1538,79 @@ static void test_migrate_v1(void **state)
 	store_close(&s);
 }
 
+/* A paper as `lectern export` writes it (all fields, listings and user state). */
+static char *json_of(const struct paper *p)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	assert_non_null(f);
+	export_json_line(f, p);
+	fclose(f);
+	return buf;
+}
+
+/* A cache of the schema before papers.prov (version 5, made by taking the column away again)
+ * migrates without losing anything: every field, author, listing and user state is as it was,
+ * every field's kind is "unknown" (the lowest), and the next source's text replaces it. */
+static void test_migrate_prov(void **state)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s", tmp_path("v5.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	struct paper a, h, want, g;
+	arxiv_kv(&a, "2405.12090v2");
+	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	hf_kv(&h);
+	put(s, &h, "hf-daily", "2024-05-21", STORE_UPDATED);
+	assert_int_equal(store_set_favourite_at(s, "2405.12090", 1716300000, &e), 0);
+	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
+	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
+	store_close(&s);
+	raw_exec(path, "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 5;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v5: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	fts_ok(s);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_int_equal(g.sources, 0);   /* every field "unknown" */
+	g.sources = want.sources;
+	char *x = json_of(&want), *y = json_of(&g);
+	assert_string_equal(y, x);   /* every field, author, listing and user state */
+	assert_non_null(strstr(y, "read §3"));
+	free(x);
+	free(y);
+	assert_int_equal(g.version, 2);
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: unknown");
+	assert_search(s, "ti:compression", "2405.12090");
+
+	/* The lowest kind: even a feed's text replaces it, and is then its own. */
+	struct paper f;
+	mk_from(&f, PAPER_SRC_FEED, "2405.12090", "Blog title", NULL, NULL);
+	put(s, &f, "blog", NULL, STORE_UPDATED);
+	assert_source(s, "2405.12090", "title: feed");
+	assert_source(s, "2405.12090", "abstract: unknown");
+	put(s, &a, "arxiv", "2024-05-21", STORE_UPDATED);
+	assert_source(s, "2405.12090", "title: arXiv");
+	fts_ok(s);
+	store_close(&s);
+	paper_clear(&a);
+	paper_clear(&h);
+	paper_clear(&f);
+	paper_clear(&want);
+	(void)state;
+}
+
 /* ---- search --------------------------------------------------------------------------------- */
 
 static struct store *search_fixture(void)
@@ -2463,6 +2537,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_leaves_nothing),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
+		cmocka_unit_test(test_migrate_prov),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),
