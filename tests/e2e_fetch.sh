@@ -50,6 +50,10 @@ for it in items:
 print("hf ok; papers with non-ASCII author names:", non_ascii)
 PY
 [ "$(L list --day 2026-06-12 --format json | wc -l)" -eq 30 ] || fail "listing day not recorded"
+# which kind of source gave each field
+L show --sources 2606.00467 >"$T/out" || fail "show --sources"
+grep -qx "title: Hugging Face" "$T/out" && grep -qx "upvotes: Hugging Face" "$T/out" &&
+	grep -qx "organisation: Hugging Face" "$T/out" || { cat "$T/out"; fail "show --sources hf"; }
 
 # ---- old Daily Papers data: no submittedOnDailyAt, item publishedAt is the day before (UTC) -----
 # The papers belong to the day that was asked for, not to the parser's guess.
@@ -236,6 +240,8 @@ grep -q "search_query=au:hinton+AND+all:diffusion+AND+submittedDate:%5B202501010
 L search-remote https://arxiv.org/abs/astro-ph/0601001 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote by id"; }
 grep -q "id_list=astro-ph%2F0601001&" "$T/server.log" || { tail -n 1 "$T/server.log"; fail "id_list sent"; }
 L show astro-ph/0601001 >"$T/out" || fail "paper found by id merged"
+L show --sources astro-ph/0601001 >"$T/out" || fail "show --sources arXiv"
+grep -qx "title: arXiv" "$T/out" && grep -qx "abstract: arXiv" "$T/out" || { cat "$T/out"; fail "sources arXiv"; }
 set +e
 L search-remote is:fav >"$T/out" 2>"$T/err"; rc=$?
 set -e

@@ -1211,6 +1211,39 @@ static void test_merge_arxiv_after_hf(void **state)
 	store_close(&s);
 }
 
+/* `lectern import`: an exported paper's text ranks below arXiv's and Hugging Face's; every one
+ * of its listings is recorded; a paper only the file knows gets its text. */
+static void test_merge_import(void **state)
+{
+	struct store *s = open_mem();
+	struct paper a, x, g;
+	struct lerr e = {0};
+	enum store_upsert_result r;
+	arxiv_kv(&a, "2405.12090v2");
+	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	mk_from(&x, PAPER_SRC_IMPORT, "2405.12090v1", "An older export's title", "Old words.",
+	        "2024-05-20");
+	x.upvotes = 7;
+	paper_set(&x.listings, "hf-daily 2024-05-22\narxiv 2024-05-21");
+	assert_int_equal(store_import(s, &x, &r, &e), 0);
+	assert_int_equal(r, STORE_UPDATED);   /* the upvotes */
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	assert_int_equal(g.upvotes, 7);
+	assert_string_equal(g.listings, "hf-daily 2024-05-22\narxiv 2024-05-21");
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: arXiv");
+	assert_source(s, "2405.12090", "upvotes: import");
+	paper_set(&x.id, "2405.99999");
+	assert_int_equal(store_import(s, &x, &r, &e), 0);
+	assert_int_equal(r, STORE_INSERTED);
+	assert_source(s, "2405.99999", "title: import");
+	paper_clear(&a);
+	paper_clear(&x);
+	store_close(&s);
+	(void)state;
+}
+
 static void test_name_key(void **state)
 {
 	const char *cases[][2] = {
@@ -2522,6 +2555,7 @@ int main(void)
 		cmocka_unit_test(test_merge_versions),
 		cmocka_unit_test(test_merge_hf_fills),
 		cmocka_unit_test(test_merge_arxiv_after_hf),
+		cmocka_unit_test(test_merge_import),
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_merge_affiliations),
 		cmocka_unit_test(test_merge_affiliations_ambiguous),
