@@ -140,6 +140,15 @@ static long match_author(char **kt, size_t nt, char **kf, size_t nf, size_t i)
 	return -1;
 }
 
+static void free_keys(char **k, size_t n)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(k[i]);
+	free(k);
+}
+
 static char **name_keys(const struct paper *p)
 {
 	char **k = xreallocarray(NULL, p->n_authors ? p->n_authors : 1, sizeof *k);
@@ -148,21 +157,23 @@ static char **name_keys(const struct paper *p)
 	return k;
 }
 
-static void free_keys(char **k, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(k[i]);
-	free(k);
-}
-
-/* out gets names's authors, each with its affiliation, else the matched one of other's. */
+/* out gets names's authors, each with its affiliation, else the matched one of other's. The
+ * name keys are made only when a name differs from the one at its position (a refetch of the
+ * same list costs no key). */
 static void merge_author_lists(const struct paper *names, const struct paper *other,
                                struct paper *out)
 {
-	char **kn = name_keys(names), **ko = name_keys(other);
+	char **kn = NULL, **ko = NULL;
 	for (size_t i = 0; i < names->n_authors; i++) {
 		const char *aff = names->authors[i].affiliation;
-		if (!(aff && *aff)) {
+		if (!aff && i < other->n_authors &&
+		    !strcmp(names->authors[i].name, other->authors[i].name)) {
+			aff = other->authors[i].affiliation;
+		} else if (!aff) {
+			if (!kn) {
+				kn = name_keys(names);
+				ko = name_keys(other);
+			}
 			long j = match_author(kn, names->n_authors, ko, other->n_authors, i);
 			aff = j >= 0 ? other->authors[j].affiliation : NULL;
 		}
