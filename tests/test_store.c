@@ -1022,13 +1022,20 @@ static void arxiv_kv(struct paper *p, const char *id)
 	paper_set(&p->url_pdf, "https://arxiv.org/pdf/2405.12090v2");
 }
 
-static void test_merge_feed_after_arxiv(void **state)
+/* A cache holding only arxiv_kv()'s v2, listed by "arxiv" on 2024-05-21; *a is that paper. */
+static struct store *with_arxiv_kv(struct paper *a)
 {
 	struct store *s = open_mem();
+	arxiv_kv(a, "2405.12090v2");
+	put(s, a, "arxiv", "2024-05-21", STORE_INSERTED);
+	return s;
+}
+
+static void test_merge_feed_after_arxiv(void **state)
+{
 	struct paper a, f, g;
 	struct lerr e = {0};
-	arxiv_kv(&a, "2405.12090v2");
-	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	struct store *s = with_arxiv_kv(&a);
 	/* A blog's RSS item that links the paper: its own words, its own link, and a DOI. */
 	mk_from(&f, PAPER_SRC_FEED, "2405.12090", "This trick cuts your LLM's memory by 4x",
 	        "Our favourite paper this week: a neat way to squeeze the KV cache.", NULL);
@@ -1145,11 +1152,9 @@ static void hf_kv(struct paper *p)
 
 static void test_merge_hf_fills(void **state)
 {
-	struct store *s = open_mem();
 	struct paper a, h, g;
 	struct lerr e = {0};
-	arxiv_kv(&a, "2405.12090v2");
-	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	struct store *s = with_arxiv_kv(&a);
 	hf_kv(&h);
 	put(s, &h, "hf-daily", "2024-05-21", STORE_UPDATED);
 	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
@@ -1215,12 +1220,10 @@ static void test_merge_arxiv_after_hf(void **state)
  * of its listings is recorded; a paper only the file knows gets its text. */
 static void test_merge_import(void **state)
 {
-	struct store *s = open_mem();
 	struct paper a, x, g;
 	struct lerr e = {0};
 	enum store_upsert_result r;
-	arxiv_kv(&a, "2405.12090v2");
-	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	struct store *s = with_arxiv_kv(&a);
 	mk_from(&x, PAPER_SRC_IMPORT, "2405.12090v1", "An older export's title", "Old words.",
 	        "2024-05-20");
 	x.upvotes = 7;
