@@ -154,6 +154,22 @@ print("merge ok")
 PY
 n=$(sqlite3 "$T/p.db" "select count(*) from listings l join papers p on p.pk = l.paper where p.id = '2606.12730'")
 [ "$n" -eq 2 ] || fail "2606.12730 should be listed by two sources, is by $n"
+# a blog's feed that links it adds its listing, never its words; its own post keeps them
+# (on a copy of the cache, which later checks count)
+{ cat "$T/config"; echo "source feed $B/feed/blog.xml name blog"; } >"$T/blog.conf"
+sqlite3 "$T/p.db" ".backup '$T/blog.db'"
+BL() { "$BIN" --db "$T/blog.db" --config "$T/blog.conf" "$@"; }
+BL fetch blog >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "blog feed"; }
+BL show 2606.12730 >"$T/out" || fail "show after the blog"
+grep -q "^Rethinking Psychometric Evaluation of LLMs" "$T/out" && ! grep -q "personality tests" "$T/out" \
+	|| { cat "$T/out"; fail "the blog replaced arXiv's title"; }
+BL show --sources 2606.12730 >"$T/out" || fail "show --sources after the blog"
+grep -qx "title: arXiv" "$T/out" && grep -qx "abstract: arXiv" "$T/out" && grep -qx "upvotes: Hugging Face" "$T/out" \
+	|| { cat "$T/out"; fail "sources after the blog"; }
+n=$(sqlite3 "$T/blog.db" "select count(*) from listings l join papers p on p.pk = l.paper where p.id = '2606.12730' and source = 'blog'")
+[ "$n" -eq 1 ] || fail "the blog's listing of 2606.12730 not recorded"
+BL show --sources url:https://blog.example/2026/06/reading-group >"$T/out" || fail "show the blog's post"
+grep -qx "title: feed" "$T/out" || { cat "$T/out"; fail "a feed-only paper's sources"; }
 
 # ---- conditional GET: the second fetch sends the validators and gets 304 ---------------------
 L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || fail "refetch"
