@@ -26,42 +26,50 @@ struct merge_field {
 	enum merge_type type;
 	size_t off;              /* of the member in struct paper */
 	enum merge_rule rule;
-	bool tracked;            /* keeps its source kind in papers.prov (slot = table index) */
 };
 
-#define F(name, type, member, rule, tracked) \
-	{ name, type, offsetof(struct paper, member), rule, tracked }
-/* The tracked fields come first: their index is their slot (3 bits each, 21 fit in 63). */
+#define F(name, type, member, rule) { name, type, offsetof(struct paper, member), rule }
+/* The first N_TRACKED fields keep their source kind in papers.prov, their index being their slot
+ * (3 bits each): append new tracked fields after them only while they fit, never reorder. */
 static const struct merge_field merge_fields[] = {
-	F("version", MT_INT, version, MR_VERSION, true),
-	F("title", MT_STR, title, MR_TEXT, true),
-	F("abstract", MT_STR, abstract, MR_TEXT, true),
-	F("authors", MT_AUTHORS, authors, MR_AUTHORS, true),
-	F("primary category", MT_STR, primary_category, MR_TEXT, true),
-	F("categories", MT_STR, categories, MR_TEXT, true),
-	F("comment", MT_STR, comment, MR_TEXT, true),
-	F("journal ref", MT_STR, journal_ref, MR_TEXT, true),
-	F("doi", MT_STR, doi, MR_TEXT, true),
-	F("abstract page", MT_STR, url_abs, MR_TEXT, true),
-	F("pdf", MT_STR, url_pdf, MR_TEXT, true),
-	F("code", MT_STR, url_code, MR_TEXT, true),
-	F("project page", MT_STR, url_project, MR_TEXT, true),
-	F("hugging face page", MT_STR, url_hf, MR_TEXT, true),
-	F("upvotes", MT_I64, upvotes, MR_COUNTER, true),
-	F("comments", MT_I64, num_comments, MR_COUNTER, true),
-	F("github stars", MT_I64, github_stars, MR_COUNTER, true),
-	F("organisation", MT_STR, organization, MR_TEXT, true),
-	F("submitter", MT_STR, submitter, MR_TEXT, true),
-	F("ai summary", MT_STR, ai_summary, MR_TEXT, true),
-	F("ai keywords", MT_STR, ai_keywords, MR_TEXT, true),
-	F("thumbnail", MT_STR, thumbnail, MR_TEXT, false),
-	F("daily papers day", MT_STR, hf_day, MR_NEWEST, false),
-	F("published", MT_I64, published, MR_EARLIEST, false),
-	F("updated", MT_I64, updated, MR_LATEST, false),
+	F("version", MT_INT, version, MR_VERSION),
+	F("title", MT_STR, title, MR_TEXT),
+	F("abstract", MT_STR, abstract, MR_TEXT),
+	F("authors", MT_AUTHORS, authors, MR_AUTHORS),
+	F("primary category", MT_STR, primary_category, MR_TEXT),
+	F("categories", MT_STR, categories, MR_TEXT),
+	F("comment", MT_STR, comment, MR_TEXT),
+	F("journal ref", MT_STR, journal_ref, MR_TEXT),
+	F("doi", MT_STR, doi, MR_TEXT),
+	F("abstract page", MT_STR, url_abs, MR_TEXT),
+	F("pdf", MT_STR, url_pdf, MR_TEXT),
+	F("code", MT_STR, url_code, MR_TEXT),
+	F("project page", MT_STR, url_project, MR_TEXT),
+	F("hugging face page", MT_STR, url_hf, MR_TEXT),
+	F("upvotes", MT_I64, upvotes, MR_COUNTER),
+	F("comments", MT_I64, num_comments, MR_COUNTER),
+	F("github stars", MT_I64, github_stars, MR_COUNTER),
+	F("organisation", MT_STR, organization, MR_TEXT),
+	F("submitter", MT_STR, submitter, MR_TEXT),
+	F("ai summary", MT_STR, ai_summary, MR_TEXT),
+	F("ai keywords", MT_STR, ai_keywords, MR_TEXT),
+	F("thumbnail", MT_STR, thumbnail, MR_TEXT),
+	F("daily papers day", MT_STR, hf_day, MR_NEWEST),
+	F("published", MT_I64, published, MR_EARLIEST),
+	F("updated", MT_I64, updated, MR_LATEST),
 };
 #undef F
-enum { SLOT_BITS = 3, SLOT_VERSION = 0, SLOT_AUTHORS = 3 };
+enum { SLOT_BITS = 3, SLOT_VERSION = 0, N_TRACKED = 21 };
 _Static_assert(PAPER_SRC_KINDS <= 1 << SLOT_BITS, "a kind fits a slot");
+_Static_assert(N_TRACKED * SLOT_BITS <= 63, "the slots fit a non-negative SQLite integer");
+_Static_assert(N_TRACKED <= ARRAY_LEN(merge_fields), "every slot is a field");
+
+/* The kind p says it is from; a value out of range is taken as unknown (it would spill into
+ * the next slot). */
+static enum paper_source_kind kind_of(const struct paper *p)
+{
+	return (unsigned)p->source_kind < PAPER_SRC_KINDS ? p->source_kind : PAPER_SRC_UNKNOWN;
+}
 
 static enum paper_source_kind slot_get(uint64_t prov, size_t slot)
 {
@@ -250,7 +258,7 @@ static bool take(struct paper *m, const struct paper *p, const struct merge_fiel
 static bool wins(const struct paper *m, const struct paper *p, const struct merge_field *f,
                  enum paper_source_kind have, int vhave)
 {
-	enum paper_source_kind in = p->source_kind;
+	enum paper_source_kind in = kind_of(p);
 	switch (f->rule) {
 	case MR_TEXT:
 	case MR_AUTHORS:
@@ -279,7 +287,7 @@ unsigned store_merge(struct paper *m, const struct paper *p)
 		if (!has_value(p, f))
 			continue;   /* what a source leaves out never blanks what is stored */
 		bool fill = !has_value(m, f);
-		enum paper_source_kind have = f->tracked ? slot_get(prov, i) : PAPER_SRC_UNKNOWN;
+		enum paper_source_kind have = i < N_TRACKED ? slot_get(prov, i) : PAPER_SRC_UNKNOWN;
 		bool win = fill || wins(m, p, f, have, vhave);
 		if (f->type == MT_AUTHORS) {
 			/* the losing list still lends its affiliations */
@@ -288,8 +296,8 @@ unsigned store_merge(struct paper *m, const struct paper *p)
 		} else if (win && take(m, p, f)) {
 			what |= STORE_MERGE_CHANGED;
 		}
-		if (win && f->tracked && have != p->source_kind) {
-			slot_set(&prov, i, p->source_kind);
+		if (win && i < N_TRACKED && have != kind_of(p)) {
+			slot_set(&prov, i, kind_of(p));
 			what |= STORE_MERGE_CHANGED;
 		}
 	}
@@ -300,17 +308,17 @@ unsigned store_merge(struct paper *m, const struct paper *p)
 uint64_t store_merge_sources(const struct paper *p)
 {
 	uint64_t prov = 0;
-	for (size_t i = 0; i < ARRAY_LEN(merge_fields); i++)
-		if (merge_fields[i].tracked && has_value(p, &merge_fields[i]))
-			slot_set(&prov, i, p->source_kind);
+	for (size_t i = 0; i < N_TRACKED; i++)
+		if (has_value(p, &merge_fields[i]))
+			slot_set(&prov, i, kind_of(p));
 	return prov;
 }
 
 int store_field_sources(const struct paper *p, store_field_source_cb cb, void *ctx)
 {
-	for (size_t i = 0; i < ARRAY_LEN(merge_fields); i++) {
+	for (size_t i = 0; i < N_TRACKED; i++) {
 		const struct merge_field *f = &merge_fields[i];
-		if (!f->tracked || !has_value(p, f))
+		if (!has_value(p, f))
 			continue;
 		int r = cb(ctx, f->name, slot_get(p->sources, i));
 		if (r)
