@@ -140,7 +140,7 @@ static int finish_output(FILE *f, const char *what)
 
 enum {
 	OPT_FAV = 1000, OPT_UNREAD, OPT_QUERY, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_SOURCE, OPT_DAY,
-	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC,
+	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC, OPT_SOURCES,
 };
 
 struct selection {
@@ -445,10 +445,25 @@ int cmd_list(const struct app *a, int argc, char **argv)
 /* ---- show ------------------------------------------------------------------------------------ */
 
 static const char show_usage[] =
-	"usage: lectern show ID [--format text|json]\n"
+	"usage: lectern show ID [--format text|json] [--sources]\n"
 	"\n"
 	"Shows one cached paper in full. ID is an arXiv id (2501.01234, hep-th/9901001, with or\n"
-	"without a version or URL) or another id as `lectern list` prints it.\n";
+	"without a version or URL) or another id as `lectern list` prints it.\n"
+	"  --sources         which kind of source gave each field instead (\"title: arXiv\")\n";
+
+static const struct option show_longopts[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"sources", no_argument, NULL, OPT_SOURCES},
+	{"help", no_argument, NULL, OPT_HELP},
+	{0, 0, 0, 0},
+};
+
+static int print_field_source(void *ctx, const char *field, enum paper_source_kind kind)
+{
+	(void)ctx;
+	printf("%s: %s\n", field, paper_source_kind_name(kind));
+	return 0;
+}
 
 /* Writes text word-wrapped to `width` columns from column `indent` (text_wrap's TEXT_WRAP_WORDS):
  * continuation lines start with `indent` spaces, a "\n" in text starts a paragraph after an empty
@@ -552,14 +567,18 @@ static void show_text(const struct paper *p)
 int cmd_show(const struct app *a, int argc, char **argv)
 {
 	const char *cmd = argv[0];
-	bool json = false;
+	bool json = false, sources = false;
 	int c;
 
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":", show_longopts)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(show_usage, stdout);
 			return EXIT_OK;
+		}
+		if (c == OPT_SOURCES) {
+			sources = true;
+			continue;
 		}
 		if (c == OPT_FORMAT && (!strcmp(optarg, "json") || !strcmp(optarg, "text"))) {
 			json = !strcmp(optarg, "json");
@@ -572,7 +591,7 @@ int cmd_show(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
-		cli_error("%s: %s; usage: lectern show ID [--format text|json]", cmd,
+		cli_error("%s: %s; usage: lectern show ID [--format text|json] [--sources]", cmd,
 		          argc - optind < 1 ? "which paper? give its id" : "give one id");
 		return EXIT_USAGE;
 	}
@@ -591,7 +610,9 @@ int cmd_show(const struct app *a, int argc, char **argv)
 	if (get_paper(s, cmd, id, &p) != 0) {
 		rc = EXIT_RUNTIME;
 	} else {
-		if (json)
+		if (sources)
+			store_field_sources(&p, print_field_source, NULL);
+		else if (json)
 			export_json_line(stdout, &p);
 		else
 			show_text(&p);
@@ -1099,12 +1120,13 @@ static int merge_user_state(struct store *s, const struct paper *in, const struc
 	return 0;
 }
 
-/* Stores one paper and its listings; *inserted tells whether it was new. */
+/* Stores one paper and its listings (the store merges its text, as from an import) and merges
+ * its user state; *inserted tells whether it was new. */
 static int import_paper(struct store *s, struct paper *p, bool *inserted, struct lerr *e)
 {
 	struct paper old;
 	enum store_upsert_result res = STORE_UNCHANGED;
-	int rc = 0;
+	int rc;
 
 	paper_init(&old);
 	*inserted = false;
@@ -1113,31 +1135,8 @@ static int import_paper(struct store *s, struct paper *p, bool *inserted, struct
 		*e = ge;
 		return -1;
 	}
-	/* Each listing ("SOURCE DAY") is recorded by an upsert naming it; the first one also merges. */
-	char *listings = p->listings;
-	p->listings = NULL;
-	const char *l = listings;
-	do {
-		char src[128] = "", day[16] = "";
-		if (l && *l) {
-			size_t n = strcspn(l, "\n");
-			const char *sp = memchr(l, ' ', n);
-			size_t sn = sp ? (size_t)(sp - l) : n;
-			snprintf(src, sizeof src, "%.*s", (int)sn, l);
-			if (sp)
-				snprintf(day, sizeof day, "%.*s", (int)(n - sn - 1), sp + 1);
-			l += n;
-			l += *l == '\n';
-		}
-		enum store_upsert_result r1;
-		if (store_upsert(s, p, *src ? src : NULL, *day ? day : NULL, &r1, e) != 0) {
-			rc = -1;
-			break;
-		}
-		if (r1 == STORE_INSERTED)
-			res = r1;
-	} while (l && *l);
-	p->listings = listings;
+	p->source_kind = PAPER_SRC_IMPORT;
+	rc = store_import(s, p, &res, e);
 	if (rc == 0) {
 		*inserted = res == STORE_INSERTED;
 		rc = merge_user_state(s, p, &old, e);

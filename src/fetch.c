@@ -46,6 +46,7 @@ struct sink {
 	const char *day;
 	const char *today;
 	struct feed_info *info;
+	enum paper_source_kind kind;   /* who sends these papers: the store merges by it */
 	/* The Daily Papers day asked for, "" when none. Stored as every paper's hf_day: the parser
 	 * can only guess it (old items lack submittedOnDailyAt and their publishedAt is UTC, a day
 	 * early for some), while the day of the request is what the listing is. */
@@ -180,12 +181,12 @@ static int on_paper(void *ctx, const struct paper *p)
 		day = s->today;
 		s->n_dayless++;
 	}
-	struct paper q;
-	if (s->hf_day[0]) {
-		q = *p;   /* shallow: only the day differs */
+	struct paper q = *p;   /* shallow: only the day and the kind differ */
+	if (s->hf_day[0])
 		q.hf_day = s->hf_day;
-		p = &q;
-	}
+	if (q.source_kind == PAPER_SRC_UNKNOWN)
+		q.source_kind = s->kind;
+	p = &q;
 	if (store_upsert(s->env->db, p, s->source, day, &res, &s->err) < 0)
 		return 1;
 	if (!s->page_first[0])
@@ -334,6 +335,16 @@ static void sink_reset(struct sink *s)
 /* GETs rq (retries, politeness, validators) and stores the answer in one transaction: all of it
  * or nothing. A paged request (Daily Papers) asks for p=0,1,... while a page comes back full, all
  * pages in the same transaction. Returns 0 or -1 with e set (nothing was written then). */
+/* The kind of source a request's papers come from, as its source's config kind built it: Daily
+ * Papers is Hugging Face; anything at arXiv (listings, the API, a search, and a feed whose URL is
+ * arXiv's) is arXiv; any other feed is a feed. */
+static enum paper_source_kind req_kind(const struct req *rq)
+{
+	if (rq->fmt == FEED_HF_DAILY)
+		return PAPER_SRC_HF;
+	return rq->arxiv ? PAPER_SRC_ARXIV : PAPER_SRC_FEED;
+}
+
 static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
                      struct outcome *out, struct lerr *e)
 {
@@ -349,7 +360,8 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 	memset(out, 0, sizeof *out);
 	out->total_results = -1;
 	today_str(today);
-	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi };
+	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi,
+	                  .kind = req_kind(rq) };
 	if (rq->day && rq->fmt == FEED_HF_DAILY)
 		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
 	/* Validators belong to rq->url (for a paged request: to its first page). A day whose first

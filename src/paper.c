@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "lectern/paper.h"
+#include "lectern/text.h"
 #include "lectern/util.h"
 
 void paper_init(struct paper *p)
@@ -223,4 +224,116 @@ char *paper_normalise_tags(const char *s)
 		sbuf_add(&b, w, k);
 	}
 	return sbuf_steal(&b);
+}
+
+/* ---- source kinds and name keys -------------------------------------------------------------- */
+
+const char *paper_source_kind_name(enum paper_source_kind k)
+{
+	static const char *const names[PAPER_SRC_KINDS] = {
+		[PAPER_SRC_UNKNOWN] = "unknown", [PAPER_SRC_FEED] = "feed",
+		[PAPER_SRC_IMPORT] = "import", [PAPER_SRC_HF] = "Hugging Face",
+		[PAPER_SRC_ARXIV] = "arXiv",
+	};
+	return (unsigned)k < PAPER_SRC_KINDS ? names[k] : names[0];
+}
+
+/* ASCII folds of U+00C0..U+017F, one letter each; '*' marks the two-letter ones (fold2) and
+ * '-' a character kept as written (× ÷). */
+static const char fold_latin[] =
+	"aaaaaa*ceeeeiiiidnooooo-ouuuuy**"      /* U+00C0 */
+	"aaaaaa*ceeeeiiiidnooooo-ouuuuy*y"      /* U+00E0 */
+	"aaaaaaccccccccddddeeeeeeeeeegggggggg"  /* U+0100 */
+	"hhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnn"
+	"oooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+static const char *fold2(unsigned cp)
+{
+	switch (cp) {
+	case 0xC6: case 0xE6: return "ae";
+	case 0xDE: case 0xFE: return "th";
+	case 0xDF: return "ss";
+	case 0x132: case 0x133: return "ij";
+	default: return "oe";   /* U+0152, U+0153 */
+	}
+}
+
+_Static_assert(sizeof fold_latin - 1 == 0x180 - 0xC0, "one fold per code point U+00C0..U+017F");
+
+char *paper_name_key(const char *name)
+{
+	struct sbuf b = {0};
+	bool space = false;
+	size_t n = name ? strlen(name) : 0;
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t l = text_utf8_decode(name + i, n - i, &cp);
+		if (l == 0)
+			l = 1, cp = (unsigned char)name[i];
+		const char *out = NULL;
+		char one[2] = "";
+		if (cp < 0x80) {
+			if (isspace((int)cp) || cp == '.' || cp == '-') {
+				space = b.len > 0;
+				i += l;
+				continue;
+			}
+			one[0] = (char)tolower((int)cp);
+			out = one;
+		} else if (cp >= 0x300 && cp <= 0x36F) {
+			i += l;   /* combining mark (a decomposed accent) */
+			continue;
+		} else if (cp == 0x2010 || cp == 0x2011 || cp == 0xA0) {
+			space = b.len > 0;   /* Unicode hyphens, no-break space */
+			i += l;
+			continue;
+		} else if (cp >= 0xC0 && cp < 0x180 && fold_latin[cp - 0xC0] != '-') {
+			one[0] = fold_latin[cp - 0xC0];
+			out = one[0] == '*' ? fold2(cp) : one;
+		}
+		if (space)
+			sbuf_addc(&b, ' ');
+		space = false;
+		if (out)
+			sbuf_adds(&b, out);
+		else
+			sbuf_add(&b, name + i, l);
+		i += l;
+	}
+	char *r = sbuf_steal(&b);
+	sbuf_free(&b);
+	return r ? r : xstrdup("");
+}
+
+/* [*w, *w + *n) is the first word of s; the last one with last = true. */
+static void word(const char *s, bool last, const char **w, size_t *n)
+{
+	const char *sp = last ? strrchr(s, ' ') : strchr(s, ' ');
+	if (last) {
+		*w = sp ? sp + 1 : s;
+		*n = strlen(*w);
+	} else {
+		*w = s;
+		*n = sp ? (size_t)(sp - s) : strlen(s);
+	}
+}
+
+bool paper_name_keys_compatible(const char *a, const char *b)
+{
+	if (!a || !b || !*a || !*b)
+		return false;
+	if (!strcmp(a, b))
+		return true;
+	const char *la, *lb, *fa, *fb;
+	size_t nla, nlb, nfa, nfb;
+	word(a, true, &la, &nla);
+	word(b, true, &lb, &nlb);
+	if (la == a || lb == b || nla != nlb || memcmp(la, lb, nla))
+		return false;   /* a one-word name only matches itself */
+	word(a, false, &fa, &nfa);
+	word(b, false, &fb, &nfb);
+	if (nfa == nfb)
+		return !memcmp(fa, fb, nfa);
+	/* an initial and a full first name: the initial is the name's first letter */
+	return (nfa == 1 || nfb == 1) && fa[0] == fb[0];
 }

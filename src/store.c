@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,8 +28,8 @@ enum {
 	"version, title, abstract, authors, first_author, n_authors, published, updated," \
 	" primary_category, categories, comment, journal_ref, doi, url_abs, url_pdf, url_code," \
 	" url_project, url_hf, upvotes, num_comments, github_stars, organization, submitter," \
-	" ai_summary, ai_keywords, hf_day, thumbnail"
-#define N_PAPER_COLS 27
+	" ai_summary, ai_keywords, hf_day, thumbnail, prov"
+#define N_PAPER_COLS 28
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -40,14 +41,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
 	[ST_UPDATE] = "UPDATE papers SET pk = ?1, id = ?2, version = ?3, title = ?4, abstract = ?5,"
 	              " authors = ?6, first_author = ?7, n_authors = ?8, published = ?9,"
 	              " updated = ?10, primary_category = ?11, categories = ?12, comment = ?13,"
 	              " journal_ref = ?14, doi = ?15, url_abs = ?16, url_pdf = ?17, url_code = ?18,"
 	              " url_project = ?19, url_hf = ?20, upvotes = ?21, num_comments = ?22,"
 	              " github_stars = ?23, organization = ?24, submitter = ?25, ai_summary = ?26,"
-	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29 WHERE pk = ?30",
+	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29, prov = ?30 WHERE pk = ?31",
 	[ST_AUTHORS_GET] = "SELECT name, affiliation FROM paper_authors WHERE paper = ?1 ORDER BY pos",
 	[ST_AUTHORS_DEL] = "DELETE FROM paper_authors WHERE paper = ?1",
 	[ST_AUTHORS_INS] = "INSERT INTO paper_authors (paper, pos, name, affiliation)"
@@ -554,7 +555,8 @@ void store_rollback(struct store *s)
 
 /* ---- reading rows --------------------------------------------------------------------------- */
 
-/* Fills p from a row of "pk, id, PAPER_COLS"; *authors_text (may be NULL) gets that column. */
+/* Fills p from a row of "pk, id, PAPER_COLS"; *authors_text (may be NULL) gets that column.
+ * p->sources gets papers.prov (the kinds that gave the fields, see store_merge.c). */
 static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_text)
 {
 	paper_init(p);
@@ -580,6 +582,7 @@ static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_tex
 	                  &p->hf_day, &p->thumbnail };
 	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
 		*str2[i] = store_col_text(st, 23 + (int)i);
+	p->sources = (uint64_t)sqlite3_column_int64(st, 29);
 }
 
 static int read_authors(struct store *s, int64_t pk, struct paper *p, struct lerr *e)
@@ -776,6 +779,7 @@ static void bind_paper(sqlite3_stmt *st, int64_t pk, const struct paper *m, cons
 	                       m->hf_day, m->thumbnail };
 	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
 		bind_text(st, 24 + (int)i, str2[i]);
+	sqlite3_bind_int64(st, 30, (int64_t)m->sources);
 }
 
 static char *authors_text(const struct paper *p)
@@ -843,34 +847,6 @@ static bool fts_pending(const struct store *s, int64_t rowid)
 	return false;
 }
 
-/* Merges new authors into old ones: the new list wins; a missing affiliation is taken from the
- * old author of the same name. Result in *out (initialised paper used as a list holder). */
-static void merge_authors(const struct paper *old, const struct paper *p, struct paper *out)
-{
-	for (size_t i = 0; i < p->n_authors; i++) {
-		const char *name = p->authors[i].name ? p->authors[i].name : "";
-		const char *aff = p->authors[i].affiliation;
-		if (!nonempty(aff))
-			for (size_t j = 0; j < old->n_authors; j++)
-				if (str_eq(old->authors[j].name, name)) {
-					aff = old->authors[j].affiliation;
-					break;
-				}
-		paper_add_author(out, name, nonempty(aff) ? aff : NULL);
-	}
-}
-
-static bool authors_equal(const struct paper *a, const struct paper *b)
-{
-	if (a->n_authors != b->n_authors)
-		return false;
-	for (size_t i = 0; i < a->n_authors; i++)
-		if (!str_eq(a->authors[i].name, b->authors[i].name) ||
-		    !str_eq(a->authors[i].affiliation, b->authors[i].affiliation))
-			return false;
-	return true;
-}
-
 static int record_listing(struct store *s, int64_t pk, const char *source, const char *day,
                           struct lerr *e)
 {
@@ -900,24 +876,23 @@ static int record_listing(struct store *s, int64_t pk, const char *source, const
 	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "recording the listing");
 }
 
-static int insert_new(struct store *s, const struct paper *p, const char *id, int version,
-                      int64_t day_t, int64_t *pk_out, struct lerr *e)
+/* p: id, version and published already normalised (upsert_inner). */
+static int insert_new(struct store *s, const struct paper *p, int64_t day_t, int64_t *pk_out,
+                      struct lerr *e)
 {
 	/* The key date: published, else the listing day, else now (first seen). */
-	int64_t t = pk_time(p->published), pk;
-	if (alloc_pk(s, t ? t : day_t ? day_t : util_now(), &pk, e) < 0)
+	int64_t pk;
+	if (alloc_pk(s, p->published ? p->published : day_t ? day_t : util_now(), &pk, e) < 0)
 		return -1;
-	struct paper m = *p;   /* shallow: only the id/version/published differ */
-	m.id = (char *)id;
-	m.version = version;
-	m.published = t;
+	struct paper m = *p;   /* shallow: only the kinds of its fields are added */
+	m.sources = store_merge_sources(p);
 	/* Authors without a name are kept as "" (order matters); list row caches the first. */
 	char *at = authors_text(p);
 	sqlite3_stmt *st = stmt(s, ST_INSERT, e);
 	int rc = SQLITE_ERROR;
 	if (st) {
 		bind_paper(st, pk, &m, at, p->n_authors ? p->authors[0].name : NULL, p->n_authors);
-		sqlite3_bind_int64(st, 30, util_now());
+		sqlite3_bind_int64(st, 31, util_now());
 		rc = run(st);
 	}
 	free(at);
@@ -931,21 +906,6 @@ static int insert_new(struct store *s, const struct paper *p, const char *id, in
 	*pk_out = pk;
 	return 0;
 }
-
-#define MERGE_STR(f)                                                     \
-	do {                                                             \
-		if (nonempty(p->f) && !str_eq(m->f, p->f)) {             \
-			paper_set(&m->f, p->f);                          \
-			changed = true;                                  \
-		}                                                        \
-	} while (0)
-#define MERGE_NEWEST(f)                                                  \
-	do {                                                             \
-		if (p->f >= 0 && p->f != m->f) {                         \
-			m->f = p->f;                                     \
-			changed = true;                                  \
-		}                                                        \
-	} while (0)
 
 /* The key date of a paper whose publication date is unknown, now listed on day_t (0 none):
  * its earliest listing day, else (never listed with a day) the first-seen time in its key.
@@ -971,104 +931,65 @@ static int64_t undated_key(struct store *s, int64_t pk, int64_t day_t, struct le
 	return day_t < first ? day_t : first;
 }
 
-/* The merge rule (store.h, store_upsert): what p changes in the stored paper m. Returns whether
- * anything changed; *authors_changed when m's author list was replaced. */
-static bool merge_fields(struct paper *m, const struct paper *p, int version,
-                         bool *authors_changed)
+/* A stored paper being merged into: its fields and authors (m), and its indexed text as it is
+ * now (old, to delete from the FTS when it changes; old_categories: the categories' source). */
+struct stored {
+	int64_t pk;
+	struct paper m;
+	struct store_ftsop old;
+	char *old_categories;
+};
+
+static void stored_clear(struct stored *o)
 {
-	bool changed = false;
-	*authors_changed = false;
-	MERGE_STR(title);
-	MERGE_STR(abstract);
-	MERGE_STR(primary_category);
-	MERGE_STR(categories);
-	MERGE_STR(comment);
-	MERGE_STR(journal_ref);
-	MERGE_STR(doi);
-	MERGE_STR(url_abs);
-	MERGE_STR(url_pdf);
-	MERGE_STR(url_code);
-	MERGE_STR(url_project);
-	MERGE_STR(url_hf);
-	MERGE_STR(organization);
-	MERGE_STR(submitter);
-	MERGE_STR(ai_summary);
-	MERGE_STR(ai_keywords);
-	MERGE_STR(hf_day);
-	MERGE_STR(thumbnail);
-	MERGE_NEWEST(upvotes);
-	MERGE_NEWEST(num_comments);
-	MERGE_NEWEST(github_stars);
-	if (version > m->version) {
-		m->version = version;
-		changed = true;
-	}
-	if (p->updated > m->updated) {
-		m->updated = p->updated;
-		changed = true;
-	}
-	/* The v1 date: the earliest any source reports (sources disagree by hours; taking the
-	 * minimum converges instead of moving the paper back and forth). */
-	int64_t t = pk_time(p->published);
-	if (t && (m->published == 0 || t < m->published)) {
-		m->published = t;
-		changed = true;
-	}
-	if (p->n_authors) {
-		struct paper merged;
-		paper_init(&merged);
-		merge_authors(m, p, &merged);
-		if (!authors_equal(m, &merged)) {
-			*authors_changed = changed = true;
-			/* swap the author lists (merged frees the old one) */
-			struct author *a = m->authors;
-			size_t n = m->n_authors;
-			m->authors = merged.authors;
-			m->n_authors = merged.n_authors;
-			merged.authors = a;
-			merged.n_authors = n;
-		}
-		paper_clear(&merged);
-	}
-	return changed;
+	free(o->old.title);
+	free(o->old.abstract);
+	free(o->old.authors);
+	free(o->old.cats);
+	free(o->old.organization);
+	free(o->old.ai_summary);
+	free(o->old_categories);
+	paper_clear(&o->m);
 }
 
-/* The stored paper at the cursor's row (then reset), with its authors, and the text it is
- * indexed with now (old, and its categories: to delete it from the FTS when it changes). */
-static int read_current(struct store *s, sqlite3_stmt *cur, struct paper *m,
-                        struct store_ftsop *old, char **old_categories, struct lerr *e)
+/* Reads the row `cur` stands on (and resets it). */
+static int load_stored(struct store *s, sqlite3_stmt *cur, struct stored *o, struct lerr *e)
 {
-	int64_t pk = sqlite3_column_int64(cur, 0);
-	read_paper_row(cur, m, &old->authors);
-	old->cats = store_col_text(cur, 2 + N_PAPER_COLS);
+	o->pk = sqlite3_column_int64(cur, 0);
+	read_paper_row(cur, &o->m, &o->old.authors);
+	o->old.cats = store_col_text(cur, 2 + N_PAPER_COLS);
 	sqlite3_reset(cur);
-	if (read_authors(s, pk, m, e) < 0)
-		return -1;
-	old->title = xstrdup(m->title);
-	*old_categories = xstrdup(m->categories);
-	old->abstract = xstrdup(m->abstract);
-	old->organization = xstrdup(m->organization);
-	old->ai_summary = xstrdup(m->ai_summary);
-	return 0;
+	o->old.title = xstrdup(o->m.title);
+	o->old.abstract = xstrdup(o->m.abstract);
+	o->old.organization = xstrdup(o->m.organization);
+	o->old.ai_summary = xstrdup(o->m.ai_summary);
+	o->old_categories = xstrdup(o->m.categories);
+	return read_authors(s, o->pk, &o->m, e);
 }
 
-/* Writes the merged paper m, stored at pk, to new_pk (a new date key moves it), its authors
- * when they changed, and queues its re-indexing when its text or rowid changed. */
-static int write_update(struct store *s, int64_t pk, int64_t new_pk, const struct paper *m,
-                        const struct store_ftsop *old, const char *old_categories,
-                        bool authors_changed, struct lerr *e)
+/* Whether the indexed text changed (categories by their source: the tokens are derived in SQL). */
+static bool fts_text_changed(const struct stored *o, const char *authors)
 {
-	char *at = authors_changed ? authors_text(m) : xstrdup(old->authors);
-	/* categories are indexed too (their tokens are derived in SQL: compare the source) */
-	bool text_changed = !str_eq(old->title, m->title) || !str_eq(old->abstract, m->abstract) ||
-	                    !str_eq(old->authors, at) || !str_eq(old_categories, m->categories) ||
-	                    !str_eq(old->organization, m->organization) ||
-	                    !str_eq(old->ai_summary, m->ai_summary);
+	const struct paper *m = &o->m;
+	return !str_eq(o->old.title, m->title) || !str_eq(o->old.abstract, m->abstract) ||
+	       !str_eq(o->old.authors, authors) || !str_eq(o->old_categories, m->categories) ||
+	       !str_eq(o->old.organization, m->organization) ||
+	       !str_eq(o->old.ai_summary, m->ai_summary);
+}
+
+/* Writes the merged o->m under new_pk (== o->pk unless its date moved it) and queues its FTS
+ * update. */
+static int write_update(struct store *s, struct stored *o, int64_t new_pk, bool authors_changed,
+                        struct lerr *e)
+{
+	const struct paper *m = &o->m;
+	char *at = authors_changed ? authors_text(m) : xstrdup(o->old.authors);
+	bool text_changed = fts_text_changed(o, at);
 	sqlite3_stmt *st = stmt(s, ST_UPDATE, e);
 	int rc = SQLITE_ERROR;
 	if (st) {
 		bind_paper(st, new_pk, m, at, m->n_authors ? m->authors[0].name : NULL, m->n_authors);
-		sqlite3_bind_int64(st, 30, pk);
+		sqlite3_bind_int64(st, 31, o->pk);
 		rc = run(st);
 	}
 	free(at);
@@ -1078,52 +999,45 @@ static int write_update(struct store *s, int64_t pk, int64_t new_pk, const struc
 		return store_db_error(s, e, rc, "updating a paper");
 	if (authors_changed && write_authors(s, new_pk, m, false, e) < 0)
 		return -1;
-	if (text_changed || new_pk != pk) {
-		if (!fts_pending(s, pk))
-			push_op(s, pk, 1, old);
+	if (text_changed || new_pk != o->pk) {
+		if (!fts_pending(s, o->pk))
+			push_op(s, o->pk, 1, &o->old);
 		push_op(s, new_pk, 0, NULL);
 	}
 	return 0;
 }
 
-/* Merges p into the paper at the cursor's row: read it, apply the merge rule, re-key it when
- * its date key moved, write it when anything changed. */
+/* Merges p into the stored paper `cur` stands on (store_merge: the rule), moving it in date
+ * order when its key date changed (see store_int.h). */
 static int update_existing(struct store *s, sqlite3_stmt *cur, const struct paper *p,
-                           int version, int64_t day_t, enum store_upsert_result *res,
-                           int64_t *pk_out, struct lerr *e)
+                           int64_t day_t, enum store_upsert_result *res, int64_t *pk_out,
+                           struct lerr *e)
 {
-	struct paper m;
-	struct store_ftsop old = {0};
-	char *old_categories = NULL;
-	int64_t pk = sqlite3_column_int64(cur, 0), new_pk = pk;
+	struct stored o = {0};
 	int ret = -1;
-	bool authors_changed;
-	if (read_current(s, cur, &m, &old, &old_categories, e) < 0)
+	if (load_stored(s, cur, &o, e) < 0)
 		goto out;
-	bool changed = merge_fields(&m, p, version, &authors_changed);
-	/* Where the paper belongs in date order (see store_int.h). */
-	int64_t key_t = pk_time(m.published) ? m.published : undated_key(s, pk, day_t, e);
+	unsigned what = store_merge(&o.m, p);
+	int64_t key_t = pk_time(o.m.published) ? o.m.published : undated_key(s, o.pk, day_t, e);
 	if (key_t < 0)
 		goto out;
-	if (key_t != pk >> STORE_PK_SHIFT) {
-		changed = true;
+	int64_t new_pk = o.pk;
+	*res = STORE_UNCHANGED;
+	if (key_t != o.pk >> STORE_PK_SHIFT) {
 		if (alloc_pk(s, key_t, &new_pk, e) < 0)
 			goto out;
-	}
-	if (changed && write_update(s, pk, new_pk, &m, &old, old_categories, authors_changed, e) < 0)
+	} else if (!what) {
+		*pk_out = o.pk;
+		ret = 0;
 		goto out;
-	*res = changed ? STORE_UPDATED : STORE_UNCHANGED;
+	}
+	if (write_update(s, &o, new_pk, what & STORE_MERGE_AUTHORS, e) < 0)
+		goto out;
+	*res = STORE_UPDATED;
 	*pk_out = new_pk;
 	ret = 0;
 out:
-	free(old.title);
-	free(old.abstract);
-	free(old.authors);
-	free(old.cats);
-	free(old.organization);
-	free(old.ai_summary);
-	free(old_categories);
-	paper_clear(&m);
+	stored_clear(&o);
 	return ret;
 }
 
@@ -1131,25 +1045,27 @@ static int upsert_inner(struct store *s, const struct paper *p, const char *sour
                         const char *day, enum store_upsert_result *res, struct lerr *e)
 {
 	char buf[64];
-	int version;
-	norm_id(p->id, buf, sizeof buf, &version);
-	const char *id = buf[0] ? buf : p->id;
+	struct paper q = *p;   /* shallow: the id, version and date as stored */
+	norm_id(p->id, buf, sizeof buf, &q.version);
+	if (buf[0])
+		q.id = buf;
 	if (p->version > 0)
-		version = p->version;
+		q.version = p->version;
+	q.published = pk_time(p->published);
 	int64_t day_t = day_time(day);
 	sqlite3_stmt *cur = stmt(s, ST_GET_BY_ID, e);
 	if (!cur)
 		return -1;
-	bind_text(cur, 1, id);
+	bind_text(cur, 1, q.id);
 	int rc = sqlite3_step(cur);
 	int64_t pk = 0;
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(cur);
-		if (insert_new(s, p, id, version, day_t, &pk, e) < 0)
+		if (insert_new(s, &q, day_t, &pk, e) < 0)
 			return -1;
 		*res = STORE_INSERTED;
 	} else if (rc == SQLITE_ROW) {
-		if (update_existing(s, cur, p, version, day_t, res, &pk, e) < 0)
+		if (update_existing(s, cur, &q, day_t, res, &pk, e) < 0)
 			return -1;
 	} else {
 		sqlite3_reset(cur);
@@ -1158,8 +1074,35 @@ static int upsert_inner(struct store *s, const struct paper *p, const char *sour
 	return record_listing(s, pk, source, day, e);
 }
 
-int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
-                 enum store_upsert_result *result, struct lerr *e)
+/* One upsert per "SOURCE DAY" line of `listings` (store_import), or one with source and day. */
+static int upsert_listed(struct store *s, const struct paper *p, const char *source,
+                         const char *day, const char *listings, enum store_upsert_result *res,
+                         struct lerr *e)
+{
+	if (!listings || !*listings)
+		return upsert_inner(s, p, source, day, res, e);
+	for (const char *l = listings; *l;) {
+		char src[128] = "", d[16] = "";
+		size_t n = strcspn(l, "\n");
+		const char *sp = memchr(l, ' ', n);
+		size_t sn = sp ? (size_t)(sp - l) : n;
+		snprintf(src, sizeof src, "%.*s", (int)sn, l);
+		if (sp)
+			snprintf(d, sizeof d, "%.*s", (int)(n - sn - 1), sp + 1);
+		l += n;
+		l += *l == '\n';
+		enum store_upsert_result r1;
+		if (upsert_inner(s, p, *src ? src : NULL, *d ? d : NULL, &r1, e) < 0)
+			return -1;
+		if (r1 == STORE_INSERTED || *res == STORE_UNCHANGED)
+			*res = r1;
+	}
+	return 0;
+}
+
+/* Runs upsert_listed() in its own transaction, or in the caller's (store_begin). */
+static int upsert_txn(struct store *s, const struct paper *p, const char *source, const char *day,
+                      const char *listings, enum store_upsert_result *result, struct lerr *e)
 {
 	enum store_upsert_result dummy;
 	if (!result)
@@ -1187,7 +1130,7 @@ int store_upsert(struct store *s, const struct paper *p, const char *source, con
 	/* No savepoint per paper inside store_begin(): a savepoint makes SQLite copy every page
 	 * the upsert touches to a statement journal (~20 page writes a paper, half the cost of a
 	 * bulk load). Instead a failed upsert fails the whole transaction (see store.h). */
-	if (upsert_inner(s, p, source, day, result, e) < 0) {
+	if (upsert_listed(s, p, source, day, listings, result, e) < 0) {
 		if (own) {
 			store_rollback(s);
 		} else {
@@ -1204,6 +1147,18 @@ int store_upsert(struct store *s, const struct paper *p, const char *source, con
 	if (own)
 		return commit_now(s, e) < 0 ? (*result = STORE_UNCHANGED, -1) : 0;
 	return 0;
+}
+
+int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
+                 enum store_upsert_result *result, struct lerr *e)
+{
+	return upsert_txn(s, p, source, day, NULL, result, e);
+}
+
+int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
+                 struct lerr *e)
+{
+	return upsert_txn(s, p, NULL, NULL, p ? p->listings : NULL, result, e);
 }
 
 /* ---- user state --------------------------------------------------------------------------- */

@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -98,6 +98,16 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
 sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
 char *store_col_text(sqlite3_stmt *st, int col);
+
+/* store_merge.c */
+enum { STORE_MERGE_CHANGED = 1, STORE_MERGE_AUTHORS = 2 };
+/* Merges the arriving paper p (its version and published already normalised) into the stored
+ * paper m (with its authors and m->sources, the packed kinds of papers.prov), by the table in
+ * store_merge.c; m->sources is updated. Returns STORE_MERGE_* bits: anything changed, and the
+ * author list changed. */
+unsigned store_merge(struct paper *m, const struct paper *p);
+/* papers.prov of a new paper: p->source_kind for every tracked field p has. */
+uint64_t store_merge_sources(const struct paper *p);
 
 /* store_fts.c (below every other store file but store_tok.c) */
 /* The tokenizer "lectern", lectern_rank() and lectern_pfx() for FTS5: needed before papers_fts

@@ -187,6 +187,14 @@ static const char schema_v6[] =
 	" ON CONFLICT (name) DO UPDATE SET signature = excluded.signature;"
 	"DELETE FROM http_cache WHERE substr(url, 1, 25) = 'lectern:source-signature:';";
 
+/* Version 7: the kind of source that gave each field (papers.prov, 3 bits a field, packed as
+ * store_merge.c says), so a later arrival is weighed against it. Old rows get 0: every field
+ * "unknown", the lowest kind, so the next source's text replaces theirs. An ADD COLUMN with a
+ * constant default rewrites no row: old rows read the default and pay nothing; new rows pay
+ * 1 to 9 bytes. */
+static const char schema_v7[] =
+	"ALTER TABLE papers ADD COLUMN prov INTEGER NOT NULL DEFAULT 0;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -199,6 +207,7 @@ static const struct migration {
 	{ schema_v4, NULL, NULL },
 	{ schema_v5, NULL, NULL },
 	{ schema_v6, NULL, NULL },
+	{ schema_v7, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

@@ -50,6 +50,10 @@ for it in items:
 print("hf ok; papers with non-ASCII author names:", non_ascii)
 PY
 [ "$(L list --day 2026-06-12 --format json | wc -l)" -eq 30 ] || fail "listing day not recorded"
+# which kind of source gave each field
+L show --sources 2606.00467 >"$T/out" || fail "show --sources"
+grep -qx "title: Hugging Face" "$T/out" && grep -qx "upvotes: Hugging Face" "$T/out" &&
+	grep -qx "organisation: Hugging Face" "$T/out" || { cat "$T/out"; fail "show --sources hf"; }
 
 # ---- old Daily Papers data: no submittedOnDailyAt, item publishedAt is the day before (UTC) -----
 # The papers belong to the day that was asked for, not to the parser's guess.
@@ -150,6 +154,22 @@ print("merge ok")
 PY
 n=$(sqlite3 "$T/p.db" "select count(*) from listings l join papers p on p.pk = l.paper where p.id = '2606.12730'")
 [ "$n" -eq 2 ] || fail "2606.12730 should be listed by two sources, is by $n"
+# a blog's feed that links it adds its listing, never its words; its own post keeps them
+# (on a copy of the cache, which later checks count)
+{ cat "$T/config"; echo "source feed $B/feed/blog.xml name blog"; } >"$T/blog.conf"
+sqlite3 "$T/p.db" ".backup '$T/blog.db'"
+BL() { "$BIN" --db "$T/blog.db" --config "$T/blog.conf" "$@"; }
+BL fetch blog >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "blog feed"; }
+BL show 2606.12730 >"$T/out" || fail "show after the blog"
+grep -q "^Rethinking Psychometric Evaluation of LLMs" "$T/out" && ! grep -q "personality tests" "$T/out" \
+	|| { cat "$T/out"; fail "the blog replaced arXiv's title"; }
+BL show --sources 2606.12730 >"$T/out" || fail "show --sources after the blog"
+grep -qx "title: arXiv" "$T/out" && grep -qx "abstract: arXiv" "$T/out" && grep -qx "upvotes: Hugging Face" "$T/out" \
+	|| { cat "$T/out"; fail "sources after the blog"; }
+n=$(sqlite3 "$T/blog.db" "select count(*) from listings l join papers p on p.pk = l.paper where p.id = '2606.12730' and source = 'blog'")
+[ "$n" -eq 1 ] || fail "the blog's listing of 2606.12730 not recorded"
+BL show --sources url:https://blog.example/2026/06/reading-group >"$T/out" || fail "show the blog's post"
+grep -qx "title: feed" "$T/out" || { cat "$T/out"; fail "a feed-only paper's sources"; }
 
 # ---- conditional GET: the second fetch sends the validators and gets 304 ---------------------
 L fetch hf-daily --date 2026-06-12 >"$T/out" 2>"$T/err" || fail "refetch"
@@ -236,6 +256,8 @@ grep -q "search_query=au:hinton+AND+all:diffusion+AND+submittedDate:%5B202501010
 L search-remote https://arxiv.org/abs/astro-ph/0601001 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "search-remote by id"; }
 grep -q "id_list=astro-ph%2F0601001&" "$T/server.log" || { tail -n 1 "$T/server.log"; fail "id_list sent"; }
 L show astro-ph/0601001 >"$T/out" || fail "paper found by id merged"
+L show --sources astro-ph/0601001 >"$T/out" || fail "show --sources arXiv"
+grep -qx "title: arXiv" "$T/out" && grep -qx "abstract: arXiv" "$T/out" || { cat "$T/out"; fail "sources arXiv"; }
 set +e
 L search-remote is:fav >"$T/out" 2>"$T/err"; rc=$?
 set -e

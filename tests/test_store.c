@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lectern/export.h"
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
 
@@ -995,6 +996,388 @@ static void test_full_disk(void **state)
 	store_close(&s);
 }
 
+/* ---- one merge rule (store_merge.c): a test per rule ---------------------------------------- */
+
+/* A paper as a source of `kind` sends it. */
+static void mk_from(struct paper *p, enum paper_source_kind kind, const char *id,
+                    const char *title, const char *abstract, const char *published)
+{
+	mk(p, id, title, abstract, published);
+	p->source_kind = kind;
+}
+
+/* "field: kind" lines of store_field_sources(). */
+static int add_source_line(void *ctx, const char *field, enum paper_source_kind kind)
+{
+	sbuf_printf(ctx, "%s: %s\n", field, paper_source_kind_name(kind));
+	return 0;
+}
+
+static char *sources_of(struct store *s, const char *id)
+{
+	struct paper g;
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, id, &g, &e), 0);
+	struct sbuf b = {0};
+	store_field_sources(&g, add_source_line, &b);
+	paper_clear(&g);
+	return sbuf_steal(&b);
+}
+
+#define assert_source(s, id, line)                                 \
+	do {                                                       \
+		char *got_ = sources_of(s, id);                    \
+		if (!strstr(got_, line "\n"))                      \
+			fail_msg("no \"%s\" in:\n%s", line, got_); \
+		free(got_);                                        \
+	} while (0)
+
+/* The arXiv API's record of 2405.12090v2 (as parsed), the reference text of these tests. */
+static void arxiv_kv(struct paper *p, const char *id)
+{
+	mk_from(p, PAPER_SRC_ARXIV, id, "KV-Cache Compression for Long-Context Inference",
+	        "Large language models spend most of their decoding memory on the key-value cache. "
+	        "We propose a compression scheme that keeps 98% of accuracy at a quarter of the "
+	        "memory.", "2024-05-20T17:59:01Z");
+	paper_add_author(p, "Wei Zhang", "Tsinghua University");
+	paper_add_author(p, "Maria Garcia", NULL);
+	paper_set(&p->primary_category, "cs.CL");
+	paper_set(&p->categories, "cs.CL cs.LG");
+	paper_set(&p->comment, "21 pages, 9 figures");
+	paper_set(&p->url_abs, "https://arxiv.org/abs/2405.12090v2");
+	paper_set(&p->url_pdf, "https://arxiv.org/pdf/2405.12090v2");
+}
+
+/* A cache holding only arxiv_kv()'s v2, listed by "arxiv" on 2024-05-21; *a is that paper. */
+static struct store *with_arxiv_kv(struct paper *a)
+{
+	struct store *s = open_mem();
+	arxiv_kv(a, "2405.12090v2");
+	put(s, a, "arxiv", "2024-05-21", STORE_INSERTED);
+	return s;
+}
+
+static void test_merge_feed_after_arxiv(void **state)
+{
+	struct paper a, f, g;
+	struct lerr e = {0};
+	struct store *s = with_arxiv_kv(&a);
+	/* A blog's RSS item that links the paper: its own words, its own link, and a DOI. */
+	mk_from(&f, PAPER_SRC_FEED, "2405.12090", "This trick cuts your LLM's memory by 4x",
+	        "Our favourite paper this week: a neat way to squeeze the KV cache.", NULL);
+	paper_add_author(&f, "The ML Blog", NULL);
+	paper_set(&f.url_abs, "https://blog.example.org/2024/05/kv-cache");
+	paper_set(&f.doi, "10.48550/arXiv.2405.12090");
+	put(s, &f, "ml-blog", "2024-05-24", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	assert_string_equal(g.abstract, a.abstract);
+	assert_int_equal(g.n_authors, 2);
+	assert_string_equal(g.authors[0].name, "Wei Zhang");
+	assert_string_equal(g.url_abs, "https://arxiv.org/abs/2405.12090v2");
+	assert_string_equal(g.doi, "10.48550/arXiv.2405.12090");   /* what arXiv lacked */
+	assert_string_equal(g.listings, "ml-blog 2024-05-24\narxiv 2024-05-21");
+	assert_int_equal(g.version, 2);
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: arXiv");
+	assert_source(s, "2405.12090", "authors: arXiv");
+	assert_source(s, "2405.12090", "doi: feed");
+	assert_search(s, "squeeze", "");   /* the blog's words are not indexed either */
+	fts_ok(s);
+	paper_clear(&a);
+	paper_clear(&f);
+	store_close(&s);
+}
+
+static void test_merge_feed_only(void **state)
+{
+	struct store *s = open_mem();
+	struct paper f, f2, g;
+	struct lerr e = {0};
+	const char *id = "url:https://www.biorxiv.org/content/10.1101/2024.05.01.592001v1";
+	mk_from(&f, PAPER_SRC_FEED, id, "Single-cell atlas of the developing zebrafish heart",
+	        "We profile 120,000 cells across six stages.", "2024-05-03");
+	paper_add_author(&f, "Kenji Sato", NULL);
+	put(s, &f, "biorxiv", "2024-05-03", STORE_INSERTED);
+	/* A second feed listing it with a teaser: one feed never replaces another's text. */
+	mk_from(&f2, PAPER_SRC_FEED, id, "Zebrafish heart atlas", "A teaser.", NULL);
+	put(s, &f2, "science-news", "2024-05-04", STORE_UNCHANGED);
+	assert_int_equal(store_get(s, id, &g, &e), 0);
+	assert_string_equal(g.title, "Single-cell atlas of the developing zebrafish heart");
+	assert_string_equal(g.abstract, "We profile 120,000 cells across six stages.");
+	assert_string_equal(g.authors[0].name, "Kenji Sato");
+	paper_clear(&g);
+	assert_source(s, id, "title: feed");
+	assert_source(s, id, "abstract: feed");
+	assert_search(s, "zebrafish", id);
+	paper_clear(&f);
+	paper_clear(&f2);
+	store_close(&s);
+}
+
+static void test_merge_versions(void **state)
+{
+	struct store *s = open_mem();
+	struct paper a, old, same, next, g;
+	struct lerr e = {0};
+	arxiv_kv(&a, "2405.12090v3");
+	paper_set(&a.title, "KV-Cache Compression for Long-Context Inference (v3)");
+	put(s, &a, "arxiv-api", NULL, STORE_INSERTED);
+	/* v1 from an old listing arrives after v3: it never overwrites. */
+	arxiv_kv(&old, "2405.12090v1");
+	paper_set(&old.title, "Compressing the KV cache");
+	paper_set(&old.comment, "12 pages");
+	put(s, &old, "arxiv", "2024-05-21", STORE_UNCHANGED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, "KV-Cache Compression for Long-Context Inference (v3)");
+	assert_string_equal(g.comment, "21 pages, 9 figures");
+	assert_int_equal(g.version, 3);
+	paper_clear(&g);
+	/* An equal version keeps what is stored (a listing's variant text does not flip it). */
+	arxiv_kv(&same, "2405.12090v3");
+	paper_set(&same.abstract, "Abstract: Large language models spend most of their memory.");
+	put(s, &same, "arxiv", "2024-06-02", STORE_UNCHANGED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.abstract, a.abstract);
+	paper_clear(&g);
+	/* A higher version wins. */
+	arxiv_kv(&next, "2405.12090v4");
+	paper_set(&next.title, "KV-Cache Compression, revisited");
+	put(s, &next, "arxiv-api", NULL, STORE_UPDATED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, "KV-Cache Compression, revisited");
+	assert_int_equal(g.version, 4);
+	paper_clear(&g);
+	assert_search(s, "revisited", "2405.12090");
+	assert_search(s, "ti:v3", "");
+	fts_ok(s);
+	paper_clear(&a);
+	paper_clear(&old);
+	paper_clear(&same);
+	paper_clear(&next);
+	store_close(&s);
+}
+
+/* Hugging Face's record of the same paper: its own rendering of the abstract, no affiliations,
+ * and what only it knows. */
+static void hf_kv(struct paper *p)
+{
+	mk_from(p, PAPER_SRC_HF, "2405.12090", "KV-Cache Compression for Long-Context inference",
+	        "Large language models spend most of their decoding memory on the key-value "
+	        "cache.\nWe propose a compression scheme.", "2024-05-20T00:00:00Z");
+	paper_add_author(p, "Wei Zhang", NULL);
+	paper_add_author(p, "Maria Garcia", NULL);
+	p->upvotes = 42;
+	p->num_comments = 3;
+	paper_set(&p->organization, "Tsinghua University");
+	paper_set(&p->ai_summary, "A KV-cache compression keeps accuracy at a quarter of memory.");
+	paper_set(&p->url_code, "https://github.com/example/kvpress");
+	paper_set(&p->url_project, "https://example.github.io/kvpress");
+	paper_set(&p->url_hf, "https://huggingface.co/papers/2405.12090");
+}
+
+static void test_merge_hf_fills(void **state)
+{
+	struct paper a, h, g;
+	struct lerr e = {0};
+	struct store *s = with_arxiv_kv(&a);
+	hf_kv(&h);
+	put(s, &h, "hf-daily", "2024-05-21", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	assert_string_equal(g.abstract, a.abstract);
+	assert_string_equal(g.authors[0].affiliation, "Tsinghua University");
+	assert_int_equal(g.upvotes, 42);
+	assert_int_equal(g.num_comments, 3);
+	assert_string_equal(g.organization, "Tsinghua University");
+	assert_string_equal(g.ai_summary, h.ai_summary);
+	assert_string_equal(g.url_code, "https://github.com/example/kvpress");
+	assert_string_equal(g.url_project, "https://example.github.io/kvpress");
+	assert_int_equal(g.published, day("2024-05-20"));   /* the earliest date */
+	paper_clear(&g);
+	/* Counters: the newest value, also a lower one. */
+	h.upvotes = 40;
+	put(s, &h, "hf-daily", "2024-05-22", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_int_equal(g.upvotes, 40);
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "abstract: arXiv");
+	assert_source(s, "2405.12090", "upvotes: Hugging Face");
+	assert_source(s, "2405.12090", "organisation: Hugging Face");
+	assert_source(s, "2405.12090", "ai summary: Hugging Face");
+	paper_clear(&a);
+	paper_clear(&h);
+	store_close(&s);
+}
+
+static void test_merge_arxiv_after_hf(void **state)
+{
+	struct store *s = open_mem();
+	struct paper a, h, g;
+	struct lerr e = {0};
+	hf_kv(&h);
+	put(s, &h, "hf-daily", "2024-05-21", STORE_INSERTED);
+	assert_source(s, "2405.12090", "title: Hugging Face");
+	arxiv_kv(&a, "2405.12090v2");
+	put(s, &a, "arxiv", "2024-05-21", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	assert_string_equal(g.abstract, a.abstract);
+	assert_string_equal(g.authors[0].affiliation, "Tsinghua University");
+	assert_int_equal(g.upvotes, 42);
+	assert_string_equal(g.ai_summary, h.ai_summary);
+	paper_clear(&g);
+	/* Hugging Face again: its text no longer replaces arXiv's. */
+	put(s, &h, "hf-daily", "2024-05-22", STORE_UNCHANGED);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: arXiv");
+	assert_source(s, "2405.12090", "version: arXiv");
+	assert_source(s, "2405.12090", "upvotes: Hugging Face");
+	assert_search(s, "ti:inference", "2405.12090");
+	fts_ok(s);
+	paper_clear(&a);
+	paper_clear(&h);
+	store_close(&s);
+}
+
+/* `lectern import`: an exported paper's text ranks below arXiv's and Hugging Face's; every one
+ * of its listings is recorded; a paper only the file knows gets its text. */
+static void test_merge_import(void **state)
+{
+	struct paper a, x, g;
+	struct lerr e = {0};
+	enum store_upsert_result r;
+	struct store *s = with_arxiv_kv(&a);
+	mk_from(&x, PAPER_SRC_IMPORT, "2405.12090v1", "An older export's title", "Old words.",
+	        "2024-05-20");
+	x.upvotes = 7;
+	paper_set(&x.listings, "hf-daily 2024-05-22\narxiv 2024-05-21");
+	assert_int_equal(store_import(s, &x, &r, &e), 0);
+	assert_int_equal(r, STORE_UPDATED);   /* the upvotes */
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_string_equal(g.title, a.title);
+	assert_int_equal(g.upvotes, 7);
+	assert_string_equal(g.listings, "hf-daily 2024-05-22\narxiv 2024-05-21");
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: arXiv");
+	assert_source(s, "2405.12090", "upvotes: import");
+	paper_set(&x.id, "2405.99999");
+	assert_int_equal(store_import(s, &x, &r, &e), 0);
+	assert_int_equal(r, STORE_INSERTED);
+	assert_source(s, "2405.99999", "title: import");
+	paper_clear(&a);
+	paper_clear(&x);
+	store_close(&s);
+	(void)state;
+}
+
+static void test_name_key(void **state)
+{
+	const char *cases[][2] = {
+		{ "J. Smith", "j smith" }, { "j smith", "j smith" }, { "J.Smith", "j smith" },
+		{ "  John   SMITH ", "john smith" }, { "Jean-Luc Godard", "jean luc godard" },
+		{ "Zoë Müller", "zoe muller" }, { "Łukasz Kaiser", "lukasz kaiser" },
+		{ "Søren Ørsted", "soren orsted" }, { "Hans Straße", "hans strasse" },
+		{ "José Ramón Núñez", "jose ramon nunez" }, { "Ze\xcc\x81 Silva", "ze silva" },
+		{ "李飞飞", "李飞飞" }, { "", "" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *k = paper_name_key(cases[i][0]);
+		assert_string_equal(k, cases[i][1]);
+		free(k);
+	}
+	assert_true(paper_name_keys_compatible("j smith", "john smith"));
+	assert_true(paper_name_keys_compatible("john smith", "j smith"));
+	assert_true(paper_name_keys_compatible("john r smith", "j smith"));
+	assert_false(paper_name_keys_compatible("jane smith", "john smith"));
+	assert_false(paper_name_keys_compatible("j smith", "j smyth"));
+	assert_false(paper_name_keys_compatible("smith", "j smith"));
+	(void)state;
+}
+
+/* An import gave affiliations; arXiv's listing (which wins) spells the names its own way, in
+ * its own order. */
+static void test_merge_affiliations(void **state)
+{
+	struct store *s = open_mem();
+	struct paper i, a, g;
+	struct lerr e = {0};
+	mk_from(&i, PAPER_SRC_IMPORT, "2406.00777", "Sparse autoencoders at scale", "We train.",
+	        "2024-06-01");
+	paper_add_author(&i, "John Smith", "University of Oxford");
+	paper_add_author(&i, "Zoë Müller", "ETH Zürich");
+	paper_add_author(&i, "Wei Zhang", "Tsinghua University");
+	put(s, &i, NULL, NULL, STORE_INSERTED);
+	mk_from(&a, PAPER_SRC_ARXIV, "2406.00777v1", "Sparse Autoencoders at Scale",
+	        "We train sparse autoencoders.", "2024-06-01");
+	paper_add_author(&a, "Zoe Muller", NULL);
+	paper_add_author(&a, "J. Smith", NULL);
+	paper_add_author(&a, "Wei Zhang", NULL);
+	paper_add_author(&a, "Ann Lee", NULL);
+	put(s, &a, "arxiv", "2024-06-03", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2406.00777", &g, &e), 0);
+	assert_int_equal(g.n_authors, 4);
+	assert_string_equal(g.authors[0].name, "Zoe Muller");
+	assert_string_equal(g.authors[0].affiliation, "ETH Zürich");          /* by key */
+	assert_string_equal(g.authors[1].name, "J. Smith");
+	assert_string_equal(g.authors[1].affiliation, "University of Oxford"); /* by initial */
+	assert_string_equal(g.authors[2].affiliation, "Tsinghua University");  /* by position */
+	assert_null(g.authors[3].affiliation);
+	paper_clear(&g);
+	assert_source(s, "2406.00777", "authors: arXiv");
+	paper_clear(&i);
+	paper_clear(&a);
+	store_close(&s);
+}
+
+static void test_merge_affiliations_ambiguous(void **state)
+{
+	struct store *s = open_mem();
+	struct paper i, a, g;
+	struct lerr e = {0};
+	mk_from(&i, PAPER_SRC_IMPORT, "2406.00778", "Two Smiths", "We train.", "2024-06-01");
+	paper_add_author(&i, "John Smith", "University of Oxford");
+	paper_add_author(&i, "Jane Smith", "University of Cambridge");
+	paper_add_author(&i, "Ann Lee", "UCL");
+	put(s, &i, NULL, NULL, STORE_INSERTED);
+	mk_from(&a, PAPER_SRC_ARXIV, "2406.00778v1", "Two Smiths", "We train.", "2024-06-01");
+	paper_add_author(&a, "Ann Lee", NULL);
+	paper_add_author(&a, "Bo Li", NULL);
+	paper_add_author(&a, "J. Smith", NULL);
+	put(s, &a, "arxiv", "2024-06-03", STORE_UPDATED);
+	assert_int_equal(store_get(s, "2406.00778", &g, &e), 0);
+	assert_string_equal(g.authors[0].affiliation, "UCL");
+	assert_null(g.authors[1].affiliation);
+	assert_null(g.authors[2].affiliation);   /* "J. Smith" is John or Jane: neither */
+	paper_clear(&g);
+	/* Two "J. Smith"s in the arriving list: neither takes John Smith's. */
+	paper_clear(&a);
+	mk_from(&a, PAPER_SRC_ARXIV, "2406.00778v2", "Two Smiths", "We train.", "2024-06-01");
+	paper_add_author(&a, "Ann Lee", NULL);
+	paper_add_author(&a, "J. Smith", NULL);
+	paper_add_author(&a, "J. Smith", NULL);
+	struct paper i2;
+	mk_from(&i2, PAPER_SRC_IMPORT, "2406.00779", "One Smith", "x", "2024-06-01");
+	paper_add_author(&i2, "Ann Lee", "UCL");
+	paper_add_author(&i2, "Bo Li", NULL);
+	paper_add_author(&i2, "Bob Jones", NULL);
+	paper_add_author(&i2, "John Smith", "University of Oxford");
+	put(s, &i2, NULL, NULL, STORE_INSERTED);
+	paper_set(&a.id, "2406.00779v1");
+	put(s, &a, "arxiv", NULL, STORE_UPDATED);
+	assert_int_equal(store_get(s, "2406.00779", &g, &e), 0);
+	assert_string_equal(g.authors[0].affiliation, "UCL");
+	assert_null(g.authors[1].affiliation);
+	assert_null(g.authors[2].affiliation);
+	paper_clear(&g);
+	paper_clear(&i);
+	paper_clear(&i2);
+	paper_clear(&a);
+	store_close(&s);
+}
+
 /* ---- migrations ------------------------------------------------------------------------------ */
 
 /* The schema of version 1 exactly as the first lectern release created it. */
@@ -1217,6 +1600,79 @@ static void test_migrate_v1(void **state)
 	store_close(&s);
 }
 
+/* A paper as `lectern export` writes it (all fields, listings and user state). */
+static char *json_of(const struct paper *p)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	assert_non_null(f);
+	export_json_line(f, p);
+	fclose(f);
+	return buf;
+}
+
+/* A cache of the schema before papers.prov (version 5, made by taking the column away again)
+ * migrates without losing anything: every field, author, listing and user state is as it was,
+ * every field's kind is "unknown" (the lowest), and the next source's text replaces it. */
+static void test_migrate_prov(void **state)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s", tmp_path("v6.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	struct paper a, h, want, g;
+	arxiv_kv(&a, "2405.12090v2");
+	put(s, &a, "arxiv", "2024-05-21", STORE_INSERTED);
+	hf_kv(&h);
+	put(s, &h, "hf-daily", "2024-05-21", STORE_UPDATED);
+	assert_int_equal(store_set_favourite_at(s, "2405.12090", 1716300000, &e), 0);
+	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
+	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
+	store_close(&s);
+	raw_exec(path, "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v6: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	fts_ok(s);
+	assert_int_equal(store_get(s, "2405.12090", &g, &e), 0);
+	assert_int_equal(g.sources, 0);   /* every field "unknown" */
+	g.sources = want.sources;
+	char *x = json_of(&want), *y = json_of(&g);
+	assert_string_equal(y, x);   /* every field, author, listing and user state */
+	assert_non_null(strstr(y, "read §3"));
+	free(x);
+	free(y);
+	assert_int_equal(g.version, 2);
+	paper_clear(&g);
+	assert_source(s, "2405.12090", "title: unknown");
+	assert_search(s, "ti:compression", "2405.12090");
+
+	/* The lowest kind: even a feed's text replaces it, and is then its own. */
+	struct paper f;
+	mk_from(&f, PAPER_SRC_FEED, "2405.12090", "Blog title", NULL, NULL);
+	put(s, &f, "blog", NULL, STORE_UPDATED);
+	assert_source(s, "2405.12090", "title: feed");
+	assert_source(s, "2405.12090", "abstract: unknown");
+	put(s, &a, "arxiv", "2024-05-21", STORE_UPDATED);
+	assert_source(s, "2405.12090", "title: arXiv");
+	fts_ok(s);
+	store_close(&s);
+	paper_clear(&a);
+	paper_clear(&h);
+	paper_clear(&f);
+	paper_clear(&want);
+	(void)state;
+}
+
 /* ---- search --------------------------------------------------------------------------------- */
 
 static struct store *search_fixture(void)
@@ -1431,6 +1887,7 @@ static void test_migrate_v6_signature(void **state)
 	store_close(&s);
 	/* back to what lectern 5 wrote */
 	raw_exec(path, "ALTER TABLE sources DROP COLUMN signature;"
+	         "ALTER TABLE papers DROP COLUMN prov;"
 	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
 	         "INSERT INTO http_cache VALUES"
 	         " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
@@ -1443,7 +1900,7 @@ static void test_migrate_v6_signature(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 6);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
 	char *sig;
 	assert_int_equal(store_source_signature_get(s, "arxiv", &sig, &e), 0);
@@ -2214,6 +2671,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_all_fields),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_feed_after_arxiv),
+		cmocka_unit_test(test_merge_feed_only),
+		cmocka_unit_test(test_merge_versions),
+		cmocka_unit_test(test_merge_hf_fills),
+		cmocka_unit_test(test_merge_arxiv_after_hf),
+		cmocka_unit_test(test_merge_import),
+		cmocka_unit_test(test_name_key),
+		cmocka_unit_test(test_merge_affiliations),
+		cmocka_unit_test(test_merge_affiliations_ambiguous),
 		cmocka_unit_test(test_rekey_on_date),
 		cmocka_unit_test(test_undated_listing_day),
 		cmocka_unit_test(test_batch_fts_consistency),
@@ -2227,6 +2693,7 @@ int main(void)
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_migrate_v6_signature),
+		cmocka_unit_test(test_migrate_prov),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),

@@ -8,6 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What kind of source gave a paper (or one of its fields), in increasing authority for text:
+ * the store's merge (store_upsert) lets a higher kind's text replace a lower kind's, never the
+ * reverse. UNKNOWN is what older caches' rows are migrated as, and what a caller that does not
+ * say gets. The values are stored (3 bits a field): never renumber. */
+enum paper_source_kind {
+	PAPER_SRC_UNKNOWN = 0,
+	PAPER_SRC_FEED = 1,     /* a generic RSS / Atom feed (a blog, a journal) */
+	PAPER_SRC_IMPORT = 2,   /* `lectern import` of an exported file */
+	PAPER_SRC_HF = 3,       /* Hugging Face Daily Papers */
+	PAPER_SRC_ARXIV = 4,    /* arXiv: API, OAI-PMH, RSS listings, snapshot */
+	PAPER_SRC_KINDS
+};
+
 struct author {
 	char *name;         /* "Ada Lovelace", TeX accents already decoded */
 	char *affiliation;  /* NULL, or several joined with "; " */
@@ -19,6 +32,11 @@ struct paper {
 	 * "url:<link>". `version` is 0 when unknown. */
 	char *id;
 	int version;
+	/* Who sent this record (set by the fetcher / importer, or a parser that knows); the store
+	 * merges by it. Reading a paper back gives PAPER_SRC_UNKNOWN here; `sources` below then
+	 * packs the kind of each stored field (store_field_sources() reads it). */
+	enum paper_source_kind source_kind;
+	uint64_t sources;
 
 	char *title;        /* LaTeX kept as sent; whitespace collapsed */
 	char *abstract;     /* LaTeX kept; paragraph breaks kept as "\n" */
@@ -80,6 +98,20 @@ bool paper_is_arxiv_id(const char *id);
  * removed (the first spelling kept),
  * order kept. Returns a malloc'd string ("" when there are none). */
 char *paper_normalise_tags(const char *s);
+
+/* "arXiv", "Hugging Face", "import", "feed", "unknown". */
+const char *paper_source_kind_name(enum paper_source_kind k);
+
+/* The one key two spellings of an author's name are compared by (affiliation matching across
+ * sources; the watch list): lower case, Latin accents folded (é→e, ø→o, ß→ss, ł→l…),
+ * combining marks dropped, dots, hyphens and runs of white space made one space, trimmed:
+ * "J. Smith", "j smith" and "J.-Smith" all give "j smith"; "Jean-Luc Müller" gives
+ * "jean luc muller". Other scripts are kept as written. Returns a malloc'd string. */
+char *paper_name_key(const char *name);
+/* Whether two name keys may be the same person: equal, or the same last word and first words
+ * of which one is the other's initial ("j smith" / "john smith"; not "jane smith" /
+ * "john smith"). Middle names are not compared. */
+bool paper_name_keys_compatible(const char *a, const char *b);
 
 /* Canonical links derived from an arXiv id (caller frees). */
 char *paper_abs_url(const char *id);

@@ -49,10 +49,20 @@ int store_commit(struct store *s, struct lerr *e);
 void store_rollback(struct store *s);
 
 /* ---- writing papers -------------------------------------------------------------------------
- * Merges p into the cache, keyed by p->id (required). Fields p leaves NULL/0/-1 never blank what
- * is stored; non-empty strings replace; upvotes/num_comments/github_stars take the new value
- * (newest wins); version/updated keep the highest; authors are replaced only when p has some
- * (and then with affiliations merged by name when p lacks them). User state in p is ignored.
+ * Merges p into the cache, keyed by p->id (required), by one rule for every field (the table
+ * merge_fields[] in store_merge.c; lectern(1) "Where the text comes from"), weighing
+ * p->source_kind against the kind that gave each stored field:
+ * - text (title, abstract, authors, categories, comment, journal ref, DOI, links, organisation,
+ *   submitter, AI summary and keywords): a higher kind replaces a lower one (arXiv > Hugging
+ *   Face > import > feed > unknown), never the reverse; within arXiv a higher version replaces
+ *   and an equal or lower one keeps what is stored; one feed never replaces another feed's text;
+ *   other equal kinds replace. A field nobody gave yet is filled by any kind.
+ * - authors: the names go by the text rule; an author without an affiliation takes the other
+ *   list's author's: the one at the same position when the names agree, else the one whose
+ *   paper_name_key() agrees, only where exactly one does (never one of two "J. Smith"s).
+ * - upvotes / num_comments / github_stars: the newest known value; version: the text's (the
+ *   higher kind's, within a kind the highest); published: the earliest; updated: the latest.
+ * Fields p leaves NULL/0/-1 never blank what is stored; user state in p is ignored.
  * `source` ("hf-daily", "arxiv", a configured name) and `day` ("YYYY-MM-DD", the listing day:
  * Daily Papers day, announce day) record that this source listed the paper; both may be NULL.
  * A paper without a publication date is dated (for order and store_row.date) by its earliest
@@ -61,6 +71,19 @@ void store_rollback(struct store *s);
 enum store_upsert_result { STORE_UNCHANGED = 0, STORE_INSERTED, STORE_UPDATED };
 int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
                  enum store_upsert_result *result, struct lerr *e);
+
+/* `lectern import` of one exported paper: store_upsert() once per listing in p->listings
+ * ("SOURCE DAY" lines, as store_get() gives them; none: one upsert without a listing), all in
+ * one transaction. *result is STORE_INSERTED when the paper was new. User state is not merged
+ * here (the caller's policy, with the setters below). */
+int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
+                 struct lerr *e);
+
+/* Which source kind gave each field of a paper read by store_get() (`lectern show --sources`):
+ * calls cb with each tracked field that has a value, in the merge table's order, with its name
+ * ("title", "upvotes"...) and kind; stops at and returns cb's first non-zero return. */
+typedef int (*store_field_source_cb)(void *ctx, const char *field, enum paper_source_kind kind);
+int store_field_sources(const struct paper *p, store_field_source_cb cb, void *ctx);
 
 /* ---- user state (never lost: kept apart from fetched data, keyed by id) ---------------------- */
 int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e);
