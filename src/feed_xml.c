@@ -2,6 +2,7 @@
  * the arXiv listing feeds and any other feed. Elements are matched by namespace URI and local
  * name; an entry's fields are gathered in reusable buffers and only interpreted at its end, so
  * element order never matters and memory stays per entry. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -528,6 +529,58 @@ static char *html_text(const char *s, bool html)
 	return c;
 }
 
+/* True when `teaser` only introduces `full`: a prefix of it (whitespace runs compared as one space,
+ * a trailing "...", "…", "[...]" or "[…]" ignored) or less than half its length. */
+static bool is_teaser(const char *teaser, const char *full)
+{
+	static const char *const ellipses[] = {"[\xE2\x80\xA6]", "[...]", "\xE2\x80\xA6", "..."};
+	size_t n = strlen(teaser), fn = strlen(full);
+
+	if (2 * n < fn)
+		return true;
+	for (size_t i = 0; i < ARRAY_LEN(ellipses); i++) {
+		size_t k = strlen(ellipses[i]);
+		if (n >= k && memcmp(teaser + n - k, ellipses[i], k) == 0) {
+			n -= k;
+			break;
+		}
+	}
+	while (n > 0 && isspace((unsigned char)teaser[n - 1]))
+		n--;
+	size_t i = 0, j = 0;
+	while (i < n && j < fn) {
+		bool si = isspace((unsigned char)teaser[i]), sj = isspace((unsigned char)full[j]);
+		if (si && sj) {
+			while (i < n && isspace((unsigned char)teaser[i]))
+				i++;
+			while (j < fn && isspace((unsigned char)full[j]))
+				j++;
+		} else if (!si && !sj && teaser[i] == full[j]) {
+			i++, j++;
+		} else {
+			return false;
+		}
+	}
+	return i == n && n > 0;
+}
+
+/* The text of an entry: its summary (Atom) or description (RSS), unless <content> or
+ * content:encoded holds more of which that is only a teaser; the content when it is all there is. */
+static char *entry_text(struct xp *x)
+{
+	const char *summary = fs(x, F_SUMMARY), *desc = fs(x, F_DESC);
+	char *s = summary ? html_text(summary, x->summary_html)
+	        : html_text(desc, true);   /* RSS descriptions are HTML by convention */
+	char *c = html_text(fs(x, F_CONTENT), x->content_html);
+
+	if (c && (!s || is_teaser(s, c))) {
+		free(s);
+		return c;
+	}
+	free(c);
+	return s;
+}
+
 /* arXiv API entry or arXiv listing item: the bare id and version. */
 static bool arxiv_identity(struct xp *x, struct paper *p, bool *listing)
 {
@@ -602,7 +655,7 @@ static void build_listing(struct xp *x, struct paper *p)
 
 static void build_api(struct xp *x, struct paper *p)
 {
-	p->abstract = feed_clean(fs(x, F_SUMMARY), TEXT_COLLAPSE | TEXT_KEEP_PARAS);
+	p->abstract = entry_text(x);
 	for (size_t i = 0; i < x->n_au; i++) {
 		char *name = feed_clean_name(x->au[i].name.s);
 		if (!name)
@@ -619,14 +672,7 @@ static void build_api(struct xp *x, struct paper *p)
 
 static void build_generic(struct xp *x, struct paper *p)
 {
-	const char *summary = fs(x, F_SUMMARY), *content = fs(x, F_CONTENT), *desc = fs(x, F_DESC);
-
-	if (summary)
-		p->abstract = html_text(summary, x->summary_html);
-	else if (desc)
-		p->abstract = html_text(desc, true);   /* RSS descriptions are HTML by convention */
-	else if (content)
-		p->abstract = html_text(content, x->content_html);
+	p->abstract = entry_text(x);
 	for (size_t i = 0; i < x->n_au; i++) {
 		char *name = feed_clean_name(x->au[i].name.s);
 		if (name)
@@ -685,7 +731,7 @@ static void end_entry(struct xp *x)
 
 	/* Title: LaTeX stays; only Atom's type="html" titles and generic RSS titles are HTML. */
 	const char *title = fs(x, F_TITLE);
-	if (title && !arxiv && (x->title_html || x->root != ROOT_ATOM)) {
+	if (title && (x->title_html || (!arxiv && x->root != ROOT_ATOM))) {
 		char *t = text_strip_html(title);
 		p.title = feed_clean(t, TEXT_COLLAPSE);
 		free(t);
