@@ -62,6 +62,10 @@ struct xp {
 	int entry_depth;       /* depth of the open entry/item, -1 outside */
 	int author_depth;      /* depth of the open Atom author, -1 outside */
 	int cap_depth;         /* depth of the element whose text is captured, -1 none */
+	int skip_depth;        /* captured xhtml: the open <script>/<style> whose text is dropped */
+	int script_depth;      /* captured xhtml: the open <sup>/<sub>, -1 none */
+	size_t script_at;      /* ... where its text starts in `text` */
+	bool script_sup;
 	enum fld cap;
 	bool summary_html, content_html, title_html;
 
@@ -203,6 +207,7 @@ static void capture(struct xp *x, enum fld f, int depth)
 {
 	x->cap = f;
 	x->cap_depth = depth;
+	x->skip_depth = x->script_depth = -1;
 	sbuf_reset(&x->text);
 }
 
@@ -875,10 +880,47 @@ static void xhtml_block(struct xp *x, const xmlChar *ln)
 			sbuf_adds(&x->text, "\n\n");
 }
 
+/* An element starts inside captured xhtml: what text_strip_html does for escaped HTML. */
+static void xhtml_start(struct xp *x, int depth, const xmlChar *ln)
+{
+	if (x->skip_depth >= 0)
+		return;
+	if (name_is(ln, "script") || name_is(ln, "style")) {
+		x->skip_depth = depth;
+	} else if (x->script_depth < 0 && (name_is(ln, "sup") || name_is(ln, "sub"))) {
+		x->script_depth = depth;
+		x->script_at = x->text.len;
+		x->script_sup = name_is(ln, "sup");
+	} else {
+		xhtml_block(x, ln);
+	}
+}
+
+static void xhtml_end(struct xp *x, int depth)
+{
+	if (x->skip_depth >= 0) {
+		if (depth == x->skip_depth)
+			x->skip_depth = -1;
+		return;
+	}
+	if (depth == x->script_depth) {
+		if (x->text.len > x->script_at) {
+			char *t = xstrdup(x->text.s + x->script_at);
+			x->text.len = x->script_at;
+			x->text.s[x->script_at] = '\0';
+			text_script_or_mark(t, x->script_sup, &x->text);
+			free(t);
+		}
+		x->script_depth = -1;
+		return;
+	}
+	xhtml_block(x, xmlTextReaderConstLocalName(x->r));
+}
+
 static void on_end(struct xp *x, int depth)
 {
 	if (x->cap_depth >= 0 && depth > x->cap_depth)
-		xhtml_block(x, xmlTextReaderConstLocalName(x->r));
+		xhtml_end(x, depth);
 	if (x->cap_depth == depth) {
 		end_capture(x);
 		/* Feed facts become visible as soon as they are known (before the first item
@@ -904,7 +946,7 @@ static void on_start(struct xp *x, int depth)
 	if (!ln)
 		return;
 	if (x->cap_depth >= 0) {   /* markup inside a captured element (xhtml content) */
-		xhtml_block(x, ln);
+		xhtml_start(x, depth, ln);
 		return;
 	}
 	if (depth == 0) {
@@ -946,7 +988,8 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 {
 	struct xp x = {
 		.buf = buf, .len = len, .cb = cb, .ctx = ctx, .info = info, .e = e,
-		.entry_depth = -1, .author_depth = -1, .cap_depth = -1,
+		.entry_depth = -1, .author_depth = -1, .cap_depth = -1, .skip_depth = -1,
+		.script_depth = -1,
 	};
 	int ret;
 
@@ -982,7 +1025,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 		case XML_READER_TYPE_CDATA:
 		case XML_READER_TYPE_WHITESPACE:
 		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-			if (x.cap_depth >= 0) {
+			if (x.cap_depth >= 0 && x.skip_depth < 0) {
 				const xmlChar *v = xmlTextReaderConstValue(x.r);
 				if (v)
 					sbuf_adds(&x.text, (const char *)v);
