@@ -649,8 +649,9 @@ static void test_generic_rss(void **state)
 	assert_string_equal(p->doi, "10.1101/2025.01.01.123456");
 	assert_string_equal(p->title, "Gene X & friends");
 	assert_string_equal(p->abstract, "We study X.\nThen Y.");
-	assert_int_equal(p->n_authors, 1);   /* not cut into "Zhang", "Y.", ... */
-	assert_string_equal(p->authors[0].name, "Zhang, Y., Li, X.");
+	assert_int_equal(p->n_authors, 2);   /* "Last, I." pairs, not "Zhang", "Y.", ... */
+	assert_string_equal(p->authors[0].name, "Y. Zhang");
+	assert_string_equal(p->authors[1].name, "X. Li");
 	assert_true(p->published == ts("2025-01-02"));
 	assert_string_equal(p->url_abs, "https://www.biorxiv.org/content/10.1101/2025.01.01.123456v1");
 
@@ -1048,6 +1049,37 @@ static void test_creators(void **state)
 	assert_string_equal(c.v[3].authors[0].name, "Broken (unclosed, Other");
 	feed_info_clear(&fi);
 	coll_free(&c);
+
+	/* Other feeds: "Last, I." lists split into "I. Last"; any other comma list stays whole. */
+	static const struct { const char *in; size_t n; const char *first, *last; } cases[] = {
+		{"Zhang, Y., Li, X.", 2, "Y. Zhang", "X. Li"},
+		{"Zhang, Y.", 1, "Y. Zhang", "Y. Zhang"},
+		{"Ruiz-Orera, J., Villanueva-Ca\\~nas, J. L., Alb\u00e0, M. M.", 3, "J. Ruiz-Orera",
+		 "M. M. Alb\u00e0"},
+		{"van der Berg, A.-M.; Schmidt, Th.", 2, "A.-M. van der Berg", "Th. Schmidt"},
+		{"Smith, J. and Doe, A.B.", 2, "J. Smith", "A.B. Doe"},
+		{"Zhang, Yi, Li, Xiao", 1, "Zhang, Yi, Li, Xiao", NULL},      /* not initials */
+		{"Zhang, Y., Li", 1, "Zhang, Y., Li", NULL},                  /* odd count */
+		{"Y., Zhang", 1, "Y., Zhang", NULL},                          /* initials first */
+		{"Zhang, y.", 1, "Zhang, y.", NULL},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *d = xasprintf("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+		                    " xmlns=\"http://purl.org/rss/1.0/\""
+		                    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+		                    "<item><link>https://j.example/%zu</link>"
+		                    "<dc:creator>%s</dc:creator></item></rdf:RDF>", i, cases[i].in);
+		assert_int_equal(parse_str(FEED_AUTO, d, &c, &fi, &e), 0);
+		assert_int_equal(c.n, 1);
+		if (c.v[0].n_authors != cases[i].n)
+			fail_msg("%s: %zu authors", cases[i].in, c.v[0].n_authors);
+		assert_string_equal(c.v[0].authors[0].name, cases[i].first);
+		if (cases[i].last)
+			assert_string_equal(c.v[0].authors[cases[i].n - 1].name, cases[i].last);
+		free(d);
+		feed_info_clear(&fi);
+		coll_free(&c);
+	}
 }
 
 int main(void)
