@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/uri.h>
 #include <libxml/xmlreader.h>
 
 #include "feed_priv.h"
@@ -272,6 +273,38 @@ static void start_feed_level(struct xp *x, int depth, const xmlChar *ns, const x
 		capture(x, F_FEED_DATE, depth);
 }
 
+/* Appends href to a list field, resolved against the current element's base URI (its xml:base,
+ * else the URL the document was fetched from): feeds may give "/post/1" or "abs/2501.01234". */
+static void link_add(struct xp *x, struct sbuf *list, const char *href, size_t n)
+{
+	while (n > 0 && (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r'))
+		href++, n--;
+	while (n > 0 && (href[n - 1] == ' ' || href[n - 1] == '\t' || href[n - 1] == '\n' ||
+	                 href[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return;
+	/* An absolute URI is kept exactly as written (xmlBuildURI re-serialises it). */
+	size_t k = 0;
+	while (k < n && (isalnum((unsigned char)href[k]) || href[k] == '+' || href[k] == '-' ||
+	                 href[k] == '.'))
+		k++;
+	if (k > 0 && k < n && href[k] == ':' && isalpha((unsigned char)href[0])) {
+		list_add(list, href, n);
+		return;
+	}
+	char *h = xstrndup(href, n);
+	xmlChar *base = xmlTextReaderBaseUri(x->r);
+	xmlChar *abs = base ? xmlBuildURI((const xmlChar *)h, base) : NULL;
+	if (abs)
+		list_add(list, (const char *)abs, strlen((const char *)abs));
+	else
+		list_add(list, h, n);
+	xmlFree(abs);
+	xmlFree(base);
+	free(h);
+}
+
 static void start_atom_link(struct xp *x)
 {
 	static const char *const names[] = {"rel", "href", "title", "type"};
@@ -281,11 +314,11 @@ static void start_atom_link(struct xp *x)
 	if (a[1].len) {
 		const char *rel = a[0].len ? a[0].s : "alternate";
 		if (a[2].len && strcmp(a[2].s, "pdf") == 0)
-			list_add(&x->f[F_LINK_PDF], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_PDF], a[1].s, a[1].len);
 		else if (a[3].len && strcmp(a[3].s, "application/pdf") == 0)
-			list_add(&x->f[F_LINK_PDF], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_PDF], a[1].s, a[1].len);
 		else if (strcmp(rel, "alternate") == 0)
-			list_add(&x->f[F_LINK_ALT], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_ALT], a[1].s, a[1].len);
 	}
 	for (int i = 0; i < 4; i++)
 		sbuf_free(&a[i]);
@@ -818,6 +851,10 @@ static void end_capture(struct xp *x)
 				t->s[i] = ' ';
 		list_add(&x->f[F_CREATORS], t->s, t->len);
 		break;
+	case F_LINK:   /* the end tag has the element's base URI */
+		if (x->f[F_LINK].len == 0)
+			link_add(x, &x->f[F_LINK], t->s ? t->s : "", t->len);
+		break;
 	case F_AUTHOR_NAME:
 		if (x->n_au)
 			sbuf_add(&x->au[x->n_au - 1].name, t->s ? t->s : "", t->len);
@@ -983,8 +1020,8 @@ static void finish_checks(struct xp *x)
 	}
 }
 
-int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb cb, void *ctx,
-                   struct feed_info *info, struct lerr *e)
+int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char *url,
+                   feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e)
 {
 	struct xp x = {
 		.buf = buf, .len = len, .cb = cb, .ctx = ctx, .info = info, .e = e,
@@ -999,7 +1036,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 	}
 	/* Untrusted input: no network, no DTD loading, no entity substitution (NOENT is not set),
 	 * and errors come to us rather than to stderr. */
-	x.r = xmlReaderForMemory(buf, (int)len, NULL, NULL,
+	x.r = xmlReaderForMemory(buf, (int)len, url, NULL,
 	                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	                         XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
 	if (!x.r) {
