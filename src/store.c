@@ -33,20 +33,21 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	/* cats (last): the category tokens as indexed, for deleting a changed paper's FTS entry */
-	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE id = ?1",
-	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE pk = ?1",
+	/* cats: the category tokens as indexed, for deleting a changed paper's FTS entry */
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats, org_submitter FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats, org_submitter FROM papers WHERE pk = ?1",
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
-	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
-	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added, org_submitter) VALUES (?1,"
+	              " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	              " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
 	[ST_UPDATE] = "UPDATE papers SET pk = ?1, id = ?2, version = ?3, title = ?4, abstract = ?5,"
 	              " authors = ?6, first_author = ?7, n_authors = ?8, published = ?9,"
 	              " updated = ?10, primary_category = ?11, categories = ?12, comment = ?13,"
 	              " journal_ref = ?14, doi = ?15, url_abs = ?16, url_pdf = ?17, url_code = ?18,"
 	              " url_project = ?19, url_hf = ?20, upvotes = ?21, num_comments = ?22,"
 	              " github_stars = ?23, organization = ?24, submitter = ?25, ai_summary = ?26,"
-	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29 WHERE pk = ?30",
+	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29, org_submitter = ?31"
+	              " WHERE pk = ?30",
 	[ST_AUTHORS_GET] = "SELECT name, affiliation FROM paper_authors WHERE paper = ?1 ORDER BY pos",
 	[ST_AUTHORS_DEL] = "DELETE FROM paper_authors WHERE paper = ?1",
 	[ST_AUTHORS_INS] = "INSERT INTO paper_authors (paper, pos, name, affiliation)"
@@ -550,7 +551,7 @@ void store_rollback(struct store *s)
 
 /* ---- reading rows --------------------------------------------------------------------------- */
 
-/* Fills p from a row of "pk, id, PAPER_COLS"; *authors_text (may be NULL) gets that column. */
+/* Fills p from a row of "pk, id, PAPER_COLS, cats, org_submitter"; *authors_text (may be NULL) gets that column. */
 static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_text)
 {
 	paper_init(p);
@@ -576,6 +577,7 @@ static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_tex
 	                  &p->hf_day, &p->thumbnail };
 	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
 		*str2[i] = store_col_text(st, 23 + (int)i);
+	p->org_submitter = sqlite3_column_int(st, 3 + N_PAPER_COLS) != 0;   /* after cats */
 }
 
 static int read_authors(struct store *s, int64_t pk, struct paper *p, struct lerr *e)
@@ -772,6 +774,7 @@ static void bind_paper(sqlite3_stmt *st, int64_t pk, const struct paper *m, cons
 	                       m->hf_day, m->thumbnail };
 	for (size_t i = 0; i < ARRAY_LEN(str2); i++)
 		bind_text(st, 24 + (int)i, str2[i]);
+	sqlite3_bind_int(st, 31, m->org_submitter && m->organization);
 }
 
 static char *authors_text(const struct paper *p)
@@ -1002,7 +1005,13 @@ static int update_existing(struct store *s, sqlite3_stmt *cur, const struct pape
 	MERGE_STR(url_code);
 	MERGE_STR(url_project);
 	MERGE_STR(url_hf);
-	MERGE_STR(organization);
+	/* The submitter's organisation never replaces the authors' one. */
+	if (nonempty(p->organization) && (!p->org_submitter || m.org_submitter || !nonempty(m.organization)) &&
+	    (!str_eq(m.organization, p->organization) || m.org_submitter != p->org_submitter)) {
+		paper_set(&m.organization, p->organization);
+		m.org_submitter = p->org_submitter;
+		changed = true;
+	}
 	MERGE_STR(submitter);
 	MERGE_STR(ai_summary);
 	MERGE_STR(ai_keywords);

@@ -175,6 +175,11 @@ static const char schema_v5[] =
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');";
 
+/* Version 6: papers.org_submitter — the organisation is the one the Daily Papers submitter named
+ * (HF submitterOrganization), not the authors'; shown as "submitted by <org>". Old rows: 0. */
+static const char schema_v6[] =
+	"ALTER TABLE papers ADD COLUMN org_submitter INTEGER NOT NULL DEFAULT 0;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -186,6 +191,7 @@ static const struct migration {
 	{ schema_v3_before, rekey_undated, schema_v3_after },
 	{ schema_v4, NULL, NULL },
 	{ schema_v5, NULL, NULL },
+	{ schema_v6, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

@@ -259,7 +259,9 @@ static void build(struct ui *u)
 	blank(d);
 
 	authors(d, p);
-	field(d, "Organisation", p->organization, false);
+	char *org = paper_org_label(p->organization, p->org_submitter);
+	field(d, "Organisation", org, false);
+	free(org);
 
 	char date[16], line[256];
 	if (p->published) {

@@ -906,6 +906,15 @@ static void test_hf_2025_2026(void **state)
 	assert_prefix(p->ai_keywords, "frame-level autoregressive, diffusion models, diffusion-forcing models");
 	assert_prefix(p->abstract, "We present LongLive, a frame-level autoregressive (AR) framework for real");
 	assert_int_equal(p->n_authors, 12);
+	/* 13 of these 30 items name only the submitter's organisation: kept as such */
+	assert_string_equal(p->organization, "NVIDIA");
+	assert_true(p->org_submitter);
+	size_t subs = 0;
+	for (size_t i = 0; i < c.n; i++)
+		subs += c.v[i].organization && c.v[i].org_submitter;
+	assert_int_equal(subs, 13);
+	p = find(&c, "2509.19768");
+	assert_string_equal(p->organization, "Stanford Open Virtual Assistant Lab (OVAL)");
 	feed_info_clear(&fi);
 	coll_free(&c);
 

@@ -40,6 +40,8 @@ struct paper {
 	/* Hugging Face signals. */
 	int64_t upvotes, num_comments, github_stars;   /* -1 unknown */
 	char *organization;      /* organisation full name, e.g. "Google DeepMind" */
+	bool org_submitter;      /* organization names who submitted it to Daily Papers (HF
+	                          * submitterOrganization), not the authors: shown "submitted by" */
 	char *submitter;         /* who submitted it to Daily Papers (full name) */
 	char *ai_summary;
 	char *ai_keywords;       /* comma-and-space separated */
@@ -80,6 +82,10 @@ bool paper_is_arxiv_id(const char *id);
  * removed (the first spelling kept),
  * order kept. Returns a malloc'd string ("" when there are none). */
 char *paper_normalise_tags(const char *s);
+
+/* The organisation as shown: "Google DeepMind", or "submitted by NVIDIA" when it is the Daily
+ * Papers submitter's (org_submitter). NULL when org is NULL or empty; caller frees. */
+char *paper_org_label(const char *org, bool submitter);
 
 /* Canonical links derived from an arXiv id (caller frees). */
 char *paper_abs_url(const char *id);
