@@ -309,7 +309,9 @@ static void list_line(const struct store_row *r)
 		snprintf(votes, sizeof votes, "%lld", (long long)r->upvotes);
 	char *id = clean(r->id, TEXT_COLLAPSE), *title = rendered(r->title, TEXT_COLLAPSE);
 	char *author = r->first_author ? clean(r->first_author, TEXT_COLLAPSE) : NULL;
-	char *org = r->organization ? clean(r->organization, TEXT_COLLAPSE) : NULL;
+	char *label = paper_org_label(r->organization, r->org_submitter);
+	char *org = label ? clean(label, TEXT_COLLAPSE) : NULL;
+	free(label);
 	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
 	if (author && *author)
 		printf(" — %s%s", author, r->n_authors > 1 ? " et al." : "");

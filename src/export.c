@@ -119,6 +119,8 @@ struct json_object *export_paper_json(const struct paper *p)
 	json_object_object_add(o, "num_comments", jcount(p->num_comments));
 	json_object_object_add(o, "github_stars", jcount(p->github_stars));
 	json_object_object_add(o, "organization", jstr(p->organization));
+	if (p->org_submitter)   /* only when set: older readers see what they always saw */
+		json_object_object_add(o, "org_submitter", json_object_new_boolean(true));
 	json_object_object_add(o, "submitter", jstr(p->submitter));
 	json_object_object_add(o, "ai_summary", jstr(p->ai_summary));
 	json_object_object_add(o, "ai_keywords", jsplit(p->ai_keywords, ", "));
@@ -404,7 +406,8 @@ int export_paper_from_json(struct json_object *o, struct paper *p, struct lerr *
 	if (get_int(o, "upvotes", &p->upvotes, e) < 0 || get_int(o, "num_comments", &p->num_comments, e) < 0 ||
 	    get_int(o, "github_stars", &p->github_stars, e) < 0)
 		goto fail;
-	if (get_bool(o, "favourite", &p->favourite, e) < 0 || get_bool(o, "read", &p->read, e) < 0)
+	if (get_bool(o, "favourite", &p->favourite, e) < 0 || get_bool(o, "read", &p->read, e) < 0 ||
+	    get_bool(o, "org_submitter", &p->org_submitter, e) < 0)
 		goto fail;
 
 	struct json_object *links;

@@ -62,8 +62,8 @@ static bool looks_like_html(const char *buf, size_t len, size_t *at)
 	       (len - i == 5 || !isalnum((unsigned char)buf[i + 5]));
 }
 
-int feed_parse(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb cb, void *ctx,
-               struct feed_info *info, struct lerr *e)
+int feed_parse(enum feed_format fmt, const char *buf, size_t len, const char *url,
+               feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e)
 {
 	struct feed_info local;
 	struct lerr elocal;
@@ -101,7 +101,7 @@ int feed_parse(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb 
 		         "parse error at line %d: got JSON where an XML feed was expected", line);
 		rc = -1;
 	} else {
-		rc = feed_parse_xml(fmt, buf, len, cb, ctx, info, e);
+		rc = feed_parse_xml(fmt, buf, len, url, cb, ctx, info, e);
 	}
 	if (info == &local)
 		feed_info_clear(&local);

@@ -126,6 +126,10 @@ static bool build(json_object *item, struct paper *p)
 	p->organization = org_name(get(top, "organization", json_type_object));
 	if (!p->organization)
 		p->organization = org_name(get(paper, "organization", json_type_object));
+	if (!p->organization) {   /* some 2025 items name only the submitter's organisation */
+		p->organization = org_name(get(top, "submitterOrganization", json_type_object));
+		p->org_submitter = p->organization != NULL;
+	}
 
 	const char *sub = get_str(get(top, "submittedBy", json_type_object), "fullname");
 	if (!sub)

@@ -138,6 +138,40 @@ static void add_one_creator(struct paper *p, struct span t)
 	sbuf_free(&aff);
 }
 
+/* Initials as they follow a surname in "Last, I." lists: "Y.", "J. R.", "J.-P.", "A.B.", "Th.". */
+static bool is_initials(struct span t)
+{
+	size_t i = 0;
+
+	if (t.n == 0)
+		return false;
+	while (i < t.n) {
+		unsigned cp;
+		i += text_utf8_decode(t.s + i, t.n - i, &cp);
+		if (cp == 0xFFFD || (cp < 0x80 && !isupper((int)cp)))
+			return false;
+		if (i < t.n && islower((unsigned char)t.s[i]))
+			i++;
+		if (i >= t.n || t.s[i++] != '.')
+			return false;
+		if (i < t.n && (t.s[i] == ' ' || t.s[i] == '-'))
+			i++;
+	}
+	return true;
+}
+
+/* "Zhang, Y., Li, X." (bioRxiv, RSS 1.0 journals): every other piece is the initials of the
+ * surname before it. */
+static bool last_initials_pairs(const struct span *parts, size_t count)
+{
+	if (count < 2 || count % 2)
+		return false;
+	for (size_t i = 0; i < count; i += 2)
+		if (is_initials(parts[i]) || !is_initials(parts[i + 1]))
+			return false;
+	return true;
+}
+
 void feed_add_creators(struct paper *p, const char *s, bool strict)
 {
 	if (!s)
@@ -146,6 +180,20 @@ void feed_add_creators(struct paper *p, const char *s, bool strict)
 	struct span *parts = xreallocarray(NULL, max, sizeof(*parts));
 	size_t count = split_top(s, n, parts, max);
 
+	if (!strict && last_initials_pairs(parts, count)) {
+		/* Shown as the other sources show names: "Y. Zhang". */
+		struct sbuf one = {0};
+		for (size_t i = 0; i < count; i += 2) {
+			sbuf_reset(&one);
+			sbuf_add(&one, parts[i + 1].s, parts[i + 1].n);
+			sbuf_addc(&one, ' ');
+			sbuf_add(&one, parts[i].s, parts[i].n);
+			add_one_creator(p, (struct span){one.s, one.len});
+		}
+		sbuf_free(&one);
+		free(parts);
+		return;
+	}
 	if (!strict && count > 1) {
 		/* "Zhang, Y., Li, X." is a list of "Last, Initials": cutting it would make nonsense. */
 		for (size_t i = 0; i < count; i++) {

@@ -15,8 +15,9 @@ char *feed_clean(const char *s, int flags);
 char *feed_clean_name(const char *s);
 
 /* Adds the authors of one creator string ("A (Aff, X), B, C and D") to p. With `strict` false
- * (feeds other than arXiv) a string that does not look like a list of "First Last" names
- * ("Zhang, Y., Li, X.") is kept as one author rather than cut at every comma. */
+ * (feeds other than arXiv) a list of "Last, Initials" ("Zhang, Y., Li, X.", as bioRxiv and RSS
+ * 1.0 journals write it) becomes "Y. Zhang", "X. Li"; any other string that does not look like
+ * a list of "First Last" names is kept as one author rather than cut at every comma. */
 void feed_add_creators(struct paper *p, const char *s, bool strict);
 
 /* The calendar day of a date as written (RFC 822 or ISO 8601), in its own time zone, as

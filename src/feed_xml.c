@@ -2,6 +2,7 @@
  * the arXiv listing feeds and any other feed. Elements are matched by namespace URI and local
  * name; an entry's fields are gathered in reusable buffers and only interpreted at its end, so
  * element order never matters and memory stays per entry. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/uri.h>
 #include <libxml/xmlreader.h>
 
 #include "feed_priv.h"
@@ -61,6 +63,10 @@ struct xp {
 	int entry_depth;       /* depth of the open entry/item, -1 outside */
 	int author_depth;      /* depth of the open Atom author, -1 outside */
 	int cap_depth;         /* depth of the element whose text is captured, -1 none */
+	int skip_depth;        /* captured xhtml: the open <script>/<style> whose text is dropped */
+	int script_depth;      /* captured xhtml: the open <sup>/<sub>, -1 none */
+	size_t script_at;      /* ... where its text starts in `text` */
+	bool script_sup;
 	enum fld cap;
 	bool summary_html, content_html, title_html;
 
@@ -202,6 +208,7 @@ static void capture(struct xp *x, enum fld f, int depth)
 {
 	x->cap = f;
 	x->cap_depth = depth;
+	x->skip_depth = x->script_depth = -1;
 	sbuf_reset(&x->text);
 }
 
@@ -266,6 +273,38 @@ static void start_feed_level(struct xp *x, int depth, const xmlChar *ns, const x
 		capture(x, F_FEED_DATE, depth);
 }
 
+/* Appends href to a list field, resolved against the current element's base URI (its xml:base,
+ * else the URL the document was fetched from): feeds may give "/post/1" or "abs/2501.01234". */
+static void link_add(struct xp *x, struct sbuf *list, const char *href, size_t n)
+{
+	while (n > 0 && (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r'))
+		href++, n--;
+	while (n > 0 && (href[n - 1] == ' ' || href[n - 1] == '\t' || href[n - 1] == '\n' ||
+	                 href[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return;
+	/* An absolute URI is kept exactly as written (xmlBuildURI re-serialises it). */
+	size_t k = 0;
+	while (k < n && (isalnum((unsigned char)href[k]) || href[k] == '+' || href[k] == '-' ||
+	                 href[k] == '.'))
+		k++;
+	if (k > 0 && k < n && href[k] == ':' && isalpha((unsigned char)href[0])) {
+		list_add(list, href, n);
+		return;
+	}
+	char *h = xstrndup(href, n);
+	xmlChar *base = xmlTextReaderBaseUri(x->r);
+	xmlChar *abs = base ? xmlBuildURI((const xmlChar *)h, base) : NULL;
+	if (abs)
+		list_add(list, (const char *)abs, strlen((const char *)abs));
+	else
+		list_add(list, h, n);
+	xmlFree(abs);
+	xmlFree(base);
+	free(h);
+}
+
 static void start_atom_link(struct xp *x)
 {
 	static const char *const names[] = {"rel", "href", "title", "type"};
@@ -275,11 +314,11 @@ static void start_atom_link(struct xp *x)
 	if (a[1].len) {
 		const char *rel = a[0].len ? a[0].s : "alternate";
 		if (a[2].len && strcmp(a[2].s, "pdf") == 0)
-			list_add(&x->f[F_LINK_PDF], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_PDF], a[1].s, a[1].len);
 		else if (a[3].len && strcmp(a[3].s, "application/pdf") == 0)
-			list_add(&x->f[F_LINK_PDF], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_PDF], a[1].s, a[1].len);
 		else if (strcmp(rel, "alternate") == 0)
-			list_add(&x->f[F_LINK_ALT], a[1].s, a[1].len);
+			link_add(x, &x->f[F_LINK_ALT], a[1].s, a[1].len);
 	}
 	for (int i = 0; i < 4; i++)
 		sbuf_free(&a[i]);
@@ -528,6 +567,58 @@ static char *html_text(const char *s, bool html)
 	return c;
 }
 
+/* True when `teaser` only introduces `full`: a prefix of it (whitespace runs compared as one space,
+ * a trailing "...", "…", "[...]" or "[…]" ignored) or less than half its length. */
+static bool is_teaser(const char *teaser, const char *full)
+{
+	static const char *const ellipses[] = {"[\xE2\x80\xA6]", "[...]", "\xE2\x80\xA6", "..."};
+	size_t n = strlen(teaser), fn = strlen(full);
+
+	if (2 * n < fn)
+		return true;
+	for (size_t i = 0; i < ARRAY_LEN(ellipses); i++) {
+		size_t k = strlen(ellipses[i]);
+		if (n >= k && memcmp(teaser + n - k, ellipses[i], k) == 0) {
+			n -= k;
+			break;
+		}
+	}
+	while (n > 0 && isspace((unsigned char)teaser[n - 1]))
+		n--;
+	size_t i = 0, j = 0;
+	while (i < n && j < fn) {
+		bool si = isspace((unsigned char)teaser[i]), sj = isspace((unsigned char)full[j]);
+		if (si && sj) {
+			while (i < n && isspace((unsigned char)teaser[i]))
+				i++;
+			while (j < fn && isspace((unsigned char)full[j]))
+				j++;
+		} else if (!si && !sj && teaser[i] == full[j]) {
+			i++, j++;
+		} else {
+			return false;
+		}
+	}
+	return i == n && n > 0;
+}
+
+/* The text of an entry: its summary (Atom) or description (RSS), unless <content> or
+ * content:encoded holds more of which that is only a teaser; the content when it is all there is. */
+static char *entry_text(struct xp *x)
+{
+	const char *summary = fs(x, F_SUMMARY), *desc = fs(x, F_DESC);
+	char *s = summary ? html_text(summary, x->summary_html)
+	        : html_text(desc, true);   /* RSS descriptions are HTML by convention */
+	char *c = html_text(fs(x, F_CONTENT), x->content_html);
+
+	if (c && (!s || is_teaser(s, c))) {
+		free(s);
+		return c;
+	}
+	free(c);
+	return s;
+}
+
 /* arXiv API entry or arXiv listing item: the bare id and version. */
 static bool arxiv_identity(struct xp *x, struct paper *p, bool *listing)
 {
@@ -602,7 +693,7 @@ static void build_listing(struct xp *x, struct paper *p)
 
 static void build_api(struct xp *x, struct paper *p)
 {
-	p->abstract = feed_clean(fs(x, F_SUMMARY), TEXT_COLLAPSE | TEXT_KEEP_PARAS);
+	p->abstract = entry_text(x);
 	for (size_t i = 0; i < x->n_au; i++) {
 		char *name = feed_clean_name(x->au[i].name.s);
 		if (!name)
@@ -619,14 +710,7 @@ static void build_api(struct xp *x, struct paper *p)
 
 static void build_generic(struct xp *x, struct paper *p)
 {
-	const char *summary = fs(x, F_SUMMARY), *content = fs(x, F_CONTENT), *desc = fs(x, F_DESC);
-
-	if (summary)
-		p->abstract = html_text(summary, x->summary_html);
-	else if (desc)
-		p->abstract = html_text(desc, true);   /* RSS descriptions are HTML by convention */
-	else if (content)
-		p->abstract = html_text(content, x->content_html);
+	p->abstract = entry_text(x);
 	for (size_t i = 0; i < x->n_au; i++) {
 		char *name = feed_clean_name(x->au[i].name.s);
 		if (name)
@@ -685,7 +769,7 @@ static void end_entry(struct xp *x)
 
 	/* Title: LaTeX stays; only Atom's type="html" titles and generic RSS titles are HTML. */
 	const char *title = fs(x, F_TITLE);
-	if (title && !arxiv && (x->title_html || x->root != ROOT_ATOM)) {
+	if (title && (x->title_html || (!arxiv && x->root != ROOT_ATOM))) {
 		char *t = text_strip_html(title);
 		p.title = feed_clean(t, TEXT_COLLAPSE);
 		free(t);
@@ -767,6 +851,10 @@ static void end_capture(struct xp *x)
 				t->s[i] = ' ';
 		list_add(&x->f[F_CREATORS], t->s, t->len);
 		break;
+	case F_LINK:   /* the end tag has the element's base URI */
+		if (x->f[F_LINK].len == 0)
+			link_add(x, &x->f[F_LINK], t->s ? t->s : "", t->len);
+		break;
 	case F_AUTHOR_NAME:
 		if (x->n_au)
 			sbuf_add(&x->au[x->n_au - 1].name, t->s ? t->s : "", t->len);
@@ -829,10 +917,47 @@ static void xhtml_block(struct xp *x, const xmlChar *ln)
 			sbuf_adds(&x->text, "\n\n");
 }
 
+/* An element starts inside captured xhtml: what text_strip_html does for escaped HTML. */
+static void xhtml_start(struct xp *x, int depth, const xmlChar *ln)
+{
+	if (x->skip_depth >= 0)
+		return;
+	if (name_is(ln, "script") || name_is(ln, "style")) {
+		x->skip_depth = depth;
+	} else if (x->script_depth < 0 && (name_is(ln, "sup") || name_is(ln, "sub"))) {
+		x->script_depth = depth;
+		x->script_at = x->text.len;
+		x->script_sup = name_is(ln, "sup");
+	} else {
+		xhtml_block(x, ln);
+	}
+}
+
+static void xhtml_end(struct xp *x, int depth)
+{
+	if (x->skip_depth >= 0) {
+		if (depth == x->skip_depth)
+			x->skip_depth = -1;
+		return;
+	}
+	if (depth == x->script_depth) {
+		if (x->text.len > x->script_at) {
+			char *t = xstrdup(x->text.s + x->script_at);
+			x->text.len = x->script_at;
+			x->text.s[x->script_at] = '\0';
+			text_script_or_mark(t, x->script_sup, &x->text);
+			free(t);
+		}
+		x->script_depth = -1;
+		return;
+	}
+	xhtml_block(x, xmlTextReaderConstLocalName(x->r));
+}
+
 static void on_end(struct xp *x, int depth)
 {
 	if (x->cap_depth >= 0 && depth > x->cap_depth)
-		xhtml_block(x, xmlTextReaderConstLocalName(x->r));
+		xhtml_end(x, depth);
 	if (x->cap_depth == depth) {
 		end_capture(x);
 		/* Feed facts become visible as soon as they are known (before the first item
@@ -858,7 +983,7 @@ static void on_start(struct xp *x, int depth)
 	if (!ln)
 		return;
 	if (x->cap_depth >= 0) {   /* markup inside a captured element (xhtml content) */
-		xhtml_block(x, ln);
+		xhtml_start(x, depth, ln);
 		return;
 	}
 	if (depth == 0) {
@@ -895,12 +1020,13 @@ static void finish_checks(struct xp *x)
 	}
 }
 
-int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb cb, void *ctx,
-                   struct feed_info *info, struct lerr *e)
+int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char *url,
+                   feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e)
 {
 	struct xp x = {
 		.buf = buf, .len = len, .cb = cb, .ctx = ctx, .info = info, .e = e,
-		.entry_depth = -1, .author_depth = -1, .cap_depth = -1,
+		.entry_depth = -1, .author_depth = -1, .cap_depth = -1, .skip_depth = -1,
+		.script_depth = -1,
 	};
 	int ret;
 
@@ -910,7 +1036,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 	}
 	/* Untrusted input: no network, no DTD loading, no entity substitution (NOENT is not set),
 	 * and errors come to us rather than to stderr. */
-	x.r = xmlReaderForMemory(buf, (int)len, NULL, NULL,
+	x.r = xmlReaderForMemory(buf, (int)len, url, NULL,
 	                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	                         XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
 	if (!x.r) {
@@ -936,7 +1062,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, feed_paper
 		case XML_READER_TYPE_CDATA:
 		case XML_READER_TYPE_WHITESPACE:
 		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-			if (x.cap_depth >= 0) {
+			if (x.cap_depth >= 0 && x.skip_depth < 0) {
 				const xmlChar *v = xmlTextReaderConstValue(x.r);
 				if (v)
 					sbuf_adds(&x.text, (const char *)v);

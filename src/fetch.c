@@ -242,7 +242,7 @@ static char *api_error_detail(const struct net_response *r)
 	struct feed_info fi = {0};
 	struct lerr pe = {0};
 	char *d = NULL;
-	if (r->len && feed_parse(FEED_ARXIV_API, r->body, r->len, noop_paper, NULL, &fi, &pe) < 0 &&
+	if (r->len && feed_parse(FEED_ARXIV_API, r->body, r->len, NULL, noop_paper, NULL, &fi, &pe) < 0 &&
 	    pe.kind == LERR_PARSE && pe.msg[0])
 		d = xstrdup(pe.msg);
 	feed_info_clear(&fi);
@@ -314,7 +314,7 @@ static int parse_into(struct fetch_env *env, struct sink *s, const struct req *r
 {
 	struct lerr pe = {0};
 	s->info = fi;
-	if (feed_parse(rq->fmt, r->body, r->len, on_paper, s, fi, &pe) == 0)
+	if (feed_parse(rq->fmt, r->body, r->len, r->final_url ? r->final_url : url, on_paper, s, fi, &pe) == 0)
 		return 0;
 	if (s->err.kind != LERR_NONE)
 		*e = s->err;

@@ -97,6 +97,13 @@ void paper_copy(struct paper *dst, const struct paper *src)
 		paper_add_author(dst, src->authors[i].name, src->authors[i].affiliation);
 }
 
+char *paper_org_label(const char *org, bool submitter)
+{
+	if (!org || !*org)
+		return NULL;
+	return submitter ? xasprintf("submitted by %s", org) : xstrdup(org);
+}
+
 /* ---- arXiv ids ----------------------------------------------------------------------------- */
 
 static const char *skip_prefix(const char *s)

@@ -51,6 +51,15 @@ static char *f_authors(const struct paper *p, enum paper_out out, const char **l
 
 /* The pane: "date, updated date" (or only the update, when the first version's date is
  * unknown: arXiv RSS replacements and cross-lists); `show` gives the update a line of its own. */
+/* "submitted by NVIDIA" where the organisation is the Daily Papers submitter's (CSV: as stored). */
+static char *f_organisation(const struct paper *p, enum paper_out out, const char **label)
+{
+	(void)label;
+	if (out == PAPER_OUT_CSV)
+		return p->organization ? xstrdup(p->organization) : NULL;
+	return paper_org_label(p->organization, p->org_submitter);
+}
+
 static char *f_published(const struct paper *p, enum paper_out out, const char **label)
 {
 	if (out != PAPER_OUT_DETAIL || p->published) {
@@ -247,7 +256,7 @@ static const struct paper_field table[PF_N] = {
 	ROW(PF_AUTHORS,      LINE("Authors", C, false),       LINE("authors", C, false),
 	                     COLUMN("authors"),               0, f_authors),
 	ROW(PF_ORGANISATION, LINE("Organisation", C, false),  LINE("organisation", C, false),
-	                     COLUMN("organization"),          MEMBER(organization), NULL),
+	                     COLUMN("organization"),          0, f_organisation),
 	ROW(PF_PUBLISHED,    LINE("Published", C, false),     LINE("published", C, false),
 	                     COLUMN("published"),             0, f_published),
 	ROW(PF_UPDATED,      NONE,                            LINE("updated", C, false),

@@ -18,6 +18,8 @@ enum merge_rule {
 	MR_NEWEST,    /* the newest non-empty value (the latest Daily Papers day) */
 	MR_EARLIEST,  /* the earliest date any source gives (v1 dates differ by hours) */
 	MR_LATEST,    /* the latest date any source gives */
+	MR_ORG,       /* MR_TEXT, but the authors' organisation always beats the one the Daily Papers
+	               * submitter named (org_submitter), and never the reverse */
 };
 enum merge_type { MT_STR, MT_I64, MT_INT, MT_AUTHORS };
 
@@ -49,7 +51,7 @@ static const struct merge_field merge_fields[] = {
 	F("upvotes", MT_I64, upvotes, MR_COUNTER),
 	F("comments", MT_I64, num_comments, MR_COUNTER),
 	F("github stars", MT_I64, github_stars, MR_COUNTER),
-	F("organisation", MT_STR, organization, MR_TEXT),
+	F("organisation", MT_STR, organization, MR_ORG),
 	F("submitter", MT_STR, submitter, MR_TEXT),
 	F("ai summary", MT_STR, ai_summary, MR_TEXT),
 	F("ai keywords", MT_STR, ai_keywords, MR_TEXT),
@@ -260,6 +262,10 @@ static bool wins(const struct paper *m, const struct paper *p, const struct merg
 {
 	enum paper_source_kind in = kind_of(p);
 	switch (f->rule) {
+	case MR_ORG:
+		if (p->org_submitter != m->org_submitter)
+			return !p->org_submitter;
+		/* fall through */
 	case MR_TEXT:
 	case MR_AUTHORS:
 		return text_wins(in, p->version, have, vhave);
@@ -294,6 +300,10 @@ unsigned store_merge(struct paper *m, const struct paper *p)
 			if (merge_authors(m, p, win))
 				what |= STORE_MERGE_CHANGED | STORE_MERGE_AUTHORS;
 		} else if (win && take(m, p, f)) {
+			what |= STORE_MERGE_CHANGED;
+		}
+		if (f->rule == MR_ORG && win && m->org_submitter != p->org_submitter) {
+			m->org_submitter = p->org_submitter;
 			what |= STORE_MERGE_CHANGED;
 		}
 		if (win && i < N_TRACKED && have != kind_of(p)) {

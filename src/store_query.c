@@ -723,10 +723,12 @@ static void add_from_where(struct qb *b, const struct plan *p)
 #define ROW_FAV 1
 #define ROW_READ 2
 #define ROW_NOTE 4
+#define ROW_ORG_SUBMITTER 8   /* not user state, but a flag of the row all the same */
 #define ROW_COLS                                                                           \
 	"p.pk, p.id, p.title, p.first_author, p.n_authors, p.organization, p.published,"   \
 	" p.upvotes, coalesce((SELECT (u.favourite <> 0) + 2 * (u.read <> 0)"                 \
-	" + 4 * (coalesce(u.note, '') <> '') FROM user_state u WHERE u.id = p.id), 0)"
+	" + 4 * (coalesce(u.note, '') <> '') FROM user_state u WHERE u.id = p.id), 0)"     \
+	" + 8 * (p.org_submitter <> 0)"
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
@@ -810,6 +812,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->favourite = (user & ROW_FAV) != 0;
 	r->read = (user & ROW_READ) != 0;
 	r->has_note = (user & ROW_NOTE) != 0;
+	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES) {
 		r->key.score = sqlite3_column_double(st, 10);
 		r->key.k1 = (int64_t)r->key.score;

@@ -195,6 +195,11 @@ static const char schema_v6[] =
 static const char schema_v7[] =
 	"ALTER TABLE papers ADD COLUMN prov INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 8: papers.org_submitter — the organisation is the one the Daily Papers submitter named
+ * (HF submitterOrganization), not the authors'; shown as "submitted by <org>". Old rows: 0. */
+static const char schema_v8[] =
+	"ALTER TABLE papers ADD COLUMN org_submitter INTEGER NOT NULL DEFAULT 0;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -208,6 +213,7 @@ static const struct migration {
 	{ schema_v5, NULL, NULL },
 	{ schema_v6, NULL, NULL },
 	{ schema_v7, NULL, NULL },
+	{ schema_v8, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

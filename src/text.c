@@ -345,6 +345,89 @@ char *text_html_unescape(const char *s)
 	return sbuf_steal(&b);
 }
 
+/* ---- super- and subscripts ------------------------------------------------------------------ */
+
+struct cpmap { unsigned from, to; };
+
+static const struct cpmap sup_map[] = {
+	{'0', 0x2070}, {'1', 0xB9}, {'2', 0xB2}, {'3', 0xB3}, {'4', 0x2074}, {'5', 0x2075},
+	{'6', 0x2076}, {'7', 0x2077}, {'8', 0x2078}, {'9', 0x2079}, {'+', 0x207A}, {'-', 0x207B},
+	{0x2212, 0x207B}, {'=', 0x207C}, {'(', 0x207D}, {')', 0x207E}, {'n', 0x207F},
+	{'i', 0x2071}, {'a', 0x1D43}, {'b', 0x1D47}, {'c', 0x1D9C}, {'d', 0x1D48}, {'e', 0x1D49},
+	{'f', 0x1DA0}, {'g', 0x1D4D}, {'h', 0x2B0}, {'j', 0x2B2}, {'k', 0x1D4F}, {'l', 0x2E1},
+	{'m', 0x1D50}, {'o', 0x1D52}, {'p', 0x1D56}, {'r', 0x2B3}, {'s', 0x2E2}, {'t', 0x1D57},
+	{'u', 0x1D58}, {'v', 0x1D5B}, {'w', 0x2B7}, {'x', 0x2E3}, {'y', 0x2B8}, {'z', 0x1DBB},
+	{'A', 0x1D2C}, {'B', 0x1D2E}, {'D', 0x1D30}, {'E', 0x1D31}, {'G', 0x1D33}, {'H', 0x1D34},
+	{'I', 0x1D35}, {'J', 0x1D36}, {'K', 0x1D37}, {'L', 0x1D38}, {'M', 0x1D39}, {'N', 0x1D3A},
+	{'O', 0x1D3C}, {'P', 0x1D3E}, {'R', 0x1D3F}, {'T', 0x1D40}, {'U', 0x1D41}, {'V', 0x2C7D},
+	{'W', 0x1D42}, {0x3B1, 0x1D45}, {0x3B2, 0x1D5D}, {0x3B3, 0x1D5E}, {0x3B4, 0x1D5F},
+	{0x3B5, 0x1D4B}, {0x3F5, 0x1D4B}, {0x3B8, 0x1DBF}, {0x3B9, 0x1DA5}, {0x3C6, 0x1D60},
+	{0x3D5, 0x1D60}, {0x3C7, 0x1D61}, {0x22A4, 0x1D40}, {0x2032, 0x2032}, {'\'', 0x2032},
+	{'*', '*'}, {0x2217, '*'}, {0x2020, 0x2020}, {0x2218, 0xB0},   /* ^\circ: degrees */
+};
+
+static const struct cpmap sub_map[] = {
+	{'0', 0x2080}, {'1', 0x2081}, {'2', 0x2082}, {'3', 0x2083}, {'4', 0x2084}, {'5', 0x2085},
+	{'6', 0x2086}, {'7', 0x2087}, {'8', 0x2088}, {'9', 0x2089}, {'+', 0x208A}, {'-', 0x208B},
+	{0x2212, 0x208B}, {'=', 0x208C}, {'(', 0x208D}, {')', 0x208E}, {'a', 0x2090},
+	{'e', 0x2091}, {'o', 0x2092}, {'x', 0x2093}, {'h', 0x2095}, {'k', 0x2096}, {'l', 0x2097},
+	{'m', 0x2098}, {'n', 0x2099}, {'p', 0x209A}, {'s', 0x209B}, {'t', 0x209C}, {'i', 0x1D62},
+	{'r', 0x1D63}, {'u', 0x1D64}, {'v', 0x1D65}, {'j', 0x2C7C}, {0x3B2, 0x1D66},
+	{0x3B3, 0x1D67}, {0x3C1, 0x1D68}, {0x3C6, 0x1D69}, {0x3D5, 0x1D69}, {0x3C7, 0x1D6A},
+};
+
+static unsigned map_cp(const struct cpmap *m, size_t n, unsigned cp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].from == cp)
+			return m[i].to;
+	return 0;
+}
+
+bool text_script(const char *s, bool sup, struct sbuf *out)
+{
+	const struct cpmap *m = sup ? sup_map : sub_map;
+	size_t mn = sup ? ARRAY_LEN(sup_map) : ARRAY_LEN(sub_map);
+	size_t n = strlen(s), i = 0, mark = out->len;
+	bool any = false;
+
+	while (i < n) {
+		unsigned cp, to;
+		i += text_utf8_decode(s + i, n - i, &cp);
+		if (cp == ' ')
+			continue;
+		if (!(to = map_cp(m, mn, cp))) {
+			out->len = mark;   /* all or nothing */
+			if (out->s)
+				out->s[mark] = '\0';
+			return false;
+		}
+		char enc[4];
+		sbuf_add(out, enc, text_utf8_encode(to, enc));
+		any = true;
+	}
+	return any;
+}
+
+void text_script_or_mark(const char *s, bool sup, struct sbuf *out)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	while (n > 0 && is_space((unsigned char)*s))
+		s++, n--;
+	if (n == 0)
+		return;
+	char *t = xstrndup(s, n);
+	if (!text_script(t, sup, out)) {
+		unsigned cp;
+		bool one = text_utf8_decode(t, n, &cp) == n;
+		sbuf_printf(out, one ? "%c%s" : "%c{%s}", sup ? '^' : '_', t);
+	}
+	free(t);
+}
+
 static bool html_is_break(const char *name)
 {
 	static const char *const blocks[] = {
@@ -390,6 +473,13 @@ static void html_walk(xmlNode *n, struct sbuf *b)
 			if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
 			    strcmp(name, "head") == 0)
 				continue;
+			if (strcmp(name, "sup") == 0 || strcmp(name, "sub") == 0) {
+				struct sbuf t = {0};
+				html_walk(n->children, &t);
+				text_script_or_mark(t.s ? t.s : "", name[2] == 'p', b);
+				sbuf_free(&t);
+				continue;
+			}
 			bool brk = html_is_break(name);
 			if (brk)
 				html_break(b);

@@ -432,12 +432,14 @@ void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 
 static void author_text(const struct store_row *r, char *buf, size_t n)
 {
-	if (r->organization && *r->organization)
-		snprintf(buf, n, "%s", r->organization);
+	char *org = paper_org_label(r->organization, r->org_submitter);
+	if (org)
+		snprintf(buf, n, "%s", org);
 	else if (r->first_author && *r->first_author)
 		snprintf(buf, n, "%s%s", r->first_author, r->n_authors > 1 ? " et al." : "");
 	else
 		buf[0] = '\0';
+	free(org);
 }
 
 /* Why a Daily Papers day shows nothing, and what to do about it. */

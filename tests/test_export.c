@@ -389,6 +389,7 @@ static void assert_same_paper(const struct paper *a, const struct paper *b)
 	assert_int_equal(a->favourite, b->favourite);
 	assert_int_equal(a->fav_time, b->fav_time);
 	assert_int_equal(a->read, b->read);
+	assert_int_equal(a->org_submitter, b->org_submitter);
 }
 
 static void test_json_keys(void **state)
@@ -448,6 +449,16 @@ static void test_json_round_trip(void **state)
 	json_object_put(o);
 	json_object_put(o2);
 	json_object_put(o3);
+	paper_clear(&q);
+
+	/* a submitter's organisation keeps its flag (the key appears only when it is set) */
+	p.org_submitter = true;
+	o = export_paper_json(&p);
+	o2 = json_tokener_parse(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	assert_int_equal(export_paper_from_json(o2, &q, &e), 0);
+	assert_same_paper(&p, &q);
+	json_object_put(o);
+	json_object_put(o2);
 	paper_clear(&p);
 	paper_clear(&q);
 }

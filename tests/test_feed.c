@@ -17,6 +17,7 @@
 #define API "tests/data/arxiv-api/"
 #define RSS "tests/data/arxiv-rss/"
 #define HF  "tests/data/hf-daily/"
+#define FEEDS "tests/data/feeds/"
 
 struct coll {
 	struct paper *v;
@@ -58,7 +59,17 @@ static const struct paper *find(const struct coll *c, const char *id)
 static int parse_mem(enum feed_format fmt, const char *buf, size_t len, struct coll *c,
                      struct feed_info *fi, struct lerr *e)
 {
-	return feed_parse(fmt, buf, len, collect, c, fi, e);
+	return feed_parse(fmt, buf, len, NULL, collect, c, fi, e);
+}
+
+static int parse_str_url(const char *s, const char *url, struct coll *c)
+{
+	struct feed_info fi;
+	struct lerr e;
+	int rc = feed_parse(FEED_AUTO, s, strlen(s), url, collect, c, &fi, &e);
+
+	feed_info_clear(&fi);
+	return rc;
 }
 
 static int parse_str(enum feed_format fmt, const char *s, struct coll *c, struct feed_info *fi,
@@ -649,8 +660,9 @@ static void test_generic_rss(void **state)
 	assert_string_equal(p->doi, "10.1101/2025.01.01.123456");
 	assert_string_equal(p->title, "Gene X & friends");
 	assert_string_equal(p->abstract, "We study X.\nThen Y.");
-	assert_int_equal(p->n_authors, 1);   /* not cut into "Zhang", "Y.", ... */
-	assert_string_equal(p->authors[0].name, "Zhang, Y., Li, X.");
+	assert_int_equal(p->n_authors, 2);   /* "Last, I." pairs, not "Zhang", "Y.", ... */
+	assert_string_equal(p->authors[0].name, "Y. Zhang");
+	assert_string_equal(p->authors[1].name, "X. Li");
 	assert_true(p->published == ts("2025-01-02"));
 	assert_string_equal(p->url_abs, "https://www.biorxiv.org/content/10.1101/2025.01.01.123456v1");
 
@@ -721,6 +733,115 @@ static void test_generic_atom_and_rdf(void **state)
 	coll_free(&c);
 }
 
+/* Realistic blog and preprint-server feeds (tests/data/feeds/): the text as a reader expects it
+ * (content over a teaser, HTML as paragraphs, sub/superscripts) and links made absolute. */
+static void test_feed_text_and_links(void **state)
+{
+	struct coll c = {0};
+	size_t len;
+	char *buf;
+	(void)state;
+
+	/* A Jekyll blog (Atom, xml:base on the feed and on <content>). */
+	buf = load(FEEDS "jekyll-lab-blog-atom.xml", &len);
+	assert_int_equal(feed_parse(FEED_AUTO, buf, len, "https://elsewhere.example/feed.xml",
+	                            collect, &c, NULL, NULL), 0);
+	free(buf);
+	assert_int_equal(c.n, 4);
+	/* an arXiv id and its text only in <content>: that is its abstract */
+	const struct paper *p = &c.v[0];
+	assert_string_equal(p->id, "2501.17234");
+	assert_int_equal(p->version, 1);
+	assert_string_equal(p->abstract,
+		"Video transformers spend most of their compute on attention between frames that "
+		"barely change. We propose SparseClip, which attends only to tokens whose features "
+		"moved.\nOn Kinetics-400 SparseClip matches dense attention while using 6\u00d7 fewer "
+		"FLOPs, and its cost grows as O(n^{1.5}) rather than O(n\u00b2) in the number of frames.");
+	assert_string_equal(p->url_abs, "https://lab.example.org/papers/2025/01/30/sparse-attention/");
+	assert_string_equal(p->url_pdf, "https://lab.example.org/pdf/sparse-attention.pdf");
+	assert_int_equal(p->n_authors, 2);
+	/* xhtml content: sub/superscripts, <style> dropped; a rel="related" arXiv link does not
+	 * make a blog post the paper */
+	p = &c.v[1];
+	assert_string_equal(p->id, "url:https://lab.example.org/papers/2025/01/21/co2-screening/");
+	assert_string_equal(p->abstract,
+		"We screen 12,000 bimetallic surfaces for the reduction of CO\u2082 to CH\u2083OH with "
+		"a graph network trained on DFT energies.\nThe best candidates bind *CO with energies "
+		"within 0.1 eV of Cu(211), at a cost 10\u2074 times lower than a DFT scan; rates are "
+		"given in s\u207b\u00b9 site\u207b\u00b9 and turnover above T_c.");
+	/* not an arXiv paper, content only: kept as it was, list items as lines */
+	p = &c.v[2];
+	assert_string_equal(p->id, "url:https://lab.example.org/notes/2025/01/15/reading-group/");
+	assert_string_equal(p->abstract, "This week we read three papers on fast samplers for "
+	                    "diffusion models.\nDPM-Solver\nConsistency models");
+	/* a summary that is the first paragraph of the content: the content wins */
+	p = &c.v[3];
+	assert_string_equal(p->id, "2412.09981");
+	assert_int_equal(p->version, 2);
+	assert_string_equal(p->abstract,
+		"Event cameras report brightness changes with microsecond latency. We train a network "
+		"to predict dense depth from a single event stream, without frames.\nOn MVSEC it "
+		"halves the error of the best frame-free method.");
+	coll_free(&c);
+
+	/* WordPress RSS: a relative <link> resolves against the feed's URL; a teaser description
+	 * gives way to content:encoded; a longer description that is not a prefix stays. */
+	buf = load(FEEDS "wordpress-group-rss.xml", &len);
+	assert_int_equal(feed_parse(FEED_AUTO, buf, len, "https://qmg.example.edu/feed/", collect,
+	                            &c, NULL, NULL), 0);
+	free(buf);
+	assert_int_equal(c.n, 3);
+	p = &c.v[0];
+	assert_string_equal(p->id, "url:https://qmg.example.edu/2025/02/03/twisted-wse2-preprint/");
+	assert_string_equal(p->url_abs, "https://qmg.example.edu/2025/02/03/twisted-wse2-preprint/");
+	assert_prefix(p->abstract,
+		"Our new preprint reports superconductivity in twisted bilayer WSe\u2082 near a twist "
+		"angle of 5\u00b0. The critical temperature reaches 426\u00a0mK, and the "
+		"superconducting dome sits next to a correlated insulator at half filling.\nTransport "
+		"down to 20\u00a0mK shows a critical field B_{c2} of 0.4\u00a0T, well above the Pauli "
+		"limit.\nThe sample was made by the tear-and-stack method.\n");
+	assert_string_equal(c.v[1].abstract, "Two postdocs joined the group this month: Dr. Lena "
+	                    "Vogt, who works on ARPES, and Dr. Kenji Mori, who grows thin films by "
+	                    "molecular-beam epitaxy.");
+	assert_prefix(c.v[2].abstract, "Prof. Ana Lima (Lisbon) will speak on topological phonons "
+	              "in kagome metals on 17 January");
+	coll_free(&c);
+
+	/* bioRxiv (RSS 1.0): "Last, I." creators, superscripts in the description */
+	buf = load(FEEDS "biorxiv-rdf.xml", &len);
+	assert_int_equal(feed_parse(FEED_AUTO, buf, len, NULL, collect, &c, NULL, NULL), 0);
+	free(buf);
+	assert_int_equal(c.n, 2);
+	p = &c.v[0];
+	assert_string_equal(p->id, "doi:10.1101/2025.01.28.635210");
+	assert_int_equal(p->n_authors, 4);
+	assert_string_equal(p->authors[0].name, "C. N. Okafor");
+	assert_string_equal(p->authors[2].name, "J.-P. Martinez-Soto");
+	assert_string_equal(p->authors[3].name, "H. Tanaka");
+	assert_contains(p->abstract, "and Ca\u00b2\u207a imaging");
+	assert_int_equal(c.v[1].n_authors, 1);
+	assert_string_equal(c.v[1].authors[0].name, "The Interneuron Atlas Consortium");
+	coll_free(&c);
+
+	/* Links without any base stay as written; xml:base on an item beats the feed URL; an
+	 * absolute link is kept byte for byte. */
+	const char *rss =
+		"<rss version=\"2.0\"><channel><title>t</title>"
+		"<item><link>posts/1.html</link><title>a</title></item>"
+		"<item xml:base=\"https://mirror.example/blog/\"><link>posts/2.html</link></item>"
+		"<item><link> https://x.example/a%7Eb?q=1&amp;r=|2 </link></item>"
+		"</channel></rss>";
+	assert_int_equal(parse_str_url(rss, NULL, &c), 0);
+	assert_string_equal(c.v[0].url_abs, "posts/1.html");
+	assert_string_equal(c.v[1].url_abs, "https://mirror.example/blog/posts/2.html");
+	coll_free(&c);
+	assert_int_equal(parse_str_url(rss, "https://site.example/feeds/all.rss", &c), 0);
+	assert_string_equal(c.v[0].url_abs, "https://site.example/feeds/posts/1.html");
+	assert_string_equal(c.v[1].url_abs, "https://mirror.example/blog/posts/2.html");
+	assert_string_equal(c.v[2].url_abs, "https://x.example/a%7Eb?q=1&r=|2");
+	coll_free(&c);
+}
+
 /* ---- Hugging Face ----------------------------------------------------------------------- */
 
 static void test_hf_2024(void **state)
@@ -785,6 +906,15 @@ static void test_hf_2025_2026(void **state)
 	assert_prefix(p->ai_keywords, "frame-level autoregressive, diffusion models, diffusion-forcing models");
 	assert_prefix(p->abstract, "We present LongLive, a frame-level autoregressive (AR) framework for real");
 	assert_int_equal(p->n_authors, 12);
+	/* 13 of these 30 items name only the submitter's organisation: kept as such */
+	assert_string_equal(p->organization, "NVIDIA");
+	assert_true(p->org_submitter);
+	size_t subs = 0;
+	for (size_t i = 0; i < c.n; i++)
+		subs += c.v[i].organization && c.v[i].org_submitter;
+	assert_int_equal(subs, 13);
+	p = find(&c, "2509.19768");
+	assert_string_equal(p->organization, "Stanford Open Virtual Assistant Lab (OVAL)");
 	feed_info_clear(&fi);
 	coll_free(&c);
 
@@ -1006,8 +1136,8 @@ static void test_callback_stop(void **state)
 	/* NULL callback, info and error pointers are allowed */
 	size_t len;
 	char *buf = load(RSS "layareader-2026-09-24-rss-multicat-cs.LG+cs.AI+cs.CL+stat.ML-4items.xml", &len);
-	assert_int_equal(feed_parse(FEED_AUTO, buf, len, NULL, NULL, NULL, NULL), 0);
-	assert_int_equal(feed_parse(FEED_AUTO, buf, len / 3, NULL, NULL, NULL, NULL), -1);
+	assert_int_equal(feed_parse(FEED_AUTO, buf, len, NULL, NULL, NULL, NULL, NULL), 0);
+	assert_int_equal(feed_parse(FEED_AUTO, buf, len / 3, NULL, NULL, NULL, NULL, NULL), -1);
 	free(buf);
 }
 
@@ -1048,6 +1178,37 @@ static void test_creators(void **state)
 	assert_string_equal(c.v[3].authors[0].name, "Broken (unclosed, Other");
 	feed_info_clear(&fi);
 	coll_free(&c);
+
+	/* Other feeds: "Last, I." lists split into "I. Last"; any other comma list stays whole. */
+	static const struct { const char *in; size_t n; const char *first, *last; } cases[] = {
+		{"Zhang, Y., Li, X.", 2, "Y. Zhang", "X. Li"},
+		{"Zhang, Y.", 1, "Y. Zhang", "Y. Zhang"},
+		{"Ruiz-Orera, J., Villanueva-Ca\\~nas, J. L., Alb\u00e0, M. M.", 3, "J. Ruiz-Orera",
+		 "M. M. Alb\u00e0"},
+		{"van der Berg, A.-M.; Schmidt, Th.", 2, "A.-M. van der Berg", "Th. Schmidt"},
+		{"Smith, J. and Doe, A.B.", 2, "J. Smith", "A.B. Doe"},
+		{"Zhang, Yi, Li, Xiao", 1, "Zhang, Yi, Li, Xiao", NULL},      /* not initials */
+		{"Zhang, Y., Li", 1, "Zhang, Y., Li", NULL},                  /* odd count */
+		{"Y., Zhang", 1, "Y., Zhang", NULL},                          /* initials first */
+		{"Zhang, y.", 1, "Zhang, y.", NULL},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *d = xasprintf("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+		                    " xmlns=\"http://purl.org/rss/1.0/\""
+		                    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+		                    "<item><link>https://j.example/%zu</link>"
+		                    "<dc:creator>%s</dc:creator></item></rdf:RDF>", i, cases[i].in);
+		assert_int_equal(parse_str(FEED_AUTO, d, &c, &fi, &e), 0);
+		assert_int_equal(c.n, 1);
+		if (c.v[0].n_authors != cases[i].n)
+			fail_msg("%s: %zu authors", cases[i].in, c.v[0].n_authors);
+		assert_string_equal(c.v[0].authors[0].name, cases[i].first);
+		if (cases[i].last)
+			assert_string_equal(c.v[0].authors[cases[i].n - 1].name, cases[i].last);
+		free(d);
+		feed_info_clear(&fi);
+		coll_free(&c);
+	}
 }
 
 int main(void)
@@ -1064,6 +1225,7 @@ int main(void)
 		cmocka_unit_test(test_arxiv_listing_atom),
 		cmocka_unit_test(test_generic_rss),
 		cmocka_unit_test(test_generic_atom_and_rdf),
+		cmocka_unit_test(test_feed_text_and_links),
 		cmocka_unit_test(test_hf_2024),
 		cmocka_unit_test(test_hf_2025_2026),
 		cmocka_unit_test(test_hf_shapes),

@@ -333,6 +333,62 @@ static void first_row(struct store *s, const char *q, const char *want_id, int64
 	store_rows_clear(&r);
 }
 
+/* The organisation a Daily Papers submitter named (HF submitterOrganization) is kept with its
+ * flag, read back in full and in list rows, and never replaces the authors' organisation. */
+static void org_is(struct store *s, const char *id, const char *org, bool submitter)
+{
+	struct paper g;
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, id, &g, &e), 0);
+	assert_string_equal(g.organization, org);
+	assert_int_equal(g.org_submitter, submitter);
+	paper_clear(&g);
+	struct store_view v = { .query = id };
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 1, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].organization, org);
+	assert_int_equal(r.v[0].org_submitter, submitter);
+	store_rows_clear(&r);
+}
+
+static void test_org_submitter(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct paper p;
+
+	mk(&p, "2509.22622", "LongLive", "We present LongLive.", "2025-09-26");
+	paper_set(&p.organization, "NVIDIA");
+	p.org_submitter = true;
+	put(s, &p, "hf-daily", "2025-09-29", STORE_INSERTED);
+	org_is(s, "2509.22622", "NVIDIA", true);
+	put(s, &p, "hf-daily", "2025-09-29", STORE_UNCHANGED);
+	/* another submitter's organisation replaces it */
+	paper_set(&p.organization, "Sea AI Lab");
+	put(s, &p, "hf-daily", "2025-09-30", STORE_UPDATED);
+	org_is(s, "2509.22622", "Sea AI Lab", true);
+	/* the authors' organisation replaces a submitter's, even with the same name... */
+	p.org_submitter = false;
+	put(s, &p, "hf-daily", "2025-09-30", STORE_UPDATED);
+	org_is(s, "2509.22622", "Sea AI Lab", false);
+	/* ...and is never replaced by one */
+	paper_set(&p.organization, "NVIDIA");
+	p.org_submitter = true;
+	put(s, &p, "hf-daily", "2025-10-01", STORE_UNCHANGED);
+	org_is(s, "2509.22622", "Sea AI Lab", false);
+	paper_clear(&p);
+
+	char *l = paper_org_label("NVIDIA", true);
+	assert_string_equal(l, "submitted by NVIDIA");
+	free(l);
+	l = paper_org_label("Google", false);
+	assert_string_equal(l, "Google");
+	free(l);
+	assert_null(paper_org_label("", true));
+	store_close(&s);
+}
+
 /* Papers without a publication date (arXiv RSS items) are dated by their listing day, not by
  * when they were fetched: an old listing fetched today must not sort above newer papers. */
 static void test_undated_listing_day(void **state)
@@ -1498,6 +1554,8 @@ static void test_migrate_v1(void **state)
 	assert_int_equal(g.n_authors, 2);
 	assert_string_equal(g.authors[0].affiliation, "Analytical Engines");
 	assert_int_equal(g.upvotes, 7);
+	assert_string_equal(g.organization, "Nanjing University");
+	assert_false(g.org_submitter);   /* v6: old organisations are the authors' */
 	assert_string_equal(g.listings, "hf-daily 2025-01-06");
 	paper_clear(&g);
 
@@ -1632,7 +1690,8 @@ static void test_migrate_prov(void **state)
 	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
 	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
 	store_close(&s);
-	raw_exec(path, "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
+	raw_exec(path, "ALTER TABLE papers DROP COLUMN org_submitter;"
+	         "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
 
 	s = store_open(path, 0, &e);
 	if (!s)
@@ -1888,6 +1947,7 @@ static void test_migrate_v6_signature(void **state)
 	/* back to what lectern 5 wrote */
 	raw_exec(path, "ALTER TABLE sources DROP COLUMN signature;"
 	         "ALTER TABLE papers DROP COLUMN prov;"
+	         "ALTER TABLE papers DROP COLUMN org_submitter;"
 	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
 	         "INSERT INTO http_cache VALUES"
 	         " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
@@ -2694,6 +2754,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_migrate_v6_signature),
 		cmocka_unit_test(test_migrate_prov),
+		cmocka_unit_test(test_org_submitter),
 		cmocka_unit_test(test_search_syntax),
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),

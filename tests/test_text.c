@@ -204,6 +204,14 @@ static void test_strip_html(void **state)
 	check_fn(text_strip_html, "x < y and <p>unclosed", "x < y and\nunclosed");
 	check_fn(text_strip_html, "<ul><li>one</li><li>two</li></ul>", "one\ntwo");
 	check_fn(text_strip_html, "", "");
+	/* <sup>/<sub>: Unicode where every character has a form, else ^/_ notation */
+	check_fn(text_strip_html, "x<sup>6</sup> and H<sub>2</sub>O", "x⁶ and H₂O");
+	check_fn(text_strip_html, "x<sup>n+1</sup>, T<sub>max</sub>, T<sub>eff</sub>, 10<sup>th</sup>",
+	         "xⁿ⁺¹, Tₘₐₓ, T_{eff}, 10ᵗʰ");
+	check_fn(text_strip_html, "x<sup>q</sup> y<sup>1,2</sup> z<sup> </sup>.", "x^q y^{1,2} z.");
+	check_fn(text_strip_html, "<p>CO<sub>2</sub> at 10<sup>&minus;3</sup></p><div>next</div>",
+	         "CO₂ at 10⁻³\nnext");
+	check_fn(text_strip_html, "<style>p{}</style><p>a<br>b</p><ol><li>c</li></ol>", "a\nb\nc");
 }
 
 static void test_tex_accents(void **state)

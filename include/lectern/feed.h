@@ -44,14 +44,15 @@ void feed_info_clear(struct feed_info *fi);
 /* Return non-zero to stop parsing (feed_parse then returns -1 with LERR_NONE... see below). */
 typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);
 
-/* Parses buf[0..len). Returns 0 on success (an empty feed is a success with n_items == 0).
+/* Parses buf[0..len), the document fetched from url (NULL when unknown): relative links in it
+ * resolve against its xml:base, else url. Returns 0 on success (an empty feed is a success with n_items == 0).
  * Returns -1 with *e set on failure: LERR_PARSE for malformed XML/JSON, a truncated body, HTML
  * where a feed was expected, an arXiv API error feed (the entry titled "Error": e->msg carries
  * its message), or an arXiv RSS "Feed error for query" channel; e->code is the 1-based line
  * number where known. When cb stops the parse, returns -1 with e->kind == LERR_NONE.
  * Papers delivered before a failure were delivered: callers that need all-or-nothing wrap the
  * parse in a transaction (the fetch thread does). */
-int feed_parse(enum feed_format fmt, const char *buf, size_t len, feed_paper_cb cb, void *ctx,
-               struct feed_info *info, struct lerr *e);
+int feed_parse(enum feed_format fmt, const char *buf, size_t len, const char *url,
+               feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e);
 
 #endif

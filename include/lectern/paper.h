@@ -58,6 +58,8 @@ struct paper {
 	/* Hugging Face signals. */
 	int64_t upvotes, num_comments, github_stars;   /* -1 unknown */
 	char *organization;      /* organisation full name, e.g. "Google DeepMind" */
+	bool org_submitter;      /* organization names who submitted it to Daily Papers (HF
+	                          * submitterOrganization), not the authors: shown "submitted by" */
 	char *submitter;         /* who submitted it to Daily Papers (full name) */
 	char *ai_summary;
 	char *ai_keywords;       /* comma-and-space separated */
@@ -112,6 +114,10 @@ char *paper_name_key(const char *name);
  * of which one is the other's initial ("j smith" / "john smith"; not "jane smith" /
  * "john smith"). Middle names are not compared. */
 bool paper_name_keys_compatible(const char *a, const char *b);
+
+/* The organisation as shown: "Google DeepMind", or "submitted by NVIDIA" when it is the Daily
+ * Papers submitter's (org_submitter). NULL when org is NULL or empty; caller frees. */
+char *paper_org_label(const char *org, bool submitter);
 
 /* Canonical links derived from an arXiv id (caller frees). */
 char *paper_abs_url(const char *id);

@@ -148,6 +148,7 @@ struct store_row {
 	char *first_author;     /* NULL when unknown */
 	size_t n_authors;
 	char *organization;     /* NULL when unknown */
+	bool org_submitter;     /* ... the Daily Papers submitter's (paper_org_label) */
 	int64_t published;      /* 0 unknown */
 	int64_t upvotes;        /* -1 unknown */
 	bool favourite, read;

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct sbuf;
+
 enum text_flags {
 	TEXT_COLLAPSE   = 1 << 0,  /* collapse every whitespace run (incl. newlines) into one space */
 	TEXT_KEEP_PARAS = 1 << 1,  /* with COLLAPSE: keep paragraph breaks (a blank line, or a newline
@@ -32,8 +34,20 @@ int text_cp_hidden(unsigned cp);
  * &apos; &nbsp; &eacute;... and numeric &#233; &#xE9;). Unknown entities stay as written. */
 char *text_html_unescape(const char *s);
 
-/* Removes HTML tags (for RSS descriptions of generic feeds), turning <p>/<br> into "\n". */
+/* HTML as text (for the descriptions and content of generic feeds): block elements (<p>, <br>,
+ * <div>, <li>, headings...) become line breaks "\n", entities are decoded, <script>, <style> and
+ * <head> are dropped, <sup>/<sub> become text_script_or_mark(). */
 char *text_strip_html(const char *s);
+
+/* Appends s written in Unicode superscript (sup) or subscript characters to out when every
+ * character has such a form ("6" -> "⁶", "n+1" -> "ⁿ⁺¹", "2" -> "₂"; spaces are dropped) and
+ * returns true; otherwise (or when s has no character) appends nothing and returns false. */
+bool text_script(const char *s, bool sup, struct sbuf *out);
+
+/* The text of an HTML <sup> (sup) or <sub> element: text_script() when every character has a
+ * Unicode form, else TeX-like notation as the LaTeX renderer leaves what it cannot render: "^q"
+ * or "_q" for one character, "^{n+1}" / "_{max}" for more. Surrounding space is trimmed. */
+void text_script_or_mark(const char *s, bool sup, struct sbuf *out);
 
 /* Decodes TeX accents and escapes used in author names: \'e é, \"o ö, \`a à, \^o ô, \~n ñ,
  * \v{c} č, \c{c} ç, \u{a} ă, \H{o} ő, \={a} ā, \.{z} ż, \r{a} å, {\o} ø, \ss ß, \l ł, \aa å,

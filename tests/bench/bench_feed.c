@@ -95,7 +95,7 @@ static void bench_bytes(const char *name, const char *buf, size_t len, long expe
 	for (int i = 0; i < reps; i++) {
 		g_count = 0;
 		t0 = util_monotonic();
-		if (feed_parse(FEED_AUTO, buf, len, count_cb, NULL, &fi, &e) != 0)
+		if (feed_parse(FEED_AUTO, buf, len, NULL, count_cb, NULL, &fi, &e) != 0)
 			die("%s: %s", name, e.msg);
 		double d = util_monotonic() - t0;
 		best = d < best ? d : best;
@@ -120,7 +120,7 @@ static void bench_bytes(const char *name, const char *buf, size_t len, long expe
 	clock_t c0 = clock();
 	if (store_begin(sc.s, &sc.e) != 0)
 		die("store_begin: %s", sc.e.msg);
-	if (feed_parse(FEED_AUTO, buf, len, store_cb, &sc, &fi, &e) != 0)
+	if (feed_parse(FEED_AUTO, buf, len, NULL, store_cb, &sc, &fi, &e) != 0)
 		die("%s: %s / %s", name, e.msg, sc.e.msg);
 	if (store_commit(sc.s, &sc.e) != 0)
 		die("store_commit: %s", sc.e.msg);

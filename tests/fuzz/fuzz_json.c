@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (1 << 18))   /* the HF fixtures are 64-210 KB */
 		return 0;
-	if (feed_parse(FEED_HF_DAILY, (const char *)data, size, fuzz_check_paper, NULL, &fi, &e) != 0 &&
+	if (feed_parse(FEED_HF_DAILY, (const char *)data, size, NULL, fuzz_check_paper, NULL, &fi, &e) != 0 &&
 	    e.kind != LERR_PARSE)
 		abort();
 	feed_info_clear(&fi);
