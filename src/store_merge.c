@@ -86,12 +86,12 @@ static void slot_set(uint64_t *prov, size_t slot, enum paper_source_kind k)
 
 static char **str_at(const struct paper *p, const struct merge_field *f)
 {
-	return (char **)((char *)p + f->off);
+	return (char **)(void *)((char *)p + f->off);   /* off is offsetof a char * */
 }
 
 static int64_t *i64_at(const struct paper *p, const struct merge_field *f)
 {
-	return (int64_t *)((char *)p + f->off);
+	return (int64_t *)(void *)((char *)p + f->off);   /* off is offsetof an int64_t */
 }
 
 static bool has_value(const struct paper *p, const struct merge_field *f)
