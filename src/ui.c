@@ -447,6 +447,14 @@ static void copy_id(struct ui *u)
 	ui_detail_show(&u->detail, &u->cx, r->id, false);
 	const char *text = paper_is_arxiv_id(r->id) ? r->id
 	                   : (u->detail.loaded && u->detail.p.url_abs ? u->detail.p.url_abs : r->id);
+	const char *tool;
+	struct lerr e = {0};
+	int rc = ui_copy_text(text, &tool, &e);
+	if (rc > 0) {
+		ui_msg(&u->cx, false, "Copied %s (%s)", text, tool);
+		return;
+	}
+	/* no tool could confirm it: the terminal may or may not honour OSC 52 */
 	if (u->show_osc52) {
 		char *b64 = ui_base64((const unsigned char *)text, strlen(text));
 		char *seq = xasprintf("\033]52;c;%s\a", b64);
@@ -455,7 +463,10 @@ static void copy_id(struct ui *u)
 		free(seq);
 		free(b64);
 	}
-	ui_msg(&u->cx, false, "Copied %s", text);
+	if (rc < 0)
+		ui_msg(&u->cx, true, "%s; asked the terminal to copy %s (OSC 52)", e.msg, text);
+	else
+		ui_msg(&u->cx, false, "Asked the terminal to copy %s (OSC 52)", text);
 }
 
 /* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
@@ -916,6 +927,30 @@ static void key(struct ui *u, int k)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
+/* The line of the config file a message is about: "PATH:LINE: ..." gives it; the theme's own
+ * problems (in the theme file) belong to the `theme` line. */
+static long error_line(const char *m, const struct config *c)
+{
+	size_t n = c->path ? strlen(c->path) : 0;
+	if (n && strncmp(m, c->path, n) == 0 && m[n] == ':')
+		return strtol(m + n + 1, NULL, 10);
+	return c->theme_line ? c->theme_line : LONG_MAX;
+}
+
+/* config.c reports its lines first and the UI checks binds, the theme and colours after it: put
+ * them back in the file's order (stable, so one line's messages keep theirs). */
+static void sort_by_line(struct ui_msgs *errs, const struct config *c)
+{
+	for (size_t i = 1; i < errs->n; i++) {
+		char *m = errs->v[i];
+		long line = error_line(m, c);
+		size_t j = i;
+		for (; j > 0 && error_line(errs->v[j - 1], c) > line; j--)
+			errs->v[j] = errs->v[j - 1];
+		errs->v[j] = m;
+	}
+}
+
 /* Binds, theme and colours from the configuration. Every problem (config.c's own and ours) is
  * kept for the help screen; the status line shows the first with the number of others. */
 static void load_config(struct ui *u)
@@ -946,6 +981,7 @@ static void load_config(struct ui *u)
 		if (ui_theme_color(&u->cx.theme, l->argv, l->argc, &e) < 0)
 			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
+	sort_by_line(errs, c);
 	/* the count first: a long message is cut at the right edge */
 	if (errs->n > 1)
 		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);

@@ -7,7 +7,7 @@ BIN=${LECTERN_BIN:?}
 T=${TMPDIR_TEST:?}
 DATA=tests/data/ui
 export LECTERN_NOW=2025-11-26 LC_ALL=C.UTF-8 NO_COLOR=
-unset BROWSER
+unset BROWSER DISPLAY WAYLAND_DISPLAY
 DB=$T/papers.db
 fail=0
 
@@ -70,6 +70,25 @@ screen days 100x12 'H [ [ [ <Dump> { <Dump> } <Dump> } ] ] <Dump> D today <Enter
 screen msgs 100x10 'y <Tick 4000> <Dump> <Tick 1500> <Dump> P P <Tick 10000> <Dump> j <Dump> M <Dump> M <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
+# At 40 columns the help wraps each action's text under its keys instead of cutting it.
+screen help40 40x24 '? <Dump> <PgDn> <PgDn> <Dump>'
+
+# y: a clipboard tool that confirms the copy is named; without one the reader says it only asked
+# the terminal (OSC 52). The tool runs through argv with the text on its stdin.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\ncat > "%s/clip"\n' "$T" > "$T/bin/wl-copy"
+chmod +x "$T/bin/wl-copy"
+printf 'y <Dump>\n' > "$T/copy.keys"
+WAYLAND_DISPLAY=test PATH="$T/bin:$PATH" "$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy.out" 2>&1
+grep -q 'Copied 2511.00001 (wl-copy)' "$T/copy.out" && [ "$(cat "$T/clip")" = 2511.00001 ] ||
+	{ echo "FAIL copy: not confirmed by wl-copy"; cat "$T/copy.out"; fail=1; }
+"$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy2.out" 2>&1
+grep -q 'Asked the terminal to copy 2511.00001 (OSC 52)' "$T/copy2.out" ||
+	{ echo "FAIL copy: OSC 52 not said"; cat "$T/copy2.out"; fail=1; }
+printf '#!/bin/sh\nexit 1\n' > "$T/bin/wl-copy"
+WAYLAND_DISPLAY=test PATH="$T/bin:$PATH" "$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy3.out" 2>&1
+grep -q 'wl-copy failed; asked the terminal to copy' "$T/copy3.out" ||
+	{ echo "FAIL copy: a failing tool not said"; cat "$T/copy3.out"; fail=1; }
 
 # The detail shows every field a paper has: listings (where it came from), the updated date when
 # the first version's is unknown, comment, journal ref, DOI, submitter, GitHub stars, keywords.
@@ -117,13 +136,21 @@ bind Q help
 theme no-such-theme
 color cursor red nocolour
 color unread green default bold
+set no-such-option 1
 EOC
 printf '<Dump> Q G <Dump>\n' > "$T/cfgerr.keys"
+# Every error in the file's line order (config.c's own lines and the reader's binds, theme and
+# colours interleaved).
+printf '? G <Dump>\n' > "$T/cfgorder.keys"
+"$BIN" --db "$DB" ui --headless --size 220x30 --keys "$T/cfgorder.keys" --dump "$T/cfgorder.out" 2>&1
+{ grep -o "$CONF:[0-9]*:" "$T/cfgorder.out" | tr '\n' ' '; echo; } > "$T/cfgorder.got"
+echo "$CONF:1: $CONF:2: $CONF:3: $CONF:5: $CONF:6: $CONF:8: " > "$T/cfgorder.want"
+diff -u "$T/cfgorder.want" "$T/cfgorder.got" || { echo "FAIL cfgorder: not in line order"; cat "$T/cfgorder.out"; fail=1; }
 # Wide, and matched with line breaks folded, so the length of the temporary path cannot move
 # where a message wraps.
 "$BIN" --db "$DB" ui --headless --size 220x14 --keys "$T/cfgerr.keys" --dump "$T/cfgerr.out" 2>&1
 tr -s ' \n' '  ' <"$T/cfgerr.out" >"$T/cfgerr.flat"
-for want in "5 config errors (? lists them): $CONF:1: refresh: expected" \
+for want in "6 config errors (? lists them): $CONF:1: refresh: expected" \
 	"Configuration errors (those lines were ignored)" "$CONF:1: refresh: expected a duration" \
 	"$CONF:2: unknown action 'no-such-action'" "$CONF:3: unknown key '<Nope>'" \
 	"$CONF:5: theme 'no-such-theme' not found" "using the dark theme" \
