@@ -264,7 +264,7 @@ static void day_add(char *day, int delta)
 static void switch_view(struct ui *u, enum ui_view_kind kind)
 {
 	if (kind != u->list.kind)
-		u->list.sort = kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+		u->list.sort = ui_list_default_sort(kind);
 	u->list.kind = kind;
 	ui_list_set_query(&u->list, NULL);
 	u->list.count = -1;
@@ -706,6 +706,26 @@ static bool act_move(struct ui *u, enum ui_action a)
 	return true;
 }
 
+/* J, K: the next / previous paper whichever pane has the focus; the detail follows the list. */
+static bool act_step(struct ui *u, enum ui_action a)
+{
+	bool det = u->focus == FOCUS_DETAIL && detail_visible(u);
+	switch (a) {
+	case ACT_NEXT_PAPER: ui_list_move(&u->list, &u->cx, 1); return true;
+	case ACT_PREV_PAPER: ui_list_move(&u->list, &u->cx, -1); return true;
+	case ACT_PAGE_OR_NEXT:
+		/* as in mutt and newsboat: the detail pages through the paper, then goes on to the next */
+		if (!det)
+			return act_move(u, ACT_PAGE_DOWN);
+		if (ui_detail_at_end(&u->detail))
+			ui_list_move(&u->list, &u->cx, 1);
+		else
+			ui_detail_scroll(&u->detail, page(u, true));
+		return true;
+	default: return false;
+	}
+}
+
 /* Enter, Esc, Tab: which pane has the keys. */
 static bool act_focus(struct ui *u, enum ui_action a)
 {
@@ -842,7 +862,7 @@ static bool act_screen(struct ui *u, enum ui_action a)
 static void action(struct ui *u, enum ui_action a)
 {
 	static bool (*const groups[])(struct ui *, enum ui_action) = {
-		act_move, act_focus, act_paper, act_view, act_fetch, act_screen,
+		act_move, act_step, act_focus, act_paper, act_view, act_fetch, act_screen,
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups) && !groups[i](u, a); i++)
 		;

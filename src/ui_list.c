@@ -250,14 +250,26 @@ int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_ke
 	return 0;
 }
 
+enum store_sort ui_list_default_sort(enum ui_view_kind kind)
+{
+	return kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+}
+
 int ui_list_search(struct ui_list *l, struct ui_ctx *c, const char *text)
 {
 	char *old = l->qtext ? xstrdup(l->qtext) : NULL;
+	enum store_sort old_sort = l->sort;
 	ui_list_set_query(l, text);
+	/* a new search ranks by relevance (s still cycles); without one the view's order is back */
+	if (!old && l->query)
+		l->sort = STORE_SORT_RELEVANCE;
+	else if (!l->query && l->sort == STORE_SORT_RELEVANCE)
+		l->sort = ui_list_default_sort(l->kind);
 	int rc = ui_list_load_start(l, c);
 	if (rc < 0) {
 		/* keep showing the last results that worked; the message says what is wrong */
 		ui_list_set_query(l, old);
+		l->sort = old_sort;
 		l->error = false;
 	}
 	free(old);
@@ -287,6 +299,8 @@ void ui_list_restore(struct ui_list *l, struct ui_ctx *c, const struct ui_list_m
 	memcpy(l->day, m->day, sizeof m->day);
 	l->sort = m->sort;
 	ui_list_set_query(l, m->qtext);
+	if (!l->query && l->sort == STORE_SORT_RELEVANCE)   /* the search it ranked was dropped */
+		l->sort = ui_list_default_sort(l->kind);
 	if (m->sel_id) {
 		l->sel = m->sel_line;   /* reload_at keeps the selection on this screen line */
 		l->top = 0;

@@ -39,13 +39,21 @@ screen stacked 100x30 'j j <Dump>'
 screen widths 140x8 '<Dump> <Resize 160x8> <Dump> <Resize 200x8> <Dump> <Resize 250x8> <Dump>'
 # Narrow: the detail takes the screen; resizing keeps the selection and the open detail.
 screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6> <Dump> <Resize 70x20> h <Dump>'
+# J and K step to the next / previous paper from a full-screen detail (60x20: narrow layout); Space
+# in the detail pages through the paper, then goes on to the next (the detail at 60x8 needs pages).
+screen step 60x20 '<Enter> <Dump> J <Dump> J <Dump> K <Dump> <Space> <Dump> <Resize 60x8> <Space> <Dump> <Space> <Dump> <Space> <Space> <Dump>'
+# In the list Space stays page-down; side by side, J from the focused detail moves the list.
+screen stepwide 150x10 '<Space> <Dump> g <Tab> J J <Dump>'
 # Moving: end, page, top, mouse; the sort cycles.
 screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
 # Search as you type, Enter keeps, Esc restores the previous view and selection.
 screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Enter> <Dump> <Esc> <Dump> / a u : <Dump> <Esc>'
-# Re-opening a kept search re-edits its text as typed (the implicit prefix star is not text):
-# "scal" kept, then / appends "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
-screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
+# / opens an empty prompt (a new search never appends to the kept one) and a search ranks by
+# relevance; Up recalls the kept search as typed (the implicit prefix star is not text): "scal"
+# kept, / Up, then "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
+screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> <Up> <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
+# A new search after a kept one starts from nothing ("audio", not "scalaudio"); Up Up walks back.
+screen searchnew 100x10 '/ s c a l <Enter> / a u d i o <Dump> <Enter> / <Up> <Dump> <Up> <Dump> <Esc>'
 # Search as you type costs one window query per burst of keys and no count: a first letter
 # waits for the second, a word typed ahead (one token) runs one query (this small view is counted
 # by its first window: <Idle> has nothing left to count; bench_ui shows the deferred counts).
