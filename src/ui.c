@@ -52,6 +52,16 @@ struct ui {
 	struct ui_prompt prompt;
 	struct ui_help help;
 
+	/* reading by reading: the paper the detail shows, since when (ui_clock), and whether the
+	 * timer is done with it (marked, or its read state set by hand) */
+	char *seen_id;
+	double seen_at;
+	bool seen_done;
+	int read_wait;            /* ms until the shown paper is due to be marked read (-1: none) */
+	/* the last change to many papers (C), for z: the papers it marked read */
+	char **undo_ids;
+	size_t n_undo;
+
 	pid_t children[32];
 	int n_children;
 	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
@@ -217,8 +227,55 @@ static void draw_panes(struct ui *u)
 		ui_status_line(&u->cx, u->r_status, &u->fetch.st, &u->search);
 }
 
+/* A paper shown in the detail pane for `set mark-read-after` seconds is marked read (one write
+ * when the time comes), whatever the layout and however it got there (j/k side by side, J/K,
+ * Space). Sets u->read_wait to the ms left for the paper shown now (-1: nothing pending). */
+static void read_timer(struct ui *u)
+{
+	u->read_wait = -1;
+	int64_t after = u->cx.cfg->mark_read_after;
+	struct store_row *r = (struct store_row *)ui_list_selected(&u->list);
+	if (after < 0 || !r || u->help.on || u->layout == LAYOUT_TOO_SMALL || !detail_visible(u)) {
+		xfree(&u->seen_id);   /* hidden: showing it again starts the time again */
+		return;
+	}
+	double now = ui_clock(&u->cx);
+	if (!u->seen_id || strcmp(u->seen_id, r->id) != 0) {
+		free(u->seen_id);
+		u->seen_id = xstrdup(r->id);
+		u->seen_at = now;
+		u->seen_done = false;
+	}
+	if (u->seen_done || r->read)
+		return;
+	double left = u->seen_at + (double)after - now;
+	if (left > 0) {
+		u->read_wait = (int)(left * 1000) + 1;
+		return;
+	}
+	u->seen_done = true;
+	struct lerr e = {0};
+	if (store_set_read(u->cx.store, r->id, true, &e) < 0) {
+		ui_msg(&u->cx, true, "Not marked read: %s", e.msg);
+		return;
+	}
+	r->read = true;
+	if (u->detail.id)
+		ui_detail_show(&u->detail, &u->cx, r->id, true);
+}
+
+/* The read state of the paper shown was set by hand (u, Enter, C, z): the timer leaves it. */
+static void read_timer_done(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	free(u->seen_id);
+	u->seen_id = r ? xstrdup(r->id) : NULL;
+	u->seen_done = true;
+}
+
 static void draw(struct ui *u)
 {
+	read_timer(u);
 	ui_msg_expire(&u->cx);
 	erase();
 	if (u->layout == LAYOUT_TOO_SMALL)
@@ -637,10 +694,73 @@ static void set_user_state(struct ui *u, bool fav)
 			return;
 		}
 		r->read = !r->read;
+		read_timer_done(u);
 		ui_msg(&u->cx, false, r->read ? "Marked read" : "Marked unread");
 	}
 	if (u->detail.id)
 		ui_detail_show(&u->detail, &u->cx, r->id, true);
+}
+
+static void undo_forget(struct ui *u)
+{
+	store_ids_free(u->undo_ids, u->n_undo);
+	u->undo_ids = NULL;
+	u->n_undo = 0;
+}
+
+/* C: every paper of the view read (one transaction); z can take it back. */
+static void catch_up(struct ui *u)
+{
+	struct store_view v;
+	ui_list_view(&u->list, u->cx.cfg, &v);
+	char **ids;
+	size_t n;
+	struct lerr e = {0};
+	int64_t rc = store_view_mark_read(u->cx.store, &v, &ids, &n, &e);
+	if (rc < 0) {
+		ui_msg(&u->cx, true, "Nothing marked read: %s", e.msg);
+		return;
+	}
+	if (rc == 0) {
+		ui_msg(&u->cx, false, "Every paper of this view is read already");
+		return;
+	}
+	undo_forget(u);
+	u->undo_ids = ids;
+	u->n_undo = n;
+	read_timer_done(u);
+	refresh_data(u);
+	ui_msg(&u->cx, false, "Marked %zu paper%s read — z undoes", n, n == 1 ? "" : "s");
+}
+
+/* z: the papers the last catch-up marked read are unread again (one transaction). */
+static void undo(struct ui *u)
+{
+	if (!u->n_undo) {
+		ui_msg(&u->cx, false, "Nothing to undo");
+		return;
+	}
+	struct lerr e = {0};
+	if (store_begin(u->cx.store, &e) < 0) {
+		ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < u->n_undo; i++)
+		if (store_set_read(u->cx.store, u->undo_ids[i], false, &e) < 0) {
+			store_rollback(u->cx.store);
+			ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+			return;
+		}
+	if (store_commit(u->cx.store, &e) < 0) {
+		store_rollback(u->cx.store);
+		ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+		return;
+	}
+	size_t n = u->n_undo;
+	undo_forget(u);
+	read_timer_done(u);
+	refresh_data(u);
+	ui_msg(&u->cx, false, "Undone: %zu paper%s unread again", n, n == 1 ? "" : "s");
 }
 
 static void open_detail(struct ui *u)
@@ -656,6 +776,7 @@ static void open_detail(struct ui *u)
 		else
 			r->read = true;
 	}
+	read_timer_done(u);
 	ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
@@ -756,6 +877,8 @@ static bool act_paper(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_FAVOURITE: set_user_state(u, true); return true;
 	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_CATCH_UP: catch_up(u); return true;
+	case ACT_UNDO: undo(u); return true;
 	case ACT_COPY: copy_id(u); return true;
 	case ACT_NOTE: prompt_open(u, PROMPT_NOTE); return true;
 	case ACT_AUTHORS: {
@@ -1268,6 +1391,8 @@ static void loop(struct ui *u)
 		int idle = idle_timeout(u), fade = ui_msg_expire(&u->cx);
 		if (fade >= 0 && (idle < 0 || fade < idle))
 			idle = fade;
+		if (u->read_wait >= 0 && (idle < 0 || u->read_wait < idle))
+			idle = u->read_wait;   /* wake to mark the shown paper read (draw() does it) */
 		int n = poll(p, 3, idle);
 		if (n == 0) {
 			idle_work(u);
@@ -1432,6 +1557,8 @@ static void teardown(struct ui *u, struct script *sc)
 	ui_prompt_free(&u->prompt);
 	ui_list_free(&u->list);
 	ui_detail_free(&u->detail);
+	free(u->seen_id);
+	undo_forget(u);
 	ui_keymap_free(&u->keys);
 	ui_msgs_free(&u->config_errors);
 	store_close(&u->cx.store);

@@ -44,6 +44,38 @@ screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6
 screen step 60x20 '<Enter> <Dump> J <Dump> J <Dump> K <Dump> <Space> <Dump> <Resize 60x8> <Space> <Dump> <Space> <Dump> <Space> <Space> <Dump>'
 # In the list Space stays page-down; side by side, J from the focused detail moves the list.
 screen stepwide 150x10 '<Space> <Dump> g <Tab> J J <Dump>'
+# Read by reading (set mark-read-after, default 3 s, on the virtual clock <Tick>): a paper shown in
+# the detail that long is marked read, also while moving with j side by side; a paper passed by
+# quicker stays unread; u undoes it for good (the timer leaves a paper set by hand).
+screen readtimer 150x16 'j j j <Tick 2000> <Dump> j <Tick 2999> <Dump> <Tick 2> <Dump> k <Dump> <Tick 3000> <Dump> u <Tick 5000> <Dump>'
+# Full screen (70 columns): the list alone shows no paper; J in the detail, then the time passes.
+screen readnarrow 70x16 'j j j <Tick 5000> <Dump> l J <Tick 3000> <Dump> h <Dump>'
+# C marks the view read (one transaction), z takes it back; the status line says so.
+screen catchup 100x10 'U <Dump> C <Dump> a <Dump> z <Dump> U <Dump> z <Dump>'
+# Only one write when the timer fires, no query per key while moving with j side by side.
+printf 'j j j <Tick 3000> j\n' > "$T/readq.keys"
+"$BIN" --db "$T/readq.db" import "$DATA/papers.jsonl" >/dev/null
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/readq.keys" --timings "$T/readq.tim" --dump /dev/null 2>&1
+awk '$1 != "startup" { got = got $1 ":" substr($3, 9) "/" substr($4, 8) " " } END { print got }' "$T/readq.tim" > "$T/readq.got"
+echo 'j:0/0 j:0/0 j:0/0 j:0/0 ' > "$T/readq.want"
+diff -u "$T/readq.want" "$T/readq.got" || { echo "FAIL readq: queries while reading"; fail=1; }
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00007 &&
+	{ echo "FAIL readq: the paper shown 3 s is not read"; fail=1; }
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00006 ||
+	{ echo "FAIL readq: a paper passed by is read"; fail=1; }
+# set mark-read-after 0 marks at once; never leaves it to Enter and u.
+mkdir -p "$XDG_CONFIG_HOME/lectern"
+printf 'set mark-read-after 0\n' > "$XDG_CONFIG_HOME/lectern/config"
+printf 'j j j j j\n' > "$T/read0.keys"
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/read0.keys" 2>&1
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00004 &&
+	{ echo "FAIL read0: not marked at once"; fail=1; }
+printf 'set mark-read-after never\n' > "$XDG_CONFIG_HOME/lectern/config"
+printf 'j j j j j j j <Tick 60000> <Dump>\n' > "$T/readnever.keys"
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/readnever.keys" 2>&1
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00008 ||
+	{ echo "FAIL readnever: marked read"; fail=1; }
+rm -f "$XDG_CONFIG_HOME/lectern/config"
 # Moving: end, page, top, mouse; the sort cycles.
 screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
 # Search as you type, Enter keeps, Esc restores the previous view and selection.
