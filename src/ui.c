@@ -113,6 +113,23 @@ static void reset_signals(void)
 
 /* ---- layout ------------------------------------------------------------------------------- */
 
+/* Side by side, the list takes what the detail does not need: the detail keeps 60 columns (an
+ * abstract reads well at 60-90), growing to 90 on very wide screens; the titles get the rest.
+ * `set list-width N|N%` overrides (the detail keeps 30 columns whatever it says). */
+static int list_width(const struct config *cfg, int cols)
+{
+	int lw;
+	if (cfg->list_width > 0) {
+		lw = cfg->list_width_pct ? cols * cfg->list_width / 100 : cfg->list_width;
+		if (lw > cols - 31)
+			lw = cols - 31;
+		return lw < 30 ? 30 : lw;
+	}
+	int dw = cols * 40 / 100;
+	dw = dw < 60 ? 60 : dw > 90 ? 90 : dw;
+	return cols - 1 - dw;
+}
+
 static void layout(struct ui *u)
 {
 	u->cx.rows = LINES;
@@ -128,8 +145,7 @@ static void layout(struct ui *u)
 	}
 	if (u->cx.cols >= 140) {
 		u->layout = LAYOUT_WIDE;
-		/* the list is the primary pane: titles must stay readable, the abstract wraps anyway */
-		int lw = u->cx.cols * 58 / 100;
+		int lw = list_width(u->cx.cfg, u->cx.cols);
 		u->list.r = (struct ui_rect){1, 0, body, lw};
 		u->r_sep = (struct ui_rect){1, lw, body, 1};
 		u->detail.r = (struct ui_rect){1, lw + 1, body, u->cx.cols - lw - 1};

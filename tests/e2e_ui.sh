@@ -35,7 +35,7 @@ screen() {
 # Wide (side by side) and medium (stacked) layouts; CJK, emoji, combining marks, LaTeX, controls.
 screen wide 150x24 '<Dump>'
 screen stacked 100x30 'j j <Dump>'
-# Side by side at 140, 160, 200 and 250 columns: the list gets ~58 % (titles readable).
+# Side by side at 140, 160, 200 and 250 columns: the detail keeps 60-90 columns, the list the rest.
 screen widths 140x8 '<Dump> <Resize 160x8> <Dump> <Resize 200x8> <Dump> <Resize 250x8> <Dump>'
 # Narrow: the detail takes the screen; resizing keeps the selection and the open detail.
 screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6> <Dump> <Resize 70x20> h <Dump>'
@@ -144,6 +144,20 @@ DB=$MAIN_DB
 "$BIN" --db "$T/authors.db" import "$DATA/authors.jsonl" >/dev/null || { echo "import authors failed"; exit 1; }
 DB=$T/authors.db
 screen authors 80x20 '<Enter> <Dump> A <Dump> A <Resize 160x20> <Dump>'
+DB=$MAIN_DB
+
+# Titles get the width: at 160 columns a 75-character title shows whole (the author column goes
+# first, then shrinks), the list takes what the detail (60+ columns) does not need; only a title
+# that truly does not fit is cut with …; set list-width overrides (N or N%).
+"$BIN" --db "$T/titles.db" import "$DATA/titles.jsonl" >/dev/null || { echo "import titles failed"; exit 1; }
+DB=$T/titles.db
+screen titles 160x8 '<Dump> <Resize 200x8> <Dump> <Resize 140x8> <Dump>'
+mkdir -p "$XDG_CONFIG_HOME/lectern"
+printf 'set list-width 50%%\n' > "$XDG_CONFIG_HOME/lectern/config"
+screen listwidth 160x8 '<Dump>'
+printf 'set list-width 120\n' > "$XDG_CONFIG_HOME/lectern/config"
+screen listwidth2 160x8 '<Dump>'
+rm -f "$XDG_CONFIG_HOME/lectern/config"
 DB=$MAIN_DB
 
 # Favourites persist across a restart (and the toggle is saved at once).
