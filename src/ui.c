@@ -39,6 +39,7 @@ struct ui {
 	bool sep_vertical;
 	enum ui_focus focus;
 	bool quit;
+	bool start_daily;         /* opened on today's Daily Papers for want of a cached day */
 
 	struct ui_keymap keys;
 	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
@@ -363,6 +364,32 @@ static void view_hf(struct ui *u)
 	goto_day(u, day);
 }
 
+/* The view a session opens on: `set start-view`, else the newest Daily Papers day when an
+ * hf-daily source is configured (the morning's reading), else the unread papers. */
+static void open_start_view(struct ui *u)
+{
+	const struct config *cfg = u->cx.cfg;
+	const char *v = cfg->start_view;
+	if (!v) {
+		v = "unread";
+		for (size_t i = 0; i < cfg->n_sources; i++)
+			if (cfg->sources[i].type == SOURCE_HF_DAILY)
+				v = "daily";
+	}
+	if (!strcmp(v, "daily")) {
+		view_hf(u);
+		/* nothing cached yet: the first fetch to land picks the newest day (on_fetch_done) */
+		u->start_daily = u->list.rows.n == 0;
+	} else if (!strncmp(v, "source:", 7)) {
+		const struct config_source *src = config_find_source(cfg, v + 7);
+		u->list.source = src ? (size_t)(src - cfg->sources) : 0;
+		switch_view(u, src ? VIEW_SOURCE : VIEW_UNREAD);
+	} else {
+		switch_view(u, !strcmp(v, "all") ? VIEW_ALL
+		               : !strcmp(v, "favourites") ? VIEW_FAVOURITES : VIEW_UNREAD);
+	}
+}
+
 /* [ and ]: the calendar day before / after (never after today), fetched when not cached. */
 static void step_day(struct ui *u, int dir)
 {
@@ -682,6 +709,12 @@ static void on_fetch_done(void *arg, const struct fetch_event *ev)
 		} else {
 			refresh_data(u);
 		}
+		return;
+	}
+	/* opened on Daily Papers with none cached: the newest day that came, unless the user moved on */
+	if (u->start_daily && u->cx.n_keys == 0 && u->list.kind == VIEW_HF && u->list.rows.n == 0) {
+		view_hf(u);
+		u->start_daily = u->list.rows.n == 0;
 		return;
 	}
 	/* re-queried around the selected paper: new papers never move it (an empty Daily Papers day
@@ -1640,7 +1673,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->fetch.arg = u;
 	u->help = (struct ui_help){.keys = &u->keys, .config_errors = &u->config_errors,
 	                           .fetching = u->fetch.fetcher != NULL};
-	ui_list_load_start(&u->list, &u->cx);
+	open_start_view(u);
 	draw(u);
 	if (sc.timings)
 		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);

@@ -13,6 +13,13 @@ fail=0
 
 "$BIN" --db "$DB" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
 
+# The screens start on All (set start-view all); the start views have tests of their own (startview).
+CONF=$XDG_CONFIG_HOME/lectern/config
+mkdir -p "$XDG_CONFIG_HOME/lectern/themes"
+# conf LINE...: the config file holds these lines after `set start-view all`
+conf() { printf 'set start-view all\n' > "$CONF"; for l in "$@"; do printf '%s\n' "$l" >> "$CONF"; done; }
+conf
+
 # screen NAME SIZE KEYS...: runs the keys, compares every dump with $DATA/NAME.screen
 screen() {
 	name=$1 size=$2
@@ -64,18 +71,17 @@ diff -u "$T/readq.want" "$T/readq.got" || { echo "FAIL readq: queries while read
 "$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00006 ||
 	{ echo "FAIL readq: a paper passed by is read"; fail=1; }
 # set mark-read-after 0 marks at once; never leaves it to Enter and u.
-mkdir -p "$XDG_CONFIG_HOME/lectern"
-printf 'set mark-read-after 0\n' > "$XDG_CONFIG_HOME/lectern/config"
+conf 'set mark-read-after 0'
 printf 'j j j j j\n' > "$T/read0.keys"
 "$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/read0.keys" 2>&1
 "$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00004 &&
 	{ echo "FAIL read0: not marked at once"; fail=1; }
-printf 'set mark-read-after never\n' > "$XDG_CONFIG_HOME/lectern/config"
+conf 'set mark-read-after never'
 printf 'j j j j j j j <Tick 60000> <Dump>\n' > "$T/readnever.keys"
 "$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/readnever.keys" 2>&1
 "$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00008 ||
 	{ echo "FAIL readnever: marked read"; fail=1; }
-rm -f "$XDG_CONFIG_HOME/lectern/config"
+conf
 # Moving: end, page, top, mouse; the sort cycles.
 screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
 # Search as you type, Enter keeps, Esc restores the previous view and selection.
@@ -152,12 +158,11 @@ DB=$MAIN_DB
 "$BIN" --db "$T/titles.db" import "$DATA/titles.jsonl" >/dev/null || { echo "import titles failed"; exit 1; }
 DB=$T/titles.db
 screen titles 160x8 '<Dump> <Resize 200x8> <Dump> <Resize 140x8> <Dump>'
-mkdir -p "$XDG_CONFIG_HOME/lectern"
-printf 'set list-width 50%%\n' > "$XDG_CONFIG_HOME/lectern/config"
+conf 'set list-width 50%'
 screen listwidth 160x8 '<Dump>'
-printf 'set list-width 120\n' > "$XDG_CONFIG_HOME/lectern/config"
+conf 'set list-width 120'
 screen listwidth2 160x8 '<Dump>'
-rm -f "$XDG_CONFIG_HOME/lectern/config"
+conf
 DB=$MAIN_DB
 
 # Favourites persist across a restart (and the toggle is saved at once).
@@ -180,8 +185,6 @@ fi
 
 # Config errors are reported as FILE:LINE and are not fatal: the status line shows the first and
 # how many more, the help screen lists them all (config.c's, bind, theme and color lines).
-mkdir -p "$XDG_CONFIG_HOME/lectern/themes"
-CONF=$XDG_CONFIG_HOME/lectern/config
 cat > "$CONF" <<'EOC'
 set refresh soon
 bind x no-such-action
@@ -191,6 +194,7 @@ theme no-such-theme
 color cursor red nocolour
 color unread green default bold
 set no-such-option 1
+set start-view all
 EOC
 printf '<Dump> Q G <Dump>\n' > "$T/cfgerr.keys"
 # Every error in the file's line order (config.c's own lines and the reader's binds, theme and
@@ -211,10 +215,10 @@ for want in "6 config errors (? lists them): $CONF:1: refresh: expected" \
 	"$CONF:6: bad colour 'nocolour'" "lectern — keys"; do
 	grep -qF "$want" "$T/cfgerr.flat" || { echo "FAIL cfgerr: no '$want'"; cat "$T/cfgerr.out"; fail=1; }
 done
-printf 'theme broken\n' > "$CONF"
+conf 'theme broken'
 printf 'color cursor red blue\ncolour list red blue\ncolor title red blue blink\n' > "$XDG_CONFIG_HOME/lectern/themes/broken.theme"
 screen cfgtheme 200x12 '? G <Dump>'
-printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
+printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\nset start-view all\n' "$T" > "$CONF"
 printf '<Dump>\n' > "$T/cfg.keys"
 "$BIN" --db "$DB" ui --headless --size 220x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1
 grep -q "config:2: unknown action 'no-such-action'" "$T/cfg.out" || { echo "FAIL cfg: no FILE:LINE error"; cat "$T/cfg.out"; fail=1; }
@@ -240,11 +244,29 @@ printf 'g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> P <Dump>\n' > 
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/js.keys" --dump "$T/js.out" 2>&1
 grep -q 'only http and https links are opened' "$T/js.out" || { echo "FAIL js: not refused"; cat "$T/js.out"; fail=1; }
 # a browser that does not exist: the failure shows in the status line
-printf 'set browser "/nonexistent/browser"\n' > "$CONF"
+conf 'set browser "/nonexistent/browser"'
 printf 'o <Dump>\n' > "$T/nob.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/nob.keys" --dump "$T/nob.out" 2>&1
 grep -q 'cannot start /nonexistent/browser' "$T/nob.out" || { echo "FAIL nobrowser"; cat "$T/nob.out"; fail=1; }
+conf
+
+# The start view: by default the newest Daily Papers day with papers (an hf-daily source is
+# configured by default), its day and order in the header; without an hf-daily source, the unread
+# papers; set start-view picks any (favourites, source:NAME).
 rm -f "$CONF"
+screen startview 100x8 '<Dump>'
+printf 'source arxiv cs.LG\n' > "$CONF"
+screen startunread 100x8 '<Dump>'
+printf 'source arxiv cs.LG name lg\nset start-view favourites\n' > "$CONF"
+screen startfav 100x8 '<Dump>'
+printf 'set start-view source:lg\nsource hf-daily\nsource arxiv cs.LG name lg\n' > "$CONF"
+screen startsource 100x8 '<Dump>'
+# an empty cache opens on today's Daily Papers (fetched when fetching is on)
+rm -f "$CONF"
+"$BIN" --db "$T/empty0.db" ui --headless --size 100x10 --dump "$T/empty0.out" </dev/null
+grep -q 'HF Daily 2025-11-26' "$T/empty0.out" && grep -q 'No Daily Papers cached for 2025-11-26' "$T/empty0.out" ||
+	{ echo "FAIL empty daily"; cat "$T/empty0.out"; fail=1; }
+conf
 
 # An empty cache says what to do.
 "$BIN" --db "$T/empty.db" ui --headless --size 80x10 --dump "$T/empty.out" </dev/null
