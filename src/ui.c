@@ -1489,10 +1489,11 @@ static void print_keys_mdoc(void)
 		free(copy);
 		printf("\n%s\n(action\n.Cm %s ) .\n", ai->help, ai->name);
 	}
-	printf(".El\n.Pp\nIn the search prompt:\n.Sy Enter\nkeeps the results,\n.Sy Esc\n"
+	printf(".El\n.Pp\nThe search prompt opens empty and ranks results by relevance.\n"
+	       "In it:\n.Sy Enter\nkeeps the results,\n.Sy Esc\n"
 	       "restores the previous view and selection,\n.Sy Up\nand\n.Sy Down\n"
-	       "walk the search history,\n.Sy C-r\nsends the query to arXiv,\n.Sy C-u\n"
-	       "clears it.\n");
+	       "walk the search history (Up first recalls the search kept),\n.Sy C-r\n"
+	       "sends the query to arXiv,\n.Sy C-u\nclears it.\n");
 	ui_keymap_free(&km);
 }
 

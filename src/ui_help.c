@@ -187,7 +187,7 @@ void ui_help_key(struct ui_help *hp, const struct ui_ctx *c, int k, enum ui_acti
 	switch (a) {
 	case ACT_DOWN: ui_help_scroll(hp, c, 1); return;
 	case ACT_UP: ui_help_scroll(hp, c, -1); return;
-	case ACT_PAGE_DOWN: ui_help_scroll(hp, c, h); return;
+	case ACT_PAGE_DOWN: case ACT_PAGE_OR_NEXT: ui_help_scroll(hp, c, h); return;
 	case ACT_PAGE_UP: ui_help_scroll(hp, c, -h); return;
 	case ACT_HALF_DOWN: ui_help_scroll(hp, c, (h + 1) / 2); return;
 	case ACT_HALF_UP: ui_help_scroll(hp, c, -(h + 1) / 2); return;
