@@ -1312,7 +1312,7 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
 	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
-		u->cx.vclock += a / 1000.0;   /* time passes for the status line only */
+		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
 	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
@@ -1506,7 +1506,8 @@ static void usage(void)
 	        "The keys file holds key names (j G / <Down> <PgDn> <C-d> <Enter> <Esc> <Space>),\n"
 	        "words (their letters arrive at once, as typed ahead) and commands: <Dump> (the screen,\n"
 	        "after the idle-time work), <Idle>, <Wait> (until fetching is done), <Sleep MS>,\n"
-	        "<Tick MS> (the status line's clock moves on: messages fade after 5 s),\n"
+	        "<Tick MS> (the reader's clock moves on: messages fade after 5 s, the paper shown is\n"
+	        "marked read after mark-read-after seconds),\n"
 	        "<Resize COLSxROWS>, <Click Y X>, <WheelUp Y X>, <WheelDown Y X>.\n");
 }
 

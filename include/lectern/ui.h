@@ -28,7 +28,8 @@
  * in draw_panes(), frees it in teardown(), and applies the intents its keys return in apply().
  * A new key: an ACT_ value (ui_keys.h) and its row in the action table (ui_keys.c: name, default
  * keys, help; the help screen and the man page's KEYS follow, `make test` checks the page), then
- * its case in the act_* handler of ui.c for its group (move, focus, paper, view, fetch, screen). */
+ * its case in the act_* handler of ui.c for its group (move, step, focus, paper, view, fetch,
+ * screen). */
 #ifndef LECTERN_UI_H
 #define LECTERN_UI_H
 
