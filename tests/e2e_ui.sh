@@ -116,6 +116,27 @@ screen days 100x12 'H [ [ [ <Dump> { <Dump> } <Dump> } ] ] <Dump> D today <Enter
 screen msgs 100x10 'y <Tick 4000> <Dump> <Tick 1500> <Dump> P P <Tick 10000> <Dump> j <Dump> M <Dump> M <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
+# Theme colours #rrggbb are exact where terminfo has RGB (direct colour, here a minimal
+# xterm-direct compiled into $T), the nearest of 256 elsewhere: the escape sequences written to a
+# real terminal (script(1) gives the reader one; q quits).
+if command -v tic >/dev/null && command -v script >/dev/null; then
+	cat > "$T/xd.src" <<'EOT'
+xterm-direct|xterm with direct-colour indexing,
+	RGB, colors#0x1000000, pairs#0x10000, use=xterm-256color,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48\:2\:\:%p1%{65536}%/%d\:%p1%{256}%/%{255}%&%d\:%p1%{255}%&%d%;m,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38\:2\:\:%p1%{65536}%/%d\:%p1%{256}%/%{255}%&%d\:%p1%{255}%&%d%;m,
+EOT
+	tic -x -o "$T/terminfo" "$T/xd.src"
+	conf 'color cursor black "#ffd700" bold'
+	for term in xterm-direct xterm-256color; do
+		(sleep 1; printf q) | TERMINFO=$T/terminfo TERM=$term timeout 10 \
+			script -qc "$BIN --db $DB ui --no-fetch" "$T/rgb.$term" >/dev/null 2>&1
+	done
+	grep -aq '48:2::255:215:0m' "$T/rgb.xterm-direct" || { echo "FAIL rgb: #ffd700 not exact on xterm-direct"; fail=1; }
+	grep -aq '48;5;220m' "$T/rgb.xterm-256color" || { echo "FAIL rgb: #ffd700 not 220 on xterm-256color"; fail=1; }
+	conf
+fi
+
 # At 40 columns the help wraps each action's text under its keys instead of cutting it.
 screen help40 40x24 '? <Dump> <PgDn> <PgDn> <Dump>'
 
