@@ -60,7 +60,8 @@ static const char *text(const struct ui_search *s)
 
 struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key)
 {
-	if (key == 27) {                              /* Esc: back to where we were */
+	/* Esc, or Enter on nothing typed (the prompt opens empty): back to where we were */
+	if (key == 27 || (!*text(s) && (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER))) {
 		s->active = false;
 		s->dirty = false;
 		return (struct ui_intent){UI_DO_SEARCH_CANCEL, NULL};

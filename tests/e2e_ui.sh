@@ -91,7 +91,8 @@ screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Ent
 # kept, / Up, then "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
 screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> <Up> <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
 # A new search after a kept one starts from nothing ("audio", not "scalaudio"); Up Up walks back.
-screen searchnew 100x10 '/ s c a l <Enter> / a u d i o <Dump> <Enter> / <Up> <Dump> <Up> <Dump> <Esc>'
+# Enter on the empty prompt changes nothing (the kept search stays).
+screen searchnew 100x10 '/ s c a l <Enter> / a u d i o <Dump> <Enter> / <Up> <Dump> <Up> <Dump> <Esc> / <Enter> <Dump>'
 # Search as you type costs one window query per burst of keys and no count: a first letter
 # waits for the second, a word typed ahead (one token) runs one query (this small view is counted
 # by its first window: <Idle> has nothing left to count; bench_ui shows the deferred counts).
