@@ -10,7 +10,9 @@
 
 #include "lectern/config.h"
 
-enum opt_type { OPT_STRING, OPT_DURATION, OPT_INT, OPT_I64, OPT_BOOL };
+/* OPT_DELAY: a duration or "never" (-1); OPT_WIDTH: N or N% (list_width_pct follows);
+ * OPT_VIEW: a start view, a string checked against the views there are. */
+enum opt_type { OPT_STRING, OPT_DURATION, OPT_INT, OPT_I64, OPT_BOOL, OPT_DELAY, OPT_WIDTH, OPT_VIEW };
 
 struct option_def {
 	const char *name;
@@ -34,7 +36,13 @@ static const struct option_def options[] = {
 	OPT("browser", OPT_STRING, browser, NULL, 0),
 	OPT("browser-in-terminal", OPT_BOOL, browser_in_terminal, "no", 0),
 	OPT("mouse", OPT_BOOL, mouse, "yes", 0),
+	OPT("start-view", OPT_VIEW, start_view, NULL, 0),
+	OPT("mark-read-after", OPT_DELAY, mark_read_after, "3", 0),
+	OPT("list-width", OPT_WIDTH, list_width, "0", 0),
 };
+
+/* The views a session can open on (`source:NAME` names a configured source). */
+static const char *const start_views[] = {"daily", "unread", "all", "favourites"};
 
 static const char *const type_names[] = {
 	[SOURCE_HF_DAILY] = "hf-daily",
@@ -54,6 +62,42 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 	int64_t d;
 
 	switch (o->type) {
+	case OPT_VIEW:
+		for (size_t i = 0; i < ARRAY_LEN(start_views); i++)
+			if (!strcmp(val, start_views[i]))
+				return set_option(c, &(struct option_def){o->name, OPT_STRING, o->offset, NULL, 0},
+				                  val, e);
+		if (!strncmp(val, "source:", 7) && val[7])   /* the name is checked once sources are read */
+			return set_option(c, &(struct option_def){o->name, OPT_STRING, o->offset, NULL, 0},
+			                  val, e);
+		lerr_set(e, LERR_USAGE, 0, "%s: expected daily, unread, all, favourites or source:NAME, "
+		         "got \"%s\"", o->name, val);
+		return -1;
+	case OPT_DELAY:
+		if (!strcmp(val, "never")) {
+			*(int64_t *)field = -1;
+			return 0;
+		}
+		d = util_parse_duration(val);
+		if (d < 0) {
+			lerr_set(e, LERR_USAGE, 0, "%s: expected seconds (0 at once) or never, got \"%s\"",
+			         o->name, val);
+			return -1;
+		}
+		*(int64_t *)field = d;
+		return 0;
+	case OPT_WIDTH:
+		errno = 0;
+		n = strtoll(val, &end, 10);
+		if (errno || end == val || n < 0 || (*end && strcmp(end, "%")) || (*end && n > 90) ||
+		    (!*end && n > 1000) || (*end && n < 10)) {
+			lerr_set(e, LERR_USAGE, 0, "%s: expected columns (N) or a share of the screen (10%%-90%%), "
+			         "got \"%s\"", o->name, val);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		c->list_width_pct = *end == '%';
+		return 0;
 	case OPT_STRING:
 		if (strstr(o->name, "-url") && strncmp(val, "http://", 7) && strncmp(val, "https://", 8)) {
 			lerr_set(e, LERR_USAGE, 0, "%s: expected an http:// or https:// URL, got \"%s\"",
@@ -239,8 +283,11 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 			return -1;
 		}
 		for (size_t i = 0; i < ARRAY_LEN(options); i++)
-			if (!strcmp(options[i].name, argv[1]))
+			if (!strcmp(options[i].name, argv[1])) {
+				if (options[i].type == OPT_VIEW)
+					c->start_view_line = line;
 				return set_option(c, &options[i], argv[2], e);
+			}
 		struct sbuf names = {0};
 		for (size_t i = 0; i < ARRAY_LEN(options); i++)
 			sbuf_printf(&names, "%s%s", i ? ", " : "", options[i].name);
@@ -348,6 +395,22 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 	return -1;
 }
 
+/* Adds "FILE:LINE: msg" to c->errors in line order (a check made after the whole file was read
+ * lands among the others); *first is kept as the first of them. */
+static void add_error(struct config *c, const char *file, int line, const char *msg,
+                      struct lerr *first)
+{
+	size_t n = strlen(file), at = c->n_errors;
+	while (at > 0 && strtol(c->errors[at - 1] + n + 1, NULL, 10) > line)
+		at--;
+	c->errors = xreallocarray(c->errors, c->n_errors + 1, sizeof *c->errors);
+	memmove(c->errors + at + 1, c->errors + at, (c->n_errors - at) * sizeof *c->errors);
+	c->errors[at] = xasprintf("%s:%d: %s", file, line, msg);
+	c->n_errors++;
+	if (at == 0)
+		lerr_set(first, LERR_USAGE, line, "%s", c->errors[0]);
+}
+
 int config_load(struct config *c, const char *path, struct lerr *e)
 {
 	char *owned = NULL;
@@ -396,19 +459,23 @@ int config_load(struct config *c, const char *path, struct lerr *e)
 		if (r != 1 && argc > 0)
 			config_free_words(argv, (size_t)argc);
 		if (r < 0) {
-			char *msg = xasprintf("%s:%d: %s", file, lineno, le.msg);
-
-			if (rc == 0)
-				lerr_set(&first, LERR_USAGE, lineno, "%s", msg);
+			add_error(c, file, lineno, le.msg, &first);
 			rc = -1;
-			c->errors = xreallocarray(c->errors, c->n_errors + 1, sizeof *c->errors);
-			c->errors[c->n_errors++] = msg;
 		}
 	}
 	free(buf);
 	fclose(f);
 	if (!have_sources)
 		default_sources(c);
+	/* source:NAME can name a source defined after it */
+	if (c->start_view && !strncmp(c->start_view, "source:", 7) &&
+	    !config_find_source(c, c->start_view + 7)) {
+		char *msg = xasprintf("start-view: no source named \"%s\"", c->start_view + 7);
+		add_error(c, file, c->start_view_line, msg, &first);
+		free(msg);
+		rc = -1;
+		xfree(&c->start_view);
+	}
 	if (rc < 0 && e)
 		*e = first;
 	free(owned);
@@ -428,7 +495,7 @@ void config_free(struct config *c)
 {
 	free_sources(c);
 	for (size_t i = 0; i < ARRAY_LEN(options); i++)
-		if (options[i].type == OPT_STRING)
+		if (options[i].type == OPT_STRING || options[i].type == OPT_VIEW)
 			xfree((char *)c + options[i].offset);
 	free(c->theme);
 	free(c->path);

@@ -1145,7 +1145,7 @@ void export_markdown_item(FILE *f, const struct paper *p, long n)
 		md_text(f, p->primary_category);
 	}
 	if (p->upvotes >= 0)
-		fprintf(f, " · %lld upvotes", (long long)p->upvotes);
+		fprintf(f, " · %lld upvote%s", (long long)p->upvotes, p->upvotes == 1 ? "" : "s");
 	char *abs = p->url_abs ? NULL : (p->id && paper_is_arxiv_id(p->id) ? paper_abs_url(p->id) : NULL);
 	md_link(f, "abstract", p->url_abs ? p->url_abs : abs);
 	free(abs);

@@ -157,11 +157,13 @@ static char *f_hugging_face(const struct paper *p, enum paper_out out, const cha
 {
 	struct sbuf b = {0};
 	if (p->upvotes >= 0)
-		sbuf_printf(&b, "%lld upvotes", (long long)p->upvotes);
+		sbuf_printf(&b, "%lld upvote%s", (long long)p->upvotes, p->upvotes == 1 ? "" : "s");
 	if (p->num_comments >= 0)
-		sbuf_printf(&b, "%s%lld comments", b.len ? ", " : "", (long long)p->num_comments);
+		sbuf_printf(&b, "%s%lld comment%s", b.len ? ", " : "", (long long)p->num_comments,
+		            p->num_comments == 1 ? "" : "s");
 	if (out == PAPER_OUT_SHOW && p->github_stars >= 0)
-		sbuf_printf(&b, "%s%lld GitHub stars", b.len ? ", " : "", (long long)p->github_stars);
+		sbuf_printf(&b, "%s%lld GitHub star%s", b.len ? ", " : "", (long long)p->github_stars,
+		            p->github_stars == 1 ? "" : "s");
 	return b.s;
 }
 
@@ -183,7 +185,8 @@ static char *f_github(const struct paper *p, enum paper_out out, const char **la
 {
 	if (out == PAPER_OUT_CSV)
 		return count(p->github_stars);
-	return p->github_stars >= 0 ? xasprintf("%lld stars", (long long)p->github_stars) : NULL;
+	return p->github_stars >= 0 ? xasprintf("%lld star%s", (long long)p->github_stars,
+	                                        p->github_stars == 1 ? "" : "s") : NULL;
 }
 
 static char *f_upvotes(const struct paper *p, enum paper_out out, const char **label)

@@ -39,6 +39,7 @@ struct ui {
 	bool sep_vertical;
 	enum ui_focus focus;
 	bool quit;
+	bool start_daily;         /* opened on today's Daily Papers for want of a cached day */
 
 	struct ui_keymap keys;
 	/* every configuration problem, "FILE:LINE: message" (config.c's and the UI's own) */
@@ -51,6 +52,16 @@ struct ui {
 	struct ui_list_mark before_search;   /* where Esc out of a search returns the list */
 	struct ui_prompt prompt;
 	struct ui_help help;
+
+	/* reading by reading: the paper the detail shows, since when (ui_clock), and whether the
+	 * timer is done with it (marked, or its read state set by hand) */
+	char *seen_id;
+	double seen_at;
+	bool seen_done;
+	int read_wait;            /* ms until the shown paper is due to be marked read (-1: none) */
+	/* the last change to many papers (C), for z: the papers it marked read */
+	char **undo_ids;
+	size_t n_undo;
 
 	pid_t children[32];
 	int n_children;
@@ -103,6 +114,23 @@ static void reset_signals(void)
 
 /* ---- layout ------------------------------------------------------------------------------- */
 
+/* Side by side, the list takes what the detail does not need: the detail keeps 60 columns (an
+ * abstract reads well at 60-90), growing to 90 on very wide screens; the titles get the rest.
+ * `set list-width N|N%` overrides (the detail keeps 30 columns whatever it says). */
+static int list_width(const struct config *cfg, int cols)
+{
+	int lw;
+	if (cfg->list_width > 0) {
+		lw = cfg->list_width_pct ? cols * cfg->list_width / 100 : cfg->list_width;
+		if (lw > cols - 31)
+			lw = cols - 31;
+		return lw < 30 ? 30 : lw;
+	}
+	int dw = cols * 40 / 100;
+	dw = dw < 60 ? 60 : dw > 90 ? 90 : dw;
+	return cols - 1 - dw;
+}
+
 static void layout(struct ui *u)
 {
 	u->cx.rows = LINES;
@@ -118,8 +146,7 @@ static void layout(struct ui *u)
 	}
 	if (u->cx.cols >= 140) {
 		u->layout = LAYOUT_WIDE;
-		/* the list is the primary pane: titles must stay readable, the abstract wraps anyway */
-		int lw = u->cx.cols * 58 / 100;
+		int lw = list_width(u->cx.cfg, u->cx.cols);
 		u->list.r = (struct ui_rect){1, 0, body, lw};
 		u->r_sep = (struct ui_rect){1, lw, body, 1};
 		u->detail.r = (struct ui_rect){1, lw + 1, body, u->cx.cols - lw - 1};
@@ -217,8 +244,55 @@ static void draw_panes(struct ui *u)
 		ui_status_line(&u->cx, u->r_status, &u->fetch.st, &u->search);
 }
 
+/* A paper shown in the detail pane for `set mark-read-after` seconds is marked read (one write
+ * when the time comes), whatever the layout and however it got there (j/k side by side, J/K,
+ * Space). Sets u->read_wait to the ms left for the paper shown now (-1: nothing pending). */
+static void read_timer(struct ui *u)
+{
+	u->read_wait = -1;
+	int64_t after = u->cx.cfg->mark_read_after;
+	struct store_row *r = (struct store_row *)ui_list_selected(&u->list);
+	if (after < 0 || !r || u->help.on || u->layout == LAYOUT_TOO_SMALL || !detail_visible(u)) {
+		xfree(&u->seen_id);   /* hidden: showing it again starts the time again */
+		return;
+	}
+	double now = ui_clock(&u->cx);
+	if (!u->seen_id || strcmp(u->seen_id, r->id) != 0) {
+		free(u->seen_id);
+		u->seen_id = xstrdup(r->id);
+		u->seen_at = now;
+		u->seen_done = false;
+	}
+	if (u->seen_done || r->read)
+		return;
+	double left = u->seen_at + (double)after - now;
+	if (left > 0) {
+		u->read_wait = (int)(left * 1000) + 1;
+		return;
+	}
+	u->seen_done = true;
+	struct lerr e = {0};
+	if (store_set_read(u->cx.store, r->id, true, &e) < 0) {
+		ui_msg(&u->cx, true, "Not marked read: %s", e.msg);
+		return;
+	}
+	r->read = true;
+	if (u->detail.id)
+		ui_detail_show(&u->detail, &u->cx, r->id, true);
+}
+
+/* The read state of the paper shown was set by hand (u, Enter, C, z): the timer leaves it. */
+static void read_timer_done(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	free(u->seen_id);
+	u->seen_id = r ? xstrdup(r->id) : NULL;
+	u->seen_done = true;
+}
+
 static void draw(struct ui *u)
 {
+	read_timer(u);
 	ui_msg_expire(&u->cx);
 	erase();
 	if (u->layout == LAYOUT_TOO_SMALL)
@@ -264,7 +338,7 @@ static void day_add(char *day, int delta)
 static void switch_view(struct ui *u, enum ui_view_kind kind)
 {
 	if (kind != u->list.kind)
-		u->list.sort = kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+		u->list.sort = ui_list_default_sort(kind);
 	u->list.kind = kind;
 	ui_list_set_query(&u->list, NULL);
 	u->list.count = -1;
@@ -288,6 +362,32 @@ static void view_hf(struct ui *u)
 	if (store_hf_day_step(u->cx.store, "9999-12-31", -1, day, sizeof day, &e) != 1)
 		today(day, sizeof day);
 	goto_day(u, day);
+}
+
+/* The view a session opens on: `set start-view`, else the newest Daily Papers day when an
+ * hf-daily source is configured (the morning's reading), else the unread papers. */
+static void open_start_view(struct ui *u)
+{
+	const struct config *cfg = u->cx.cfg;
+	const char *v = cfg->start_view;
+	if (!v) {
+		v = "unread";
+		for (size_t i = 0; i < cfg->n_sources; i++)
+			if (cfg->sources[i].type == SOURCE_HF_DAILY)
+				v = "daily";
+	}
+	if (!strcmp(v, "daily")) {
+		view_hf(u);
+		/* nothing cached yet: the first fetch to land picks the newest day (on_fetch_done) */
+		u->start_daily = u->list.rows.n == 0;
+	} else if (!strncmp(v, "source:", 7)) {
+		const struct config_source *src = config_find_source(cfg, v + 7);
+		u->list.source = src ? (size_t)(src - cfg->sources) : 0;
+		switch_view(u, src ? VIEW_SOURCE : VIEW_UNREAD);
+	} else {
+		switch_view(u, !strcmp(v, "all") ? VIEW_ALL
+		               : !strcmp(v, "favourites") ? VIEW_FAVOURITES : VIEW_UNREAD);
+	}
 }
 
 /* [ and ]: the calendar day before / after (never after today), fetched when not cached. */
@@ -447,6 +547,14 @@ static void copy_id(struct ui *u)
 	ui_detail_show(&u->detail, &u->cx, r->id, false);
 	const char *text = paper_is_arxiv_id(r->id) ? r->id
 	                   : (u->detail.loaded && u->detail.p.url_abs ? u->detail.p.url_abs : r->id);
+	const char *tool;
+	struct lerr e = {0};
+	int rc = ui_copy_text(text, &tool, &e);
+	if (rc > 0) {
+		ui_msg(&u->cx, false, "Copied %s (%s)", text, tool);
+		return;
+	}
+	/* no tool could confirm it: the terminal may or may not honour OSC 52 */
 	if (u->show_osc52) {
 		char *b64 = ui_base64((const unsigned char *)text, strlen(text));
 		char *seq = xasprintf("\033]52;c;%s\a", b64);
@@ -455,7 +563,10 @@ static void copy_id(struct ui *u)
 		free(seq);
 		free(b64);
 	}
-	ui_msg(&u->cx, false, "Copied %s", text);
+	if (rc < 0)
+		ui_msg(&u->cx, true, "%s; asked the terminal to copy %s (OSC 52)", e.msg, text);
+	else
+		ui_msg(&u->cx, false, "Asked the terminal to copy %s (OSC 52)", text);
 }
 
 /* Re-queries the list around the selection and refreshes the detail (after a write or fetch). */
@@ -591,6 +702,12 @@ static void on_fetch_done(void *arg, const struct fetch_event *ev)
 		}
 		return;
 	}
+	/* opened on Daily Papers with none cached: the newest day that came, unless the user moved on */
+	if (u->start_daily && u->cx.n_keys == 0 && u->list.kind == VIEW_HF && u->list.rows.n == 0) {
+		view_hf(u);
+		u->start_daily = u->list.rows.n == 0;
+		return;
+	}
 	/* re-queried around the selected paper: new papers never move it (an empty Daily Papers day
 	 * is re-read anyway: papers already cached may just have been listed) */
 	if (ev->n_new || ev->n_updated || (u->list.kind == VIEW_HF && u->list.rows.n == 0))
@@ -617,10 +734,73 @@ static void set_user_state(struct ui *u, bool fav)
 			return;
 		}
 		r->read = !r->read;
+		read_timer_done(u);
 		ui_msg(&u->cx, false, r->read ? "Marked read" : "Marked unread");
 	}
 	if (u->detail.id)
 		ui_detail_show(&u->detail, &u->cx, r->id, true);
+}
+
+static void undo_forget(struct ui *u)
+{
+	store_ids_free(u->undo_ids, u->n_undo);
+	u->undo_ids = NULL;
+	u->n_undo = 0;
+}
+
+/* C: every paper of the view read (one transaction); z can take it back. */
+static void catch_up(struct ui *u)
+{
+	struct store_view v;
+	ui_list_view(&u->list, u->cx.cfg, &v);
+	char **ids;
+	size_t n;
+	struct lerr e = {0};
+	int64_t rc = store_view_mark_read(u->cx.store, &v, &ids, &n, &e);
+	if (rc < 0) {
+		ui_msg(&u->cx, true, "Nothing marked read: %s", e.msg);
+		return;
+	}
+	if (rc == 0) {
+		ui_msg(&u->cx, false, "Every paper of this view is read already");
+		return;
+	}
+	undo_forget(u);
+	u->undo_ids = ids;
+	u->n_undo = n;
+	read_timer_done(u);
+	refresh_data(u);
+	ui_msg(&u->cx, false, "Marked %zu paper%s read — z undoes", n, n == 1 ? "" : "s");
+}
+
+/* z: the papers the last catch-up marked read are unread again (one transaction). */
+static void undo(struct ui *u)
+{
+	if (!u->n_undo) {
+		ui_msg(&u->cx, false, "Nothing to undo");
+		return;
+	}
+	struct lerr e = {0};
+	if (store_begin(u->cx.store, &e) < 0) {
+		ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < u->n_undo; i++)
+		if (store_set_read(u->cx.store, u->undo_ids[i], false, &e) < 0) {
+			store_rollback(u->cx.store);
+			ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+			return;
+		}
+	if (store_commit(u->cx.store, &e) < 0) {
+		store_rollback(u->cx.store);
+		ui_msg(&u->cx, true, "Not undone: %s", e.msg);
+		return;
+	}
+	size_t n = u->n_undo;
+	undo_forget(u);
+	read_timer_done(u);
+	refresh_data(u);
+	ui_msg(&u->cx, false, "Undone: %zu paper%s unread again", n, n == 1 ? "" : "s");
 }
 
 static void open_detail(struct ui *u)
@@ -636,6 +816,7 @@ static void open_detail(struct ui *u)
 		else
 			r->read = true;
 	}
+	read_timer_done(u);
 	ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
@@ -686,6 +867,26 @@ static bool act_move(struct ui *u, enum ui_action a)
 	return true;
 }
 
+/* J, K: the next / previous paper whichever pane has the focus; the detail follows the list. */
+static bool act_step(struct ui *u, enum ui_action a)
+{
+	bool det = u->focus == FOCUS_DETAIL && detail_visible(u);
+	switch (a) {
+	case ACT_NEXT_PAPER: ui_list_move(&u->list, &u->cx, 1); return true;
+	case ACT_PREV_PAPER: ui_list_move(&u->list, &u->cx, -1); return true;
+	case ACT_PAGE_OR_NEXT:
+		/* as in mutt and newsboat: the detail pages through the paper, then goes on to the next */
+		if (!det)
+			return act_move(u, ACT_PAGE_DOWN);
+		if (ui_detail_at_end(&u->detail))
+			ui_list_move(&u->list, &u->cx, 1);
+		else
+			ui_detail_scroll(&u->detail, page(u, true));
+		return true;
+	default: return false;
+	}
+}
+
 /* Enter, Esc, Tab: which pane has the keys. */
 static bool act_focus(struct ui *u, enum ui_action a)
 {
@@ -716,6 +917,8 @@ static bool act_paper(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_FAVOURITE: set_user_state(u, true); return true;
 	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_CATCH_UP: catch_up(u); return true;
+	case ACT_UNDO: undo(u); return true;
 	case ACT_COPY: copy_id(u); return true;
 	case ACT_NOTE: prompt_open(u, PROMPT_NOTE); return true;
 	case ACT_AUTHORS: {
@@ -822,7 +1025,7 @@ static bool act_screen(struct ui *u, enum ui_action a)
 static void action(struct ui *u, enum ui_action a)
 {
 	static bool (*const groups[])(struct ui *, enum ui_action) = {
-		act_move, act_focus, act_paper, act_view, act_fetch, act_screen,
+		act_move, act_step, act_focus, act_paper, act_view, act_fetch, act_screen,
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups) && !groups[i](u, a); i++)
 		;
@@ -907,6 +1110,30 @@ static void key(struct ui *u, int k)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
+/* The line of the config file a message is about: "PATH:LINE: ..." gives it; the theme's own
+ * problems (in the theme file) belong to the `theme` line. */
+static long error_line(const char *m, const struct config *c)
+{
+	size_t n = c->path ? strlen(c->path) : 0;
+	if (n && strncmp(m, c->path, n) == 0 && m[n] == ':')
+		return strtol(m + n + 1, NULL, 10);
+	return c->theme_line ? c->theme_line : LONG_MAX;
+}
+
+/* config.c reports its lines first and the UI checks binds, the theme and colours after it: put
+ * them back in the file's order (stable, so one line's messages keep theirs). */
+static void sort_by_line(struct ui_msgs *errs, const struct config *c)
+{
+	for (size_t i = 1; i < errs->n; i++) {
+		char *m = errs->v[i];
+		long line = error_line(m, c);
+		size_t j = i;
+		for (; j > 0 && error_line(errs->v[j - 1], c) > line; j--)
+			errs->v[j] = errs->v[j - 1];
+		errs->v[j] = m;
+	}
+}
+
 /* Binds, theme and colours from the configuration. Every problem (config.c's own and ours) is
  * kept for the help screen; the status line shows the first with the number of others. */
 static void load_config(struct ui *u)
@@ -937,6 +1164,7 @@ static void load_config(struct ui *u)
 		if (ui_theme_color(&u->cx.theme, l->argv, l->argc, &e) < 0)
 			ui_msgs_add(errs, "%s:%d: %s", l->file ? l->file : "config", l->line, e.msg);
 	}
+	sort_by_line(errs, c);
 	/* the count first: a long message is cut at the right edge */
 	if (errs->n > 1)
 		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
@@ -1075,7 +1303,7 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
 	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
-		u->cx.vclock += a / 1000.0;   /* time passes for the status line only */
+		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
 	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
@@ -1203,6 +1431,8 @@ static void loop(struct ui *u)
 		int idle = idle_timeout(u), fade = ui_msg_expire(&u->cx);
 		if (fade >= 0 && (idle < 0 || fade < idle))
 			idle = fade;
+		if (u->read_wait >= 0 && (idle < 0 || u->read_wait < idle))
+			idle = u->read_wait;   /* wake to mark the shown paper read (draw() does it) */
 		int n = poll(p, 3, idle);
 		if (n == 0) {
 			idle_work(u);
@@ -1250,10 +1480,11 @@ static void print_keys_mdoc(void)
 		free(copy);
 		printf("\n%s\n(action\n.Cm %s ) .\n", ai->help, ai->name);
 	}
-	printf(".El\n.Pp\nIn the search prompt:\n.Sy Enter\nkeeps the results,\n.Sy Esc\n"
+	printf(".El\n.Pp\nThe search prompt opens empty and ranks results by relevance.\n"
+	       "In it:\n.Sy Enter\nkeeps the results,\n.Sy Esc\n"
 	       "restores the previous view and selection,\n.Sy Up\nand\n.Sy Down\n"
-	       "walk the search history,\n.Sy C-r\nsends the query to arXiv,\n.Sy C-u\n"
-	       "clears it.\n");
+	       "walk the search history (Up first recalls the search kept),\n.Sy C-r\n"
+	       "sends the query to arXiv,\n.Sy C-u\nclears it.\n");
 	ui_keymap_free(&km);
 }
 
@@ -1266,7 +1497,8 @@ static void usage(void)
 	        "The keys file holds key names (j G / <Down> <PgDn> <C-d> <Enter> <Esc> <Space>),\n"
 	        "words (their letters arrive at once, as typed ahead) and commands: <Dump> (the screen,\n"
 	        "after the idle-time work), <Idle>, <Wait> (until fetching is done), <Sleep MS>,\n"
-	        "<Tick MS> (the status line's clock moves on: messages fade after 5 s),\n"
+	        "<Tick MS> (the reader's clock moves on: messages fade after 5 s, the paper shown is\n"
+	        "marked read after mark-read-after seconds),\n"
 	        "<Resize COLSxROWS>, <Click Y X>, <WheelUp Y X>, <WheelDown Y X>.\n");
 }
 
@@ -1367,6 +1599,8 @@ static void teardown(struct ui *u, struct script *sc)
 	ui_prompt_free(&u->prompt);
 	ui_list_free(&u->list);
 	ui_detail_free(&u->detail);
+	free(u->seen_id);
+	undo_forget(u);
 	ui_keymap_free(&u->keys);
 	ui_msgs_free(&u->config_errors);
 	store_close(&u->cx.store);
@@ -1432,7 +1666,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->fetch.arg = u;
 	u->help = (struct ui_help){.keys = &u->keys, .config_errors = &u->config_errors,
 	                           .fetching = u->fetch.fetcher != NULL};
-	ui_list_load_start(&u->list, &u->cx);
+	open_start_view(u);
 	draw(u);
 	if (sc.timings)
 		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);

@@ -303,6 +303,11 @@ void ui_detail_scroll(struct ui_detail *d, long delta)
 	d->scroll = (size_t)s;
 }
 
+bool ui_detail_at_end(const struct ui_detail *d)
+{
+	return d->scroll >= max_scroll(d);
+}
+
 void ui_detail_toggle_authors(struct ui_detail *d, struct ui_ctx *c)
 {
 	if (!d->loaded || (!d->authors_cut && !d->authors_all)) {

@@ -105,11 +105,13 @@ void ui_theme_apply(struct ui_ctx *c)
 		return;
 	start_color();
 	use_default_colors();
+	/* terminfo's RGB flag: colour numbers are 0xRRGGBB (ncurses then reports 2^24 colours) */
 	int n = COLORS;
+	if (tigetflag("RGB") <= 0 && n >= UI_DIRECT_COLORS)
+		n = 256;
 	for (int el = 0; el < EL__COUNT; el++) {
 		const struct ui_style *s = &c->theme.el[el];
-		init_pair((short)(el + 1), (short)ui_color_resolve(&s->fg, n),
-		          (short)ui_color_resolve(&s->bg, n));
+		init_extended_pair(el + 1, ui_color_resolve(&s->fg, n), ui_color_resolve(&s->bg, n));
 	}
 }
 

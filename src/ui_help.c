@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lectern/text.h"
+
 void ui_help_open(struct ui_help *hp, bool messages)
 {
 	hp->on = true;
@@ -22,6 +24,7 @@ struct help_line {
 	const char *name, *text;
 	enum ui_elem el;
 	char *own;                /* text, when it is a wrapped piece owned by the line */
+	int indent;               /* a line of text alone: columns before it */
 };
 
 static void help_free(struct help_line *v, size_t n)
@@ -65,45 +68,73 @@ static size_t message_lines(const struct ui_ctx *c, struct help_line **out)
 	return n;
 }
 
+/* Room for the keys and the action's name before its text. */
+enum { KEYS_W = 22, NAME_W = 19, TEXT_X = 1 + KEYS_W + NAME_W, TEXT_MIN = 30 };
+
+/* Appends one entry (keys, name, text), its text wrapped to the screen: beside the name when
+ * there is room for it, else on the lines below, indented, so that help reads whole at any width
+ * from 40 columns. */
+static void add_entry(struct help_line **v, size_t *n, size_t *cap, const char *keys,
+                      const char *name, const char *text, enum ui_elem el, int cols)
+{
+	bool beside = cols - TEXT_X >= TEXT_MIN;
+	int w = beside ? cols - TEXT_X : cols - 6;
+	struct text_line *ls;
+	size_t nl = text_wrap(text, w > 8 ? w : 8, 0, &ls);
+	if (*n + nl + 1 > *cap) {
+		*cap = (*n + nl + 1) * 2;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	struct help_line *l = &(*v)[(*n)++];
+	*l = (struct help_line){.name = name, .el = el};
+	snprintf(l->keys, sizeof l->keys, "%s", keys);
+	for (size_t k = 0; k < nl; k++) {
+		char *piece = xstrndup(text + ls[k].start, ls[k].end - ls[k].start);
+		if (k == 0 && beside) {
+			l->text = l->own = piece;
+			continue;
+		}
+		(*v)[(*n)++] = (struct help_line){.text = piece, .own = piece, .el = el,
+		                                   .indent = beside ? TEXT_X - 1 : 4};
+	}
+	free(ls);
+}
+
 static size_t help_lines(const struct ui_help *hp, const struct ui_ctx *c, struct help_line **out)
 {
 	if (hp->messages)
 		return message_lines(c, out);
-	size_t n = 0, cap = ACT__COUNT + 16 + hp->config_errors->n;
+	size_t n = 0, cap = ACT__COUNT * 2 + 16 + hp->config_errors->n;
 	struct help_line *v = xcalloc(cap, sizeof *v);
 	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
 		const struct ui_action_info *ai = ui_action_info((enum ui_action)a);
-		struct help_line *l = &v[n++];
-		ui_keymap_keys_of(hp->keys, (enum ui_action)a, l->keys, sizeof l->keys);
-		if (!l->keys[0])
-			snprintf(l->keys, sizeof l->keys, "(unbound)");
-		l->name = ai->name;
-		l->text = ai->help;
-		l->el = EL_HELP;
+		char keys[128];
+		ui_keymap_keys_of(hp->keys, (enum ui_action)a, keys, sizeof keys);
+		char *off = NULL;
 		if (!hp->fetching && (a == ACT_SEARCH_REMOTE || a == ACT_REFRESH || a == ACT_REFRESH_ALL ||
-		                    a == ACT_DAY_PREV)) {
-			l->own = xasprintf("%s — fetching is off in this session", ai->help);
-			l->text = l->own;
-		}
+		                    a == ACT_DAY_PREV))
+			off = xasprintf("%s — fetching is off in this session", ai->help);
+		add_entry(&v, &n, &cap, keys[0] ? keys : "(unbound)", ai->name, off ? off : ai->help,
+		          EL_HELP, c->cols);
+		free(off);
 	}
 	const char *const prompt[][2] = {
 		{"<Enter>", "keep the results as the list"},
 		{"<Esc>", "restore the previous view and selection"},
-		{"<Up>, <Down>", "walk the search history"},
+		{"<Up>, <Down>", "walk the search history (Up recalls the last search)"},
 		{"<C-r>", hp->fetching ? "send the query to arXiv too"
 		                     : "send the query to arXiv too — fetching is off in this session"},
 		{"<C-u>", "clear the text"},
 	};
 	v[n++] = (struct help_line){.el = EL_HELP};
 	v[n++] = (struct help_line){.text = "In the search prompt", .el = EL_LABEL};
-	for (size_t i = 0; i < ARRAY_LEN(prompt); i++) {
-		struct help_line *l = &v[n++];
-		snprintf(l->keys, sizeof l->keys, "%s", prompt[i][0]);
-		l->name = "";
-		l->text = prompt[i][1];
-		l->el = EL_HELP;
-	}
+	for (size_t i = 0; i < ARRAY_LEN(prompt); i++)
+		add_entry(&v, &n, &cap, prompt[i][0], "", prompt[i][1], EL_HELP, c->cols);
 	if (hp->config_errors->n) {
+		if (n + 2 > cap) {
+			cap = n + 8;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
 		v[n++] = (struct help_line){.el = EL_HELP};
 		v[n++] = (struct help_line){.text = "Configuration errors (those lines were ignored)",
 		                            .el = EL_LABEL};
@@ -156,7 +187,7 @@ void ui_help_key(struct ui_help *hp, const struct ui_ctx *c, int k, enum ui_acti
 	switch (a) {
 	case ACT_DOWN: ui_help_scroll(hp, c, 1); return;
 	case ACT_UP: ui_help_scroll(hp, c, -1); return;
-	case ACT_PAGE_DOWN: ui_help_scroll(hp, c, h); return;
+	case ACT_PAGE_DOWN: case ACT_PAGE_OR_NEXT: ui_help_scroll(hp, c, h); return;
 	case ACT_PAGE_UP: ui_help_scroll(hp, c, -h); return;
 	case ACT_HALF_DOWN: ui_help_scroll(hp, c, (h + 1) / 2); return;
 	case ACT_HALF_UP: ui_help_scroll(hp, c, -(h + 1) / 2); return;
@@ -187,21 +218,25 @@ void ui_help_draw(struct ui_help *hp, struct ui_ctx *c)
 		         what, hp->scroll + 1, hp->scroll + (h < n ? h : n), n, close);
 	else
 		snprintf(title, sizeof title, " lectern — %s (%s)", what, close);
+	if (text_width(title, strlen(title)) > c->cols && max)   /* narrow: the position first */
+		snprintf(title, sizeof title, " lectern — %s %zu-%zu of %zu (%s)", what, hp->scroll + 1,
+		         hp->scroll + (h < n ? h : n), n, hp->messages ? "M closes" : "? closes");
 	ui_puts(c, 0, 0, c->cols, title, EL_HEADER);
 	for (size_t i = hp->scroll; i < n && i - hp->scroll < h; i++) {
 		int y = 1 + (int)(i - hp->scroll);
 		const struct help_line *l = &v[i];
 		if (!l->name) {
 			if (l->text)
-				ui_puts(c, y, 1, c->cols - 1, l->text, l->el);
+				ui_puts(c, y, 1 + l->indent, c->cols - 1 - l->indent, l->text, l->el);
 			continue;
 		}
 		int x = 1;
-		ui_puts(c, y, x, 22, l->keys, EL_LABEL);
-		x += 22;
-		ui_puts(c, y, x, 19, l->name, EL_HELP);
-		x += 19;
-		ui_puts(c, y, x, c->cols - x, l->text, l->el);
+		ui_puts(c, y, x, KEYS_W, l->keys, EL_LABEL);
+		x += KEYS_W;
+		ui_puts(c, y, x, c->cols - x < NAME_W ? c->cols - x : NAME_W, l->name, EL_HELP);
+		x += NAME_W;
+		if (l->text && x < c->cols)
+			ui_puts(c, y, x, c->cols - x, l->text, l->el);
 	}
 	help_free(v, n);
 	ui_fill(c, c->rows - 1, 0, c->cols, EL_STATUS);

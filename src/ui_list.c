@@ -244,14 +244,26 @@ int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_ke
 	return 0;
 }
 
+enum store_sort ui_list_default_sort(enum ui_view_kind kind)
+{
+	return kind == VIEW_HF ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+}
+
 int ui_list_search(struct ui_list *l, struct ui_ctx *c, const char *text)
 {
 	char *old = l->qtext ? xstrdup(l->qtext) : NULL;
+	enum store_sort old_sort = l->sort;
 	ui_list_set_query(l, text);
+	/* a new search ranks by relevance (s still cycles); without one the view's order is back */
+	if (!old && l->query)
+		l->sort = STORE_SORT_RELEVANCE;
+	else if (!l->query && l->sort == STORE_SORT_RELEVANCE)
+		l->sort = ui_list_default_sort(l->kind);
 	int rc = ui_list_load_start(l, c);
 	if (rc < 0) {
 		/* keep showing the last results that worked; the message says what is wrong */
 		ui_list_set_query(l, old);
+		l->sort = old_sort;
 		l->error = false;
 	}
 	free(old);
@@ -281,6 +293,8 @@ void ui_list_restore(struct ui_list *l, struct ui_ctx *c, const struct ui_list_m
 	memcpy(l->day, m->day, sizeof m->day);
 	l->sort = m->sort;
 	ui_list_set_query(l, m->qtext);
+	if (!l->query && l->sort == STORE_SORT_RELEVANCE)   /* the search it ranked was dropped */
+		l->sort = ui_list_default_sort(l->kind);
 	if (m->sel_id) {
 		l->sel = m->sel_line;   /* reload_at keeps the selection on this screen line */
 		l->top = 0;
@@ -544,6 +558,9 @@ static void draw_empty(struct ui_list *l, struct ui_ctx *c, const char *m)
 	free(ls);
 }
 
+/* An author column narrower than this says too little: it goes instead. */
+#define AUTHOR_MIN 10
+
 /* Column widths of the rows, from the pane's width. */
 struct row_cols {
 	bool votes;
@@ -590,13 +607,22 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 		x += ui_puts(c, y, x, end - x, v, cur ? base : EL_UPVOTES);
 		x += ui_puts(c, y, x, end - x, " ", base);
 	}
+	/* the title gets the room first: the author column shrinks, then goes, before it is cut */
+	const char *title = row->title ? row->title : row->id;
 	char au[256];
 	author_text(row, au, sizeof au);
-	int aw = *au ? k.author_w : 0;
+	int aw = 0;
+	if (*au && k.author_w) {
+		int want = text_width(au, strlen(au));
+		int spare = end - x - text_width(title, strlen(title)) - 1;
+		if (want > k.author_w)
+			want = k.author_w;
+		aw = spare >= want ? want : spare >= AUTHOR_MIN ? spare : 0;
+	}
 	int title_w = end - x - (aw ? aw + 1 : 0);
 	if (title_w < 1)
 		title_w = 1;
-	put_cut(c, y, x, title_w, row->title ? row->title : row->id, false, base);
+	put_cut(c, y, x, title_w, title, false, base);
 	if (aw)
 		put_cut(c, y, end - aw, aw, au, true, cur ? base : EL_AUTHOR);
 }
@@ -611,7 +637,7 @@ void ui_list_draw(struct ui_list *l, struct ui_ctx *c, const struct ui_fetch *f)
 		draw_empty(l, c, empty_text(l, f, buf, sizeof buf));
 		return;
 	}
-	/* the title gets what is left after a modest author column */
+	/* the author column at most: each row gives its title the room first (draw_row) */
 	struct row_cols k = {.votes = r.w >= 60, .author_w = r.w >= 50 ? (r.w >= 140 ? 28 : r.w / 5) : 0};
 	for (int y = 0; y < r.h && l->top + (size_t)y < l->rows.n; y++)
 		draw_row(l, c, l->top + (size_t)y, r.y + y, k);

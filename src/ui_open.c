@@ -99,7 +99,8 @@ bool ui_browser_is_terminal(const char *argv0)
 	       strcmp(base, "elinks") == 0 || strcmp(base, "links") == 0;
 }
 
-static int spawn(char *const *argv, bool detached, pid_t *pid)
+/* Starts argv; detached: in its own session with stdio on /dev/null (in_fd >= 0: as its stdin). */
+static int spawn(char *const *argv, bool detached, int in_fd, pid_t *pid)
 {
 	posix_spawnattr_t at;
 	posix_spawn_file_actions_t fa;
@@ -117,7 +118,10 @@ static int spawn(char *const *argv, bool detached, pid_t *pid)
 		posix_spawnattr_setpgroup(&at, 0);
 #endif
 		for (int fd = 0; fd <= 2; fd++)
-			posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+			if (fd || in_fd < 0)
+				posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+		if (in_fd >= 0)
+			posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	}
 	posix_spawnattr_setflags(&at, flags);
 	posix_spawnattr_setsigdefault(&at, &all);
@@ -131,7 +135,7 @@ static int spawn(char *const *argv, bool detached, pid_t *pid)
 pid_t ui_spawn_detached(char *const *argv, struct lerr *e)
 {
 	pid_t pid;
-	int rc = spawn(argv, true, &pid);
+	int rc = spawn(argv, true, -1, &pid);
 	if (rc != 0) {
 		lerr_set(e, LERR_IO, rc, "cannot start %s: %s", argv[0], strerror(rc));
 		return -1;
@@ -142,7 +146,7 @@ pid_t ui_spawn_detached(char *const *argv, struct lerr *e)
 int ui_run_foreground(char *const *argv, struct lerr *e)
 {
 	pid_t pid;
-	int rc = spawn(argv, false, &pid);
+	int rc = spawn(argv, false, -1, &pid);
 	if (rc != 0) {
 		lerr_set(e, LERR_IO, rc, "cannot start %s: %s", argv[0], strerror(rc));
 		return -1;
@@ -154,6 +158,76 @@ int ui_run_foreground(char *const *argv, struct lerr *e)
 			return -1;
 		}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* Runs argv with text on its stdin and waits: 0 when it exited 0, else -1 with e set (ENOENT in
+ * e->code: not installed). */
+static int pipe_to(char *const *argv, const char *text, struct lerr *e)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		lerr_set(e, LERR_IO, errno, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid;
+	int rc = spawn(argv, true, p[0], &pid);
+	close(p[0]);
+	if (rc != 0) {
+		close(p[1]);
+		lerr_set(e, LERR_IO, rc, "cannot start %s: %s", argv[0], strerror(rc));
+		return -1;
+	}
+	/* a few hundred bytes at most: fits the pipe; a tool that quits early gets EPIPE, not us */
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	size_t n = strlen(text), off = 0;
+	while (off < n) {
+		ssize_t w = write(p[1], text + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(p[1]);
+	signal(SIGPIPE, old);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			lerr_set(e, LERR_IO, errno, "waiting for %s: %s", argv[0], strerror(errno));
+			return -1;
+		}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || off < n) {
+		lerr_set(e, LERR_IO, 0, "%s failed", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int ui_copy_text(const char *text, const char **tool, struct lerr *e)
+{
+	/* each only where its display server is (wl-copy without Wayland fails, xclip without X) */
+	static const struct { const char *env; const char *const argv[4]; } tools[] = {
+		{"WAYLAND_DISPLAY", {"wl-copy", NULL}},
+		{"DISPLAY", {"xclip", "-selection", "clipboard", NULL}},
+		{NULL, {"pbcopy", NULL}},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < ARRAY_LEN(tools); i++) {
+		const char *env = tools[i].env ? getenv(tools[i].env) : "-";
+		if (!env || !*env)
+			continue;
+		struct lerr te = {0};
+		/* (posix_spawn's argv is char *const[] for history's sake: it is not written to) */
+		if (pipe_to((char *const *)tools[i].argv, text, &te) == 0) {
+			*tool = tools[i].argv[0];
+			return 1;
+		}
+		if (te.code != ENOENT && rc == 0) {
+			*e = te;    /* the first that is there but failed says why */
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 char *ui_base64(const unsigned char *d, size_t n)

@@ -24,16 +24,25 @@ void ui_search_free(struct ui_search *s)
 	ui_edit_free(&s->ed);
 }
 
-void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *qtext)
+void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *kept)
 {
 	s->active = true;
 	s->dirty = false;
-	/* a kept search is re-edited as typed (its implicit prefix star is not text) */
-	ui_edit_set(&s->ed, qtext);
+	/* a new search is typed from scratch; the kept one is the first the history recalls */
+	ui_edit_set(&s->ed, NULL);
 	history_free(s);
 	struct lerr e = {0};
-	int n = store_history_list(c->store, s->history, ARRAY_LEN(s->history), &e);
-	s->n_history = n > 0 ? n : 0;
+	/* the kept search first, unless the history already starts with it */
+	size_t first = 0;
+	if (kept && *kept)
+		s->history[first++] = xstrdup(kept);
+	int n = store_history_list(c->store, s->history + first, ARRAY_LEN(s->history) - first, &e);
+	s->n_history = (int)first + (n > 0 ? n : 0);
+	if (first && s->n_history > 1 && strcmp(s->history[0], s->history[1]) == 0) {
+		free(s->history[1]);
+		memmove(s->history + 1, s->history + 2, (size_t)(s->n_history - 2) * sizeof *s->history);
+		s->n_history--;
+	}
 	s->hist_pos = -1;
 	ui_hint(c, "Search: words \"phrases\" pre* au: ti: abs: org: cat: is:fav is:unread tag: has:note since: before: -word");
 }
@@ -51,7 +60,8 @@ static const char *text(const struct ui_search *s)
 
 struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key)
 {
-	if (key == 27) {                              /* Esc: back to where we were */
+	/* Esc, or Enter on nothing typed (the prompt opens empty): back to where we were */
+	if (key == 27 || (!*text(s) && (key == '\r' || key == '\n' || key == UI_KEY_SPECIAL + KEY_ENTER))) {
 		s->active = false;
 		s->dirty = false;
 		return (struct ui_intent){UI_DO_SEARCH_CANCEL, NULL};

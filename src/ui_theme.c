@@ -289,8 +289,22 @@ static int nearest(unsigned rgb, int ncolors)
 	return best;
 }
 
+/* A direct-colour terminal takes 0xRRGGBB as the colour number, except 0-7, its ANSI colours. */
+static int direct(unsigned rgb)
+{
+	return rgb < 8 ? 0 : (int)rgb;
+}
+
 int ui_color_resolve(const struct ui_color *c, int ncolors)
 {
+	if (ncolors >= UI_DIRECT_COLORS) {
+		switch (c->kind) {
+		case UI_COLOR_DEFAULT: return -1;
+		case UI_COLOR_INDEX: return c->index < 8 ? c->index : direct(xterm_rgb(c->index));
+		case UI_COLOR_RGB: return direct(c->rgb);
+		}
+		return -1;
+	}
 	if (ncolors > 256)
 		ncolors = 256;
 	switch (c->kind) {

@@ -7,11 +7,18 @@ BIN=${LECTERN_BIN:?}
 T=${TMPDIR_TEST:?}
 DATA=tests/data/ui
 export LECTERN_NOW=2025-11-26 LC_ALL=C.UTF-8 NO_COLOR=
-unset BROWSER
+unset BROWSER DISPLAY WAYLAND_DISPLAY
 DB=$T/papers.db
 fail=0
 
 "$BIN" --db "$DB" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }
+
+# The screens start on All (set start-view all); the start views have tests of their own (startview).
+CONF=$XDG_CONFIG_HOME/lectern/config
+mkdir -p "$XDG_CONFIG_HOME/lectern/themes"
+# conf LINE...: the config file holds these lines after `set start-view all`
+conf() { printf 'set start-view all\n' > "$CONF"; for l in "$@"; do printf '%s\n' "$l" >> "$CONF"; done; }
+conf
 
 # screen NAME SIZE KEYS...: runs the keys, compares every dump with $DATA/NAME.screen
 screen() {
@@ -35,17 +42,57 @@ screen() {
 # Wide (side by side) and medium (stacked) layouts; CJK, emoji, combining marks, LaTeX, controls.
 screen wide 150x24 '<Dump>'
 screen stacked 100x30 'j j <Dump>'
-# Side by side at 140, 160, 200 and 250 columns: the list gets ~58 % (titles readable).
+# Side by side at 140, 160, 200 and 250 columns: the detail keeps 60-90 columns, the list the rest.
 screen widths 140x8 '<Dump> <Resize 160x8> <Dump> <Resize 200x8> <Dump> <Resize 250x8> <Dump>'
 # Narrow: the detail takes the screen; resizing keeps the selection and the open detail.
 screen narrow 70x20 'j <Dump> <Enter> <Dump> <Resize 150x20> <Dump> <Resize 30x6> <Dump> <Resize 70x20> h <Dump>'
+# J and K step to the next / previous paper from a full-screen detail (60x20: narrow layout); Space
+# in the detail pages through the paper, then goes on to the next (the detail at 60x8 needs pages).
+screen step 60x20 '<Enter> <Dump> J <Dump> J <Dump> K <Dump> <Space> <Dump> <Resize 60x8> <Space> <Dump> <Space> <Dump> <Space> <Space> <Dump>'
+# In the list Space stays page-down; side by side, J from the focused detail moves the list.
+screen stepwide 150x10 '<Space> <Dump> g <Tab> J J <Dump>'
+# Read by reading (set mark-read-after, default 3 s, on the virtual clock <Tick>): a paper shown in
+# the detail that long is marked read, also while moving with j side by side; a paper passed by
+# quicker stays unread; u undoes it for good (the timer leaves a paper set by hand).
+screen readtimer 150x16 'j j j <Tick 2000> <Dump> j <Tick 2999> <Dump> <Tick 2> <Dump> k <Dump> <Tick 3000> <Dump> u <Tick 5000> <Dump>'
+# Full screen (70 columns): the list alone shows no paper; J in the detail, then the time passes.
+screen readnarrow 70x16 'j j j <Tick 5000> <Dump> l J <Tick 3000> <Dump> h <Dump>'
+# C marks the view read (one transaction), z takes it back; the status line says so.
+screen catchup 100x10 'U <Dump> C <Dump> a <Dump> z <Dump> U <Dump> z <Dump>'
+# Only one write when the timer fires, no query per key while moving with j side by side.
+printf 'j j j <Tick 3000> j\n' > "$T/readq.keys"
+"$BIN" --db "$T/readq.db" import "$DATA/papers.jsonl" >/dev/null
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/readq.keys" --timings "$T/readq.tim" --dump /dev/null 2>&1
+awk '$1 != "startup" { got = got $1 ":" substr($3, 9) "/" substr($4, 8) " " } END { print got }' "$T/readq.tim" > "$T/readq.got"
+echo 'j:0/0 j:0/0 j:0/0 j:0/0 ' > "$T/readq.want"
+diff -u "$T/readq.want" "$T/readq.got" || { echo "FAIL readq: queries while reading"; fail=1; }
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00007 &&
+	{ echo "FAIL readq: the paper shown 3 s is not read"; fail=1; }
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00006 ||
+	{ echo "FAIL readq: a paper passed by is read"; fail=1; }
+# set mark-read-after 0 marks at once; never leaves it to Enter and u.
+conf 'set mark-read-after 0'
+printf 'j j j j j\n' > "$T/read0.keys"
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/read0.keys" 2>&1
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00004 &&
+	{ echo "FAIL read0: not marked at once"; fail=1; }
+conf 'set mark-read-after never'
+printf 'j j j j j j j <Tick 60000> <Dump>\n' > "$T/readnever.keys"
+"$BIN" --db "$T/readq.db" ui --headless --size 150x10 --keys "$T/readnever.keys" 2>&1
+"$BIN" --db "$T/readq.db" list --unread --limit 0 | grep -q 2511.00008 ||
+	{ echo "FAIL readnever: marked read"; fail=1; }
+conf
 # Moving: end, page, top, mouse; the sort cycles.
 screen move 100x16 'G <Dump> <PgUp> <Dump> g <C-d> <Dump> s <Dump> <Click 3 10> <Dump>'
 # Search as you type, Enter keeps, Esc restores the previous view and selection.
 screen search 100x16 'j j j / s c a l <Dump> i n g <Space> a u d i o <Dump> <Enter> <Dump> <Esc> <Dump> / a u : <Dump> <Esc>'
-# Re-opening a kept search re-edits its text as typed (the implicit prefix star is not text):
-# "scal" kept, then / appends "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
-screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
+# / opens an empty prompt (a new search never appends to the kept one) and a search ranks by
+# relevance; Up recalls the kept search as typed (the implicit prefix star is not text): "scal"
+# kept, / Up, then "ing vis" -> "scaling vis" (vision papers); / Esc keeps it, Esc clears.
+screen research 100x12 '/ s c a l <Enter> <Dump> / <Dump> <Up> <Dump> i n g <Space> v i s <Dump> <Enter> <Dump> / <Esc> <Dump> <Esc> <Dump>'
+# A new search after a kept one starts from nothing ("audio", not "scalaudio"); Up Up walks back.
+# Enter on the empty prompt changes nothing (the kept search stays).
+screen searchnew 100x10 '/ s c a l <Enter> / a u d i o <Dump> <Enter> / <Up> <Dump> <Up> <Dump> <Esc> / <Enter> <Dump>'
 # Search as you type costs one window query per burst of keys and no count: a first letter
 # waits for the second, a word typed ahead (one token) runs one query (this small view is counted
 # by its first window: <Idle> has nothing left to count; bench_ui shows the deferred counts).
@@ -70,6 +117,46 @@ screen days 100x12 'H [ [ [ <Dump> { <Dump> } <Dump> } ] ] <Dump> D today <Enter
 screen msgs 100x10 'y <Tick 4000> <Dump> <Tick 1500> <Dump> P P <Tick 10000> <Dump> j <Dump> M <Dump> M <Dump>'
 # The help scrolls (PgDn, Space, C-d, G, g, j/k); other keys do nothing; q, Esc and ? close it.
 screen help 100x16 '? <Dump> <PgDn> <Dump> <Space> G <Dump> g <C-d> k x <Dump> q <Dump> ? <Esc> <Dump> ? j ? <Dump>'
+# Theme colours #rrggbb are exact where terminfo has RGB (direct colour, here a minimal
+# xterm-direct compiled into $T), the nearest of 256 elsewhere: the escape sequences written to a
+# real terminal (script(1) gives the reader one; q quits).
+if command -v tic >/dev/null && command -v script >/dev/null; then
+	cat > "$T/xd.src" <<'EOT'
+xterm-direct|xterm with direct-colour indexing,
+	RGB, colors#0x1000000, pairs#0x10000, use=xterm-256color,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48\:2\:\:%p1%{65536}%/%d\:%p1%{256}%/%{255}%&%d\:%p1%{255}%&%d%;m,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38\:2\:\:%p1%{65536}%/%d\:%p1%{256}%/%{255}%&%d\:%p1%{255}%&%d%;m,
+EOT
+	tic -x -o "$T/terminfo" "$T/xd.src"
+	conf 'color cursor black "#ffd700" bold'
+	for term in xterm-direct xterm-256color; do
+		(sleep 1; printf q) | TERMINFO=$T/terminfo TERM=$term timeout 10 \
+			script -qc "$BIN --db $DB ui --no-fetch" "$T/rgb.$term" >/dev/null 2>&1
+	done
+	grep -aq '48:2::255:215:0m' "$T/rgb.xterm-direct" || { echo "FAIL rgb: #ffd700 not exact on xterm-direct"; fail=1; }
+	grep -aq '48;5;220m' "$T/rgb.xterm-256color" || { echo "FAIL rgb: #ffd700 not 220 on xterm-256color"; fail=1; }
+	conf
+fi
+
+# At 40 columns the help wraps each action's text under its keys instead of cutting it.
+screen help40 40x24 '? <Dump> <PgDn> <PgDn> <Dump>'
+
+# y: a clipboard tool that confirms the copy is named; without one the reader says it only asked
+# the terminal (OSC 52). The tool runs through argv with the text on its stdin.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\ncat > "%s/clip"\n' "$T" > "$T/bin/wl-copy"
+chmod +x "$T/bin/wl-copy"
+printf 'y <Dump>\n' > "$T/copy.keys"
+WAYLAND_DISPLAY=test PATH="$T/bin:$PATH" "$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy.out" 2>&1
+grep -q 'Copied 2511.00001 (wl-copy)' "$T/copy.out" && [ "$(cat "$T/clip")" = 2511.00001 ] ||
+	{ echo "FAIL copy: not confirmed by wl-copy"; cat "$T/copy.out"; fail=1; }
+"$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy2.out" 2>&1
+grep -q 'Asked the terminal to copy 2511.00001 (OSC 52)' "$T/copy2.out" ||
+	{ echo "FAIL copy: OSC 52 not said"; cat "$T/copy2.out"; fail=1; }
+printf '#!/bin/sh\nexit 1\n' > "$T/bin/wl-copy"
+WAYLAND_DISPLAY=test PATH="$T/bin:$PATH" "$BIN" --db "$DB" ui --headless --size 100x8 --keys "$T/copy.keys" --dump "$T/copy3.out" 2>&1
+grep -q 'wl-copy failed; asked the terminal to copy' "$T/copy3.out" ||
+	{ echo "FAIL copy: a failing tool not said"; cat "$T/copy3.out"; fail=1; }
 
 # The detail shows every field a paper has: listings (where it came from), the updated date when
 # the first version's is unknown, comment, journal ref, DOI, submitter, GitHub stars, keywords.
@@ -85,6 +172,19 @@ DB=$MAIN_DB
 "$BIN" --db "$T/authors.db" import "$DATA/authors.jsonl" >/dev/null || { echo "import authors failed"; exit 1; }
 DB=$T/authors.db
 screen authors 80x20 '<Enter> <Dump> A <Dump> A <Resize 160x20> <Dump>'
+DB=$MAIN_DB
+
+# Titles get the width: at 160 columns a 75-character title shows whole (the author column goes
+# first, then shrinks), the list takes what the detail (60+ columns) does not need; only a title
+# that truly does not fit is cut with …; set list-width overrides (N or N%).
+"$BIN" --db "$T/titles.db" import "$DATA/titles.jsonl" >/dev/null || { echo "import titles failed"; exit 1; }
+DB=$T/titles.db
+screen titles 160x8 '<Dump> <Resize 200x8> <Dump> <Resize 140x8> <Dump>'
+conf 'set list-width 50%'
+screen listwidth 160x8 '<Dump>'
+conf 'set list-width 120'
+screen listwidth2 160x8 '<Dump>'
+conf
 DB=$MAIN_DB
 
 # Favourites persist across a restart (and the toggle is saved at once).
@@ -107,8 +207,6 @@ fi
 
 # Config errors are reported as FILE:LINE and are not fatal: the status line shows the first and
 # how many more, the help screen lists them all (config.c's, bind, theme and color lines).
-mkdir -p "$XDG_CONFIG_HOME/lectern/themes"
-CONF=$XDG_CONFIG_HOME/lectern/config
 cat > "$CONF" <<'EOC'
 set refresh soon
 bind x no-such-action
@@ -117,23 +215,32 @@ bind Q help
 theme no-such-theme
 color cursor red nocolour
 color unread green default bold
+set no-such-option 1
+set start-view all
 EOC
 printf '<Dump> Q G <Dump>\n' > "$T/cfgerr.keys"
+# Every error in the file's line order (config.c's own lines and the reader's binds, theme and
+# colours interleaved).
+printf '? G <Dump>\n' > "$T/cfgorder.keys"
+"$BIN" --db "$DB" ui --headless --size 220x30 --keys "$T/cfgorder.keys" --dump "$T/cfgorder.out" 2>&1
+{ grep -o "$CONF:[0-9]*:" "$T/cfgorder.out" | tr '\n' ' '; echo; } > "$T/cfgorder.got"
+echo "$CONF:1: $CONF:2: $CONF:3: $CONF:5: $CONF:6: $CONF:8: " > "$T/cfgorder.want"
+diff -u "$T/cfgorder.want" "$T/cfgorder.got" || { echo "FAIL cfgorder: not in line order"; cat "$T/cfgorder.out"; fail=1; }
 # Wide, and matched with line breaks folded, so the length of the temporary path cannot move
 # where a message wraps.
 "$BIN" --db "$DB" ui --headless --size 220x14 --keys "$T/cfgerr.keys" --dump "$T/cfgerr.out" 2>&1
 tr -s ' \n' '  ' <"$T/cfgerr.out" >"$T/cfgerr.flat"
-for want in "5 config errors (? lists them): $CONF:1: refresh: expected" \
+for want in "6 config errors (? lists them): $CONF:1: refresh: expected" \
 	"Configuration errors (those lines were ignored)" "$CONF:1: refresh: expected a duration" \
 	"$CONF:2: unknown action 'no-such-action'" "$CONF:3: unknown key '<Nope>'" \
 	"$CONF:5: theme 'no-such-theme' not found" "using the dark theme" \
 	"$CONF:6: bad colour 'nocolour'" "lectern — keys"; do
 	grep -qF "$want" "$T/cfgerr.flat" || { echo "FAIL cfgerr: no '$want'"; cat "$T/cfgerr.out"; fail=1; }
 done
-printf 'theme broken\n' > "$CONF"
+conf 'theme broken'
 printf 'color cursor red blue\ncolour list red blue\ncolor title red blue blink\n' > "$XDG_CONFIG_HOME/lectern/themes/broken.theme"
 screen cfgtheme 200x12 '? G <Dump>'
-printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\n' "$T" > "$CONF"
+printf 'set browser "%s/stub.sh --new %%u"\nbind x no-such-action\nset start-view all\n' "$T" > "$CONF"
 printf '<Dump>\n' > "$T/cfg.keys"
 "$BIN" --db "$DB" ui --headless --size 220x12 --keys "$T/cfg.keys" --dump "$T/cfg.out" 2>&1
 grep -q "config:2: unknown action 'no-such-action'" "$T/cfg.out" || { echo "FAIL cfg: no FILE:LINE error"; cat "$T/cfg.out"; fail=1; }
@@ -159,11 +266,29 @@ printf 'g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> P <Dump>\n' > 
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/js.keys" --dump "$T/js.out" 2>&1
 grep -q 'only http and https links are opened' "$T/js.out" || { echo "FAIL js: not refused"; cat "$T/js.out"; fail=1; }
 # a browser that does not exist: the failure shows in the status line
-printf 'set browser "/nonexistent/browser"\n' > "$CONF"
+conf 'set browser "/nonexistent/browser"'
 printf 'o <Dump>\n' > "$T/nob.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/nob.keys" --dump "$T/nob.out" 2>&1
 grep -q 'cannot start /nonexistent/browser' "$T/nob.out" || { echo "FAIL nobrowser"; cat "$T/nob.out"; fail=1; }
+conf
+
+# The start view: by default the newest Daily Papers day with papers (an hf-daily source is
+# configured by default), its day and order in the header; without an hf-daily source, the unread
+# papers; set start-view picks any (favourites, source:NAME).
 rm -f "$CONF"
+screen startview 100x8 '<Dump>'
+printf 'source arxiv cs.LG\n' > "$CONF"
+screen startunread 100x8 '<Dump>'
+printf 'source arxiv cs.LG name lg\nset start-view favourites\n' > "$CONF"
+screen startfav 100x8 '<Dump>'
+printf 'set start-view source:lg\nsource hf-daily\nsource arxiv cs.LG name lg\n' > "$CONF"
+screen startsource 100x8 '<Dump>'
+# an empty cache opens on today's Daily Papers (fetched when fetching is on)
+rm -f "$CONF"
+"$BIN" --db "$T/empty0.db" ui --headless --size 100x10 --dump "$T/empty0.out" </dev/null
+grep -q 'HF Daily 2025-11-26' "$T/empty0.out" && grep -q 'No Daily Papers cached for 2025-11-26' "$T/empty0.out" ||
+	{ echo "FAIL empty daily"; cat "$T/empty0.out"; fail=1; }
+conf
 
 # An empty cache says what to do.
 "$BIN" --db "$T/empty.db" ui --headless --size 80x10 --dump "$T/empty.out" </dev/null

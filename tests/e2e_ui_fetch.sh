@@ -19,6 +19,7 @@ set hf-url $1
 set hf-days 1
 set timeout 5
 set max-tries 1
+set start-view all
 source hf-daily
 EOC
 }
@@ -53,6 +54,14 @@ screen fetch_empty "$T/empty.db" '<Dump> R <Dump> <Wait> <Dump>'
 grep -q '⟳ every source' "$T/fetch_empty.out" || { echo "FAIL fetch_empty: no activity shown"; fail=1; }
 grep -q 'Fetched: 30 new, 0 updated (1 source)' "$T/fetch_empty.out" || { echo "FAIL fetch_empty: no result"; fail=1; }
 
+# By default the reader opens on the newest Daily Papers day: with nothing cached, today's is
+# fetched and shown as it lands.
+sed -i '/start-view/d' "$T/lectern.conf"
+run fetch_start "$T/start.db" '<Wait> <Dump>'
+grep -q 'lectern │ HF Daily 2026-06-12 │ 1/30 │ sort: upvotes' "$T/fetch_start.out" ||
+	{ echo "FAIL fetch_start: not on the day fetched"; cat "$T/fetch_start.out"; fail=1; }
+config "$B"
+
 # A source that fails (HTTP 404): the error in words in the status line (its URL holds the
 # server's port, so no fixed screen), the cache unchanged.
 config "$B/m/404"
@@ -74,6 +83,7 @@ set arxiv-delay 0
 set hf-days 1
 set timeout 5
 set max-tries 1
+set start-view all
 source hf-daily
 source arxiv cs.LG
 EOC
@@ -121,6 +131,7 @@ set arxiv-api-url $B/m/delay/api/query
 set arxiv-delay 0
 set timeout 5
 set max-tries 1
+set start-view all
 source hf-daily
 EOC
 "$BIN" --db "$T/rs.db" import "$DATA/papers.jsonl" >/dev/null || { echo "import failed"; exit 1; }

@@ -37,9 +37,11 @@ wait_for() {
 	done
 	echo "FAIL: waiting for '$1' ${2:-}"; cat "$T/pane"; fail=1; return 1
 }
+# the screens below start on All (the start views are tested in e2e_ui.sh)
+printf 'set start-view all\n' > "$T/all.conf"
 tm -f /dev/null new-session -d -s t -x 100 -y 30 "env TERM=xterm-256color PS1='$ ' bash --norc -i"
 # sh records its pid and becomes the reader (exec), so the pid is the reader's
-tm send-keys -t t "sh -c 'echo \$\$ > $PIDF; exec $BIN --db $T/p.db ui --no-fetch'" Enter
+tm send-keys -t t "sh -c 'echo \$\$ > $PIDF; exec $BIN --db $T/p.db --config $T/all.conf ui --no-fetch'" Enter
 wait_for "lectern │ All │ 1/30"
 wait_for "大規模言語モデルの推論能力に関する研究"
 tm send-keys -t t j

@@ -232,7 +232,61 @@ static void test_config_defaults(void **state)
 	assert_string_equal(c.theme, "dark");
 	assert_true(c.mouse);
 	assert_null(c.browser);
+	assert_null(c.start_view);          /* daily when hf-daily is configured, else unread */
+	assert_int_equal(c.mark_read_after, 3);
+	assert_int_equal(c.list_width, 0);
 	config_free(&c);
+}
+
+/* c->errors are, in this order, messages containing want[0], want[1]... (NULL-terminated). */
+static void expect_errors(const struct config *c, const char *const *want)
+{
+	size_t n = 0;
+	for (; want[n]; n++) {
+		assert_true(n < c->n_errors);
+		assert_non_null(strstr(c->errors[n], want[n]));
+	}
+	assert_int_equal(c->n_errors, n);
+}
+
+static void test_config_reader(void **state)
+{
+	struct config c;
+	struct lerr e = {0};
+	(void)state;
+	char *path = write_temp("set start-view source:later\n"
+	                        "set mark-read-after never\n"
+	                        "set list-width 70%\n"
+	                        "set start-view yesterday\n"
+	                        "set list-width 5%\n"
+	                        "set mark-read-after soon\n"
+	                        "source arxiv cs.LG name later\n");
+	assert_int_equal(config_load(&c, path, &e), -1);
+	assert_string_equal(c.start_view, "source:later");   /* a source defined after it */
+	assert_int_equal(c.mark_read_after, -1);
+	assert_int_equal(c.list_width, 70);
+	assert_true(c.list_width_pct);
+	expect_errors(&c, (const char *[]){":4: start-view: expected daily", ":5: list-width",
+	                                    ":6: mark-read-after", NULL});
+	config_free(&c);
+	unlink(path);
+	free(path);
+
+	/* an unknown source is found out after the file is read, and listed in line order */
+	path = write_temp("set nope 1\nset start-view source:nowhere\nset list-width 90\nset x y\n"
+	                  "set mark-read-after 0\n");
+	assert_int_equal(config_load(&c, path, &e), -1);
+	assert_null(c.start_view);
+	assert_int_equal(c.mark_read_after, 0);
+	assert_int_equal(c.list_width, 90);
+	assert_false(c.list_width_pct);
+	expect_errors(&c, (const char *[]){":1: unknown option",
+	                                    ":2: start-view: no source named \"nowhere\"",
+	                                    ":4: unknown option", NULL});
+	assert_non_null(strstr(e.msg, ":1: unknown option"));
+	config_free(&c);
+	unlink(path);
+	free(path);
 }
 
 static void test_config_file(void **state)
@@ -365,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_paper_copy_clear),
 		cmocka_unit_test(test_normalise_tags),
 		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_reader),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_split),

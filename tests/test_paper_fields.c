@@ -73,6 +73,12 @@ static void test_values(void **st)
 	expect(&p, PAPER_OUT_DETAIL, PF_ID, "2501.01234v2", "arXiv");
 	expect(&p, PAPER_OUT_DETAIL, PF_HUGGING_FACE, "3 upvotes", NULL);
 	expect(&p, PAPER_OUT_SHOW, PF_HUGGING_FACE, "3 upvotes, 7 GitHub stars", NULL);
+	/* one of each is singular */
+	p.upvotes = p.github_stars = p.num_comments = 1;
+	expect(&p, PAPER_OUT_SHOW, PF_HUGGING_FACE, "1 upvote, 1 comment, 1 GitHub star", NULL);
+	p.upvotes = 3;
+	p.github_stars = 7;
+	p.num_comments = -1;
 	/* the pane: oldest first; show: as stored */
 	expect(&p, PAPER_OUT_DETAIL, PF_LISTED, "arxiv 2025-01-02, hf-daily 2025-01-03", NULL);
 	expect(&p, PAPER_OUT_SHOW, PF_LISTED, "hf-daily 2025-01-03,arxiv 2025-01-02", NULL);

@@ -2558,6 +2558,48 @@ static void test_each(void **state)
 	store_close(&s);
 }
 
+/* C (catch-up): every paper of a view marked read in one transaction, the changed ids returned
+ * for an undo; papers outside the view and those already read are left alone. */
+static void test_view_mark_read(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	for (int i = 0; i < 700; i++) {    /* more than one window */
+		struct paper p;
+		char id[32];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		mk(&p, id, "t", i % 2 ? "odd" : "even", NULL);
+		p.published = day("2025-01-01") + i;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_set_read(s, "2501.00001", true, &e), 0);
+	struct store_view odd = {.filter = STORE_VIEW_ALL, .query = "odd"};
+	char **ids;
+	size_t n;
+	assert_int_equal(store_view_mark_read(s, &odd, &ids, &n, &e), 349);
+	assert_int_equal(n, 349);
+	struct store_view unread = {.filter = STORE_VIEW_UNREAD};
+	assert_int_equal(store_count(s, &unread, INT64_MAX, &e), 350);   /* the even ones */
+	/* undo: the same papers unread again, the one read before stays read */
+	assert_int_equal(store_begin(s, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(store_set_read(s, ids[i], false, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_count(s, &unread, INT64_MAX, &e), 699);
+	store_ids_free(ids, n);
+	/* nothing to do: no ids, no transaction */
+	assert_int_equal(store_view_mark_read(s, &unread, &ids, &n, &e), 699);
+	store_ids_free(ids, n);
+	assert_int_equal(store_view_mark_read(s, &unread, &ids, &n, &e), 0);
+	assert_null(ids);
+	assert_int_equal(n, 0);
+	store_close(&s);
+}
+
 /* ---- sources, validators, history ------------------------------------------------------ */
 
 static void test_sources_http_history(void **state)
@@ -2762,6 +2804,7 @@ int main(void)
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),
+		cmocka_unit_test(test_view_mark_read),
 		cmocka_unit_test(test_sources_http_history),
 		cmocka_unit_test(test_stale_fetch),
 		cmocka_unit_test(test_default_path),

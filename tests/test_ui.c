@@ -96,6 +96,15 @@ static void test_theme(void **st)
 	assert_int_equal(ui_color_resolve(&c, 256), 9);    /* exact: bright red */
 	assert_int_equal(ui_color_parse("#5f87af", &c), 0);
 	assert_int_equal(ui_color_resolve(&c, 256), 67);   /* a cube colour */
+	/* a direct-colour terminal (terminfo RGB): #rrggbb exact, palette indexes as their RGB */
+	assert_int_equal(ui_color_resolve(&c, UI_DIRECT_COLORS), 0x5f87af);
+	assert_int_equal(ui_color_parse("#ff8800", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, UI_DIRECT_COLORS), 0xff8800);
+	assert_int_equal(ui_color_resolve(&c, 256), 208);   /* the nearest of 256 */
+	assert_int_equal(ui_color_parse("red", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, UI_DIRECT_COLORS), 1);   /* ANSI stays ANSI */
+	assert_int_equal(ui_color_parse("208", &c), 0);
+	assert_int_equal(ui_color_resolve(&c, UI_DIRECT_COLORS), 0xff8700);
 	assert_int_equal(ui_color_parse("#12345", &c), -1);
 	assert_int_equal(ui_color_parse("default", &c), 0);
 	assert_int_equal(ui_color_resolve(&c, 256), -1);

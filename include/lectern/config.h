@@ -57,6 +57,14 @@ struct config {
 	char *theme;               /* theme NAME         default "dark" */
 	int theme_line;            /* the line of `theme` in `path` (0: the default) */
 	bool mouse;                /* set mouse          default yes */
+	char *start_view;          /* set start-view     daily|unread|all|favourites|source:NAME;
+	                            * NULL: daily when an hf-daily source is configured, else unread */
+	int start_view_line;       /* its line in `path` (0: not set) */
+	int64_t mark_read_after;   /* set mark-read-after  seconds a paper is shown before it is
+	                            * marked read: default 3, 0 at once, -1 never */
+	int list_width;            /* set list-width     N columns or N% of the list side by side;
+	                            * 0: as the titles need (the detail keeps 60 columns) */
+	bool list_width_pct;       /* list_width is a percentage */
 
 	struct config_line *binds;
 	size_t n_binds;

@@ -190,6 +190,15 @@ int store_each(struct store *s, const struct store_view *view, size_t limit, sto
 int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size_t n,
                       struct lerr *e);
 
+/* ---- user state of a whole view ---------------------------------------------------------- */
+/* Marks every paper of `view` read (catch-up), in one transaction: all or nothing. The papers
+ * that were unread are returned in *ids (a malloc'd array of *n_ids malloc'd ids, NULL when none;
+ * free with store_ids_free): what undoing it marks unread again (store_set_read inside
+ * store_begin/store_commit). Returns the number marked, or -1 with e set (nothing changed). */
+int64_t store_view_mark_read(struct store *s, const struct store_view *view, char ***ids,
+                             size_t *n_ids, struct lerr *e);
+void store_ids_free(char **ids, size_t n);
+
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
 	char *name;

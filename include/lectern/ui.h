@@ -28,7 +28,8 @@
  * in draw_panes(), frees it in teardown(), and applies the intents its keys return in apply().
  * A new key: an ACT_ value (ui_keys.h) and its row in the action table (ui_keys.c: name, default
  * keys, help; the help screen and the man page's KEYS follow, `make test` checks the page), then
- * its case in the act_* handler of ui.c for its group (move, focus, paper, view, fetch, screen). */
+ * its case in the act_* handler of ui.c for its group (move, step, focus, paper, view, fetch,
+ * screen). */
 #ifndef LECTERN_UI_H
 #define LECTERN_UI_H
 
@@ -101,7 +102,10 @@ void ui_list_free(struct ui_list *l);
 /* Sets the search text narrowing the list (NULL or "" for none; copied). The query the store
  * runs is derived from it: the word being typed matches as a prefix ("scal" finds "scaling"). */
 void ui_list_set_query(struct ui_list *l, const char *text);
-/* Runs text as the list's search from the first row. When the store refuses it, the query and
+/* The order a view opens in: Daily Papers most upvoted first (as on huggingface.co/papers),
+ * everything else newest first. */
+enum store_sort ui_list_default_sort(enum ui_view_kind kind);
+/* Runs text as the list's search from the first row; a new search ranks by relevance. When the store refuses it, the query and
  * rows before it stay (the message says what is wrong) and -1 is returned. */
 int ui_list_search(struct ui_list *l, struct ui_ctx *c, const char *text);
 /* Builds the store_view of the current list (strings borrowed from l and cfg). */
@@ -164,6 +168,8 @@ void ui_detail_show(struct ui_detail *d, struct ui_ctx *c, const char *id, bool 
 void ui_detail_draw(struct ui_detail *d, struct ui_ctx *c);
 void ui_detail_scroll(struct ui_detail *d, long delta);
 void ui_detail_scroll_end(struct ui_detail *d);
+/* True when the last line of the paper is on screen (nothing more to page through). */
+bool ui_detail_at_end(const struct ui_detail *d);
 /* A: shows every author of a long author list, or cuts it again. */
 void ui_detail_toggle_authors(struct ui_detail *d, struct ui_ctx *c);
 
@@ -177,8 +183,9 @@ struct ui_search {
 	char remote_q[256];       /* the query last sent to arXiv, as typed */
 };
 
-/* Opens the prompt on the list's search text (qtext: NULL none). */
-void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *qtext);
+/* Opens the prompt empty, as vim, less and mutt do: Up recalls `kept` (the list's search as typed,
+ * NULL none) first, then the older searches of the history. */
+void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *kept);
 /* Handles one key while the prompt is open. */
 struct ui_intent ui_search_key(struct ui_search *s, struct ui_ctx *c, int key);
 /* The text the list should run now (malloc'd), or NULL when the text did not change or the list

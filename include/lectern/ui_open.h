@@ -30,6 +30,11 @@ pid_t ui_spawn_detached(char *const *argv, struct lerr *e);
  * with e set when it could not start. The caller suspends curses around it. */
 int ui_run_foreground(char *const *argv, struct lerr *e);
 
+/* Copies text to the clipboard with the first tool there is: wl-copy (under Wayland), xclip
+ * (under X), pbcopy, each run through argv with text on its stdin. Returns 1 when one confirmed it
+ * (exit status 0; *tool names it), 0 when none is installed, -1 with e set when one failed. */
+int ui_copy_text(const char *text, const char **tool, struct lerr *e);
+
 /* Base64 of data[0..n) (malloc'd), for the OSC 52 clipboard sequence. */
 char *ui_base64(const unsigned char *data, size_t n);
 

@@ -3,7 +3,8 @@
  *   color ELEMENT FG BG [ATTR...]
  *
  * Colours: default, black red green yellow blue magenta cyan white, their bright variants
- * (brightred or bright-red), 0-255, #rrggbb (mapped to the nearest colour the terminal has).
+ * (brightred or bright-red), 0-255, #rrggbb (exact on a direct-colour terminal, else mapped to the
+ * nearest colour the terminal has).
  * Attributes: bold underline reverse dim italic standout normal.
  * Parsing knows nothing about curses; ui_theme_apply() (in ui.c's world) resolves for the terminal. */
 #ifndef LECTERN_UI_THEME_H
@@ -71,7 +72,10 @@ int ui_theme_load(struct ui_theme *t, const char *name, struct lerr *e);
  * LERR_NOTFOUND when no such theme exists (t is then untouched). */
 int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, struct ui_msgs *all);
 /* The colour to use on a terminal with `ncolors` colours: -1 for the default colour, else an index
- * below ncolors. Indexes and RGB beyond the palette map to the nearest colour it has. */
+ * below ncolors. Indexes and RGB beyond the palette map to the nearest colour it has. A terminal
+ * with direct colour (terminfo RGB, ncolors >= UI_DIRECT_COLORS, e.g. xterm-direct) gets #rrggbb
+ * exactly (the colour number is 0xRRGGBB) and palette indexes above 7 as their xterm RGB. */
+#define UI_DIRECT_COLORS 0x1000000
 int ui_color_resolve(const struct ui_color *c, int ncolors);
 
 #endif
