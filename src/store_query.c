@@ -1026,3 +1026,60 @@ int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size
 	sqlite3_reset(st);
 	return ret;
 }
+
+/* ---- bulk user state over a view (store.h) ---------------------------------------------------
+ * Here, above store.c: it walks the view with store_window() and writes through store.c. */
+int64_t store_view_mark_read(struct store *s, const struct store_view *view, char ***ids,
+                             size_t *n_ids, struct lerr *e)
+{
+	enum { STEP = 512 };
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct store_rows rows = {0};
+	struct store_key key;
+	bool more = true, from_start = true;
+	*ids = NULL;
+	*n_ids = 0;
+	/* the unread papers first, a window at a time (memory bounded by their ids) */
+	while (more) {
+		if (store_window(s, view, from_start ? NULL : &key, 1, STEP, &rows, e) < 0) {
+			store_rows_clear(&rows);
+			store_ids_free(v, n);
+			return -1;
+		}
+		more = rows.n == STEP;
+		from_start = false;
+		for (size_t i = 0; i < rows.n; i++) {
+			if (rows.v[i].read)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				v = xreallocarray(v, cap, sizeof *v);
+			}
+			v[n++] = xstrdup(rows.v[i].id);
+		}
+		if (rows.n)
+			key = rows.v[rows.n - 1].key;
+		store_rows_clear(&rows);
+	}
+	if (n == 0)
+		return 0;
+	if (store_begin(s, e) < 0) {
+		store_ids_free(v, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (store_set_read(s, v[i], true, e) < 0) {
+			store_rollback(s);
+			store_ids_free(v, n);
+			return -1;
+		}
+	if (store_commit(s, e) < 0) {
+		store_rollback(s);
+		store_ids_free(v, n);
+		return -1;
+	}
+	*ids = v;
+	*n_ids = n;
+	return (int64_t)n;
+}
