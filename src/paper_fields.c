@@ -404,7 +404,7 @@ static void add_link(struct links *l, enum paper_link_kind kind, const char *url
 	if (!url)
 		return;
 	char *c = text_clean(url, len, TEXT_COLLAPSE);
-	bool ok = http_rest(c) && !strchr(c, ' ');   /* whitespace: the cleaned text of no URL */
+	bool ok = http_rest(c) != NULL;
 	for (size_t i = 0; ok && kind == PAPER_LINK_FOUND && i < l->n; i++)
 		ok = !same_link(l->url[i], c);
 	if (!ok) {
