@@ -552,8 +552,9 @@ static void show_text(const struct paper *p)
 
 	size_t n;
 	struct paper_link *links = paper_links(p, &n);
-	for (size_t i = 0; i < n; i++)
-		printf("%s  [%zu] %-13s %s\n", i ? "" : "\nlinks\n", i + 1, links[i].label, links[i].url);
+	for (size_t i = 0; i < n; i++)   /* the URLs in one column up to [99] */
+		printf("%s  [%zu] %-*s %s\n", i ? "" : "\nlinks\n", i + 1, i + 1 >= 10 ? 12 : 13,
+		       links[i].label, links[i].url);
 	free(links);
 }
 
