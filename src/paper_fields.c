@@ -378,7 +378,7 @@ static const struct {
 struct links {
 	enum paper_link_kind *kind;
 	char **url;
-	size_t n, cap;
+	size_t n, cap, found;
 };
 
 /* The part of an http(s) URL after its scheme, or NULL when u is no http(s) URL with a host. */
@@ -399,9 +399,13 @@ static bool same_link(const char *a, const char *b)
 	return na == nb && strncmp(a, b, na) == 0;
 }
 
+/* Found links kept at most: real papers list a handful, a hostile feed cannot flood the pane
+ * (nor make the duplicate check quadratic in the abstract's length). */
+enum { FOUND_MAX = 50 };
+
 static void add_link(struct links *l, enum paper_link_kind kind, const char *url, size_t len)
 {
-	if (!url)
+	if (!url || (kind == PAPER_LINK_FOUND && l->found == FOUND_MAX))
 		return;
 	char *c = text_clean(url, len, TEXT_COLLAPSE);
 	bool ok = http_rest(c) != NULL;
@@ -418,6 +422,7 @@ static void add_link(struct links *l, enum paper_link_kind kind, const char *url
 	}
 	l->kind[l->n] = kind;
 	l->url[l->n++] = c;
+	l->found += kind == PAPER_LINK_FOUND;
 }
 
 /* Whether the URL at s + i is the argument of \url{ or \href{ (latex_urls reads those). */

@@ -153,6 +153,17 @@ static void test_links(void **st)
 	assert_string_equal(l[4].brief, "hf");
 	free(l);
 
+	/* at most 50 found links */
+	struct sbuf many = {0};
+	for (int i = 0; i < 200; i++)
+		sbuf_printf(&many, "https://x.org/%d ", i % 120);
+	free(p.comment);
+	p.comment = sbuf_steal(&many);
+	l = paper_links(&p, &n);
+	assert_int_equal(n, 5 + 50);
+	assert_string_equal(l[n - 1].url, "https://x.org/45");   /* 4 were found in the abstract */
+	free(l);
+
 	/* a stored link that is no http(s) URL is not listed either */
 	free(p.url_code);
 	p.url_code = strdup("javascript:alert(1)");

@@ -78,7 +78,7 @@ void paper_author_list(struct sbuf *b, const struct paper *p, size_t k);
  * character (\_ \% \& \# \~ \$ stand for the character), less trailing punctuation and a
  * closing bracket it did not open. Only http(s) URLs are links (a javascript: or file: URL, or
  * \url{example.org}, is not listed); the found ones are listed once, and not when a fixed link
- * is the same (http and https, and a trailing "/", do not count). */
+ * is the same (http and https, and a trailing "/", do not count); at most the first 50. */
 enum paper_link_kind {
 	PAPER_LINK_ABS, PAPER_LINK_PDF, PAPER_LINK_CODE, PAPER_LINK_PROJECT, PAPER_LINK_HF,
 	PAPER_LINK_FOUND,   /* found in the abstract or the comment */
