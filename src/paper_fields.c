@@ -482,8 +482,10 @@ struct paper_link *paper_links(const struct paper *p, size_t *n)
 	char *abs = !p->url_abs && arxiv ? paper_abs_url(p->id) : NULL;
 	char *pdf = !p->url_pdf && arxiv ? paper_pdf_url(p->id) : NULL;
 	const char *fixed[] = {
-		[PAPER_LINK_ABS] = p->url_abs ? p->url_abs : abs, [PAPER_LINK_PDF] = p->url_pdf ? p->url_pdf : pdf,
-		[PAPER_LINK_CODE] = p->url_code, [PAPER_LINK_PROJECT] = p->url_project,
+		[PAPER_LINK_ABS] = p->url_abs ? p->url_abs : abs,
+		[PAPER_LINK_PDF] = p->url_pdf ? p->url_pdf : pdf,
+		[PAPER_LINK_CODE] = p->url_code,
+		[PAPER_LINK_PROJECT] = p->url_project,
 		[PAPER_LINK_HF] = p->url_hf,
 	};
 	for (size_t k = 0; k < ARRAY_LEN(fixed); k++)

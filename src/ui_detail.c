@@ -116,18 +116,20 @@ static void links(struct ui_detail *d, const struct paper *p)
 {
 	size_t n;
 	struct paper_link *ls = paper_links(p, &n);
-	int keys = (int)(sizeof d->links / sizeof d->links[0]);
+	size_t keys = sizeof d->links / sizeof d->links[0];
 	for (size_t i = 0; i < n; i++) {
 		char *line;
-		if (d->n_links < keys) {
+		if (i < keys) {
 			d->links[d->n_links++] = xstrdup(ls[i].url);
-			line = xasprintf("[%d] %-8s %s", d->n_links, ls[i].brief, ls[i].url);
+			line = xasprintf("[%zu] %-8s %s", i + 1, ls[i].brief, ls[i].url);
 		} else {
-			if (i == (size_t)keys) {
+			if (i == keys) {
+				char *id = cleaned(p->id ? p->id : "", TEXT_COLLAPSE);
 				char *more = xasprintf("and %zu more link%s without a key (lectern show %s):",
-				                       n - i, n - i > 1 ? "s" : "", p->id ? p->id : "");
+				                       n - i, n - i > 1 ? "s" : "", id);
 				add_wrapped(d, more, EL_TEXT, 0);
 				free(more);
+				free(id);
 			}
 			line = xasprintf("    %-8s %s", ls[i].brief, ls[i].url);
 		}
