@@ -550,20 +550,12 @@ static void show_text(const struct paper *p)
 	for (size_t i = 0; i < nf; i++)
 		show_field(fs[i], p, width);
 
-	const struct {
-		const char *label, *url;
-	} links[] = {{"abstract", p->url_abs}, {"pdf", p->url_pdf}, {"code", p->url_code},
-	             {"project", p->url_project}, {"hugging face", p->url_hf}};
-	int n = 0;
-	for (size_t i = 0; i < ARRAY_LEN(links); i++) {
-		if (!links[i].url || !*links[i].url)
-			continue;
-		if (n++ == 0)
-			printf("\nlinks\n");
-		char *u = clean(links[i].url, TEXT_COLLAPSE);
-		printf("  [%d] %-13s %s\n", n, links[i].label, u);
-		free(u);
-	}
+	size_t n;
+	struct paper_link *links = paper_links(p, &n);
+	for (size_t i = 0; i < n; i++)   /* the URLs in one column up to [99] */
+		printf("%s  [%zu] %-*s %s\n", i ? "" : "\nlinks\n", i + 1, i + 1 >= 10 ? 12 : 13,
+		       links[i].label, links[i].url);
+	free(links);
 }
 
 int cmd_show(const struct app *a, int argc, char **argv)

@@ -113,6 +113,20 @@ struct json_object *export_paper_json(const struct paper *p)
 	for (size_t i = 0; i < ARRAY_LEN(l); i++)
 		if (l[i].url)
 			json_object_object_add(links, l[i].key, jstr(l[i].url));
+	/* The links written in the abstract and comment (paper_links), only when there are any: the
+	 * keys above stay as they were (import reads them back; these come from the text). */
+	struct paper_link *all = paper_links(p, NULL);
+	struct json_object *found = NULL;
+	for (struct paper_link *k = all; k->url; k++) {
+		if (k->kind != PAPER_LINK_FOUND)
+			continue;
+		if (!found)
+			found = json_object_new_array();
+		json_object_array_add(found, jstr(k->url));
+	}
+	free(all);
+	if (found)
+		json_object_object_add(links, "found", found);
 	json_object_object_add(o, "links", links);
 
 	json_object_object_add(o, "upvotes", jcount(p->upvotes));
@@ -1115,6 +1129,12 @@ static void md_link(FILE *f, const char *label, const char *url)
 	fputc(')', f);
 }
 
+/* paper_links()'s labels as Markdown readers spell them. */
+static const char *const md_labels[] = {
+	[PAPER_LINK_ABS] = "abstract", [PAPER_LINK_PDF] = "PDF", [PAPER_LINK_CODE] = "code",
+	[PAPER_LINK_PROJECT] = "project", [PAPER_LINK_HF] = "Hugging Face", [PAPER_LINK_FOUND] = "link",
+};
+
 void export_markdown_item(FILE *f, const struct paper *p, long n)
 {
 	fprintf(f, "%ld. **", n);
@@ -1146,13 +1166,10 @@ void export_markdown_item(FILE *f, const struct paper *p, long n)
 	}
 	if (p->upvotes >= 0)
 		fprintf(f, " · %lld upvote%s", (long long)p->upvotes, p->upvotes == 1 ? "" : "s");
-	char *abs = p->url_abs ? NULL : (p->id && paper_is_arxiv_id(p->id) ? paper_abs_url(p->id) : NULL);
-	md_link(f, "abstract", p->url_abs ? p->url_abs : abs);
-	free(abs);
-	md_link(f, "PDF", p->url_pdf);
-	md_link(f, "code", p->url_code);
-	md_link(f, "project", p->url_project);
-	md_link(f, "Hugging Face", p->url_hf);
+	struct paper_link *links = paper_links(p, NULL);
+	for (struct paper_link *k = links; k->url; k++)
+		md_link(f, md_labels[k->kind], k->url);
+	free(links);
 	if (p->doi) {
 		char *doi = xasprintf("https://doi.org/%s", p->doi);
 		md_link(f, "DOI", doi);

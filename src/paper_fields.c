@@ -4,9 +4,12 @@
  * the field's row or formatter. */
 #include "lectern/paper_fields.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lectern/latex.h"
 #include "lectern/text.h"
 
 void paper_author_list(struct sbuf *b, const struct paper *p, size_t k)
@@ -362,4 +365,157 @@ char *paper_field_text(const struct paper_field *f, const struct paper *p, enum 
 	const char *s;   /* the member at that offset (memcpy: no cast to a stricter alignment) */
 	memcpy(&s, (const char *)p + f->member, sizeof s);
 	return s ? xstrdup(s) : NULL;
+}
+
+/* ---- links ------------------------------------------------------------------------------- */
+
+static const struct {
+	const char *label, *brief;
+} link_names[] = {
+	[PAPER_LINK_ABS] = {"abstract", "abs"},     [PAPER_LINK_PDF] = {"pdf", "pdf"},
+	[PAPER_LINK_CODE] = {"code", "code"},       [PAPER_LINK_PROJECT] = {"project", "project"},
+	[PAPER_LINK_HF] = {"hugging face", "hf"},   [PAPER_LINK_FOUND] = {"link", "link"},
+};
+
+/* The links gathered so far: kinds and cleaned URLs (owned). */
+struct links {
+	enum paper_link_kind *kind;
+	char **url;
+	size_t n, cap, found;
+};
+
+/* The part of an http(s) URL after its scheme, or NULL when u is no http(s) URL with a host. */
+static const char *http_rest(const char *u)
+{
+	size_t k = strncasecmp(u, "http://", 7) == 0 ? 7 : strncasecmp(u, "https://", 8) == 0 ? 8 : 0;
+	return k && isalnum((unsigned char)u[k]) ? u + k : NULL;
+}
+
+/* Two spellings of one link: the scheme and a trailing "/" do not count. */
+static bool same_link(const char *a, const char *b)
+{
+	a = http_rest(a);
+	b = http_rest(b);
+	size_t na = strlen(a), nb = strlen(b);
+	na -= na && a[na - 1] == '/';
+	nb -= nb && b[nb - 1] == '/';
+	return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* Found links kept at most: real papers list a handful, a hostile feed cannot flood the pane
+ * (nor make the duplicate check quadratic in the abstract's length). */
+enum { FOUND_MAX = 50 };
+
+static void add_link(struct links *l, enum paper_link_kind kind, const char *url, size_t len)
+{
+	if (!url || (kind == PAPER_LINK_FOUND && l->found == FOUND_MAX))
+		return;
+	char *c = text_clean(url, len, TEXT_COLLAPSE);
+	bool ok = http_rest(c) != NULL;
+	for (size_t i = 0; ok && kind == PAPER_LINK_FOUND && i < l->n; i++)
+		ok = !same_link(l->url[i], c);
+	if (!ok) {
+		free(c);
+		return;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->kind = xreallocarray(l->kind, l->cap, sizeof *l->kind);
+		l->url = xreallocarray(l->url, l->cap, sizeof *l->url);
+	}
+	l->kind[l->n] = kind;
+	l->url[l->n++] = c;
+	l->found += kind == PAPER_LINK_FOUND;
+}
+
+/* Whether the URL at s + i is the argument of \url{ or \href{ (latex_urls reads those). */
+static bool tex_url_arg(const char *s, size_t i)
+{
+	return (i >= 5 && strncmp(s + i - 5, "\\url{", 5) == 0) ||
+	       (i >= 6 && strncmp(s + i - 6, "\\href{", 6) == 0);
+}
+
+/* The URLs written out in s (the rule in paper_fields.h). */
+static void written_urls(struct links *l, const char *s)
+{
+	struct sbuf u = {0};
+	for (size_t i = 0; s[i]; i++) {
+		if ((i > 0 && isalnum((unsigned char)s[i - 1])) || strncasecmp(s + i, "http", 4) != 0 ||
+		    !http_rest(s + i) || tex_url_arg(s, i))
+			continue;
+		int paren = 0, brack = 0;
+		sbuf_reset(&u);
+		for (; s[i]; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '\\' && s[i + 1] && strchr("_%&#~$", s[i + 1])) {
+				sbuf_addc(&u, s[++i]);
+				continue;
+			}
+			if (c <= ' ' || c >= 0x7f || strchr("\\\"<>{}", c) ||
+			    (c == ')' && paren-- == 0) || (c == ']' && brack-- == 0))
+				break;
+			paren += c == '(';
+			brack += c == '[';
+			sbuf_addc(&u, (char)c);
+		}
+		while (u.len && strchr(".,;:!?'*", u.s[u.len - 1]))
+			u.len--;
+		add_link(l, PAPER_LINK_FOUND, u.s, u.len);
+		if (!s[i])
+			break;
+	}
+	sbuf_free(&u);
+}
+
+static void found_urls(struct links *l, const char *s)
+{
+	if (!s)
+		return;
+	char **tex = latex_urls(s);
+	for (char **t = tex; *t; t++)
+		add_link(l, PAPER_LINK_FOUND, *t, strlen(*t));
+	free(tex);
+	written_urls(l, s);
+}
+
+struct paper_link *paper_links(const struct paper *p, size_t *n)
+{
+	struct links l = {0};
+	bool arxiv = p->id && paper_is_arxiv_id(p->id);
+	char *abs = !p->url_abs && arxiv ? paper_abs_url(p->id) : NULL;
+	char *pdf = !p->url_pdf && arxiv ? paper_pdf_url(p->id) : NULL;
+	const char *fixed[] = {
+		[PAPER_LINK_ABS] = p->url_abs ? p->url_abs : abs,
+		[PAPER_LINK_PDF] = p->url_pdf ? p->url_pdf : pdf,
+		[PAPER_LINK_CODE] = p->url_code,
+		[PAPER_LINK_PROJECT] = p->url_project,
+		[PAPER_LINK_HF] = p->url_hf,
+	};
+	for (size_t k = 0; k < ARRAY_LEN(fixed); k++)
+		if (fixed[k])
+			add_link(&l, (enum paper_link_kind)k, fixed[k], strlen(fixed[k]));
+	free(abs);
+	free(pdf);
+	found_urls(&l, p->abstract);
+	found_urls(&l, p->comment);
+
+	/* One allocation: the entries, then the URLs they point to. */
+	size_t bytes = 0;
+	for (size_t i = 0; i < l.n; i++)
+		bytes += strlen(l.url[i]) + 1;
+	struct paper_link *v = xmalloc((l.n + 1) * sizeof *v + bytes);
+	char *text = (char *)(v + l.n + 1);
+	for (size_t i = 0; i < l.n; i++) {
+		size_t len = strlen(l.url[i]) + 1;
+		v[i] = (struct paper_link){l.kind[i], link_names[l.kind[i]].label,
+		                           link_names[l.kind[i]].brief, memcpy(text, l.url[i], len)};
+		text += len;
+		free(l.url[i]);
+	}
+	v[l.n] = (struct paper_link){PAPER_LINK_FOUND, NULL, NULL, NULL};
+	if (n)
+		*n = l.n;
+	free(l.kind);
+	free(l.url);
+	return v;
 }

@@ -110,16 +110,35 @@ static void section(struct ui_detail *d, const char *title, const char *body, in
 	free(c);
 }
 
-static void add_link(struct ui_detail *d, const char *name, const char *url)
+/* paper_links(), numbered [1]..[9] (the keys that open them); the links past the ninth are
+ * listed without a number, after a line that says so. */
+static void links(struct ui_detail *d, const struct paper *p)
 {
-	if (!url || !*url || d->n_links >= 9)
-		return;
-	char *c = cleaned(url, TEXT_COLLAPSE);
-	d->links[d->n_links++] = xstrdup(c);
-	char *line = xasprintf("[%d] %-8s %s", d->n_links, name, c);
-	add_wrapped(d, line, EL_LINK, 0);
-	free(line);
-	free(c);
+	size_t n;
+	struct paper_link *ls = paper_links(p, &n);
+	size_t keys = sizeof d->links / sizeof d->links[0];
+	for (size_t i = 0; i < n; i++) {
+		char *line;
+		if (i < keys) {
+			d->links[d->n_links++] = xstrdup(ls[i].url);
+			line = xasprintf("[%zu] %-8s %s", i + 1, ls[i].brief, ls[i].url);
+		} else {
+			if (i == keys) {
+				char *id = cleaned(p->id ? p->id : "", TEXT_COLLAPSE);
+				char *more = xasprintf("and %zu more link%s without a key (lectern show %s):",
+				                       n - i, n - i > 1 ? "s" : "", id);
+				add_wrapped(d, more, EL_TEXT, 0);
+				free(more);
+				free(id);
+			}
+			line = xasprintf("    %-8s %s", ls[i].brief, ls[i].url);
+		}
+		add_wrapped(d, line, EL_LINK, 0);
+		free(line);
+	}
+	free(ls);
+	if (n == 0)
+		push(d, "(none)", 6, EL_TEXT, 0, false, false);
 }
 
 static size_t wrapped_lines(const char *s, int width)
@@ -241,17 +260,7 @@ static void build(struct ui_detail *d)
 
 	blank(d);
 	push(d, "Links", 5, EL_LABEL, 5, false, false);
-	char *abs = p->url_abs ? NULL : (paper_is_arxiv_id(p->id) ? paper_abs_url(p->id) : NULL);
-	char *pdf = p->url_pdf ? NULL : (paper_is_arxiv_id(p->id) ? paper_pdf_url(p->id) : NULL);
-	add_link(d, "abs", p->url_abs ? p->url_abs : abs);
-	add_link(d, "pdf", p->url_pdf ? p->url_pdf : pdf);
-	add_link(d, "code", p->url_code);
-	add_link(d, "hf", p->url_hf);
-	add_link(d, "project", p->url_project);
-	free(abs);
-	free(pdf);
-	if (d->n_links == 0)
-		push(d, "(none)", 6, EL_TEXT, 0, false, false);
+	links(d, p);
 }
 
 void ui_detail_show(struct ui_detail *d, struct ui_ctx *c, const char *id, bool force)

@@ -203,6 +203,37 @@ if [ "$(id -u)" != 0 ]; then
 	expect 1 "$BIN" --db "$T/ro.db" fav 2501.01234
 	grep -q "read-only" "$T/err" || { cat "$T/err"; fail "fav on read-only: message"; }
 fi
+# ---- links written in the abstract and comment (the reader's links screen uses the same file) -----
+# show, JSON and Markdown list the fixed links, then the abstract's \url/\href and written-out
+# URLs: the one that repeats the Hugging Face link (http, trailing "/") not again, the comment's
+# javascript: and file: URLs never.
+LK() { "$BIN" --db "$T/links.db" "$@"; }
+expect 0 LK import tests/data/ui/links.jsonl
+expect 0 LK show 2411.17530
+sed -n '/^links$/,$p' "$T/out" > "$T/links.got"
+cat > "$T/links.want" <<'EOF'
+links
+  [1] abstract      https://arxiv.org/abs/2411.17530
+  [2] pdf           https://arxiv.org/pdf/2411.17530v1
+  [3] hugging face  https://huggingface.co/papers/2411.17530
+  [4] link          https://github.com/Kanyooo/EEG-DCNet
+  [5] link          https://kanyooo.github.io/EEG-DCNet/
+EOF
+diff -u "$T/links.want" "$T/links.got" || fail "show: links found in the text"
+expect 0 LK show 2411.17001
+grep -q '^  \[10\] link         https://www.mapillary.com/dataset/vistas$' "$T/out" || { cat "$T/out"; fail "show: [10]"; }
+expect 0 LK show 2411.17530 --format json
+grep -qF '"links":{"abs":"https://arxiv.org/abs/2411.17530","pdf":"https://arxiv.org/pdf/2411.17530v1","hf":"https://huggingface.co/papers/2411.17530","found":["https://github.com/Kanyooo/EEG-DCNet","https://kanyooo.github.io/EEG-DCNet/"]}' "$T/out" \
+	|| { cat "$T/out"; fail "show json: links.found"; }
+expect 0 LK export --format json
+if grep -o '"found":\[[^]]*\]' "$T/out" | grep -qi 'javascript\|file:'; then fail "json: javascript:/file: listed"; fi
+expect 0 LK export --format markdown
+grep -qF ' · [Hugging Face](https://huggingface.co/papers/2411.17530) · [link](https://github.com/Kanyooo/EEG-DCNet) · [link](https://kanyooo.github.io/EEG-DCNet/)' "$T/out" \
+	|| { cat "$T/out"; fail "markdown: links found in the text"; }
+if grep -qi 'javascript\|file:' "$T/out"; then cat "$T/out"; fail "markdown: javascript:/file: listed"; fi
+expect 0 LK export --format bibtex
+grep -qF 'url={https://arxiv.org/abs/2411.17530},' "$T/out" || { cat "$T/out"; fail "bibtex: url is the abstract page"; }
+
 # The fields and flags of SEARCH SYNTAX in lectern(1) come from the query module's table.
 sed -n '/^\.\\" FIELDS-BEGIN/,/^\.\\" FIELDS-END/p' man/lectern.1 | sed '1d;$d' > "$T/fields.man"
 "$BIN" list --syntax-mdoc > "$T/fields.gen"

@@ -165,6 +165,12 @@ MAIN_DB=$DB DB=$T/detail.db
 screen detail 70x34 '<Enter> <Dump> h j <Enter> <Dump>'
 # the list dates an undated paper by its earliest listing day (the store's row.date)
 screen detaillist 100x8 '<Dump>'
+# Links written in the abstract and comment (\url, \href, plain URLs) are numbered after the
+# fixed ones; one that repeats a fixed link, javascript: and file: are not listed; past [9] the
+# rest are listed without a key, and the pane says so.
+"$BIN" --db "$T/links.db" import "$DATA/links.jsonl" >/dev/null || { echo "import links failed"; exit 1; }
+DB=$T/links.db
+screen links 70x46 '<Enter> <Dump> h j <Enter> <Dump>'
 DB=$MAIN_DB
 
 # A long author list is cut to 3 lines ("… and N more"), the distinct affiliations (capped at 2
@@ -265,6 +271,13 @@ if ! diff -u "$T/argv.want" "$T/argv"; then echo "FAIL open: argv differs"; fail
 printf 'g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> P <Dump>\n' > "$T/js.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/js.keys" --dump "$T/js.out" 2>&1
 grep -q 'only http and https links are opened' "$T/js.out" || { echo "FAIL js: not refused"; cat "$T/js.out"; fail=1; }
+# a link found in the abstract opens by its number, through the same argv
+rm -f "$T/argv"
+printf '<Enter> 5 <Sleep 300> <Dump>\n' > "$T/num.keys"
+"$BIN" --db "$T/links.db" ui --headless --size 70x46 --keys "$T/num.keys" --dump "$T/num.out" 2>&1
+i=0; while [ ! -f "$T/argv" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf -- '--new\nhttps://kanyooo.github.io/EEG-DCNet/\n' > "$T/argv.want"
+if ! diff -u "$T/argv.want" "$T/argv"; then echo "FAIL open found link: argv differs"; fail=1; else echo "ok   open found link"; fi
 # a browser that does not exist: the failure shows in the status line
 conf 'set browser "/nonexistent/browser"'
 printf 'o <Dump>\n' > "$T/nob.keys"

@@ -409,6 +409,7 @@ static void test_json_keys(void **state)
 	assert_true(json_object_object_get_ex(o, "links", &v));
 	assert_true(json_object_object_get_ex(v, "pdf", &w));
 	assert_string_equal(json_object_get_string(w), "https://arxiv.org/pdf/2501.01234");
+	assert_false(json_object_object_get_ex(v, "found", &w));   /* no links in the text */
 	assert_true(json_object_object_get_ex(o, "favourite", &v));
 	assert_true(json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v));
 	assert_true(json_object_object_get_ex(o, "upvotes", &v));
@@ -425,6 +426,28 @@ static void test_json_keys(void **state)
 	assert_null(v);
 	assert_true(json_object_object_get_ex(o, "links", &v));
 	assert_int_equal(json_object_object_length(v), 0);
+	json_object_put(o);
+
+	/* the links written in the abstract and comment: links.found, the other keys as before;
+	 * import ignores it (the text it comes from is imported) */
+	p.url_code = xstrdup("https://github.com/x/y");
+	p.abstract = xstrdup("Code: \\url{https://github.com/x/y/}, \\href{https://x.org/p}{project}, "
+	                     "\\url{javascript:alert(1)}.");
+	p.comment = xstrdup("Demo at https://x.org/demo. Not file:///etc/passwd");
+	o = export_paper_json(&p);
+	assert_true(json_object_object_get_ex(o, "links", &v));
+	assert_int_equal(json_object_object_length(v), 2);
+	assert_true(json_object_object_get_ex(v, "code", &w));
+	assert_string_equal(json_object_get_string(w), "https://github.com/x/y");
+	assert_true(json_object_object_get_ex(v, "found", &w));
+	assert_int_equal(json_object_array_length(w), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(w, 0)), "https://x.org/p");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(w, 1)), "https://x.org/demo");
+	struct paper q;
+	struct lerr e = {0};
+	assert_int_equal(export_paper_from_json(o, &q, &e), 0);
+	assert_string_equal(q.url_code, "https://github.com/x/y");
+	paper_clear(&q);
 	json_object_put(o);
 	paper_clear(&p);
 }
@@ -522,6 +545,7 @@ static void test_markdown_item(void **state)
 	p.url_pdf = xstrdup("https://arxiv.org/pdf/2501.01234");
 	p.url_code = xstrdup("javascript:alert(1)");   /* never made a link */
 	p.url_project = xstrdup("https://example.org/a (b)");
+	p.abstract = xstrdup("Data at \\url{https://x.org/d}.");
 
 	char *buf = NULL;
 	size_t len = 0;
@@ -531,7 +555,8 @@ static void test_markdown_item(void **state)
 	assert_string_equal(buf,
 		"3. **Fast \\[links\\] & \\`code\\`** — Ada \\*Star\\* Lovelace (2025-01-01)  \n"
 		"   arXiv:2501.01234 · [abstract](https://arxiv.org/abs/2501.01234)"
-		" · [PDF](https://arxiv.org/pdf/2501.01234) · [project](https://example.org/a%20%28b%29)\n");
+		" · [PDF](https://arxiv.org/pdf/2501.01234) · [project](https://example.org/a%20%28b%29)"
+		" · [link](https://x.org/d)\n");
 	free(buf);
 	paper_clear(&p);
 }

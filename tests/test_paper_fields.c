@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,11 +97,100 @@ static void test_values(void **st)
 	paper_clear(&p);
 }
 
+/* Asserts paper_links(p): "label url" lines joined by "\n". */
+static void expect_links(const struct paper *p, const char *want)
+{
+	size_t n;
+	struct paper_link *l = paper_links(p, &n);
+	char got[4096] = "";
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(l[i].url);
+		assert_true(l[i].kind != PAPER_LINK_FOUND || !strcmp(l[i].label, "link"));
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s %s", i ? "\n" : "", l[i].label,
+		         l[i].url);
+	}
+	assert_null(l[n].url);
+	assert_string_equal(got, want);
+	free(l);
+}
+
+static void test_links(void **st)
+{
+	(void)st;
+	struct paper p;
+	paper_init(&p);
+	expect_links(&p, "");
+	/* an arXiv paper: abstract page and PDF derived from the id when not stored */
+	p.id = strdup("2411.18363");
+	expect_links(&p, "abstract https://arxiv.org/abs/2411.18363\npdf https://arxiv.org/pdf/2411.18363");
+
+	/* fixed links in their order; the abstract's \url and \href (arXiv 2411.18363, 2411.17923),
+	 * the one that repeats the code link (other scheme, trailing "/") not again; written-out
+	 * URLs less trailing punctuation and an unopened ")", TeX's \_ read as "_"; no javascript:,
+	 * file: or scheme-less URL; the comment's after the abstract's */
+	p.url_pdf = strdup("https://arxiv.org/pdf/2411.18363v1");
+	p.url_hf = strdup("https://huggingface.co/papers/2411.18363");
+	p.url_project = strdup("https://chatrex.example.org/");
+	p.url_code = strdup("https://github.com/IDEA-Research/ChatRex");
+	p.abstract = strdup(
+		"Code is available at \\url{http://github.com/IDEA-Research/ChatRex/}. The experiment code is "
+		"open-sourced at \\href{https://github.com/Kanyooo/EEG-DCNet}{here}, the \\url{cat-4d.github.io} "
+		"page and \\url{javascript:alert(1)} \\href{file:///etc/passwd}{x} are not links. Data "
+		"(https://github.com/AllanMSouza/ACSP-FL), see https://github.com/JokerJohn/Cloud\\_Map\\_Evaluation "
+		"and https://en.wikipedia.org/wiki/Kappa_(statistic). JAVASCRIPT:x https:// nothttps://x.org");
+	p.comment = strdup("Project page: https://chatrex.example.org; models at "
+	                   "\\url{https://huggingface.co/IDEA-Research/ChatRex-7B} and "
+	                   "https://github.com/Kanyooo/EEG-DCNet.");
+	expect_links(&p,
+		"abstract https://arxiv.org/abs/2411.18363\n"
+		"pdf https://arxiv.org/pdf/2411.18363v1\n"
+		"code https://github.com/IDEA-Research/ChatRex\n"
+		"project https://chatrex.example.org/\n"
+		"hugging face https://huggingface.co/papers/2411.18363\n"
+		"link https://github.com/Kanyooo/EEG-DCNet\n"
+		"link https://github.com/AllanMSouza/ACSP-FL\n"
+		"link https://github.com/JokerJohn/Cloud_Map_Evaluation\n"
+		"link https://en.wikipedia.org/wiki/Kappa_(statistic)\n"
+		"link https://huggingface.co/IDEA-Research/ChatRex-7B");
+	size_t n;
+	struct paper_link *l = paper_links(&p, &n);
+	assert_string_equal(l[0].brief, "abs");
+	assert_int_equal(l[4].kind, PAPER_LINK_HF);
+	assert_string_equal(l[4].brief, "hf");
+	free(l);
+
+	/* at most 50 found links */
+	struct sbuf many = {0};
+	for (int i = 0; i < 200; i++)
+		sbuf_printf(&many, "https://x.org/%d ", i % 120);
+	free(p.comment);
+	p.comment = sbuf_steal(&many);
+	l = paper_links(&p, &n);
+	assert_int_equal(n, 5 + 50);
+	assert_string_equal(l[n - 1].url, "https://x.org/45");   /* 4 were found in the abstract */
+	free(l);
+
+	/* a stored link that is no http(s) URL is not listed either */
+	free(p.url_code);
+	p.url_code = strdup("javascript:alert(1)");
+	free(p.abstract);
+	p.abstract = NULL;
+	free(p.comment);
+	p.comment = strdup("file:///etc/passwd");
+	expect_links(&p,
+		"abstract https://arxiv.org/abs/2411.18363\n"
+		"pdf https://arxiv.org/pdf/2411.18363v1\n"
+		"project https://chatrex.example.org/\n"
+		"hugging face https://huggingface.co/papers/2411.18363");
+	paper_clear(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

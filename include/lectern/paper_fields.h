@@ -68,4 +68,31 @@ char *paper_field_text(const struct paper_field *f, const struct paper *p, enum 
  * "?", an empty affiliation left out). For outputs that cut long lists to fit. */
 void paper_author_list(struct sbuf *b, const struct paper *p, size_t k);
 
+/* ---- links ------------------------------------------------------------------------------------
+ * A paper's links as every output lists them (the detail pane's numbered links, `show`'s links
+ * block, the exports), so they cannot disagree: first the fixed ones in this order — abstract
+ * page, PDF (both derived from an arXiv id when not stored), code, project page, Hugging Face
+ * page — then the links written in the abstract, then in the comment: \url{x} and \href{x}{..}
+ * (latex_urls), then URLs written out ("code: https://github.com/x/y."), each from "http(s)://"
+ * to whitespace, a non-ASCII byte, a quote, <, >, a brace or a backslash that escapes no URL
+ * character (\_ \% \& \# \~ \$ stand for the character), less trailing punctuation and a
+ * closing bracket it did not open. Only http(s) URLs are links (a javascript: or file: URL, or
+ * \url{example.org}, is not listed); the found ones are listed once, and not when a fixed link
+ * is the same (http and https, and a trailing "/", do not count); at most the first 50. */
+enum paper_link_kind {
+	PAPER_LINK_ABS, PAPER_LINK_PDF, PAPER_LINK_CODE, PAPER_LINK_PROJECT, PAPER_LINK_HF,
+	PAPER_LINK_FOUND,   /* found in the abstract or the comment */
+};
+
+struct paper_link {
+	enum paper_link_kind kind;
+	const char *label;   /* "abstract", "pdf", "code", "project", "hugging face", "link" */
+	const char *brief;   /* for narrow columns: "abs", "pdf", "code", "project", "hf", "link" */
+	const char *url;     /* cleaned (text_clean TEXT_COLLAPSE), http(s) */
+};
+
+/* The links of p in that order; *n (when n is non-NULL) gets their number. An array ended by an
+ * entry whose url is NULL, never NULL, in one allocation: free() it (labels are static). */
+struct paper_link *paper_links(const struct paper *p, size_t *n);
+
 #endif

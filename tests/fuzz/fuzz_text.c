@@ -3,9 +3,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz_check.h"
 #include "lectern/latex.h"
+#include "lectern/paper_fields.h"
 #include "lectern/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,6 +61,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!**u)
 			abort();
 	free(urls);
+	/* The links found in an abstract and a comment are http(s), each once. */
+	struct paper p;
+	paper_init(&p);
+	p.abstract = c;
+	p.comment = c + strlen(c) / 2;
+	struct paper_link *links = paper_links(&p, NULL);
+	for (struct paper_link *l = links; l->url; l++) {
+		if (strncasecmp(l->url, "http", 4) != 0 || !strstr(l->url, "://") || l->kind != PAPER_LINK_FOUND)
+			abort();
+		for (struct paper_link *k = links; k < l; k++)
+			if (strcmp(k->url, l->url) == 0)
+				abort();
+	}
+	free(links);
 	free(c);
 
 	char *z = malloc(n + 1);
