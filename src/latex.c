@@ -845,10 +845,23 @@ static void render_math(struct ctx *c, const char *s, size_t n, size_t i, size_t
 	sbuf_free(&b);
 }
 
+/* Whether s[i] is inside a written-out URL ("https://host/~user/"): its word has "://" before i.
+ * The look back is bounded like the other scans. */
+static bool in_url(const char *s, size_t i)
+{
+	size_t lo = i > 2048 ? i - 2048 : 0;
+	for (size_t j = i; j > lo && !is_space(s[j - 1]); j--)
+		if (j >= 3 && s[j - 1] == '/' && s[j - 2] == '/' && s[j - 3] == ':')
+			return true;
+	return false;
+}
+
 /* Text-mode typography: "--" "---" dashes, "~" ties, ``quotes''. Returns the bytes consumed, 0
- * when s[i] starts none of them. */
+ * when s[i] starts none of them. A URL written out keeps its characters. */
 static size_t text_punct(struct ctx *c, const char *s, size_t n, size_t i)
 {
+	if ((s[i] == '-' || s[i] == '~') && in_url(s, i))
+		return 0;
 	if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
 		bool em = i + 2 < n && s[i + 2] == '-';
 		sbuf_adds(c->out, em ? "—" : "–");

@@ -370,6 +370,9 @@ static void test_text_mode(void **st)
 	check("$x_\\mathbf{k}$ $T_\\operatorname{best}$", "xₖ T_best");
 	check("{\\it a} {\\rm b} ${\\cal L}$ {\\bf c}", "a b ℒ c");
 	check("a--b---c", "a–b—c");
+	/* a URL written out keeps its tilde and dashes; a tie elsewhere in the text still joins */
+	check("Code: https://www.robots.ox.ac.uk/~vgg/research/a--b and it~is",
+	      "Code: https://www.robots.ox.ac.uk/~vgg/research/a--b and it is");
 	check("``x'' and ``y", "“x” and ``y");
 	check("\\left( stays in text", "\\left( stays in text");
 	check("1^{+1.39}_{-0.59} in text", "1^{+1.39}_{-0.59} in text");
