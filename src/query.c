@@ -600,3 +600,17 @@ void query_help_mdoc(struct sbuf *b)
 	}
 	sbuf_adds(b, ".El\n");
 }
+
+void query_help_line(struct sbuf *b)
+{
+	sbuf_adds(b, "words \"phrases\" pre* OR -word ( )");
+	/* the text fields, then the flags, then the rest: what a narrow status line keeps first */
+	for (size_t i = 0; i < query_n_fields; i++)
+		if (query_fields[i].field > QF_TEXT && query_fields[i].field <= QF_CAT)
+			sbuf_printf(b, " %s:", query_fields[i].name);
+	for (size_t i = 0; i < query_n_flags; i++)
+		sbuf_printf(b, " %s:%s", query_flags[i].field == QF_IS ? "is" : "has", query_flags[i].name);
+	for (size_t i = 0; i < query_n_fields; i++)
+		if (query_fields[i].field > QF_HAS)
+			sbuf_printf(b, " %s:", query_fields[i].name);
+}

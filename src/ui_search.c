@@ -4,6 +4,8 @@
  * remote sources. The text is edited with the one line editor (ui_edit.h). */
 #include "lectern/ui.h"
 
+#include "lectern/query.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +46,10 @@ void ui_search_open(struct ui_search *s, struct ui_ctx *c, const char *kept)
 		s->n_history--;
 	}
 	s->hist_pos = -1;
-	ui_hint(c, "Search: words \"phrases\" pre* au: ti: abs: org: cat: is:fav is:unread tag: has:note since: before: -word");
+	struct sbuf h = {0};
+	query_help_line(&h);   /* the syntax from the one table (query.h) */
+	ui_hint(c, "Search: %s", h.s);
+	sbuf_free(&h);
 }
 
 static void set_text(struct ui_search *s, const char *t)

@@ -94,5 +94,8 @@ char *query_typing(const char *text);
  * the man page's SEARCH SYNTAX (between its FIELDS-BEGIN/END marks). Appended to b. */
 void query_help_text(struct sbuf *b, int indent);
 void query_help_mdoc(struct sbuf *b);
+/* The same table as one line for the reader's search prompt: operators, then every field
+ * ("au:") and flag ("is:fav"): the text fields, the flags, then the others. */
+void query_help_line(struct sbuf *b);
 
 #endif
