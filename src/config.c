@@ -34,6 +34,7 @@ static const struct option_def options[] = {
 	OPT("browser", OPT_STRING, browser, NULL, 0),
 	OPT("browser-in-terminal", OPT_BOOL, browser_in_terminal, "no", 0),
 	OPT("mouse", OPT_BOOL, mouse, "yes", 0),
+	OPT("hide-replacements", OPT_BOOL, hide_replacements, "no", 0),
 };
 
 static const char *const type_names[] = {

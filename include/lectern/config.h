@@ -57,6 +57,8 @@ struct config {
 	char *theme;               /* theme NAME         default "dark" */
 	int theme_line;            /* the line of `theme` in `path` (0: the default) */
 	bool mouse;                /* set mouse          default yes */
+	bool hide_replacements;    /* set hide-replacements  listing views leave out arXiv's
+	                            * replacements (store_view), default no */
 
 	struct config_line *binds;
 	size_t n_binds;
