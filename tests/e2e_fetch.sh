@@ -279,4 +279,15 @@ assert ids(sys.argv[2]) == src(sys.argv[4]), "day 2 not in the source's order"
 PY
 [ "$(Y list --day 2026-06-14 --query 'is:new' --format json | wc -l)" -eq 0 ] || fail "is:new on a Daily Papers day"
 
+# arXiv's announce types, kept on each listing: the recorded listing has 2 new, 1 cross, 1 replace
+n() { L list --source arxiv --query "$1" --format json | wc -l; }
+[ "$(n is:new)" -eq 2 ] && [ "$(n is:cross)" -eq 1 ] && [ "$(n is:replaced)" -eq 1 ] ||
+	fail "announce types: new $(n is:new), cross $(n is:cross), replaced $(n is:replaced)"
+d=$(L list --source arxiv --format json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["listings"][0]["day"])')
+[ "$(L list --source arxiv --day "$d" --format json | wc -l)" -eq 4 ] || fail "an arXiv announcement day"
+cp "$T/config" "$T/hide.conf"
+echo "set hide-replacements yes" >>"$T/hide.conf"
+[ "$("$BIN" --db "$T/p.db" --config "$T/hide.conf" list --source arxiv --day "$d" --format json | wc -l)" -eq 3 ] ||
+	fail "hide-replacements"
+
 echo "e2e_fetch ok"
