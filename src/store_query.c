@@ -679,6 +679,25 @@ static void user_conds(struct qb *b, const struct squery *q, const char *u)
 		sbuf_printf(&b->sql, " AND %s.tags <> ''", u);
 }
 
+/* The SQL here spells kinds and announce types as numbers (they are stored). */
+_Static_assert(PAPER_SRC_HF == 3 && PAPER_SRC_KINDS == 5, "listings.kind literals");
+_Static_assert(PAPER_ANN_NEW == 1 && PAPER_ANN_CROSS == 2 && PAPER_ANN_REPLACE == 3 &&
+               PAPER_ANN_REPLACE_CROSS == 4, "listings.type literals");
+
+/* The listings `l` of a day view (listings_kind_day): Daily Papers of a day is one index
+ * range; a source's day one per kind (the IN list), so no index on (source, day) is needed. */
+static void day_cond(struct qb *b, const struct store_view *v)
+{
+	if (v->filter == STORE_VIEW_HF_DAY) {
+		sbuf_adds(&b->sql, " l.kind = 3 AND l.day = ?");
+		bt(b, v->day);
+		return;
+	}
+	sbuf_adds(&b->sql, " l.kind IN (0, 1, 2, 3, 4) AND l.day = ? AND l.source = ?");
+	bt(b, v->day);
+	bt(b, v->source);
+}
+
 /* FROM ... WHERE ... of the view (without ORDER/LIMIT). */
 static void add_from_where(struct qb *b, const struct plan *p)
 {
@@ -707,21 +726,12 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		bt(b, q->ids[0]);
 		break;
 	case D_DAY:
-		/* listings_kind_day: Daily Papers of a day is one range; a source's day is one per
-		 * kind (the IN list), so no index on (source, day) is needed. A paper two Daily
-		 * Papers sources list that day appears once. */
-		if (v->filter == STORE_VIEW_HF_DAY) {
-			sbuf_adds(&b->sql, " FROM listings l CROSS JOIN papers p ON p.pk = l.paper"
-			                   " WHERE l.kind = 3 AND l.day = ? AND NOT EXISTS (SELECT 1"
-			                   " FROM listings l2 WHERE l2.paper = l.paper AND l2.kind = 3"
-			                   " AND l2.day = l.day AND l2.source < l.source)");
-			bt(b, v->day);
-		} else {
-			sbuf_adds(&b->sql, " FROM listings l CROSS JOIN papers p ON p.pk = l.paper"
-			                   " WHERE l.kind IN (0, 1, 2, 3, 4) AND l.day = ? AND l.source = ?");
-			bt(b, v->day);
-			bt(b, v->source);
-		}
+		sbuf_adds(&b->sql, " FROM listings l CROSS JOIN papers p ON p.pk = l.paper WHERE");
+		day_cond(b, v);
+		if (v->filter == STORE_VIEW_HF_DAY)   /* two Daily Papers sources: the paper once */
+			sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM listings l2 WHERE"
+			                   " l2.paper = l.paper AND l2.kind = 3 AND l2.day = l.day"
+			                   " AND l2.source < l.source)");
 		if (v->hide_replacements)
 			sbuf_adds(&b->sql, " AND coalesce(l.type, 0) NOT IN (3, 4)");
 		break;
@@ -757,16 +767,9 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.tags <> '')");
 	if (day_view(v) && p->drv != D_DAY) {   /* (a ranked search of the day) */
-		if (v->filter == STORE_VIEW_HF_DAY) {
-			sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM listings l WHERE l.paper = p.pk"
-			                   " AND l.kind = 3 AND l.day = ?)");
-			bt(b, v->day);
-		} else {
-			sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM listings l WHERE l.paper = p.pk"
-			                   " AND l.source = ? AND l.day = ?)");
-			bt(b, v->source);
-			bt(b, v->day);
-		}
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM listings l WHERE l.paper = p.pk AND");
+		day_cond(b, v);
+		sbuf_addc(&b->sql, ')');
 	} else if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC && p->drv != D_DAY) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM sourced s2 WHERE s2.paper = p.pk"
 		                   " AND s2.source = ?)");
