@@ -834,15 +834,17 @@ static void add_from_where(struct qb *b, const struct plan *p)
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
- * row_from) and their binds. */
+ * row_from) and their binds. The replacement mark is a listing's, so only listing views read
+ * it: a day view from its walk (c.t), a source view by one lookup a row. */
 static void row_cols(struct qb *b, const struct plan *p)
 {
-	const char *args[3];
+	const char *args[3] = {0};
+	const char *t = p->mode == M_DAY ? "c.t" : listing_view(p->v) ? ltype_sql(p->v, args) : "0";
 	sbuf_printf(&b->sql, "SELECT p.pk, p.id, p.title, p.first_author, p.n_authors,"
 	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
 	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') FROM user_state u"
 	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
-	            " + 16 * (coalesce(%s, 0) IN (3, 4))", ltype_sql(p->v, args));
+	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
 	for (int i = 0; i < 3 && args[i]; i++)
 		bt(b, args[i]);
 }
@@ -854,7 +856,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
 	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES || p->mode == M_DAY) {
-		sbuf_printf(&b->sql, "WITH c(r, s) AS (SELECT %s, ", p->key);
+		sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, %s, ", p->key,
+		            p->mode == M_DAY ? "l.type" : "NULL");
 		if (p->mode == M_DAY && p->v->sort == STORE_SORT_UPVOTES) {
 			sbuf_adds(&b->sql, "p.upvotes");
 		} else if (p->mode == M_DAY) {
