@@ -196,13 +196,10 @@ static int selection_view(struct selection *sel, const struct app *a, const char
                           enum store_sort default_sort, struct store_view *v)
 {
 	memset(v, 0, sizeof *v);
-	if (sel->day && sel->source) {
-		cli_error("%s: --day and --source cannot be combined (--day lists a Daily Papers day)", cmd);
-		return -1;
-	}
+	v->hide_replacements = a->cfg->hide_replacements;
 	if (sel->query)
 		sbuf_adds(&sel->q, sel->query);
-	if (sel->day) {
+	if (sel->day && !sel->source) {
 		v->filter = STORE_VIEW_HF_DAY;
 		v->day = sel->day;
 	} else if (sel->source) {
@@ -219,6 +216,7 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 		}
 		v->filter = STORE_VIEW_SOURCE;
 		v->source = src->name;
+		v->day = sel->day;   /* NULL, or that source's listing of the day */
 	} else if (sel->fav) {
 		v->filter = STORE_VIEW_FAVOURITES;
 		sel->fav = false;
@@ -238,7 +236,8 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 /* A search ranks by relevance; a Daily Papers day by upvotes, as huggingface.co/papers does. */
 static enum store_sort default_sort(const struct selection *sel)
 {
-	return sel->query ? STORE_SORT_RELEVANCE : sel->day ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
+	return sel->query ? STORE_SORT_RELEVANCE
+	       : sel->day && !sel->source ? STORE_SORT_UPVOTES : STORE_SORT_DATE;
 }
 
 /* store_each's error: a malformed query is the user's (exit 2), anything else a runtime error. */
@@ -267,7 +266,8 @@ static const char list_usage[] =
 	"  --format FMT      text (one line a paper) or json (JSON Lines, as import reads)\n"
 	"  --source NAME     papers listed by this source\n"
 	"  --day DAY         papers on Hugging Face Daily Papers of DAY (YYYY-MM-DD, today,\n"
-	"                    yesterday, -N days ago), most upvoted first\n";
+	"                    yesterday, -N days ago), most upvoted first; with --source, that\n"
+	"                    source's listing of DAY (an arXiv announcement day), in its order\n";
 
 static const struct option view_longopts[] = {
 	{"favourites", no_argument, NULL, OPT_FAV},

@@ -679,7 +679,8 @@ static void build_listing(struct xp *x, struct paper *p)
 	                : fs(x, F_PUBLISHED) ? fs(x, F_PUBLISHED) : fs(x, F_UPDATED);
 	set_time(&p->updated, day);
 	char *type = feed_clean(fs(x, F_ANNOUNCE), TEXT_COLLAPSE);
-	if (p->version == 1 || (p->version == 0 && type && strcmp(type, "new") == 0))
+	p->announce = paper_announce_parse(type);
+	if (p->version == 1 || (p->version == 0 && p->announce == PAPER_ANN_NEW))
 		p->published = p->updated;
 	free(type);
 	build_categories(p, fs(x, F_PRIMARY),
@@ -820,7 +821,7 @@ static void end_entry(struct xp *x)
 		p.url_abs = link ? xstrdup(link) : NULL;
 		p.url_pdf = pdf ? xstrdup(pdf) : NULL;
 	}
-	free(link);
+	p.listing_url = link;   /* the feed's own link: kept with the listing (store_upsert) */
 	free(pdf);
 
 	if (p.id) {   /* an entry with nothing to identify it cannot be stored: skip it */

@@ -187,7 +187,10 @@ static int on_paper(void *ctx, const struct paper *p)
 	if (q.source_kind == PAPER_SRC_UNKNOWN)
 		q.source_kind = s->kind;
 	p = &q;
-	if (store_upsert(s->env->db, p, s->source, day, &res, &s->err) < 0)
+	/* The position counts the stored items of this request, so it continues across pages. */
+	struct store_listing l = { .source = s->source, .day = day, .position = s->n_items,
+	                           .type = p->announce, .url = p->listing_url };
+	if (store_upsert(s->env->db, p, &l, &res, &s->err) < 0)
 		return 1;
 	if (!s->page_first[0])
 		snprintf(s->page_first, sizeof s->page_first, "%s", p->id);

@@ -44,6 +44,7 @@ static size_t string_fields(struct paper *p, char **f[MAX_FIELDS])
 	f[i++] = &p->note;
 	f[i++] = &p->tags;
 	f[i++] = &p->listings;
+	f[i++] = &p->listing_url;
 	return i;
 }
 
@@ -343,4 +344,16 @@ bool paper_name_keys_compatible(const char *a, const char *b)
 		return !memcmp(fa, fb, nfa);
 	/* an initial and a full first name: the initial is the name's first letter */
 	return (nfa == 1 || nfb == 1) && fa[0] == fb[0];
+}
+
+enum paper_announce paper_announce_parse(const char *s)
+{
+	static const char *const names[] = {
+		[PAPER_ANN_NEW] = "new", [PAPER_ANN_CROSS] = "cross",
+		[PAPER_ANN_REPLACE] = "replace", [PAPER_ANN_REPLACE_CROSS] = "replace-cross",
+	};
+	for (size_t i = 1; s && i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return (enum paper_announce)i;
+	return PAPER_ANN_UNKNOWN;
 }

@@ -20,7 +20,7 @@ const struct query_field_info query_fields[] = {
 	{ "cat", "category categories", QF_CAT, "category",
 	  "an arXiv category (cs.LG) or archive (cs: any cs.*)" },
 	{ "all", "", QF_TEXT, "word", "a word anywhere, as without a field" },
-	{ "is", "", QF_IS, "flag", "user state (below)" },
+	{ "is", "", QF_IS, "flag", "user state or arXiv's announcement (below)" },
 	{ "has", "", QF_HAS, "thing", "user data (below)" },
 	{ "tag", "tags", QF_TAG, "name", "one of the paper's tags, whole, in any case ('#' optional)" },
 	{ "after", "", QF_AFTER, "date", "first published after the day, month or year (not in it)" },
@@ -36,6 +36,12 @@ const struct query_flag_info query_flags[] = {
 	{ QF_IS, "fav", "favourite favorite", QFLAG_FAV, "favourites" },
 	{ QF_IS, "unread", "", QFLAG_UNREAD, "papers not marked read" },
 	{ QF_IS, "read", "", QFLAG_READ, "papers marked read" },
+	{ QF_IS, "new", "", QFLAG_NEW, "announced new by arXiv (the day's or source's listing, "
+	  "else the latest)" },
+	{ QF_IS, "cross", "crosslist cross-list", QFLAG_CROSS,
+	  "cross-listed from another archive (also a replaced cross-list)" },
+	{ QF_IS, "replaced", "replace replacement", QFLAG_REPLACED,
+	  "a new version of an older paper (also a replaced cross-list)" },
 	{ QF_HAS, "note", "notes", QFLAG_NOTE, "papers with a note" },
 	{ QF_HAS, "tags", "tag", QFLAG_TAGS, "papers with tags" },
 };
@@ -186,7 +192,8 @@ static int leaf_flag(struct parser *p, struct query_node *n, const struct query_
 			n->flag = query_flags[i].flag;
 			return 0;
 		}
-	return f->field == QF_IS ? usage(p, "is:%s: unknown (use is:fav, is:read or is:unread)", n->text)
+	return f->field == QF_IS ? usage(p, "is:%s: unknown (use is:fav, is:read, is:unread, is:new, "
+	                                       "is:cross or is:replaced)", n->text)
 	                         : usage(p, "has:%s: unknown (use has:note or has:tags)", n->text);
 }
 

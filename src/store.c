@@ -54,8 +54,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_AUTHORS_DEL] = "DELETE FROM paper_authors WHERE paper = ?1",
 	[ST_AUTHORS_INS] = "INSERT INTO paper_authors (paper, pos, name, affiliation)"
 	                   " VALUES (?1, ?2, ?3, ?4)",
-	[ST_LISTING] = "INSERT INTO listings (paper, source, day, seen_at) VALUES (?1, ?2, ?3, ?4)"
-	               " ON CONFLICT (paper, source, day) DO UPDATE SET seen_at = excluded.seen_at",
+	/* A refetch of the same listing states its position, type and link anew; an import
+	 * (which knows none of them) keeps what a fetch recorded. */
+	[ST_LISTING] = "INSERT INTO listings (paper, source, day, seen_at, kind, position, type, url)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	               " ON CONFLICT (paper, source, day) DO UPDATE SET seen_at = excluded.seen_at,"
+	               " kind = max(kind, excluded.kind),"
+	               " position = coalesce(excluded.position, position),"
+	               " type = coalesce(excluded.type, type), url = coalesce(excluded.url, url)",
 	[ST_FIRST_DAY] = "SELECT min(day) FROM listings WHERE paper = ?1 AND day <> ''",
 	[ST_SOURCED] = "INSERT OR IGNORE INTO sourced (paper, source) VALUES (?1, ?2)",
 	[ST_SOURCE_TOTAL] = "INSERT INTO sources (name, total) VALUES (?1, 1)"
@@ -850,18 +856,25 @@ static bool fts_pending(const struct store *s, int64_t rowid)
 	return false;
 }
 
-static int record_listing(struct store *s, int64_t pk, const char *source, const char *day,
-                          struct lerr *e)
+static int record_listing(struct store *s, int64_t pk, enum paper_source_kind kind,
+                          const struct store_listing *l, struct lerr *e)
 {
-	if (!nonempty(source))
+	if (!l || !nonempty(l->source))
 		return 0;
+	const char *source = l->source;
 	sqlite3_stmt *st = stmt(s, ST_LISTING, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pk);
 	bind_text(st, 2, source);
-	bind_text(st, 3, day ? day : "");
+	bind_text(st, 3, l->day ? l->day : "");
 	sqlite3_bind_int64(st, 4, util_now());
+	sqlite3_bind_int(st, 5, (int)kind);
+	if (l->position >= 0)
+		sqlite3_bind_int64(st, 6, l->position);
+	if (l->type != PAPER_ANN_UNKNOWN)
+		sqlite3_bind_int(st, 7, (int)l->type);
+	bind_text(st, 8, l->url);
 	int rc = run(st);
 	if (rc == SQLITE_DONE) {
 		if (!(st = stmt(s, ST_SOURCED, e)))
@@ -1044,9 +1057,11 @@ out:
 	return ret;
 }
 
-static int upsert_inner(struct store *s, const struct paper *p, const char *source,
-                        const char *day, enum store_upsert_result *res, struct lerr *e)
+static int upsert_inner(struct store *s, const struct paper *p, const struct store_listing *l,
+                        enum paper_source_kind lkind, enum store_upsert_result *res,
+                        struct lerr *e)
 {
+	const char *day = l ? l->day : NULL;
 	char buf[64];
 	struct paper q = *p;   /* shallow: the id, version and date as stored */
 	norm_id(p->id, buf, sizeof buf, &q.version);
@@ -1074,28 +1089,53 @@ static int upsert_inner(struct store *s, const struct paper *p, const char *sour
 		sqlite3_reset(cur);
 		return store_db_error(s, e, rc, "looking up a paper");
 	}
-	return record_listing(s, pk, source, day, e);
+	return record_listing(s, pk, lkind, l, e);
+}
+
+/* Splits the "SOURCE DAY" line at *l into src and d ("" when absent); returns the next line. */
+static const char *listing_line(const char *l, char src[128], char d[16])
+{
+	size_t n = strcspn(l, "\n");
+	const char *sp = memchr(l, ' ', n);
+	size_t sn = sp ? (size_t)(sp - l) : n;
+	snprintf(src, 128, "%.*s", (int)sn, l);
+	snprintf(d, 16, "%.*s", sp ? (int)(n - sn - 1) : 0, sp ? sp + 1 : "");
+	l += n;
+	return l + (*l == '\n');
 }
 
 /* One upsert per "SOURCE DAY" line of `listings` (store_import), or one with source and day. */
-static int upsert_listed(struct store *s, const struct paper *p, const char *source,
-                         const char *day, const char *listings, enum store_upsert_result *res,
+static int upsert_listed(struct store *s, const struct paper *p, const struct store_listing *one,
+                         bool import, const char *listings, enum store_upsert_result *res,
                          struct lerr *e)
 {
-	if (!listings || !*listings)
-		return upsert_inner(s, p, source, day, res, e);
-	for (const char *l = listings; *l;) {
-		char src[128] = "", d[16] = "";
-		size_t n = strcspn(l, "\n");
-		const char *sp = memchr(l, ' ', n);
-		size_t sn = sp ? (size_t)(sp - l) : n;
-		snprintf(src, sizeof src, "%.*s", (int)sn, l);
-		if (sp)
-			snprintf(d, sizeof d, "%.*s", (int)(n - sn - 1), sp + 1);
-		l += n;
-		l += *l == '\n';
+	if (!import)
+		return upsert_inner(s, p, one, p->source_kind, res, e);
+	/* An export does not say which kind of source a listing came from: the source that
+	 * listed the paper on its Daily Papers day is a Daily Papers source (what day views read),
+	 * on each of its days. */
+	char src[128], d[16], hf[128] = "";
+	for (const char *l = listings; l && *l && p->hf_day && !hf[0];) {
+		l = listing_line(l, src, d);
+		if (*src && strcmp(d, p->hf_day) == 0)
+			memcpy(hf, src, sizeof hf);
+	}
+	/* A Daily Papers day no listing names (a hand-written file) is one by "hf-daily". */
+	if (!hf[0] && p->hf_day && util_valid_date(p->hf_day)) {
+		struct store_listing day_l = { .source = "hf-daily", .day = p->hf_day,
+		                               .position = -1 };
+		if (upsert_inner(s, p, &day_l, PAPER_SRC_HF, res, e) < 0)
+			return -1;
+	} else if (!listings || !*listings) {
+		return upsert_inner(s, p, NULL, p->source_kind, res, e);
+	}
+	for (const char *l = listings; l && *l;) {
+		l = listing_line(l, src, d);
 		enum store_upsert_result r1;
-		if (upsert_inner(s, p, *src ? src : NULL, *d ? d : NULL, &r1, e) < 0)
+		struct store_listing one_l = { .source = *src ? src : NULL, .day = *d ? d : NULL,
+		                               .position = -1 };
+		enum paper_source_kind k = hf[0] && !strcmp(src, hf) ? PAPER_SRC_HF : PAPER_SRC_UNKNOWN;
+		if (upsert_inner(s, p, &one_l, k, &r1, e) < 0)
 			return -1;
 		if (r1 == STORE_INSERTED || *res == STORE_UNCHANGED)
 			*res = r1;
@@ -1104,8 +1144,9 @@ static int upsert_listed(struct store *s, const struct paper *p, const char *sou
 }
 
 /* Runs upsert_listed() in its own transaction, or in the caller's (store_begin). */
-static int upsert_txn(struct store *s, const struct paper *p, const char *source, const char *day,
-                      const char *listings, enum store_upsert_result *result, struct lerr *e)
+static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
+                      bool import, const char *listings, enum store_upsert_result *result,
+                      struct lerr *e)
 {
 	enum store_upsert_result dummy;
 	if (!result)
@@ -1133,7 +1174,7 @@ static int upsert_txn(struct store *s, const struct paper *p, const char *source
 	/* No savepoint per paper inside store_begin(): a savepoint makes SQLite copy every page
 	 * the upsert touches to a statement journal (~20 page writes a paper, half the cost of a
 	 * bulk load). Instead a failed upsert fails the whole transaction (see store.h). */
-	if (upsert_listed(s, p, source, day, listings, result, e) < 0) {
+	if (upsert_listed(s, p, l, import, listings, result, e) < 0) {
 		if (own) {
 			store_rollback(s);
 		} else {
@@ -1152,16 +1193,16 @@ static int upsert_txn(struct store *s, const struct paper *p, const char *source
 	return 0;
 }
 
-int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
+int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e)
 {
-	return upsert_txn(s, p, source, day, NULL, result, e);
+	return upsert_txn(s, p, l, false, NULL, result, e);
 }
 
 int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
                  struct lerr *e)
 {
-	return upsert_txn(s, p, NULL, NULL, p ? p->listings : NULL, result, e);
+	return upsert_txn(s, p, NULL, true, p ? p->listings : NULL, result, e);
 }
 
 /* ---- user state --------------------------------------------------------------------------- */

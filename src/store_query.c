@@ -75,6 +75,7 @@ struct squery {
 	size_t n_tags, n_xtags;
 	int note, has_tags;       /* has:note, has:tags: 1 with, -1 without, 0 either */
 	struct sbuf where;        /* SQL over `p` for the parts with OR / NOT of a group */
+	const struct store_view *v;   /* the view: is:new & co. read its listing (borrowed) */
 	struct wbind *wb;         /* its parameters, in order */
 	size_t n_wb;
 };
@@ -216,6 +217,9 @@ static void date_range(const struct query_node *n, int64_t *lo, int64_t *hi)
 	*hi = n->field == QF_BEFORE ? n->lo : n->field == QF_UNTIL || n->field == QF_DATE ? n->hi : 0;
 }
 
+static bool listing_flag(enum query_flag f);
+static void put_sql(struct squery *q, const struct query_node *n);
+
 /* One term of the top-level AND, negated or not. */
 static int add_leaf(struct squery *q, bool neg, const struct query_node *n, struct lerr *e)
 {
@@ -227,6 +231,12 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		add_category(q, neg, n->text);
 		return 0;
 	case QF_IS:
+		if (listing_flag(n->flag)) {   /* a condition on the row, as inside an OR */
+			sbuf_adds(&q->where, q->where.len ? " AND " : "");
+			sbuf_adds(&q->where, neg ? "NOT " : "");
+			put_sql(q, n);
+			return 0;
+		}
 		if (n->flag == QFLAG_FAV)
 			q->fav = neg ? -1 : 1;
 		else
@@ -342,6 +352,56 @@ static void wbind_add(struct squery *q, char *s, int64_t i)
 
 #define USER_ROW "EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id AND "
 
+/* A day view: a Daily Papers day, or a source's listing day (an arXiv announcement day). */
+static bool day_view(const struct store_view *v)
+{
+	return (v->filter == STORE_VIEW_HF_DAY || v->filter == STORE_VIEW_SOURCE) &&
+	       v->day && *v->day;
+}
+
+/* A listing view: the papers some listing gave (a day, a source). */
+static bool listing_view(const struct store_view *v)
+{
+	return v->filter == STORE_VIEW_HF_DAY || v->filter == STORE_VIEW_SOURCE;
+}
+
+/* The announce type of the listing that is:new & co., the replacement mark and
+ * hide-replacements read: the listing of the view's day (its source's, or Daily Papers'),
+ * else the view's source's latest, else the paper's latest. A scalar subquery over `p` (one
+ * primary-key range of listings); its '?' take args[0..] in order (NULL ends them). */
+static const char *ltype_sql(const struct store_view *v, const char *args[3])
+{
+	args[0] = args[1] = args[2] = NULL;
+	if (v && day_view(v) && v->filter == STORE_VIEW_HF_DAY) {
+		args[0] = v->day;
+		return "(SELECT l.type FROM listings l WHERE l.paper = p.pk AND l.kind = 3"
+		       " AND l.day = ? ORDER BY l.source LIMIT 1)";
+	}
+	if (v && day_view(v)) {
+		args[0] = v->source, args[1] = v->day;
+		return "(SELECT l.type FROM listings l WHERE l.paper = p.pk AND l.source = ?"
+		       " AND l.day = ?)";
+	}
+	if (v && v->filter == STORE_VIEW_SOURCE) {
+		args[0] = v->source;
+		return "(SELECT l.type FROM listings l WHERE l.paper = p.pk AND l.source = ?"
+		       " ORDER BY l.day DESC LIMIT 1)";
+	}
+	return "(SELECT l.type FROM listings l WHERE l.paper = p.pk"
+	       " ORDER BY l.day DESC, l.seen_at DESC LIMIT 1)";
+}
+
+/* The announce types (paper_announce) a listing flag accepts, as an SQL list. */
+static const char *flag_types(enum query_flag f)
+{
+	return f == QFLAG_NEW ? "(1)" : f == QFLAG_CROSS ? "(2, 4)" : "(3, 4)";
+}
+
+static bool listing_flag(enum query_flag f)
+{
+	return f == QFLAG_NEW || f == QFLAG_CROSS || f == QFLAG_REPLACED;
+}
+
 /* Appends to q->where the SQL predicate over `p` of any subtree. `+p.pk` keeps SQLite from
  * answering an OR by a union of index lookups (which collects and sorts every match, 600 ms
  * for `neural OR date:2025` on 200k papers): the view's walk in pk order stays, and it stops
@@ -376,6 +436,14 @@ static void put_sql(struct squery *q, const struct query_node *n)
 	}
 	switch (n->field) {
 	case QF_IS:
+		if (listing_flag(n->flag)) {
+			const char *args[3];
+			sbuf_printf(w, "coalesce(%s, 0) IN %s", ltype_sql(q->v, args),
+			            flag_types(n->flag));
+			for (int i = 0; i < 3 && args[i]; i++)
+				wbind_add(q, xstrdup(args[i]), 0);
+			return;
+		}
 		sbuf_adds(w, n->flag == QFLAG_UNREAD ? "NOT " USER_ROW : USER_ROW);
 		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : "u.read = 1)");
 		return;
@@ -434,9 +502,11 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 	return 0;
 }
 
-static int squery_parse(const char *s, struct squery *q, struct lerr *e)
+static int squery_parse(const char *s, const struct store_view *v, struct squery *q,
+                        struct lerr *e)
 {
 	memset(q, 0, sizeof *q);
+	q->v = v;
 	struct query_node *t;
 	if (query_parse(s, &t, e) < 0)
 		return -1;
@@ -498,8 +568,10 @@ static void bind_all(sqlite3_stmt *st, const struct qb *q)
 	}
 }
 
-enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_HF, D_ID };
-enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK };
+enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_DAY, D_ID };
+/* M_DAY: a day view in its listing's order (or by upvotes); the whole day is the candidate set
+ * (a day is a few hundred papers, an arXiv day some thousands: one index range). */
+enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK, M_DAY };
 
 struct plan {
 	struct squery q;
@@ -530,7 +602,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		         v->filter == STORE_VIEW_SOURCE ? "source name" : "day");
 		return -1;
 	}
-	if (squery_parse(v->query, &p->q, e) < 0)
+	if (squery_parse(v->query, v, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
@@ -547,25 +619,26 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	            q->note == 1 || q->has_tags == 1;
 	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
+	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
+		p->drv = D_DAY, p->key = "l.paper";   /* a day is small: walk its listings */
 	else if (user)
 		p->drv = D_USER, p->key = "p.pk";
 	else if (p->match)
 		p->drv = D_FTS, p->key = "papers_fts.rowid";
 	else if (v->filter == STORE_VIEW_SOURCE)
 		p->drv = D_SRC, p->key = "sc.paper";
-	else if (v->filter == STORE_VIEW_HF_DAY)
-		p->drv = D_HF, p->key = "p.pk";
 	else
 		p->drv = D_ALL, p->key = "p.pk";
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
-	if (v->sort == STORE_SORT_RELEVANCE && p->match)
+	if (p->drv == D_DAY)
+		p->mode = M_DAY;
+	else if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
 	else if (v->sort == STORE_SORT_UPVOTES)
-		p->mode = plain && (v->filter == STORE_VIEW_ALL || v->filter == STORE_VIEW_HF_DAY)
-		                  ? M_UPVOTES : M_CAND_UPVOTES;
+		p->mode = plain && v->filter == STORE_VIEW_ALL ? M_UPVOTES : M_CAND_UPVOTES;
 	else
 		p->mode = M_DATE;
 	return 0;
@@ -606,6 +679,25 @@ static void user_conds(struct qb *b, const struct squery *q, const char *u)
 		sbuf_printf(&b->sql, " AND %s.tags <> ''", u);
 }
 
+/* The SQL here spells kinds and announce types as numbers (they are stored). */
+_Static_assert(PAPER_SRC_HF == 3 && PAPER_SRC_KINDS == 5, "listings.kind literals");
+_Static_assert(PAPER_ANN_NEW == 1 && PAPER_ANN_CROSS == 2 && PAPER_ANN_REPLACE == 3 &&
+               PAPER_ANN_REPLACE_CROSS == 4, "listings.type literals");
+
+/* The listings `l` of a day view (listings_kind_day): Daily Papers of a day is one index
+ * range; a source's day one per kind (the IN list), so no index on (source, day) is needed. */
+static void day_cond(struct qb *b, const struct store_view *v)
+{
+	if (v->filter == STORE_VIEW_HF_DAY) {
+		sbuf_adds(&b->sql, " l.kind = 3 AND l.day = ?");
+		bt(b, v->day);
+		return;
+	}
+	sbuf_adds(&b->sql, " l.kind IN (0, 1, 2, 3, 4) AND l.day = ? AND l.source = ?");
+	bt(b, v->day);
+	bt(b, v->source);
+}
+
 /* FROM ... WHERE ... of the view (without ORDER/LIMIT). */
 static void add_from_where(struct qb *b, const struct plan *p)
 {
@@ -633,7 +725,16 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		sbuf_adds(&b->sql, " FROM papers p WHERE p.id = ?");
 		bt(b, q->ids[0]);
 		break;
-	case D_HF:
+	case D_DAY:
+		sbuf_adds(&b->sql, " FROM listings l CROSS JOIN papers p ON p.pk = l.paper WHERE");
+		day_cond(b, v);
+		if (v->filter == STORE_VIEW_HF_DAY)   /* two Daily Papers sources: the paper once */
+			sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM listings l2 WHERE"
+			                   " l2.paper = l.paper AND l2.kind = 3 AND l2.day = l.day"
+			                   " AND l2.source < l.source)");
+		if (v->hide_replacements)
+			sbuf_adds(&b->sql, " AND coalesce(l.type, 0) NOT IN (3, 4)");
+		break;
 	case D_ALL:
 		sbuf_adds(&b->sql, " FROM papers p WHERE 1");
 		break;
@@ -646,10 +747,10 @@ static void add_from_where(struct qb *b, const struct plan *p)
 		sbuf_adds(&b->sql, " AND p.id <> ?");
 		bt(b, q->xids[i]);
 	}
-	if (p->drv == D_ID && (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1))
+	if ((p->drv == D_ID || p->drv == D_DAY) && (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1))
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state f WHERE f.id = p.id"
 		                   " AND f.favourite = 1)");
-	if (p->drv == D_ID && (q->n_tags || q->note == 1 || q->has_tags == 1)) {
+	if ((p->drv == D_ID || p->drv == D_DAY) && (q->n_tags || q->note == 1 || q->has_tags == 1)) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id");
 		user_conds(b, q, "u");
 		sbuf_addc(&b->sql, ')');
@@ -665,14 +766,20 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	if (q->has_tags == -1)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.tags <> '')");
-	if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC) {
+	if (day_view(v) && p->drv != D_DAY) {   /* (a ranked search of the day) */
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM listings l WHERE l.paper = p.pk AND");
+		day_cond(b, v);
+		sbuf_addc(&b->sql, ')');
+	} else if (v->filter == STORE_VIEW_SOURCE && p->drv != D_SRC && p->drv != D_DAY) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM sourced s2 WHERE s2.paper = p.pk"
 		                   " AND s2.source = ?)");
 		bt(b, v->source);
 	}
-	if (v->filter == STORE_VIEW_HF_DAY) {
-		sbuf_adds(&b->sql, " AND p.hf_day = ?");
-		bt(b, v->day);
+	if (v->hide_replacements && listing_view(v) && p->drv != D_DAY) {
+		const char *args[3];
+		sbuf_printf(&b->sql, " AND coalesce(%s, 0) NOT IN (3, 4)", ltype_sql(v, args));
+		for (int i = 0; i < 3 && args[i]; i++)
+			bt(b, args[i]);
 	}
 	if (p->drv != D_FTS && p->match) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?"
@@ -723,12 +830,24 @@ static void add_from_where(struct qb *b, const struct plan *p)
 #define ROW_FAV 1
 #define ROW_READ 2
 #define ROW_NOTE 4
-#define ROW_ORG_SUBMITTER 8   /* not user state, but a flag of the row all the same */
-#define ROW_COLS                                                                           \
-	"p.pk, p.id, p.title, p.first_author, p.n_authors, p.organization, p.published,"   \
-	" p.upvotes, coalesce((SELECT (u.favourite <> 0) + 2 * (u.read <> 0)"                 \
-	" + 4 * (coalesce(u.note, '') <> '') FROM user_state u WHERE u.id = p.id), 0)"     \
-	" + 8 * (p.org_submitter <> 0)"
+#define ROW_ORG_SUBMITTER 8   /* not user state, but flags of the row all the same */
+#define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
+
+/* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
+ * row_from) and their binds. The replacement mark is a listing's, so only listing views read
+ * it: a day view from its walk (c.t), a source view by one lookup a row. */
+static void row_cols(struct qb *b, const struct plan *p)
+{
+	const char *args[3] = {0};
+	const char *t = p->mode == M_DAY ? "c.t" : listing_view(p->v) ? ltype_sql(p->v, args) : "0";
+	sbuf_printf(&b->sql, "SELECT p.pk, p.id, p.title, p.first_author, p.n_authors,"
+	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
+	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') FROM user_state u"
+	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
+	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
+	for (int i = 0; i < 3 && args[i]; i++)
+		bt(b, args[i]);
+}
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
@@ -736,9 +855,17 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
                   int64_t limit, int64_t count_cap)
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
-	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES) {
-		sbuf_printf(&b->sql, "WITH c(r, s) AS (SELECT %s, ", p->key);
-		if (p->mode == M_CAND_UPVOTES) {
+	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES || p->mode == M_DAY) {
+		sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, %s, ", p->key,
+		            p->mode == M_DAY ? "l.type" : "NULL");
+		if (p->mode == M_DAY && p->v->sort == STORE_SORT_UPVOTES) {
+			sbuf_adds(&b->sql, "p.upvotes");
+		} else if (p->mode == M_DAY) {
+			/* The source's order; listings without one (older caches) after them, by
+			 * upvotes (then newest, by the key's second part). */
+			sbuf_adds(&b->sql, "CASE WHEN l.position IS NULL THEN p.upvotes - 1e15"
+			                   " ELSE -l.position END");
+		} else if (p->mode == M_CAND_UPVOTES) {
 			sbuf_adds(&b->sql, "p.upvotes");
 		} else if (p->drv == D_FTS) {
 			sbuf_adds(&b->sql, "lectern_rank(papers_fts");
@@ -752,14 +879,18 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			bt(b, p->match);
 		}
 		add_from_where(b, p);
-		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_CANDIDATES);
+		if (p->mode == M_DAY)
+			sbuf_addc(&b->sql, ')');
+		else
+			sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_CANDIDATES);
 		if (count_cap >= 0) {
 			sbuf_adds(&b->sql, " SELECT count(*) FROM (SELECT 1 FROM c LIMIT ?)");
 			bi(b, count_cap);
 			return;
 		}
-		sbuf_adds(&b->sql, " SELECT " ROW_COLS ", c.s, c.s FROM c CROSS JOIN papers p"
-		                   " ON p.pk = c.r");
+		sbuf_addc(&b->sql, ' ');
+		row_cols(b, p);
+		sbuf_adds(&b->sql, ", c.s, c.s, p.version FROM c CROSS JOIN papers p ON p.pk = c.r");
 		if (anchor) {
 			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
 			br(b, anchor->score);
@@ -775,7 +906,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			return;
 		}
 		if (p->mode == M_UPVOTES) {
-			sbuf_adds(&b->sql, "SELECT " ROW_COLS ", p.upvotes, 0.0");
+			row_cols(b, p);
+			sbuf_adds(&b->sql, ", p.upvotes, 0.0, p.version");
 			add_from_where(b, p);
 			if (anchor) {
 				sbuf_printf(&b->sql, " AND (p.upvotes, p.pk) %s (?, ?)", lt);
@@ -784,7 +916,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			}
 			sbuf_printf(&b->sql, " ORDER BY p.upvotes %s, p.pk %s", desc, desc);
 		} else {
-			sbuf_printf(&b->sql, "SELECT " ROW_COLS ", %s, 0.0", p->key);
+			row_cols(b, p);
+			sbuf_printf(&b->sql, ", %s, 0.0, p.version", p->key);
 			add_from_where(b, p);
 			if (anchor) {
 				sbuf_printf(&b->sql, " AND %s %s ?", p->key, lt);
@@ -813,7 +946,9 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->read = (user & ROW_READ) != 0;
 	r->has_note = (user & ROW_NOTE) != 0;
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
-	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES) {
+	r->replaced = (user & ROW_REPLACED) != 0;
+	r->version = sqlite3_column_int(st, 11);
+	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);
 		r->key.k1 = (int64_t)r->key.score;
 	} else {
@@ -1009,8 +1144,9 @@ int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size
                       struct lerr *e)
 {
 	const char *sql = dir < 0
-		? "SELECT hf_day FROM papers WHERE hf_day < ?1 ORDER BY hf_day DESC LIMIT 1"
-		: "SELECT hf_day FROM papers WHERE hf_day > ?1 ORDER BY hf_day ASC LIMIT 1";
+		? "SELECT day FROM listings WHERE kind = 3 AND day < ?1 AND day <> ''"
+		  " ORDER BY day DESC LIMIT 1"
+		: "SELECT day FROM listings WHERE kind = 3 AND day > ?1 ORDER BY day ASC LIMIT 1";
 	sqlite3_stmt *st = store_cached(s, sql, e);
 	if (!st)
 		return -1;

@@ -200,6 +200,28 @@ static const char schema_v7[] =
 static const char schema_v8[] =
 	"ALTER TABLE papers ADD COLUMN org_submitter INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 9: listings drive the listing views (a Daily Papers day, a source's day). Each
+ * listing keeps the kind of source that made it (paper_source_kind: the day view reads the
+ * Daily Papers ones), the position the source gave it (NULL: unknown, ordered by upvotes then
+ * newest), arXiv's announce type (paper_announce: 1 new, 2 cross, 3 replace, 4 replace-cross;
+ * NULL unknown) and the source's own link to the paper. listings_kind_day makes a day one index
+ * range and the next day one seek. Old rows: a source is Daily Papers when most of its
+ * listings are on their paper's hf_day (the day the old views showed; arXiv listings meet it
+ * only by chance), and any listing on its paper's hf_day is one. papers.hf_day stays as the
+ * paper's Daily Papers day shown in the detail, no longer the key of any view: its indexes go. */
+static const char schema_v9[] =
+	"ALTER TABLE listings ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listings ADD COLUMN position INTEGER;"
+	"ALTER TABLE listings ADD COLUMN type INTEGER;"
+	"ALTER TABLE listings ADD COLUMN url TEXT;"
+	"UPDATE listings SET kind = 3 WHERE source IN (SELECT l.source FROM listings l"
+	" JOIN papers p ON p.pk = l.paper GROUP BY l.source"
+	" HAVING 2 * sum(l.day = p.hf_day) > count(*))"
+	" OR day = (SELECT p.hf_day FROM papers p WHERE p.pk = listings.paper);"
+	"CREATE INDEX listings_kind_day ON listings(kind, day, source);"
+	"DROP INDEX papers_hf_day;"
+	"DROP INDEX papers_hf_day_upvotes;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -214,6 +236,7 @@ static const struct migration {
 	{ schema_v6, NULL, NULL },
 	{ schema_v7, NULL, NULL },
 	{ schema_v8, NULL, NULL },
+	{ schema_v9, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

@@ -50,6 +50,7 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 	memset(v, 0, sizeof *v);
 	v->sort = l->sort;
 	v->query = l->query;
+	v->hide_replacements = cfg->hide_replacements;
 	switch (l->kind) {
 	case VIEW_ALL: v->filter = STORE_VIEW_ALL; break;
 	case VIEW_FAVOURITES: v->filter = STORE_VIEW_FAVOURITES; break;
@@ -606,6 +607,11 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 			snprintf(v, sizeof v, "▲%-4lld", (long long)(row->upvotes > 9999 ? 9999 : row->upvotes));
 		x += ui_puts(c, y, x, end - x, v, cur ? base : EL_UPVOTES);
 		x += ui_puts(c, y, x, end - x, " ", base);
+	}
+	if (row->replaced) {   /* arXiv announced a new version of an older paper: say which */
+		char ver[16];
+		snprintf(ver, sizeof ver, row->version > 0 ? "v%d " : "v? ", row->version);
+		x += ui_puts(c, y, x, end - x, ver, cur ? base : EL_DATE);
 	}
 	/* the title gets the room first: the author column shrinks, then goes, before it is cut */
 	const char *title = row->title ? row->title : row->id;

@@ -7,9 +7,11 @@
 
 #include "lectern/text.h"
 
-static const char *sort_name(enum store_sort s)
+/* A day view's date order is the order its source listed the day in (store.h). */
+static const char *sort_name(enum store_sort s, const struct ui_list *l)
 {
-	return s == STORE_SORT_UPVOTES ? "upvotes" : s == STORE_SORT_RELEVANCE ? "relevance" : "date";
+	return s == STORE_SORT_UPVOTES ? "upvotes" : s == STORE_SORT_RELEVANCE ? "relevance"
+	       : l->kind == VIEW_HF ? "listed" : "date";
 }
 
 void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *l,
@@ -28,7 +30,7 @@ void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *
 		snprintf(pos, sizeof pos, "%lld/%s", (long long)(l->offset + (int64_t)l->sel + 1), count);
 	else
 		snprintf(pos, sizeof pos, "?/%s", count);
-	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s", view, pos, sort_name(l->sort),
+	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s", view, pos, sort_name(l->sort, l),
 	         l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
 	ui_fill(c, h.y, h.x, h.w, EL_HEADER);
 	int used = ui_puts(c, h.y, h.x, h.w, line, EL_HEADER);

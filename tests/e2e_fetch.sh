@@ -262,4 +262,32 @@ set +e
 L search-remote is:fav >"$T/out" 2>"$T/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q "nothing to search arXiv for" "$T/err" || { cat "$T/err"; fail "a local-only search"; }
+# Two Daily Papers days: 2026-06-14 (derived from 2026-06-12's recording) re-lists ten of
+# 2026-06-12's papers in another order. Every day keeps all its papers, each in its source's order.
+Y() { "$BIN" --db "$T/days.db" --config "$T/config" "$@"; }
+Y fetch hf-daily --date 2026-06-12 >"$T/out" 2>&1 || { cat "$T/out"; fail "day 1"; }
+Y fetch hf-daily --date 2026-06-14 >"$T/out" 2>&1 || { cat "$T/out"; fail "day 2"; }
+[ "$(Y list --day 2026-06-12 --format json | wc -l)" -eq 30 ] || fail "a re-listing day took papers off the first"
+Y list --day 2026-06-14 --sort date --format json >"$T/d2.json"
+Y list --day 2026-06-12 --sort date --format json >"$T/d1.json"
+python3 - "$T/d1.json" "$T/d2.json" "$DATA/hf/2026-06-12.json" "$DATA/hf/2026-06-14.json" <<'PY'
+import json, sys
+ids = lambda f: [json.loads(l)["id"] for l in open(f, encoding="utf-8")]
+src = lambda f: [it["paper"]["id"] for it in json.load(open(f, encoding="utf-8"))]
+assert ids(sys.argv[1]) == src(sys.argv[3]), "day 1 not in the source's order"
+assert ids(sys.argv[2]) == src(sys.argv[4]), "day 2 not in the source's order"
+PY
+[ "$(Y list --day 2026-06-14 --query 'is:new' --format json | wc -l)" -eq 0 ] || fail "is:new on a Daily Papers day"
+
+# arXiv's announce types, kept on each listing: the recorded listing has 2 new, 1 cross, 1 replace
+n() { L list --source arxiv --query "$1" --format json | wc -l; }
+[ "$(n is:new)" -eq 2 ] && [ "$(n is:cross)" -eq 1 ] && [ "$(n is:replaced)" -eq 1 ] ||
+	fail "announce types: new $(n is:new), cross $(n is:cross), replaced $(n is:replaced)"
+d=$(L list --source arxiv --format json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["listings"][0]["day"])')
+[ "$(L list --source arxiv --day "$d" --format json | wc -l)" -eq 4 ] || fail "an arXiv announcement day"
+cp "$T/config" "$T/hide.conf"
+echo "set hide-replacements yes" >>"$T/hide.conf"
+[ "$("$BIN" --db "$T/p.db" --config "$T/hide.conf" list --source arxiv --day "$d" --format json | wc -l)" -eq 3 ] ||
+	fail "hide-replacements"
+
 echo "e2e_fetch ok"

@@ -144,4 +144,15 @@ sed -n '/^--- screen 6/,$p' "$T/fetch_search.out" >"$T/fetch_search.m"
 grep -q 'Fetching arXiv search' "$T/fetch_search.m" && { echo "FAIL fetch_search: a search is logged twice in M"; fail=1; }
 [ "$(grep -c 'Searching arXiv for “testing”…' "$T/fetch_search.m")" = 1 ] || { echo "FAIL fetch_search: M does not list the search once"; cat "$T/fetch_search.m"; fail=1; }
 
+# arXiv's replacements: the recorded listing (2 new, 1 cross, 1 replace) in its source view ('v'):
+# the replaced paper carries its version next to the title.
+cat >"$T/lectern.conf" <<EOC
+set arxiv-rss-url $B/rss
+set arxiv-delay 0
+set timeout 5
+set max-tries 1
+source arxiv cs.LG cs.AI cs.CL stat.ML
+EOC
+SIZE=100x10 screen replaced "$T/rss.db" 'R <Wait> v <Dump>'
+
 exit $fail

@@ -443,7 +443,7 @@ static void test_rss_big(void **state)
 	struct coll c = {0};
 	struct feed_info fi;
 	struct lerr e;
-	size_t dois = 0, jrefs = 0, max_authors = 0, v1 = 0, backslash = 0;
+	size_t dois = 0, jrefs = 0, max_authors = 0, v1 = 0, backslash = 0, types[5] = {0};
 	(void)state;
 
 	assert_int_equal(parse_file(FEED_AUTO, RSS "aioarxiv-2024-11-28-rss-all-archives-1504-items.xml",
@@ -476,7 +476,17 @@ static void test_rss_big(void **state)
 		}
 		assert_true(p->updated == ts("2024-11-28T05:00:00Z"));
 		assert_true(p->version == 1 ? p->published == p->updated : p->published == 0);
+		types[p->announce]++;
+		/* the item's own link goes with the listing (store_upsert) */
+		assert_non_null(p->listing_url);
+		assert_prefix(p->listing_url, "https://arxiv.org/abs/");
 	}
+	/* arXiv's announce types, as the feed counts them (no replace-cross that day) */
+	assert_int_equal(types[PAPER_ANN_NEW], 926);
+	assert_int_equal(types[PAPER_ANN_CROSS], 9);
+	assert_int_equal(types[PAPER_ANN_REPLACE], 569);
+	assert_int_equal(types[PAPER_ANN_REPLACE_CROSS], 0);
+	assert_int_equal(types[PAPER_ANN_UNKNOWN], 0);
 	assert_int_equal(dois, 111);
 	assert_int_equal(jrefs, 97);
 	assert_int_equal(max_authors, 207);
@@ -595,6 +605,17 @@ static void test_arxiv_listing_atom(void **state)
 		"<arxiv:announce_type>replace</arxiv:announce_type>\n"
 		"<dc:creator>A. One, B. Two, and C. Three</dc:creator></entry></feed>";
 
+	/* replace-cross (no sample in the recorded feeds: synthesised), stated only in the
+	 * summary's "Announce Type:" line */
+	const char *rc =
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:arxiv=\"http://arxiv.org/schemas/atom\">\n"
+		"<title>cs.LG updates on arXiv.org</title>\n"
+		"<entry><id>oai:arXiv.org:2301.00002v3</id><title>T</title>\n"
+		"<updated>2024-11-28T00:00:00-05:00</updated>\n"
+		"<link href=\"https://arxiv.org/abs/2301.00002\" rel=\"alternate\" type=\"text/html\"/>\n"
+		"<summary>arXiv:2301.00002v3 Announce Type: replace-cross \nAbstract: A.</summary>\n"
+		"</entry></feed>";
+
 	assert_int_equal(parse_str(FEED_AUTO, doc, &c, &fi, &e), 0);
 	assert_int_equal(fi.format, FEED_ATOM);
 	assert_int_equal(c.n, 1);
@@ -605,6 +626,15 @@ static void test_arxiv_listing_atom(void **state)
 	assert_string_equal(c.v[0].authors[2].name, "C. Three");
 	assert_string_equal(c.v[0].url_abs, "https://arxiv.org/abs/2411.00001");
 	assert_int_equal(c.v[0].published, 0);
+	assert_int_equal(c.v[0].announce, PAPER_ANN_REPLACE);
+	assert_string_equal(c.v[0].listing_url, "https://arxiv.org/abs/2411.00001");
+	feed_info_clear(&fi);
+	coll_free(&c);
+
+	/* replace-cross, stated only in the summary */
+	assert_int_equal(parse_str(FEED_AUTO, rc, &c, &fi, &e), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0].announce, PAPER_ANN_REPLACE_CROSS);
 	feed_info_clear(&fi);
 	coll_free(&c);
 }

@@ -61,7 +61,7 @@ static void put(struct store *s, struct paper *p, const char *src, const char *d
 {
 	struct lerr e = {0};
 	enum store_upsert_result r;
-	if (store_upsert(s, p, src, d, &r, &e) != 0)
+	if (store_upsert(s, p, &(struct store_listing){ .source = src, .day = d, .position = -1 }, &r, &e) != 0)
 		fail_msg("upsert %s: %s", p->id, e.msg);
 	assert_int_equal(r, want);
 }
@@ -86,6 +86,14 @@ static uint64_t checksum(const char *path)
 	fclose(f);
 	return h;
 }
+
+/* Turns a current schema back into version 8's (before listings drove the views). */
+#define UNDO_V9                                                                            \
+	"DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
+	" ALTER TABLE listings DROP COLUMN position; ALTER TABLE listings DROP COLUMN type;"  \
+	" ALTER TABLE listings DROP COLUMN url;"                                                \
+	" CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"              \
+	" CREATE INDEX papers_hf_day_upvotes ON papers(hf_day, upvotes) WHERE hf_day IS NOT NULL;"
 
 static void raw_exec(const char *path, const char *sql)
 {
@@ -644,7 +652,7 @@ static void test_refuse_foreign(void **state)
 	assert_int_equal(rows.n, 0);
 	struct paper p;
 	mk(&p, "2501.00001", "t", "a", "2025-01-01");
-	assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "read-only"));
 	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), -1);
 	assert_int_equal(store_history_add(s, "x", &e), -1);
@@ -690,7 +698,7 @@ static void test_readonly(void **state)
 	assert_true(store_is_readonly(s));
 	assert_int_equal(store_get(s, "2501.00100", &g, &e), 0);
 	paper_clear(&g);
-	assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
 	assert_int_equal(e.kind, LERR_IO);
 	assert_non_null(strstr(e.msg, "read-only"));
 	assert_int_equal(store_set_favourite(s, "2501.00100", true, &e), -1);
@@ -768,7 +776,7 @@ static void *create_and_write(void *arg)
 	mk(&p, id, "Concurrent creation", "created at once", "2025-01-01");
 	if (store_is_readonly(s))
 		snprintf(c->msg, sizeof c->msg, "opened read-only");
-	else if (store_upsert(s, &p, "cc", NULL, NULL, &e) < 0 ||
+	else if (store_upsert(s, &p, &(struct store_listing){ .source = "cc", .day = NULL, .position = -1 }, NULL, &e) < 0 ||
 	         store_set_favourite(s, id, true, &e) < 0)
 		snprintf(c->msg, sizeof c->msg, "write: %s", e.msg);
 	paper_clear(&p);
@@ -906,7 +914,7 @@ static const char *ro_cache_steps(const char *dir)
 		return snprintf(msg, sizeof msg, "create: %s", e.msg), msg;
 	struct paper p;
 	mk(&p, "2501.00400", "Read only cache", "permissions", "2025-01-01");
-	int rc = store_upsert(s, &p, NULL, NULL, NULL, &e);
+	int rc = store_upsert(s, &p, NULL, NULL, &e);
 	paper_clear(&p);
 	store_close(&s);
 	if (rc < 0)
@@ -1005,7 +1013,7 @@ static void test_full_disk(void **state)
 		char id[32];
 		snprintf(id, sizeof id, "2501.1%04d", i);
 		mk(&p, id, "Filler", big, "2025-01-02");
-		failed = store_upsert(s, &p, "arxiv", "2025-01-02", NULL, &e) != 0;
+		failed = store_upsert(s, &p, &(struct store_listing){ .source = "arxiv", .day = "2025-01-02", .position = -1 }, NULL, &e) != 0;
 		paper_clear(&p);
 	}
 	assert_true(failed);
@@ -1021,7 +1029,7 @@ static void test_full_disk(void **state)
 		char id[32];
 		snprintf(id, sizeof id, "2502.2%04d", j);
 		mk(&p, id, "Filler", big, "2025-02-02");
-		rc = store_upsert(s, &p, NULL, NULL, NULL, &e);
+		rc = store_upsert(s, &p, NULL, NULL, &e);
 		paper_clear(&p);
 	}
 	if (rc == 0) {
@@ -1030,7 +1038,7 @@ static void test_full_disk(void **state)
 		/* The failed upsert failed the transaction: later writes are refused, the commit
 		 * reports it, and nothing of the transaction is kept. */
 		mk(&p, "2502.30000", "Small", "tiny", "2025-02-03");
-		assert_int_equal(store_upsert(s, &p, NULL, NULL, NULL, &e), -1);
+		assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
 		assert_non_null(strstr(e.msg, "rolled back"));
 		paper_clear(&p);
 		assert_int_equal(store_set_read(s, "2501.00300", true, &e), -1);
@@ -1690,7 +1698,7 @@ static void test_migrate_prov(void **state)
 	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
 	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
 	store_close(&s);
-	raw_exec(path, "ALTER TABLE papers DROP COLUMN org_submitter;"
+	raw_exec(path, UNDO_V9 "ALTER TABLE papers DROP COLUMN org_submitter;"
 	         "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
 
 	s = store_open(path, 0, &e);
@@ -1945,7 +1953,7 @@ static void test_migrate_v6_signature(void **state)
 	assert_non_null(s);
 	store_close(&s);
 	/* back to what lectern 5 wrote */
-	raw_exec(path, "ALTER TABLE sources DROP COLUMN signature;"
+	raw_exec(path, UNDO_V9 "ALTER TABLE sources DROP COLUMN signature;"
 	         "ALTER TABLE papers DROP COLUMN prov;"
 	         "ALTER TABLE papers DROP COLUMN org_submitter;"
 	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
@@ -2233,7 +2241,9 @@ static void test_windows(void **state)
 		p.published = day("2025-01-01") + (i % 20) * 3600;   /* ties in publication time */
 		p.upvotes = i % 7;
 		paper_set(&p.hf_day, i % 2 ? "2025-01-02" : "2025-01-03");
-		put(s, &p, i % 3 ? "arxiv" : "hf-daily", NULL, STORE_INSERTED);
+		/* a third listed by Daily Papers on their day (what day views read) */
+		p.source_kind = i % 3 ? PAPER_SRC_ARXIV : PAPER_SRC_HF;
+		put(s, &p, i % 3 ? "arxiv" : "hf-daily", i % 3 ? NULL : p.hf_day, STORE_INSERTED);
 		paper_clear(&p);
 		if (i % 5 == 0)
 			assert_int_equal(store_set_favourite(s, id, true, &e), 0);
@@ -2250,8 +2260,13 @@ static void test_windows(void **state)
 		{ .filter = STORE_VIEW_SOURCE, .source = "arxiv" },
 		{ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-02", .sort = STORE_SORT_UPVOTES },
 		{ .filter = STORE_VIEW_UNREAD, .query = "-beta" },
+		{ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-03" },
+		{ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-03", .query = "alpha" },
+		{ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-03", .sort = STORE_SORT_RELEVANCE,
+		  .query = "alpha" },
+		{ .filter = STORE_VIEW_SOURCE, .source = "hf-daily", .day = "2025-01-02" },
 	};
-	size_t totals[] = { 60, 60, 60, 60, 60, 12, 12, 40, 30, 40 };
+	size_t totals[] = { 60, 60, 60, 60, 60, 12, 12, 40, 10, 40, 10, 10, 10, 10 };
 	for (size_t i = 0; i < ARRAY_LEN(views); i++)
 		check_paging(s, &views[i], totals[i]);
 
@@ -2293,6 +2308,224 @@ static void test_windows(void **state)
 	assert_int_equal(store_hf_day_step(s, NULL, -1, d, sizeof d, &e), 1);
 	assert_string_equal(d, "2025-01-03");
 	store_close(&s);
+}
+
+/* ---- listings drive the listing views ------------------------------------------------------ */
+
+/* Stores paper id as listed by source on day at pos (type, url as given). */
+static void list_one(struct store *s, const char *id, int64_t upvotes, int version,
+                     enum paper_source_kind kind, const char *src, const char *d, int64_t pos,
+                     enum paper_announce type, const char *url)
+{
+	struct paper p;
+	struct lerr e = {0};
+	mk(&p, id, "A title", "words", "2025-01-01");
+	p.upvotes = upvotes;
+	p.version = version;
+	p.source_kind = kind;
+	if (kind == PAPER_SRC_HF)
+		paper_set(&p.hf_day, d);   /* what HF says: the newest listing day overwrites it */
+	struct store_listing l = { .source = src, .day = d, .position = pos, .type = type,
+	                           .url = url };
+	if (store_upsert(s, &p, &l, NULL, &e) != 0)
+		fail_msg("upsert %s: %s", id, e.msg);
+	paper_clear(&p);
+}
+
+static char *view_ids(struct store *s, const struct store_view *v)
+{
+	struct store_rows r = {0};
+	struct lerr e = {0};
+	if (store_window(s, v, NULL, 1, 100, &r, &e) != 0)
+		fail_msg("window: %s", e.msg);
+	char *ids = ids_of(&r);
+	store_rows_clear(&r);
+	return ids;
+}
+
+#define VIEW_IS(s, v, want)                         \
+	do {                                            \
+		char *got_ = view_ids((s), (v));            \
+		assert_string_equal(got_, (want));          \
+		free(got_);                                 \
+	} while (0)
+
+/* A day that re-lists papers shown on earlier days keeps them on every day, each day in its
+ * source's order (or by upvotes); day stepping walks the listed days. */
+static void test_listings_days(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	enum paper_source_kind hf = PAPER_SRC_HF;
+	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 50, 1, hf, "hf-daily", "2025-01-02", 1, 0, NULL);
+	list_one(s, "2501.00003", 9, 1, hf, "hf-daily", "2025-01-02", 2, 0, NULL);
+	/* the next day re-lists 3 and 1 around a new paper */
+	list_one(s, "2501.00003", 9, 1, hf, "hf-daily", "2025-01-03", 0, 0, NULL);
+	list_one(s, "2501.00004", 1, 1, hf, "hf-daily", "2025-01-03", 1, 0, NULL);
+	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-03", 2, 0, NULL);
+	/* a second Daily Papers source listing the same paper that day shows it once */
+	list_one(s, "2501.00004", 1, 1, hf, "hf-mirror", "2025-01-03", 0, 0, NULL);
+	/* an arXiv listing of the same day is not a Daily Papers one */
+	list_one(s, "2501.00005", 1, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-03", 0, 0, NULL);
+
+	struct store_view v = { .filter = STORE_VIEW_HF_DAY, .day = "2025-01-02" };
+	VIEW_IS(s, &v, "2501.00001 2501.00002 2501.00003");
+	assert_int_equal(store_count(s, &v, -1, &e), 3);
+	v.day = "2025-01-03";
+	VIEW_IS(s, &v, "2501.00003 2501.00004 2501.00001");
+	assert_int_equal(store_count(s, &v, -1, &e), 3);
+	v.sort = STORE_SORT_UPVOTES;
+	VIEW_IS(s, &v, "2501.00003 2501.00001 2501.00004");
+	v.day = "2025-01-02";
+	VIEW_IS(s, &v, "2501.00002 2501.00003 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE, .source = "hf-daily",
+	                         .day = "2025-01-03" };
+	VIEW_IS(s, &v, "2501.00003 2501.00004 2501.00001");
+	v.source = "arxiv";
+	VIEW_IS(s, &v, "2501.00005");
+
+	/* positions are kept; a refetch of the same listing states them anew */
+	list_one(s, "2501.00004", 1, 1, hf, "hf-daily", "2025-01-03", 5, 0, NULL);
+	v = (struct store_view){ .filter = STORE_VIEW_HF_DAY, .day = "2025-01-03" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001 2501.00004");
+
+	char d[16];
+	assert_int_equal(store_hf_day_step(s, "9999-12-31", -1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-03");
+	assert_int_equal(store_hf_day_step(s, d, -1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-02");
+	assert_int_equal(store_hf_day_step(s, d, -1, d, sizeof d, &e), 0);
+	assert_int_equal(store_hf_day_step(s, "2025-01-02", 1, d, sizeof d, &e), 1);
+	assert_string_equal(d, "2025-01-03");
+	store_close(&s);
+}
+
+/* arXiv's announce types live on the listing: is:new, is:cross, is:replaced read the view's
+ * listing (elsewhere the latest), rows carry the replacement mark, hide_replacements hides
+ * them in listing views. new and replace come from the real feed; the rarer cross and
+ * replace-cross are synthesised here. */
+static void test_listings_types(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	enum paper_source_kind ax = PAPER_SRC_ARXIV;
+	list_one(s, "2411.00001", -1, 1, ax, "arxiv", "2024-11-28", 0, PAPER_ANN_NEW,
+	         "https://arxiv.org/abs/2411.00001");
+	list_one(s, "2411.00002", -1, 1, ax, "arxiv", "2024-11-28", 1, PAPER_ANN_CROSS, NULL);
+	list_one(s, "2301.00003", -1, 3, ax, "arxiv", "2024-11-28", 2, PAPER_ANN_REPLACE, NULL);
+	list_one(s, "2301.00004", -1, 2, ax, "arxiv", "2024-11-28", 3, PAPER_ANN_REPLACE_CROSS,
+	         NULL);
+	/* the next day: 2411.00001 replaced, the cross-list announced new elsewhere */
+	list_one(s, "2411.00001", -1, 2, ax, "arxiv", "2024-11-29", 0, PAPER_ANN_REPLACE, NULL);
+
+	struct store_view v = { .filter = STORE_VIEW_SOURCE, .source = "arxiv",
+	                        .day = "2024-11-28" };
+	VIEW_IS(s, &v, "2411.00001 2411.00002 2301.00003 2301.00004");
+	v.query = "is:new";
+	VIEW_IS(s, &v, "2411.00001");
+	v.query = "is:cross";
+	VIEW_IS(s, &v, "2411.00002 2301.00004");
+	v.query = "is:replaced";
+	VIEW_IS(s, &v, "2301.00003 2301.00004");
+	v.query = "-is:replaced";
+	VIEW_IS(s, &v, "2411.00001 2411.00002");
+	v.query = "is:new OR is:cross";
+	VIEW_IS(s, &v, "2411.00001 2411.00002 2301.00004");
+	v.query = NULL;
+	v.hide_replacements = true;
+	VIEW_IS(s, &v, "2411.00001 2411.00002");
+	assert_int_equal(store_count(s, &v, -1, &e), 2);
+
+	/* the replacement mark and version on the rows */
+	v.hide_replacements = false;
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 4);
+	assert_false(r.v[0].replaced);
+	assert_true(r.v[2].replaced);
+	assert_int_equal(r.v[2].version, 3);
+	assert_true(r.v[3].replaced);
+	store_rows_clear(&r);
+
+	/* the next day's listing of the same source; elsewhere the paper's latest listing */
+	v.day = "2024-11-29";
+	v.query = "is:replaced";
+	VIEW_IS(s, &v, "2411.00001");
+	struct store_view all = { .query = "is:new" };
+	VIEW_IS(s, &all, "");   /* 2411.00001's latest listing is its replacement */
+	all.query = "is:replaced";
+	VIEW_IS(s, &all, "2301.00004 2301.00003 2411.00001");
+	struct store_view src = { .filter = STORE_VIEW_SOURCE, .source = "arxiv",
+	                          .hide_replacements = true };
+	VIEW_IS(s, &src, "2411.00002");
+
+	/* the listing keeps the source's own link */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT url, position, type FROM listings"
+	                                    " WHERE day = '2024-11-28' AND position = 0",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	                    "https://arxiv.org/abs/2411.00001");
+	assert_int_equal(sqlite3_column_int(st, 2), PAPER_ANN_NEW);
+	sqlite3_finalize(st);
+	assert_int_equal(paper_announce_parse("Replace-Cross"), PAPER_ANN_REPLACE_CROSS);
+	assert_int_equal(paper_announce_parse("new"), PAPER_ANN_NEW);
+	assert_int_equal(paper_announce_parse("other"), PAPER_ANN_UNKNOWN);
+	assert_int_equal(paper_announce_parse(NULL), PAPER_ANN_UNKNOWN);
+	store_close(&s);
+}
+
+/* A version-8 cache migrates without loss: every listing kept, the Daily Papers ones (their
+ * source mostly lists papers on their hf_day) found by the day view, positions unknown
+ * (upvotes order), the hf_day indexes gone. */
+static void test_migrate_v8_listings(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v8.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	enum paper_source_kind hf = PAPER_SRC_HF;
+	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 50, 1, hf, "hf-daily", "2025-01-02", 1, 0, NULL);
+	list_one(s, "2501.00003", 9, 1, hf, "hf-daily", "2025-01-03", 0, 0, NULL);
+	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-03", 1, 0, NULL);   /* re-listed */
+	list_one(s, "2501.00004", 1, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-03", 0, 0, NULL);
+	store_close(&s);
+	raw_exec(path, UNDO_V9 "PRAGMA user_version = 8;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v8: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM listings),"
+	                                    " (SELECT count(*) FROM listings WHERE kind = 3),"
+	                                    " (SELECT count(*) FROM sqlite_schema WHERE name LIKE"
+	                                    " 'papers_hf_day%')", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 5);
+	assert_int_equal(sqlite3_column_int(st, 2), 4);
+	assert_int_equal(sqlite3_column_int(st, 3), 0);
+	sqlite3_finalize(st);
+	/* 2501.00001's hf_day is 2025-01-03 now, yet it stays on 2025-01-02 */
+	struct store_view v = { .filter = STORE_VIEW_HF_DAY, .day = "2025-01-02" };
+	VIEW_IS(s, &v, "2501.00002 2501.00001");   /* no positions: by upvotes */
+	v.day = "2025-01-03";
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_string_equal(p.listings, "hf-daily 2025-01-03\nhf-daily 2025-01-02");
+	paper_clear(&p);
+	store_close(&s);
+	unlink(path);
 }
 
 /* ---- store_row.has_note: the list's ✎ comes from the row queries ----------------------------- */
@@ -2801,6 +3034,9 @@ int main(void)
 		cmocka_unit_test(test_search_cjk_org_tags),
 		cmocka_unit_test(test_relevance_and_views),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_listings_days),
+		cmocka_unit_test(test_listings_types),
+		cmocka_unit_test(test_migrate_v8_listings),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

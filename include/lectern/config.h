@@ -65,6 +65,8 @@ struct config {
 	int list_width;            /* set list-width     N columns or N% of the list side by side;
 	                            * 0: as the titles need (the detail keeps 60 columns) */
 	bool list_width_pct;       /* list_width is a percentage */
+	bool hide_replacements;    /* set hide-replacements  listing views leave out arXiv's
+	                            * replacements (store_view), default no */
 
 	struct config_line *binds;
 	size_t n_binds;

@@ -21,6 +21,18 @@ enum paper_source_kind {
 	PAPER_SRC_KINDS
 };
 
+/* How arXiv announced a paper in a listing (RSS arxiv:announce_type). The values are stored in
+ * listings.type: never renumber. */
+enum paper_announce {
+	PAPER_ANN_UNKNOWN = 0,
+	PAPER_ANN_NEW = 1,
+	PAPER_ANN_CROSS = 2,
+	PAPER_ANN_REPLACE = 3,
+	PAPER_ANN_REPLACE_CROSS = 4,
+};
+/* "new", "cross", "replace", "replace-cross" (any case) -> the value; else UNKNOWN. */
+enum paper_announce paper_announce_parse(const char *s);
+
 struct author {
 	char *name;         /* "Ada Lovelace", TeX accents already decoded */
 	char *affiliation;  /* NULL, or several joined with "; " */
@@ -76,6 +88,12 @@ struct paper {
 	/* Listings: filled by the store when reading one paper in full ("hf-daily 2025-11-19"...),
 	 * newline-separated "SOURCE DAY" pairs, newest first. */
 	char *listings;
+
+	/* This delivery's listing, set by a parser (the fetcher records it with the listing, see
+	 * store_upsert; never a field of the paper): how arXiv announced it, and the link the feed
+	 * itself gave for the entry (NULL when none). */
+	enum paper_announce announce;
+	char *listing_url;
 };
 
 /* Initialises all fields to "unknown" (NULL / 0 / -1). */

@@ -34,7 +34,11 @@ enum query_field {
 	QF_ID,         /* an arXiv id (text: without version) */
 };
 
-enum query_flag { QFLAG_NONE = 0, QFLAG_FAV, QFLAG_READ, QFLAG_UNREAD, QFLAG_NOTE, QFLAG_TAGS };
+enum query_flag {
+	QFLAG_NONE = 0, QFLAG_FAV, QFLAG_READ, QFLAG_UNREAD, QFLAG_NOTE, QFLAG_TAGS,
+	/* arXiv's announce type of a listing (store.h says which listing) */
+	QFLAG_NEW, QFLAG_CROSS, QFLAG_REPLACED,
+};
 
 /* The one table of fields: the parser reads it, and so do the help texts. */
 struct query_field_info {

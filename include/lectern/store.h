@@ -63,17 +63,28 @@ void store_rollback(struct store *s);
  * - upvotes / num_comments / github_stars: the newest known value; version: the text's (the
  *   higher kind's, within a kind the highest); published: the earliest; updated: the latest.
  * Fields p leaves NULL/0/-1 never blank what is stored; user state in p is ignored.
- * `source` ("hf-daily", "arxiv", a configured name) and `day` ("YYYY-MM-DD", the listing day:
- * Daily Papers day, announce day) record that this source listed the paper; both may be NULL.
+ * `l` (may be NULL: no listing) records that l->source listed the paper on l->day, one row
+ * per (paper, source, day) with the kind of source (p->source_kind), the position and type
+ * the source gave and its own link; a later fetch of the same listing replaces those.
  * A paper without a publication date is dated (for order and store_row.date) by its earliest
  * listing day, and by the time it was first stored only when no source gave a day.
  * *result (may be NULL) tells whether the paper was new, changed, or unchanged. */
 enum store_upsert_result { STORE_UNCHANGED = 0, STORE_INSERTED, STORE_UPDATED };
-int store_upsert(struct store *s, const struct paper *p, const char *source, const char *day,
+struct store_listing {
+	const char *source;          /* "hf-daily", "arxiv", a configured name; NULL: no listing */
+	const char *day;             /* "YYYY-MM-DD": Daily Papers day, announce day; NULL none */
+	int64_t position;            /* 0-based order in the source's answer (across pages); -1
+	                              * unknown (the day view then orders by upvotes, then newest) */
+	enum paper_announce type;    /* how arXiv announced it (paper.h), UNKNOWN elsewhere */
+	const char *url;             /* the source's own link to the paper, NULL none */
+};
+int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e);
 
 /* `lectern import` of one exported paper: store_upsert() once per listing in p->listings
- * ("SOURCE DAY" lines, as store_get() gives them; none: one upsert without a listing), all in
+ * ("SOURCE DAY" lines, as store_get() gives them, position and type unknown; none: one
+ * upsert without a listing); the source that listed it on p->hf_day is a Daily Papers source,
+ * and a p->hf_day no listing names is listed by "hf-daily" that day. All in
  * one transaction. *result is STORE_INSERTED when the paper was new. User state is not merged
  * here (the caller's policy, with the setters below). */
 int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
@@ -106,11 +117,14 @@ enum store_filter {
 	STORE_VIEW_ALL = 0,
 	STORE_VIEW_FAVOURITES,
 	STORE_VIEW_UNREAD,
-	STORE_VIEW_SOURCE,     /* papers listed by view.source */
-	STORE_VIEW_HF_DAY,     /* papers on Hugging Face Daily Papers of view.day */
+	STORE_VIEW_SOURCE,     /* papers listed by view.source; with view.day, its listing of that
+	                        * day (an arXiv announcement day) */
+	STORE_VIEW_HF_DAY,     /* papers a Hugging Face Daily Papers source listed on view.day */
 };
 enum store_sort {
-	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid) */
+	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid); a day view (HF_DAY,
+	                        * SOURCE with a day): the order its source gave (listings without
+	                        * one, from older caches, after them by upvotes, then newest) */
 	STORE_SORT_UPVOTES,    /* most upvoted first, then newest */
 	STORE_SORT_RELEVANCE,  /* search rank; without a query it behaves as DATE */
 };
@@ -125,13 +139,17 @@ enum store_sort {
  * Korean text is indexed character by character, so a CJK word (`大規模`, `言語モデル`) finds
  * that sequence anywhere, also inside a longer run of CJK text; an emoji (🚀) is a word of
  * its own. A query whose OR or NOT mixes text with flags, dates, tags or ids is ranked by
- * date under STORE_SORT_RELEVANCE. Strings are borrowed for the duration of the call. */
+ * date under STORE_SORT_RELEVANCE. is:new, is:cross and is:replaced read arXiv's announce
+ * type of one listing: in a day view that day's, in a source view the source's latest, else
+ * the paper's latest listing. A day view shows exactly the papers its source(s) listed that
+ * day, each once. Strings are borrowed for the duration of the call. */
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
 	const char *source;
 	const char *day;
 	const char *query;
+	bool hide_replacements;   /* listing views (HF_DAY, SOURCE) leave out replacements */
 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
@@ -156,6 +174,8 @@ struct store_row {
 	int64_t date;           /* the date to show: published, else the earliest listing day, else
 	                         * first seen; the list's date order and date: filters use it */
 	bool has_note;          /* the paper has a non-empty note (user state, like favourite) */
+	int version;            /* the stored text's arXiv version, 0 unknown */
+	bool replaced;          /* the view's listing (see store_view) announced a replacement */
 };
 struct store_rows {
 	struct store_row *v;
@@ -185,8 +205,8 @@ typedef int (*store_paper_cb)(void *ctx, const struct paper *p);
 int store_each(struct store *s, const struct store_view *view, size_t limit, store_paper_cb cb,
                void *ctx, struct lerr *e);
 
-/* Daily Papers days present in the cache, relative to `day`: the nearest day before (dir < 0) or
- * after (dir > 0) it. Returns 1 and writes "YYYY-MM-DD" to out (n >= 11), 0 when none, -1 error. */
+/* Days a Daily Papers source listed papers on, relative to `day` (listings, one index seek):
+ * the nearest day before (dir < 0) or after (dir > 0) it. Returns 1 and writes "YYYY-MM-DD" to out (n >= 11), 0 when none, -1 error. */
 int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size_t n,
                       struct lerr *e);
 

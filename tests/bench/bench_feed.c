@@ -58,7 +58,8 @@ static int store_cb(void *ctx, const struct paper *p)
 {
 	struct store_ctx *sc = ctx;
 
-	if (store_upsert(sc->s, p, "bench", "2024-11-28", NULL, &sc->e) != 0)
+	if (store_upsert(sc->s, p, &(struct store_listing){ .source = "bench", .day = "2024-11-28",
+	                 .position = -1 }, NULL, &sc->e) != 0)
 		return 1;
 	sc->n++;
 	return 0;

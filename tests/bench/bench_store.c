@@ -204,7 +204,8 @@ static void add_cjk(struct store *s, size_t n)
 			p.id = xasprintf("cjk:%zu", i);
 			free(p.title);
 			p.title = cjk_title();
-			if (store_upsert(s, &p, "arxiv", NULL, NULL, &e) < 0)
+			if (store_upsert(s, &p, &(struct store_listing){ .source = "arxiv", .position = -1 },
+			                 NULL, &e) < 0)
 				die_e("upsert", &e);
 			paper_clear(&p);
 		}
@@ -274,8 +275,14 @@ static double ingest(struct store *s, size_t from, size_t to, size_t n_total)
 		if (store_begin(s, &e) < 0)
 			die_e("begin", &e);
 		for (size_t k = 0; k < n; k++) {
-			if (store_upsert(s, &batch[k], k % 3 ? "arxiv" : "hf-daily", "2025-01-01", NULL,
-			                 &e) < 0)
+			/* as fetched: Daily Papers papers listed by hf-daily on their day, the others
+			 * by arxiv on their announcement day */
+			bool hf = batch[k].hf_day != NULL;
+			char d[11];
+			util_fmt_date(batch[k].published, d, sizeof d);
+			batch[k].source_kind = hf ? PAPER_SRC_HF : PAPER_SRC_ARXIV;
+			if (store_upsert(s, &batch[k], &(struct store_listing){ .source = hf ? "hf-daily" : "arxiv",
+			             .day = d, .position = hf ? (int64_t)(k % 50) : (int64_t)k }, NULL, &e) < 0)
 				die_e("upsert", &e);
 			paper_clear(&batch[k]);
 		}
@@ -478,6 +485,35 @@ int main(int argc, char **argv)
 	for (int i = 0; i < RUNS; i++)
 		t[i] = time_window(s, &up, NULL, NULL);
 	printf("store: first screen by upvotes: median %.2f ms\n", pct(t, RUNS, 0.5));
+	/* A Daily Papers day view (the reader's default sort, upvotes, and the date/listed order),
+	 * the newest day and one in the middle, and stepping to the previous day. */
+	{
+		char newest[16], mid[16];
+		if (store_hf_day_step(s, "9999-12-31", -1, newest, sizeof newest, &e) != 1)
+			die_e("newest day", &e);
+		util_fmt_date(1420070400 + (int64_t)(5.5 * 365 * 86400), mid, sizeof mid);
+		const char *days[] = { newest, mid };
+		for (int dd = 0; dd < 2; dd++)
+			for (int so = 0; so < 2; so++) {
+				struct store_view dv = { .filter = STORE_VIEW_HF_DAY, .day = days[dd],
+				                         .sort = so ? STORE_SORT_DATE : STORE_SORT_UPVOTES };
+				size_t got = 0;
+				for (int i = 0; i < RUNS; i++)
+					t[i] = time_window(s, &dv, NULL, &got);
+				printf("store: day view %s (%s, %zu rows): median %.3f ms\n", days[dd],
+				       so ? "date/listed" : "upvotes", got, pct(t, RUNS, 0.5));
+			}
+		char prev[16];
+		for (int i = 0; i < QRUNS; i++) {
+			double t0 = now_ms();
+			store_hf_day_step(s, mid, -1, prev, sizeof prev, &e);
+			t[i] = now_ms() - t0;
+		}
+		printf("store: day step from %s to %s: median %.3f ms\n", mid, prev,
+		       pct(t, QRUNS, 0.5));
+	}
+	if (getenv("LECTERN_BENCH_DAY_ONLY"))
+		return 0;
 
 	char au[64];   /* a first name of the synthetic authors (vocab[200..3199]) */
 	snprintf(au, sizeof au, "au:%s model", vocab[210]);
