@@ -498,6 +498,13 @@ struct paper_link *paper_links(const struct paper *p, size_t *n)
 	free(pdf);
 	found_urls(&l, p->abstract);
 	found_urls(&l, p->comment);
+	/* the links feeds gave for it (a blog post about it, a journal's page): one per line */
+	for (const char *u = p->listing_url; u && *u;) {
+		size_t len = strcspn(u, "\n");
+		add_link(&l, PAPER_LINK_FOUND, u, len);
+		u += len;
+		u += *u == '\n';
+	}
 
 	/* One allocation: the entries, then the URLs they point to. */
 	size_t bytes = 0;

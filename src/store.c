@@ -90,7 +90,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET tags = excluded.tags",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
-	[ST_LISTINGS_GET] = "SELECT source, day FROM listings WHERE paper = ?1"
+	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
 	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress, pid, host)"
 	                 " VALUES (?1, ?2, 1, ?3, ?4)"
@@ -632,7 +632,7 @@ static int read_listings(struct store *s, int64_t pk, struct paper *p, struct le
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pk);
-	struct sbuf b = {0};
+	struct sbuf b = {0}, urls = {0};
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (b.len)
@@ -641,11 +641,21 @@ static int read_listings(struct store *s, int64_t pk, struct paper *p, struct le
 		const char *day = (const char *)sqlite3_column_text(st, 1);
 		if (day && *day)
 			sbuf_printf(&b, " %s", day);
+		/* the links feeds gave for it, once each (paper_links lists them) */
+		const char *url = (const char *)sqlite3_column_text(st, 2);
+		if (url && *url && !util_has_line(urls.s, url)) {
+			if (urls.len)
+				sbuf_addc(&urls, '\n');
+			sbuf_adds(&urls, url);
+		}
 	}
 	sqlite3_reset(st);
 	if (b.len)
 		p->listings = sbuf_steal(&b);
+	if (urls.len)
+		p->listing_url = sbuf_steal(&urls);
 	sbuf_free(&b);
+	sbuf_free(&urls);
 	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading listings");
 }
 

@@ -527,3 +527,16 @@ char *util_read_file(const char *path, size_t *len, struct lerr *e)
 		*len = b.len;
 	return sbuf_steal(&b);
 }
+
+bool util_has_line(const char *lines, const char *s)
+{
+	size_t n = strlen(s);
+	for (const char *l = lines; l && *l;) {
+		size_t len = strcspn(l, "\n");
+		if (len == n && !memcmp(l, s, n))
+			return true;
+		l += len;
+		l += *l == '\n';
+	}
+	return false;
+}

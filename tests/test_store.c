@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lectern/export.h"
+#include "lectern/paper_fields.h"
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
 
@@ -2402,6 +2403,38 @@ static void test_listings_days(void **state)
 	store_close(&s);
 }
 
+/* A feed's own link to a paper (a blog post about it) is kept with its listing and joins the
+ * paper's links once, after the fixed ones; arXiv's text stays. */
+static void test_listing_links(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	list_one(s, "2411.00001", -1, 1, PAPER_SRC_ARXIV, "arxiv", "2024-11-28", 0, PAPER_ANN_NEW,
+	         "https://arxiv.org/abs/2411.00001");
+	list_one(s, "2411.00001", -1, 1, PAPER_SRC_FEED, "blog", "2024-11-30", 0, 0,
+	         "https://blog.example/2024/11/reading-group");
+	list_one(s, "2411.00001", -1, 1, PAPER_SRC_FEED, "blog2", "2024-12-01", 0, 0,
+	         "https://blog.example/2024/11/reading-group");
+	struct paper g;
+	assert_int_equal(store_get(s, "2411.00001", &g, &e), 0);
+	/* each listing's link once (arXiv's own is its abstract page) */
+	assert_non_null(g.listing_url);
+	assert_true(util_has_line(g.listing_url, "https://blog.example/2024/11/reading-group"));
+	assert_true(util_has_line(g.listing_url, "https://arxiv.org/abs/2411.00001"));
+	assert_false(util_has_line(g.listing_url, "https://blog.example/"));
+	assert_int_equal(strlen(g.listing_url), strlen("https://blog.example/2024/11/reading-group\n"
+	                                               "https://arxiv.org/abs/2411.00001"));
+	size_t n;
+	struct paper_link *l = paper_links(&g, &n);
+	assert_int_equal(n, 3);   /* abstract page, PDF (from the id), the blog's post */
+	assert_string_equal(l[0].url, "https://arxiv.org/abs/2411.00001");
+	assert_string_equal(l[2].url, "https://blog.example/2024/11/reading-group");
+	free(l);
+	paper_clear(&g);
+	store_close(&s);
+}
+
 /* arXiv's announce types live on the listing: is:new, is:cross, is:replaced read the view's
  * listing (elsewhere the latest), rows carry the replacement mark, hide_replacements hides
  * them in listing views. new and replace come from the real feed; the rarer cross and
@@ -3036,6 +3069,7 @@ int main(void)
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_listings_days),
 		cmocka_unit_test(test_listings_types),
+		cmocka_unit_test(test_listing_links),
 		cmocka_unit_test(test_migrate_v8_listings),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),

@@ -91,7 +91,8 @@ struct paper {
 
 	/* This delivery's listing, set by a parser (the fetcher records it with the listing, see
 	 * store_upsert; never a field of the paper): how arXiv announced it, and the link the feed
-	 * itself gave for the entry (NULL when none). */
+	 * itself gave for the entry (NULL when none). When the store reads a paper in full,
+	 * listing_url holds every link its listings gave, one per line (paper_links lists them). */
 	enum paper_announce announce;
 	char *listing_url;
 };

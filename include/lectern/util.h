@@ -4,6 +4,7 @@
 #define LECTERN_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,5 +86,8 @@ char *util_data_dir(void);
 char *util_config_dir(void);
 /* Reads a whole file; returns NULL with *e set on failure. *len gets the size. Caller frees. */
 char *util_read_file(const char *path, size_t *len, struct lerr *e);
+
+/* Whether s is one of the "\n"-separated lines of `lines` (NULL: no lines). */
+bool util_has_line(const char *lines, const char *s);
 
 #endif
