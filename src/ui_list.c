@@ -156,6 +156,7 @@ int ui_list_load_start(struct ui_list *l, struct ui_ctx *c)
 	l->offset = 0;
 	l->sel = l->top = 0;
 	l->count = -1;
+	l->bound = (struct store_bound){0};
 	if (l->at_end) {
 		l->count = (int64_t)l->rows.n;
 		l->count_exact = true;
@@ -426,6 +427,9 @@ void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 		return;
 	l->count_exact = n < cap;
 	l->count = n > COUNT_CAP && !l->count_exact ? COUNT_CAP : n;
+	/* A ranked search scores a bounded set: count every match once, to say so. */
+	if (store_bound(c->store, &v, INT64_MAX, &l->bound, &e) < 0)
+		l->bound = (struct store_bound){0};
 	if (l->count_exact && l->offset < 0 && l->at_end)
 		l->offset = n - (int64_t)l->rows.n;
 }

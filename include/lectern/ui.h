@@ -81,6 +81,8 @@ struct ui_list {
 	size_t sel, top;          /* indexes into rows */
 	int64_t count;            /* rows in the view, at most count_cap; -1 not known yet */
 	bool count_exact;
+	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
+	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */
 };
 
