@@ -961,6 +961,11 @@ static char *id_list(const char *query)
 	return b.s;
 }
 
+char *fetch_search_source(const char *query)
+{
+	return xasprintf("search:%s", query ? query : "");
+}
+
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e)
 {
@@ -990,7 +995,9 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	                  .arxiv = true, .no_validators = true, .hint = "check the search syntax" };
 	struct outcome o = { .total_results = -1 };
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
-	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
+	char *listing = fetch_search_source(query);
+	int rc = *q ? fetch_one(env, listing, &rq, &o, &err) : -1;
+	free(listing);
 	if (!*q && !unparsed)
 		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
 		         "org:, dates and -words are filters of the cache, not searches)",

@@ -31,6 +31,7 @@ void ui_list_free(struct ui_list *l)
 	store_rows_clear(&l->rows);
 	xfree(&l->query);
 	xfree(&l->qtext);
+	xfree(&l->remote);
 }
 
 void ui_list_set_query(struct ui_list *l, const char *text)
@@ -62,6 +63,10 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 		v->filter = STORE_VIEW_SOURCE;
 		v->source = l->source < cfg->n_sources ? cfg->sources[l->source].name : "";
 		break;
+	case VIEW_REMOTE:
+		v->filter = STORE_VIEW_SOURCE;
+		v->source = l->remote ? l->remote : "";
+		break;
 	}
 }
 
@@ -76,6 +81,11 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 		snprintf(buf, n, "%s",
 		         l->source < cfg->n_sources ? cfg->sources[l->source].name : "?");
 		break;
+	case VIEW_REMOTE: {   /* "search:QUERY" (fetch_search_source) */
+		const char *q = l->remote ? strchr(l->remote, ':') : NULL;
+		snprintf(buf, n, "arXiv: %s", q ? q + 1 : "");
+		break;
+	}
 	}
 }
 
