@@ -755,7 +755,9 @@ static void rank_of(struct qb *b, const struct plan *p, const char *pk)
 
 /* The candidates c(r, s) of a ranked order: the newest STORE_CANDIDATES rows (all with
  * rank_all), and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not
- * among them, scored under the whole match (the column filter would score titles only). */
+ * among them. Those are scored under the column filter, i.e. by their title, author and
+ * organisation hits only: re-scoring each under the whole match costs a doclist seek per row
+ * (seconds for `model` at 1M), and the title's weight dominates the score anyway. */
 static void candidates(struct qb *b, const struct plan *p)
 {
 	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
@@ -776,13 +778,13 @@ static void candidates(struct qb *b, const struct plan *p)
 	sbuf_addc(&b->sql, ')');
 	if (!p->tmatch)
 		return;
-	sbuf_printf(&b->sql, ", t(r) AS (SELECT %s", p->key);
+	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(papers_fts", p->key);
+	pfx_args(b, p);
+	sbuf_addc(&b->sql, ')');
 	add_from_where(b, p, p->tmatch);
 	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
-	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL SELECT r, s FROM"
-	                   " (SELECT t.r AS r, ");
-	rank_of(b, p, "t.r");
-	sbuf_adds(&b->sql, " AS s FROM t WHERE t.r NOT IN (SELECT r FROM a)) WHERE s IS NOT NULL)");
+	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL"
+	                   " SELECT r, s FROM t WHERE r NOT IN (SELECT r FROM a))");
 }
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
