@@ -324,34 +324,12 @@ static void list_line(const struct store_row *r)
 	free(org);
 }
 
-/* The text list: list rows window by window (keyset anchors), up to limit (0 = all). */
-static int list_text(struct store *s, const struct store_view *v, long limit, struct list_ctx *lc,
-                     struct lerr *e)
+static int list_row(void *ctx, const struct store_row *r)
 {
-	struct store_key key;
-	bool have_key = false;
-
-	for (;;) {
-		size_t want = 128;
-		if (limit > 0 && (size_t)(limit - lc->n) < want)
-			want = (size_t)(limit - lc->n);
-		if (want == 0)
-			return 0;
-		struct store_rows rows = {0};
-		if (store_window(s, v, have_key ? &key : NULL, 1, want, &rows, e) != 0)
-			return -1;
-		for (size_t i = 0; i < rows.n; i++)
-			list_line(&rows.v[i]);
-		lc->n += (long)rows.n;
-		bool more = rows.n == want && !ferror(stdout);
-		if (rows.n) {
-			key = rows.v[rows.n - 1].key;
-			have_key = true;
-		}
-		store_rows_clear(&rows);
-		if (!more)
-			return 0;
-	}
+	struct list_ctx *lc = ctx;
+	lc->n++;
+	list_line(r);
+	return ferror(stdout) ? 1 : 0;
 }
 
 int cmd_list(const struct app *a, int argc, char **argv)
@@ -414,6 +392,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	long limit = sel.limit >= 0 ? sel.limit : json ? 0 : 50;
+	v.rank_all = limit == 0;   /* every match, ranked: one sorted pass (store_each_row) */
 	bool missing;
 	struct store *s = open_cache(a, false, false, &missing);
 	if (!s) {
@@ -426,7 +405,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	struct lerr e = {0};
 	int rc = EXIT_OK;
 	if ((json ? store_each(s, &v, (size_t)limit, list_json, &lc, &e)
-	          : list_text(s, &v, limit, &lc, &e)) != 0 && e.kind != LERR_NONE)
+	          : store_each_row(s, &v, (size_t)limit, list_row, &lc, &e)) != 0 && e.kind != LERR_NONE)
 		rc = each_failed(cmd, &e);
 	if (rc == EXIT_OK)
 		rc = finish_output(stdout, "the list");
@@ -944,6 +923,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	size_t limit = sel.limit > 0 ? (size_t)sel.limit : 0;
+	v.rank_all = limit == 0;   /* every match, ranked */
 	bool missing;
 	struct store *s = open_cache(a, false, false, &missing);
 	if (!s && !missing) {

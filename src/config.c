@@ -29,6 +29,8 @@ static const struct option_def options[] = {
 	OPT("arxiv-rss-url", OPT_STRING, arxiv_rss_url, "https://rss.arxiv.org/rss", 0),
 	OPT("refresh", OPT_DURATION, refresh, "30m", 60),
 	OPT("hf-days", OPT_INT, hf_days, "7", 1),
+	OPT("hf-max-pages", OPT_INT, hf_max_pages, "10", 0),
+	OPT("arxiv-query-max-pages", OPT_INT, arxiv_query_max_pages, "10", 0),
 	OPT("arxiv-delay", OPT_I64, arxiv_delay_ms, "3000", 0),
 	OPT("timeout", OPT_DURATION, timeout, "60", 1),
 	OPT("max-body", OPT_I64, max_body, "67108864", 1024),

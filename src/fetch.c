@@ -2,6 +2,7 @@
  * The synchronous entry point (fetch_run) and the pieces the background thread
  * reuses (fetch_int.h). */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,22 @@ enum {
 	RETRY_AFTER_CAP = 120,       /* never make the user wait longer than this for one retry */
 	BACKOFF_CAP = 60,
 	QUERY_PAGE = 100,            /* arXiv API page size while refreshing a query source */
-	QUERY_MAX_PAGES = 10,
 	HF_PAGE = 100,               /* Daily Papers page size (the API's largest limit) */
-	HF_MAX_PAGES = 10,
-	SINCE_MAX_DAYS = 366,
 };
+
+/* A page cap setting (0: none) as a bound for a page loop. */
+static long page_cap(int setting)
+{
+	return setting > 0 ? setting : LONG_MAX;
+}
+
+/* Remembers for the DONE event that a cap stopped a fetch short (the first one is kept). */
+static void note_cap(struct fetch_env *env, const char *what, int cap, const char *setting)
+{
+	if (!env->note[0])
+		snprintf(env->note, sizeof env->note, "stopped at %d page%s of %s (set %s N, 0 = no cap)",
+		         cap, cap == 1 ? "" : "s", what, setting);
+}
 
 /* One HTTP request of a source and how to read its answer. */
 struct req {
@@ -372,9 +384,10 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 	if (!rq->no_validators && store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
 		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
 
-	for (int page = 0; page < (rq->paged ? HF_MAX_PAGES : 1); page++) {
+	long max_pages = rq->paged ? page_cap(env->cfg->hf_max_pages) : 1;
+	for (long page = 0; page < max_pages; page++) {
 		free(url);
-		url = rq->paged ? xasprintf("%s&p=%d", rq->url, page) : xstrdup(rq->url);
+		url = rq->paged ? xasprintf("%s&p=%ld", rq->url, page) : xstrdup(rq->url);
 		net_response_clear(&r);
 		int got = http_get(env, rq, url, page ? NULL : etag, page ? NULL : lm, &r, e);
 		if (got < 0)
@@ -406,9 +419,11 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 			goto out;
 		n_items += fi.n_items;
 		/* A short page is the last; a page starting like the previous one means the server
-		 * ignores p. Beyond HF_MAX_PAGES a day is cut (no day has come near 1000 papers). */
+		 * ignores p. A full last page under the cap: the day may go on (said, not hidden). */
 		if (!rq->paged || fi.n_items < HF_PAGE || (page && !strcmp(s.page_first, prev_first)))
 			break;
+		if (page + 1 == max_pages)
+			note_cap(env, "a Daily Papers day", (int)max_pages, "hf-max-pages");
 		memcpy(prev_first, s.page_first, sizeof prev_first);
 	}
 	if (!rq->paged && s.n_dayless && fi.day && strcmp(fi.day, today) != 0) {
@@ -495,8 +510,6 @@ static void hf_requests(struct fetch_env *env, const char *date, const char *sin
 	} else if (since) {
 		first = day_start(since);
 		ndays = (int)((now - first) / 86400) + 1;
-		if (ndays > SINCE_MAX_DAYS)
-			ndays = SINCE_MAX_DAYS;
 		if (ndays < 1)
 			ndays = 1;
 	} else {
@@ -601,7 +614,8 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 		}
 	}
 	int rc = 0;
-	for (long page = 0; page < QUERY_MAX_PAGES && !aborted(env); page++) {
+	long max_pages = page_cap(env->cfg->arxiv_query_max_pages);
+	for (long page = 0; page < max_pages && !aborted(env); page++) {
 		struct req rq = { .url = api_url(env->cfg, q, "submittedDate", page * QUERY_PAGE, QUERY_PAGE),
 		                  .fmt = FEED_ARXIV_API, .arxiv = true,
 		                  .hint = "check the query syntax in `source arxiv-query`" };
@@ -619,6 +633,8 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 		    (o.total_results >= 0 && (page + 1) * QUERY_PAGE >= o.total_results) ||
 		    (o.oldest > 0 && o.oldest < window))
 			break;
+		if (page + 1 == max_pages)
+			note_cap(env, "arXiv results", (int)max_pages, "arxiv-query-max-pages");
 	}
 	free(q);
 	return rc;
@@ -691,6 +707,7 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 	int rc = 0;
 	struct reqs rs = {0};
 
+	env->note[0] = '\0';
 	emit(env, FETCH_EV_START, src->name, 0, 0, 0, 0, NULL);
 	if (store_source_begin(env->db, src->name, &err) < 0) {
 		emit(env, FETCH_EV_FAILED, src->name, 0, 0, 0, 0, err.msg);
@@ -752,7 +769,7 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 	if (rc)
 		emit(env, FETCH_EV_FAILED, src->name, 0, 0, n_new, n_upd, err.msg);
 	else
-		emit(env, FETCH_EV_DONE, src->name, 0, 0, n_new, n_upd, NULL);
+		emit(env, FETCH_EV_DONE, src->name, 0, 0, n_new, n_upd, env->note[0] ? env->note : NULL);
 	if (sum) {
 		sum->sources++;
 		sum->failed += rc ? 1 : 0;
@@ -947,6 +964,11 @@ static char *id_list(const char *query)
 	return b.s;
 }
 
+char *fetch_search_source(const char *query)
+{
+	return xasprintf("search:%s", query ? query : "");
+}
+
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e)
 {
@@ -976,7 +998,9 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	                  .arxiv = true, .no_validators = true, .hint = "check the search syntax" };
 	struct outcome o = { .total_results = -1 };
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
-	int rc = *q ? fetch_one(env, "search", &rq, &o, &err) : -1;
+	char *listing = fetch_search_source(query);
+	int rc = *q ? fetch_one(env, listing, &rq, &o, &err) : -1;
+	free(listing);
 	if (!*q && !unparsed)
 		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
 		         "org:, dates and -words are filters of the cache, not searches)",

@@ -94,8 +94,11 @@ static void on_event(void *ctx, const struct fetch_event *ev)
 		break;
 	case FETCH_EV_DONE:
 		if (pr->tty)
-			draw(pr, true, "%-*s  %ld new, %ld updated (%.1f s)", w, ev->name, ev->n_new,
-			     ev->n_updated, util_monotonic() - pr->t0);
+			draw(pr, true, "%-*s  %ld new, %ld updated (%.1f s)%s%s", w, ev->name, ev->n_new,
+			     ev->n_updated, util_monotonic() - pr->t0, ev->message[0] ? "; " : "",
+			     ev->message);
+		else if (ev->message[0])   /* a cap cut the fetch short: said even to a pipe */
+			cli_error("%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_FAILED:
 		if (pr->tty)

@@ -20,6 +20,9 @@ struct fetch_env {
 	/* Optional: sees every paper stored (borrowed; the transaction may still roll back). */
 	int (*on_paper)(void *ctx, const struct paper *p);
 	void *paper_ctx;
+	/* What the source's DONE event says besides its counts: a page cap that was reached
+	 * (cleared when a source starts). */
+	char note[256];
 };
 
 /* Opens the store (read-write) and the curl client. -1 with e set on failure. */

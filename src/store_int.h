@@ -24,7 +24,9 @@
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
-#define STORE_CANDIDATES 1000             /* bounded candidate set for ranked / upvote orders */
+#define STORE_CANDIDATES 1000             /* ranked / upvote orders: the newest N rows of the view */
+#define STORE_TITLE_CANDIDATES 1000       /* relevance also scores the newest N title/author/
+                                           * organisation matches, whatever their age */
 #define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */
 #define STORE_BUSY_TIMEOUT_MS 5000        /* how long a write (or opening) waits for another */
 

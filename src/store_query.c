@@ -11,11 +11,14 @@
  *              doclists, sourced, or the favourites), newest first.
  *   upvotes    exact index walk for the whole cache or one HF day without a query; otherwise
  *              the newest STORE_CANDIDATES rows of the view, ordered by upvotes.
- *   relevance  the newest STORE_CANDIDATES matches, ordered by lectern_rank() (BM25-like term
- *              saturation over title x4, authors and organisation x2, abstract and AI
- *              summary x1; no IDF because every candidate contains every term). Cost
- *              stays bounded for `model` or `gen*`; the price is that an old paper is only
- *              ranked when it is among the newest matches.
+ *   relevance  lectern_rank() (BM25-like term saturation over title x4, authors and
+ *              organisation x2, abstract and AI summary x1; no IDF because every candidate
+ *              contains every term) over the newest STORE_CANDIDATES matches plus the newest
+ *              STORE_TITLE_CANDIDATES matches of the query in the title, authors or
+ *              organisation (an FTS5 column filter): a paper found by its own title words is
+ *              ranked whatever its age, while `model` or `gen*` stays bounded. store_bound()
+ *              tells whether matches were left out (the reader's header says so); rank_all
+ *              (the CLI's --limit 0) scores every match.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -577,6 +580,8 @@ struct plan {
 	struct squery q;
 	char *match;              /* FTS MATCH for positives (with NOT part), or NULL */
 	char *notmatch;           /* FTS MATCH of exclusions when there are no positives */
+	char *tmatch;             /* relevance: match with its positives in the title/author/
+	                           * organisation columns (older candidates), or NULL */
 	enum driver drv;
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
@@ -589,6 +594,7 @@ static void plan_free(struct plan *p)
 	squery_free(&p->q);
 	free(p->match);
 	free(p->notmatch);
+	free(p->tmatch);
 }
 
 /* rewrite: search long prefixes by their indexed prefix + the exact check (see lectern_pfx). */
@@ -641,6 +647,11 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->mode = plain && v->filter == STORE_VIEW_ALL ? M_UPVOTES : M_CAND_UPVOTES;
 	else
 		p->mode = M_DATE;
+	/* A column filter only narrows the positives: the exclusions keep every column. */
+	if (p->mode == M_CAND_RANK && p->drv == D_FTS && !v->rank_all)
+		p->tmatch = q->neg.len ? xasprintf("({title authors organization} : (%s)) NOT (%s)",
+		                                   pos->s, q->neg.s)
+		                       : xasprintf("{title authors organization} : (%s)", pos->s);
 	return 0;
 }
 
@@ -698,8 +709,8 @@ static void day_cond(struct qb *b, const struct store_view *v)
 	bt(b, v->source);
 }
 
-/* FROM ... WHERE ... of the view (without ORDER/LIMIT). */
-static void add_from_where(struct qb *b, const struct plan *p)
+/* FROM ... WHERE ... of the view (without ORDER/LIMIT); drive: the MATCH of the FTS driver. */
+static void add_from_where(struct qb *b, const struct plan *p, const char *drive)
 {
 	const struct squery *q = &p->q;
 	const struct store_view *v = p->v;
@@ -707,7 +718,7 @@ static void add_from_where(struct qb *b, const struct plan *p)
 	case D_FTS:
 		sbuf_adds(&b->sql, " FROM papers_fts CROSS JOIN papers p ON p.pk = papers_fts.rowid"
 		                   " WHERE papers_fts MATCH ?");
-		bt(b, p->match);
+		bt(b, drive);
 		pfx_check(b, p);
 		break;
 	case D_USER:
@@ -849,6 +860,66 @@ static void row_cols(struct qb *b, const struct plan *p)
 		bt(b, args[i]);
 }
 
+/* lectern_rank() of the row whose pk is `pk` under the whole match (NULL when it does not match). */
+static void rank_of(struct qb *b, const struct plan *p, const char *pk)
+{
+	sbuf_adds(&b->sql, "(SELECT lectern_rank(papers_fts");
+	pfx_args(b, p);
+	sbuf_adds(&b->sql, ") FROM papers_fts WHERE papers_fts MATCH ?");
+	bt(b, p->match);
+	sbuf_printf(&b->sql, " AND papers_fts.rowid = %s", pk);
+	pfx_check(b, p);
+	sbuf_addc(&b->sql, ')');
+}
+
+/* The candidates c(r, s) of a ranked order: the newest STORE_CANDIDATES rows (all with
+ * rank_all), and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not
+ * among them. Those are scored under the column filter, i.e. by their title, author and
+ * organisation hits only: re-scoring each under the whole match costs a doclist seek per row
+ * (seconds for `model` at 1M), and the title's weight dominates the score anyway. */
+static void candidates(struct qb *b, const struct plan *p)
+{
+	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
+	sbuf_printf(&b->sql, "WITH %s(r, s) AS %s(SELECT %s, ", p->tmatch ? "a" : "c",
+	            p->tmatch || p->v->rank_all ? "MATERIALIZED " : "", p->key);
+	if (p->mode == M_CAND_UPVOTES) {
+		sbuf_adds(&b->sql, "p.upvotes");
+	} else if (p->drv == D_FTS) {
+		sbuf_adds(&b->sql, "lectern_rank(papers_fts");
+		pfx_args(b, p);
+		sbuf_addc(&b->sql, ')');
+	} else {
+		rank_of(b, p, "p.pk");
+	}
+	add_from_where(b, p, p->match);
+	if (!p->v->rank_all)
+		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d", p->key, STORE_CANDIDATES);
+	sbuf_addc(&b->sql, ')');
+	if (!p->tmatch)
+		return;
+	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(papers_fts", p->key);
+	pfx_args(b, p);
+	sbuf_addc(&b->sql, ')');
+	add_from_where(b, p, p->tmatch);
+	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
+	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL"
+	                   " SELECT r, s FROM t WHERE r NOT IN (SELECT r FROM a))");
+}
+
+/* The rows c(r, t, s) of a day view: its listings, t their announce type, s the order (the
+ * source's, or upvotes). A day is small: it is read whole and sorted. */
+static void day_rows(struct qb *b, const struct plan *p)
+{
+	sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, l.type, ", p->key);
+	if (p->v->sort == STORE_SORT_UPVOTES)
+		sbuf_adds(&b->sql, "p.upvotes");
+	else   /* listings without a position (older caches) after the others, by upvotes */
+		sbuf_adds(&b->sql, "CASE WHEN l.position IS NULL THEN p.upvotes - 1e15"
+		                   " ELSE -l.position END");
+	add_from_where(b, p, p->match);
+	sbuf_addc(&b->sql, ')');
+}
+
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
 static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
@@ -856,33 +927,10 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
 	if (p->mode == M_CAND_RANK || p->mode == M_CAND_UPVOTES || p->mode == M_DAY) {
-		sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, %s, ", p->key,
-		            p->mode == M_DAY ? "l.type" : "NULL");
-		if (p->mode == M_DAY && p->v->sort == STORE_SORT_UPVOTES) {
-			sbuf_adds(&b->sql, "p.upvotes");
-		} else if (p->mode == M_DAY) {
-			/* The source's order; listings without one (older caches) after them, by
-			 * upvotes (then newest, by the key's second part). */
-			sbuf_adds(&b->sql, "CASE WHEN l.position IS NULL THEN p.upvotes - 1e15"
-			                   " ELSE -l.position END");
-		} else if (p->mode == M_CAND_UPVOTES) {
-			sbuf_adds(&b->sql, "p.upvotes");
-		} else if (p->drv == D_FTS) {
-			sbuf_adds(&b->sql, "lectern_rank(papers_fts");
-			pfx_args(b, p);
-			sbuf_addc(&b->sql, ')');
-		} else {
-			sbuf_adds(&b->sql, "(SELECT lectern_rank(papers_fts");
-			pfx_args(b, p);
-			sbuf_adds(&b->sql, ") FROM papers_fts WHERE papers_fts MATCH ? AND"
-			                   " papers_fts.rowid = p.pk)");
-			bt(b, p->match);
-		}
-		add_from_where(b, p);
 		if (p->mode == M_DAY)
-			sbuf_addc(&b->sql, ')');
+			day_rows(b, p);
 		else
-			sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_CANDIDATES);
+			candidates(b, p);
 		if (count_cap >= 0) {
 			sbuf_adds(&b->sql, " SELECT count(*) FROM (SELECT 1 FROM c LIMIT ?)");
 			bi(b, count_cap);
@@ -900,7 +948,7 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 	} else {
 		if (count_cap >= 0) {
 			sbuf_adds(&b->sql, "SELECT count(*) FROM (SELECT 1");
-			add_from_where(b, p);
+			add_from_where(b, p, p->match);
 			sbuf_adds(&b->sql, " LIMIT ?)");
 			bi(b, count_cap);
 			return;
@@ -908,7 +956,7 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 		if (p->mode == M_UPVOTES) {
 			row_cols(b, p);
 			sbuf_adds(&b->sql, ", p.upvotes, 0.0, p.version");
-			add_from_where(b, p);
+			add_from_where(b, p, p->match);
 			if (anchor) {
 				sbuf_printf(&b->sql, " AND (p.upvotes, p.pk) %s (?, ?)", lt);
 				bi(b, anchor->k1);
@@ -918,7 +966,7 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 		} else {
 			row_cols(b, p);
 			sbuf_printf(&b->sql, ", %s, 0.0, p.version", p->key);
-			add_from_where(b, p);
+			add_from_where(b, p, p->match);
 			if (anchor) {
 				sbuf_printf(&b->sql, " AND %s %s ?", p->key, lt);
 				bi(b, anchor->k1);
@@ -1014,8 +1062,8 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		struct qb b = {0};
 		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
-		int64_t need = p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES
-		               ? STORE_CANDIDATES : lim;
+		int64_t need = p.mode == M_CAND_UPVOTES ? STORE_CANDIDATES
+		               : p.mode == M_CAND_RANK ? STORE_CANDIDATES + STORE_TITLE_CANDIDATES : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
@@ -1073,14 +1121,11 @@ int store_window(struct store *s, const struct store_view *view, const struct st
 	return fetch_rows(s, view, anchor, dir, limit, out, e);
 }
 
-int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e)
+/* The rows of a plan, counting at most cap. */
+static int64_t count_plan(struct store *s, const struct plan *p, int64_t cap, struct lerr *e)
 {
-	static const struct store_view all = { 0 };
-	struct plan p;
-	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
-		return -1;
 	struct qb b = {0};
-	build(&b, &p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
+	build(&b, p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
 	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
 	int64_t n = -1;
 	if (st) {
@@ -1093,51 +1138,109 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 		sqlite3_reset(st);
 	}
 	qb_free(&b);
+	return n;
+}
+
+int64_t store_count(struct store *s, const struct store_view *view, int64_t cap, struct lerr *e)
+{
+	static const struct store_view all = { 0 };
+	struct plan p;
+	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
+		return -1;
+	int64_t n = count_plan(s, &p, cap, e);
 	plan_free(&p);
 	return n;
+}
+
+int store_each_row(struct store *s, const struct store_view *view, size_t limit, store_row_cb cb,
+                   void *ctx, struct lerr *e)
+{
+	static const struct store_view all = { 0 };
+	struct plan p;
+	/* No prefix rewrite: its budget is for windows; the plain prefix query is always right. */
+	if (plan_make(view ? view : &all, &p, false, e) < 0)
+		return -1;
+	struct qb b = {0};
+	build(&b, &p, NULL, true, limit && limit < INT64_MAX ? (int64_t)limit : INT64_MAX, -1);
+	/* Its own statement, not the cache: callbacks may use cached ones while it steps. */
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, b.sql.s, -1, &st, NULL), ret = 0;
+	if (rc == SQLITE_OK) {
+		bind_all(st, &b);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct store_row r;
+			row_from(st, &r, p.mode);
+			int stop = cb(ctx, &r);
+			store_row_clear(&r);
+			if (stop) {
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+	}
+	if (rc != SQLITE_DONE)
+		ret = store_db_error(s, e, rc, "reading the list");
+	sqlite3_finalize(st);
+	qb_free(&b);
+	plan_free(&p);
+	return ret;
+}
+
+struct each_ctx {
+	struct store *s;
+	store_paper_cb cb;
+	void *ctx;
+	struct lerr *e;
+	bool failed;
+};
+
+static int each_paper(void *ctx, const struct store_row *r)
+{
+	struct each_ctx *x = ctx;
+	struct paper p;
+	if (store_read_paper_pk(x->s, r->rowid, &p, x->e) < 0) {
+		if (x->e && x->e->kind == LERR_NOTFOUND) {
+			*x->e = (struct lerr){0};
+			return 0;   /* re-keyed by a concurrent writer; skip it */
+		}
+		x->failed = true;
+		return 1;
+	}
+	int stop = x->cb(x->ctx, &p);
+	paper_clear(&p);
+	return stop;
 }
 
 int store_each(struct store *s, const struct store_view *view, size_t limit, store_paper_cb cb,
                void *ctx, struct lerr *e)
 {
-	enum { CHUNK = 128 };
-	struct store_key key;
-	bool have_key = false;
-	size_t done = 0;
-	for (;;) {
-		size_t want = CHUNK;
-		if (limit && limit - done < want)
-			want = limit - done;
-		if (want == 0)
-			return 0;
-		struct store_rows rows = {0};
-		if (store_window(s, view, have_key ? &key : NULL, 1, want, &rows, e) < 0)
-			return -1;
-		for (size_t i = 0; i < rows.n; i++) {
-			struct paper p;
-			if (store_read_paper_pk(s, rows.v[i].rowid, &p, e) < 0) {
-				if (e && e->kind == LERR_NOTFOUND)
-					continue;   /* re-keyed by a concurrent writer; skip it */
-				store_rows_clear(&rows);
-				return -1;
-			}
-			int stop = cb(ctx, &p);
-			paper_clear(&p);
-			if (stop) {
-				store_rows_clear(&rows);
-				return 0;
-			}
-		}
-		done += rows.n;
-		bool more = rows.n == want;
-		if (rows.n) {
-			key = rows.v[rows.n - 1].key;
-			have_key = true;
-		}
-		store_rows_clear(&rows);
-		if (!more)
-			return 0;
+	struct each_ctx x = { s, cb, ctx, e, false };
+	if (store_each_row(s, view, limit, each_paper, &x, e) < 0)
+		return -1;
+	return x.failed ? -1 : 0;
+}
+
+int store_bound(struct store *s, const struct store_view *view, int64_t cap,
+                struct store_bound *out, struct lerr *e)
+{
+	static const struct store_view all = { 0 };
+	memset(out, 0, sizeof *out);
+	struct plan p;
+	if (plan_make(view ? view : &all, &p, false, e) < 0)
+		return -1;
+	int ret = 0;
+	if ((p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES) && !p.v->rank_all) {
+		out->ranked = true;
+		out->newest = STORE_CANDIDATES;
+		out->candidates = count_plan(s, &p, cap, e);
+		p.mode = M_DATE;   /* the same rows in date order: every match */
+		out->matches = out->candidates < 0 ? -1 : count_plan(s, &p, cap, e);
+		if (out->candidates < 0 || out->matches < 0)
+			ret = -1;
+		out->bounded = ret == 0 && out->matches > out->candidates;
 	}
+	plan_free(&p);
+	return ret;
 }
 
 int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size_t n,

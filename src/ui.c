@@ -610,14 +610,15 @@ static void search_remote(struct ui *u)
 	ui_search_remote(&u->search, &u->cx, &u->fetch, &v, u->list.qtext);
 }
 
-/* Esc in the list with a kept search: back to the view before it. False when there is none. */
+/* Esc in the list with a kept search or a remote search's view: back to the view before it.
+ * False when there is none. */
 static bool search_clear(struct ui *u)
 {
-	if (!u->list.qtext)
+	if (!u->list.qtext && u->list.kind != VIEW_REMOTE)
 		return false;
 	struct ui_list_mark *m = &u->before_search;
 	/* the state saved when the prompt opened may itself have had a query: drop it */
-	if (m->qtext && strcmp(m->qtext, u->list.qtext) == 0)
+	if (m->qtext && u->list.qtext && strcmp(m->qtext, u->list.qtext) == 0)
 		xfree(&m->qtext);
 	ui_list_restore(&u->list, &u->cx, m);
 	ui_msg(&u->cx, false, "Search cleared");
@@ -688,18 +689,21 @@ static void on_fetch_done(void *arg, const struct fetch_event *ev)
 	struct ui *u = arg;
 	if (ev->req == FETCH_REQ_SEARCH) {
 		ui_search_landed(&u->search, &u->cx, ev);
-		if (!ev->n_new && !ev->n_updated)
+		if (!ev->n_found || !u->search.remote_q[0])
 			return;
-		/* on the first row the user sees the best matches, new ones included; elsewhere the
-		 * selected paper stays where it is */
-		if (u->list.offset == 0 && u->list.sel == 0) {
-			ui_list_load_start(&u->list, &u->cx);
-			const struct store_row *r = ui_list_selected(&u->list);
-			if (u->detail.id)
-				ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, true);
-		} else {
-			refresh_data(u);
-		}
+		/* The results are a view of their own (the listing of the search): the local query
+		 * would filter away what arXiv matched in its own way. The prompt closes; Esc goes
+		 * back to the view before the prompt opened (or to the kept search S was sent from). */
+		if (u->search.active)
+			u->search.active = false;
+		else if (u->list.kind != VIEW_REMOTE)
+			ui_list_mark(&u->list, &u->before_search);
+		free(u->list.remote);
+		u->list.remote = fetch_search_source(u->search.remote_q);
+		switch_view(u, VIEW_REMOTE);
+		const struct store_row *r = ui_list_selected(&u->list);
+		if (u->detail.id)
+			ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, true);
 		return;
 	}
 	/* opened on Daily Papers with none cached: the newest day that came, unless the user moved on */

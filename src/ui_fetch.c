@@ -150,7 +150,8 @@ static void on_event(struct ui_fetch *f, struct ui_ctx *c, const struct fetch_ev
 		if (ev->req == FETCH_REQ_SEARCH)
 			s->n_search++;
 		else if (!s->n_failed)
-			ui_msg(c, false, "%s: %ld new, %ld updated", ev->name, ev->n_new, ev->n_updated);
+			ui_msg(c, false, "%s: %ld new, %ld updated%s%s", ev->name, ev->n_new,
+			       ev->n_updated, ev->message[0] ? "; " : "", ev->message);
 		if (f->on_done)
 			f->on_done(f->arg, ev);
 		break;

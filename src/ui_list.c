@@ -31,6 +31,7 @@ void ui_list_free(struct ui_list *l)
 	store_rows_clear(&l->rows);
 	xfree(&l->query);
 	xfree(&l->qtext);
+	xfree(&l->remote);
 }
 
 void ui_list_set_query(struct ui_list *l, const char *text)
@@ -63,6 +64,10 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 		v->filter = STORE_VIEW_SOURCE;
 		v->source = l->source < cfg->n_sources ? cfg->sources[l->source].name : "";
 		break;
+	case VIEW_REMOTE:
+		v->filter = STORE_VIEW_SOURCE;
+		v->source = l->remote ? l->remote : "";
+		break;
 	}
 }
 
@@ -77,6 +82,11 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 		snprintf(buf, n, "%s",
 		         l->source < cfg->n_sources ? cfg->sources[l->source].name : "?");
 		break;
+	case VIEW_REMOTE: {   /* "search:QUERY" (fetch_search_source) */
+		const char *q = l->remote ? strchr(l->remote, ':') : NULL;
+		snprintf(buf, n, "arXiv: %s", q ? q + 1 : "");
+		break;
+	}
 	}
 }
 
@@ -157,6 +167,7 @@ int ui_list_load_start(struct ui_list *l, struct ui_ctx *c)
 	l->offset = 0;
 	l->sel = l->top = 0;
 	l->count = -1;
+	l->bound = (struct store_bound){0};
 	if (l->at_end) {
 		l->count = (int64_t)l->rows.n;
 		l->count_exact = true;
@@ -441,6 +452,9 @@ void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 		return;
 	l->count_exact = n < cap;
 	l->count = n > COUNT_CAP && !l->count_exact ? COUNT_CAP : n;
+	/* A ranked search scores a bounded set: count every match once, to say so. */
+	if (store_bound(c->store, &v, INT64_MAX, &l->bound, &e) < 0)
+		l->bound = (struct store_bound){0};
 	if (l->count_exact && l->offset < 0 && l->at_end)
 		l->offset = n - (int64_t)l->rows.n;
 }

@@ -7,6 +7,34 @@
 
 #include "lectern/text.h"
 
+/* n >= 0 with thousands separators ("75,659"). */
+static void fmt_count(int64_t n, char *buf, size_t size)
+{
+	char d[24];
+	int len = snprintf(d, sizeof d, "%lld", (long long)n), o = 0;
+	for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+}
+
+/* " │ best of 1,000 newest + 12 by title · 75,659 match" when a ranked search left matches out. */
+static void bound_text(const struct ui_list *l, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (l->count < 0 || !l->bound.bounded)
+		return;
+	char newest[32], title[32], all[32];
+	fmt_count(l->bound.newest, newest, sizeof newest);
+	fmt_count(l->bound.candidates - l->bound.newest, title, sizeof title);
+	fmt_count(l->bound.matches, all, sizeof all);
+	bool extra = l->bound.candidates > l->bound.newest;
+	snprintf(buf, n, " │ best of %s newest%s%s%s · %s match", newest, extra ? " + " : "",
+	         extra ? title : "", extra ? " by title" : "", all);
+}
+
 /* A day view's date order is the order its source listed the day in (store.h). */
 static const char *sort_name(enum store_sort s, const struct ui_list *l)
 {
@@ -17,7 +45,7 @@ static const char *sort_name(enum store_sort s, const struct ui_list *l)
 void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *l,
                       const char *view)
 {
-	char pos[64], count[32], line[512];
+	char pos[64], count[32], line[700], bound[192];
 	if (l->count < 0)
 		snprintf(count, sizeof count, "…");
 	else if (l->count_exact)
@@ -30,8 +58,9 @@ void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *
 		snprintf(pos, sizeof pos, "%lld/%s", (long long)(l->offset + (int64_t)l->sel + 1), count);
 	else
 		snprintf(pos, sizeof pos, "?/%s", count);
-	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s", view, pos, sort_name(l->sort, l),
-	         l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
+	bound_text(l, bound, sizeof bound);
+	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s%s", view, pos,
+	         sort_name(l->sort, l), bound, l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
 	ui_fill(c, h.y, h.x, h.w, EL_HEADER);
 	int used = ui_puts(c, h.y, h.x, h.w, line, EL_HEADER);
 	const char *help = "? help ";

@@ -109,6 +109,14 @@ mark=$(wc -l <"$T/server.log")
 "$BIN" --db "$T/endless.db" --config "$T/endless.conf" fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" ||
 	{ cat "$T/err"; fail "endless"; }
 grep -q "1 source: 1000 new" "$T/out" && [ "$(since_mark | wc -l)" -eq 10 ] || { cat "$T/out"; fail "endless pages"; }
+grep -q "hf-daily: stopped at 10 pages of a Daily Papers day (set hf-max-pages N" "$T/err" ||
+	{ cat "$T/err"; fail "the page cap is said"; }
+echo "set hf-max-pages 3" >>"$T/endless.conf"
+mark=$(wc -l <"$T/server.log")
+"$BIN" --db "$T/endless3.db" --config "$T/endless.conf" fetch hf-daily --date 2026-06-13 >"$T/out" 2>"$T/err" ||
+	{ cat "$T/err"; fail "endless 3"; }
+grep -q "1 source: 300 new" "$T/out" && [ "$(since_mark | wc -l)" -eq 3 ] &&
+	grep -q "stopped at 3 pages" "$T/err" || { cat "$T/out" "$T/err"; fail "hf-max-pages 3"; }
 
 # ---- arXiv RSS listing ----------------------------------------------------------------------
 L fetch arxiv >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "rss fetch"; }

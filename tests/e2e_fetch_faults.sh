@@ -121,6 +121,11 @@ gaps = [b["t"] - a["t"] for a, b in zip(log, log[1:])]
 assert min(gaps) >= 0.68, gaps
 print("politeness ok, gaps", [round(g, 2) for g in gaps])
 PY
+# the page cap is a setting, and saying so when it stops a fetch
+c=$(conf capq "set arxiv-query-max-pages 1" "source arxiv-query paging name pq")
+"$BIN" --db "$T/capq.db" --config "$c" fetch --since 2000-01-01 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "capq"; }
+grep -q "1 source: 100 new" "$T/out" && grep -q "pq: stopped at 1 page of arXiv results" "$T/err" ||
+	{ cat "$T/out" "$T/err"; fail "arxiv-query-max-pages"; }
 : >"$T/server.log"
 c=$(conf window "source arxiv-query paging name pw")
 "$BIN" --db "$T/window.db" --config "$c" fetch >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "window"; }

@@ -313,6 +313,30 @@ printf '<Bogus>\n' > "$T/bad.keys"
 "$BIN" --db "$DB" ui --headless --keys "$T/bad.keys" 2>/dev/null; [ $? = 2 ] || { echo "FAIL bad key"; fail=1; }
 
 # The KEYS section of lectern(1) is generated from the action table: it must not drift.
+# Relevance finds an old paper by its title words among 1,500 newer matches, and the header says
+# that the ranking scored a bounded set (s cycles date, upvotes, relevance: one dump of three is
+# by relevance whatever the search's default sort).
+python3 - "$T/rank.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"id": "1706.00001", "title": "Sparse mixture routing for long documents",
+                        "abstract": "We route tokens.", "published": "2017-06-01"}) + "\n")
+    for i in range(1500):
+        f.write(json.dumps({"id": "2501.%05d" % i, "title": "Vision study %d" % i,
+                            "abstract": "Sparse mixture routing of long documents.",
+                            "published": "2025-%02d-%02d" % (1 + i % 12, 1 + i % 28)}) + "\n")
+PY
+"$BIN" --db "$T/rank.db" import "$T/rank.jsonl" >/dev/null || { echo "import rank failed"; exit 1; }
+printf '%s\n' '/ sparse <Space> mixture <Space> routing <Enter> <Idle> <Dump> s <Idle> <Dump> s <Idle> <Dump> s <Idle> <Dump>' >"$T/rank.keys"
+"$BIN" --db "$T/rank.db" ui --headless --size 140x10 --keys "$T/rank.keys" --dump "$T/rank.out" 2>"$T/rank.err" ||
+	{ echo "FAIL rank: exit status"; cat "$T/rank.err"; fail=1; }
+grep -A1 'sort: relevance │ best of 1,000 newest + 1 by title · 1,501 match' "$T/rank.out" | grep -q 'Sparse mixture routing for long' ||
+	{ echo "FAIL rank: the old paper is not first, or the bound is not said"; cat "$T/rank.out"; fail=1; }
+# the CLI on the same cache: --limit 0 is every match, ranked (not the 1,000 newest)
+"$BIN" --db "$T/rank.db" list --query 'sparse mixture routing' --limit 0 >"$T/rank.list" || fail=1
+[ "$(wc -l <"$T/rank.list")" -eq 1501 ] && head -n 1 "$T/rank.list" | grep -q 1706.00001 ||
+	{ echo "FAIL rank: list --limit 0 is not every match ranked"; head -n 3 "$T/rank.list"; fail=1; }
+
 sed -n '/^\.\\" KEYS-BEGIN/,/^\.\\" KEYS-END/p' man/lectern.1 | sed '1d;$d' > "$T/keys.man"
 "$BIN" ui --keys-mdoc > "$T/keys.gen"
 diff -u "$T/keys.gen" "$T/keys.man" || { echo "FAIL man: KEYS section differs from 'lectern ui --keys-mdoc'"; fail=1; }

@@ -121,7 +121,8 @@ n=$(grep -c 'date=2026-06-11' "$T/server.log")
 [ "$n" = 1 ] || { echo "FAIL fetch_days: 2026-06-11 asked for $n times"; fail=1; }
 
 # Remote search: C-r in the prompt says at once that arXiv is asked (⟳ on the right), then how many
-# results came and how many were new; the local results include them. A query only arXiv
+# results came and how many were new; the results are then a view of their own ("arXiv: testing",
+# all 50, not filtered again by the local search), and Esc goes back. A query only arXiv
 # understands (AND, all:) is sent as written, the list searching the cache for its words.
 # The server answers searches a second late, so the screen dumped right after C-r is the
 # "in progress" one whatever the machine's speed. M lists each search once.
@@ -139,6 +140,7 @@ screen fetch_search "$T/rs.db" '/ testing <Dump> <C-r> <Dump> <Wait> <Dump> <Esc
 grep -q 'Searching arXiv for “all:transformer AND cat:cs.LG”…' "$T/fetch_search.out" || { echo "FAIL fetch_search: the cache does not run arXiv's syntax"; fail=1; }
 grep -q '^/testing  Searching arXiv for “testing”… *⟳ arXiv search' "$T/fetch_search.out" || { echo "FAIL fetch_search: no feedback"; fail=1; }
 grep -q 'arXiv: 50 of 100 results for “testing”, 50 new, 0 updated' "$T/fetch_search.out" || { echo "FAIL fetch_search: no result count"; fail=1; }
+grep -q '│ arXiv: testing │ 1/50 │' "$T/fetch_search.out" || { echo "FAIL fetch_search: the results are not a view of their own"; fail=1; }
 # M: one line per remote search sent (no "Fetching arXiv search…" besides "Searching arXiv for …")
 sed -n '/^--- screen 6/,$p' "$T/fetch_search.out" >"$T/fetch_search.m"
 grep -q 'Fetching arXiv search' "$T/fetch_search.m" && { echo "FAIL fetch_search: a search is logged twice in M"; fail=1; }

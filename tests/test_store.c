@@ -2778,6 +2778,66 @@ static void test_long_prefix(void **state)
 	store_close(&s);
 }
 
+/* Issue 10: relevance finds an old paper by its own title words among thousands of newer
+ * matches (which hold the words in their abstracts, and some in their titles), says when
+ * matches were left out, and ranks every match with rank_all. */
+static int old_first(void *ctx, const struct store_row *r)
+{
+	int *n = ctx;
+	if ((*n)++ == 0)
+		assert_string_equal(r->id, "1706.00001");
+	return 0;
+}
+
+static void test_rank_old_title(void **state)
+{
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	enum { NEWER = 3000 };
+	assert_int_equal(store_begin(s, &e), 0);
+	struct paper p;
+	mk(&p, "1706.00001", "Sparse mixture routing for long documents",
+	   "We route tokens.", "2017-06-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	for (int i = 0; i < NEWER; i++) {
+		char id[32], title[96];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		/* one in ten newer titles holds two of the words */
+		snprintf(title, sizeof title, i % 10 ? "Vision study %d" : "Sparse routing study %d", i);
+		mk(&p, id, title, "Sparse mixture routing of long documents, then long documents "
+		   "again: sparse mixture routing.", NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	struct store_view v = { .sort = STORE_SORT_RELEVANCE,
+	                        .query = "sparse mixture routing long documents" };
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 3, &r, &e), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.v[0].id, "1706.00001");
+	store_rows_clear(&r);
+	struct store_bound b;
+	assert_int_equal(store_bound(s, &v, -1, &b, &e), 0);
+	assert_true(b.ranked && b.bounded);
+	assert_int_equal(b.matches, NEWER + 1);
+	assert_int_equal(b.newest, 1000);
+	assert_int_equal(b.candidates, 1001);   /* the newest 1,000 and the old title match */
+	/* A date order is exact. */
+	v.sort = STORE_SORT_DATE;
+	assert_int_equal(store_bound(s, &v, -1, &b, &e), 0);
+	assert_false(b.ranked || b.bounded);
+	/* rank_all: every match, ranked, in one pass. */
+	v.sort = STORE_SORT_RELEVANCE;
+	v.rank_all = true;
+	int n = 0;
+	assert_int_equal(store_each_row(s, &v, 0, old_first, &n, &e), 0);
+	assert_int_equal(n, NEWER + 1);
+	store_close(&s);
+}
+
 struct each_ctx {
 	int n;
 	int64_t last;
@@ -3075,6 +3135,7 @@ int main(void)
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_view_mark_read),
+		cmocka_unit_test(test_rank_old_title),
 		cmocka_unit_test(test_sources_http_history),
 		cmocka_unit_test(test_stale_fetch),
 		cmocka_unit_test(test_default_path),

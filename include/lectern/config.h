@@ -48,6 +48,8 @@ struct config {
 	char *arxiv_rss_url;       /* set arxiv-rss-url  default https://rss.arxiv.org/rss */
 	int64_t refresh;           /* set refresh        seconds, default 30m */
 	int hf_days;               /* set hf-days        days of Daily Papers fetched, default 7 */
+	int hf_max_pages;          /* set hf-max-pages   pages of one Daily Papers day, 0 no cap */
+	int arxiv_query_max_pages; /* set arxiv-query-max-pages  pages per fetch, 0 no cap */
 	int64_t arxiv_delay_ms;    /* set arxiv-delay    ms between arXiv requests, min/default 3000 */
 	int64_t timeout;           /* set timeout        seconds a transfer may take, default 60 */
 	int64_t max_body;          /* set max-body       bytes, default 64 MiB */

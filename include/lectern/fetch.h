@@ -52,6 +52,11 @@ struct fetch_event {
 	                       * n_found were asked for; -1 when arXiv did not say */
 };
 
+/* The source a remote search's results are listed under (store_upsert's source): "search:"
+ * and the query as typed, so that each search is a view of its own (STORE_VIEW_SOURCE).
+ * Caller frees. */
+char *fetch_search_source(const char *query);
+
 /* ---- synchronous use ---------------------------------------------------------------------- */
 struct fetch_opts {
 	const char *const *sources;   /* names to fetch; NULL/0 = all configured sources */

@@ -150,6 +150,8 @@ struct store_view {
 	const char *day;
 	const char *query;
 	bool hide_replacements;   /* listing views (HF_DAY, SOURCE) leave out replacements */
+	bool rank_all;          /* relevance / upvotes score every match, not a bounded candidate
+	                         * set (the CLI's --limit 0); only store_each/store_each_row */
 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
@@ -204,6 +206,26 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 typedef int (*store_paper_cb)(void *ctx, const struct paper *p);
 int store_each(struct store *s, const struct store_view *view, size_t limit, store_paper_cb cb,
                void *ctx, struct lerr *e);
+
+/* The rows of a view in order, from one statement (a rank_all view sorts every match once;
+ * SQLite's sorter spills to disk, so memory stays bounded). The row is borrowed for the
+ * callback; cb returns non-zero to stop. limit 0 = no limit. */
+typedef int (*store_row_cb)(void *ctx, const struct store_row *r);
+int store_each_row(struct store *s, const struct store_view *view, size_t limit, store_row_cb cb,
+                   void *ctx, struct lerr *e);
+
+/* Whether a view's order scores a bounded candidate set (relevance, or upvotes over a filtered
+ * view, without rank_all): then the view holds `candidates` rows — the newest `newest` matches
+ * plus, for relevance, older title/author/organisation matches — out of `matches` (each counted
+ * up to cap). bounded is true only when matches were left out. Returns 0, or -1 with e set. */
+struct store_bound {
+	bool ranked;            /* the order scores candidates (else the view is exact) */
+	bool bounded;           /* matches > candidates: some matches were never scored */
+	int64_t newest;         /* the newest-N part of the candidates (STORE_CANDIDATES) */
+	int64_t candidates, matches;
+};
+int store_bound(struct store *s, const struct store_view *view, int64_t cap,
+                struct store_bound *out, struct lerr *e);
 
 /* Days a Daily Papers source listed papers on, relative to `day` (listings, one index seek):
  * the nearest day before (dir < 0) or after (dir > 0) it. Returns 1 and writes "YYYY-MM-DD" to out (n >= 11), 0 when none, -1 error. */

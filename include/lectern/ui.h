@@ -64,7 +64,7 @@ struct ui_intent {
 };
 
 /* ---- the list pane (ui_list.c) ------------------------------------------------------------- */
-enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE };
+enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE };
 
 /* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
 struct ui_list {
@@ -72,6 +72,8 @@ struct ui_list {
 	enum ui_view_kind kind;
 	size_t source;            /* index into cfg->sources for VIEW_SOURCE */
 	char day[11];             /* VIEW_HF */
+	char *remote;             /* VIEW_REMOTE: the listing of a remote search (owned; its source
+	                           * name, fetch_search_source()) */
 	enum store_sort sort;
 	char *qtext;              /* NULL or the search text as typed (what / re-edits) */
 	char *query;              /* what the store runs: qtext, its last word a prefix (word*) */
@@ -82,6 +84,8 @@ struct ui_list {
 	size_t sel, top;          /* indexes into rows */
 	int64_t count;            /* rows in the view, at most count_cap; -1 not known yet */
 	bool count_exact;
+	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
+	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */
 };
 

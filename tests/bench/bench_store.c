@@ -3,6 +3,7 @@
  * binary (papers-<N>.db) and reused across runs. Text is word salad drawn from a Zipf-like
  * distribution over a vocabulary whose head is real academic words, so `model` is very common
  * and rare words are rare. Prints medians / p50 / p95 in milliseconds. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -539,6 +540,45 @@ int main(int argc, char **argv)
 			       si ? "date" : "relevance", p50, p95, got, (long long)cnt,
 			       cnt == 10000 || (si == 0 && cnt == 1000) ? "+" : "");
 		}
+
+	/* An old paper by its own title words (issue 10): titles of papers at 60-99% of the cache's
+	 * depth, their first four words of 4+ letters, by relevance; where the paper ranks. */
+	for (int k = 0; k < 5; k++) {
+		int64_t opk = pk_at_offset(s, n * (size_t)(60 + 9 * k) / 100);
+		sqlite3_stmt *st;
+		char q[256] = "", id[64] = "";
+		if (sqlite3_prepare_v2(s->db, "SELECT id, title FROM papers WHERE pk = ?", -1, &st,
+		                       NULL) != SQLITE_OK)
+			break;
+		sqlite3_bind_int64(st, 1, opk);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+			char *tt = xstrdup((const char *)sqlite3_column_text(st, 1)), *save = NULL;
+			int nw = 0;
+			for (char *w = strtok_r(tt, " ,.:;()", &save); w && nw < 4;
+			     w = strtok_r(NULL, " ,.:;()", &save))
+				if (strlen(w) >= 4 && isalpha((unsigned char)w[0]))
+					nw++, strncat(q, w, sizeof q - strlen(q) - 2), strcat(q, " ");
+			free(tt);
+		}
+		sqlite3_finalize(st);
+		struct store_view v = { .sort = STORE_SORT_RELEVANCE, .query = q };
+		for (int i = 0; i < QRUNS; i++)
+			t[i] = time_window(s, &v, NULL, NULL);
+		struct store_rows r = {0};
+		store_window(s, &v, NULL, 1, 50, &r, &e);
+		int rank = 0;
+		for (size_t i = 0; i < r.n && !rank; i++)
+			if (!strcmp(r.v[i].id, id))
+				rank = (int)i + 1;
+		store_rows_clear(&r);
+		struct store_bound b;
+		store_bound(s, &v, 100000, &b, &e);
+		printf("store: search old title words \"%s\" (relevance): p50 %.2f ms, p95 %.2f ms; "
+		       "the paper ranks %s%d; %lld candidates of %lld matches\n", q, pct(t, QRUNS, 0.5),
+		       pct(t, QRUNS, 0.95), rank ? "#" : "not in the first 50: ", rank,
+		       (long long)b.candidates, (long long)b.matches);
+	}
 
 	/* Search as you type: prefixes of 2 to 6 letters, newest first and by relevance; long
 	 * prefixes with the rewrite (mod* + exact check, see store_query.c) and without it. */
