@@ -39,9 +39,9 @@ static int get_paper(struct store *s, const char *cmd, const char *id, struct pa
 	if (store_get(s, id, p, &e) == 0)
 		return 0;
 	if (e.kind == LERR_NOTFOUND)
-		cli_error("no paper %s in the cache %s", id, not_found_hint);
+		app_error("no paper %s in the cache %s", id, not_found_hint);
 	else
-		cli_error("%s %s: %s", cmd, id, e.msg);
+		app_error("%s %s: %s", cmd, id, e.msg);
 	return -1;
 }
 
@@ -53,9 +53,9 @@ static int next_opt(const char *cmd, int argc, char **argv, const char *shortopt
 	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
 
 	if (c == '?') {
-		cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 	} else if (c == ':') {
-		cli_error("%s: option \"%s\" needs a value; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+		app_error("%s: option \"%s\" needs a value; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 		c = '?';
 	}
 	return c;
@@ -74,7 +74,7 @@ static int parse_count(const char *cmd, const char *opt, const char *s, long *ou
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < 0) {
-		cli_error("%s: %s wants a number of papers (0 = no limit), not \"%s\"", cmd, opt, s);
+		app_error("%s: %s wants a number of papers (0 = no limit), not \"%s\"", cmd, opt, s);
 		return -1;
 	}
 	*out = v;
@@ -95,16 +95,16 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 			*missing = true;
 			return NULL;
 		}
-		cli_error("no cache at %s yet (run `lectern fetch` first)", a->db_path);
+		app_error("no cache at %s yet (run `lectern fetch` first)", a->db_path);
 		return NULL;
 	}
 	struct store *s = store_open(a->db_path, (write ? 0 : STORE_READONLY) | (create ? 0 : STORE_NOCREATE), &e);
 	if (!s) {
-		cli_error("cannot open the cache %s: %s", a->db_path, e.msg);
+		app_error("cannot open the cache %s: %s", a->db_path, e.msg);
 		return NULL;
 	}
 	if (write && store_is_readonly(s)) {
-		cli_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
 		store_close(&s);
 	}
 	return s;
@@ -130,7 +130,7 @@ static char *rendered(const char *s, int flags)
 static int finish_output(FILE *f, const char *what)
 {
 	if (fflush(f) != 0 || ferror(f)) {
-		cli_error("cannot write %s: %s", what, strerror(errno));
+		app_error("cannot write %s: %s", what, strerror(errno));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -163,7 +163,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	case OPT_DAY: {
 		int64_t start, end;
 		if (util_parse_period(arg, &start, &end) < 0 || end - start != 86400) {
-			cli_error("%s: --day wants a day like 2025-11-19, today, yesterday or -3 (days "
+			app_error("%s: --day wants a day like 2025-11-19, today, yesterday or -3 (days "
 			          "ago), not \"%s\"", cmd, arg);
 			return -1;
 		}
@@ -179,7 +179,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 		else if (!strcmp(arg, "relevance"))
 			sel->sort = STORE_SORT_RELEVANCE;
 		else {
-			cli_error("%s: --sort is date, upvotes or relevance, not \"%s\"", cmd, arg);
+			app_error("%s: --sort is date, upvotes or relevance, not \"%s\"", cmd, arg);
 			return -1;
 		}
 		return 1;
@@ -209,7 +209,7 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 			struct sbuf names = {0};
 			for (size_t i = 0; i < a->cfg->n_sources; i++)
 				sbuf_printf(&names, "%s%s", i ? ", " : "", a->cfg->sources[i].name);
-			cli_error("%s: unknown source \"%s\" (configured: %s)", cmd, sel->source,
+			app_error("%s: unknown source \"%s\" (configured: %s)", cmd, sel->source,
 			          names.s ? names.s : "none");
 			sbuf_free(&names);
 			return -1;
@@ -244,10 +244,10 @@ static enum store_sort default_sort(const struct selection *sel)
 static int each_failed(const char *cmd, const struct lerr *e)
 {
 	if (e->kind == LERR_USAGE) {
-		cli_error("%s: %s", cmd, e->msg);
+		app_error("%s: %s", cmd, e->msg);
 		return EXIT_USAGE;
 	}
-	cli_error("%s: %s", cmd, e->msg);
+	app_error("%s: %s", cmd, e->msg);
 	return EXIT_RUNTIME;
 }
 
@@ -371,18 +371,18 @@ int cmd_list(const struct app *a, int argc, char **argv)
 			else if (!strcmp(optarg, "text"))
 				json = false;
 			else {
-				cli_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
+				app_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		default:
 			if (c != '?')
-				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_error("%s: unexpected argument \"%s\" (a search goes in --query)", cmd, argv[optind]);
+		app_error("%s: unexpected argument \"%s\" (a search goes in --query)", cmd, argv[optind]);
 		return EXIT_USAGE;
 	}
 
@@ -558,13 +558,13 @@ int cmd_show(const struct app *a, int argc, char **argv)
 			continue;
 		}
 		if (c == OPT_FORMAT)
-			cli_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
+			app_error("%s: --format is text or json, not \"%s\"", cmd, optarg);
 		else if (c != '?')
-			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 		return EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
-		cli_error("%s: %s; usage: lectern show ID [--format text|json] [--sources]", cmd,
+		app_error("%s: %s; usage: lectern show ID [--format text|json] [--sources]", cmd,
 		          argc - optind < 1 ? "which paper? give its id" : "give one id");
 		return EXIT_USAGE;
 	}
@@ -574,7 +574,7 @@ int cmd_show(const struct app *a, int argc, char **argv)
 	if (!s) {
 		if (!missing)
 			return EXIT_RUNTIME;
-		cli_error("no paper %s in the cache %s", id, not_found_hint);
+		app_error("no paper %s in the cache %s", id, not_found_hint);
 		return EXIT_RUNTIME;
 	}
 	struct paper p;
@@ -613,18 +613,18 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 			return EXIT_OK;
 		}
 		if (c != '?')
-			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		cli_error("%s: which paper? usage: lectern %s ID...", cmd, cmd);
+		app_error("%s: which paper? usage: lectern %s ID...", cmd, cmd);
 		return EXIT_USAGE;
 	}
 	bool missing;
 	struct store *s = open_cache(a, true, false, &missing);
 	if (!s) {
 		if (missing)
-			cli_error("no paper %s in the cache %s", argv[optind], not_found_hint);
+			app_error("no paper %s in the cache %s", argv[optind], not_found_hint);
 		return EXIT_RUNTIME;
 	}
 	int rc = EXIT_OK;
@@ -635,7 +635,7 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 		if (get_paper(s, cmd, argv[i], &p) != 0) {
 			rc = EXIT_RUNTIME;
 		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
-			cli_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
+			app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		paper_clear(&p);
@@ -719,13 +719,13 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 		case 'h': fputs(tags ? tag_usage : note_usage, stdout); return EXIT_OK;
 		default:
 			if (c != '?')
-				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
 				          argv[optind - 1], cmd);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc || (clear && optind + 1 < argc) || (remove && optind + 1 >= argc)) {
-		cli_error("%s: usage: %s", cmd, tags ? "lectern tag [--remove|--clear] ID [TAG...]"
+		app_error("%s: usage: %s", cmd, tags ? "lectern tag [--remove|--clear] ID [TAG...]"
 		                                    : "lectern note [--clear] ID [TEXT...]");
 		return EXIT_USAGE;
 	}
@@ -736,7 +736,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 	struct store *s = open_cache(a, change, false, &missing);
 	if (!s) {
 		if (missing)
-			cli_error("no paper %s in the cache %s", id, not_found_hint);
+			app_error("no paper %s in the cache %s", id, not_found_hint);
 		free(text);
 		return EXIT_RUNTIME;
 	}
@@ -759,7 +759,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 		} else {
 			char *given = paper_normalise_tags(text);
 			if (!clear && !*given) {
-				cli_error("%s: \"%s\" holds no tag (tags are words; commas and spaces "
+				app_error("%s: \"%s\" holds no tag (tags are words; commas and spaces "
 				          "separate them)", cmd, text);
 				free(given);
 				paper_clear(&p);
@@ -780,7 +780,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 		}
 		if ((tags ? store_set_tags(s, p.id, *val ? val : NULL, &e)
 		          : store_set_note(s, p.id, *val ? val : NULL, &e)) != 0) {
-			cli_error("%s %s: cannot save: %s", cmd, id, e.msg);
+			app_error("%s %s: cannot save: %s", cmd, id, e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		free(val);
@@ -892,7 +892,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_FORMAT:
 			if (export_parse_format(optarg, &fmt) != 0) {
-				cli_error("%s: --format is bibtex, json, csv or markdown, not \"%s\"", cmd, optarg);
+				app_error("%s: --format is bibtex, json, csv or markdown, not \"%s\"", cmd, optarg);
 				return EXIT_USAGE;
 			}
 			have_fmt = true;
@@ -902,16 +902,16 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			break;
 		default:
 			if (c != '?')
-				cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_error("%s: unexpected argument \"%s\" (the output file goes in -o)", cmd, argv[optind]);
+		app_error("%s: unexpected argument \"%s\" (the output file goes in -o)", cmd, argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (!have_fmt) {
-		cli_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
+		app_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
 		return EXIT_USAGE;
 	}
 	if (out_path && (!*out_path || !strcmp(out_path, "-")))
@@ -947,7 +947,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	bool to_temp = false;   /* f is the temporary file that replaces out_path */
 	if (rc == EXIT_OK && out_path) {
 		if (!(f = open_temp(out_path, &tmp))) {
-			cli_error("cannot write %s: %s", out_path, strerror(errno));
+			app_error("cannot write %s: %s", out_path, strerror(errno));
 			rc = EXIT_RUNTIME;
 		}
 		to_temp = f != NULL;
@@ -970,7 +970,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		if (!ok) {
 			unlink(tmp);
 			if (rc == EXIT_OK) {
-				cli_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
+				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
 				rc = EXIT_RUNTIME;
 			}
 		} else {
@@ -1157,7 +1157,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 	const char *name = from_stdin ? "<stdin>" : path;
 	FILE *in = from_stdin ? stdin : fopen(path, "r");
 	if (!in) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
+		app_error("cannot read %s: %s", path, strerror(errno));
 		return EXIT_RUNTIME;
 	}
 
@@ -1206,7 +1206,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			batch_first = lineno;
 		if (in_batch == 0 && store_begin(s, &e) != 0) {
 			paper_clear(&p);
-			cli_error("%s: cannot save: %s", cmd, e.msg);
+			app_error("%s: cannot save: %s", cmd, e.msg);
 			rc = EXIT_RUNTIME;
 			break;
 		}
@@ -1215,7 +1215,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		paper_clear(&p);
 		if (r != 0) {
 			store_rollback(s);
-			cli_error("%s:%ld: cannot save: %s; lines %ld-%ld were not imported (lines before "
+			app_error("%s:%ld: cannot save: %s; lines %ld-%ld were not imported (lines before "
 			          "%ld were)", name, lineno, e.msg, batch_first, lineno, batch_first);
 			rc = EXIT_RUNTIME;
 			in_batch = 0;
@@ -1227,7 +1227,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		if (in_batch == IMPORT_BATCH) {
 			if (store_commit(s, &e) != 0) {
 				store_rollback(s);
-				cli_error("%s: cannot save lines up to %ld: %s", name, lineno, e.msg);
+				app_error("%s: cannot save lines up to %ld: %s", name, lineno, e.msg);
 				rc = EXIT_RUNTIME;
 				in_batch = 0;
 				break;
@@ -1238,7 +1238,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		}
 	}
 	if (rc == EXIT_OK && ferror(in)) {
-		cli_error("cannot read %s: %s", name, strerror(errno));
+		app_error("cannot read %s: %s", name, strerror(errno));
 		rc = EXIT_RUNTIME;
 		if (in_batch)
 			store_rollback(s);
@@ -1247,7 +1247,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 	if (in_batch) {
 		if (store_commit(s, &e) != 0) {
 			store_rollback(s);
-			cli_error("%s: cannot save: %s", name, e.msg);
+			app_error("%s: cannot save: %s", name, e.msg);
 			rc = EXIT_RUNTIME;
 		} else {
 			n->imported += batch_n;
@@ -1273,11 +1273,11 @@ int cmd_import(const struct app *a, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (c != '?')
-			cli_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
 		return EXIT_USAGE;
 	}
 	if (argc - optind < 1) {
-		cli_error("%s: which file?; usage: lectern import FILE... (- for standard input)", cmd);
+		app_error("%s: which file?; usage: lectern import FILE... (- for standard input)", cmd);
 		return EXIT_USAGE;
 	}
 	struct store *s = open_cache(a, true, true, NULL);

@@ -98,13 +98,13 @@ static void on_event(void *ctx, const struct fetch_event *ev)
 			     ev->n_updated, util_monotonic() - pr->t0, ev->message[0] ? "; " : "",
 			     ev->message);
 		else if (ev->message[0])   /* a cap cut the fetch short: said even to a pipe */
-			cli_error("%s: %s", ev->name, ev->message);
+			app_error("%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_FAILED:
 		if (pr->tty)
 			draw(pr, true, "%-*s  failed: %s", w, ev->name, ev->message);
 		else
-			cli_error("%s: %s", ev->name, ev->message);
+			app_error("%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_IDLE:
 		break;
@@ -131,7 +131,7 @@ static int print_sources(const struct app *a, FILE *out)
 	if (access(a->db_path, F_OK) == 0) {
 		db = store_open(a->db_path, STORE_READONLY | STORE_NOCREATE, &e);
 		if (!db) {
-			cli_error("%s", e.msg);
+			app_error("%s", e.msg);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -152,7 +152,7 @@ static int print_sources(const struct app *a, FILE *out)
 		}
 		rows[i].args = b.s ? sbuf_steal(&b) : xstrdup("-");
 		if (db && store_source_get(db, s->name, &rows[i].st, &e) < 0) {
-			cli_error("%s", e.msg);
+			app_error("%s", e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		fmt_time(rows[i].st.last_success, rows[i].last, sizeof rows[i].last);
@@ -203,14 +203,14 @@ static int print_offline(const struct app *a, FILE *out)
 	}
 	struct store *db = store_open(a->db_path, STORE_READONLY | STORE_NOCREATE, &e);
 	if (!db) {
-		cli_error("fetch: %s", e.msg);
+		app_error("fetch: %s", e.msg);
 		return EXIT_RUNTIME;
 	}
 	int rc = EXIT_OK;
 	struct store_view all = { .filter = STORE_VIEW_ALL };
 	int64_t total = store_count(db, &all, INT64_MAX, &e);
 	if (total < 0) {
-		cli_error("fetch: %s", e.msg);
+		app_error("fetch: %s", e.msg);
 		store_close(&db);
 		return EXIT_RUNTIME;
 	}
@@ -226,7 +226,7 @@ static int print_offline(const struct app *a, FILE *out)
 		const struct config_source *s = &cfg->sources[i];
 		struct store_source_state st = {0};
 		if (store_source_get(db, s->name, &st, &e) < 0) {
-			cli_error("fetch: %s: %s", s->name, e.msg);
+			app_error("fetch: %s: %s", s->name, e.msg);
 			rc = EXIT_RUNTIME;
 			continue;
 		}
@@ -284,7 +284,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 			list_sources(a->cfg, stdout);
 			return EXIT_OK;
 		default:
-			cli_error("fetch: unknown option; usage: lectern fetch [SOURCE...] "
+			app_error("fetch: unknown option; usage: lectern fetch [SOURCE...] "
 			          "[--date YYYY-MM-DD | --since YYYY-MM-DD] [--offline]");
 			return EXIT_USAGE;
 		}
@@ -293,7 +293,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	o.n_sources = (size_t)(argc - optind);
 	for (size_t i = 0; i < o.n_sources; i++) {
 		if (!config_find_source(a->cfg, o.sources[i])) {
-			cli_error("fetch: unknown source \"%s\"", o.sources[i]);
+			app_error("fetch: unknown source \"%s\"", o.sources[i]);
 			list_sources(a->cfg, stderr);
 			return EXIT_USAGE;
 		}
@@ -312,7 +312,7 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	struct lerr e = {0};
 	enum fetch_run_result rc = fetch_run(a->cfg, a->db_path, &o, &sum, &e);
 	if (rc == FETCH_RUN_NOT_STARTED) {
-		cli_error("fetch: %s", e.msg);
+		app_error("fetch: %s", e.msg);
 		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}
 	if (o.offline)
@@ -329,7 +329,7 @@ int cmd_sources(const struct app *a, int argc, char **argv)
 			printf("usage: lectern sources\n");
 			return EXIT_OK;
 		}
-		cli_error("sources takes no arguments; usage: lectern sources");
+		app_error("sources takes no arguments; usage: lectern sources");
 		return EXIT_USAGE;
 	}
 	return print_sources(a, stdout);
@@ -364,7 +364,7 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 			char *end;
 			max = strtol(optarg, &end, 10);
 			if (*end || max < 1 || max > 2000) {
-				cli_error("search-remote: --max takes a number from 1 to 2000");
+				app_error("search-remote: --max takes a number from 1 to 2000");
 				return EXIT_USAGE;
 			}
 			break;
@@ -376,12 +376,12 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 			       "ANDNOT, after:/before:/date: a submittedDate range; is: filters are dropped.\n");
 			return EXIT_OK;
 		default:
-			cli_error("search-remote: usage: lectern search-remote [--max N] QUERY...");
+			app_error("search-remote: usage: lectern search-remote [--max N] QUERY...");
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("search-remote: what should I search for? usage: lectern search-remote QUERY");
+		app_error("search-remote: what should I search for? usage: lectern search-remote QUERY");
 		return EXIT_USAGE;
 	}
 	struct sbuf q = {0};
@@ -394,7 +394,7 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	struct lerr e = {0};
 	struct sbuf found = {0};
 	if (fetch_env_init(&env, a->cfg, a->db_path, &e) < 0) {
-		cli_error("search-remote: %s", e.msg);
+		app_error("search-remote: %s", e.msg);
 		sbuf_free(&q);
 		return EXIT_RUNTIME;
 	}
@@ -408,7 +408,7 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	fetch_env_fini(&env);
 	sbuf_free(&q);
 	if (rc < 0) {
-		cli_error("search-remote: %s", e.msg);
+		app_error("search-remote: %s", e.msg);
 		sbuf_free(&found);
 		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("lectern %s\n", LECTERN_VERSION); return EXIT_OK;
 		default:
-			cli_error("\"%s\": unknown option, or it needs a value; try `lectern --help`",
+			app_error("\"%s\": unknown option, or it needs a value; try `lectern --help`",
 			          argv[optind - 1]);
 			return EXIT_USAGE;
 		}
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[optind], commands[i].name))
 				cmd = &commands[i];
 		if (!cmd) {
-			cli_error("unknown command \"%s\"; try `lectern --help`", argv[optind]);
+			app_error("unknown command \"%s\"; try `lectern --help`", argv[optind]);
 			return EXIT_USAGE;
 		}
 	}
@@ -120,13 +120,13 @@ int main(int argc, char **argv)
 
 	if (config_load(&cfg, config_path, &e) != 0) {
 		if (e.kind == LERR_IO) {   /* an explicit --config that cannot be read */
-			cli_error("%s", e.msg);
+			app_error("%s", e.msg);
 			config_free(&cfg);
 			return EXIT_RUNTIME;
 		}
 		if (cmd->run != cmd_ui)
 			for (size_t i = 0; i < cfg.n_errors; i++)
-				cli_error("warning: %s (line ignored)", cfg.errors[i]);
+				app_error("warning: %s (line ignored)", cfg.errors[i]);
 	}
 	if (!db || !*db)
 		db = db_owned = store_default_path();

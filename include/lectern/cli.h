@@ -22,7 +22,4 @@ int cmd_fetch(const struct app *a, int argc, char **argv);
 int cmd_sources(const struct app *a, int argc, char **argv);
 int cmd_search_remote(const struct app *a, int argc, char **argv);
 
-/* The commands' name for app_error() (kept so the commands read as before). */
-#define cli_error app_error
-
 #endif
