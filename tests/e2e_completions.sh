@@ -62,5 +62,12 @@ has arxiv lectern list --source ''
 
 # zsh and fish: syntax only, when installed
 if command -v zsh >/dev/null; then zsh -n share/zsh/site-functions/_lectern || fail "zsh -n"; fi
-if command -v fish >/dev/null; then fish -n share/fish/vendor_completions.d/lectern.fish || fail "fish -n"; fi
+if command -v fish >/dev/null; then
+	fish -n share/fish/vendor_completions.d/lectern.fish || fail "fish -n"
+	PATH="$T/bin:$PATH" fish -c 'source share/fish/vendor_completions.d/lectern.fish
+		complete -C "lectern li"; complete -C "lectern list --format "' >"$T/out"
+	for want in list json; do
+		grep -q "^$want	" "$T/out" || { cat "$T/out"; fail "fish: no $want"; }
+	done
+fi
 echo "ok"
