@@ -138,17 +138,27 @@ fuzz: deps-test $(FUZZERS)
 	    2>$(B)/fuzz/$$(basename $$f).log || { tail -50 $(B)/fuzz/$$(basename $$f).log; exit 1; }; done
 
 # ---- install ----------------------------------------------------------------------------------
+# The completion scripts are `lectern completions SHELL` output, committed (tests/e2e_completions.sh
+# fails when they differ from it).
+COMPLETIONS_BASH = share/bash-completion/completions/lectern
+COMPLETIONS_ZSH  = share/zsh/site-functions/_lectern
+COMPLETIONS_FISH = share/fish/vendor_completions.d/lectern.fish
 install: lectern
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
-	  $(DESTDIR)$(DATADIR)/lectern/themes
+	  $(DESTDIR)$(DATADIR)/lectern/themes $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	  $(DESTDIR)$(DATADIR)/zsh/site-functions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 lectern $(DESTDIR)$(BINDIR)/lectern
 	install -m 644 man/lectern.1 $(DESTDIR)$(MANPREFIX)/man1/lectern.1
 	install -m 644 man/lectern.5 $(DESTDIR)$(MANPREFIX)/man5/lectern.5
 	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/lectern/themes/
+	install -m 644 $(COMPLETIONS_BASH) $(DESTDIR)$(DATADIR)/$(COMPLETIONS_BASH:share/%=%)
+	install -m 644 $(COMPLETIONS_ZSH) $(DESTDIR)$(DATADIR)/$(COMPLETIONS_ZSH:share/%=%)
+	install -m 644 $(COMPLETIONS_FISH) $(DESTDIR)$(DATADIR)/$(COMPLETIONS_FISH:share/%=%)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lectern $(DESTDIR)$(MANPREFIX)/man1/lectern.1 \
-	  $(DESTDIR)$(MANPREFIX)/man5/lectern.5
+	  $(DESTDIR)$(MANPREFIX)/man5/lectern.5 $(DESTDIR)$(DATADIR)/$(COMPLETIONS_BASH:share/%=%) \
+	  $(DESTDIR)$(DATADIR)/$(COMPLETIONS_ZSH:share/%=%) $(DESTDIR)$(DATADIR)/$(COMPLETIONS_FISH:share/%=%)
 	rm -rf $(DESTDIR)$(DATADIR)/lectern
 
 clean:

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "lectern/cli.h"
+#include "lectern/cli_table.h"
 #include "lectern/export.h"
 #include "lectern/latex.h"
 #include "lectern/paper.h"
@@ -137,11 +138,6 @@ static int finish_output(FILE *f, const char *what)
 }
 
 /* ---- what to list: options shared by list and export ----------------------------------------- */
-
-enum {
-	OPT_FAV = 1000, OPT_UNREAD, OPT_QUERY, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_SOURCE, OPT_DAY,
-	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC, OPT_SOURCES,
-};
 
 struct selection {
 	bool fav, unread;
@@ -269,22 +265,6 @@ static const char list_usage[] =
 	"                    yesterday, -N days ago), most upvoted first; with --source, that\n"
 	"                    source's listing of DAY (an arXiv announcement day), in its order\n";
 
-static const struct option view_longopts[] = {
-	{"favourites", no_argument, NULL, OPT_FAV},
-	{"favorites", no_argument, NULL, OPT_FAV},
-	{"unread", no_argument, NULL, OPT_UNREAD},
-	{"query", required_argument, NULL, OPT_QUERY},
-	{"sort", required_argument, NULL, OPT_SORT},
-	{"limit", required_argument, NULL, OPT_LIMIT},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"source", required_argument, NULL, OPT_SOURCE},
-	{"day", required_argument, NULL, OPT_DAY},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"syntax-mdoc", no_argument, NULL, OPT_SYNTAX_MDOC},   /* list only: for lectern(1) */
-	{0, 0, 0, 0},
-};
-
 struct list_ctx {
 	bool json;
 	long n;
@@ -335,12 +315,14 @@ static int list_row(void *ctx, const struct store_row *r)
 int cmd_list(const struct app *a, int argc, char **argv)
 {
 	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
 	struct selection sel = {.sort = -1, .limit = -1};
 	bool json = false;
 	int c, r;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":n:q:", view_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":n:q:", opts)) != -1) {
 		if (c == 'n')
 			c = OPT_LIMIT;
 		else if (c == 'q')
@@ -431,13 +413,6 @@ static const char show_usage[] =
 	"Shows one cached paper in full. ID is an arXiv id (2501.01234, hep-th/9901001, with or\n"
 	"without a version or URL) or another id as `lectern list` prints it.\n"
 	"  --sources         which kind of source gave each field instead (\"title: arXiv\")\n";
-
-static const struct option show_longopts[] = {
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"sources", no_argument, NULL, OPT_SOURCES},
-	{"help", no_argument, NULL, OPT_HELP},
-	{0, 0, 0, 0},
-};
 
 static int print_field_source(void *ctx, const char *field, enum paper_source_kind kind)
 {
@@ -540,11 +515,13 @@ static void show_text(const struct paper *p)
 int cmd_show(const struct app *a, int argc, char **argv)
 {
 	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
 	bool json = false, sources = false;
 	int c;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":", show_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(show_usage, stdout);
 			return EXIT_OK;
@@ -601,11 +578,13 @@ int cmd_show(const struct app *a, int argc, char **argv)
 static int set_state(const struct app *a, int argc, char **argv, bool fav)
 {
 	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
 	bool on = strncmp(cmd, "un", 2) != 0;
 	int c;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
 			printf("usage: lectern %s ID...\n\n%s\n", cmd,
 			       fav ? (on ? "Marks papers as favourites." : "Removes papers from the favourites.")
@@ -701,16 +680,12 @@ static char *tags_without(const char *have, const char *drop)
 /* note and tag: read or change one paper's user state. */
 static int user_text(const struct app *a, int argc, char **argv, bool tags)
 {
-	static const struct option opts[] = {
-		{"clear", no_argument, NULL, 'c'},
-		{"remove", no_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
+	struct option opts[CLI_MAX_OPTS];
 	const char *cmd = argv[0];
 	bool clear = false, remove = false;
 	int c;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, tags ? "+:cr" : "+:c", opts)) != -1) {
 		switch (c) {
@@ -868,14 +843,16 @@ static FILE *open_temp(const char *path, char **tmp)
 int cmd_export(const struct app *a, int argc, char **argv)
 {
 	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
 	struct selection sel = {.sort = -1, .limit = -1};
 	const char *out_path = NULL;
 	enum export_format fmt = EXPORT_JSON;
 	bool have_fmt = false;
 	int c, r;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":o:n:q:", view_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":o:n:q:", opts)) != -1) {
 		if (c == 'n')
 			c = OPT_LIMIT;
 		else if (c == 'q')
@@ -1264,10 +1241,12 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 int cmd_import(const struct app *a, int argc, char **argv)
 {
 	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
 	int c;
 
+	cli_longopts(cmd, opts);
 	reset_getopt();
-	while ((c = next_opt(cmd, argc, argv, ":", view_longopts)) != -1) {
+	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(import_usage, stdout);
 			return EXIT_OK;
@@ -1294,4 +1273,35 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	if (rc == EXIT_OK && n.skipped > 0)
 		rc = EXIT_RUNTIME;
 	return rc;
+}
+
+/* ---- completions ------------------------------------------------------------------------------ */
+
+static const char completions_usage[] =
+	"usage: lectern completions bash|zsh|fish\n"
+	"\n"
+	"Prints a completion script for the shell, made from lectern's table of commands and options:\n"
+	"commands, options, formats and sorts, and source names (`lectern sources --names`).\n";
+
+int cmd_completions(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	struct option opts[CLI_MAX_OPTS];
+	int c;
+
+	(void)a;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
+		if (c == 'h') {
+			fputs(completions_usage, stdout);
+			return EXIT_OK;
+		}
+		return EXIT_USAGE;
+	}
+	if (optind + 1 != argc || cli_completions(argv[optind], stdout) < 0) {
+		app_error("completions: usage: lectern completions bash|zsh|fish");
+		return EXIT_USAGE;
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_RUNTIME;
 }

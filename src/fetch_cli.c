@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lectern/cli.h"
+#include "lectern/cli_table.h"
 #include "lectern/fetch.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
@@ -264,13 +265,8 @@ static int print_offline(const struct app *a, FILE *out)
 
 int cmd_fetch(const struct app *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ "since", required_argument, NULL, 's' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("fetch", opts);
 	struct fetch_opts o = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -324,13 +320,27 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 
 int cmd_sources(const struct app *a, int argc, char **argv)
 {
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-			printf("usage: lectern sources\n");
-			return EXIT_OK;
+	struct option opts[CLI_MAX_OPTS];
+	bool names = false, bad = false;
+	int c;
+
+	cli_longopts("sources", opts);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': names = true; break;
+		case 'h': printf("usage: lectern sources [--names]\n"); return EXIT_OK;
+		default: bad = true; break;
 		}
-		app_error("sources takes no arguments; usage: lectern sources");
+	}
+	if (bad || optind != argc) {
+		app_error("sources takes no arguments; usage: lectern sources [--names]");
 		return EXIT_USAGE;
+	}
+	if (names) {   /* for shell completions: the config only, no cache */
+		for (size_t i = 0; i < a->cfg->n_sources; i++)
+			printf("%s\n", a->cfg->sources[i].name);
+		return EXIT_OK;
 	}
 	return print_sources(a, stdout);
 }
@@ -351,11 +361,8 @@ static int collect(void *ctx, const struct paper *p)
 
 int cmd_search_remote(const struct app *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "max", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("search-remote", opts);
 	long max = 50;
 	int c;
 	while ((c = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {

@@ -7,39 +7,41 @@
 #include <string.h>
 
 #include "lectern/cli.h"
+#include "lectern/cli_table.h"
 #include "lectern/config.h"
 #include "lectern/store.h"
 #include "lectern/ui.h"
 
+/* What runs each command of cli_table's table (its names and help are there). */
 struct command {
 	const char *name;
 	int (*run)(const struct app *, int, char **);
-	const char *help;
 };
 
 static const struct command commands[] = {
-	{"ui", cmd_ui, "open the reader (the default)"},
-	{"list", cmd_list, "list cached papers (filter, search, sort; text or JSON Lines)"},
-	{"show", cmd_show, "show one paper in full"},
-	{"fav", cmd_fav, "mark papers as favourites"},
-	{"unfav", cmd_fav, "remove favourites"},
-	{"read", cmd_read, "mark papers as read"},
-	{"unread", cmd_read, "mark papers as unread"},
-	{"note", cmd_note, "show or set a paper's note"},
-	{"tag", cmd_tag, "show, add or remove a paper's tags"},
-	{"export", cmd_export, "export papers as BibTeX, JSON Lines, CSV or Markdown"},
-	{"import", cmd_import, "merge papers from JSON Lines files (as list --format json writes)"},
-	{"fetch", cmd_fetch, "fetch sources once and exit"},
-	{"sources", cmd_sources, "list sources and their state"},
-	{"search-remote", cmd_search_remote, "search arXiv and merge the results into the cache"},
+	{"ui", cmd_ui}, {"list", cmd_list}, {"show", cmd_show}, {"fav", cmd_fav}, {"unfav", cmd_fav},
+	{"read", cmd_read}, {"unread", cmd_read}, {"note", cmd_note}, {"tag", cmd_tag},
+	{"export", cmd_export}, {"import", cmd_import}, {"fetch", cmd_fetch},
+	{"sources", cmd_sources}, {"search-remote", cmd_search_remote},
+	{"completions", cmd_completions},
 };
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: lectern [--db PATH] [--config PATH] [COMMAND [ARGS]]\n\n"
 	             "Without a command lectern opens the reader.\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
+	size_t n;
+	const struct cli_cmd *t = cli_commands(&n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-14s %s\n", t[i].name, t[i].help);
 	fprintf(out, "\nOptions:\n"
 	             "  --db PATH       the cache database (default $LECTERN_DB, else\n"
 	             "                  $XDG_DATA_HOME/lectern/papers.db)\n"
@@ -52,13 +54,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0, 0, 0, 0},
-	};
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("lectern", opts);
 	const char *db = NULL, *config_path = NULL;
 	int c;
 
@@ -103,10 +100,7 @@ int main(int argc, char **argv)
 
 	const struct command *cmd = &commands[0];
 	if (optind < argc) {
-		cmd = NULL;
-		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-			if (!strcmp(argv[optind], commands[i].name))
-				cmd = &commands[i];
+		cmd = cli_command(argv[optind]) ? find_command(argv[optind]) : NULL;
 		if (!cmd) {
 			app_error("unknown command \"%s\"; try `lectern --help`", argv[optind]);
 			return EXIT_USAGE;

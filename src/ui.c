@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lectern/cli_table.h"
 #include "lectern/text.h"
 #include "lectern/ui_open.h"
 #include "lectern/ui_prompt.h"
@@ -1516,13 +1517,8 @@ struct ui_opts {
 /* Returns -1 to go on, else the exit status (help, the keys' mdoc, or a usage error). */
 static int parse_opts(int argc, char **argv, struct ui_opts *o)
 {
-	static const struct option opts[] = {
-		{"headless", no_argument, NULL, 'H'}, {"size", required_argument, NULL, 's'},
-		{"keys", required_argument, NULL, 'k'}, {"dump", required_argument, NULL, 'd'},
-		{"timings", required_argument, NULL, 't'}, {"no-fetch", no_argument, NULL, 'n'},
-		{"fetch", no_argument, NULL, 'f'}, {"keys-mdoc", no_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("ui", opts);
 	*o = (struct ui_opts){.cols = 100, .rows = 30};
 	optind = 1;
 	int c;

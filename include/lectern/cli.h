@@ -16,6 +16,7 @@ int cmd_note(const struct app *a, int argc, char **argv);
 int cmd_tag(const struct app *a, int argc, char **argv);
 int cmd_export(const struct app *a, int argc, char **argv);
 int cmd_import(const struct app *a, int argc, char **argv);
+int cmd_completions(const struct app *a, int argc, char **argv);   /* cli_table's scripts */
 
 /* fetch_cli.c: the network commands */
 int cmd_fetch(const struct app *a, int argc, char **argv);
