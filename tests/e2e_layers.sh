@@ -31,10 +31,10 @@ bad += ['%s (layer %d) calls %s (layer %d)' % (m, layer[m], t, layer[t])
         for m in mods for t in sorted(g[m]) if m in layer and t in layer and layer[t] > layer[m]]
 # cycles: a module that reaches itself
 def reach(m):
-    seen, todo = set(), list(g[m])
-    while todo:
-        t = todo.pop()
-        if t not in seen: seen.add(t); todo.extend(g[t])
+    seen, stack = set(), list(g[m])
+    while stack:
+        t = stack.pop()
+        if t not in seen: seen.add(t); stack.extend(g[t])
     return seen
 bad += ['%s is in a cycle' % m for m in mods if m in reach(m)]
 for l in bad: print('FAIL: ' + l)
