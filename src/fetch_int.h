@@ -1,29 +1,36 @@
-/* fetch_int — what fetch.c shares with fetch_thread.c (private to the fetch module).
- * A fetch_env is one worker's equipment: its own store connection and curl client, the time of
- * its last arXiv request (politeness) and where events go. One thread uses it at a time. */
+/* fetch_int — what fetch.c shares with fetch_thread.c and fetch_cli.c (private to the fetch
+ * module). A fetch_env is one worker's equipment: its own store connection, its curl client (one
+ * multi handle), the politeness schedule and where events go. One thread calls into it at a
+ * time; fetch_sources() runs the sources it is given on threads of its own, which share the env
+ * under its two locks: `db_mu` (the one store connection: one writer, one transaction per
+ * response) and `ev_mu` (events and the summary). */
 #ifndef LECTERN_FETCH_INT_H
 #define LECTERN_FETCH_INT_H
 
 #include "lectern/config.h"
 #include "lectern/fetch.h"
+#include <pthread.h>
+
 #include "lectern/net.h"
+#include "lectern/polite.h"
 #include "lectern/store.h"
 
 struct fetch_env {
 	const struct config *cfg;
 	struct store *db;
 	struct net *net;
-	double last_arxiv;        /* monotonic time the last arXiv request ended, 0 none */
-	unsigned rng;             /* jitter state */
+	struct polite *polite;
+	pthread_mutex_t db_mu;    /* held while a source thread uses db */
+	pthread_mutex_t ev_mu;    /* held while an event is delivered or a summary added to */
 	void (*on_event)(void *ctx, const struct fetch_event *ev);
 	void *ctx;
 	/* Optional: sees every paper stored (borrowed; the transaction may still roll back). */
 	int (*on_paper)(void *ctx, const struct paper *p);
 	void *paper_ctx;
-	/* What the source's DONE event says besides its counts: a page cap that was reached
-	 * (cleared when a source starts). */
-	char note[256];
 };
+
+/* lerr code of a source that ran out of its deadline (or was asked to wait beyond it). */
+enum { FETCH_DEADLINE = -102 };
 
 /* Opens the store (read-write) and the curl client. -1 with e set on failure. */
 int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *db_path,
@@ -31,9 +38,16 @@ int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *
 void fetch_env_fini(struct fetch_env *env);
 
 /* Runs one source: events START, PROGRESS..., then DONE or FAILED; the per-source state is
- * recorded in the store. date/since may be NULL. Adds to *sum. Returns 0, or -1 on failure. */
+ * recorded in the store. date/since may be NULL. Adds to *sum. Returns 0, or -1 on failure.
+ * All its tries together stop at `set source-deadline` ("no answer within N s; skipped"). */
 int fetch_source(struct fetch_env *env, const struct config_source *src, const char *date,
                  const char *since, struct fetch_summary *sum);
+/* Runs n sources at once (fetch_source each, on threads of their own), within the politeness
+ * groups: their transfers share env's multi handle, a slow host delays only its own group, and
+ * every response is stored under db_mu. Events of different sources interleave (each source's
+ * own events keep their order). Returns when all have ended. */
+void fetch_sources(struct fetch_env *env, const struct config_source *const *list, size_t n,
+                   const char *date, const char *since, struct fetch_summary *sum);
 /* Whether src's definition (type, base URL, arguments) is the one it last succeeded with:
  * SAME, CHANGED, or NONE when no signature is stored (never fetched, or by an older lectern). */
 enum fetch_sig { FETCH_SIG_SAME, FETCH_SIG_CHANGED, FETCH_SIG_NONE };
