@@ -92,7 +92,7 @@ struct sink {
 	struct lerr err;          /* a store error stops the parse */
 };
 
-static void emit_ev(struct fetch_env *env, const struct fetch_event *ev)
+void fetch_emit(struct fetch_env *env, const struct fetch_event *ev)
 {
 	if (!env->on_event)
 		return;
@@ -108,7 +108,7 @@ static void emit(struct fetch_env *env, enum fetch_event_kind kind, const char *
 	                          .n_updated = n_upd };
 	snprintf(ev.name, sizeof ev.name, "%s", name ? name : "");
 	snprintf(ev.message, sizeof ev.message, "%s", msg ? msg : "");
-	emit_ev(env, &ev);
+	fetch_emit(env, &ev);
 }
 
 int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *db_path,
@@ -213,20 +213,24 @@ static int stopped(struct lerr *e)
 	return -1;
 }
 
-/* Waits for g's turn (its one connection, its spacing, in every lectern process of the user):
- * 0 when the request may start (polite_release it after), -1 with e set when the source's
- * deadline would pass first, the host asked to be left alone beyond it, or on abort. */
-static int polite_wait(struct run *run, const struct polite_group *g, struct lerr *e)
+/* Waits for g's turn (its one connection, its spacing, in every lectern process of the user),
+ * holding it for at most `lease` seconds once given: 0 when the request may start
+ * (polite_release it after), -1 with e set when `deadline` (util_monotonic) would pass first
+ * (*timed_out set; e says "no answer within deadline_s"), the host asked to be left alone beyond
+ * it, or on abort. */
+static int wait_turn(struct fetch_env *env, const struct polite_group *g, double lease,
+                     double deadline, long deadline_s, bool *timed_out, struct lerr *e)
 {
-	struct fetch_env *env = run->env;
-	double lease = (double)(env->cfg->timeout > 0 ? env->cfg->timeout : 60) + 5;
 	for (;;) {
 		if (net_aborted(env->net))
 			return stopped(e);
-		double t, left = run->deadline - util_monotonic();
-		if (left <= 0)
-			return past_deadline(run, e);
-		enum polite_claim c = polite_claim(env->polite, g, lease < left ? lease : left + 1, &t);
+		double t, left = deadline - util_monotonic();
+		if (left <= 0) {
+			*timed_out = true;
+			lerr_set(e, LERR_NET, FETCH_DEADLINE, "no answer within %ld s; skipped", deadline_s);
+			return -1;
+		}
+		enum polite_claim c = polite_claim(env->polite, g, lease, &t);
 		if (c == POLITE_GO)
 			return 0;
 		if (c == POLITE_BLOCKED) {
@@ -234,18 +238,34 @@ static int polite_wait(struct run *run, const struct polite_group *g, struct ler
 			if (t > left) {
 				char when[32];
 				util_fmt_iso((int64_t)(polite_now() + t), when, sizeof when);
-				run->timed_out = true;
+				*timed_out = true;
 				lerr_set(e, LERR_NET, FETCH_DEADLINE, "%s asked not to be asked again before "
 				         "%.10s %.5s UTC (Retry-After), after the %ld s source-deadline; skipped",
-				         g->key, when, when + 11, run->deadline_s);
+				         g->key, when, when + 11, deadline_s);
 				return -1;
 			}
 		}
 		if (t > left)
-			return past_deadline(run, e);
+			t = left;   /* and then the deadline says so */
 		if (net_sleep(env->net, t) < 0)
 			return stopped(e);
 	}
+}
+
+static int polite_wait(struct run *run, const struct polite_group *g, struct lerr *e)
+{
+	double lease = (double)(run->env->cfg->timeout > 0 ? run->env->cfg->timeout : 60) + 5;
+	double left = run->deadline - util_monotonic();
+	return wait_turn(run->env, g, lease < left ? lease : left + 1, run->deadline, run->deadline_s,
+	                 &run->timed_out, e);
+}
+
+int fetch_polite_wait(struct fetch_env *env, const struct polite_group *g, double lease,
+                      struct lerr *e)
+{
+	long s = env->cfg->source_deadline > 0 ? (long)env->cfg->source_deadline : 120;
+	bool timed_out = false;
+	return wait_turn(env, g, lease, util_monotonic() + (double)s, s, &timed_out, e);
 }
 
 static bool aborted(struct fetch_env *env)
@@ -1219,7 +1239,7 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 		                          .n_total = o.total_results };
 		snprintf(ev.name, sizeof ev.name, "search");
 		snprintf(ev.message, sizeof ev.message, "%s", q);
-		emit_ev(env, &ev);
+		fetch_emit(env, &ev);
 	}
 	free(q);
 	return rc;

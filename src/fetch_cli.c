@@ -470,3 +470,97 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 	sbuf_free(&found);
 	return EXIT_OK;
 }
+
+/* `lectern pdf`: progress on stderr when it is a terminal, redrawn in place. */
+struct pdf_cli {
+	struct progress pr;
+};
+
+static void fmt_mb(int64_t n, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+}
+
+static void on_pdf_event(void *ctx, const struct fetch_event *ev)
+{
+	struct pdf_cli *pc = ctx;
+	if (!pc->pr.tty)
+		return;
+	char have[32], total[32];
+	switch (ev->kind) {
+	case FETCH_EV_START:
+		draw(&pc->pr, false, "%s  downloading the PDF...", ev->message);
+		break;
+	case FETCH_EV_PROGRESS:
+		fmt_mb(ev->done, have, sizeof have);
+		fmt_mb(ev->total, total, sizeof total);
+		if (ev->total > 0)
+			draw(&pc->pr, false, "%s  %s of %s (%d%%)", ev->message, have, total,
+			     (int)(100.0 * (double)ev->done / (double)ev->total));
+		else
+			draw(&pc->pr, false, "%s  %s", ev->message, have);
+		break;
+	case FETCH_EV_DONE:
+	case FETCH_EV_FAILED:
+		if (pc->pr.shown)
+			draw(&pc->pr, false, "%s", "");
+		fputc('\r', stderr);
+		break;
+	case FETCH_EV_IDLE:
+		break;
+	}
+}
+
+int cmd_pdf(const struct app *a, int argc, char **argv)
+{
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("pdf", opts);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: lectern pdf ID...\n"
+			       "Downloads each paper's PDF to pdf-dir (resuming a cut download) and prints "
+			       "its path.\n");
+			return EXIT_OK;
+		default:
+			app_error("pdf: usage: lectern pdf ID...");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		app_error("pdf: which paper? usage: lectern pdf ID...");
+		return EXIT_USAGE;
+	}
+	struct fetch_env env;
+	struct lerr e = {0};
+	if (fetch_env_init(&env, a->cfg, a->db_path, &e) < 0) {
+		app_error("pdf: %s", e.msg);
+		return EXIT_RUNTIME;
+	}
+	struct pdf_cli pc = { .pr = { .cfg = a->cfg, .tty = isatty(STDERR_FILENO) == 1 } };
+	env.on_event = on_pdf_event;
+	env.ctx = &pc;
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		char *path = NULL;
+		lerr_clear(&e);
+		if (fetch_pdf(&env, argv[i], &path, &e) < 0) {
+			char *id = text_clean(argv[i], strlen(argv[i]), TEXT_COLLAPSE);
+			char *msg = text_clean(e.msg, strlen(e.msg), TEXT_COLLAPSE);
+			app_error("pdf: %s: %s", id, msg);
+			free(id);
+			free(msg);
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		printf("%s\n", path);
+		fflush(stdout);
+		free(path);
+	}
+	if (polite_warning(env.polite))
+		app_error("note: %s", polite_warning(env.polite));
+	fetch_env_fini(&env);
+	return rc;
+}

@@ -56,6 +56,20 @@ enum fetch_sig fetch_source_signature_check(struct store *db, const struct confi
 /* True when src has never succeeded, its last success is older than `refresh`, or its
  * definition changed since then (fetch_source_signature_check() is not SAME). */
 bool fetch_source_due(struct fetch_env *env, const struct config_source *src);
+/* Delivers an event to env's listener (under ev_mu; any thread). */
+void fetch_emit(struct fetch_env *env, const struct fetch_event *ev);
+/* Waits for the turn of politeness group g (one connection, its spacing, every process of the
+ * user), for at most `set source-deadline`; the turn is held for at most `lease` seconds.
+ * 0: go (then polite_release(env->polite, g)); -1 with e set: the deadline passed, the host
+ * asked to be left alone longer (Retry-After), or stopped. */
+int fetch_polite_wait(struct fetch_env *env, const struct polite_group *g, double lease,
+                      struct lerr *e);
+/* Downloads the PDF of the cached paper `id` to pdf-dir (see pdf.h for the name), in its host's
+ * politeness group, resuming a ".part" file; events under the name "pdf": START (message: the
+ * id), PROGRESS (done/total bytes, total 0 when unknown), then DONE (message: the path) or
+ * FAILED (message: "ID: why"). A file already there is not fetched again. Returns 0 with
+ * *path (caller frees), or -1 with e set. */
+int fetch_pdf(struct fetch_env *env, const char *id, char **path, struct lerr *e);
 /* Remote search (events under the name "search"). -1 with e set (may be NULL) on failure. */
 int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n_found,
                      struct lerr *e);

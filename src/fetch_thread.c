@@ -178,6 +178,12 @@ static void run(struct fetcher *f, const struct qreq *q)
 		if (q->arg && *q->arg)
 			fetch_search_env(&f->env, q->arg, 50, NULL, NULL);
 		break;
+	case FETCH_REQ_PDF: {
+		char *path = NULL;
+		if (q->arg && fetch_pdf(&f->env, q->arg, &path, NULL) == 0)
+			free(path);
+		break;
+	}
 	}
 }
 

@@ -24,6 +24,7 @@ enum fetch_req_kind {
 	FETCH_REQ_SOURCE,     /* the source named `arg` now */
 	FETCH_REQ_HF_DAY,     /* Hugging Face Daily Papers of day `arg` (YYYY-MM-DD) */
 	FETCH_REQ_SEARCH,     /* remote search for `arg` on arXiv (and HF where available) */
+	FETCH_REQ_PDF,        /* the PDF of the cached paper `arg` to pdf-dir (events named "pdf") */
 };
 
 /* ---- events (worker -> UI) ------------------------------------------------------------------ */
