@@ -137,7 +137,8 @@ void pdf_index_refresh(struct pdf_index *x, const char *dir)
 		x->keys[x->n++] = k;
 	}
 	closedir(d);
-	qsort(x->keys, x->n, sizeof *x->keys, cmp_str);
+	if (x->n > 1)
+		qsort(x->keys, x->n, sizeof *x->keys, cmp_str);
 }
 
 bool pdf_index_has(const struct pdf_index *x, const char *key)
