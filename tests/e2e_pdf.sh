@@ -114,4 +114,12 @@ grep -q "⇩.*A Study/of \"PDFs\"" "$T/ui.out" || { cat "$T/ui.out"; fail "reade
 i=0; while [ ! -f "$T/argv" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 printf -- '--page\n1\n%s\n' "$f" >"$T/argv.want"
 diff -u "$T/argv.want" "$T/argv" || fail "p: the viewer's argv"
+# progress in the status line while a slow download runs (3 s in 10 pieces)
+rm -f "$T/pdf/2606.99996v3"*
+printf '/2606.99996\n<Enter>\nd\n<Sleep 1500>\n<Dump>\n<Wait>\n<Dump>\n' >"$T/keys"
+"$BIN" --db "$T/p.db" --config "$T/conf" ui --headless --fetch --size 100x12 --keys "$T/keys" \
+	--dump "$T/ui2.out" 2>"$T/ui.err" || { cat "$T/ui.err"; fail "reader, slow PDF"; }
+grep -E -q "Downloading the PDF of 2606.99996: 0\.[0-9] of 0\.3 MB \([0-9]+%\)" "$T/ui2.out" ||
+	{ cat "$T/ui2.out"; fail "reader: no download progress in the status line"; }
+grep -q "PDF saved: $T/pdf/2606.99996v3 Long" "$T/ui2.out" || { cat "$T/ui2.out"; fail "reader: slow PDF not saved"; }
 echo "e2e_pdf ok"
