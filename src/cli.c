@@ -380,7 +380,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	if (!s) {
 		sbuf_free(&sel.q);
 		if (missing && isatty(STDOUT_FILENO))   /* a person, not a script: say what to do */
-			fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+			app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 		return missing ? EXIT_OK : EXIT_RUNTIME;   /* no cache yet: nothing to list */
 	}
 	struct list_ctx lc = {.json = json};
@@ -393,12 +393,12 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the list");
 	if (rc == EXIT_OK && lc.n == 0 && !v.query && v.filter == STORE_VIEW_ALL &&
 	    isatty(STDOUT_FILENO))
-		fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+		app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
 		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */
 		if (store_count(s, &v, limit + 1, &e) > limit)
-			fprintf(stderr, "(the first %ld papers; --limit N or --limit 0 shows more)\n", limit);
+			app_note("(the first %ld papers; --limit N or --limit 0 shows more)", limit);
 	}
 	store_close(&s);
 	sbuf_free(&sel.q);
@@ -951,7 +951,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 				rc = EXIT_RUNTIME;
 			}
 		} else {
-			fprintf(stderr, "exported %ld paper%s to %s\n", w.n, w.n == 1 ? "" : "s", out_path);
+			app_note("exported %ld paper%s to %s", w.n, w.n == 1 ? "" : "s", out_path);
 		}
 	} else if (rc == EXIT_OK && !out_path) {
 		rc = finish_output(stdout, "the export");
@@ -1172,7 +1172,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			paper_clear(&p);
 		}
 		if (!o) {
-			fprintf(stderr, "%s:%ld: %s (line skipped)\n", name, lineno, msg);
+			app_note("%s:%ld: %s (line skipped)", name, lineno, msg);
 			n->skipped++;
 			continue;
 		}

@@ -425,6 +425,10 @@ int config_load(struct config *c, const char *path, struct lerr *e)
 	config_defaults(c);
 	if (!file) {
 		char *dir = util_config_dir();
+		if (!dir) {   /* no HOME nor XDG_CONFIG_HOME: no default file to read (main.c says so) */
+			default_sources(c);
+			return 0;
+		}
 		owned = xasprintf("%s/config", dir);
 		free(dir);
 		file = owned;

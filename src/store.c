@@ -235,6 +235,8 @@ char *store_default_path(void)
 	if (env && *env)
 		return xstrdup(env);
 	char *dir = util_data_dir();
+	if (!dir)
+		return NULL;
 	char *p = xasprintf("%s/papers.db", dir);
 	free(dir);
 	return p;

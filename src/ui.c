@@ -1550,6 +1550,8 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		app_error("ui: needs a terminal (or use --headless with --keys for scripting)");
 		return EXIT_USAGE;
 	}
+	if (!o->headless && !ui_term_can_draw())
+		return EXIT_USAGE;
 	return -1;
 }
 

@@ -492,8 +492,8 @@ static char *xdg_dir(const char *var, const char *fallback)
 	if (v && v[0] == '/')
 		return xasprintf("%s/lectern", v);
 	const char *home = getenv("HOME");
-	if (!home || !*home)
-		home = ".";
+	if (!home || *home != '/')   /* never a cache in whatever directory lectern runs from */
+		return NULL;
 	return xasprintf("%s/%s/lectern", home, fallback);
 }
 

@@ -36,7 +36,7 @@ bool store_is_readonly(const struct store *s);
 const char *store_path(const struct store *s);
 
 /* Default database path: $LECTERN_DB, else $XDG_DATA_HOME/lectern/papers.db
- * (~/.local/share/lectern/papers.db). Caller frees. */
+ * (~/.local/share/lectern/papers.db). Caller frees. NULL when none of them is set (no HOME). */
 char *store_default_path(void);
 
 /* ---- transactions --------------------------------------------------------------------------

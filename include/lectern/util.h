@@ -81,7 +81,9 @@ int64_t util_parse_duration(const char *s);
 
 /* Paths. */
 int util_mkdir_p(const char *path, unsigned mode);  /* 0 or -1 with errno */
-/* $XDG_DATA_HOME/lectern (or ~/.local/share/lectern) and the config analogue. Caller frees. */
+/* $XDG_DATA_HOME/lectern (or ~/.local/share/lectern) and the config analogue. Caller frees.
+ * NULL when neither the XDG variable nor $HOME is an absolute path (a cron job or a service
+ * without HOME): the caller says so instead of writing under the current directory. */
 char *util_data_dir(void);
 char *util_config_dir(void);
 /* Reads a whole file; returns NULL with *e set on failure. *len gets the size. Caller frees. */
