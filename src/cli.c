@@ -974,7 +974,10 @@ static const char import_usage[] =
 	"Notes are kept (a different note is appended) and tags are merged.\n"
 	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
 
-enum { IMPORT_BATCH = 1000 };   /* lines per transaction */
+enum {
+	IMPORT_BATCH = 1000,              /* lines per transaction */
+	IMPORT_LINE_MAX = 16 << 20,       /* bytes: a longer line is skipped, and never held whole */
+};
 
 /* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
 static void clean_field(char **f, int flags)
@@ -1015,7 +1018,7 @@ static bool valid_id(const char *id)
 	for (const char *s = id; *s; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
 			return false;
-	return strlen(id) > 4;
+	return strlen(id) > 4 && strlen(id) <= PAPER_ID_MAX;
 }
 
 static bool has_word(const char *list, const char *w, size_t n)
@@ -1139,26 +1142,33 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 	}
 
 	struct json_tokener *tok = json_tokener_new();
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct sbuf buf = {0};
+	size_t whole;
 	long lineno = 0, in_batch = 0, batch_new = 0, batch_n = 0, batch_first = 1;
 	int rc = EXIT_OK;
 	struct lerr e = {0};
 	char msg[600];
 
-	while ((len = getline(&line, &cap, in)) != -1) {
+	while (util_read_line(in, &buf, IMPORT_LINE_MAX, &whole)) {
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		if (whole > IMPORT_LINE_MAX) {
+			app_note("%s:%ld: a line of %zu bytes, over the %d MiB a paper may take (line "
+			         "skipped)", name, lineno, whole, IMPORT_LINE_MAX >> 20);
+			n->skipped++;
+			continue;
+		}
+		char *line = buf.s;
+		size_t len = buf.len;
+		while (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		char *l = line;
 		if (lineno == 1 && len >= 3 && !memcmp(l, "\xEF\xBB\xBF", 3)) {   /* a UTF-8 BOM */
 			l += 3;
 			len -= 3;
 		}
-		if (strspn(l, " \t") == (size_t)len)
+		if (strspn(l, " \t") == len)
 			continue;
-		struct json_object *o = parse_line(tok, l, (size_t)len, msg, sizeof msg);
+		struct json_object *o = parse_line(tok, l, len, msg, sizeof msg);
 		struct paper p;
 		paper_init(&p);
 		if (o && export_paper_from_json(o, &p, &e) != 0) {
@@ -1166,7 +1176,10 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			json_object_put(o);
 			o = NULL;
 		} else if (o && !valid_id(p.id)) {
-			snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
+			if (strlen(p.id) > PAPER_ID_MAX)
+				snprintf(msg, sizeof msg, "\"id\" is longer than %d bytes", PAPER_ID_MAX);
+			else
+				snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
 			json_object_put(o);
 			o = NULL;
 			paper_clear(&p);
@@ -1189,6 +1202,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		}
 		bool inserted;
 		int r = import_paper(s, &p, &inserted, &e);
+		if (r == 0 && store_cut_note(s))
+			app_note("%s:%ld: %s: stored, but %s", name, lineno, p.id, store_cut_note(s));
 		paper_clear(&p);
 		if (r != 0) {
 			store_rollback(s);
@@ -1231,7 +1246,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			n->added += batch_new;
 		}
 	}
-	free(line);
+	sbuf_free(&buf);
 	json_tokener_free(tok);
 	if (!from_stdin)
 		fclose(in);

@@ -204,6 +204,8 @@ static int on_paper(void *ctx, const struct paper *p)
 	                           .type = p->announce, .url = p->listing_url };
 	if (store_upsert(s->env->db, p, &l, &res, &s->err) < 0)
 		return 1;
+	if (store_cut_note(s->env->db) && !s->env->note[0])   /* the first one is said */
+		snprintf(s->env->note, sizeof s->env->note, "%s: %s", p->id, store_cut_note(s->env->db));
 	if (!s->page_first[0])
 		snprintf(s->page_first, sizeof s->page_first, "%s", p->id);
 	s->n_items++;

@@ -1158,6 +1158,39 @@ static int upsert_listed(struct store *s, const struct paper *p, const struct st
 /* Runs upsert_listed() in its own transaction, or in the caller's (store_begin). */
 static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
                       bool import, const char *listings, enum store_upsert_result *result,
+                      struct lerr *e);
+
+/* The one place papers enter the cache: fields over paper.h's limits are cut here (on a copy),
+ * for every source and for imports alike; what was cut is kept for store_cut_note(). */
+static int upsert_limited(struct store *s, const struct paper *p, const struct store_listing *l,
+                          bool import, const char *listings, enum store_upsert_result *result,
+                          struct lerr *e)
+{
+	s->cut_note[0] = '\0';
+	if (p && p->id && strlen(p->id) > PAPER_ID_MAX) {
+		if (result)
+			*result = STORE_UNCHANGED;
+		lerr_set(e, LERR_USAGE, 0, "an id of %zu bytes (the most is %d) cannot be stored",
+		         strlen(p->id), PAPER_ID_MAX);
+		return -1;
+	}
+	if (!p || !paper_over_limits(p))
+		return upsert_txn(s, p, l, import, listings, result, e);
+	struct paper q;
+	paper_copy(&q, p);
+	paper_apply_limits(&q, s->cut_note, sizeof s->cut_note);
+	int rc = upsert_txn(s, &q, l, import, listings, result, e);
+	paper_clear(&q);
+	return rc;
+}
+
+const char *store_cut_note(const struct store *s)
+{
+	return s->cut_note[0] ? s->cut_note : NULL;
+}
+
+static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
+                      bool import, const char *listings, enum store_upsert_result *result,
                       struct lerr *e)
 {
 	enum store_upsert_result dummy;
@@ -1208,13 +1241,13 @@ static int upsert_txn(struct store *s, const struct paper *p, const struct store
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e)
 {
-	return upsert_txn(s, p, l, false, NULL, result, e);
+	return upsert_limited(s, p, l, false, NULL, result, e);
 }
 
 int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
                  struct lerr *e)
 {
-	return upsert_txn(s, p, NULL, true, p ? p->listings : NULL, result, e);
+	return upsert_limited(s, p, NULL, true, p ? p->listings : NULL, result, e);
 }
 
 /* ---- user state --------------------------------------------------------------------------- */

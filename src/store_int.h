@@ -53,6 +53,7 @@ struct store {
 	bool readonly;
 	bool in_txn;                          /* explicit store_begin() transaction open */
 	bool txn_failed;                      /* SQLite rolled the explicit transaction back */
+	char cut_note[256];                   /* what the last upsert cut to the limits, or "" */
 
 	/* Fixed statements, prepared once (indexed by enum in store.c). */
 	sqlite3_stmt **st;

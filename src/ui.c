@@ -1303,20 +1303,20 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 	} else if (strcmp(tok, "<Wait>") == 0) {
 		ui_fetch_wait_idle(&u->fetch, &u->cx, 30);
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
+	} else if (sscanf(tok, "<Sleep %7d>", &a) == 1) {
 		sleep_ms(a);
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
+	} else if (sscanf(tok, "<Tick %7d>", &a) == 1) {
 		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
-	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Resize %5dx%5d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
-	} else if (sscanf(tok, "<Click %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Click %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 0);
-	} else if (sscanf(tok, "<WheelUp %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelUp %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 1);
-	} else if (sscanf(tok, "<WheelDown %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelDown %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 2);
 	} else {
 		return false;
@@ -1526,7 +1526,7 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		switch (c) {
 		case 'H': o->headless = true; break;
 		case 's':
-			if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
+			if (sscanf(optarg, "%4dx%4d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
 			    o->cols > 1000 || o->rows > 1000) {
 				app_error("ui: --size wants COLSxROWS, e.g. 100x30");
 				return EXIT_USAGE;

@@ -81,6 +81,11 @@ struct store_listing {
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e);
 
+/* What the last store_upsert() or store_import() on s cut to paper.h's field limits ("title cut
+ * from 3145728 to 2048 bytes"), or NULL when it stored the paper whole. Valid until the next
+ * upsert. The caller names the paper in its warning. */
+const char *store_cut_note(const struct store *s);
+
 /* `lectern import` of one exported paper: store_upsert() once per listing in p->listings
  * ("SOURCE DAY" lines, as store_get() gives them, position and type unknown; none: one
  * upsert without a listing); the source that listed it on p->hf_day is a Daily Papers source,
