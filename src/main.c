@@ -122,6 +122,9 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < cfg.n_errors; i++)
 				app_error("warning: %s (line ignored)", cfg.errors[i]);
 	}
+	if (cmd->run != cmd_ui)   /* the reader shows them in its status line */
+		for (size_t i = 0; i < cfg.n_warnings; i++)
+			app_error("warning: %s", cfg.warnings[i]);
 	if (!db || !*db)
 		db = db_owned = store_default_path();
 	if (!db && cmd->run != cmd_completions) {   /* the one command without a cache */

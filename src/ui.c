@@ -1175,6 +1175,8 @@ static void load_config(struct ui *u)
 		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
 	else if (errs->n)
 		ui_msg(&u->cx, true, "%s", errs->v[0]);
+	else if (c->n_warnings)   /* an error says more; the warning is repeated by every command */
+		ui_msg(&u->cx, true, "warning: %s", c->warnings[0]);
 }
 
 static int start_curses(struct ui *u, int rows, int cols)

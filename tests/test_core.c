@@ -329,6 +329,44 @@ static void test_config_file(void **state)
 	assert_ptr_equal(config_find_source(&c, "feed"), &c.sources[3]);
 	assert_ptr_equal(config_find_source(&c, "arxiv-query"), &c.sources[2]);
 	assert_null(config_find_source(&c, "nope"));
+	assert_int_equal(c.n_warnings, 0);
+	config_free(&c);
+	unlink(path);
+	free(path);
+}
+
+/* A browser that runs a shell is kept (it is the user's choice) but warned about, with its line. */
+static void test_config_shell_warning(void **state)
+{
+	(void)state;
+	static const char *const shells[] = {
+		"sh -c 'firefox %u'", "/bin/bash -lc \"x %u\"", "env BROWSER=x dash -c 'y %u'",
+		"/usr/bin/env -i zsh -ec z", "busybox sh -c 'w %u'",
+	};
+	for (size_t i = 0; i < sizeof shells / sizeof *shells; i++) {
+		char *w = config_shell_warning("browser", shells[i]);
+		assert_non_null(w);
+		assert_non_null(strstr(w, "browser runs a shell"));
+		assert_non_null(strstr(w, "lectern(5)"));
+		free(w);
+	}
+	static const char *const fine[] = {
+		"firefox --new-tab", "sh-browser -c", "/opt/bash/firefox -c x", "xdg-open", "sh script.sh",
+		"bash --login", "",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+		assert_null(config_shell_warning("browser", fine[i]));
+	assert_null(config_shell_warning("browser", NULL));
+
+	struct config c;
+	struct lerr e = {0};
+	char *path = write_temp("set refresh 2h\nset browser \"sh -c 'firefox %u'\"\n");
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_string_equal(c.browser, "sh -c 'firefox %u'");
+	assert_int_equal(c.n_warnings, 1);
+	char *want = xasprintf("%s:2: browser runs a shell (sh -c)", path);
+	assert_true(!strncmp(c.warnings[0], want, strlen(want)));
+	free(want);
 	config_free(&c);
 	unlink(path);
 	free(path);
@@ -422,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_config_reader),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_shell_warning),
 		cmocka_unit_test(test_config_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
