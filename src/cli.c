@@ -105,7 +105,11 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 		return NULL;
 	}
 	if (write && store_is_readonly(s)) {
-		app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		if (store_readonly_reason(s))
+			app_error("cannot save to %s: %s; nothing was changed, and what is stored is kept",
+			          a->db_path, store_readonly_reason(s));
+		else
+			app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
 		store_close(&s);
 	}
 	return s;
@@ -128,10 +132,17 @@ static char *rendered(const char *s, int flags)
 	return r;
 }
 
+/* Why a write failed, in the words the user looks for. */
+static const char *write_error(int err)
+{
+	return err == ENOSPC ? "the disk is full" : err == EDQUOT ? "the disk quota is used up"
+	                                                          : strerror(err);
+}
+
 static int finish_output(FILE *f, const char *what)
 {
 	if (fflush(f) != 0 || ferror(f)) {
-		app_error("cannot write %s: %s", what, strerror(errno));
+		app_error("cannot write %s: %s", what, write_error(errno));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -924,7 +935,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	bool to_temp = false;   /* f is the temporary file that replaces out_path */
 	if (rc == EXIT_OK && out_path) {
 		if (!(f = open_temp(out_path, &tmp))) {
-			app_error("cannot write %s: %s", out_path, strerror(errno));
+			app_error("cannot write %s: %s", out_path, write_error(errno));
 			rc = EXIT_RUNTIME;
 		}
 		to_temp = f != NULL;
@@ -939,7 +950,10 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	if (to_temp) {
 		bool ok = rc == EXIT_OK && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
 		int err = errno;
-		ok = (fclose(f) == 0) && ok;
+		if (fclose(f) != 0 && ok) {
+			err = errno;
+			ok = false;
+		}
 		if (ok && rename(tmp, out_path) != 0) {
 			err = errno;
 			ok = false;
@@ -947,7 +961,8 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		if (!ok) {
 			unlink(tmp);
 			if (rc == EXIT_OK) {
-				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
+				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path,
+				          write_error(err));
 				rc = EXIT_RUNTIME;
 			}
 		} else {

@@ -146,7 +146,20 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		lerr_set(e, LERR_DB, rc, "%s: the database is corrupt: %s", what, msg);
+		if (s && s->db && !s->readonly) {
+			/* Writing more to a damaged file can only lose more: from now on this connection
+			 * is read-only (query_only: SQLite refuses every write on it; closing it here
+			 * would pull statements from under the caller). Reads of the sound parts go on. */
+			sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+			s->readonly = s->damaged = true;
+			lerr_set(e, LERR_DB, rc, "%s: the cache is damaged, so it is now open read-only "
+			         "and nothing more is written to it (%s: %s; keep a copy; `lectern export` "
+			         "saves what can still be read)", what, s->path, msg);
+		} else {
+			lerr_set(e, LERR_DB, rc, "%s: the cache%s%s is damaged (%s)%s", what,
+			         s ? " " : "", s ? s->path : "", msg,
+			         s && s->damaged ? "; it is open read-only" : "");
+		}
 		break;
 	default:
 		lerr_set(e, LERR_DB, rc, "%s: %s", what, msg);
@@ -156,7 +169,14 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 
 static int readonly_error(struct store *s, struct lerr *e)
 {
-	lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
+	if (s->damaged)
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the cache is damaged and open read-only; "
+		         "nothing is written to it", s->path);
+	else if (s->full)
+		lerr_set(e, LERR_IO, SQLITE_FULL, "%s: the disk is full, so the cache is open "
+		         "read-only: the change was not saved (what is stored is kept)", s->path);
+	else
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
 	return -1;
 }
 
@@ -356,7 +376,10 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	s->readonly = ro;
 	s->st = xcalloc(ST_COUNT, sizeof *s->st);
 	int rc;
-	if (ro)
+	s->full = f.full;
+	if (f.full)
+		rc = store_sqlite_open_full(path, &s->db);
+	else if (ro)
 		rc = store_sqlite_open_ro(path, f.immutable, &s->db);
 	else
 		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -431,6 +454,10 @@ void store_close(struct store **sp)
 }
 
 bool store_is_readonly(const struct store *s) { return s->readonly; }
+const char *store_readonly_reason(const struct store *s)
+{
+	return s->full ? "the disk is full" : s->damaged ? "the cache is damaged" : NULL;
+}
 const char *store_path(const struct store *s) { return s->path; }
 
 /* ---- transactions ------------------------------------------------------------------------- */

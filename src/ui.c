@@ -1651,7 +1651,10 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	}
 	load_config(u);
 	if (store_is_readonly(u->cx.store) && !u->cx.msg[0])
-		ui_msg(&u->cx, true, "The database is read-only: favourites and read marks cannot be saved");
+		ui_msg(&u->cx, true, "The database is read-only%s%s%s: favourites and read marks cannot "
+		       "be saved", store_readonly_reason(u->cx.store) ? " (" : "",
+		       store_readonly_reason(u->cx.store) ? store_readonly_reason(u->cx.store) : "",
+		       store_readonly_reason(u->cx.store) ? ")" : "");
 	if (open_io(u, &o, &sc) < 0) {
 		teardown(u, &sc);
 		return EXIT_RUNTIME;

@@ -33,6 +33,9 @@ enum store_open_flags {
 struct store *store_open(const char *path, int flags, struct lerr *e);
 void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
 bool store_is_readonly(const struct store *s);
+/* Why a store that was not asked to be read-only is: "the disk is full" (it opened read-only
+ * to keep reads working), "the cache is damaged" (SQLITE_CORRUPT was met), else NULL. */
+const char *store_readonly_reason(const struct store *s);
 const char *store_path(const struct store *s);
 
 /* Default database path: $LECTERN_DB, else $XDG_DATA_HOME/lectern/papers.db
