@@ -338,6 +338,8 @@ static int parse_rfc822(const char *s, int64_t *t)
 		y += y < 70 ? 2000 : 1900;
 	int64_t off = 0;
 	if (zone[0] == '+' || zone[0] == '-') {
+		if (strlen(zone) != 5 || strspn(zone + 1, "0123456789") != 4)   /* +hhmm */
+			return -1;
 		int v = atoi(zone + 1);
 		off = (zone[0] == '-' ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60);
 	} else if (zone[0] && strcasecmp(zone, "GMT") && strcasecmp(zone, "UT") &&
