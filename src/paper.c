@@ -102,9 +102,11 @@ void paper_copy(struct paper *dst, const struct paper *src)
 
 /* ---- limits -------------------------------------------------------------------------------- */
 
+/* The limit of one string field; user state (note, tags) is the user's and never cut. */
 static size_t text_max(const struct paper *p, char *const *f)
 {
-	return f == &p->title ? PAPER_TITLE_MAX : PAPER_TEXT_MAX;
+	return f == &p->title ? PAPER_TITLE_MAX : f == &p->note || f == &p->tags ? SIZE_MAX
+	                                                                         : PAPER_TEXT_MAX;
 }
 
 bool paper_over_limits(const struct paper *p)

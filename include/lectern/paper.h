@@ -113,7 +113,8 @@ void paper_copy(struct paper *dst, const struct paper *src);
  * counts are clamped. Ids longer than PAPER_ID_MAX are refused, not cut (an id is identity). */
 enum {
 	PAPER_TITLE_MAX = 2048,           /* bytes */
-	PAPER_TEXT_MAX = 64 * 1024,       /* the abstract and every other text field */
+	PAPER_TEXT_MAX = 64 * 1024,       /* the abstract and every other text field (not the
+	                                   * user's note and tags: never cut) */
 	PAPER_NAME_MAX = 2048,            /* one author's name or affiliation */
 	PAPER_AUTHORS_MAX = 10000,
 	PAPER_ID_MAX = 2048,
