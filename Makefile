@@ -159,17 +159,19 @@ fuzz: deps-test $(FUZZERS)
 fuzz-long: deps-test $(FUZZERS)
 	$(call fuzz_run,-use_value_profile=1)
 
-# Minimises the seeds plus what fuzzing found into tests/fuzz/corpus/<target>/ (only inputs that
-# add coverage are added; seeds stay). Commit the result when it is small.
+# Minimises the seeds plus what fuzzing found (a set cover of their coverage) and adds the inputs
+# of at most 4 KB it chose to tests/fuzz/corpus/<target>/ (seeds stay), so the committed corpora
+# stay small. Commit the result.
 fuzz-merge: $(FUZZERS)
 	@for f in $(FUZZERS); do t=$$(basename $$f); rm -rf $(B)/fuzz/merged-$$t; \
 	  mkdir -p $(B)/fuzz/merged-$$t $(B)/fuzz/corpus-$$t; \
 	  m=$$(sed -n 's/^max_len *= *//p' tests/fuzz/$$t.options); \
-	  $$f -merge=1 -max_len=$${m:-4096} $(B)/fuzz/merged-$$t tests/fuzz/corpus/$$t \
+	  $$f -set_cover_merge=1 -max_len=$${m:-4096} $(B)/fuzz/merged-$$t tests/fuzz/corpus/$$t \
 	    $(B)/fuzz/corpus-$$t 2>$(B)/fuzz/$$t.merge.log || { tail -20 $(B)/fuzz/$$t.merge.log; exit 1; }; \
 	  n=0; for g in $(B)/fuzz/merged-$$t/*; do \
 	    h=$$(sha1sum <$$g | cut -c1-40); \
-	    if ! cmp -s $$g tests/fuzz/corpus/$$t/$$h && ! sha1sum tests/fuzz/corpus/$$t/* | grep -q "^$$h "; \
+	    [ $$(wc -c <$$g) -le 4096 ] || continue; \
+	    if ! sha1sum tests/fuzz/corpus/$$t/* | grep -q "^$$h "; \
 	    then cp $$g tests/fuzz/corpus/$$t/$$h; n=$$((n + 1)); fi; done; \
 	  echo "$$t: $$n inputs added"; done
 

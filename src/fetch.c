@@ -188,6 +188,12 @@ static int on_paper(void *ctx, const struct paper *p)
 	enum store_upsert_result res = STORE_UNCHANGED;
 	if (!p->id || !*p->id)
 		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
+	if (strlen(p->id) > PAPER_ID_MAX) {   /* the store refuses it: skip it, and say so */
+		if (!s->env->note[0])
+			snprintf(s->env->note, sizeof s->env->note, "skipped a paper whose id is over %d "
+			         "bytes", PAPER_ID_MAX);
+		return 0;
+	}
 	const char *day = s->day ? s->day : s->info->day;
 	if (!day) {
 		day = s->today;
