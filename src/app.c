@@ -9,6 +9,7 @@
 
 /* Messages echo ids, paths, option values and server text: the feed-text cleaner keeps an escape
  * sequence pasted into an argument (or sent by a server) from reaching the terminal raw. */
+__attribute__((format(printf, 2, 0)))
 static void report(const char *prefix, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
