@@ -290,7 +290,9 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 				if (options[i].type == OPT_VIEW)
 					c->start_view_line = line;
 				int r = set_option(c, &options[i], argv[2], e);
-				char *w = r == 0 ? config_shell_warning(argv[1], argv[2]) : NULL;
+				/* the settings that name a program to run */
+				bool program = !strcmp(argv[1], "browser") || !strcmp(argv[1], "pdf-viewer");
+				char *w = r == 0 && program ? config_shell_warning(argv[1], argv[2]) : NULL;
 				if (w) {
 					c->warnings = xreallocarray(c->warnings, c->n_warnings + 1,
 					                            sizeof *c->warnings);

@@ -102,7 +102,7 @@ void config_free(struct config *c);
 /* When cmd — the value of `setting` (browser, pdf-viewer), split like a config line — runs a
  * shell with a command string (sh -c, bash -lc, env dash -c, /bin/zsh -c...): a malloc'd
  * warning saying why that is unsafe (a link's bytes would be read by the shell: lectern(5)),
- * else NULL. config_load() adds it to c->warnings for every such setting. */
+ * else NULL. config_load() adds it to c->warnings for `browser` and `pdf-viewer`. */
 char *config_shell_warning(const char *setting, const char *cmd);
 
 /* Finds a source by name (or by type name when no source is named so). NULL when absent. */
