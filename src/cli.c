@@ -105,7 +105,11 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 		return NULL;
 	}
 	if (write && store_is_readonly(s)) {
-		app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		if (store_readonly_reason(s))
+			app_error("cannot save to %s: %s; nothing was changed, and what is stored is kept",
+			          a->db_path, store_readonly_reason(s));
+		else
+			app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
 		store_close(&s);
 	}
 	return s;
@@ -128,10 +132,17 @@ static char *rendered(const char *s, int flags)
 	return r;
 }
 
+/* Why a write failed, in the words the user looks for. */
+static const char *write_error(int err)
+{
+	return err == ENOSPC ? "the disk is full" : err == EDQUOT ? "the disk quota is used up"
+	                                                          : strerror(err);
+}
+
 static int finish_output(FILE *f, const char *what)
 {
 	if (fflush(f) != 0 || ferror(f)) {
-		app_error("cannot write %s: %s", what, strerror(errno));
+		app_error("cannot write %s: %s", what, write_error(errno));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -380,7 +391,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	if (!s) {
 		sbuf_free(&sel.q);
 		if (missing && isatty(STDOUT_FILENO))   /* a person, not a script: say what to do */
-			fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+			app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 		return missing ? EXIT_OK : EXIT_RUNTIME;   /* no cache yet: nothing to list */
 	}
 	struct list_ctx lc = {.json = json};
@@ -393,12 +404,12 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the list");
 	if (rc == EXIT_OK && lc.n == 0 && !v.query && v.filter == STORE_VIEW_ALL &&
 	    isatty(STDOUT_FILENO))
-		fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+		app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
 		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */
 		if (store_count(s, &v, limit + 1, &e) > limit)
-			fprintf(stderr, "(the first %ld papers; --limit N or --limit 0 shows more)\n", limit);
+			app_note("(the first %ld papers; --limit N or --limit 0 shows more)", limit);
 	}
 	store_close(&s);
 	sbuf_free(&sel.q);
@@ -924,7 +935,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	bool to_temp = false;   /* f is the temporary file that replaces out_path */
 	if (rc == EXIT_OK && out_path) {
 		if (!(f = open_temp(out_path, &tmp))) {
-			app_error("cannot write %s: %s", out_path, strerror(errno));
+			app_error("cannot write %s: %s", out_path, write_error(errno));
 			rc = EXIT_RUNTIME;
 		}
 		to_temp = f != NULL;
@@ -939,7 +950,10 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	if (to_temp) {
 		bool ok = rc == EXIT_OK && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
 		int err = errno;
-		ok = (fclose(f) == 0) && ok;
+		if (fclose(f) != 0 && ok) {
+			err = errno;
+			ok = false;
+		}
 		if (ok && rename(tmp, out_path) != 0) {
 			err = errno;
 			ok = false;
@@ -947,11 +961,12 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		if (!ok) {
 			unlink(tmp);
 			if (rc == EXIT_OK) {
-				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
+				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path,
+				          write_error(err));
 				rc = EXIT_RUNTIME;
 			}
 		} else {
-			fprintf(stderr, "exported %ld paper%s to %s\n", w.n, w.n == 1 ? "" : "s", out_path);
+			app_note("exported %ld paper%s to %s", w.n, w.n == 1 ? "" : "s", out_path);
 		}
 	} else if (rc == EXIT_OK && !out_path) {
 		rc = finish_output(stdout, "the export");
@@ -974,7 +989,10 @@ static const char import_usage[] =
 	"Notes are kept (a different note is appended) and tags are merged.\n"
 	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
 
-enum { IMPORT_BATCH = 1000 };   /* lines per transaction */
+enum {
+	IMPORT_BATCH = 1000,              /* lines per transaction */
+	IMPORT_LINE_MAX = 16 << 20,       /* bytes: a longer line is skipped, and never held whole */
+};
 
 /* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
 static void clean_field(char **f, int flags)
@@ -1015,7 +1033,7 @@ static bool valid_id(const char *id)
 	for (const char *s = id; *s; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
 			return false;
-	return strlen(id) > 4;
+	return strlen(id) > 4 && strlen(id) <= PAPER_ID_MAX;
 }
 
 static bool has_word(const char *list, const char *w, size_t n)
@@ -1139,26 +1157,33 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 	}
 
 	struct json_tokener *tok = json_tokener_new();
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct sbuf buf = {0};
+	size_t whole;
 	long lineno = 0, in_batch = 0, batch_new = 0, batch_n = 0, batch_first = 1;
 	int rc = EXIT_OK;
 	struct lerr e = {0};
 	char msg[600];
 
-	while ((len = getline(&line, &cap, in)) != -1) {
+	while (util_read_line(in, &buf, IMPORT_LINE_MAX, &whole)) {
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		if (whole > IMPORT_LINE_MAX) {
+			app_note("%s:%ld: a line of %zu bytes, over the %d MiB a paper may take (line "
+			         "skipped)", name, lineno, whole, IMPORT_LINE_MAX >> 20);
+			n->skipped++;
+			continue;
+		}
+		char *line = buf.s;
+		size_t len = buf.len;
+		while (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		char *l = line;
 		if (lineno == 1 && len >= 3 && !memcmp(l, "\xEF\xBB\xBF", 3)) {   /* a UTF-8 BOM */
 			l += 3;
 			len -= 3;
 		}
-		if (strspn(l, " \t") == (size_t)len)
+		if (strspn(l, " \t") == len)
 			continue;
-		struct json_object *o = parse_line(tok, l, (size_t)len, msg, sizeof msg);
+		struct json_object *o = parse_line(tok, l, len, msg, sizeof msg);
 		struct paper p;
 		paper_init(&p);
 		if (o && export_paper_from_json(o, &p, &e) != 0) {
@@ -1166,13 +1191,16 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			json_object_put(o);
 			o = NULL;
 		} else if (o && !valid_id(p.id)) {
-			snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
+			if (strlen(p.id) > PAPER_ID_MAX)
+				snprintf(msg, sizeof msg, "\"id\" is longer than %d bytes", PAPER_ID_MAX);
+			else
+				snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
 			json_object_put(o);
 			o = NULL;
 			paper_clear(&p);
 		}
 		if (!o) {
-			fprintf(stderr, "%s:%ld: %s (line skipped)\n", name, lineno, msg);
+			app_note("%s:%ld: %s (line skipped)", name, lineno, msg);
 			n->skipped++;
 			continue;
 		}
@@ -1189,6 +1217,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		}
 		bool inserted;
 		int r = import_paper(s, &p, &inserted, &e);
+		if (r == 0 && store_cut_note(s))
+			app_note("%s:%ld: %s: stored, but %s", name, lineno, p.id, store_cut_note(s));
 		paper_clear(&p);
 		if (r != 0) {
 			store_rollback(s);
@@ -1231,7 +1261,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			n->added += batch_new;
 		}
 	}
-	free(line);
+	sbuf_free(&buf);
 	json_tokener_free(tok);
 	if (!from_stdin)
 		fclose(in);

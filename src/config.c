@@ -293,7 +293,17 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 			if (!strcmp(options[i].name, argv[1])) {
 				if (options[i].type == OPT_VIEW)
 					c->start_view_line = line;
-				return set_option(c, &options[i], argv[2], e);
+				int r = set_option(c, &options[i], argv[2], e);
+				/* the settings that name a program to run */
+				bool program = !strcmp(argv[1], "browser") || !strcmp(argv[1], "pdf-viewer");
+				char *w = r == 0 && program ? config_shell_warning(argv[1], argv[2]) : NULL;
+				if (w) {
+					c->warnings = xreallocarray(c->warnings, c->n_warnings + 1,
+					                            sizeof *c->warnings);
+					c->warnings[c->n_warnings++] = xasprintf("%s:%d: %s", file, line, w);
+					free(w);
+				}
+				return r;
 			}
 		struct sbuf names = {0};
 		for (size_t i = 0; i < ARRAY_LEN(options); i++)
@@ -429,6 +439,10 @@ int config_load(struct config *c, const char *path, struct lerr *e)
 	config_defaults(c);
 	if (!file) {
 		char *dir = util_config_dir();
+		if (!dir) {   /* no HOME nor XDG_CONFIG_HOME: no default file to read (main.c says so) */
+			default_sources(c);
+			return 0;
+		}
 		owned = xasprintf("%s/config", dir);
 		free(dir);
 		file = owned;
@@ -509,7 +523,49 @@ void config_free(struct config *c)
 	free_lines(c->binds, c->n_binds);
 	free_lines(c->colors, c->n_colors);
 	config_free_words(c->errors, c->n_errors);
+	config_free_words(c->warnings, c->n_warnings);
 	memset(c, 0, sizeof *c);
+}
+
+/* The shells whose -c runs its argument as a script (basename of the program). */
+static bool is_shell(const char *word)
+{
+	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "yash",
+	                                     "fish", "csh", "tcsh", "ash", "busybox"};
+	const char *base = strrchr(word, '/');
+	base = base ? base + 1 : word;
+	for (size_t i = 0; i < ARRAY_LEN(shells); i++)
+		if (!strcmp(base, shells[i]))
+			return true;
+	return false;
+}
+
+char *config_shell_warning(const char *setting, const char *cmd)
+{
+	char **w = NULL;
+	struct lerr e = {0};
+	int n = cmd ? config_split(cmd, &w, &e) : 0;
+	if (n <= 0) {
+		config_free_words(w, 0);
+		return NULL;
+	}
+	size_t i = 0;
+	/* env [VAR=x | -opt]... sh: the program env runs */
+	const char *b = strrchr(w[0], '/');
+	if (!strcmp(b ? b + 1 : w[0], "env"))
+		for (i = 1; i < (size_t)n && (w[i][0] == '-' || strchr(w[i], '=')); i++)
+			;
+	char *out = NULL;
+	if (i < (size_t)n && is_shell(w[i])) {
+		/* -c, or a cluster holding c (-lc, -ec); busybox needs its applet word first */
+		for (size_t j = i + 1; j < (size_t)n && !out; j++)
+			if (w[j][0] == '-' && w[j][1] != '-' && strchr(w[j], 'c'))
+				out = xasprintf("%s runs a shell (%s %s): a link's characters reach a shell "
+				                "that reads them as a script; name the program itself (see "
+				                "lectern(5))", setting, w[i], w[j]);
+	}
+	config_free_words(w, (size_t)n);
+	return out;
 }
 
 const struct config_source *config_find_source(const struct config *c, const char *name)

@@ -571,7 +571,7 @@ static int paper_year(const struct paper *p)
 		util_fmt_date(t, buf, sizeof buf);
 		return atoi(buf);
 	}
-	if (p->hf_day)
+	if (p->hf_day && util_valid_date(p->hf_day))
 		return atoi(p->hf_day);
 	return 0;
 }

@@ -77,6 +77,7 @@ struct req {
 /* Per-response accounting, filled by the parser callback. */
 struct sink {
 	struct fetch_env *env;
+	struct run *run;          /* the source's run: its DONE note */
 	const char *source;
 	const char *day;
 	const char *today;
@@ -287,6 +288,12 @@ static int on_paper(void *ctx, const struct paper *p)
 	enum store_upsert_result res = STORE_UNCHANGED;
 	if (!p->id || !*p->id)
 		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
+	if (strlen(p->id) > PAPER_ID_MAX) {   /* the store refuses it: skip it, and say so */
+		if (!s->run->note[0])
+			snprintf(s->run->note, sizeof s->run->note, "skipped a paper whose id is over %d "
+			         "bytes", PAPER_ID_MAX);
+		return 0;
+	}
 	const char *day = s->day ? s->day : s->info->day;
 	if (!day) {
 		day = s->today;
@@ -303,6 +310,8 @@ static int on_paper(void *ctx, const struct paper *p)
 	                           .type = p->announce, .url = p->listing_url };
 	if (store_upsert(s->env->db, p, &l, &res, &s->err) < 0)
 		return 1;
+	if (store_cut_note(s->env->db) && !s->run->note[0])   /* the first one is said */
+		snprintf(s->run->note, sizeof s->run->note, "%s: %s", p->id, store_cut_note(s->env->db));
 	s->n_items++;
 	if (res == STORE_INSERTED)
 		s->n_new++;
@@ -601,7 +610,7 @@ static int fetch_one(struct run *run, const char *source, const struct req *rq,
 			note_cap(run, "a Daily Papers day", (int)max_pages, "hf-max-pages");
 		memcpy(prev_first, first, sizeof prev_first);
 	}
-	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today,
+	struct sink s = { .env = env, .run = run, .source = source, .day = rq->day, .today = today,
 	                  .kind = req_kind(rq) };
 	if (rq->day && rq->fmt == FEED_HF_DAILY)
 		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);

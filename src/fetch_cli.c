@@ -57,14 +57,19 @@ static void draw(struct progress *pr, bool final, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void draw(struct progress *pr, bool final, const char *fmt, ...)
 {
-	char line[1024];
+	char raw[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* source names and server messages are untrusted: cleaned like feed text */
+	char *line = text_clean(raw, strlen(raw), 0);   /* 0: the columns' padding stays */
+	for (char *q = line; (q = strchr(q, '\n'));)
+		*q = ' ';
 	int cols;
 	size_t bytes = text_fit(line, strlen(line), final ? INT_MAX : (int)term_cols() - 1, &cols);
 	fprintf(stderr, "\r%.*s", (int)bytes, line);
+	free(line);
 	if (pr->shown > (size_t)cols)   /* blank what the previous, longer line left */
 		fprintf(stderr, "%*s", (int)(pr->shown - (size_t)cols), "");
 	if (final) {

@@ -143,6 +143,11 @@ int fetch_pdf(struct fetch_env *env, const char *id, char **path_out, struct ler
 		goto out;
 	}
 	dir = pdf_dir(env->cfg);
+	if (!dir) {
+		lerr_set(e, LERR_USAGE, 0, "no place for PDFs: set pdf-dir (HOME and XDG_DATA_HOME "
+		         "are not set)");
+		goto out;
+	}
 	char key[80];
 	pdf_key(p.id, p.version, key, sizeof key);
 	if ((path = pdf_find(dir, key))) {   /* already there (perhaps under an older title) */

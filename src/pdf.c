@@ -17,6 +17,8 @@ char *pdf_dir(const struct config *cfg)
 	if (d && *d)
 		return xstrdup(d);
 	char *data = util_data_dir();
+	if (!data)
+		return NULL;
 	char *r = xasprintf("%s/pdf", data);
 	free(data);
 	return r;
@@ -85,7 +87,7 @@ static char *key_of(const char *name)
 
 char *pdf_find(const char *dir, const char *key)
 {
-	DIR *d = opendir(dir);
+	DIR *d = dir ? opendir(dir) : NULL;
 	if (!d)
 		return NULL;
 	char *found = NULL;
@@ -117,6 +119,12 @@ static void index_clear(struct pdf_index *x)
 void pdf_index_refresh(struct pdf_index *x, const char *dir)
 {
 	struct stat st;
+	if (!dir) {
+		index_clear(x);
+		free(x->dir);
+		x->dir = NULL;
+		return;
+	}
 	long long m = stat(dir, &st) == 0 ? (long long)st.st_mtim.tv_sec * 1000000000LL +
 	                                    st.st_mtim.tv_nsec : -1;
 	if (x->dir && !strcmp(x->dir, dir) && m == x->mtime_ns)

@@ -83,7 +83,10 @@ struct polite *polite_open(const char *path)
 		p->path = xstrdup(path);
 	} else {
 		char *dir = util_state_dir();
-		if (util_mkdir_p(dir, 0700) == 0)
+		if (!dir)
+			p->warning = xstrdup("HOME and XDG_STATE_HOME are not set: the request spacing is "
+			                     "not shared with other lectern processes");
+		else if (util_mkdir_p(dir, 0700) == 0)
 			p->path = xasprintf("%s/polite", dir);
 		else
 			p->warning = xasprintf("cannot create %s (%s): the request spacing is not shared "

@@ -146,7 +146,20 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		lerr_set(e, LERR_DB, rc, "%s: the database is corrupt: %s", what, msg);
+		if (s && s->db && !s->readonly) {
+			/* Writing more to a damaged file can only lose more: from now on this connection
+			 * is read-only (query_only: SQLite refuses every write on it; closing it here
+			 * would pull statements from under the caller). Reads of the sound parts go on. */
+			sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+			s->readonly = s->damaged = true;
+			lerr_set(e, LERR_DB, rc, "%s: the cache is damaged, so it is now open read-only "
+			         "and nothing more is written to it (%s: %s; keep a copy; `lectern export` "
+			         "saves what can still be read)", what, s->path, msg);
+		} else {
+			lerr_set(e, LERR_DB, rc, "%s: the cache%s%s is damaged (%s)%s", what,
+			         s ? " " : "", s ? s->path : "", msg,
+			         s && s->damaged ? "; it is open read-only" : "");
+		}
 		break;
 	default:
 		lerr_set(e, LERR_DB, rc, "%s: %s", what, msg);
@@ -156,7 +169,14 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 
 static int readonly_error(struct store *s, struct lerr *e)
 {
-	lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
+	if (s->damaged)
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the cache is damaged and open read-only; "
+		         "nothing is written to it", s->path);
+	else if (s->full)
+		lerr_set(e, LERR_IO, SQLITE_FULL, "%s: the disk is full, so the cache is open "
+		         "read-only: the change was not saved (what is stored is kept)", s->path);
+	else
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
 	return -1;
 }
 
@@ -235,6 +255,8 @@ char *store_default_path(void)
 	if (env && *env)
 		return xstrdup(env);
 	char *dir = util_data_dir();
+	if (!dir)
+		return NULL;
 	char *p = xasprintf("%s/papers.db", dir);
 	free(dir);
 	return p;
@@ -354,7 +376,10 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	s->readonly = ro;
 	s->st = xcalloc(ST_COUNT, sizeof *s->st);
 	int rc;
-	if (ro)
+	s->full = f.full;
+	if (f.full)
+		rc = store_sqlite_open_full(path, &s->db);
+	else if (ro)
 		rc = store_sqlite_open_ro(path, f.immutable, &s->db);
 	else
 		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -429,6 +454,10 @@ void store_close(struct store **sp)
 }
 
 bool store_is_readonly(const struct store *s) { return s->readonly; }
+const char *store_readonly_reason(const struct store *s)
+{
+	return s->full ? "the disk is full" : s->damaged ? "the cache is damaged" : NULL;
+}
 const char *store_path(const struct store *s) { return s->path; }
 
 /* ---- transactions ------------------------------------------------------------------------- */
@@ -1156,6 +1185,39 @@ static int upsert_listed(struct store *s, const struct paper *p, const struct st
 /* Runs upsert_listed() in its own transaction, or in the caller's (store_begin). */
 static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
                       bool import, const char *listings, enum store_upsert_result *result,
+                      struct lerr *e);
+
+/* The one place papers enter the cache: fields over paper.h's limits are cut here (on a copy),
+ * for every source and for imports alike; what was cut is kept for store_cut_note(). */
+static int upsert_limited(struct store *s, const struct paper *p, const struct store_listing *l,
+                          bool import, const char *listings, enum store_upsert_result *result,
+                          struct lerr *e)
+{
+	s->cut_note[0] = '\0';
+	if (p && p->id && strlen(p->id) > PAPER_ID_MAX) {
+		if (result)
+			*result = STORE_UNCHANGED;
+		lerr_set(e, LERR_USAGE, 0, "an id of %zu bytes (the most is %d) cannot be stored",
+		         strlen(p->id), PAPER_ID_MAX);
+		return -1;
+	}
+	if (!p || !paper_over_limits(p))
+		return upsert_txn(s, p, l, import, listings, result, e);
+	struct paper q;
+	paper_copy(&q, p);
+	paper_apply_limits(&q, s->cut_note, sizeof s->cut_note);
+	int rc = upsert_txn(s, &q, l, import, listings, result, e);
+	paper_clear(&q);
+	return rc;
+}
+
+const char *store_cut_note(const struct store *s)
+{
+	return s->cut_note[0] ? s->cut_note : NULL;
+}
+
+static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
+                      bool import, const char *listings, enum store_upsert_result *result,
                       struct lerr *e)
 {
 	enum store_upsert_result dummy;
@@ -1206,13 +1268,13 @@ static int upsert_txn(struct store *s, const struct paper *p, const struct store
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e)
 {
-	return upsert_txn(s, p, l, false, NULL, result, e);
+	return upsert_limited(s, p, l, false, NULL, result, e);
 }
 
 int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
                  struct lerr *e)
 {
-	return upsert_txn(s, p, NULL, true, p ? p->listings : NULL, result, e);
+	return upsert_limited(s, p, NULL, true, p ? p->listings : NULL, result, e);
 }
 
 /* ---- user state --------------------------------------------------------------------------- */

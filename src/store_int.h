@@ -53,6 +53,9 @@ struct store {
 	bool readonly;
 	bool in_txn;                          /* explicit store_begin() transaction open */
 	bool txn_failed;                      /* SQLite rolled the explicit transaction back */
+	char cut_note[256];                   /* what the last upsert cut to the limits, or "" */
+	bool damaged;                         /* SQLITE_CORRUPT met: made read-only (store_db_error) */
+	bool full;                            /* opened read-only because the disk is full */
 
 	/* Fixed statements, prepared once (indexed by enum in store.c). */
 	sqlite3_stmt **st;
@@ -80,6 +83,8 @@ struct store_file {
 	bool exists;
 	bool readonly;      /* the file or its directory cannot be written: open read-only */
 	bool immutable;     /* read it with immutable=1 (creates no -wal/-shm; see the .c) */
+	bool full;          /* the disk is full (no -shm could be made): read-only, through
+	                     * store_sqlite_open_full */
 	bool fresh;         /* no lectern schema yet (0 bytes, or SQLite without any table) */
 	int64_t version;    /* user_version of a lectern database */
 };
@@ -90,6 +95,9 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 bool store_dir_writable(const char *path);
 /* sqlite3_open_v2 read-only; immutable as a percent-encoded URI. */
 int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db);
+/* Read-only on a full disk: the WAL index is kept in memory (exclusive locking mode), so no
+ * -shm has to grow, and the WAL's committed pages are still read (immutable would skip them). */
+int store_sqlite_open_full(const char *path, sqlite3 **db);
 /* Applies pending migrations (each in its own transaction) on a read-write connection. */
 int store_schema_migrate(sqlite3 *db, struct lerr *e);
 /* Verifies a connection's database is a lectern one of a known version (read-only use). */

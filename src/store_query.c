@@ -998,7 +998,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);
-		r->key.k1 = (int64_t)r->key.score;
+		r->key.k1 = util_double_to_i64(r->key.score);
 	} else {
 		r->key.k1 = sqlite3_column_int64(st, 9);
 	}

@@ -367,6 +367,25 @@ int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db)
 	return rc;
 }
 
+int store_sqlite_open_full(const char *path, sqlite3 **db)
+{
+	/* An empty or missing -wal holds nothing: immutable reads the file exactly, without
+	 * locks. Otherwise the WAL's commits must be read, without a -shm: exclusive locking
+	 * keeps the WAL index in memory; that lock needs a read-write descriptor, so query_only
+	 * makes the connection refuse writes. */
+	struct stat sb;
+	char *wal = xasprintf("%s-wal", path);
+	bool empty = stat(wal, &sb) != 0 || sb.st_size == 0;
+	free(wal);
+	if (empty)
+		return store_sqlite_open_ro(path, true, db);
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*db, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA query_only = ON",
+		                  NULL, NULL, NULL);
+	return rc;
+}
+
 int store_schema_check_file(const char *path, struct store_file *out, struct lerr *e)
 {
 	struct stat sb;
@@ -406,7 +425,8 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 	for (;;) {
 		sqlite3 *db = NULL;
 		struct lerr le = {0};
-		int rc = store_sqlite_open_ro(path, out->immutable, &db);
+		int rc = out->full ? store_sqlite_open_full(path, &db)
+		                   : store_sqlite_open_ro(path, out->immutable, &db);
 		if (rc == SQLITE_OK)
 			sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
 		bool fresh = false;
@@ -416,12 +436,21 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 		else if (verify(db, &fresh, &out->version, &le) < 0)
 			ret = -1;
 		out->fresh = fresh;
+		int sys = db ? sqlite3_system_errno(db) : 0;
 		sqlite3_close(db);
 		/* A WAL database in a directory we cannot write (no -shm can be created) only
 		 * opens as immutable; retry that way before giving up. */
 		int code = le.code & 0xff;
-		if (ret < 0 && !out->immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+		if (ret < 0 && !out->immutable && !out->full &&
+		    (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
 			out->readonly = out->immutable = true;
+			continue;
+		}
+		/* A full disk: the -shm cannot grow (SQLite says "disk I/O error"). Reading needs no
+		 * space: retry read-only with the WAL index in memory. */
+		if (ret < 0 && !out->full && (code == SQLITE_FULL || (code == SQLITE_IOERR && sys == ENOSPC))) {
+			out->readonly = out->full = true;
+			out->immutable = false;
 			continue;
 		}
 		if (ret < 0 && e)

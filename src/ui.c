@@ -1213,6 +1213,8 @@ static void load_config(struct ui *u)
 		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
 	else if (errs->n)
 		ui_msg(&u->cx, true, "%s", errs->v[0]);
+	else if (c->n_warnings)   /* an error says more; the warning is repeated by every command */
+		ui_msg(&u->cx, true, "warning: %s", c->warnings[0]);
 }
 
 static int start_curses(struct ui *u, int rows, int cols)
@@ -1341,20 +1343,20 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 	} else if (strcmp(tok, "<Wait>") == 0) {
 		ui_fetch_wait_idle(&u->fetch, &u->cx, 30);
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
+	} else if (sscanf(tok, "<Sleep %7d>", &a) == 1) {
 		sleep_ms(a);
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
+	} else if (sscanf(tok, "<Tick %7d>", &a) == 1) {
 		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
-	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Resize %5dx%5d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
-	} else if (sscanf(tok, "<Click %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Click %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 0);
-	} else if (sscanf(tok, "<WheelUp %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelUp %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 1);
-	} else if (sscanf(tok, "<WheelDown %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelDown %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 2);
 	} else {
 		return false;
@@ -1564,7 +1566,7 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		switch (c) {
 		case 'H': o->headless = true; break;
 		case 's':
-			if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
+			if (sscanf(optarg, "%4dx%4d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
 			    o->cols > 1000 || o->rows > 1000) {
 				app_error("ui: --size wants COLSxROWS, e.g. 100x30");
 				return EXIT_USAGE;
@@ -1588,6 +1590,8 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		app_error("ui: needs a terminal (or use --headless with --keys for scripting)");
 		return EXIT_USAGE;
 	}
+	if (!o->headless && !ui_term_can_draw())
+		return EXIT_USAGE;
 	return -1;
 }
 
@@ -1685,7 +1689,10 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	}
 	load_config(u);
 	if (store_is_readonly(u->cx.store) && !u->cx.msg[0])
-		ui_msg(&u->cx, true, "The database is read-only: favourites and read marks cannot be saved");
+		ui_msg(&u->cx, true, "The database is read-only%s%s%s: favourites and read marks cannot "
+		       "be saved", store_readonly_reason(u->cx.store) ? " (" : "",
+		       store_readonly_reason(u->cx.store) ? store_readonly_reason(u->cx.store) : "",
+		       store_readonly_reason(u->cx.store) ? ")" : "");
 	if (open_io(u, &o, &sc) < 0) {
 		teardown(u, &sc);
 		return EXIT_RUNTIME;

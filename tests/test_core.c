@@ -42,6 +42,52 @@ static void test_parse_time(void **state)
 	assert_int_equal(util_parse_time("", &t), -1);
 	assert_int_equal(util_parse_time(NULL, &t), -1);
 	assert_int_equal(util_parse_time("2025-11-19T10:00:00Zjunk", &t), -1);
+	/* numbers an int cannot hold are refused, not overflowed (UBSan watches) */
+	assert_int_equal(util_parse_time("Thu, 99999999999 Sep 2026 00:00:00 +0000", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 99999999999 08:58 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 99999999999:58 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 08:58:99999999999 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 08:58 +99999999999", &t), -1);
+}
+
+/* Lines are read with a bound: the rest of a longer line is dropped, its length told. */
+static void test_read_line(void **state)
+{
+	(void)state;
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	fputs("short\n\n", f);
+	for (int i = 0; i < 100000; i++)
+		fputc('x', f);
+	fputs("\nafter\r\nlast", f);
+	rewind(f);
+	struct sbuf b = {0};
+	size_t len;
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "short");
+	assert_int_equal(len, 5);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "");
+	assert_int_equal(len, 0);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "xxxxxxxxxx");
+	assert_int_equal(len, 100000);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "after\r");
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "last");
+	assert_int_equal(util_read_line(f, &b, 10, &len), 0);
+	sbuf_free(&b);
+	fclose(f);
+
+	assert_true(util_double_to_i64(1e30) == INT64_MAX);
+	assert_true(util_double_to_i64(-1e30) == INT64_MIN);
+	assert_true(util_double_to_i64(0.0 / 0.0) == 0);
+	assert_true(util_double_to_i64(-7.9) == -7);
+	assert_true(paper_count_from_double(1e300) == PAPER_COUNT_MAX);
+	assert_true(paper_count_from_double(-1) == -1);
+	assert_true(paper_count_from_double(0.0 / 0.0) == -1);
+	assert_true(paper_count_from_double(41.5) == 41);
 }
 
 static void test_fmt_and_valid_date(void **state)
@@ -330,6 +376,44 @@ static void test_config_file(void **state)
 	assert_ptr_equal(config_find_source(&c, "feed"), &c.sources[3]);
 	assert_ptr_equal(config_find_source(&c, "arxiv-query"), &c.sources[2]);
 	assert_null(config_find_source(&c, "nope"));
+	assert_int_equal(c.n_warnings, 0);
+	config_free(&c);
+	unlink(path);
+	free(path);
+}
+
+/* A browser that runs a shell is kept (it is the user's choice) but warned about, with its line. */
+static void test_config_shell_warning(void **state)
+{
+	(void)state;
+	static const char *const shells[] = {
+		"sh -c 'firefox %u'", "/bin/bash -lc \"x %u\"", "env BROWSER=x dash -c 'y %u'",
+		"/usr/bin/env -i zsh -ec z", "busybox sh -c 'w %u'",
+	};
+	for (size_t i = 0; i < sizeof shells / sizeof *shells; i++) {
+		char *w = config_shell_warning("browser", shells[i]);
+		assert_non_null(w);
+		assert_non_null(strstr(w, "browser runs a shell"));
+		assert_non_null(strstr(w, "lectern(5)"));
+		free(w);
+	}
+	static const char *const fine[] = {
+		"firefox --new-tab", "sh-browser -c", "/opt/bash/firefox -c x", "xdg-open", "sh script.sh",
+		"bash --login", "",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+		assert_null(config_shell_warning("browser", fine[i]));
+	assert_null(config_shell_warning("browser", NULL));
+
+	struct config c;
+	struct lerr e = {0};
+	char *path = write_temp("set refresh 2h\nset browser \"sh -c 'firefox %u'\"\n");
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_string_equal(c.browser, "sh -c 'firefox %u'");
+	assert_int_equal(c.n_warnings, 1);
+	char *want = xasprintf("%s:2: browser runs a shell (sh -c)", path);
+	assert_true(!strncmp(c.warnings[0], want, strlen(want)));
+	free(want);
 	config_free(&c);
 	unlink(path);
 	free(path);
@@ -477,7 +561,9 @@ int main(void)
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_reader),
 		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_shell_warning),
 		cmocka_unit_test(test_config_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3086,6 +3086,129 @@ static void test_default_path(void **state)
 	p = store_default_path();
 	assert_string_equal(p, "/data/lectern/papers.db");
 	free(p);
+	/* neither a HOME nor an XDG variable (nor a relative one): no path, never ./.local */
+	const char *home = getenv("HOME"), *cfg = getenv("XDG_CONFIG_HOME");
+	char *saved = home ? xstrdup(home) : NULL, *saved_cfg = cfg ? xstrdup(cfg) : NULL;
+	unsetenv("HOME");
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("XDG_DATA_HOME", "relative/dir", 1);
+	assert_null(store_default_path());
+	unsetenv("XDG_DATA_HOME");
+	assert_null(store_default_path());
+	assert_null(util_data_dir());
+	assert_null(util_config_dir());
+	setenv("HOME", "/home/x", 1);
+	p = store_default_path();
+	assert_string_equal(p, "/home/x/.local/share/lectern/papers.db");
+	free(p);
+	if (saved)
+		setenv("HOME", saved, 1);
+	if (saved_cfg)
+		setenv("XDG_CONFIG_HOME", saved_cfg, 1);
+	free(saved);
+	free(saved_cfg);
+}
+
+/* Field limits apply where papers enter (store_upsert), on a copy, said by store_cut_note. */
+static void test_field_limits(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	struct paper p;
+	mk(&p, "2501.00001", "Short", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	assert_null(store_cut_note(s));
+	paper_clear(&p);
+
+	/* a 3-byte character straddles the 2048th byte of the title: cut before it */
+	struct sbuf t = {0};
+	for (int i = 0; i < 2046; i++)
+		sbuf_addc(&t, 'a');
+	for (int i = 0; i < 10; i++)
+		sbuf_adds(&t, "\xe2\x82\xac");   /* € */
+	struct sbuf a = {0};
+	for (int i = 0; i < 70000; i++)
+		sbuf_addc(&a, 'b');
+	mk(&p, "2501.00002", t.s, a.s, "2025-01-01");
+	for (int i = 0; i < PAPER_AUTHORS_MAX + 5; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Author %d", i);
+		paper_add_author(&p, name, i == 3 ? a.s : NULL);
+	}
+	p.upvotes = INT64_MAX;
+	p.github_stars = 12;
+	assert_true(paper_over_limits(&p));
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	const char *note = store_cut_note(s);
+	assert_non_null(note);
+	assert_non_null(strstr(note, "title cut from 2076 to 2046 bytes"));
+	assert_non_null(strstr(note, "abstract cut from 70000 to 65536 bytes"));
+	assert_non_null(strstr(note, "10005 authors: kept the first 10000"));
+	assert_non_null(strstr(note, "1 author name or affiliation cut to 2048 bytes"));
+	assert_non_null(strstr(note, "a count over 10^12 clamped"));
+	assert_int_equal(strlen(p.title), 2076);   /* the caller's paper is untouched */
+	paper_clear(&p);
+
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_int_equal(strlen(p.title), 2046);
+	assert_int_equal(strlen(p.abstract), PAPER_TEXT_MAX);
+	assert_int_equal(p.n_authors, PAPER_AUTHORS_MAX);
+	assert_int_equal(strlen(p.authors[3].affiliation), PAPER_NAME_MAX);
+	assert_true(p.upvotes == PAPER_COUNT_MAX);
+	assert_int_equal(p.github_stars, 12);
+	paper_clear(&p);
+
+	/* an id is identity: refused, not cut */
+	struct sbuf id = {0};
+	sbuf_adds(&id, "url:https://example.org/");
+	for (int i = 0; i < PAPER_ID_MAX; i++)
+		sbuf_addc(&id, 'x');
+	mk(&p, id.s, "Long id", NULL, NULL);
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot be stored"));
+	paper_clear(&p);
+	/* the next upsert forgets the last note */
+	mk(&p, "2501.00003", "Short", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	assert_null(store_cut_note(s));
+	paper_clear(&p);
+	sbuf_free(&t);
+	sbuf_free(&a);
+	sbuf_free(&id);
+	store_close(&s);
+}
+
+/* SQLITE_CORRUPT met by a read-write connection: it turns read-only and says so; reads go on. */
+static void test_damaged_readonly(void **state)
+{
+	(void)state;
+	struct lerr e = {0};
+	struct store *s = store_open(tmp_path("damaged.db"), 0, &e);
+	assert_non_null(s);
+	struct paper p;
+	mk(&p, "2501.00001", "Kept", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_false(store_is_readonly(s));
+	assert_null(store_readonly_reason(s));
+	/* what any statement of the store gives when it meets a damaged page */
+	store_db_error(s, &e, SQLITE_CORRUPT, "reading the list");
+	assert_non_null(strstr(e.msg, "the cache is damaged, so it is now open read-only"));
+	assert_true(store_is_readonly(s));
+	assert_string_equal(store_readonly_reason(s), "the cache is damaged");
+	assert_int_equal(store_set_favourite(s, "2501.00001", false, &e), -1);
+	assert_non_null(strstr(e.msg, "damaged and open read-only"));
+	mk(&p, "2501.00002", "New", "x", "2025-01-01");
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
+	paper_clear(&p);
+	/* even past the store's own checks, SQLite refuses a write on this connection */
+	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM user_state", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_true(p.favourite);
+	paper_clear(&p);
+	store_close(&s);
 }
 
 int main(void)
@@ -3139,6 +3262,8 @@ int main(void)
 		cmocka_unit_test(test_sources_http_history),
 		cmocka_unit_test(test_stale_fetch),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_field_limits),
+		cmocka_unit_test(test_damaged_readonly),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

@@ -86,6 +86,10 @@ struct config {
 	/* Every bad line, in file order, as "FILE:LINE: message" (the line was ignored). */
 	char **errors;
 	size_t n_errors;
+	/* Lines that were applied but deserve a word at start-up ("FILE:LINE: message"): a browser
+	 * or pdf-viewer command that runs a shell (config_shell_warning). */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* Fills *c with the defaults. */
@@ -100,6 +104,12 @@ int config_load(struct config *c, const char *path, struct lerr *e);
 int config_split(const char *line, char ***argv, struct lerr *e);
 void config_free_words(char **argv, size_t argc);
 void config_free(struct config *c);
+
+/* When cmd — the value of `setting` (browser, pdf-viewer), split like a config line — runs a
+ * shell with a command string (sh -c, bash -lc, env dash -c, /bin/zsh -c...): a malloc'd
+ * warning saying why that is unsafe (a link's bytes would be read by the shell: lectern(5)),
+ * else NULL. config_load() adds it to c->warnings for `browser` and `pdf-viewer`. */
+char *config_shell_warning(const char *setting, const char *cmd);
 
 /* Finds a source by name (or by type name when no source is named so). NULL when absent. */
 const struct config_source *config_find_source(const struct config *c, const char *name);

@@ -21,7 +21,8 @@
 enum { PDF_NAME_MAX = 200 };
 
 /* The PDF directory: `set pdf-dir` (a leading "~/" is the home directory), else
- * $XDG_DATA_HOME/lectern/pdf. Caller frees. */
+ * $XDG_DATA_HOME/lectern/pdf. Caller frees; NULL when neither is set nor HOME/XDG_DATA_HOME
+ * gives a place (pdf_find and pdf_index_refresh take NULL as "no PDFs"). */
 char *pdf_dir(const struct config *cfg);
 
 /* The key of a paper (out: at least 80 bytes). */

@@ -33,10 +33,13 @@ enum store_open_flags {
 struct store *store_open(const char *path, int flags, struct lerr *e);
 void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
 bool store_is_readonly(const struct store *s);
+/* Why a store that was not asked to be read-only is: "the disk is full" (it opened read-only
+ * to keep reads working), "the cache is damaged" (SQLITE_CORRUPT was met), else NULL. */
+const char *store_readonly_reason(const struct store *s);
 const char *store_path(const struct store *s);
 
 /* Default database path: $LECTERN_DB, else $XDG_DATA_HOME/lectern/papers.db
- * (~/.local/share/lectern/papers.db). Caller frees. */
+ * (~/.local/share/lectern/papers.db). Caller frees. NULL when none of them is set (no HOME). */
 char *store_default_path(void);
 
 /* ---- transactions --------------------------------------------------------------------------
@@ -80,6 +83,11 @@ struct store_listing {
 };
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e);
+
+/* What the last store_upsert() or store_import() on s cut to paper.h's field limits ("title cut
+ * from 3145728 to 2048 bytes"), or NULL when it stored the paper whole. Valid until the next
+ * upsert. The caller names the paper in its warning. */
+const char *store_cut_note(const struct store *s);
 
 /* `lectern import` of one exported paper: store_upsert() once per listing in p->listings
  * ("SOURCE DAY" lines, as store_get() gives them, position and type unknown; none: one
