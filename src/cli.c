@@ -140,7 +140,7 @@ static int finish_output(FILE *f, const char *what)
 /* ---- what to list: options shared by list and export ----------------------------------------- */
 
 struct selection {
-	bool fav, unread;
+	bool fav, unread, hidden;
 	const char *query, *source, *day;
 	char day_buf[16];        /* --day as YYYY-MM-DD (it may be given as today, -3...) */
 	int sort;                /* enum store_sort, -1 when not given */
@@ -154,6 +154,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	switch (c) {
 	case OPT_FAV: sel->fav = true; return 1;
 	case OPT_UNREAD: sel->unread = true; return 1;
+	case OPT_HIDDEN: sel->hidden = true; return 1;
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
 	case OPT_DAY: {
@@ -225,6 +226,7 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 	if (sel->unread)
 		sbuf_printf(&sel->q, "%sis:unread", sel->q.len ? " " : "");
 	v->query = sel->q.len ? sel->q.s : NULL;
+	v->hidden = sel->hidden ? STORE_HIDDEN_IN : STORE_HIDDEN_OUT;
 	v->sort = sel->sort >= 0 ? (enum store_sort)sel->sort : default_sort;
 	return 0;
 }
@@ -250,12 +252,14 @@ static int each_failed(const char *cmd, const struct lerr *e)
 /* ---- list ------------------------------------------------------------------------------------ */
 
 static const char list_usage[] =
-	"usage: lectern list [--favourites] [--unread] [--query Q] [--sort date|upvotes|relevance]\n"
-	"                    [--limit N] [--format text|json] [--source NAME] [--day YYYY-MM-DD]\n"
+	"usage: lectern list [--favourites] [--unread] [--hidden] [--query Q]\n"
+	"                    [--sort date|upvotes|relevance] [--limit N] [--format text|json]\n"
+	"                    [--source NAME] [--day YYYY-MM-DD]\n"
 	"\n"
 	"Lists cached papers, newest first (by relevance with --query).\n"
 	"  --favourites      only favourites\n"
 	"  --unread          only papers not marked read\n"
+	"  --hidden          also the papers hidden with x / lectern hide (only they: is:hidden)\n"
 	"  --query Q         search (see SEARCH SYNTAX in lectern(1)), e.g. 'au:hinton cat:cs.LG'\n"
 	"  --sort KEY        date, upvotes or relevance\n"
 	"  --limit N         at most N papers (default 50 for text, all for json; 0 = all)\n"
@@ -575,8 +579,17 @@ int cmd_show(const struct app *a, int argc, char **argv)
 
 /* ---- fav / unfav / read / unread --------------------------------------------------------------- */
 
-static int set_state(const struct app *a, int argc, char **argv, bool fav)
+enum user_flag { UF_FAV, UF_READ, UF_HIDE };
+
+static int set_state(const struct app *a, int argc, char **argv, enum user_flag flag)
 {
+	static const char *const what[][2] = {
+		[UF_FAV] = {"Removes papers from the favourites.", "Marks papers as favourites."},
+		[UF_READ] = {"Marks papers as unread.", "Marks papers as read."},
+		[UF_HIDE] = {"Shows hidden papers again.", "Hides papers (not interested): they leave "
+		             "every list and search but is:hidden\n(list --hidden), and teach the "
+		             "ranker what you do not want. A favourite cannot be\nhidden."},
+	};
 	const char *cmd = argv[0];
 	struct option opts[CLI_MAX_OPTS];
 	bool on = strncmp(cmd, "un", 2) != 0;
@@ -586,9 +599,7 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
-			printf("usage: lectern %s ID...\n\n%s\n", cmd,
-			       fav ? (on ? "Marks papers as favourites." : "Removes papers from the favourites.")
-			           : (on ? "Marks papers as read." : "Marks papers as unread."));
+			printf("usage: lectern %s ID...\n\n%s\n", cmd, what[flag][on]);
 			return EXIT_OK;
 		}
 		if (c != '?')
@@ -613,8 +624,13 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 		paper_init(&p);
 		if (get_paper(s, cmd, argv[i], &p) != 0) {
 			rc = EXIT_RUNTIME;
-		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
-			app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
+		} else if ((flag == UF_FAV ? store_set_favourite(s, p.id, on, &e)
+		            : flag == UF_READ ? store_set_read(s, p.id, on, &e)
+		            : store_set_hidden(s, p.id, on, &e)) != 0) {
+			if (e.kind == LERR_USAGE)   /* a favourite cannot be hidden: nothing was written */
+				app_error("%s: %s", cmd, e.msg);
+			else
+				app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		paper_clear(&p);
@@ -625,12 +641,17 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 
 int cmd_fav(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, true);
+	return set_state(a, argc, argv, UF_FAV);
+}
+
+int cmd_hide(const struct app *a, int argc, char **argv)
+{
+	return set_state(a, argc, argv, UF_HIDE);
 }
 
 int cmd_read(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, false);
+	return set_state(a, argc, argv, UF_READ);
 }
 
 /* ---- note / tag ------------------------------------------------------------------------------- */
@@ -781,7 +802,7 @@ int cmd_tag(const struct app *a, int argc, char **argv)
 static const char export_usage[] =
 	"usage: lectern export --format bibtex|json|csv|markdown [-o FILE] [--favourites] [--unread]\n"
 	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
-	"                      [--source NAME] [--day YYYY-MM-DD]\n"
+	"                      [--source NAME] [--day YYYY-MM-DD] [--hidden]\n"
 	"\n"
 	"Writes the selected papers (all cached papers by default) to standard output or FILE.\n"
 	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
@@ -1039,6 +1060,10 @@ static int merge_user_state(struct store *s, const struct paper *in, const struc
 	    store_set_favourite_at(s, in->id, in->fav_time, e) != 0)
 		return -1;
 	if (in->read && !old->read && store_set_read(s, in->id, true, e) != 0)
+		return -1;
+	/* hidden: unless the paper is (or just became) a favourite, which wins */
+	if (in->hidden && !old->hidden && !old->favourite && !in->favourite &&
+	    store_set_hidden(s, in->id, true, e) != 0)
 		return -1;
 	if (in->note && *in->note && !(old->note && strstr(old->note, in->note))) {
 		char *note = old->note && *old->note ? xasprintf("%s\n\n%s", old->note, in->note) : xstrdup(in->note);

@@ -144,6 +144,8 @@ struct json_object *export_paper_json(const struct paper *p)
 	json_object_object_add(o, "favourite", json_object_new_boolean(p->favourite));
 	json_object_object_add(o, "fav_time", jtime(p->fav_time, false));
 	json_object_object_add(o, "read", json_object_new_boolean(p->read));
+	if (p->hidden)   /* only when set, like org_submitter */
+		json_object_object_add(o, "hidden", json_object_new_boolean(true));
 	json_object_object_add(o, "note", jstr(p->note));
 	json_object_object_add(o, "tags", jsplit(p->tags, " "));
 
@@ -421,6 +423,7 @@ int export_paper_from_json(struct json_object *o, struct paper *p, struct lerr *
 	    get_int(o, "github_stars", &p->github_stars, e) < 0)
 		goto fail;
 	if (get_bool(o, "favourite", &p->favourite, e) < 0 || get_bool(o, "read", &p->read, e) < 0 ||
+	    get_bool(o, "hidden", &p->hidden, e) < 0 ||
 	    get_bool(o, "org_submitter", &p->org_submitter, e) < 0)
 		goto fail;
 

@@ -42,6 +42,7 @@ const struct query_flag_info query_flags[] = {
 	  "cross-listed from another archive (also a replaced cross-list)" },
 	{ QF_IS, "replaced", "replace replacement", QFLAG_REPLACED,
 	  "a new version of an older paper (also a replaced cross-list)" },
+	{ QF_IS, "hidden", "", QFLAG_HIDDEN, "papers hidden with x (left out of everything else)" },
 	{ QF_HAS, "note", "notes", QFLAG_NOTE, "papers with a note" },
 	{ QF_HAS, "tags", "tag", QFLAG_TAGS, "papers with tags" },
 };

@@ -77,6 +77,8 @@ struct squery {
 	char *tags[SQUERY_MAX_TAGS], *xtags[SQUERY_MAX_TAGS];
 	size_t n_tags, n_xtags;
 	int note, has_tags;       /* has:note, has:tags: 1 with, -1 without, 0 either */
+	int hidden;               /* is:hidden 1, -is:hidden -1, 0 not said at the top */
+	bool hidden_named;        /* is:hidden inside an OR/NOT: hidden papers are not left out */
 	struct sbuf where;        /* SQL over `p` for the parts with OR / NOT of a group */
 	const struct store_view *v;   /* the view: is:new & co. read its listing (borrowed) */
 	struct wbind *wb;         /* its parameters, in order */
@@ -242,6 +244,8 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		}
 		if (n->flag == QFLAG_FAV)
 			q->fav = neg ? -1 : 1;
+		else if (n->flag == QFLAG_HIDDEN)
+			q->hidden = neg ? -1 : 1;
 		else
 			q->read = (n->flag == QFLAG_READ) != neg ? 1 : -1;
 		return 0;
@@ -448,7 +452,10 @@ static void put_sql(struct squery *q, const struct query_node *n)
 			return;
 		}
 		sbuf_adds(w, n->flag == QFLAG_UNREAD ? "NOT " USER_ROW : USER_ROW);
-		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : "u.read = 1)");
+		if (n->flag == QFLAG_HIDDEN)
+			q->hidden_named = true;
+		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : n->flag == QFLAG_HIDDEN
+		          ? "u.hidden = 1)" : "u.read = 1)");
 		return;
 	case QF_HAS:
 		sbuf_adds(w, USER_ROW);
@@ -585,6 +592,7 @@ struct plan {
 	enum driver drv;
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
+	int hidden;               /* 1 only hidden papers, -1 no hidden paper, 0 both */
 	const char *key;          /* the driver's pk expression */
 	const struct store_view *v;
 };
@@ -621,8 +629,10 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->notmatch = xstrdup(q->neg.s);
 
 	/* Favourites, tags and notes are made by hand: few rows, so they drive the query. */
+	p->hidden = v->hidden == STORE_HIDDEN_ONLY || q->hidden == 1 ? 1
+	            : v->hidden == STORE_HIDDEN_IN || q->hidden_named ? 0 : -1;
 	bool user = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1 || q->n_tags ||
-	            q->note == 1 || q->has_tags == 1;
+	            q->note == 1 || q->has_tags == 1 || p->hidden == 1;
 	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
 	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
@@ -637,6 +647,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->drv = D_ALL, p->key = "p.pk";
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
+	             p->hidden != 1 &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
 	if (p->drv == D_DAY)
@@ -725,6 +736,8 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id WHERE 1");
 		if (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1)
 			sbuf_adds(&b->sql, " AND f.favourite = 1");
+		if (p->hidden == 1)
+			sbuf_adds(&b->sql, " AND f.hidden = 1");
 		user_conds(b, q, "f");
 		break;
 	case D_SRC:
@@ -774,6 +787,13 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 	if (q->note == -1)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.note <> '')");
+	/* hidden papers: one primary-key probe of user_state a row (rank.h: "not interested") */
+	if (p->hidden == 1 && p->drv != D_USER)
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state h WHERE h.id = p.id"
+		                   " AND h.hidden = 1)");
+	else if (p->hidden == -1)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state h WHERE h.id = p.id"
+		                   " AND h.hidden = 1)");
 	if (q->has_tags == -1)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.tags <> '')");
@@ -843,6 +863,7 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 #define ROW_NOTE 4
 #define ROW_ORG_SUBMITTER 8   /* not user state, but flags of the row all the same */
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
+#define ROW_HIDDEN 32
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
  * row_from) and their binds. The replacement mark is a listing's, so only listing views read
@@ -853,7 +874,8 @@ static void row_cols(struct qb *b, const struct plan *p)
 	const char *t = p->mode == M_DAY ? "c.t" : listing_view(p->v) ? ltype_sql(p->v, args) : "0";
 	sbuf_printf(&b->sql, "SELECT p.pk, p.id, p.title, p.first_author, p.n_authors,"
 	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
-	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') FROM user_state u"
+	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') + 32 * (u.hidden <> 0)"
+	            " FROM user_state u"
 	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
 	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
 	for (int i = 0; i < 3 && args[i]; i++)
@@ -995,6 +1017,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->has_note = (user & ROW_NOTE) != 0;
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	r->replaced = (user & ROW_REPLACED) != 0;
+	r->hidden = (user & ROW_HIDDEN) != 0;
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);

@@ -11,6 +11,7 @@
 int cmd_list(const struct app *a, int argc, char **argv);
 int cmd_show(const struct app *a, int argc, char **argv);
 int cmd_fav(const struct app *a, int argc, char **argv);     /* also "unfav" (argv[0]) */
+int cmd_hide(const struct app *a, int argc, char **argv);    /* also "unhide" (argv[0]) */
 int cmd_read(const struct app *a, int argc, char **argv);    /* "read" / "unread" */
 int cmd_note(const struct app *a, int argc, char **argv);
 int cmd_tag(const struct app *a, int argc, char **argv);

@@ -104,6 +104,10 @@ int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e);
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e);
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e);
+/* "Not interested": a hidden paper leaves every view and search (store_view.hidden) and is a
+ * negative example for the ranker. A favourite cannot be hidden: LERR_USAGE, nothing written;
+ * making a paper a favourite unhides it. */
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e);
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
 
 /* ---- reading -------------------------------------------------------------------------------- */
@@ -143,6 +147,11 @@ enum store_sort {
  * type of one listing: in a day view that day's, in a source view the source's latest, else
  * the paper's latest listing. A day view shows exactly the papers its source(s) listed that
  * day, each once. Strings are borrowed for the duration of the call. */
+enum store_hidden {
+	STORE_HIDDEN_OUT = 0,   /* hidden papers are left out, unless the query names is:hidden */
+	STORE_HIDDEN_IN,        /* they are listed with the others (list/export --hidden) */
+	STORE_HIDDEN_ONLY,      /* only they are (the reader's X) */
+};
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
@@ -152,6 +161,7 @@ struct store_view {
 	bool hide_replacements;   /* listing views (HF_DAY, SOURCE) leave out replacements */
 	bool rank_all;          /* relevance / upvotes score every match, not a bounded candidate
 	                         * set (the CLI's --limit 0); only store_each/store_each_row */
+	enum store_hidden hidden;
 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
@@ -172,6 +182,7 @@ struct store_row {
 	int64_t published;      /* 0 unknown */
 	int64_t upvotes;        /* -1 unknown */
 	bool favourite, read;
+	bool hidden;            /* hidden with x (shown only by is:hidden views) */
 	struct store_key key;
 	int64_t date;           /* the date to show: published, else the earliest listing day, else
 	                         * first seen; the list's date order and date: filters use it */
