@@ -1344,6 +1344,19 @@ int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
 	return 0;
 }
 
+int64_t store_count_hidden(struct store *s, struct lerr *e)
+{
+	sqlite3_stmt *st = store_cached(s, "SELECT count(*) FROM user_state WHERE hidden = 1", e);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (n < 0)
+		store_db_error(s, e, rc, "counting hidden papers");
+	return n;
+}
+
 /* A user-state text column (note, tags): an empty text is stored as NULL (none). */
 static int set_user_text(struct store *s, int stmt, const char *id, const char *text,
                          const char *what, struct lerr *e)

@@ -746,6 +746,27 @@ static void set_user_state(struct ui *u, bool fav)
 		ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
+/* x: not interested. The paper leaves the view (the selection moves to its neighbour); in the
+ * hidden view (X) x shows it again. A favourite is never hidden: the status says so. */
+static void hide_paper(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r)
+		return;
+	struct lerr e = {0};
+	bool on = !r->hidden;
+	char *id = xstrdup(r->id);
+	if (store_set_hidden(u->cx.store, id, on, &e) < 0) {
+		ui_msg(&u->cx, true, e.kind == LERR_USAGE ? "%s" : "Not hidden: %s", e.msg);
+		free(id);
+		return;
+	}
+	refresh_data(u);
+	ui_msg(&u->cx, false, on ? "Hidden %s (not interested) — X lists hidden papers, x there "
+	       "shows it again" : "%s is shown again", id);
+	free(id);
+}
+
 static void undo_forget(struct ui *u)
 {
 	store_ids_free(u->undo_ids, u->n_undo);
@@ -922,6 +943,7 @@ static bool act_paper(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_FAVOURITE: set_user_state(u, true); return true;
 	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_HIDE: hide_paper(u); return true;
 	case ACT_CATCH_UP: catch_up(u); return true;
 	case ACT_UNDO: undo(u); return true;
 	case ACT_COPY: copy_id(u); return true;
@@ -951,6 +973,7 @@ static bool act_view(struct ui *u, enum ui_action a)
 	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); return true;
 	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); return true;
 	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); return true;
+	case ACT_VIEW_HIDDEN: switch_view(u, VIEW_HIDDEN); return true;
 	case ACT_VIEW_HF: view_hf(u); return true;
 	case ACT_DAY_PREV: step_day(u, -1); return true;
 	case ACT_DAY_NEXT: step_day(u, 1); return true;

@@ -56,6 +56,10 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 	case VIEW_ALL: v->filter = STORE_VIEW_ALL; break;
 	case VIEW_FAVOURITES: v->filter = STORE_VIEW_FAVOURITES; break;
 	case VIEW_UNREAD: v->filter = STORE_VIEW_UNREAD; break;
+	case VIEW_HIDDEN:
+		v->filter = STORE_VIEW_ALL;
+		v->hidden = STORE_HIDDEN_ONLY;
+		break;
 	case VIEW_HF:
 		v->filter = STORE_VIEW_HF_DAY;
 		v->day = l->day;
@@ -77,6 +81,7 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 	case VIEW_ALL: snprintf(buf, n, "All"); break;
 	case VIEW_FAVOURITES: snprintf(buf, n, "Favourites"); break;
 	case VIEW_UNREAD: snprintf(buf, n, "Unread"); break;
+	case VIEW_HIDDEN: snprintf(buf, n, "Hidden"); break;
 	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
 	case VIEW_SOURCE:
 		snprintf(buf, n, "%s",
@@ -168,6 +173,7 @@ int ui_list_load_start(struct ui_list *l, struct ui_ctx *c)
 	l->sel = l->top = 0;
 	l->count = -1;
 	l->bound = (struct store_bound){0};
+	l->n_hidden = store_count_hidden(c->store, NULL);
 	if (l->at_end) {
 		l->count = (int64_t)l->rows.n;
 		l->count_exact = true;
@@ -242,6 +248,7 @@ int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_ke
 	l->count_exact = exact;
 	if (count >= 0)
 		l->count = -1;   /* papers came or went: count again lazily */
+	l->n_hidden = store_count_hidden(c->store, NULL);
 	size_t sel = nbefore < l->rows.n ? nbefore : (l->rows.n ? l->rows.n - 1 : 0);
 	for (size_t i = 0; i < l->rows.n; i++)
 		if (strcmp(l->rows.v[i].id, id) == 0) {
@@ -542,6 +549,8 @@ static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f,
 		return "No matches — Esc restores the previous view";
 	if (l->kind == VIEW_HF)
 		return hf_empty(l, f, buf, n);
+	if (l->kind == VIEW_HIDDEN)
+		return "No hidden papers — x hides a paper you are not interested in";
 	if (f->st.busy)
 		return "Fetching… (progress in the status line)";
 	if (f->st.n_failed && !f->st.n_new)

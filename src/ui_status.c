@@ -59,7 +59,10 @@ void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *
 	else
 		snprintf(pos, sizeof pos, "?/%s", count);
 	bound_text(l, bound, sizeof bound);
-	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s%s", view, pos,
+	char hidden[48] = "";
+	if (l->n_hidden > 0 && l->kind != VIEW_HIDDEN)   /* what no view shows: X lists them */
+		snprintf(hidden, sizeof hidden, " │ %lld hidden", (long long)l->n_hidden);
+	snprintf(line, sizeof line, " lectern │ %s │ %s%s │ sort: %s%s%s%s", view, pos, hidden,
 	         sort_name(l->sort, l), bound, l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
 	ui_fill(c, h.y, h.x, h.w, EL_HEADER);
 	int used = ui_puts(c, h.y, h.x, h.w, line, EL_HEADER);

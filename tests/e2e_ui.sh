@@ -258,10 +258,10 @@ for a in "\$@"; do printf '%s\n' "\$a"; done > "$T/argv.tmp"
 mv "$T/argv.tmp" "$T/argv"
 STUB
 chmod +x "$T/stub.sh"
-printf 'bind x open-code\n' >> "$CONF"
+printf 'bind e open-code\n' >> "$CONF"
 sed -i '2d' "$CONF"
 # paper 2511.00005 is the 9th row; its code link holds ; $() and a %20
-printf 'G g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> x <Sleep 300> <Dump>\n' > "$T/open.keys"
+printf 'G g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> e <Sleep 300> <Dump>\n' > "$T/open.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/open.keys" --dump "$T/open.out" 2>&1
 i=0; while [ ! -f "$T/argv" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 printf -- '--new\nhttps://example.com/x;echo$(id)?q=a%%20b&r=1\n' > "$T/argv.want"

@@ -108,6 +108,8 @@ int store_set_note(struct store *s, const char *id, const char *note, struct ler
  * negative example for the ranker. A favourite cannot be hidden: LERR_USAGE, nothing written;
  * making a paper a favourite unhides it. */
 int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e);
+/* How many papers are hidden (one partial-index range); -1 on error. */
+int64_t store_count_hidden(struct store *s, struct lerr *e);
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
 
 /* ---- reading -------------------------------------------------------------------------------- */

@@ -64,7 +64,8 @@ struct ui_intent {
 };
 
 /* ---- the list pane (ui_list.c) ------------------------------------------------------------- */
-enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE };
+enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE,
+                    VIEW_HIDDEN };
 
 /* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
 struct ui_list {
@@ -87,6 +88,7 @@ struct ui_list {
 	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
 	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */
+	int64_t n_hidden;         /* papers hidden with x in the whole cache (the header says it) */
 };
 
 /* Where the list was (view, order, search, selection and its screen line), to go back to. */
