@@ -22,6 +22,7 @@
 #include "lectern/paper.h"
 #include "lectern/paper_fields.h"
 #include "lectern/query.h"
+#include "lectern/rank.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
@@ -800,14 +801,16 @@ int cmd_tag(const struct app *a, int argc, char **argv)
 /* ---- export ---------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-	"usage: lectern export --format bibtex|json|csv|markdown [-o FILE] [--favourites] [--unread]\n"
+	"usage: lectern export --format bibtex|json|csv|markdown|atom [-o FILE] [--favourites]\n"
+	"                      [--unread]"
 	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
 	"                      [--source NAME] [--day YYYY-MM-DD] [--hidden]\n"
 	"\n"
 	"Writes the selected papers (all cached papers by default) to standard output or FILE.\n"
 	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
 	"  --format FMT      bibtex (@misc entries, arXiv style), json (JSON Lines, as import\n"
-	"                    reads), csv (RFC 4180, with a header) or markdown (a list with links)\n"
+	"                    reads), csv (RFC 4180, with a header), markdown (a list with links)\n"
+	"                    or atom (an Atom feed, for any feed reader)\n"
 	"  -o, --output FILE write to FILE instead of standard output\n"
 	"  other options     select papers as for `lectern list`\n";
 
@@ -890,7 +893,8 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_FORMAT:
 			if (export_parse_format(optarg, &fmt) != 0) {
-				app_error("%s: --format is bibtex, json, csv or markdown, not \"%s\"", cmd, optarg);
+				app_error("%s: --format is bibtex, json, csv, markdown or atom, not \"%s\"", cmd,
+				          optarg);
 				return EXIT_USAGE;
 			}
 			have_fmt = true;
@@ -909,7 +913,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!have_fmt) {
-		app_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
+		app_error("%s: which format? add --format bibtex, json, csv, markdown or atom", cmd);
 		return EXIT_USAGE;
 	}
 	if (out_path && (!*out_path || !strcmp(out_path, "-")))
@@ -982,6 +986,154 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	store_close(&s);
 	sbuf_free(&sel.q);
 	return rc;
+}
+
+/* ---- recommend / similar --------------------------------------------------------------------- */
+
+static const char recommend_usage[] =
+	"usage: lectern recommend [--since DAY|-N] [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"The papers of the last days (set for-you-days, default 3), ranked for you: a model learns\n"
+	"from your favourites (f) and the papers you hid (x); with fewer than 5 favourites the\n"
+	"papers most like one of them come first. Each says why: the words, authors and categories\n"
+	"that weigh most for it, and the favourite it is closest to.\n"
+	"  --since DAY       papers since DAY (YYYY-MM-DD, today, yesterday, -N days ago)\n"
+	"  --limit N         at most N papers (default 20 for text, all otherwise; 0 = all)\n"
+	"  --format FMT      text, json (JSON Lines as list writes, plus score, why, close_to) or\n"
+	"                    atom (a feed)\n";
+static const char similar_usage[] =
+	"usage: lectern similar ID [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"Papers like paper ID, most alike first, each with the words, authors and categories it\n"
+	"shares with it.\n"
+	"  --limit N         at most N papers (default 20; 0 = all the candidates)\n"
+	"  --format FMT      text, json (JSON Lines, plus score and why) or atom\n";
+
+static void ranked_text(const struct rank_item *it, const struct paper *p)
+{
+	char *title = rendered(p->title, TEXT_COLLAPSE), *id = clean(p->id, TEXT_COLLAPSE);
+	char *why = clean(it->why, TEXT_COLLAPSE);
+	printf("%6.3f  %-10s  %s", it->score, id, *title ? title : "(untitled)");
+	if (p->n_authors && p->authors[0].name) {
+		char *au = clean(p->authors[0].name, TEXT_COLLAPSE);
+		printf(" — %s%s", au, p->n_authors > 1 ? " et al." : "");
+		free(au);
+	}
+	printf("\n        why: %s", *why ? why : "(no shared feature)");
+	if (it->close) {
+		char *close = rendered(it->close, TEXT_COLLAPSE);
+		printf(" · close to: %s", close);
+		free(close);
+	}
+	putchar('\n');
+	free(title);
+	free(id);
+	free(why);
+}
+
+int cmd_recommend(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool similar = !strcmp(cmd, "similar");
+	struct option opts[CLI_MAX_OPTS];
+	long limit = -1;
+	int64_t since = util_now() - (int64_t)a->cfg->for_you_days * 86400;
+	int fmt = -1;   /* -1 text, else enum export_format */
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":n:", opts)) != -1) {
+		switch (c == 'n' ? OPT_LIMIT : c) {
+		case OPT_HELP:
+			fputs(similar ? similar_usage : recommend_usage, stdout);
+			return EXIT_OK;
+		case OPT_LIMIT:
+			if (parse_count(cmd, "--limit", optarg, &limit) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_SINCE: {
+			int64_t end;
+			if (util_parse_period(optarg, &since, &end) < 0) {
+				app_error("%s: --since wants a day like 2025-11-19, today, yesterday or -3 "
+				          "(days ago), not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_FORMAT: {
+			enum export_format f;
+			if (!strcmp(optarg, "text"))
+				fmt = -1;
+			else if (export_parse_format(optarg, &f) == 0 && (f == EXPORT_JSON || f == EXPORT_ATOM))
+				fmt = (int)f;
+			else {
+				app_error("%s: --format is text, json or atom, not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		default:
+			if (c != '?')
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+				          argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (similar ? optind + 1 != argc : optind != argc) {
+		app_error(similar ? "%s: which paper? usage: lectern similar ID" : "%s: unexpected "
+		          "argument \"%s\"", cmd, optind < argc ? argv[optind] : "");
+		return EXIT_USAGE;
+	}
+	if (limit < 0)
+		limit = fmt < 0 || similar ? 20 : 0;
+	struct lerr e = {0};
+	/* writable when it can be: the trained model is kept in the cache */
+	struct store *s = access(a->db_path, F_OK) == 0 || !strcmp(a->db_path, ":memory:")
+	                  ? store_open(a->db_path, STORE_NOCREATE, &e) : NULL;
+	if (!s) {
+		app_error("%s: cannot open the cache %s: %s", cmd, a->db_path,
+		          e.msg[0] ? e.msg : "it does not exist yet (run `lectern fetch` first)");
+		return EXIT_RUNTIME;
+	}
+	struct rank_result r;
+	int rc = similar ? rank_similar(s, argv[optind], (size_t)limit, &r, &e)
+	         : rank_recommend(s, &(struct rank_opts){ .since = since, .limit = (size_t)limit,
+	                                                  .seed = 1 }, &r, &e);
+	if (rc < 0) {
+		app_error("%s: %s", cmd, e.msg);
+		store_close(&s);
+		return e.kind == LERR_NOTFOUND ? EXIT_RUNTIME : EXIT_RUNTIME;
+	}
+	if (r.mode == RANK_NO_FAVOURITES)
+		app_error("%s: no favourites yet — mark papers with f (or `lectern fav ID`); the "
+		          "ranking learns from them", cmd);
+	else if (r.mode == RANK_SIMILARITY)
+		fprintf(stderr, "lectern: %s: ranked by similarity to your %zu favourite%s (a model is "
+		        "trained from %d)\n", cmd, r.n_pos, r.n_pos == 1 ? "" : "s", RANK_MIN_MODEL);
+	struct export_writer w = { .fmt = fmt < 0 ? EXPORT_JSON : (enum export_format)fmt,
+	                           .f = stdout, .ranked = true,
+	                           .title = similar ? "lectern: similar papers" : "lectern: for you" };
+	if (fmt >= 0)
+		export_begin(&w);
+	for (size_t i = 0; i < r.n; i++) {
+		struct paper p;
+		paper_init(&p);
+		if (store_get(s, r.v[i].id, &p, &e) == 0) {
+			w.score = r.v[i].score;
+			w.why = r.v[i].why;
+			w.close = r.v[i].close;
+			if (fmt < 0)
+				ranked_text(&r.v[i], &p);
+			else
+				export_paper(&w, &p);
+		}
+		paper_clear(&p);
+	}
+	if (fmt >= 0)
+		export_end(&w);
+	rank_result_free(&r);
+	store_close(&s);
+	return finish_output(stdout, "the ranking");
 }
 
 /* ---- import ---------------------------------------------------------------------------------- */

@@ -41,6 +41,21 @@ static const struct cli_opt user_text_opts[] = {
 	END,
 };
 
+static const struct cli_opt recommend_opts[] = {
+	{"since", required_argument, OPT_SINCE, CLI_VAL_DATE, "papers since a day (default: set for-you-days)"},
+	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
+	{"format", required_argument, OPT_FORMAT, CLI_VAL_FORMAT, "the output format"},
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+static const struct cli_opt similar_opts[] = {
+	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
+	{"format", required_argument, OPT_FORMAT, CLI_VAL_FORMAT, "the output format"},
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
 static const struct cli_opt fetch_opts[] = {
 	{"date", required_argument, 'd', CLI_VAL_DATE, "fetch the listing of one day"},
 	{"since", required_argument, 's', CLI_VAL_DATE, "fetch every day since a day"},
@@ -102,8 +117,11 @@ static const struct cli_cmd commands[] = {
 	{"unhide", "show hidden papers again", completions_opts, NULL, CLI_VAL_NONE},
 	{"note", "show or set a paper's note", user_text_opts, NULL, CLI_VAL_NONE},
 	{"tag", "show, add or remove a paper's tags", user_text_opts, NULL, CLI_VAL_NONE},
-	{"export", "export papers as BibTeX, JSON Lines, CSV or Markdown", view_opts,
-	 "bibtex json csv markdown", CLI_VAL_NONE},
+	{"export", "export papers as BibTeX, JSON Lines, CSV, Markdown or Atom", view_opts,
+	 "bibtex json csv markdown atom", CLI_VAL_NONE},
+	{"recommend", "the recent papers ranked for you (from favourites and hidden papers), with why",
+	 recommend_opts, "text json atom", CLI_VAL_NONE},
+	{"similar", "papers like one paper, with why", similar_opts, "text json atom", CLI_VAL_NONE},
 	{"import", "merge papers from JSON Lines files (as list --format json writes)", view_opts,
 	 NULL, CLI_VAL_FILE},
 	{"fetch", "fetch sources once and exit", fetch_opts, NULL, CLI_VAL_SOURCE},

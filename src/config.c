@@ -42,6 +42,7 @@ static const struct option_def options[] = {
 	OPT("mark-read-after", OPT_DELAY, mark_read_after, "3", 0),
 	OPT("list-width", OPT_WIDTH, list_width, "0", 0),
 	OPT("hide-replacements", OPT_BOOL, hide_replacements, "no", 0),
+	OPT("for-you-days", OPT_INT, for_you_days, "3", 1),
 };
 
 /* The views a session can open on (`source:NAME` names a configured source). */

@@ -429,6 +429,7 @@ void store_close(struct store **sp)
 		sqlite3_finalize(s->qc[i].st);
 		free(s->qc[i].sql);
 	}
+	store_fts_free(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);

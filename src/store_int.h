@@ -71,6 +71,10 @@ struct store {
 	int64_t pfx_budget, pfx_checks, pfx_passes, pfx_ratio;
 	bool pfx_over;
 	int pfx_mode;
+
+	/* The tokenizer "lectern" as the index runs it, for store_tokenize (made when first used). */
+	fts5_tokenizer tok_api;
+	Fts5Tokenizer *tok;
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -120,5 +124,6 @@ enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later 
 
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */
+void store_fts_free(struct store *s);    /* frees what store_tokenize made (store_close) */
 
 #endif

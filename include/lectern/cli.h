@@ -16,6 +16,7 @@ int cmd_read(const struct app *a, int argc, char **argv);    /* "read" / "unread
 int cmd_note(const struct app *a, int argc, char **argv);
 int cmd_tag(const struct app *a, int argc, char **argv);
 int cmd_export(const struct app *a, int argc, char **argv);
+int cmd_recommend(const struct app *a, int argc, char **argv);   /* also "similar ID" */
 int cmd_import(const struct app *a, int argc, char **argv);
 int cmd_completions(const struct app *a, int argc, char **argv);   /* cli_table's scripts */
 

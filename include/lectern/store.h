@@ -254,6 +254,42 @@ int64_t store_view_mark_read(struct store *s, const struct store_view *view, cha
                              size_t *n_ids, struct lerr *e);
 void store_ids_free(char **ids, size_t n);
 
+/* ---- the ranker's reads and writes (rank.c; schema 10) ---------------------------------------- */
+
+/* Calls cb with each token of text as papers_fts indexes it (the "lectern" tokenizer: folded to
+ * lower case, diacritics removed, CJK one character a token); cb returns non-zero to stop. The
+ * token is borrowed for the call. Returns 0, or -1 when the tokenizer cannot be made. */
+typedef int (*store_token_cb)(void *ctx, const char *tok, size_t n);
+int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb cb, void *ctx);
+
+/* The text of one paper the ranker reads (borrowed for the callback; any may be NULL). */
+struct store_text {
+	int64_t pk;
+	const char *id, *title, *abstract, *authors, *categories;
+	int64_t date;              /* as store_row.date */
+	bool favourite;
+};
+typedef int (*store_text_cb)(void *ctx, const struct store_text *t);
+enum store_text_set {
+	STORE_TEXT_FAVOURITES,     /* every favourite */
+	STORE_TEXT_HIDDEN,         /* every hidden paper */
+	STORE_TEXT_SINCE,          /* papers dated at or after unix time n, not hidden, newest first */
+	STORE_TEXT_SAMPLE,         /* n papers drawn by seed (arg: the seed as text), not hidden; all
+	                            * when the cache has fewer. One scan of an index of pks. */
+	STORE_TEXT_MATCH,          /* the n best BM25 matches of the FTS5 expression arg, not hidden */
+	STORE_TEXT_ID,             /* the paper arg (any id form), hidden or not */
+};
+/* Returns 0, or -1 with e set; cb's non-zero return stops the walk (and is not an error). */
+int store_texts(struct store *s, enum store_text_set set, const char *arg, int64_t n,
+                store_text_cb cb, void *ctx, struct lerr *e);
+
+/* A named blob of the ranker (its model, its document frequencies): *data malloc'd (NULL, *n 0
+ * when none). put replaces it, stamped now. */
+int store_blob_get(struct store *s, const char *name, void **data, size_t *n, int64_t *when,
+                   struct lerr *e);
+int store_blob_put(struct store *s, const char *name, const void *data, size_t n, int64_t n_pos,
+                   int64_t n_neg, struct lerr *e);
+
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
 	char *name;
