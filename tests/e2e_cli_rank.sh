@@ -1,0 +1,74 @@
+#!/bin/sh
+# End-to-end: hide / unhide, recommend, similar and Atom output on the cli fixture cache.
+set -eu
+. tests/cli.sh   # T, BIN, DATA, L, fail, expect
+
+expect 0 L import "$DATA/papers.jsonl"
+
+# ---- hide / unhide -------------------------------------------------------------------------------
+expect 0 L hide 2502.00002
+expect 0 L list
+! grep -q 2502.00002 "$T/out" || fail "hide: the paper is still listed"
+expect 0 L list --query "learning"
+! grep -q 2502.00002 "$T/out" || fail "hide: the paper is still found by a search"
+expect 0 L export --format json
+! grep -q 2502.00002 "$T/out" || fail "hide: the paper is still exported"
+expect 0 L list --hidden
+grep -q 2502.00002 "$T/out" || fail "list --hidden: the hidden paper is missing"
+[ "$(wc -l <"$T/out")" -eq 6 ] || fail "list --hidden: not every paper"
+expect 0 L list --query is:hidden --format json
+[ "$(wc -l <"$T/out")" -eq 1 ] && grep -q '"hidden":true' "$T/out" || { cat "$T/out"; fail "is:hidden"; }
+expect 0 L fav 2501.00001
+expect 1 L hide 2501.00001
+grep -q "2501.00001 is a favourite: a favourite cannot be hidden" "$T/err" || { cat "$T/err"; fail "hide of a favourite"; }
+expect 0 L list --query is:hidden
+! grep -q 2501.00001 "$T/out" || fail "a favourite was hidden"
+expect 1 L hide 2999.99999
+expect 2 L hide
+expect 0 L unhide 2502.00002
+expect 0 L list
+grep -q 2502.00002 "$T/out" || fail "unhide: the paper is not back"
+
+# ---- recommend / similar ---------------------------------------------------------------------------
+expect 0 L unfav 2501.00001
+expect 0 L recommend --since 1990-01-01
+[ ! -s "$T/out" ] || fail "recommend without favourites printed papers"
+grep -q "no favourites yet — mark papers with f" "$T/err" || { cat "$T/err"; fail "recommend: no hint"; }
+expect 0 L fav 2501.00001
+expect 0 L recommend --since 1990-01-01 --format json
+grep -q "ranked by similarity to your 1 favourite" "$T/err" || { cat "$T/err"; fail "recommend: mode not said"; }
+python3 - "$T/out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert rows, "no papers"
+assert all(r["id"] != "2501.00001" for r in rows), "the favourite itself"
+for r in rows:
+    assert {"score", "why", "close_to", "title", "authors", "categories"} <= set(r), r.keys()
+    assert isinstance(r["why"], list)
+assert rows == sorted(rows, key=lambda r: -r["score"]), "not best first"
+assert any(r["why"] for r in rows), "no reasons at all"
+PY
+expect 2 L recommend --format csv
+expect 2 L recommend --since soon
+expect 0 L recommend --since 1990-01-01 --format atom
+python3 -c 'import sys, xml.etree.ElementTree as ET
+t = ET.parse(sys.argv[1]); a = "{http://www.w3.org/2005/Atom}"
+e = t.getroot().findall(a + "entry"); assert e and t.getroot().tag == a + "feed"
+assert all(x.find(a + "id") is not None and x.find(a + "updated") is not None for x in e)' "$T/out" \
+	|| fail "recommend --format atom does not parse"
+expect 0 L similar 2501.01234 --format json
+python3 -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert all(r["id"] != "2501.01234" for r in rows)' "$T/out" || fail "similar lists the paper itself"
+expect 1 L similar 2999.99999
+expect 2 L similar
+
+# ---- export --format atom: any view, with untrusted text escaped -----------------------------------------
+expect 0 L export --format atom
+python3 -c 'import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot(); a = "{http://www.w3.org/2005/Atom}"
+e = r.findall(a + "entry"); assert len(e) == 6, len(e)
+t = [x.find(a + "title").text for x in e]
+assert any("\"quotes\"" in x for x in t), t
+assert any("&" in x for x in t), t' "$T/out" || { cat "$T/out"; fail "export --format atom"; }
+echo ok
