@@ -41,6 +41,12 @@ static const struct cli_opt user_text_opts[] = {
 	END,
 };
 
+/* hide / unhide: the papers are arguments. */
+static const struct cli_opt help_opts[] = {
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
 static const struct cli_opt recommend_opts[] = {
 	{"since", required_argument, OPT_SINCE, CLI_VAL_DATE, "papers since a day (default: set for-you-days)"},
 	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
@@ -112,9 +118,9 @@ static const struct cli_cmd commands[] = {
 	{"unfav", "remove favourites", view_opts, NULL, CLI_VAL_NONE},
 	{"read", "mark papers as read", view_opts, NULL, CLI_VAL_NONE},
 	{"unread", "mark papers as unread", view_opts, NULL, CLI_VAL_NONE},
-	{"hide", "hide papers: not interested (out of every list but is:hidden)", completions_opts,
+	{"hide", "hide papers: not interested (out of every list but is:hidden)", help_opts,
 	 NULL, CLI_VAL_NONE},
-	{"unhide", "show hidden papers again", completions_opts, NULL, CLI_VAL_NONE},
+	{"unhide", "show hidden papers again", help_opts, NULL, CLI_VAL_NONE},
 	{"note", "show or set a paper's note", user_text_opts, NULL, CLI_VAL_NONE},
 	{"tag", "show, add or remove a paper's tags", user_text_opts, NULL, CLI_VAL_NONE},
 	{"export", "export papers as BibTeX, JSON Lines, CSV, Markdown or Atom", view_opts,

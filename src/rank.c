@@ -3,6 +3,7 @@
 
 #include <linear.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #define MODEL_MAGIC 0x314b4e52u   /* "RNK1": the feature scheme; another one is not warm-started */
 #define DF_MAGIC 0x31464452u      /* "RDF1" */
 enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000 };
+/* LIBLINEAR's C: chosen on tests/bench/bench_rank.c (0.1, 0.3, 1, 4, 16 tried; BENCHMARKS.md) */
+#define RANK_C 0.1
 
 /* ---- features -------------------------------------------------------------------------------- */
 
@@ -23,7 +26,7 @@ struct feat {
 };
 
 struct doc {
-	struct feat *f;            /* sorted by idx, one per idx */
+	struct feat *f;            /* one per idx; sorted by idx after doc_sort (dot needs it) */
 	size_t n;
 	struct sbuf names;         /* display names (only for scored documents) */
 	int64_t pk;
@@ -51,28 +54,42 @@ static const char *const stopwords[] = {
 	"where", "which", "while", "with", "within", "without", "work", "would",
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool stopword(const char *t, size_t n)
-{
-	char buf[16];
-	if (n >= sizeof buf)
-		return false;
-	memcpy(buf, t, n);
-	buf[n] = 0;
-	const char *k = buf;
-	return bsearch(&k, stopwords, ARRAY_LEN(stopwords), sizeof *stopwords, cmp_str) != NULL;
-}
-
-static uint32_t slot(const char *s, size_t n)
+static uint64_t fnv(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (uint32_t)(h % RANK_DIM) + 1;
+	return h;
+}
+
+/* The stop words as a sorted array of their hashes (made once): a token is one hash and a
+ * binary search of integers, not of strings (the hot loop of scoring). */
+static uint64_t stop_hash[ARRAY_LEN(stopwords)];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void stop_init(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++)
+		stop_hash[i] = fnv(stopwords[i], strlen(stopwords[i]));
+	qsort(stop_hash, ARRAY_LEN(stop_hash), sizeof *stop_hash, cmp_u64);
+}
+
+static bool stopword(const char *t, size_t n)
+{
+	pthread_once(&stop_once, stop_init);
+	uint64_t h = fnv(t, n);
+	return bsearch(&h, stop_hash, ARRAY_LEN(stop_hash), sizeof h, cmp_u64) != NULL;
+}
+
+static uint32_t slot(const char *s, size_t n)
+{
+	return (uint32_t)(fnv(s, n) % RANK_DIM) + 1;
 }
 
 /* A document being built: an open-addressed table of its slots. */
@@ -115,25 +132,32 @@ static void add_feat(struct builder *b, const char *key, size_t n, const char *s
 	b->t[j].v += w;
 }
 
-/* One token of a title or an abstract: the word, and the bigram with the previous kept one. */
+/* One token of a title or an abstract: the word, and the bigram with the previous kept one
+ * (the hot loop of scoring: no printf here). */
 static int on_token(void *ctx, const char *tok, size_t n)
 {
 	struct builder *b = ctx;
 	bool digits = true;
 	for (size_t i = 0; i < n && digits; i++)
 		digits = tok[i] >= '0' && tok[i] <= '9';
-	if (n < 2 || n > 60 || digits || stopword(tok, n)) {
+	if (n < 2 || n > 60 || digits || (n <= 8 && stopword(tok, n))) {
 		b->prev[0] = 0;   /* a bigram never spans a left-out word */
 		return 0;
 	}
-	char key[200], show[130];
-	snprintf(show, sizeof show, "%.*s", (int)n, tok);
-	add_feat(b, show, strlen(show), show, b->w);
-	if (b->prev[0]) {
-		int k = snprintf(key, sizeof key, "%s %s", b->prev, show);
-		add_feat(b, key, (size_t)k, key, b->w);
+	char key[130];
+	memcpy(key, tok, n);
+	key[n] = 0;
+	add_feat(b, key, n, key, b->w);
+	size_t p = strlen(b->prev);
+	if (p) {
+		char bi[200];
+		memcpy(bi, b->prev, p);
+		bi[p] = ' ';
+		memcpy(bi + p + 1, tok, n);
+		bi[p + 1 + n] = 0;
+		add_feat(b, bi, p + 1 + n, bi, b->w);
 	}
-	snprintf(b->prev, sizeof b->prev, "%s", show);
+	memcpy(b->prev, key, n + 1);
 	return 0;
 }
 
@@ -205,11 +229,16 @@ static void doc_make(struct store *s, const struct store_text *t, bool names, st
 		if (b.t[i].idx)
 			d->f[d->n++] = b.t[i];
 	free(b.t);
-	qsort(d->f, d->n, sizeof *d->f, cmp_feat);
 	d->pk = t->pk;
 	d->id = xstrdup(t->id ? t->id : "");
 	d->title = xstrdup(t->title ? t->title : "");
 	d->fav = t->favourite;
+}
+
+/* Sorting costs a fifth of scoring a day: only the documents compared with others are sorted. */
+static void doc_sort(struct doc *d)
+{
+	qsort(d->f, d->n, sizeof *d->f, cmp_feat);
 }
 
 /* ---- document frequencies -------------------------------------------------------------------- */
@@ -441,6 +470,8 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 	out->v = xcalloc(n ? n : 1, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = &cand->v[sc[i].doc];
+		if (w)   /* (compared with the favourites below: sorted now, the others never were) */
+			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
 		long f = favs ? nearest(d, favs, &sim) : -1;
 		if (w)
@@ -557,7 +588,7 @@ static int train_model(const struct docs *pos, const struct docs *hid, const str
 		init = xreallocarray(NULL, RANK_DIM + 1, sizeof *init);
 		memcpy(init, w + 1, (RANK_DIM + 1) * sizeof *init);
 	}
-	struct parameter par = { .solver_type = L2R_LR, .eps = 0.01, .C = 1.0, .nr_weight = 2,
+	struct parameter par = { .solver_type = L2R_LR, .eps = 0.01, .C = RANK_C, .nr_weight = 2,
 	                         .weight_label = labels, .weight = weights, .init_sol = init };
 	set_print_string_function(quiet);
 	const char *bad = check_parameter(&prob, &par);
@@ -581,10 +612,13 @@ static int train_model(const struct docs *pos, const struct docs *hid, const str
 	return rc;
 }
 
-static void weigh_all(struct docs *ds, const struct df *df)
+static void weigh_all(struct docs *ds, const struct df *df, bool sort)
 {
-	for (size_t i = 0; i < ds->n; i++)
+	for (size_t i = 0; i < ds->n; i++) {
 		weigh(&ds->v[i], df);
+		if (sort)
+			doc_sort(&ds->v[i]);
+	}
 }
 
 int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_result *out,
@@ -618,9 +652,9 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 			df_count(&df, &neg);   /* the sample is the cache in small */
 			if (!store_is_readonly(s))
 				df_save(s, &df, NULL);
-			weigh_all(&favs, &df);
-			weigh_all(&hid, &df);
-			weigh_all(&neg, &df);
+			weigh_all(&favs, &df, true);
+			weigh_all(&hid, &df, false);
+			weigh_all(&neg, &df, false);
 			out->n_neg = hid.n + neg.n;
 			if (train_model(&favs, &hid, &neg, w, have, e) < 0)
 				goto done;
@@ -631,16 +665,16 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 		} else if (df_get(s, &df, e) < 0) {
 			goto done;
 		} else {
-			weigh_all(&favs, &df);
+			weigh_all(&favs, &df, true);
 		}
 	} else if (df_get(s, &df, e) < 0) {
 		goto done;
 	} else {
-		weigh_all(&favs, &df);
+		weigh_all(&favs, &df, true);
 	}
 	if (load(s, STORE_TEXT_SINCE, NULL, o->since, true, true, &cand, e) < 0)
 		goto done;
-	weigh_all(&cand, &df);
+	weigh_all(&cand, &df, !w);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
 	for (size_t i = 0; i < cand.n; i++) {
 		double sim;
@@ -703,13 +737,14 @@ int rank_similar(struct store *s, const char *id, size_t limit, struct rank_resu
 	if (df_get(s, &df, e) < 0)
 		goto done;
 	weigh(&one.v[0], &df);
+	doc_sort(&one.v[0]);
 	char *match = strong_terms(&one.v[0], &df);
 	if (match && load(s, STORE_TEXT_MATCH, match, SIM_CANDIDATES, true, false, &cand, e) < 0) {
 		free(match);
 		goto done;
 	}
 	free(match);
-	weigh_all(&cand, &df);
+	weigh_all(&cand, &df, true);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
 	size_t n = 0;
 	for (size_t i = 0; i < cand.n; i++)
@@ -741,8 +776,8 @@ int rank_centroid(struct store *s, int64_t since, size_t limit, struct rank_resu
 	    df_get(s, &df, e) < 0 || load(s, STORE_TEXT_SINCE, NULL, since, true, true, &cand, e) < 0)
 		goto done;
 	c = xcalloc(RANK_DIM + 2, sizeof *c);
-	weigh_all(&favs, &df);
-	weigh_all(&cand, &df);
+	weigh_all(&favs, &df, true);
+	weigh_all(&cand, &df, false);
 	for (size_t i = 0; i < favs.n; i++)
 		for (size_t j = 0; j < favs.v[i].n; j++)
 			c[favs.v[i].f[j].idx] += favs.v[i].f[j].v / (double)favs.n;
