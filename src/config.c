@@ -46,7 +46,7 @@ static const struct option_def options[] = {
 };
 
 /* The views a session can open on (`source:NAME` names a configured source). */
-static const char *const start_views[] = {"daily", "unread", "all", "favourites"};
+static const char *const start_views[] = {"daily", "unread", "all", "favourites", "for-you"};
 
 static const char *const type_names[] = {
 	[SOURCE_HF_DAILY] = "hf-daily",

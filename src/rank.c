@@ -699,18 +699,20 @@ done:
 }
 
 /* The FTS5 expression of d's strongest words: each a quoted token, OR'ed. Frequent words
- * (in more than 2% of papers) are left out: their doclists are long and they say little. */
+ * (in more than 2% of the papers of a cache of 1,000 or more) come only when there are not
+ * SIM_TERMS others: their doclists are long and they say little. */
 static char *strong_terms(const struct doc *d, const struct df *df)
 {
 	struct scored *sc = xcalloc(d->n ? d->n : 1, sizeof *sc);
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const char *name = d->f[i].name >= 0 ? d->names.s + d->f[i].name : "";
-		if (!*name || strchr(name, ' ') || strchr(name, ':') || strchr(name, '"') ||
-		    (df->docs && df->n[d->f[i].idx] * 50.0 > df->docs))
+		if (!*name || strchr(name, ' ') || strchr(name, ':') || strchr(name, '"'))
 			continue;
+		/* frequent words last (a small cache has none that is rare: keep them, after) */
+		bool common = df->docs >= 1000 && df->n[d->f[i].idx] * 50.0 > df->docs;
 		sc[n].doc = i;
-		sc[n++].score = d->f[i].v;
+		sc[n++].score = d->f[i].v - (common ? 10.0 : 0.0);
 	}
 	qsort(sc, n, sizeof *sc, cmp_scored);
 	struct sbuf b = {0};

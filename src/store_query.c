@@ -578,7 +578,7 @@ static void bind_all(sqlite3_stmt *st, const struct qb *q)
 	}
 }
 
-enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_DAY, D_ID };
+enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_DAY, D_ID, D_RANK };
 /* M_DAY: a day view in its listing's order (or by upvotes); the whole day is the candidate set
  * (a day is a few hundred papers, an arXiv day some thousands: one index range). */
 enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK, M_DAY };
@@ -633,7 +633,9 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	            : v->hidden == STORE_HIDDEN_IN || q->hidden_named ? 0 : -1;
 	bool user = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1 || q->n_tags ||
 	            q->note == 1 || q->has_tags == 1 || p->hidden == 1;
-	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
+	if (v->filter == STORE_VIEW_RANKED)   /* a ranked list is small: walk it, order by score */
+		p->drv = D_RANK, p->key = "rs.paper";
+	else if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
 	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
 		p->drv = D_DAY, p->key = "l.paper";   /* a day is small: walk its listings */
@@ -650,7 +652,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	             p->hidden != 1 &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
-	if (p->drv == D_DAY)
+	if (p->drv == D_DAY || p->drv == D_RANK)
 		p->mode = M_DAY;
 	else if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
@@ -761,6 +763,11 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 		break;
 	case D_ALL:
 		sbuf_adds(&b->sql, " FROM papers p WHERE 1");
+		break;
+	case D_RANK:
+		sbuf_adds(&b->sql, " FROM rank_scores rs CROSS JOIN papers p ON p.pk = rs.paper"
+		                   " WHERE rs.list = ?");
+		bi(b, v->list);
 		break;
 	}
 	for (size_t i = 1; i < q->n_ids; i++) {
@@ -932,8 +939,11 @@ static void candidates(struct qb *b, const struct plan *p)
  * source's, or upvotes). A day is small: it is read whole and sorted. */
 static void day_rows(struct qb *b, const struct plan *p)
 {
-	sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, l.type, ", p->key);
-	if (p->v->sort == STORE_SORT_UPVOTES)
+	sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, %s, ", p->key,
+	            p->drv == D_RANK ? "0" : "l.type");
+	if (p->drv == D_RANK)
+		sbuf_adds(&b->sql, "rs.score");
+	else if (p->v->sort == STORE_SORT_UPVOTES)
 		sbuf_adds(&b->sql, "p.upvotes");
 	else   /* listings without a position (older caches) after the others, by upvotes */
 		sbuf_adds(&b->sql, "CASE WHEN l.position IS NULL THEN p.upvotes - 1e15"
@@ -960,7 +970,13 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 		}
 		sbuf_addc(&b->sql, ' ');
 		row_cols(b, p);
-		sbuf_adds(&b->sql, ", c.s, c.s, p.version FROM c CROSS JOIN papers p ON p.pk = c.r");
+		sbuf_adds(&b->sql, ", c.s, c.s, p.version");
+		if (p->drv == D_RANK) {   /* the reasons, column 12 (row_from) */
+			sbuf_adds(&b->sql, ", (SELECT x.why FROM rank_scores x WHERE x.list = ?"
+			                   " AND x.paper = c.r)");
+			bi(b, p->v->list);
+		}
+		sbuf_adds(&b->sql, " FROM c CROSS JOIN papers p ON p.pk = c.r");
 		if (anchor) {
 			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
 			br(b, anchor->score);
@@ -1018,6 +1034,8 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	r->replaced = (user & ROW_REPLACED) != 0;
 	r->hidden = (user & ROW_HIDDEN) != 0;
+	if (sqlite3_column_count(st) > 12)
+		r->why = store_col_text(st, 12);
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);
@@ -1037,7 +1055,8 @@ void store_row_clear(struct store_row *r)
 	free(r->title);
 	free(r->first_author);
 	free(r->organization);
-	r->id = r->title = r->first_author = r->organization = NULL;
+	free(r->why);
+	r->id = r->title = r->first_author = r->organization = r->why = NULL;
 }
 
 void store_rows_clear(struct store_rows *r)

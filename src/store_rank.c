@@ -119,3 +119,53 @@ int store_blob_put(struct store *s, const char *name, const void *data, size_t n
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "saving the ranker's model");
 }
+
+int store_rank_put(struct store *s, int list, const int64_t *pk, const double *score,
+                   char *const *why, size_t n, struct lerr *e)
+{
+	if (store_begin(s, e) < 0)
+		return -1;
+	sqlite3_stmt *del = store_cached(s, "DELETE FROM rank_scores WHERE list = ?1", e);
+	int rc = del ? SQLITE_OK : SQLITE_ERROR;
+	if (del) {
+		sqlite3_bind_int(del, 1, list);
+		rc = sqlite3_step(del) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_reset(del);
+	}
+	sqlite3_stmt *ins = rc == SQLITE_OK ? store_cached(s, "INSERT OR REPLACE INTO rank_scores"
+	                                                   " (list, paper, score, why) VALUES"
+	                                                   " (?1, ?2, ?3, ?4)", e) : NULL;
+	for (size_t i = 0; ins && rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_int(ins, 1, list);
+		sqlite3_bind_int64(ins, 2, pk[i]);
+		sqlite3_bind_double(ins, 3, score[i]);
+		sqlite3_bind_text(ins, 4, why[i], -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_reset(ins);
+	}
+	if (rc != SQLITE_OK || !ins) {
+		if (!e || !e->msg[0])
+			store_db_error(s, e, sqlite3_errcode(s->db), "saving the ranking");
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+int store_rank_why(struct store *s, const char *id, int list, char **why, struct lerr *e)
+{
+	*why = NULL;
+	sqlite3_stmt *st = store_cached(s, "SELECT rs.why FROM papers p CROSS JOIN rank_scores rs"
+	                                " ON rs.list = ?2 AND rs.paper = p.pk WHERE p.id = ?1", e);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, list);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*why = store_col_text(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading why a paper ranks");
+}

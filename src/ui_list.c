@@ -60,6 +60,11 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 		v->filter = STORE_VIEW_ALL;
 		v->hidden = STORE_HIDDEN_ONLY;
 		break;
+	case VIEW_FOR_YOU:
+	case VIEW_SIMILAR:
+		v->filter = STORE_VIEW_RANKED;
+		v->list = l->kind == VIEW_FOR_YOU ? STORE_LIST_FOR_YOU : STORE_LIST_SIMILAR;
+		break;
 	case VIEW_HF:
 		v->filter = STORE_VIEW_HF_DAY;
 		v->day = l->day;
@@ -82,6 +87,8 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 	case VIEW_FAVOURITES: snprintf(buf, n, "Favourites"); break;
 	case VIEW_UNREAD: snprintf(buf, n, "Unread"); break;
 	case VIEW_HIDDEN: snprintf(buf, n, "Hidden"); break;
+	case VIEW_FOR_YOU: snprintf(buf, n, "For you"); break;
+	case VIEW_SIMILAR: snprintf(buf, n, "Like %s", l->like); break;
 	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
 	case VIEW_SOURCE:
 		snprintf(buf, n, "%s",
@@ -551,6 +558,8 @@ static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f,
 		return hf_empty(l, f, buf, n);
 	if (l->kind == VIEW_HIDDEN)
 		return "No hidden papers — x hides a paper you are not interested in";
+	if (l->kind == VIEW_FOR_YOU || l->kind == VIEW_SIMILAR)
+		return l->rank_note[0] ? l->rank_note : "Ranking…";
 	if (f->st.busy)
 		return "Fetching… (progress in the status line)";
 	if (f->st.n_failed && !f->st.n_new)

@@ -38,6 +38,8 @@ static void bound_text(const struct ui_list *l, char *buf, size_t n)
 /* A day view's date order is the order its source listed the day in (store.h). */
 static const char *sort_name(enum store_sort s, const struct ui_list *l)
 {
+	if (l->kind == VIEW_FOR_YOU || l->kind == VIEW_SIMILAR)
+		return l->kind == VIEW_FOR_YOU ? "for you" : "alike";   /* a ranked list's own order */
 	return s == STORE_SORT_UPVOTES ? "upvotes" : s == STORE_SORT_RELEVANCE ? "relevance"
 	       : l->kind == VIEW_HF ? "listed" : "date";
 }

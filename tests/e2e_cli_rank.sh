@@ -72,3 +72,23 @@ t = [x.find(a + "title").text for x in e]
 assert any("\"quotes\"" in x for x in t), t
 assert any("&" in x for x in t), t' "$T/out" || { cat "$T/out"; fail "export --format atom"; }
 echo ok
+
+# ---- the reader: i (for you), m (more like this), x / X ---------------------------------------------
+printf 'set for-you-days 100000\n' > "$T/conf"
+expect 0 L unfav 2501.00001
+printf 'i <Wait> <Dump>\n' > "$T/k1"
+expect 0 L --config "$T/conf" ui --headless --size 120x14 --keys "$T/k1" --dump "$T/s1"
+grep -q "For you │ 0/0 │ sort: for you" "$T/s1" && grep -q "No favourites yet — mark papers with f" "$T/s1" \
+	|| { cat "$T/s1"; fail "for you without favourites"; }
+expect 0 L fav 2501.00001 2502.00002
+printf 'i <Wait> <Enter> <Dump> m <Wait> <Dump> a G x <Dump> X <Dump>\n' > "$T/k2"
+expect 0 L --config "$T/conf" ui --headless --size 120x14 --keys "$T/k2" --dump "$T/s2"
+awk '/^--- screen 1/,/^--- screen 2/' "$T/s2" > "$T/s2.1"
+grep -q "For you │ 1/4 │" "$T/s2.1" && grep -q "^ Why: " "$T/s2.1" && grep -q "by similarity to your 2 favourites" "$T/s2.1" \
+	|| { cat "$T/s2.1"; fail "for you: the list, why and mode"; }
+sed -n '3,/── detail/p' "$T/s2.1" > "$T/s2.rows"   # the list's rows (the detail may name one: close to)
+! grep -q "Learning to Rank Everything\|Learning Fast and Slow" "$T/s2.rows" || fail "for you lists a favourite"
+awk '/^--- screen 2/,/^--- screen 3/' "$T/s2" | grep -q "lectern │ Like .* │ 1/[1-9]" || { cat "$T/s2"; fail "m: no similar papers"; }
+awk '/^--- screen 3/,/^--- screen 4/' "$T/s2" | grep -q "1 hidden" || { cat "$T/s2"; fail "x: the header does not count it"; }
+awk '/^--- screen 4/,0' "$T/s2" | grep -q "lectern │ Hidden │ 1/1" || { cat "$T/s2"; fail "X: the hidden view"; }
+echo ok

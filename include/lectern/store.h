@@ -126,6 +126,8 @@ enum store_filter {
 	STORE_VIEW_SOURCE,     /* papers listed by view.source; with view.day, its listing of that
 	                        * day (an arXiv announcement day) */
 	STORE_VIEW_HF_DAY,     /* papers a Hugging Face Daily Papers source listed on view.day */
+	STORE_VIEW_RANKED,     /* the ranker's last list view.list (store_rank_put), best first,
+	                        * whatever view.sort says; store_row.why holds each one's reasons */
 };
 enum store_sort {
 	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid); a day view (HF_DAY,
@@ -164,7 +166,9 @@ struct store_view {
 	bool rank_all;          /* relevance / upvotes score every match, not a bounded candidate
 	                         * set (the CLI's --limit 0); only store_each/store_each_row */
 	enum store_hidden hidden;
+	int list;               /* STORE_VIEW_RANKED: STORE_LIST_FOR_YOU or STORE_LIST_SIMILAR */
 };
+enum { STORE_LIST_FOR_YOU = 0, STORE_LIST_SIMILAR = 1 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
 struct store_key {
@@ -191,6 +195,7 @@ struct store_row {
 	bool has_note;          /* the paper has a non-empty note (user state, like favourite) */
 	int version;            /* the stored text's arXiv version, 0 unknown */
 	bool replaced;          /* the view's listing (see store_view) announced a replacement */
+	char *why;              /* STORE_VIEW_RANKED: why it ranks there (NULL elsewhere) */
 };
 struct store_rows {
 	struct store_row *v;
@@ -289,6 +294,13 @@ int store_blob_get(struct store *s, const char *name, void **data, size_t *n, in
                    struct lerr *e);
 int store_blob_put(struct store *s, const char *name, const void *data, size_t n, int64_t n_pos,
                    int64_t n_neg, struct lerr *e);
+
+/* The ranked lists the views STORE_VIEW_RANKED show: put replaces list `list` with n papers (by
+ * pk) and their scores and reasons, in one transaction. why reads the reasons of paper id in a
+ * list (*why malloc'd, NULL when it is not in it). */
+int store_rank_put(struct store *s, int list, const int64_t *pk, const double *score,
+                   char *const *why, size_t n, struct lerr *e);
+int store_rank_why(struct store *s, const char *id, int list, char **why, struct lerr *e);
 
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
