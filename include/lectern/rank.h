@@ -25,7 +25,7 @@
 #include "lectern/store.h"
 
 enum {
-	RANK_DIM = 1 << 20,        /* hashed feature slots */
+	RANK_DIM = 1 << 19,        /* hashed feature slots */
 	RANK_SAMPLE = 20000,       /* negatives drawn from the cache */
 	RANK_MIN_MODEL = 5,        /* favourites before a model is trained */
 	RANK_HIDDEN_WEIGHT = 5,    /* a hidden paper weighs as much as this many sampled ones */
