@@ -461,8 +461,31 @@ static int cmp_scored(const void *a, const void *b)
 
 /* Sorts, keeps the best `limit`, and writes them with their reasons: the model's (w) or, without
  * one, the features shared with the nearest favourite (or with `like`, rank_similar's paper). */
+struct names {   /* how finish() gets the display names of documents scored without them */
+	struct store *s;
+	const struct df *df;
+};
+
+static void weigh(struct doc *d, const struct df *df);
+
+/* d read again with its display names (scoring reads thousands without: a name a feature is a
+ * fifth of the cost). The same text gives the same features. */
+static void renamed(const struct names *nm, struct doc *d)
+{
+	struct docs one = {0};
+	if (load(nm->s, STORE_TEXT_ID, d->id, 0, true, false, &one, NULL) < 0 || one.n != 1) {
+		docs_free(&one);
+		return;
+	}
+	weigh(&one.v[0], nm->df);
+	doc_free(d);
+	*d = one.v[0];
+	free(one.v);
+}
+
 static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit, const double *w,
-                   const struct docs *favs, const struct doc *like, struct rank_result *out)
+                   const struct docs *favs, const struct doc *like, const struct names *nm,
+                   struct rank_result *out)
 {
 	qsort(sc, n, sizeof *sc, cmp_scored);
 	if (limit && n > limit)
@@ -470,7 +493,9 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 	out->v = xcalloc(n ? n : 1, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = &cand->v[sc[i].doc];
-		if (w)   /* (compared with the favourites below: sorted now, the others never were) */
+		if (!cand->names && nm)
+			renamed(nm, d);
+		if (w || !cand->names)   /* compared below: sorted now (the others never were) */
 			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
 		long f = favs ? nearest(d, favs, &sim) : -1;
@@ -672,7 +697,9 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	} else {
 		weigh_all(&favs, &df, true);
 	}
-	if (load(s, STORE_TEXT_SINCE, NULL, o->since, true, true, &cand, e) < 0)
+	/* names (for the why) now only when every paper is returned; else for the best, later */
+	bool names = !o->limit || o->limit > 200;
+	if (load(s, STORE_TEXT_SINCE, NULL, o->since, names, true, &cand, e) < 0)
 		goto done;
 	weigh_all(&cand, &df, !w);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
@@ -685,7 +712,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 			nearest(&cand.v[i], &favs, &sim), sc[i].score = sim;
 	}
 	out->considered = cand.n;
-	finish(&cand, sc, cand.n, o->limit, w, &favs, NULL, out);
+	finish(&cand, sc, cand.n, o->limit, w, &favs, NULL, &(struct names){ s, &df }, out);
 	free(sc);
 	rc = 0;
 done:
@@ -755,7 +782,7 @@ int rank_similar(struct store *s, const char *id, size_t limit, struct rank_resu
 			sc[n++].score = dot(&cand.v[i], &one.v[0]);
 		}
 	out->considered = n;
-	finish(&cand, sc, n, limit, NULL, NULL, &one.v[0], out);
+	finish(&cand, sc, n, limit, NULL, NULL, &one.v[0], NULL, out);
 	free(sc);
 	rc = 0;
 done:
@@ -788,7 +815,7 @@ int rank_centroid(struct store *s, int64_t since, size_t limit, struct rank_resu
 		sc[i] = (struct scored){ i, dot_w(&cand.v[i], c) };
 	out->n_pos = favs.n;
 	out->considered = cand.n;
-	finish(&cand, sc, cand.n, limit, c, NULL, NULL, out);
+	finish(&cand, sc, cand.n, limit, c, NULL, NULL, &(struct names){ s, &df }, out);
 	free(sc);
 	rc = 0;
 done:
