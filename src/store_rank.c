@@ -22,9 +22,11 @@ static const char *const text_sql[] = {
 	[STORE_TEXT_SAMPLE] = "SELECT " TEXT_COLS " FROM papers p WHERE p.pk IN (SELECT pk FROM"
 	                      " papers INDEXED BY papers_upvotes ORDER BY"
 	                      " ((pk % 2147483647) * 48271 + ?1) % 2147483647 LIMIT ?2) AND" NOT_HIDDEN,
-	[STORE_TEXT_MATCH] = "SELECT " TEXT_COLS " FROM papers_fts CROSS JOIN papers p"
-	                     " ON p.pk = papers_fts.rowid WHERE papers_fts MATCH ?1 AND" NOT_HIDDEN
-	                     " ORDER BY papers_fts.rank LIMIT ?2",
+	/* ranked inside FTS5 alone (its ORDER BY rank LIMIT), joined to papers after: joined
+	 * first, every match was read from papers before the sort (1.5 s at 1M) */
+	[STORE_TEXT_MATCH] = "SELECT " TEXT_COLS " FROM papers p WHERE p.pk IN (SELECT rowid FROM"
+	                     " papers_fts WHERE papers_fts MATCH ?1 ORDER BY rank LIMIT ?2) AND"
+	                     NOT_HIDDEN,
 	[STORE_TEXT_ID] = "SELECT " TEXT_COLS " FROM papers p WHERE p.id = ?1",
 };
 
