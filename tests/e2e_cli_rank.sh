@@ -91,4 +91,9 @@ sed -n '3,/── detail/p' "$T/s2.1" > "$T/s2.rows"   # the list's rows (the de
 awk '/^--- screen 2/,/^--- screen 3/' "$T/s2" | grep -q "lectern │ Like .* │ 1/[1-9]" || { cat "$T/s2"; fail "m: no similar papers"; }
 awk '/^--- screen 3/,/^--- screen 4/' "$T/s2" | grep -q "1 hidden" || { cat "$T/s2"; fail "x: the header does not count it"; }
 awk '/^--- screen 4/,0' "$T/s2" | grep -q "lectern │ Hidden │ 1/1" || { cat "$T/s2"; fail "X: the hidden view"; }
+# set start-view for-you opens on it, ranked once the ranker's thread is done
+printf 'set start-view for-you\nset for-you-days 100000\n' > "$T/conf2"
+printf '<Wait> <Dump>\n' > "$T/k3"
+expect 0 L --config "$T/conf2" ui --headless --size 120x14 --keys "$T/k3" --dump "$T/s3"
+grep -q "lectern │ For you │ 1/" "$T/s3" || { cat "$T/s3"; fail "start-view for-you"; }
 echo ok

@@ -337,6 +337,10 @@ grep -A1 'sort: relevance │ best of 1,000 newest + 1 by title · 1,501 match' 
 [ "$(wc -l <"$T/rank.list")" -eq 1501 ] && head -n 1 "$T/rank.list" | grep -q 1706.00001 ||
 	{ echo "FAIL rank: list --limit 0 is not every match ranked"; head -n 3 "$T/rank.list"; fail=1; }
 
+# x hides the selected paper (it leaves the view, the header counts it), X lists the hidden
+# papers, x there shows it again (the cache is as it was after this screen)
+screen hidden 100x10 'a j j x <Dump> X <Dump> x <Dump> a <Dump>'
+
 sed -n '/^\.\\" KEYS-BEGIN/,/^\.\\" KEYS-END/p' man/lectern.1 | sed '1d;$d' > "$T/keys.man"
 "$BIN" ui --keys-mdoc > "$T/keys.gen"
 diff -u "$T/keys.gen" "$T/keys.man" || { echo "FAIL man: KEYS section differs from 'lectern ui --keys-mdoc'"; fail=1; }
