@@ -317,6 +317,15 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		add_line(&c->binds, &c->n_binds, argv, argc, file, line);
 		return 1;
 	}
+	if (!strcmp(cmd, "watch")) {   /* watch author|word|cat VALUE... (the words joined) */
+		if (argc < 3 || (strcmp(argv[1], "author") && strcmp(argv[1], "word") &&
+		                 strcmp(argv[1], "cat"))) {
+			lerr_set(e, LERR_USAGE, 0, "usage: watch author|word|cat VALUE");
+			return -1;
+		}
+		add_line(&c->watches, &c->n_watches, argv, argc, file, line);
+		return 1;
+	}
 	if (!strcmp(cmd, "color") || !strcmp(cmd, "colour")) {
 		if (argc < 4) {
 			lerr_set(e, LERR_USAGE, 0, "usage: color ELEMENT FG BG [ATTR...]");
@@ -505,6 +514,7 @@ void config_free(struct config *c)
 	free(c->path);
 	free_lines(c->binds, c->n_binds);
 	free_lines(c->colors, c->n_colors);
+	free_lines(c->watches, c->n_watches);
 	config_free_words(c->errors, c->n_errors);
 	memset(c, 0, sizeof *c);
 }

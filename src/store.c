@@ -430,6 +430,11 @@ void store_close(struct store **sp)
 		free(s->qc[i].sql);
 	}
 	store_fts_free(s);
+	if (s->wl && s->wl_free)
+		s->wl_free(s->wl);
+	for (size_t i = 0; i < s->n_watch_cfg; i++)
+		free(s->watch_cfg[i]);
+	free(s->watch_cfg);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);

@@ -72,6 +72,15 @@ struct store {
 	bool pfx_over;
 	int pfx_mode;
 
+	/* Watches (store_watch.c): the config's ("KIND\tVALUE", set by store_watch_config) and the
+	 * compiled list of all of them (made when first needed, dropped when one changes; freed
+	 * through wl_free, store_watch.c's). */
+	char **watch_cfg;
+	size_t n_watch_cfg;
+	struct store_wlist *wl;
+	void (*wl_free)(struct store_wlist *wl);
+	bool wl_fn;                           /* lectern_watched() is registered on db */
+
 	/* The tokenizer "lectern" as the index runs it, for store_tokenize (made when first used). */
 	fts5_tokenizer tok_api;
 	Fts5Tokenizer *tok;
@@ -121,6 +130,13 @@ uint64_t store_merge_sources(const struct paper *p);
 int store_fts_register(struct store *s);
 enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_PFX_PROBE 200   /* exact prefix checks before their pass rate may end the rewrite */
+
+/* store_watch.c */
+/* The compiled watches (loading them when needed); NULL on error. n: how many. */
+const struct store_wlist *store_watch_compiled(struct store *s, size_t *n);
+/* Appends to b the FTS5 expression that every watched paper matches (a superset: authors by
+ * their last name); returns its number of phrases (0: no watch). */
+int store_watch_fts(const struct store_wlist *wl, struct sbuf *b);
 
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */

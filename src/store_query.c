@@ -81,6 +81,7 @@ struct squery {
 	bool hidden_named;        /* is:hidden inside an OR/NOT: hidden papers are not left out */
 	struct sbuf where;        /* SQL over `p` for the parts with OR / NOT of a group */
 	const struct store_view *v;   /* the view: is:new & co. read its listing (borrowed) */
+	struct store *s;          /* is:watched compiles the store's watches */
 	struct wbind *wb;         /* its parameters, in order */
 	size_t n_wb;
 };
@@ -225,6 +226,32 @@ static void date_range(const struct query_node *n, int64_t *lo, int64_t *hi)
 static bool listing_flag(enum query_flag f);
 static void put_sql(struct squery *q, const struct query_node *n);
 
+#define WATCHED_SQL "lectern_watched(p.title, p.abstract, p.authors, p.categories)"
+
+/* is:watched at the top of the query: the index finds a superset of the watched papers (FTS
+ * drives), lectern_watched() keeps the ones a watch marks; with no watch, nothing. */
+static void add_watched(struct squery *q, bool neg)
+{
+	size_t nw = 0;
+	const struct store_wlist *wl = q->s ? store_watch_compiled(q->s, &nw) : NULL;
+	if (!nw && neg)
+		return;   /* nothing is watched: -is:watched is every paper */
+	sbuf_adds(&q->where, q->where.len ? " AND " : "");
+	if (!nw) {
+		sbuf_adds(&q->where, "0");
+		return;
+	}
+	if (neg) {
+		sbuf_adds(&q->where, "NOT " WATCHED_SQL);
+		return;
+	}
+	sbuf_adds(&q->where, WATCHED_SQL);
+	sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
+	sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
+	q->n_phrases += store_watch_fts(wl, &q->pos);
+	store_watch_fts(wl, &q->pos_short);
+}
+
 /* One term of the top-level AND, negated or not. */
 static int add_leaf(struct squery *q, bool neg, const struct query_node *n, struct lerr *e)
 {
@@ -246,6 +273,8 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 			q->fav = neg ? -1 : 1;
 		else if (n->flag == QFLAG_HIDDEN)
 			q->hidden = neg ? -1 : 1;
+		else if (n->flag == QFLAG_WATCHED)
+			add_watched(q, neg);
 		else
 			q->read = (n->flag == QFLAG_READ) != neg ? 1 : -1;
 		return 0;
@@ -451,6 +480,13 @@ static void put_sql(struct squery *q, const struct query_node *n)
 				wbind_add(q, xstrdup(args[i]), 0);
 			return;
 		}
+		if (n->flag == QFLAG_WATCHED) {
+			size_t nw = 0;
+			if (q->s)
+				store_watch_compiled(q->s, &nw);
+			sbuf_adds(w, nw ? WATCHED_SQL : "0");
+			return;
+		}
 		sbuf_adds(w, n->flag == QFLAG_UNREAD ? "NOT " USER_ROW : USER_ROW);
 		if (n->flag == QFLAG_HIDDEN)
 			q->hidden_named = true;
@@ -512,11 +548,14 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 	return 0;
 }
 
-static int squery_parse(const char *s, const struct store_view *v, struct squery *q,
-                        struct lerr *e)
+static int squery_parse(struct store *st, const char *s, const struct store_view *v,
+                        struct squery *q, struct lerr *e)
 {
 	memset(q, 0, sizeof *q);
 	q->v = v;
+	q->s = st;
+	if (v->watched)
+		add_watched(q, false);
 	struct query_node *t;
 	if (query_parse(s, &t, e) < 0)
 		return -1;
@@ -606,7 +645,8 @@ static void plan_free(struct plan *p)
 }
 
 /* rewrite: search long prefixes by their indexed prefix + the exact check (see lectern_pfx). */
-static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, struct lerr *e)
+static int plan_make(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
+                     struct lerr *e)
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
@@ -616,7 +656,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		         v->filter == STORE_VIEW_SOURCE ? "source name" : "day");
 		return -1;
 	}
-	if (squery_parse(v->query, v, &p->q, e) < 0)
+	if (squery_parse(s, v->query, v, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
@@ -871,6 +911,7 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 #define ROW_ORG_SUBMITTER 8   /* not user state, but flags of the row all the same */
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
 #define ROW_HIDDEN 32
+#define ROW_WATCHED 64
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
  * row_from) and their binds. The replacement mark is a listing's, so only listing views read
@@ -885,6 +926,11 @@ static void row_cols(struct qb *b, const struct plan *p)
 	            " FROM user_state u"
 	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
 	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
+	size_t nw = 0;   /* the mark of watched papers: only when there are watches */
+	if (p->q.s)
+		store_watch_compiled(p->q.s, &nw);
+	if (nw)
+		sbuf_adds(&b->sql, " + 64 * " WATCHED_SQL);
 	for (int i = 0; i < 3 && args[i]; i++)
 		bt(b, args[i]);
 }
@@ -1034,6 +1080,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	r->replaced = (user & ROW_REPLACED) != 0;
 	r->hidden = (user & ROW_HIDDEN) != 0;
+	r->watched = (user & ROW_WATCHED) != 0;
 	if (sqlite3_column_count(st) > 12)
 		r->why = store_col_text(st, 12);
 	r->version = sqlite3_column_int(st, 11);
@@ -1099,7 +1146,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 	int ret = -1;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct plan p;
-		if (plan_make(view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
+		if (plan_make(s, view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
 			return -1;
 		struct qb b = {0};
 		build(&b, &p, anchor, fwd, lim, -1);
@@ -1187,7 +1234,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 {
 	static const struct store_view all = { 0 };
 	struct plan p;
-	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
 		return -1;
 	int64_t n = count_plan(s, &p, cap, e);
 	plan_free(&p);
@@ -1200,7 +1247,7 @@ int store_each_row(struct store *s, const struct store_view *view, size_t limit,
 	static const struct store_view all = { 0 };
 	struct plan p;
 	/* No prefix rewrite: its budget is for windows; the plain prefix query is always right. */
-	if (plan_make(view ? view : &all, &p, false, e) < 0)
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	struct qb b = {0};
 	build(&b, &p, NULL, true, limit && limit < INT64_MAX ? (int64_t)limit : INT64_MAX, -1);
@@ -1268,7 +1315,7 @@ int store_bound(struct store *s, const struct store_view *view, int64_t cap,
 	static const struct store_view all = { 0 };
 	memset(out, 0, sizeof *out);
 	struct plan p;
-	if (plan_make(view ? view : &all, &p, false, e) < 0)
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	int ret = 0;
 	if ((p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES) && !p.v->rank_all) {

@@ -2634,6 +2634,73 @@ static void test_hidden(void **state)
 	store_close(&s);
 }
 
+/* Watches: an author by name key ("Y. Bengio" is Yoshua Bengio, not Samy Bengio), words in a
+ * row in the title or abstract, a category; is:watched and the view flag find all of them and
+ * nothing else, rows carry the mark; a config watch cannot be removed. */
+static void put_authors(struct store *s, const char *id, const char *title, const char *abs,
+                        const char *cats, const char *a1, const char *a2)
+{
+	struct paper p;
+	struct lerr e = {0};
+	mk(&p, id, title, abs, "2025-01-01");
+	paper_set(&p.categories, cats);
+	paper_add_author(&p, a1, NULL);
+	if (a2)
+		paper_add_author(&p, a2, NULL);
+	if (store_upsert(s, &p, NULL, NULL, &e) != 0)
+		fail_msg("upsert %s: %s", id, e.msg);
+	paper_clear(&p);
+}
+
+static void test_watches(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	put_authors(s, "2501.00001", "Deep nets", "We train.", "cs.LG", "Yoshua Bengio", "Ada L");
+	put_authors(s, "2501.00002", "Other nets", "We test.", "cs.LG", "Samy Bengio", NULL);
+	put_authors(s, "2501.00003", "Graphs", "Mixture of experts routing.", "cs.DS", "A. Turing", NULL);
+	put_authors(s, "2501.00004", "Experts", "Routing a mixture.", "q-bio.GN", "B. Hopper", NULL);
+	put_authors(s, "2501.00005", "Plain", "Nothing here.", "math.AG", "Y. Bengio", NULL);
+	struct store_view v = { .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "");   /* no watch: nothing */
+	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00001");
+	assert_int_equal(store_watch_add(s, STORE_WATCH_WORD, "mixture of experts", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00003 2501.00001");   /* not "routing a mixture" */
+	store_watch_config(s, STORE_WATCH_CAT, "q-bio.GN");
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00001");
+	v.query = "-is:watched";
+	VIEW_IS(s, &v, "2501.00002");
+	v.query = "is:watched OR id:2501.00002";
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00002 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .watched = true, .query = "cat:cs" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	struct store_rows r = {0};
+	v = (struct store_view){ .filter = STORE_VIEW_ALL };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 5);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.v[i].watched, strcmp(r.v[i].id, "2501.00002") != 0);
+	store_rows_clear(&r);
+	struct store_watch *w;
+	size_t n;
+	assert_int_equal(store_watch_list(s, &w, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_true(w[0].config && w[0].kind == STORE_WATCH_CAT && !strcmp(w[0].value, "q-bio.GN"));
+	assert_false(w[1].config);
+	store_watches_free(w, n);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_CAT, "q-bio.GN", &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "edit it there"));
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "J. Nobody", &e), -1);
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "2501.00004 2501.00003");
+	store_close(&s);
+}
+
 /* A version-9 cache migrates to 10 keeping every user state; nothing is hidden, and hiding
  * works at once. */
 static void test_migrate_v9_hidden(void **state)
@@ -3248,6 +3315,7 @@ int main(void)
 		cmocka_unit_test(test_listing_links),
 		cmocka_unit_test(test_migrate_v8_listings),
 		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_watches),
 		cmocka_unit_test(test_migrate_v9_hidden),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),

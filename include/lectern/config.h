@@ -75,6 +75,8 @@ struct config {
 	size_t n_binds;
 	struct config_line *colors;
 	size_t n_colors;
+	struct config_line *watches;   /* watch KIND VALUE... (read-only: lectern unwatch says so) */
+	size_t n_watches;
 
 	char *path;                /* file read, NULL when none */
 

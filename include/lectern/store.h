@@ -167,6 +167,7 @@ struct store_view {
 	                         * set (the CLI's --limit 0); only store_each/store_each_row */
 	enum store_hidden hidden;
 	int list;               /* STORE_VIEW_RANKED: STORE_LIST_FOR_YOU or STORE_LIST_SIMILAR */
+	bool watched;           /* only the papers a watch marks (as is:watched) */
 };
 enum { STORE_LIST_FOR_YOU = 0, STORE_LIST_SIMILAR = 1 };
 
@@ -196,6 +197,7 @@ struct store_row {
 	int version;            /* the stored text's arXiv version, 0 unknown */
 	bool replaced;          /* the view's listing (see store_view) announced a replacement */
 	char *why;              /* STORE_VIEW_RANKED: why it ranks there (NULL elsewhere) */
+	bool watched;           /* a watch marks it */
 };
 struct store_rows {
 	struct store_row *v;
@@ -301,6 +303,31 @@ int store_blob_put(struct store *s, const char *name, const void *data, size_t n
 int store_rank_put(struct store *s, int list, const int64_t *pk, const double *score,
                    char *const *why, size_t n, struct lerr *e);
 int store_rank_why(struct store *s, const char *id, int list, char **why, struct lerr *e);
+
+/* ---- watches ---------------------------------------------------------------------------------
+ * A watch marks the papers of an author, with a word (or words, in order) in the title or
+ * abstract, or in a category: is:watched finds them, lists mark them. Authors compare by
+ * paper_name_key: "Y. Bengio" watches Yoshua Bengio, not Samy Bengio. Watches made with
+ * store_watch_add are kept in the cache; the config's are given to each connection
+ * (store_watch_config) and cannot be removed here. */
+enum store_watch_kind { STORE_WATCH_AUTHOR, STORE_WATCH_WORD, STORE_WATCH_CAT };
+struct store_watch {
+	enum store_watch_kind kind;
+	char *value;
+	bool config;               /* from the configuration file */
+};
+/* "author", "word", "cat" -> the kind; -1 when none. */
+int store_watch_kind_parse(const char *s);
+const char *store_watch_kind_name(enum store_watch_kind k);
+void store_watch_config(struct store *s, enum store_watch_kind kind, const char *value);
+int store_watch_add(struct store *s, enum store_watch_kind kind, const char *value,
+                    struct lerr *e);
+/* LERR_NOTFOUND when there is no such watch; LERR_USAGE for a config one (edit the file). */
+int store_watch_remove(struct store *s, enum store_watch_kind kind, const char *value,
+                       struct lerr *e);
+/* Every watch, the config's first; *out malloc'd (free with store_watches_free). */
+int store_watch_list(struct store *s, struct store_watch **out, size_t *n, struct lerr *e);
+void store_watches_free(struct store_watch *w, size_t n);
 
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
