@@ -105,6 +105,7 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 		app_error("cannot open the cache %s: %s", a->db_path, e.msg);
 		return NULL;
 	}
+	cli_config_watches(s, a->cfg);
 	if (write && store_is_readonly(s)) {
 		app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
 		store_close(&s);
@@ -1090,6 +1091,8 @@ int cmd_recommend(const struct app *a, int argc, char **argv)
 	/* writable when it can be: the trained model is kept in the cache */
 	struct store *s = access(a->db_path, F_OK) == 0 || !strcmp(a->db_path, ":memory:")
 	                  ? store_open(a->db_path, STORE_NOCREATE, &e) : NULL;
+	if (s)
+		cli_config_watches(s, a->cfg);
 	if (!s) {
 		app_error("%s: cannot open the cache %s: %s", cmd, a->db_path,
 		          e.msg[0] ? e.msg : "it does not exist yet (run `lectern fetch` first)");
@@ -1134,6 +1137,98 @@ int cmd_recommend(const struct app *a, int argc, char **argv)
 	rank_result_free(&r);
 	store_close(&s);
 	return finish_output(stdout, "the ranking");
+}
+
+/* ---- watch / unwatch ------------------------------------------------------------------------ */
+
+static const char watch_usage[] =
+	"usage: lectern watch [author|word|cat VALUE...]\n"
+	"       lectern unwatch author|word|cat VALUE...\n"
+	"\n"
+	"Without arguments lists the watches (those of the configuration file marked so). Watching\n"
+	"marks the papers of an author (\"Y. Bengio\" is Yoshua Bengio, not Samy Bengio), with a\n"
+	"word or words in a row in the title or abstract, or in a category: the reader marks them\n"
+	"in every list, W lists them, and is:watched finds them. `watch KIND VALUE` lines in the\n"
+	"configuration file watch too; unwatch cannot remove those (edit the file).\n";
+
+void cli_config_watches(struct store *s, const struct config *cfg)
+{
+	for (size_t i = 0; s && i < cfg->n_watches; i++) {
+		const struct config_line *l = &cfg->watches[i];
+		int k = store_watch_kind_parse(l->argv[1]);
+		char *v = join_words((int)l->argc, l->argv, 2);
+		if (k >= 0 && v)
+			store_watch_config(s, (enum store_watch_kind)k, v);
+		free(v);
+	}
+}
+
+int cmd_watch(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool add = !strcmp(cmd, "watch");
+	struct option opts[CLI_MAX_OPTS];
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, "", opts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(watch_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c != '?')
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+			          argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	int k = optind < argc ? store_watch_kind_parse(argv[optind]) : -1;
+	if ((optind < argc || !add) && (k < 0 || optind + 1 >= argc)) {
+		app_error("%s: usage: lectern %s author|word|cat VALUE", cmd, cmd);
+		return EXIT_USAGE;
+	}
+	bool listing = optind >= argc;
+	struct lerr e = {0};
+	bool missing;
+	struct store *s = open_cache(a, !listing, !listing, &missing);
+	if (!s) {
+		if (!missing)
+			return EXIT_RUNTIME;
+		/* no cache yet: the config's watches are all there are */
+		for (size_t i = 0; i < a->cfg->n_watches; i++) {
+			char *v = join_words((int)a->cfg->watches[i].argc, a->cfg->watches[i].argv, 2);
+			printf("%-7s %s  (config)\n", a->cfg->watches[i].argv[1], v);
+			free(v);
+		}
+		return EXIT_OK;
+	}
+	int rc = EXIT_OK;
+	if (listing) {
+		struct store_watch *w;
+		size_t n;
+		if (store_watch_list(s, &w, &n, &e) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				char *v = clean(w[i].value, TEXT_COLLAPSE);
+				printf("%-7s %s%s\n", store_watch_kind_name(w[i].kind), v,
+				       w[i].config ? "  (config)" : "");
+				free(v);
+			}
+			store_watches_free(w, n);
+			rc = finish_output(stdout, "the watches");
+		}
+	} else {
+		char *v = join_words(argc, argv, optind + 1);
+		if ((add ? store_watch_add(s, (enum store_watch_kind)k, v, &e)
+		         : store_watch_remove(s, (enum store_watch_kind)k, v, &e)) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;   /* (a config watch, none such, a word without a token) */
+		}
+		free(v);
+	}
+	store_close(&s);
+	return rc;
 }
 
 /* ---- import ---------------------------------------------------------------------------------- */

@@ -22,7 +22,8 @@ static const struct command commands[] = {
 	{"ui", cmd_ui}, {"list", cmd_list}, {"show", cmd_show}, {"fav", cmd_fav}, {"unfav", cmd_fav},
 	{"read", cmd_read}, {"unread", cmd_read}, {"hide", cmd_hide},
 	{"unhide", cmd_hide}, {"note", cmd_note}, {"tag", cmd_tag},
-	{"export", cmd_export}, {"recommend", cmd_recommend}, {"similar", cmd_recommend}, {"import", cmd_import}, {"fetch", cmd_fetch},
+	{"export", cmd_export}, {"recommend", cmd_recommend}, {"similar", cmd_recommend},
+	{"watch", cmd_watch}, {"unwatch", cmd_watch}, {"import", cmd_import}, {"fetch", cmd_fetch},
 	{"sources", cmd_sources}, {"search-remote", cmd_search_remote},
 	{"completions", cmd_completions},
 };

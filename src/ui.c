@@ -1,6 +1,7 @@
 /* ui — the interactive reader's main loop: signals through flags and a self-pipe, poll() on the
  * terminal, the signal pipe and the fetcher's wake-up fd; one draw per burst of input. Also the
  * headless mode used by tests and benchmarks: keys from a script, screens dumped as text. */
+#include "lectern/cli.h"
 #include "lectern/rank_thread.h"
 #include "lectern/ui.h"
 
@@ -1082,6 +1083,7 @@ static bool act_view(struct ui *u, enum ui_action a)
 	case ACT_VIEW_HIDDEN: switch_view(u, VIEW_HIDDEN); return true;
 	case ACT_VIEW_FOR_YOU: view_for_you(u); return true;
 	case ACT_MORE_LIKE: more_like(u); return true;
+	case ACT_VIEW_WATCHED: switch_view(u, VIEW_WATCHED); return true;
 	case ACT_VIEW_HF: view_hf(u); return true;
 	case ACT_DAY_PREV: step_day(u, -1); return true;
 	case ACT_DAY_NEXT: step_day(u, 1); return true;
@@ -1778,6 +1780,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	struct script sc = {0};
 	struct lerr e = {0};
 	u->cx.store = store_open(a->db_path, 0, &e);
+	cli_config_watches(u->cx.store, a->cfg);
 	if (!u->cx.store) {
 		app_error("%s", e.msg);
 		teardown(u, &sc);

@@ -39,6 +39,7 @@ static const struct ui_action_info actions[ACT__COUNT] = {
 	[ACT_VIEW_HIDDEN]     = {"view-hidden", "X", "view: the papers hidden with x (x there shows one again)"},
 	[ACT_VIEW_FOR_YOU]    = {"view-for-you", "i", "view: the last days ranked for you, with why (learns from f and x)"},
 	[ACT_MORE_LIKE]       = {"more-like-this", "m", "view: papers like this one, with what they share"},
+	[ACT_VIEW_WATCHED]    = {"view-watched", "W", "view: the papers your watches mark (◆; lectern watch)"},
 	[ACT_VIEW_HF]         = {"view-hf-daily", "H", "view: Hugging Face Daily Papers by day, most upvoted first"},
 	[ACT_DAY_PREV]        = {"day-prev", "[", "Daily Papers: the day before (fetched when not cached)"},
 	[ACT_DAY_NEXT]        = {"day-next", "]", "Daily Papers: the day after (up to today)"},

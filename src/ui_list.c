@@ -60,6 +60,10 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 		v->filter = STORE_VIEW_ALL;
 		v->hidden = STORE_HIDDEN_ONLY;
 		break;
+	case VIEW_WATCHED:
+		v->filter = STORE_VIEW_ALL;
+		v->watched = true;
+		break;
 	case VIEW_FOR_YOU:
 	case VIEW_SIMILAR:
 		v->filter = STORE_VIEW_RANKED;
@@ -88,6 +92,7 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 	case VIEW_UNREAD: snprintf(buf, n, "Unread"); break;
 	case VIEW_HIDDEN: snprintf(buf, n, "Hidden"); break;
 	case VIEW_FOR_YOU: snprintf(buf, n, "For you"); break;
+	case VIEW_WATCHED: snprintf(buf, n, "Watched"); break;
 	case VIEW_SIMILAR: snprintf(buf, n, "Like %s", l->like); break;
 	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
 	case VIEW_SOURCE:
@@ -558,6 +563,8 @@ static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f,
 		return hf_empty(l, f, buf, n);
 	if (l->kind == VIEW_HIDDEN)
 		return "No hidden papers — x hides a paper you are not interested in";
+	if (l->kind == VIEW_WATCHED)
+		return "Nothing watched — lectern watch author|word|cat VALUE (or watch lines in the config)";
 	if (l->kind == VIEW_FOR_YOU || l->kind == VIEW_SIMILAR)
 		return l->rank_note[0] ? l->rank_note : "Ranking…";
 	if (f->st.busy)
@@ -625,7 +632,9 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 	int x = r.x, end = r.x + r.w;
 	ui_fill(c, y, r.x, r.w, base);
 	x += ui_puts(c, y, x, end - x, row->favourite ? "★" : " ", cur ? base : EL_FAVOURITE);
-	x += ui_puts(c, y, x, end - x, row->has_note ? "✎ " : "  ", cur ? base : EL_FAVOURITE);
+	x += ui_puts(c, y, x, end - x, row->has_note ? "✎" : " ", cur ? base : EL_FAVOURITE);
+	/* a watch marks it (lectern watch; W lists them) */
+	x += ui_puts(c, y, x, end - x, row->watched ? "◆" : " ", cur ? base : EL_FAVOURITE);
 	char date[16] = "          ";
 	/* published, else the earliest listing day, else first seen (the store's choice) */
 	int64_t when = row->date ? row->date : row->published;

@@ -96,4 +96,24 @@ printf 'set start-view for-you\nset for-you-days 100000\n' > "$T/conf2"
 printf '<Wait> <Dump>\n' > "$T/k3"
 expect 0 L --config "$T/conf2" ui --headless --size 120x14 --keys "$T/k3" --dump "$T/s3"
 grep -q "lectern │ For you │ 1/" "$T/s3" || { cat "$T/s3"; fail "start-view for-you"; }
+# ---- watches: CLI, config lines (read-only), is:watched, the reader's mark and W ---------------
+printf 'watch cat hep-th\n' > "$T/wconf"
+W() { L --config "$T/wconf" "$@"; }
+expect 0 L unhide hep-th/9901001   # (hidden with x above)
+expect 0 W watch
+grep -qx "cat     hep-th  (config)" "$T/out" || { cat "$T/out"; fail "watch: the config's watch"; }
+expect 0 W watch author J. Smith
+expect 0 W watch word rank
+expect 0 W list --query is:watched
+[ "$(wc -l <"$T/out")" -eq 3 ] && grep -q 2502.00002 "$T/out" && grep -q 2501.00001 "$T/out" \
+	&& grep -q hep-th/9901001 "$T/out" || { cat "$T/out"; fail "is:watched"; }
+expect 1 W unwatch cat hep-th
+grep -q "is in the configuration file: edit it there" "$T/err" || { cat "$T/err"; fail "unwatch of a config watch"; }
+expect 1 W unwatch author Nobody
+expect 2 W watch colour red
+expect 0 W unwatch word rank
+printf 'a <Dump> W <Dump>\n' > "$T/k4"
+expect 0 W ui --headless --size 100x10 --keys "$T/k4" --dump "$T/s4"
+grep -q "◆2025-01-01       Learning Fast and Slow" "$T/s4" || { cat "$T/s4"; fail "the list does not mark a watched paper"; }
+awk '/^--- screen 2/,0' "$T/s4" | grep -q "lectern │ Watched │ 1/3 │" || { cat "$T/s4"; fail "W"; }
 echo ok

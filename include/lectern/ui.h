@@ -65,7 +65,7 @@ struct ui_intent {
 
 /* ---- the list pane (ui_list.c) ------------------------------------------------------------- */
 enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE,
-                    VIEW_HIDDEN, VIEW_FOR_YOU, VIEW_SIMILAR };
+                    VIEW_HIDDEN, VIEW_FOR_YOU, VIEW_SIMILAR, VIEW_WATCHED };
 
 /* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
 struct ui_list {

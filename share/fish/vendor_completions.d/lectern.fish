@@ -23,6 +23,8 @@ complete -c lectern -n __fish_use_subcommand -a tag -d 'show, add or remove a pa
 complete -c lectern -n __fish_use_subcommand -a export -d 'export papers as BibTeX, JSON Lines, CSV, Markdown or Atom'
 complete -c lectern -n __fish_use_subcommand -a recommend -d 'the recent papers ranked for you (from favourites and hidden papers), with why'
 complete -c lectern -n __fish_use_subcommand -a similar -d 'papers like one paper, with why'
+complete -c lectern -n __fish_use_subcommand -a watch -d 'list the watches, or watch an author, a word or a category'
+complete -c lectern -n __fish_use_subcommand -a unwatch -d 'stop watching an author, a word or a category'
 complete -c lectern -n __fish_use_subcommand -a import -d 'merge papers from JSON Lines files (as list --format json writes)'
 complete -c lectern -n __fish_use_subcommand -a fetch -d 'fetch sources once and exit'
 complete -c lectern -n __fish_use_subcommand -a sources -d 'list sources and their state'
@@ -126,6 +128,10 @@ complete -c lectern -n '__fish_seen_subcommand_from recommend' -l help -d 'show 
 complete -c lectern -n '__fish_seen_subcommand_from similar' -l limit -x -d 'at most N papers (0 = all)'
 complete -c lectern -n '__fish_seen_subcommand_from similar' -l format -x -a 'text json atom' -d 'the output format'
 complete -c lectern -n '__fish_seen_subcommand_from similar' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from watch' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from watch' -x
+complete -c lectern -n '__fish_seen_subcommand_from unwatch' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from unwatch' -x
 complete -c lectern -n '__fish_seen_subcommand_from import' -l favourites -d 'only favourites'
 complete -c lectern -n '__fish_seen_subcommand_from import' -l favorites -d 'only favourites'
 complete -c lectern -n '__fish_seen_subcommand_from import' -l unread -d 'only papers not marked read'
