@@ -13,7 +13,7 @@ PKGS       = ncursesw libcurl libxml-2.0 sqlite3 json-c
 TEST_PKGS  = cmocka
 
 # Debian packages that provide the above (installed by `make deps` / `make deps-test` when missing).
-DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev
+DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev liblinear-dev
 DEB_TEST   = libcmocka-dev python3 tmux clang libclang-rt-14-dev sqlite3 ca-certificates
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,7 +28,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 LCPPFLAGS  = -Iinclude -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED \
              -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(DATADIR)/lectern"'
 LCFLAGS    = -std=c17 -pthread $(WARN) $(PKG_CFLAGS) -MMD -MP
-LLDLIBS    = -pthread $(PKG_LIBS) -lm
+LLDLIBS    = -pthread $(PKG_LIBS) -llinear -lm
 
 B ?= build
 Q = @

@@ -22,6 +22,7 @@
 #include "lectern/paper.h"
 #include "lectern/paper_fields.h"
 #include "lectern/query.h"
+#include "lectern/rank.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
@@ -104,6 +105,7 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 		app_error("cannot open the cache %s: %s", a->db_path, e.msg);
 		return NULL;
 	}
+	cli_config_watches(s, a->cfg);
 	if (write && store_is_readonly(s)) {
 		if (store_readonly_reason(s))
 			app_error("cannot save to %s: %s; nothing was changed, and what is stored is kept",
@@ -151,7 +153,7 @@ static int finish_output(FILE *f, const char *what)
 /* ---- what to list: options shared by list and export ----------------------------------------- */
 
 struct selection {
-	bool fav, unread;
+	bool fav, unread, hidden;
 	const char *query, *source, *day;
 	char day_buf[16];        /* --day as YYYY-MM-DD (it may be given as today, -3...) */
 	int sort;                /* enum store_sort, -1 when not given */
@@ -165,6 +167,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	switch (c) {
 	case OPT_FAV: sel->fav = true; return 1;
 	case OPT_UNREAD: sel->unread = true; return 1;
+	case OPT_HIDDEN: sel->hidden = true; return 1;
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
 	case OPT_DAY: {
@@ -236,6 +239,7 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 	if (sel->unread)
 		sbuf_printf(&sel->q, "%sis:unread", sel->q.len ? " " : "");
 	v->query = sel->q.len ? sel->q.s : NULL;
+	v->hidden = sel->hidden ? STORE_HIDDEN_IN : STORE_HIDDEN_OUT;
 	v->sort = sel->sort >= 0 ? (enum store_sort)sel->sort : default_sort;
 	return 0;
 }
@@ -261,12 +265,14 @@ static int each_failed(const char *cmd, const struct lerr *e)
 /* ---- list ------------------------------------------------------------------------------------ */
 
 static const char list_usage[] =
-	"usage: lectern list [--favourites] [--unread] [--query Q] [--sort date|upvotes|relevance]\n"
-	"                    [--limit N] [--format text|json] [--source NAME] [--day YYYY-MM-DD]\n"
+	"usage: lectern list [--favourites] [--unread] [--hidden] [--query Q]\n"
+	"                    [--sort date|upvotes|relevance] [--limit N] [--format text|json]\n"
+	"                    [--source NAME] [--day YYYY-MM-DD]\n"
 	"\n"
 	"Lists cached papers, newest first (by relevance with --query).\n"
 	"  --favourites      only favourites\n"
 	"  --unread          only papers not marked read\n"
+	"  --hidden          also the papers hidden with x / lectern hide (only they: is:hidden)\n"
 	"  --query Q         search (see SEARCH SYNTAX in lectern(1)), e.g. 'au:hinton cat:cs.LG'\n"
 	"  --sort KEY        date, upvotes or relevance\n"
 	"  --limit N         at most N papers (default 50 for text, all for json; 0 = all)\n"
@@ -586,8 +592,17 @@ int cmd_show(const struct app *a, int argc, char **argv)
 
 /* ---- fav / unfav / read / unread --------------------------------------------------------------- */
 
-static int set_state(const struct app *a, int argc, char **argv, bool fav)
+enum user_flag { UF_FAV, UF_READ, UF_HIDE };
+
+static int set_state(const struct app *a, int argc, char **argv, enum user_flag flag)
 {
+	static const char *const what[][2] = {
+		[UF_FAV] = {"Removes papers from the favourites.", "Marks papers as favourites."},
+		[UF_READ] = {"Marks papers as unread.", "Marks papers as read."},
+		[UF_HIDE] = {"Shows hidden papers again.", "Hides papers (not interested): they leave "
+		             "every list and search but is:hidden\n(list --hidden), and teach the "
+		             "ranker what you do not want. A favourite cannot be\nhidden."},
+	};
 	const char *cmd = argv[0];
 	struct option opts[CLI_MAX_OPTS];
 	bool on = strncmp(cmd, "un", 2) != 0;
@@ -597,9 +612,7 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
-			printf("usage: lectern %s ID...\n\n%s\n", cmd,
-			       fav ? (on ? "Marks papers as favourites." : "Removes papers from the favourites.")
-			           : (on ? "Marks papers as read." : "Marks papers as unread."));
+			printf("usage: lectern %s ID...\n\n%s\n", cmd, what[flag][on]);
 			return EXIT_OK;
 		}
 		if (c != '?')
@@ -624,8 +637,13 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 		paper_init(&p);
 		if (get_paper(s, cmd, argv[i], &p) != 0) {
 			rc = EXIT_RUNTIME;
-		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
-			app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
+		} else if ((flag == UF_FAV ? store_set_favourite(s, p.id, on, &e)
+		            : flag == UF_READ ? store_set_read(s, p.id, on, &e)
+		            : store_set_hidden(s, p.id, on, &e)) != 0) {
+			if (e.kind == LERR_USAGE)   /* a favourite cannot be hidden: nothing was written */
+				app_error("%s: %s", cmd, e.msg);
+			else
+				app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		paper_clear(&p);
@@ -636,12 +654,17 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 
 int cmd_fav(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, true);
+	return set_state(a, argc, argv, UF_FAV);
+}
+
+int cmd_hide(const struct app *a, int argc, char **argv)
+{
+	return set_state(a, argc, argv, UF_HIDE);
 }
 
 int cmd_read(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, false);
+	return set_state(a, argc, argv, UF_READ);
 }
 
 /* ---- note / tag ------------------------------------------------------------------------------- */
@@ -790,14 +813,16 @@ int cmd_tag(const struct app *a, int argc, char **argv)
 /* ---- export ---------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-	"usage: lectern export --format bibtex|json|csv|markdown [-o FILE] [--favourites] [--unread]\n"
+	"usage: lectern export --format bibtex|json|csv|markdown|atom [-o FILE] [--favourites]\n"
+	"                      [--unread]"
 	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
-	"                      [--source NAME] [--day YYYY-MM-DD]\n"
+	"                      [--source NAME] [--day YYYY-MM-DD] [--hidden]\n"
 	"\n"
 	"Writes the selected papers (all cached papers by default) to standard output or FILE.\n"
 	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
 	"  --format FMT      bibtex (@misc entries, arXiv style), json (JSON Lines, as import\n"
-	"                    reads), csv (RFC 4180, with a header) or markdown (a list with links)\n"
+	"                    reads), csv (RFC 4180, with a header), markdown (a list with links)\n"
+	"                    or atom (an Atom feed, for any feed reader)\n"
 	"  -o, --output FILE write to FILE instead of standard output\n"
 	"  other options     select papers as for `lectern list`\n";
 
@@ -880,7 +905,8 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			return EXIT_OK;
 		case OPT_FORMAT:
 			if (export_parse_format(optarg, &fmt) != 0) {
-				app_error("%s: --format is bibtex, json, csv or markdown, not \"%s\"", cmd, optarg);
+				app_error("%s: --format is bibtex, json, csv, markdown or atom, not \"%s\"", cmd,
+				          optarg);
 				return EXIT_USAGE;
 			}
 			have_fmt = true;
@@ -899,7 +925,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!have_fmt) {
-		app_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
+		app_error("%s: which format? add --format bibtex, json, csv, markdown or atom", cmd);
 		return EXIT_USAGE;
 	}
 	if (out_path && (!*out_path || !strcmp(out_path, "-")))
@@ -975,6 +1001,248 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	export_keys_free(&keys);
 	store_close(&s);
 	sbuf_free(&sel.q);
+	return rc;
+}
+
+/* ---- recommend / similar --------------------------------------------------------------------- */
+
+static const char recommend_usage[] =
+	"usage: lectern recommend [--since DAY|-N] [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"The papers of the last days (set for-you-days, default 3), ranked for you: a model learns\n"
+	"from your favourites (f) and the papers you hid (x); with fewer than 5 favourites the\n"
+	"papers most like one of them come first. Each says why: the words, authors and categories\n"
+	"that weigh most for it, and the favourite it is closest to.\n"
+	"  --since DAY       papers since DAY (YYYY-MM-DD, today, yesterday, -N days ago)\n"
+	"  --limit N         at most N papers (default 20 for text, all otherwise; 0 = all)\n"
+	"  --format FMT      text, json (JSON Lines as list writes, plus score, why, close_to) or\n"
+	"                    atom (a feed)\n";
+static const char similar_usage[] =
+	"usage: lectern similar ID [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"Papers like paper ID, most alike first, each with the words, authors and categories it\n"
+	"shares with it.\n"
+	"  --limit N         at most N papers (default 20; 0 = all the candidates)\n"
+	"  --format FMT      text, json (JSON Lines, plus score and why) or atom\n";
+
+static void ranked_text(const struct rank_item *it, const struct paper *p)
+{
+	char *title = rendered(p->title, TEXT_COLLAPSE), *id = clean(p->id, TEXT_COLLAPSE);
+	char *why = clean(it->why, TEXT_COLLAPSE);
+	printf("%6.3f  %-10s  %s", it->score, id, *title ? title : "(untitled)");
+	if (p->n_authors && p->authors[0].name) {
+		char *au = clean(p->authors[0].name, TEXT_COLLAPSE);
+		printf(" — %s%s", au, p->n_authors > 1 ? " et al." : "");
+		free(au);
+	}
+	printf("\n        why: %s", *why ? why : "(no shared feature)");
+	if (it->close) {
+		char *close = rendered(it->close, TEXT_COLLAPSE);
+		printf(" · close to: %s", close);
+		free(close);
+	}
+	putchar('\n');
+	free(title);
+	free(id);
+	free(why);
+}
+
+int cmd_recommend(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool similar = !strcmp(cmd, "similar");
+	struct option opts[CLI_MAX_OPTS];
+	long limit = -1;
+	int64_t since = util_now() - (int64_t)a->cfg->for_you_days * 86400;
+	int fmt = -1;   /* -1 text, else enum export_format */
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":n:", opts)) != -1) {
+		switch (c == 'n' ? OPT_LIMIT : c) {
+		case OPT_HELP:
+			fputs(similar ? similar_usage : recommend_usage, stdout);
+			return EXIT_OK;
+		case OPT_LIMIT:
+			if (parse_count(cmd, "--limit", optarg, &limit) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_SINCE: {
+			int64_t end;
+			if (util_parse_period(optarg, &since, &end) < 0) {
+				app_error("%s: --since wants a day like 2025-11-19, today, yesterday or -3 "
+				          "(days ago), not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_FORMAT: {
+			enum export_format f;
+			if (!strcmp(optarg, "text"))
+				fmt = -1;
+			else if (export_parse_format(optarg, &f) == 0 && (f == EXPORT_JSON || f == EXPORT_ATOM))
+				fmt = (int)f;
+			else {
+				app_error("%s: --format is text, json or atom, not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		default:
+			if (c != '?')
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+				          argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (similar ? optind + 1 != argc : optind != argc) {
+		app_error(similar ? "%s: which paper? usage: lectern similar ID" : "%s: unexpected "
+		          "argument \"%s\"", cmd, optind < argc ? argv[optind] : "");
+		return EXIT_USAGE;
+	}
+	if (limit < 0)
+		limit = fmt < 0 || similar ? 20 : 0;
+	struct lerr e = {0};
+	/* writable when it can be: the trained model is kept in the cache */
+	struct store *s = access(a->db_path, F_OK) == 0 || !strcmp(a->db_path, ":memory:")
+	                  ? store_open(a->db_path, STORE_NOCREATE, &e) : NULL;
+	if (s)
+		cli_config_watches(s, a->cfg);
+	if (!s) {
+		app_error("%s: cannot open the cache %s: %s", cmd, a->db_path,
+		          e.msg[0] ? e.msg : "it does not exist yet (run `lectern fetch` first)");
+		return EXIT_RUNTIME;
+	}
+	struct rank_result r;
+	int rc = similar ? rank_similar(s, argv[optind], (size_t)limit, &r, &e)
+	         : rank_recommend(s, &(struct rank_opts){ .since = since, .limit = (size_t)limit,
+	                                                  .seed = 1 }, &r, &e);
+	if (rc < 0) {
+		app_error("%s: %s", cmd, e.msg);
+		store_close(&s);
+		return e.kind == LERR_NOTFOUND ? EXIT_RUNTIME : EXIT_RUNTIME;
+	}
+	if (r.mode == RANK_NO_FAVOURITES)
+		app_error("%s: no favourites yet — mark papers with f (or `lectern fav ID`); the "
+		          "ranking learns from them", cmd);
+	else if (r.mode == RANK_SIMILARITY)
+		fprintf(stderr, "lectern: %s: ranked by similarity to your %zu favourite%s (a model is "
+		        "trained from %d)\n", cmd, r.n_pos, r.n_pos == 1 ? "" : "s", RANK_MIN_MODEL);
+	struct export_writer w = { .fmt = fmt < 0 ? EXPORT_JSON : (enum export_format)fmt,
+	                           .f = stdout, .ranked = true,
+	                           .title = similar ? "lectern: similar papers" : "lectern: for you" };
+	if (fmt >= 0)
+		export_begin(&w);
+	for (size_t i = 0; i < r.n; i++) {
+		struct paper p;
+		paper_init(&p);
+		if (store_get(s, r.v[i].id, &p, &e) == 0) {
+			w.score = r.v[i].score;
+			w.why = r.v[i].why;
+			w.close = r.v[i].close;
+			if (fmt < 0)
+				ranked_text(&r.v[i], &p);
+			else
+				export_paper(&w, &p);
+		}
+		paper_clear(&p);
+	}
+	if (fmt >= 0)
+		export_end(&w);
+	rank_result_free(&r);
+	store_close(&s);
+	return finish_output(stdout, "the ranking");
+}
+
+/* ---- watch / unwatch ------------------------------------------------------------------------ */
+
+static const char watch_usage[] =
+	"usage: lectern watch [author|word|cat VALUE...]\n"
+	"       lectern unwatch author|word|cat VALUE...\n"
+	"\n"
+	"Without arguments lists the watches (those of the configuration file marked so). Watching\n"
+	"marks the papers of an author (\"Y. Bengio\" is Yoshua Bengio, not Samy Bengio), with a\n"
+	"word or words in a row in the title or abstract, or in a category: the reader marks them\n"
+	"in every list, W lists them, and is:watched finds them. `watch KIND VALUE` lines in the\n"
+	"configuration file watch too; unwatch cannot remove those (edit the file).\n";
+
+void cli_config_watches(struct store *s, const struct config *cfg)
+{
+	for (size_t i = 0; s && i < cfg->n_watches; i++) {
+		const struct config_line *l = &cfg->watches[i];
+		int k = store_watch_kind_parse(l->argv[1]);
+		char *v = join_words((int)l->argc, l->argv, 2);
+		if (k >= 0 && v)
+			store_watch_config(s, (enum store_watch_kind)k, v);
+		free(v);
+	}
+}
+
+int cmd_watch(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool add = !strcmp(cmd, "watch");
+	struct option opts[CLI_MAX_OPTS];
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, "", opts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(watch_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c != '?')
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+			          argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	int k = optind < argc ? store_watch_kind_parse(argv[optind]) : -1;
+	if ((optind < argc || !add) && (k < 0 || optind + 1 >= argc)) {
+		app_error("%s: usage: lectern %s author|word|cat VALUE", cmd, cmd);
+		return EXIT_USAGE;
+	}
+	bool listing = optind >= argc;
+	struct lerr e = {0};
+	bool missing;
+	struct store *s = open_cache(a, !listing, !listing, &missing);
+	if (!s) {
+		if (!missing)
+			return EXIT_RUNTIME;
+		/* no cache yet: the config's watches are all there are */
+		for (size_t i = 0; i < a->cfg->n_watches; i++) {
+			char *v = join_words((int)a->cfg->watches[i].argc, a->cfg->watches[i].argv, 2);
+			printf("%-7s %s  (config)\n", a->cfg->watches[i].argv[1], v);
+			free(v);
+		}
+		return EXIT_OK;
+	}
+	int rc = EXIT_OK;
+	if (listing) {
+		struct store_watch *w;
+		size_t n;
+		if (store_watch_list(s, &w, &n, &e) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				char *v = clean(w[i].value, TEXT_COLLAPSE);
+				printf("%-7s %s%s\n", store_watch_kind_name(w[i].kind), v,
+				       w[i].config ? "  (config)" : "");
+				free(v);
+			}
+			store_watches_free(w, n);
+			rc = finish_output(stdout, "the watches");
+		}
+	} else {
+		char *v = join_words(argc, argv, optind + 1);
+		if ((add ? store_watch_add(s, (enum store_watch_kind)k, v, &e)
+		         : store_watch_remove(s, (enum store_watch_kind)k, v, &e)) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;   /* (a config watch, none such, a word without a token) */
+		}
+		free(v);
+	}
+	store_close(&s);
 	return rc;
 }
 
@@ -1057,6 +1325,10 @@ static int merge_user_state(struct store *s, const struct paper *in, const struc
 	    store_set_favourite_at(s, in->id, in->fav_time, e) != 0)
 		return -1;
 	if (in->read && !old->read && store_set_read(s, in->id, true, e) != 0)
+		return -1;
+	/* hidden: unless the paper is (or just became) a favourite, which wins */
+	if (in->hidden && !old->hidden && !old->favourite && !in->favourite &&
+	    store_set_hidden(s, in->id, true, e) != 0)
 		return -1;
 	if (in->note && *in->note && !(old->note && strstr(old->note, in->note))) {
 		char *note = old->note && *old->note ? xasprintf("%s\n\n%s", old->note, in->note) : xstrdup(in->note);

@@ -46,10 +46,11 @@ static const struct option_def options[] = {
 	OPT("mark-read-after", OPT_DELAY, mark_read_after, "3", 0),
 	OPT("list-width", OPT_WIDTH, list_width, "0", 0),
 	OPT("hide-replacements", OPT_BOOL, hide_replacements, "no", 0),
+	OPT("for-you-days", OPT_INT, for_you_days, "3", 1),
 };
 
 /* The views a session can open on (`source:NAME` names a configured source). */
-static const char *const start_views[] = {"daily", "unread", "all", "favourites"};
+static const char *const start_views[] = {"daily", "unread", "all", "favourites", "for-you"};
 
 static const char *const type_names[] = {
 	[SOURCE_HF_DAILY] = "hf-daily",
@@ -330,6 +331,15 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		add_line(&c->binds, &c->n_binds, argv, argc, file, line);
 		return 1;
 	}
+	if (!strcmp(cmd, "watch")) {   /* watch author|word|cat VALUE... (the words joined) */
+		if (argc < 3 || (strcmp(argv[1], "author") && strcmp(argv[1], "word") &&
+		                 strcmp(argv[1], "cat"))) {
+			lerr_set(e, LERR_USAGE, 0, "usage: watch author|word|cat VALUE");
+			return -1;
+		}
+		add_line(&c->watches, &c->n_watches, argv, argc, file, line);
+		return 1;
+	}
 	if (!strcmp(cmd, "color") || !strcmp(cmd, "colour")) {
 		if (argc < 4) {
 			lerr_set(e, LERR_USAGE, 0, "usage: color ELEMENT FG BG [ATTR...]");
@@ -522,6 +532,7 @@ void config_free(struct config *c)
 	free(c->path);
 	free_lines(c->binds, c->n_binds);
 	free_lines(c->colors, c->n_colors);
+	free_lines(c->watches, c->n_watches);
 	config_free_words(c->errors, c->n_errors);
 	config_free_words(c->warnings, c->n_warnings);
 	memset(c, 0, sizeof *c);

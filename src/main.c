@@ -20,8 +20,10 @@ struct command {
 
 static const struct command commands[] = {
 	{"ui", cmd_ui}, {"list", cmd_list}, {"show", cmd_show}, {"fav", cmd_fav}, {"unfav", cmd_fav},
-	{"read", cmd_read}, {"unread", cmd_read}, {"note", cmd_note}, {"tag", cmd_tag},
-	{"export", cmd_export}, {"import", cmd_import}, {"fetch", cmd_fetch},
+	{"read", cmd_read}, {"unread", cmd_read}, {"hide", cmd_hide},
+	{"unhide", cmd_hide}, {"note", cmd_note}, {"tag", cmd_tag},
+	{"export", cmd_export}, {"recommend", cmd_recommend}, {"similar", cmd_recommend},
+	{"watch", cmd_watch}, {"unwatch", cmd_watch}, {"import", cmd_import}, {"fetch", cmd_fetch},
 	{"sources", cmd_sources}, {"search-remote", cmd_search_remote}, {"pdf", cmd_pdf},
 	{"completions", cmd_completions},
 };

@@ -16,7 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET,
+	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_HIDE, ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -72,13 +72,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
+	/* A favourite is never hidden: making one unhides it (rank.h). */
 	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
+	              " hidden = CASE WHEN excluded.favourite THEN 0 ELSE hidden END,"
 	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
 	              " WHEN favourite THEN fav_time ELSE excluded.fav_time END",
 	/* A favourite made at a given time; one that already is keeps the earlier time. */
 	[ST_US_FAV_AT] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, 1, ?2)"
-	                 " ON CONFLICT (id) DO UPDATE SET favourite = 1,"
+	                 " ON CONFLICT (id) DO UPDATE SET favourite = 1, hidden = 0,"
 	                 " fav_time = CASE WHEN favourite AND fav_time > 0"
 	                 " AND fav_time <= excluded.fav_time THEN fav_time"
 	                 " ELSE excluded.fav_time END",
@@ -89,7 +91,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	               " ON CONFLICT (id) DO UPDATE SET note = excluded.note",
 	[ST_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET tags = excluded.tags",
-	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
+	/* Hiding leaves a favourite alone (the caller is told: no row changed). */
+	[ST_US_HIDE] = "INSERT INTO user_state (id, hidden) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET hidden = excluded.hidden"
+	               " WHERE NOT favourite OR NOT excluded.hidden",
+	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
+	              " WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
 	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress, pid, host)"
@@ -447,6 +454,12 @@ void store_close(struct store **sp)
 		sqlite3_finalize(s->qc[i].st);
 		free(s->qc[i].sql);
 	}
+	store_fts_free(s);
+	if (s->wl && s->wl_free)
+		s->wl_free(s->wl);
+	for (size_t i = 0; i < s->n_watch_cfg; i++)
+		free(s->watch_cfg[i]);
+	free(s->watch_cfg);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -649,6 +662,7 @@ static int read_user_state(struct store *s, struct paper *p, struct lerr *e)
 		p->read = sqlite3_column_int(st, 2) != 0;
 		p->note = store_col_text(st, 3);
 		p->tags = store_col_text(st, 4);
+		p->hidden = sqlite3_column_int(st, 5) != 0;
 		rc = SQLITE_DONE;
 	}
 	sqlite3_reset(st);
@@ -1377,6 +1391,38 @@ int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
 	bind_text(st, 1, canon(id, buf, sizeof buf));
 	sqlite3_bind_int(st, 2, on);
 	return finish_write(s, st, "saving read state", e);
+}
+
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_HIDE, id, e, &st) < 0)
+		return -1;
+	const char *cid = canon(id, buf, sizeof buf);
+	bind_text(st, 1, cid);
+	sqlite3_bind_int(st, 2, on);
+	if (finish_write(s, st, "saving the hidden mark", e) < 0)
+		return -1;
+	if (on && sqlite3_changes(s->db) == 0) {
+		lerr_set(e, LERR_USAGE, 0, "%s is a favourite: a favourite cannot be hidden "
+		         "(unmark it with f first)", cid);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t store_count_hidden(struct store *s, struct lerr *e)
+{
+	sqlite3_stmt *st = store_cached(s, "SELECT count(*) FROM user_state WHERE hidden = 1", e);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (n < 0)
+		store_db_error(s, e, rc, "counting hidden papers");
+	return n;
 }
 
 /* A user-state text column (note, tags): an empty text is stored as NULL (none). */

@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -74,6 +74,19 @@ struct store {
 	int64_t pfx_budget, pfx_checks, pfx_passes, pfx_ratio;
 	bool pfx_over;
 	int pfx_mode;
+
+	/* Watches (store_watch.c): the config's ("KIND\tVALUE", set by store_watch_config) and the
+	 * compiled list of all of them (made when first needed, dropped when one changes; freed
+	 * through wl_free, store_watch.c's). */
+	char **watch_cfg;
+	size_t n_watch_cfg;
+	struct store_wlist *wl;
+	void (*wl_free)(struct store_wlist *wl);
+	bool wl_fn;                           /* lectern_watched() is registered on db */
+
+	/* The tokenizer "lectern" as the index runs it, for store_tokenize (made when first used). */
+	fts5_tokenizer tok_api;
+	Fts5Tokenizer *tok;
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -126,7 +139,15 @@ int store_fts_register(struct store *s);
 enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_PFX_PROBE 200   /* exact prefix checks before their pass rate may end the rewrite */
 
+/* store_watch.c */
+/* The compiled watches (loading them when needed); NULL on error. n: how many. */
+const struct store_wlist *store_watch_compiled(struct store *s, size_t *n);
+/* Appends to b the FTS5 expression that every watched paper matches (a superset: authors by
+ * their last name); returns its number of phrases (0: no watch). */
+int store_watch_fts(const struct store_wlist *wl, struct sbuf *b);
+
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */
+void store_fts_free(struct store *s);    /* frees what store_tokenize made (store_close) */
 
 #endif

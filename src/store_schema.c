@@ -222,6 +222,26 @@ static const char schema_v9[] =
 	"DROP INDEX papers_hf_day;"
 	"DROP INDEX papers_hf_day_upvotes;";
 
+/* Version 10: the ranker's state (issue 12), all user state or derived from it:
+ * user_state.hidden ("not interested": left out of every view but is:hidden; a negative example),
+ * watches (author/word/category watches made with `lectern watch`; config watches are not
+ * stored), rank_model (the trained model: weights with their vocabulary, one blob, rank.c) and
+ * rank_scores (the last ranking of a list: 0 "for you", 1 "more like this", with each paper's
+ * why; ranked views walk rank_scores_order). Old rows: nothing hidden, no watch, no model.
+ * Self-contained: renumbering it means changing only its slot below and the version. */
+static const char schema_v10[] =
+	"ALTER TABLE user_state ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX user_state_hidden ON user_state(id) WHERE hidden = 1;"
+	"CREATE TABLE watches (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	" added INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;"
+	"CREATE TABLE rank_model (name TEXT PRIMARY KEY, trained_at INTEGER NOT NULL,"
+	" n_pos INTEGER NOT NULL, n_neg INTEGER NOT NULL, model BLOB) WITHOUT ROWID;"
+	"CREATE TABLE rank_scores (list INTEGER NOT NULL,"
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" score REAL NOT NULL, why TEXT, PRIMARY KEY (list, paper)) WITHOUT ROWID;"
+	"CREATE INDEX rank_scores_order ON rank_scores(list, score, paper);"
+	"CREATE INDEX rank_scores_paper ON rank_scores(paper);";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -237,6 +257,7 @@ static const struct migration {
 	{ schema_v7, NULL, NULL },
 	{ schema_v8, NULL, NULL },
 	{ schema_v9, NULL, NULL },
+	{ schema_v10, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

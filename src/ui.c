@@ -1,6 +1,8 @@
 /* ui — the interactive reader's main loop: signals through flags and a self-pipe, poll() on the
  * terminal, the signal pipe and the fetcher's wake-up fd; one draw per burst of input. Also the
  * headless mode used by tests and benchmarks: keys from a script, screens dumped as text. */
+#include "lectern/cli.h"
+#include "lectern/rank_thread.h"
 #include "lectern/ui.h"
 
 #include <errno.h>
@@ -63,6 +65,8 @@ struct ui {
 	/* the last change to many papers (C), for z: the papers it marked read */
 	char **undo_ids;
 	size_t n_undo;
+
+	struct ranker *ranker;    /* the ranker's thread, started when first needed */
 
 	pid_t children[32];
 	int n_children;
@@ -341,6 +345,10 @@ static void switch_view(struct ui *u, enum ui_view_kind kind)
 	if (kind != u->list.kind)
 		u->list.sort = ui_list_default_sort(kind);
 	u->list.kind = kind;
+	u->detail.why_list = kind == VIEW_FOR_YOU ? STORE_LIST_FOR_YOU
+	                     : kind == VIEW_SIMILAR ? STORE_LIST_SIMILAR : -1;
+	if (u->detail.id)
+		ui_detail_show(&u->detail, &u->cx, u->detail.id, true);
 	ui_list_set_query(&u->list, NULL);
 	u->list.count = -1;
 	u->focus = FOCUS_LIST;
@@ -365,6 +373,103 @@ static void view_hf(struct ui *u)
 	goto_day(u, day);
 }
 
+/* ---- the ranker --------------------------------------------------------------------------- */
+
+static bool ranker_on(struct ui *u)
+{
+	if (u->ranker)
+		return true;
+	struct lerr e = {0};
+	u->ranker = rank_start(u->app->db_path, &e);
+	if (!u->ranker)
+		ui_msg(&u->cx, true, "The ranker cannot run: %s", e.msg);
+	return u->ranker != NULL;
+}
+
+/* i: "for you" — the last days ranked (in the ranker's thread); the list shows the last ranking
+ * until the new one lands. */
+static void view_for_you(struct ui *u)
+{
+	if (!ranker_on(u))
+		return;
+	int days = u->cx.cfg->for_you_days;
+	rank_request(u->ranker, RANK_REQ_FOR_YOU, NULL, util_now() - (int64_t)days * 86400);
+	snprintf(u->list.rank_note, sizeof u->list.rank_note, "Ranking the last %d days for you…",
+	         days);
+	switch_view(u, VIEW_FOR_YOU);
+	ui_msg(&u->cx, false, "Ranking the last %d days for you…", days);
+}
+
+/* m: papers like the selected one (the view opens when they are found). */
+static void more_like(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r || !ranker_on(u))
+		return;
+	rank_request(u->ranker, RANK_REQ_SIMILAR, r->id, 0);
+	ui_msg(&u->cx, false, "Finding papers like %s…", r->id);
+}
+
+static void on_rank_event(struct ui *u, const struct rank_event *ev)
+{
+	if (!ev->ok) {
+		ui_msg(&u->cx, true, "Ranking failed: %s", ev->msg);
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "Ranking failed: %.160s", ev->msg);
+		return;
+	}
+	if (ev->kind == RANK_REQ_SIMILAR) {
+		snprintf(u->list.like, sizeof u->list.like, "%s", ev->arg);
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No paper like %s found",
+		         ev->arg);
+		switch_view(u, VIEW_SIMILAR);
+		ui_msg(&u->cx, false, "%zu papers like %s, most alike first (the detail says what "
+		       "they share)", ev->n, ev->arg);
+		return;
+	}
+	int days = u->cx.cfg->for_you_days;
+	if (ev->mode == RANK_NO_FAVOURITES) {
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No favourites yet — mark papers "
+		         "with f (and hide what you do not want with x): the ranking learns from them");
+		ui_msg(&u->cx, false, "No favourites yet — mark papers with f");
+	} else {
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No papers in the last %d days "
+		         "(set for-you-days)", days);
+		if (ev->mode == RANK_SIMILARITY)
+			ui_msg(&u->cx, false, "%zu papers of the last %d days, by similarity to your %zu "
+			       "favourite%s (a model is trained from %d)", ev->n, days, ev->n_pos,
+			       ev->n_pos == 1 ? "" : "s", RANK_MIN_MODEL);
+		else
+			ui_msg(&u->cx, false, "%zu papers of the last %d days ranked for you (learnt from "
+			       "%zu favourites and %zu others, %.0f ms)", ev->n, days, ev->n_pos,
+			       ev->n_neg, ev->ms);
+	}
+	if (u->list.kind == VIEW_FOR_YOU) {
+		ui_list_load_start(&u->list, &u->cx);
+		if (u->detail.id)
+			ui_detail_show(&u->detail, &u->cx, ui_list_selected(&u->list)
+			               ? ui_list_selected(&u->list)->id : NULL, true);
+	}
+}
+
+static void rank_drain(struct ui *u)
+{
+	struct rank_event ev;
+	while (rank_next_event(u->ranker, &ev))
+		on_rank_event(u, &ev);
+}
+
+/* Headless <Wait>: until the ranker has nothing to do (at most max_s seconds). */
+static void rank_wait(struct ui *u, double max_s)
+{
+	double end = util_monotonic() + max_s;
+	while (u->ranker && rank_busy(u->ranker) && util_monotonic() < end) {
+		struct pollfd p = {rank_wake_fd(u->ranker), POLLIN, 0};
+		poll(&p, 1, 50);
+		rank_drain(u);
+	}
+	rank_drain(u);
+}
+
 /* The view a session opens on: `set start-view`, else the newest Daily Papers day when an
  * hf-daily source is configured (the morning's reading), else the unread papers. */
 static void open_start_view(struct ui *u)
@@ -385,6 +490,8 @@ static void open_start_view(struct ui *u)
 		const struct config_source *src = config_find_source(cfg, v + 7);
 		u->list.source = src ? (size_t)(src - cfg->sources) : 0;
 		switch_view(u, src ? VIEW_SOURCE : VIEW_UNREAD);
+	} else if (!strcmp(v, "for-you")) {
+		view_for_you(u);
 	} else {
 		switch_view(u, !strcmp(v, "all") ? VIEW_ALL
 		               : !strcmp(v, "favourites") ? VIEW_FAVOURITES : VIEW_UNREAD);
@@ -783,6 +890,27 @@ static void set_user_state(struct ui *u, bool fav)
 		ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
+/* x: not interested. The paper leaves the view (the selection moves to its neighbour); in the
+ * hidden view (X) x shows it again. A favourite is never hidden: the status says so. */
+static void hide_paper(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r)
+		return;
+	struct lerr e = {0};
+	bool on = !r->hidden;
+	char *id = xstrdup(r->id);
+	if (store_set_hidden(u->cx.store, id, on, &e) < 0) {
+		ui_msg(&u->cx, true, e.kind == LERR_USAGE ? "%s" : "Not hidden: %s", e.msg);
+		free(id);
+		return;
+	}
+	refresh_data(u);
+	ui_msg(&u->cx, false, on ? "Hidden %s (not interested) — X lists hidden papers, x there "
+	       "shows it again" : "%s is shown again", id);
+	free(id);
+}
+
 static void undo_forget(struct ui *u)
 {
 	store_ids_free(u->undo_ids, u->n_undo);
@@ -959,6 +1087,7 @@ static bool act_paper(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_FAVOURITE: set_user_state(u, true); return true;
 	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_HIDE: hide_paper(u); return true;
 	case ACT_CATCH_UP: catch_up(u); return true;
 	case ACT_UNDO: undo(u); return true;
 	case ACT_COPY: copy_id(u); return true;
@@ -989,6 +1118,10 @@ static bool act_view(struct ui *u, enum ui_action a)
 	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); return true;
 	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); return true;
 	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); return true;
+	case ACT_VIEW_HIDDEN: switch_view(u, VIEW_HIDDEN); return true;
+	case ACT_VIEW_FOR_YOU: view_for_you(u); return true;
+	case ACT_MORE_LIKE: more_like(u); return true;
+	case ACT_VIEW_WATCHED: switch_view(u, VIEW_WATCHED); return true;
 	case ACT_VIEW_HF: view_hf(u); return true;
 	case ACT_DAY_PREV: step_day(u, -1); return true;
 	case ACT_DAY_NEXT: step_day(u, 1); return true;
@@ -1343,10 +1476,12 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 	} else if (strcmp(tok, "<Wait>") == 0) {
 		ui_fetch_wait_idle(&u->fetch, &u->cx, 30);
 		ui_fetch_drain(&u->fetch, &u->cx);
+		rank_wait(u, 30);
 	} else if (sscanf(tok, "<Sleep %7d>", &a) == 1) {
 		sleep_ms(a);
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
+		rank_drain(u);
 	} else if (sscanf(tok, "<Tick %7d>", &a) == 1) {
 		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
 	} else if (sscanf(tok, "<Resize %5dx%5d>", &a, &b) == 2) {
@@ -1465,10 +1600,11 @@ static void loop(struct ui *u)
 		}
 		search_run(u);
 		draw(u);
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{sig_pipe[0], POLLIN, 0},
 			{ui_fetch_fd(&u->fetch), POLLIN, 0},
+			{rank_wake_fd(u->ranker), POLLIN, 0},
 		};
 		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
 		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
@@ -1478,7 +1614,7 @@ static void loop(struct ui *u)
 			idle = fade;
 		if (u->read_wait >= 0 && (idle < 0 || u->read_wait < idle))
 			idle = u->read_wait;   /* wake to mark the shown paper read (draw() does it) */
-		int n = poll(p, 3, idle);
+		int n = poll(p, 4, idle);
 		if (n == 0) {
 			idle_work(u);
 			continue;
@@ -1503,6 +1639,8 @@ static void loop(struct ui *u)
 		}
 		if (p[2].revents & POLLIN)
 			ui_fetch_drain(&u->fetch, &u->cx);
+		if (p[3].revents & POLLIN)
+			rank_drain(u);
 	}
 }
 
@@ -1624,6 +1762,7 @@ static void teardown(struct ui *u, struct script *sc)
 {
 	stop_curses(u);
 	ui_fetch_stop(&u->fetch);
+	rank_stop(&u->ranker);
 	reap(u);
 	if (!u->cx.headless)
 		reset_signals();
@@ -1679,9 +1818,11 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->cx.cfg = a->cfg;
 	u->cx.headless = o.headless;
 	ui_list_init(&u->list);
+	u->detail.why_list = -1;
 	struct script sc = {0};
 	struct lerr e = {0};
 	u->cx.store = store_open(a->db_path, 0, &e);
+	cli_config_watches(u->cx.store, a->cfg);
 	if (!u->cx.store) {
 		app_error("%s", e.msg);
 		teardown(u, &sc);

@@ -351,7 +351,7 @@ static void test_config_file(void **state)
 		"set browser \"firefox --new-tab\"\n"
 		"set browser-in-terminal yes\n"
 		"theme light\n"
-		"bind x quit\n"
+		"bind Q quit\n"
 		"color title yellow default bold\n");
 
 	(void)state;
@@ -368,7 +368,7 @@ static void test_config_file(void **state)
 	assert_string_equal(c.theme, "light");
 	assert_int_equal(c.theme_line, 10);
 	assert_int_equal(c.n_binds, 1);
-	assert_string_equal(c.binds[0].argv[1], "x");
+	assert_string_equal(c.binds[0].argv[1], "Q");
 	assert_int_equal(c.binds[0].line, 11);
 	assert_int_equal(c.n_colors, 1);
 	assert_int_equal(c.colors[0].argc, 5);

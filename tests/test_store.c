@@ -88,9 +88,14 @@ static uint64_t checksum(const char *path)
 	return h;
 }
 
+/* Turns a current schema back into version 9's (before the ranker's state). */
+#define UNDO_V10                                                                           \
+	"DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
+	" DROP INDEX user_state_hidden; ALTER TABLE user_state DROP COLUMN hidden;"
+
 /* Turns a current schema back into version 8's (before listings drove the views). */
 #define UNDO_V9                                                                            \
-	"DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
+	UNDO_V10 " DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
 	" ALTER TABLE listings DROP COLUMN position; ALTER TABLE listings DROP COLUMN type;"  \
 	" ALTER TABLE listings DROP COLUMN url;"                                                \
 	" CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"              \
@@ -2561,6 +2566,184 @@ static void test_migrate_v8_listings(void **state)
 	unlink(path);
 }
 
+/* A hidden paper leaves every view and search (all, a day, a source, favourites, unread,
+ * relevance, upvotes, counts, each) but is:hidden, --hidden (STORE_HIDDEN_IN) and X
+ * (STORE_HIDDEN_ONLY); a favourite cannot be hidden, and making one a favourite unhides it. */
+static void test_hidden(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	enum paper_source_kind ax = PAPER_SRC_ARXIV;
+	list_one(s, "2501.00001", 5, 1, ax, "arxiv", "2025-01-02", 0, PAPER_ANN_NEW, NULL);
+	list_one(s, "2501.00002", 9, 1, ax, "arxiv", "2025-01-02", 1, PAPER_ANN_NEW, NULL);
+	list_one(s, "2501.00003", 7, 1, ax, "arxiv", "2025-01-02", 2, PAPER_ANN_NEW, NULL);
+	assert_int_equal(store_set_hidden(s, "2501.00002v1", true, &e), 0);
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_true(p.hidden);
+	paper_clear(&p);
+
+	struct store_view v = { .filter = STORE_VIEW_ALL, .query = "title" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.sort = STORE_SORT_RELEVANCE;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.sort = STORE_SORT_UPVOTES;
+	v.query = NULL;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2);
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE, .source = "arxiv", .day = "2025-01-02" };
+	VIEW_IS(s, &v, "2501.00001 2501.00003");
+	v.day = NULL;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_UNREAD, .query = "is:new id:2501.00002" };
+	VIEW_IS(s, &v, "");
+	/* brought back: by is:hidden (also inside an OR), --hidden and X */
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .query = "is:hidden" };
+	VIEW_IS(s, &v, "2501.00002");
+	v.query = "is:hidden OR id:2501.00001";
+	VIEW_IS(s, &v, "2501.00002 2501.00001");
+	v.query = "-is:hidden";
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.query = NULL;
+	v.hidden = STORE_HIDDEN_IN;
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	v.hidden = STORE_HIDDEN_ONLY;
+	VIEW_IS(s, &v, "2501.00002");
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_true(r.n == 1 && r.v[0].hidden);
+	store_rows_clear(&r);
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE, .source = "arxiv", .day = "2025-01-02",
+	                         .hidden = STORE_HIDDEN_ONLY };
+	VIEW_IS(s, &v, "2501.00002");
+
+	/* a favourite cannot be hidden; a hidden paper made a favourite is shown again */
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00001", true, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "a favourite cannot be hidden"));
+	e = (struct lerr){0};
+	assert_int_equal(store_set_favourite(s, "2501.00002", true, &e), 0);
+	v = (struct store_view){ .filter = STORE_VIEW_ALL };
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	assert_int_equal(store_set_favourite(s, "2501.00002", false, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00003", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00003", false, &e), 0);
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	store_close(&s);
+}
+
+/* Watches: an author by name key ("Y. Bengio" is Yoshua Bengio, not Samy Bengio), words in a
+ * row in the title or abstract, a category; is:watched and the view flag find all of them and
+ * nothing else, rows carry the mark; a config watch cannot be removed. */
+static void put_authors(struct store *s, const char *id, const char *title, const char *abs,
+                        const char *cats, const char *a1, const char *a2)
+{
+	struct paper p;
+	struct lerr e = {0};
+	mk(&p, id, title, abs, "2025-01-01");
+	paper_set(&p.categories, cats);
+	paper_add_author(&p, a1, NULL);
+	if (a2)
+		paper_add_author(&p, a2, NULL);
+	if (store_upsert(s, &p, NULL, NULL, &e) != 0)
+		fail_msg("upsert %s: %s", id, e.msg);
+	paper_clear(&p);
+}
+
+static void test_watches(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	put_authors(s, "2501.00001", "Deep nets", "We train.", "cs.LG", "Yoshua Bengio", "Ada L");
+	put_authors(s, "2501.00002", "Other nets", "We test.", "cs.LG", "Samy Bengio", NULL);
+	put_authors(s, "2501.00003", "Graphs", "Mixture of experts routing.", "cs.DS", "A. Turing", NULL);
+	put_authors(s, "2501.00004", "Experts", "Routing a mixture.", "q-bio.GN", "B. Hopper", NULL);
+	put_authors(s, "2501.00005", "Plain", "Nothing here.", "math.AG", "Y. Bengio", NULL);
+	struct store_view v = { .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "");   /* no watch: nothing */
+	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00001");
+	assert_int_equal(store_watch_add(s, STORE_WATCH_WORD, "mixture of experts", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00003 2501.00001");   /* not "routing a mixture" */
+	store_watch_config(s, STORE_WATCH_CAT, "q-bio.GN");
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00001");
+	v.query = "-is:watched";
+	VIEW_IS(s, &v, "2501.00002");
+	v.query = "is:watched OR id:2501.00002";
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00002 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .watched = true, .query = "cat:cs" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	struct store_rows r = {0};
+	v = (struct store_view){ .filter = STORE_VIEW_ALL };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 5);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.v[i].watched, strcmp(r.v[i].id, "2501.00002") != 0);
+	store_rows_clear(&r);
+	struct store_watch *w;
+	size_t n;
+	assert_int_equal(store_watch_list(s, &w, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_true(w[0].config && w[0].kind == STORE_WATCH_CAT && !strcmp(w[0].value, "q-bio.GN"));
+	assert_false(w[1].config);
+	store_watches_free(w, n);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_CAT, "q-bio.GN", &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "edit it there"));
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "J. Nobody", &e), -1);
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "2501.00004 2501.00003");
+	store_close(&s);
+}
+
+/* A version-9 cache migrates to 10 keeping every user state; nothing is hidden, and hiding
+ * works at once. */
+static void test_migrate_v9_hidden(void **state)
+{
+	(void)state;
+	char path[600];
+	snprintf(path, sizeof path, "%s", tmp_path("v9.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	list_one(s, "2501.00001", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 1, 0, NULL);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_note(s, "2501.00002", "later", &e), 0);
+	store_close(&s);
+	raw_exec(path, UNDO_V10 "; PRAGMA user_version = 9;");
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v9: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM"
+	                                    " user_state WHERE hidden), (SELECT count(*) FROM"
+	                                    " rank_scores) + (SELECT count(*) FROM watches)",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	sqlite3_finalize(st);
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_string_equal(p.note, "later");
+	assert_false(p.hidden);
+	paper_clear(&p);
+	assert_int_equal(store_set_hidden(s, "2501.00002", true, &e), 0);
+	struct store_view v = { .filter = STORE_VIEW_ALL };
+	VIEW_IS(s, &v, "2501.00001");
+	store_close(&s);
+	unlink(path);
+}
+
 /* ---- store_row.has_note: the list's ✎ comes from the row queries ----------------------------- */
 
 /* The row of `id` in a window of view v (fails when absent); copies its flags out. */
@@ -3254,6 +3437,9 @@ int main(void)
 		cmocka_unit_test(test_listings_types),
 		cmocka_unit_test(test_listing_links),
 		cmocka_unit_test(test_migrate_v8_listings),
+		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_watches),
+		cmocka_unit_test(test_migrate_v9_hidden),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

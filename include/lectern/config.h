@@ -75,11 +75,14 @@ struct config {
 	bool list_width_pct;       /* list_width is a percentage */
 	bool hide_replacements;    /* set hide-replacements  listing views leave out arXiv's
 	                            * replacements (store_view), default no */
+	int for_you_days;          /* set for-you-days   days "for you" / recommend rank, default 3 */
 
 	struct config_line *binds;
 	size_t n_binds;
 	struct config_line *colors;
 	size_t n_colors;
+	struct config_line *watches;   /* watch KIND VALUE... (read-only: lectern unwatch says so) */
+	size_t n_watches;
 
 	char *path;                /* file read, NULL when none */
 

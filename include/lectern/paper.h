@@ -82,6 +82,7 @@ struct paper {
 	bool favourite;
 	int64_t fav_time;        /* when it became a favourite, 0 if not */
 	bool read;
+	bool hidden;             /* "not interested" (x): out of every view but is:hidden */
 	char *note;
 	char *tags;              /* space-separated */
 

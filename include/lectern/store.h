@@ -112,6 +112,12 @@ int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e);
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e);
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e);
+/* "Not interested": a hidden paper leaves every view and search (store_view.hidden) and is a
+ * negative example for the ranker. A favourite cannot be hidden: LERR_USAGE, nothing written;
+ * making a paper a favourite unhides it. */
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e);
+/* How many papers are hidden (one partial-index range); -1 on error. */
+int64_t store_count_hidden(struct store *s, struct lerr *e);
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
 
 /* ---- reading -------------------------------------------------------------------------------- */
@@ -128,6 +134,8 @@ enum store_filter {
 	STORE_VIEW_SOURCE,     /* papers listed by view.source; with view.day, its listing of that
 	                        * day (an arXiv announcement day) */
 	STORE_VIEW_HF_DAY,     /* papers a Hugging Face Daily Papers source listed on view.day */
+	STORE_VIEW_RANKED,     /* the ranker's last list view.list (store_rank_put), best first,
+	                        * whatever view.sort says; store_row.why holds each one's reasons */
 };
 enum store_sort {
 	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid); a day view (HF_DAY,
@@ -151,6 +159,11 @@ enum store_sort {
  * type of one listing: in a day view that day's, in a source view the source's latest, else
  * the paper's latest listing. A day view shows exactly the papers its source(s) listed that
  * day, each once. Strings are borrowed for the duration of the call. */
+enum store_hidden {
+	STORE_HIDDEN_OUT = 0,   /* hidden papers are left out, unless the query names is:hidden */
+	STORE_HIDDEN_IN,        /* they are listed with the others (list/export --hidden) */
+	STORE_HIDDEN_ONLY,      /* only they are (the reader's X) */
+};
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
@@ -160,7 +173,11 @@ struct store_view {
 	bool hide_replacements;   /* listing views (HF_DAY, SOURCE) leave out replacements */
 	bool rank_all;          /* relevance / upvotes score every match, not a bounded candidate
 	                         * set (the CLI's --limit 0); only store_each/store_each_row */
+	enum store_hidden hidden;
+	int list;               /* STORE_VIEW_RANKED: STORE_LIST_FOR_YOU or STORE_LIST_SIMILAR */
+	bool watched;           /* only the papers a watch marks (as is:watched) */
 };
+enum { STORE_LIST_FOR_YOU = 0, STORE_LIST_SIMILAR = 1 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
 struct store_key {
@@ -180,12 +197,15 @@ struct store_row {
 	int64_t published;      /* 0 unknown */
 	int64_t upvotes;        /* -1 unknown */
 	bool favourite, read;
+	bool hidden;            /* hidden with x (shown only by is:hidden views) */
 	struct store_key key;
 	int64_t date;           /* the date to show: published, else the earliest listing day, else
 	                         * first seen; the list's date order and date: filters use it */
 	bool has_note;          /* the paper has a non-empty note (user state, like favourite) */
 	int version;            /* the stored text's arXiv version, 0 unknown */
 	bool replaced;          /* the view's listing (see store_view) announced a replacement */
+	char *why;              /* STORE_VIEW_RANKED: why it ranks there (NULL elsewhere) */
+	bool watched;           /* a watch marks it */
 };
 struct store_rows {
 	struct store_row *v;
@@ -248,6 +268,74 @@ int store_hf_day_step(struct store *s, const char *day, int dir, char *out, size
 int64_t store_view_mark_read(struct store *s, const struct store_view *view, char ***ids,
                              size_t *n_ids, struct lerr *e);
 void store_ids_free(char **ids, size_t n);
+
+/* ---- the ranker's reads and writes (rank.c; schema 10) ---------------------------------------- */
+
+/* Calls cb with each token of text as papers_fts indexes it (the "lectern" tokenizer: folded to
+ * lower case, diacritics removed, CJK one character a token); cb returns non-zero to stop. The
+ * token is borrowed for the call. Returns 0, or -1 when the tokenizer cannot be made. */
+typedef int (*store_token_cb)(void *ctx, const char *tok, size_t n);
+int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb cb, void *ctx);
+
+/* The text of one paper the ranker reads (borrowed for the callback; any may be NULL). */
+struct store_text {
+	int64_t pk;
+	const char *id, *title, *abstract, *authors, *categories;
+	int64_t date;              /* as store_row.date */
+	bool favourite;
+};
+typedef int (*store_text_cb)(void *ctx, const struct store_text *t);
+enum store_text_set {
+	STORE_TEXT_FAVOURITES,     /* every favourite */
+	STORE_TEXT_HIDDEN,         /* every hidden paper */
+	STORE_TEXT_SINCE,          /* papers dated at or after unix time n, not hidden, newest first */
+	STORE_TEXT_SAMPLE,         /* n papers drawn by seed (arg: the seed as text), not hidden; all
+	                            * when the cache has fewer. One scan of an index of pks. */
+	STORE_TEXT_MATCH,          /* the n best BM25 matches of the FTS5 expression arg, not hidden */
+	STORE_TEXT_ID,             /* the paper arg (any id form), hidden or not */
+};
+/* Returns 0, or -1 with e set; cb's non-zero return stops the walk (and is not an error). */
+int store_texts(struct store *s, enum store_text_set set, const char *arg, int64_t n,
+                store_text_cb cb, void *ctx, struct lerr *e);
+
+/* A named blob of the ranker (its model, its document frequencies): *data malloc'd (NULL, *n 0
+ * when none). put replaces it, stamped now. */
+int store_blob_get(struct store *s, const char *name, void **data, size_t *n, int64_t *when,
+                   struct lerr *e);
+int store_blob_put(struct store *s, const char *name, const void *data, size_t n, int64_t n_pos,
+                   int64_t n_neg, struct lerr *e);
+
+/* The ranked lists the views STORE_VIEW_RANKED show: put replaces list `list` with n papers (by
+ * pk) and their scores and reasons, in one transaction. why reads the reasons of paper id in a
+ * list (*why malloc'd, NULL when it is not in it). */
+int store_rank_put(struct store *s, int list, const int64_t *pk, const double *score,
+                   char *const *why, size_t n, struct lerr *e);
+int store_rank_why(struct store *s, const char *id, int list, char **why, struct lerr *e);
+
+/* ---- watches ---------------------------------------------------------------------------------
+ * A watch marks the papers of an author, with a word (or words, in order) in the title or
+ * abstract, or in a category: is:watched finds them, lists mark them. Authors compare by
+ * paper_name_key: "Y. Bengio" watches Yoshua Bengio, not Samy Bengio. Watches made with
+ * store_watch_add are kept in the cache; the config's are given to each connection
+ * (store_watch_config) and cannot be removed here. */
+enum store_watch_kind { STORE_WATCH_AUTHOR, STORE_WATCH_WORD, STORE_WATCH_CAT };
+struct store_watch {
+	enum store_watch_kind kind;
+	char *value;
+	bool config;               /* from the configuration file */
+};
+/* "author", "word", "cat" -> the kind; -1 when none. */
+int store_watch_kind_parse(const char *s);
+const char *store_watch_kind_name(enum store_watch_kind k);
+void store_watch_config(struct store *s, enum store_watch_kind kind, const char *value);
+int store_watch_add(struct store *s, enum store_watch_kind kind, const char *value,
+                    struct lerr *e);
+/* LERR_NOTFOUND when there is no such watch; LERR_USAGE for a config one (edit the file). */
+int store_watch_remove(struct store *s, enum store_watch_kind kind, const char *value,
+                       struct lerr *e);
+/* Every watch, the config's first; *out malloc'd (free with store_watches_free). */
+int store_watch_list(struct store *s, struct store_watch **out, size_t *n, struct lerr *e);
+void store_watches_free(struct store_watch *w, size_t n);
 
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
