@@ -14,6 +14,7 @@ struct fetch_env {
 	struct store *db;
 	struct net *net;
 	double last_arxiv;        /* monotonic time the last arXiv request ended, 0 none */
+	bool background;          /* the reader's worker (fetch_thread): harvests are bounded */
 	unsigned rng;             /* jitter state */
 	void (*on_event)(void *ctx, const struct fetch_event *ev);
 	void *ctx;

@@ -843,6 +843,7 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 #define ROW_NOTE 4
 #define ROW_ORG_SUBMITTER 8   /* not user state, but flags of the row all the same */
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
+#define ROW_WITHDRAWN 32      /* arXiv withdrew the paper (papers.withdrawn) */
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
  * row_from) and their binds. The replacement mark is a listing's, so only listing views read
@@ -854,7 +855,7 @@ static void row_cols(struct qb *b, const struct plan *p)
 	sbuf_printf(&b->sql, "SELECT p.pk, p.id, p.title, p.first_author, p.n_authors,"
 	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
 	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') FROM user_state u"
-	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
+	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0) + 32 * (p.withdrawn <> 0)"
 	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
 	for (int i = 0; i < 3 && args[i]; i++)
 		bt(b, args[i]);
@@ -995,6 +996,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->has_note = (user & ROW_NOTE) != 0;
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	r->replaced = (user & ROW_REPLACED) != 0;
+	r->withdrawn = (user & ROW_WITHDRAWN) != 0;
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);

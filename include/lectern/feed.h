@@ -22,6 +22,8 @@ enum feed_format {
 	FEED_RSS,            /* RSS 2.0 / 1.0 (rss.arxiv.org and any other RSS feed) */
 	FEED_ATOM,           /* any Atom feed (rss.arxiv.org/atom and others) */
 	FEED_HF_DAILY,       /* huggingface.co/api/daily_papers (and /api/papers/search) JSON array */
+	FEED_OAI_PMH,        /* an OAI-PMH ListRecords page (arXivRaw, arXiv or oai_dc records):
+	                      * only when asked for, never sniffed */
 };
 
 /* Facts about the document as a whole. feed_parse() initialises *info (release it with
@@ -38,8 +40,21 @@ struct feed_info {
 	char *day;                  /* listing day "YYYY-MM-DD" when the feed states one (RSS
 	                             * channel pubDate / dc:date taken in its own time zone, i.e.
 	                             * the announce day; HF: the hf_day of the first item), else NULL */
+	/* OAI-PMH only (FEED_OAI_PMH); NULL / -1 / "" otherwise. */
+	char *oai_token;            /* the resumptionToken to ask for next, verbatim; NULL when the
+	                             * list is complete (an empty <resumptionToken/> or none) */
+	long oai_cursor;            /* the token's cursor and completeListSize, -1 when absent */
+	long oai_list_size;
+	char *oai_datestamp;        /* the latest header datestamp of the page ("YYYY-MM-DD") */
+	long oai_deleted;           /* records whose header says status="deleted" */
+	char oai_error[32];         /* the OAI error code of an <error> answer, "" none */
 };
 void feed_info_clear(struct feed_info *fi);
+
+/* OAI-PMH: a record whose header says status="deleted" is delivered as a paper with only `id`
+ * and `withdrawn` set. An OAI `noRecordsMatch` error is a success with no papers (oai_error
+ * says so); any other OAI error is -1 with LERR_PARSE, e->msg "OAI-PMH error CODE: text" and
+ * oai_error set. */
 
 /* Return non-zero to stop parsing (feed_parse then returns -1 with LERR_NONE... see below). */
 typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);

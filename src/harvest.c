@@ -1,0 +1,344 @@
+/* harvest — OAI-PMH ListRecords (arXivRaw) for `source arxiv-oai [SET]`: token paging, arXiv's
+ * flow control (503 + Retry-After), a checkpoint committed with every page, a time budget.
+ * See harvest.h. The parser is feed_oai.c (through feed_parse); HTTP goes through one seam,
+ * arxiv_turn_get(), which is where arXiv's politeness rule applies. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harvest.h"
+#include "lectern/feed.h"
+#include "lectern/net.h"
+#include "lectern/store.h"
+#include "lectern/text.h"
+
+enum {
+	ARXIV_SPACING_MS = 3000,     /* arXiv's terms: one request every three seconds */
+	DEFAULT_BG_BUDGET = 600,     /* the reader's cycle: ten minutes of harvesting at most */
+	FLOW_WAITS = 20,             /* 503 + Retry-After answers waited out for one page */
+	FLOW_DEFAULT_WAIT = 10,      /* a 503 without Retry-After: seconds before asking again */
+	BACKOFF_CAP = 60,
+};
+#define FORMAT "arXivRaw"
+
+/* ---- the seam: arXiv's turn, then the GET ------------------------------------------------- */
+
+/* Seconds to wait before the arXiv group may be asked again (0: now). */
+static double arxiv_turn_in(const struct fetch_env *env, const char *url)
+{
+	int64_t ms = env->cfg->arxiv_delay_ms;
+	if (net_is_arxiv_host(url) && ms < ARXIV_SPACING_MS)
+		ms = ARXIV_SPACING_MS;   /* the setting may only go lower for test servers */
+	if (env->last_arxiv <= 0 || ms <= 0)
+		return 0;
+	double left = env->last_arxiv + (double)ms / 1000.0 - util_monotonic();
+	return left > 0 ? left : 0;
+}
+
+/* Waits for the arXiv group's turn, then GETs url (no validators: every page is new). The one
+ * place a harvest touches the network, so that a politeness module can take it over. */
+static int arxiv_turn_get(struct fetch_env *env, const char *url, struct net_response *r,
+                          struct lerr *e)
+{
+	double wait = arxiv_turn_in(env, url);
+	if (wait > 0 && net_sleep(env->net, wait) < 0) {
+		lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+		return -1;
+	}
+	int rc = net_get(env->net, url, NULL, NULL, r, e);
+	env->last_arxiv = util_monotonic();
+	return rc;
+}
+
+/* ---- one harvest ---------------------------------------------------------------------------- */
+
+struct harvest {
+	struct fetch_env *env;
+	const struct config_source *src;
+	double deadline;              /* monotonic; 0: no budget */
+	int64_t budget;               /* seconds, for the report */
+	long pages, papers, withdrawn, absent;   /* absent: withdrawn records the cache lacks */
+	long n_new, n_upd;
+	struct lerr err;              /* a store error stops the parse */
+};
+
+static void progress(struct harvest *h)
+{
+	struct fetch_env *env = h->env;
+	if (!env->on_event)
+		return;
+	struct fetch_event ev = { .kind = FETCH_EV_PROGRESS, .done = h->pages, .n_new = h->n_new,
+	                          .n_updated = h->n_upd };
+	snprintf(ev.name, sizeof ev.name, "%s", h->src->name);
+	env->on_event(env->ctx, &ev);
+}
+
+static int on_record(void *ctx, const struct paper *p)
+{
+	struct harvest *h = ctx;
+	if (p->withdrawn) {
+		/* arXiv's deleted record: the paper stays, with its user state, marked withdrawn. */
+		bool found = false;
+		if (store_set_withdrawn(h->env->db, p->id, true, &found, &h->err) < 0)
+			return 1;
+		h->withdrawn++;
+		h->absent += !found;
+		return net_aborted(h->env->net);
+	}
+	enum store_upsert_result res = STORE_UNCHANGED;
+	struct store_listing l = { .source = h->src->name, .position = -1 };
+	if (store_upsert(h->env->db, p, &l, &res, &h->err) < 0)
+		return 1;
+	h->papers++;
+	h->n_new += res == STORE_INSERTED;
+	h->n_upd += res == STORE_UPDATED;
+	if (h->env->on_paper && h->env->on_paper(h->env->paper_ctx, p))
+		return 1;
+	return net_aborted(h->env->net);
+}
+
+/* Appends s percent-encoded (everything but RFC 3986's unreserved characters): a token goes back
+ * verbatim, its own %XX included. */
+static void put_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~", c))
+			sbuf_addc(b, (char)c);
+		else
+			sbuf_printf(b, "%%%02X", c);
+	}
+}
+
+static char *list_url(const struct config *cfg, const char *token, const char *set,
+                      const char *from, const char *until)
+{
+	struct sbuf b = {0};
+	sbuf_printf(&b, "%s%cverb=ListRecords", cfg->arxiv_oai_url,
+	            strchr(cfg->arxiv_oai_url, '?') ? '&' : '?');
+	if (token) {
+		sbuf_adds(&b, "&resumptionToken=");
+		put_escaped(&b, token);
+		return sbuf_steal(&b);
+	}
+	sbuf_adds(&b, "&metadataPrefix=" FORMAT);
+	const char *const k[] = { "&set=", "&from=", "&until=" }, *v[] = { set, from, until };
+	for (size_t i = 0; i < ARRAY_LEN(k); i++)
+		if (v[i]) {
+			sbuf_adds(&b, k[i]);
+			put_escaped(&b, v[i]);
+		}
+	return sbuf_steal(&b);
+}
+
+/* What a page request came to. */
+enum got { GOT_PAGE, GOT_BUDGET, GOT_ERROR };
+
+/* "10m", "1h 30m", "45s" for a report. */
+static void fmt_duration(int64_t s, char *out, size_t n)
+{
+	if (s >= 3600 && s % 60 == 0)
+		snprintf(out, n, s % 3600 ? "%lldh%lldm" : "%lldh", (long long)(s / 3600),
+		         (long long)(s % 3600 / 60));
+	else if (s >= 60 && s % 60 == 0)
+		snprintf(out, n, "%lldm", (long long)(s / 60));
+	else
+		snprintf(out, n, "%llds", (long long)s);
+}
+
+/* GETs one page: arXiv's turn, retries of failed transfers and 5xx (max-tries), 503/429 +
+ * Retry-After waited out (up to FLOW_WAITS times). GOT_BUDGET when the next attempt could only
+ * start after the deadline. */
+static enum got get_page(struct harvest *h, const char *url, struct net_response *r,
+                         struct lerr *e)
+{
+	struct fetch_env *env = h->env;
+	int max_tries = env->cfg->max_tries > 0 ? env->cfg->max_tries : 1;
+	int tries = 0, flow = 0;
+	double wait = 0;
+	for (;;) {
+		double start = util_monotonic() + fmax(wait, arxiv_turn_in(env, url));
+		if (h->deadline > 0 && start >= h->deadline)
+			return GOT_BUDGET;
+		if (wait > 0 && net_sleep(env->net, wait) < 0) {
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+			return GOT_ERROR;
+		}
+		net_response_clear(r);
+		struct lerr ne = {0};
+		int rc = arxiv_turn_get(env, url, r, &ne);
+		if (rc < 0) {
+			if (!net_retryable(&ne) || ++tries >= max_tries) {
+				*e = ne;
+				return GOT_ERROR;
+			}
+			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1));
+			continue;
+		}
+		if (r->status >= 200 && r->status < 300)
+			return GOT_PAGE;
+		if ((r->status == 503 || r->status == 429) && ++flow <= FLOW_WAITS) {
+			/* arXiv's flow control: wait as long as it says, however long that is. */
+			wait = r->retry_after >= 0 ? (double)r->retry_after : FLOW_DEFAULT_WAIT;
+			continue;
+		}
+		if (r->status >= 500 && r->status != 503 && ++tries < max_tries) {
+			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1));
+			continue;
+		}
+		lerr_set(e, LERR_HTTP, (int)r->status, "HTTP %ld%s%s from %s%s", r->status,
+		         r->reason[0] ? " " : "", r->reason, url,
+		         r->status == 503 || r->status == 429 ? ": the server kept asking to wait"
+		         : r->status >= 500 ? ": the server has a problem; try again later"
+		         : ": check `set arxiv-oai-url`");
+		return GOT_ERROR;
+	}
+}
+
+/* The definition a checkpoint belongs to. */
+static char *spec_of(const struct fetch_env *env, const struct config_source *src)
+{
+	return xasprintf("%s %s %s", env->cfg->arxiv_oai_url, src->n_args ? src->args[0] : "",
+	                 FORMAT);
+}
+
+int harvest_source(struct fetch_env *env, const struct config_source *src, const char *date,
+                   const char *since, long *n_new, long *n_upd, struct lerr *err)
+{
+	struct harvest h = { .env = env, .src = src };
+	struct store_harvest cp = {0};
+	struct net_response r = { .retry_after = -1 };
+	struct feed_info fi = {0};
+	bool oneoff = date || since, fell_back = false, complete = false, stopped = false;
+	char *spec = spec_of(env, src), *token = NULL, *from = NULL, *url = NULL;
+	const char *set = src->n_args ? src->args[0] : NULL;
+	int rc = -1;
+
+	h.budget = env->cfg->harvest_budget >= 0 ? env->cfg->harvest_budget
+	           : env->background ? DEFAULT_BG_BUDGET : 0;
+	if (h.budget > 0)
+		h.deadline = util_monotonic() + (double)h.budget;
+	if (store_harvest_get(env->db, src->name, &cp, err) < 0)
+		goto out;
+	if (cp.spec && strcmp(cp.spec, spec) != 0) {   /* another set or server: start over */
+		store_harvest_clear(&cp);
+	}
+	free(cp.spec);
+	cp.spec = xstrdup(spec);
+	if (oneoff)
+		from = xstrdup(date ? date : since);
+	else if (cp.token)
+		token = xstrdup(cp.token);
+	else if (cp.datestamp)
+		from = xstrdup(cp.datestamp);
+
+	for (;;) {
+		free(url);
+		url = list_url(env->cfg, token, set, from, date);
+		enum got g = get_page(&h, url, &r, err);
+		if (g == GOT_BUDGET) {
+			stopped = true;
+			break;
+		}
+		if (g == GOT_ERROR)
+			goto out;
+		if (store_begin(env->db, err) < 0)
+			goto out;
+		long papers = h.papers, withdrawn = h.withdrawn, nn = h.n_new, nu = h.n_upd;
+		struct lerr pe = {0};
+		lerr_clear(&h.err);
+		feed_info_clear(&fi);
+		if (feed_parse(FEED_OAI_PMH, r.body, r.len, url, on_record, &h, &fi, &pe) < 0) {
+			store_rollback(env->db);
+			h.papers = papers, h.withdrawn = withdrawn, h.n_new = nn, h.n_upd = nu;
+			if (!strcmp(fi.oai_error, "badResumptionToken") && token && !fell_back) {
+				/* Tokens expire at the next UTC midnight: ask again from the last datestamp. */
+				fell_back = true;
+				free(token);
+				token = NULL;
+				free(from);
+				from = cp.datestamp ? xstrdup(cp.datestamp) : NULL;
+				continue;
+			}
+			if (h.err.kind != LERR_NONE)
+				*err = h.err;
+			else if (net_aborted(env->net))
+				lerr_set(err, LERR_NET, NET_ABORTED, "stopped");
+			else if (fi.oai_error[0])
+				lerr_set(err, LERR_PARSE, 0, "%s from %s%s", pe.msg, url,
+				         !strcmp(fi.oai_error, "badArgument") || !strcmp(fi.oai_error, "noSetHierarchy")
+				         ? " (check the set in `source arxiv-oai`, e.g. cs or physics:hep-th)" : "");
+			else
+				lerr_set(err, LERR_PARSE, pe.code, "cannot read the response from %s: %s", url,
+				         pe.msg[0] ? pe.msg : "parse error");
+			goto out;
+		}
+		/* The checkpoint goes with the page it follows: both or neither. */
+		free(cp.token);
+		cp.token = fi.oai_token ? xstrdup(fi.oai_token) : NULL;
+		if (fi.oai_datestamp && (!cp.datestamp || strcmp(fi.oai_datestamp, cp.datestamp) > 0)) {
+			free(cp.datestamp);
+			cp.datestamp = xstrdup(fi.oai_datestamp);
+		}
+		if ((!oneoff && store_harvest_put(env->db, src->name, &cp, err) < 0) ||
+		    store_commit(env->db, err) < 0) {
+			store_rollback(env->db);
+			h.papers = papers, h.withdrawn = withdrawn, h.n_new = nn, h.n_upd = nu;
+			goto out;
+		}
+		h.pages++;
+		*n_new += h.n_new - nn;
+		*n_upd += h.n_upd - nu;
+		progress(&h);
+		if (!fi.oai_token) {   /* the list is complete (noRecordsMatch: it was empty) */
+			complete = true;
+			break;
+		}
+		free(token);
+		token = xstrdup(fi.oai_token);
+		free(from);
+		from = NULL;
+		if (net_aborted(env->net)) {
+			lerr_set(err, LERR_NET, NET_ABORTED, "stopped");
+			goto out;
+		}
+	}
+	rc = 0;
+out:;
+	/* What it did, said where the user looks (fetch's DONE event, or with the failure). */
+	struct sbuf note = {0};
+	sbuf_printf(&note, "%ld page%s, %ld paper%s", h.pages, h.pages == 1 ? "" : "s", h.papers,
+	            h.papers == 1 ? "" : "s");
+	if (h.withdrawn)
+		sbuf_printf(&note, ", %ld withdrawn%s", h.withdrawn,
+		            h.absent ? " (some not in the cache)" : "");
+	if (fell_back)
+		sbuf_printf(&note, "; the resumption token had expired: asked again from %s",
+		            cp.datestamp ? cp.datestamp : "the start");
+	if (complete && cp.datestamp && !oneoff)
+		sbuf_printf(&note, "; up to date to %s", cp.datestamp);
+	if (stopped) {
+		char d[32];
+		fmt_duration(h.budget, d, sizeof d);
+		sbuf_printf(&note, "; harvest-budget %s reached: resumes next run", d);
+	} else if (rc < 0 && !oneoff && (h.pages || cp.token)) {
+		sbuf_adds(&note, "; resumes next run");
+	}
+	if (rc == 0) {
+		snprintf(env->note, sizeof env->note, "%s", note.s);
+	} else if (h.pages) {
+		size_t l = strlen(err->msg);
+		snprintf(err->msg + l, sizeof err->msg - l, " (after %s)", note.s);
+	}
+	sbuf_free(&note);
+	feed_info_clear(&fi);
+	net_response_clear(&r);
+	store_harvest_clear(&cp);
+	free(spec);
+	free(token);
+	free(from);
+	free(url);
+	return rc;
+}
