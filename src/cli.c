@@ -292,7 +292,8 @@ static void list_line(const struct store_row *r)
 	char *label = paper_org_label(r->organization, r->org_submitter);
 	char *org = label ? clean(label, TEXT_COLLAPSE) : NULL;
 	free(label);
-	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
+	printf("%s %5s %c %-10s  %s%s", date, votes, r->favourite ? '*' : ' ', id,
+	       r->withdrawn ? "[withdrawn] " : "", *title ? title : "(untitled)");
 	if (author && *author)
 		printf(" — %s%s", author, r->n_authors > 1 ? " et al." : "");
 	if (org && *org)

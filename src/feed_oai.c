@@ -254,12 +254,18 @@ static void build_record(struct op *x, struct paper *p)
 		if (x->v_first == 1)
 			p->published = x->t_first;
 	} else {
-		/* The arXiv format dates only the current metadata (created, updated): no v1 date. */
+		/* The arXiv format: created is v1's day (the legacy server; the new one may write the
+		 * current metadata's, which the store's earliest-published rule then outweighs),
+		 * updated the current version's. */
+		char *c = feed_clean(fs(x, O_CREATED), TEXT_COLLAPSE);
+		char *u = feed_clean(fs(x, O_UPDATED), TEXT_COLLAPSE);
 		int64_t t;
-		if (fs(x, O_UPDATED) && util_parse_time(fs(x, O_UPDATED), &t) == 0)
+		if (c && util_parse_time(c, &t) == 0)
+			p->published = p->updated = t;
+		if (u && util_parse_time(u, &t) == 0)
 			p->updated = t;
-		else if (fs(x, O_CREATED) && util_parse_time(fs(x, O_CREATED), &t) == 0)
-			p->updated = t;
+		free(c);
+		free(u);
 	}
 	if (x->lists[0].len || x->lists[1].len)
 		build_dc(x, p);
@@ -375,7 +381,10 @@ static void on_start(struct op *x, int depth)
 static void version_date(struct op *x, const char *s)
 {
 	int64_t t;
-	if (x->version <= 0 || util_parse_time(s, &t) < 0)
+	char *c = feed_clean(s, TEXT_COLLAPSE);
+	int rc = c && x->version > 0 ? util_parse_time(c, &t) : -1;
+	free(c);
+	if (rc < 0)
 		return;
 	if (!x->v_first || x->version < x->v_first) {
 		x->v_first = x->version;
