@@ -213,6 +213,7 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 	struct feed_info fi = {0};
 	bool oneoff = date || since, fell_back = false, complete = false, stopped = false;
 	char *spec = spec_of(env, src), *token = NULL, *from = NULL, *url = NULL;
+	char fell_from[16] = "";   /* the datestamp an expired token fell back to */
 	const char *set = src->n_args ? src->args[0] : NULL;
 	int rc = -1;
 
@@ -260,6 +261,7 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 				token = NULL;
 				free(from);
 				from = cp.datestamp ? xstrdup(cp.datestamp) : NULL;
+				snprintf(fell_from, sizeof fell_from, "%s", from ? from : "");
 				continue;
 			}
 			if (h.err.kind != LERR_NONE)
@@ -314,9 +316,11 @@ out:;
 	if (h.withdrawn)
 		sbuf_printf(&note, ", %ld withdrawn%s", h.withdrawn,
 		            h.absent ? " (some not in the cache)" : "");
+	else if (rc == 0 && !h.papers && !stopped)
+		sbuf_adds(&note, ": nothing new");
 	if (fell_back)
 		sbuf_printf(&note, "; the resumption token had expired: asked again from %s",
-		            cp.datestamp ? cp.datestamp : "the start");
+		            fell_from[0] ? fell_from : "the start");
 	if (complete && cp.datestamp && !oneoff)
 		sbuf_printf(&note, "; up to date to %s", cp.datestamp);
 	if (stopped) {

@@ -49,7 +49,7 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   503once-TAG                  OAI: the first request with a resumptionToken gets 503 with
                                Retry-After: 1 (arXiv's flow control)
   expire | expireonce-TAG      OAI: every (the first) resumptionToken is badResumptionToken
-  hangtoken                    OAI: a request with a resumptionToken never gets an answer
+  hangonce-TAG                 OAI: the first request with a resumptionToken never gets an answer
   err-CODE                     OAI: always the error CODE
 """
 import argparse
@@ -319,7 +319,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode and mode.startswith("503once-") and "resumptionToken=" in route and \
                 first_time(mode, "503"):
             return self.send(503, "text/plain", b"Retry later\n", {"Retry-After": "1"})
-        if mode == "hangtoken" and "resumptionToken=" in route:
+        if mode and mode.startswith("hangonce-") and "resumptionToken=" in route and \
+                first_time(mode, "hang"):
             mode = "hang"
         if mode == "evilreason":
             self.log_request_line(404)
