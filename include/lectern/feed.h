@@ -9,6 +9,7 @@
 #ifndef LECTERN_FEED_H
 #define LECTERN_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,5 +70,23 @@ typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);
  * parse in a transaction (the fetch thread does). */
 int feed_parse(enum feed_format fmt, const char *buf, size_t len, const char *url,
                feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e);
+
+/* ---- arXiv's metadata snapshot ------------------------------------------------------------------
+ * The bulk file arXiv publishes (on Kaggle: arxiv-metadata-oai-snapshot.json), one JSON object a
+ * line: id, submitter, authors, title, comments, journal-ref, doi, report-no, categories,
+ * license, abstract, versions [{version, created}], update_date, authors_parsed [[last, first,
+ * suffix, affiliation...]]. The reader (`lectern import`) reads lines; these map one object. */
+struct json_object;
+/* Whether o is a snapshot record: an object with "id" and "authors_parsed", or "versions" and
+ * "update_date" (lectern's own JSON Lines have neither). */
+bool feed_snapshot_is(const struct json_object *o);
+/* Fills *p (initialised here; caller clears) from one record: title and abstract unwrapped
+ * (paragraphs kept) and cleaned, names from authors_parsed ("First Last Suffix", TeX accents
+ * decoded, elements after the third as the affiliation; the authors string split when it is
+ * missing), version and updated from the highest version, published from v1, categories
+ * (primary first), DOI, journal ref, comments; source kind arXiv. submitter, report-no and
+ * license have no field. Returns 0, or -1 with LERR_PARSE when o is no snapshot record or its
+ * id is no arXiv id. */
+int feed_snapshot_paper(const struct json_object *o, struct paper *p, struct lerr *e);
 
 #endif
