@@ -19,6 +19,7 @@ enum {
 	DEFAULT_BG_BUDGET = 600,     /* the reader's cycle: ten minutes of harvesting at most */
 	FLOW_WAITS = 20,             /* 503 + Retry-After answers waited out for one page */
 	FLOW_DEFAULT_WAIT = 10,      /* a 503 without Retry-After: seconds before asking again */
+	FLOW_MAX_WAIT = 3600,        /* a longer Retry-After ends the run (it resumes next time) */
 	BACKOFF_CAP = 60,
 };
 #define FORMAT "arXivRaw"
@@ -179,8 +180,13 @@ static enum got get_page(struct harvest *h, const char *url, struct net_response
 		}
 		if (r->status >= 200 && r->status < 300)
 			return GOT_PAGE;
+		if ((r->status == 503 || r->status == 429) && r->retry_after > FLOW_MAX_WAIT) {
+			lerr_set(e, LERR_HTTP, (int)r->status, "HTTP %ld from %s: the server asks to wait "
+			         "%lld s; try again later", r->status, url, (long long)r->retry_after);
+			return GOT_ERROR;
+		}
 		if ((r->status == 503 || r->status == 429) && ++flow <= FLOW_WAITS) {
-			/* arXiv's flow control: wait as long as it says, however long that is. */
+			/* arXiv's flow control: wait as long as it says (within the budget). */
 			wait = r->retry_after >= 0 ? (double)r->retry_after : FLOW_DEFAULT_WAIT;
 			continue;
 		}

@@ -151,6 +151,9 @@ grep -q "check the set in" "$T/err" || fail "noSetHierarchy hint"
 c=$(conf badset oai "source arxiv-oai nosuch name bad")
 set +e; "$BIN" --db "$T/x.db" --config "$c" fetch bad >"$T/out" 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "OAI-PMH error badArgument: Invalid set: nosuch .*check the set in \`source arxiv-oai\`" "$T/err" || { cat "$T/err"; fail "bad set"; }
+c=$(conf slow m/429long/oai)
+set +e; "$BIN" --db "$T/x.db" --config "$c" fetch oai >"$T/out" 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "HTTP 429 from .*: the server asks to wait 100000 s; try again later" "$T/err" || { cat "$T/err"; fail "Retry-After too long"; }
 c=$(conf http404 nosuch)
 set +e; "$BIN" --db "$T/x.db" --config "$c" fetch oai >"$T/out" 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "HTTP 404 Not Found from $B/nosuch?verb=ListRecords&metadataPrefix=arXivRaw: check \`set arxiv-oai-url\`" "$T/err" || { cat "$T/err"; fail "404"; }
