@@ -246,7 +246,7 @@ static char *f_withdrawn(const struct paper *p, enum paper_out out, const char *
 	(void)label;
 	if (!p->withdrawn)
 		return NULL;
-	return xstrdup(out == PAPER_OUT_CSV ? "1" : "withdrawn by arXiv (its record was deleted); "
+	return xstrdup(out == PAPER_OUT_CSV ? "1" : "by arXiv (its record was deleted); "
 	               "this text is the last arXiv gave");
 }
 

@@ -71,3 +71,12 @@ text = out.decode()
 sys.exit(0 if r.returncode == 0 and "arxiv-snapshot.jsonl: 7 papers, " in text and "/s" in text else 1)
 PY
 echo "ok  progress"
+
+# a withdrawn paper in the reader: marked in the list and said first in the detail pane
+sqlite3 "$T/p.db" "update papers set withdrawn = 1 where id = '1907.01743'"
+mkdir -p "$T/xdg/lectern"; printf 'set start-view all\n' >"$T/xdg/lectern/config"
+printf '%s\n' "/ 1907.01743 <Enter> <Dump>" >"$T/w.keys"
+XDG_CONFIG_HOME="$T/xdg" LC_ALL=C.UTF-8 "$BIN" --db "$T/p.db" ui --headless --no-fetch --size 150x24 --keys "$T/w.keys" --dump "$T/w.out" 2>"$T/err" || { cat "$T/err"; fail "headless"; }
+grep -q "withdrawn Deep Attentive Features" "$T/w.out" || { cat "$T/w.out"; fail "list mark"; }
+grep -q "Withdrawn: by arXiv (its record was deleted)" "$T/w.out" || { cat "$T/w.out"; fail "detail pane"; }
+echo "ok  withdrawn in the reader"
