@@ -167,3 +167,12 @@ printf 'source arxiv-oai "cs&x=1"\n' >"$T/bad.conf"
 set +e; "$BIN" --db "$T/x.db" --config "$T/bad.conf" sources >"$T/out" 2>"$T/err"; set -e
 grep -q "is not an OAI-PMH set" "$T/err" || { cat "$T/err"; fail "bad set word"; }
 echo "ok  config"
+
+# ---- the reader: a background harvest is bounded by 10 minutes a cycle when harvest-budget is unset
+# (arXiv's turn for page 2 would come after 11.7 minutes: the harvest stops after page 1 at once)
+c=$(conf reader oai "set arxiv-delay 700000" "set start-view all")
+printf '%s\n' 'R <Wait> <Dump>' >"$T/r.keys"
+LC_ALL=C.UTF-8 timeout 60 "$BIN" --db "$T/r.db" --config "$c" ui --headless --fetch --size 160x10 --keys "$T/r.keys" --dump "$T/r.out" 2>"$T/err" || { cat "$T/err"; fail "reader"; }
+[ "$(q r.db 'select count(*) from papers')" = 3 ] && [ "$(q r.db "select token is not null from harvest")" = 1 ] || fail "reader: not stopped after page 1"
+grep -q "Fetched: 3 new, 0 updated (1 source)" "$T/r.out" || { cat "$T/r.out"; fail "reader: status"; }
+echo "ok  the reader bounds a harvest to 10 minutes a cycle"
