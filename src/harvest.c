@@ -253,20 +253,23 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 			goto out;
 		if (store_begin(env->db, err) < 0)
 			goto out;
-		long papers = h.papers, withdrawn = h.withdrawn, nn = h.n_new, nu = h.n_upd;
+		long papers = h.papers, withdrawn = h.withdrawn, absent = h.absent;
+		long nn = h.n_new, nu = h.n_upd;
 		struct lerr pe = {0};
 		lerr_clear(&h.err);
 		feed_info_clear(&fi);
 		if (feed_parse(FEED_OAI_PMH, r.body, r.len, url, on_record, &h, &fi, &pe) < 0) {
 			store_rollback(env->db);
-			h.papers = papers, h.withdrawn = withdrawn, h.n_new = nn, h.n_upd = nu;
+			h.papers = papers, h.withdrawn = withdrawn, h.absent = absent;
+			h.n_new = nn, h.n_upd = nu;
 			if (!strcmp(fi.oai_error, "badResumptionToken") && token && !fell_back) {
 				/* Tokens expire at the next UTC midnight: ask again from the last datestamp. */
 				fell_back = true;
 				free(token);
 				token = NULL;
-				free(from);
-				from = cp.datestamp ? xstrdup(cp.datestamp) : NULL;
+				free(from);   /* a one-off window starts over; a harvest from its datestamp */
+				from = oneoff ? xstrdup(date ? date : since)
+				       : cp.datestamp ? xstrdup(cp.datestamp) : NULL;
 				snprintf(fell_from, sizeof fell_from, "%s", from ? from : "");
 				continue;
 			}
@@ -293,7 +296,8 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 		if ((!oneoff && store_harvest_put(env->db, src->name, &cp, err) < 0) ||
 		    store_commit(env->db, err) < 0) {
 			store_rollback(env->db);
-			h.papers = papers, h.withdrawn = withdrawn, h.n_new = nn, h.n_upd = nu;
+			h.papers = papers, h.withdrawn = withdrawn, h.absent = absent;
+			h.n_new = nn, h.n_upd = nu;
 			goto out;
 		}
 		h.pages++;

@@ -133,6 +133,12 @@ c=$(conf expire m/expireonce-e/oai)
 grep -q "the resumption token had expired: asked again from 2024-03-05" "$T/err" || { cat "$T/err"; fail "expire report"; }
 paths | sed -n 3p | grep -q "metadataPrefix=arXivRaw&from=2024-03-05$" || { paths; fail "expire fallback request"; }
 [ "$(q e.db 'select count(*) from papers')" = 4 ] || fail "expire papers"
+# a one-off window (--since) starts over from its own day, and keeps no checkpoint
+c=$(conf expire3 m/expireonce-s/oai)
+: >"$T/server.log"
+"$BIN" --db "$T/e3.db" --config "$c" fetch oai --since 2024-03-05 >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "expire since"; }
+paths | sed -n 3p | grep -q "metadataPrefix=arXivRaw&from=2024-03-05$" || { paths; fail "expire since: fallback request"; }
+[ "$(q e3.db 'select count(*) from papers')" = 4 ] && [ "$(q e3.db 'select count(*) from harvest')" = 0 ] || fail "expire since: papers or checkpoint"
 # a token that keeps failing: one fallback, then a clear failure (the pages stay)
 c=$(conf expire2 m/expire/oai)
 set +e; "$BIN" --db "$T/e2.db" --config "$c" fetch oai >"$T/out" 2>"$T/err"; rc=$?; set -e
