@@ -73,6 +73,11 @@ static const struct cli_opt ui_opts[] = {
 	END,
 };
 
+static const struct cli_opt pdf_opts[] = {
+	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
 static const struct cli_opt completions_opts[] = {
 	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
 	END,
@@ -106,6 +111,8 @@ static const struct cli_cmd commands[] = {
 	{"sources", "list sources and their state", sources_opts, NULL, CLI_VAL_NONE},
 	{"search-remote", "search arXiv and merge the results into the cache", search_remote_opts,
 	 NULL, CLI_VAL_TEXT},
+	{"pdf", "download papers' PDFs to pdf-dir (resumable); print their paths", pdf_opts, NULL,
+	 CLI_VAL_TEXT},
 	{"completions", "print a bash, zsh or fish completion script", completions_opts,
 	 "bash zsh fish", CLI_VAL_FORMAT},
 };

@@ -4,6 +4,7 @@
  * arxiv_turn_get(), which is where arXiv's politeness rule applies. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,11 @@
 #include "harvest.h"
 #include "lectern/feed.h"
 #include "lectern/net.h"
+#include "lectern/polite.h"
 #include "lectern/store.h"
 #include "lectern/text.h"
 
 enum {
-	ARXIV_SPACING_MS = 3000,     /* arXiv's terms: one request every three seconds */
 	DEFAULT_BG_BUDGET = 600,     /* the reader's cycle: ten minutes of harvesting at most */
 	FLOW_WAITS = 20,             /* 503 + Retry-After answers waited out for one page */
 	FLOW_DEFAULT_WAIT = 10,      /* a 503 without Retry-After: seconds before asking again */
@@ -26,38 +27,17 @@ enum {
 
 /* ---- the seam: arXiv's turn, then the GET ------------------------------------------------- */
 
-/* Seconds to wait before the arXiv group may be asked again (0: now). */
-static double arxiv_turn_in(const struct fetch_env *env, const char *url)
-{
-	int64_t ms = env->cfg->arxiv_delay_ms;
-	if (net_is_arxiv_host(url) && ms < ARXIV_SPACING_MS)
-		ms = ARXIV_SPACING_MS;   /* the setting may only go lower for test servers */
-	if (env->last_arxiv <= 0 || ms <= 0)
-		return 0;
-	double left = env->last_arxiv + (double)ms / 1000.0 - util_monotonic();
-	return left > 0 ? left : 0;
-}
-
-/* Waits for the arXiv group's turn, then GETs url (no validators: every page is new). The one
- * place a harvest touches the network, so that a politeness module can take it over. */
-static int arxiv_turn_get(struct fetch_env *env, const char *url, struct net_response *r,
-                          struct lerr *e)
-{
-	double wait = arxiv_turn_in(env, url);
-	if (wait > 0 && net_sleep(env->net, wait) < 0) {
-		lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-		return -1;
-	}
-	int rc = net_get(env->net, url, NULL, NULL, r, e);
-	env->last_arxiv = util_monotonic();
-	return rc;
-}
+struct harvest;
+static int arxiv_turn_get(struct harvest *h, const char *url, struct net_response *r,
+                          struct lerr *e);
 
 /* ---- one harvest ---------------------------------------------------------------------------- */
 
 struct harvest {
 	struct fetch_env *env;
 	const struct config_source *src;
+	struct polite_group group;    /* arXiv's politeness group (its spacing) */
+	double last_end;              /* monotonic time this harvest's last request ended, 0 none */
 	double deadline;              /* monotonic; 0: no budget */
 	int64_t budget;               /* seconds, for the report */
 	long pages, papers, withdrawn, absent;   /* absent: withdrawn records the cache lacks */
@@ -65,15 +45,50 @@ struct harvest {
 	struct lerr err;              /* a store error stops the parse */
 };
 
+/* Waits for the arXiv politeness group's turn (its one connection and spacing, shared by every
+ * lectern process of the user: polite.c), then GETs url (no validators: every page is new). The
+ * one place a harvest touches the network. Returns 1 when a response arrived (r), 0 when the turn
+ * would come only after the budget's end, -1 with e set (a failed transfer, or stopped). */
+static int arxiv_turn_get(struct harvest *h, const char *url, struct net_response *r,
+                          struct lerr *e)
+{
+	struct fetch_env *env = h->env;
+	double lease = (double)(env->cfg->timeout > 0 ? env->cfg->timeout : 60) + 5;
+	for (;;) {
+		if (net_aborted(env->net)) {
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+			return -1;
+		}
+		double t;
+		enum polite_claim c = polite_claim(env->polite, &h->group, lease, &t);
+		if (c == POLITE_GO)
+			break;
+		double wait = c == POLITE_BLOCKED ? t - polite_now() : t;
+		if (h->deadline > 0 && util_monotonic() + wait >= h->deadline)
+			return 0;
+		if (net_sleep(env->net, wait > 0 ? wait : 0.01) < 0) {
+			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+			return -1;
+		}
+	}
+	int rc = net_get(env->net, url, NULL, NULL, r, e);
+	polite_release(env->polite, &h->group);
+	h->last_end = util_monotonic();
+	return rc < 0 ? -1 : 1;
+}
+
+/* Events go to the listener under ev_mu, as fetch's do (fetch_int.h). */
 static void progress(struct harvest *h)
 {
 	struct fetch_env *env = h->env;
-	if (!env->on_event)
-		return;
 	struct fetch_event ev = { .kind = FETCH_EV_PROGRESS, .done = h->pages, .n_new = h->n_new,
 	                          .n_updated = h->n_upd };
 	snprintf(ev.name, sizeof ev.name, "%s", h->src->name);
+	if (!env->on_event)
+		return;
+	pthread_mutex_lock(&env->ev_mu);
 	env->on_event(env->ctx, &ev);
+	pthread_mutex_unlock(&env->ev_mu);
 }
 
 static int on_record(void *ctx, const struct paper *p)
@@ -160,7 +175,11 @@ static enum got get_page(struct harvest *h, const char *url, struct net_response
 	int tries = 0, flow = 0;
 	double wait = 0;
 	for (;;) {
-		double start = util_monotonic() + fmax(wait, arxiv_turn_in(env, url));
+		/* The earliest this request can start: after the wait, and after the group's spacing
+		 * since our own last request (another process may make it later still). */
+		double start = util_monotonic() + wait;
+		if (h->last_end > 0 && h->last_end + h->group.spacing > start)
+			start = h->last_end + h->group.spacing;
 		if (h->deadline > 0 && start >= h->deadline)
 			return GOT_BUDGET;
 		if (wait > 0 && net_sleep(env->net, wait) < 0) {
@@ -169,7 +188,9 @@ static enum got get_page(struct harvest *h, const char *url, struct net_response
 		}
 		net_response_clear(r);
 		struct lerr ne = {0};
-		int rc = arxiv_turn_get(env, url, r, &ne);
+		int rc = arxiv_turn_get(h, url, r, &ne);
+		if (rc == 0)
+			return GOT_BUDGET;
 		if (rc < 0) {
 			if (!net_retryable(&ne) || ++tries >= max_tries) {
 				*e = ne;
@@ -186,8 +207,10 @@ static enum got get_page(struct harvest *h, const char *url, struct net_response
 			return GOT_ERROR;
 		}
 		if ((r->status == 503 || r->status == 429) && ++flow <= FLOW_WAITS) {
-			/* arXiv's flow control: wait as long as it says (within the budget). */
+			/* arXiv's flow control: wait as long as it says (within the budget); the other
+			 * lectern processes are told too. */
 			wait = r->retry_after >= 0 ? (double)r->retry_after : FLOW_DEFAULT_WAIT;
+			polite_block(env->polite, &h->group, polite_now() + wait);
 			continue;
 		}
 		if (r->status >= 500 && r->status != 503 && ++tries < max_tries) {
@@ -211,7 +234,8 @@ static char *spec_of(const struct fetch_env *env, const struct config_source *sr
 }
 
 int harvest_source(struct fetch_env *env, const struct config_source *src, const char *date,
-                   const char *since, long *n_new, long *n_upd, struct lerr *err)
+                   const char *since, char *note_out, size_t note_n, long *n_new, long *n_upd,
+                   struct lerr *err)
 {
 	struct harvest h = { .env = env, .src = src };
 	struct store_harvest cp = {0};
@@ -227,7 +251,11 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 	           : env->background ? DEFAULT_BG_BUDGET : 0;
 	if (h.budget > 0)
 		h.deadline = util_monotonic() + (double)h.budget;
-	if (store_harvest_get(env->db, src->name, &cp, err) < 0)
+	polite_group_of(env->cfg, env->cfg->arxiv_oai_url, true, &h.group);
+	pthread_mutex_lock(&env->db_mu);   /* the one store connection (fetch_int.h) */
+	int got = store_harvest_get(env->db, src->name, &cp, err);
+	pthread_mutex_unlock(&env->db_mu);
+	if (got < 0)
 		goto out;
 	if (cp.spec && strcmp(cp.spec, spec) != 0) {   /* another set or server: start over */
 		store_harvest_clear(&cp);
@@ -251,8 +279,12 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 		}
 		if (g == GOT_ERROR)
 			goto out;
-		if (store_begin(env->db, err) < 0)
+		/* A page is parsed and stored holding the store connection, in one transaction. */
+		pthread_mutex_lock(&env->db_mu);
+		if (store_begin(env->db, err) < 0) {
+			pthread_mutex_unlock(&env->db_mu);
 			goto out;
+		}
 		long papers = h.papers, withdrawn = h.withdrawn, absent = h.absent;
 		long nn = h.n_new, nu = h.n_upd;
 		struct lerr pe = {0};
@@ -260,6 +292,7 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 		feed_info_clear(&fi);
 		if (feed_parse(FEED_OAI_PMH, r.body, r.len, url, on_record, &h, &fi, &pe) < 0) {
 			store_rollback(env->db);
+			pthread_mutex_unlock(&env->db_mu);
 			h.papers = papers, h.withdrawn = withdrawn, h.absent = absent;
 			h.n_new = nn, h.n_upd = nu;
 			if (!strcmp(fi.oai_error, "badResumptionToken") && token && !fell_back) {
@@ -293,9 +326,12 @@ int harvest_source(struct fetch_env *env, const struct config_source *src, const
 			free(cp.datestamp);
 			cp.datestamp = xstrdup(fi.oai_datestamp);
 		}
-		if ((!oneoff && store_harvest_put(env->db, src->name, &cp, err) < 0) ||
-		    store_commit(env->db, err) < 0) {
+		int saved = (oneoff || store_harvest_put(env->db, src->name, &cp, err) == 0) &&
+		            store_commit(env->db, err) == 0;
+		if (!saved)
 			store_rollback(env->db);
+		pthread_mutex_unlock(&env->db_mu);
+		if (!saved) {
 			h.papers = papers, h.withdrawn = withdrawn, h.absent = absent;
 			h.n_new = nn, h.n_upd = nu;
 			goto out;
@@ -341,7 +377,7 @@ out:;
 		sbuf_adds(&note, "; resumes next run");
 	}
 	if (rc == 0) {
-		snprintf(env->note, sizeof env->note, "%s", note.s);
+		snprintf(note_out, note_n, "%s", note.s);
 	} else if (h.pages) {
 		size_t l = strlen(err->msg);
 		snprintf(err->msg + l, sizeof err->msg - l, " (after %s)", note.s);

@@ -5,6 +5,8 @@
 #ifndef LECTERN_HARVEST_H
 #define LECTERN_HARVEST_H
 
+#include <stddef.h>
+
 #include "fetch_int.h"
 
 /* Harvests src. Without date/since it resumes the stored list (its resumptionToken), else asks
@@ -12,10 +14,11 @@
  * knows (they expire at UTC midnight) falls back once to from=that datestamp. date asks
  * from=until=date, since from=since; neither reads nor moves the checkpoint. Bounded by
  * `harvest-budget` (unset: none, but 10 minutes when env->background). Writes what it did to
- * env->note ("3 pages, 7 papers…; resumes next run") and emits PROGRESS after every page; adds
+ * note ("3 pages, 7 papers…; resumes next run"; n bytes) and emits PROGRESS after every page; adds
  * to *n_new / *n_upd what committed pages stored. Returns 0, or -1 with err set (the pages
  * committed before it stay, with their checkpoint). */
 int harvest_source(struct fetch_env *env, const struct config_source *src, const char *date,
-                   const char *since, long *n_new, long *n_upd, struct lerr *err);
+                   const char *since, char *note, size_t note_n, long *n_new, long *n_upd,
+                   struct lerr *err);
 
 #endif

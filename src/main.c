@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{"ui", cmd_ui}, {"list", cmd_list}, {"show", cmd_show}, {"fav", cmd_fav}, {"unfav", cmd_fav},
 	{"read", cmd_read}, {"unread", cmd_read}, {"note", cmd_note}, {"tag", cmd_tag},
 	{"export", cmd_export}, {"import", cmd_import}, {"fetch", cmd_fetch},
-	{"sources", cmd_sources}, {"search-remote", cmd_search_remote},
+	{"sources", cmd_sources}, {"search-remote", cmd_search_remote}, {"pdf", cmd_pdf},
 	{"completions", cmd_completions},
 };
 

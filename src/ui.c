@@ -438,25 +438,19 @@ static bool goto_day_text(struct ui *u, const char *text)
 	return true;
 }
 
-static void open_url(struct ui *u, const char *url, const char *what)
+/* Runs cmd (a browser or the PDF viewer, "%u" the target) on target through argv. */
+static void launch(struct ui *u, char *cmd, const char *target, const char *setting,
+                   bool in_terminal)
 {
-	if (!url || !*url) {
-		ui_msg(&u->cx, true, "This paper has no %s link", what);
-		return;
-	}
-	if (!ui_url_allowed(url)) {
-		ui_msg(&u->cx, true, "Not opening %s: only http and https links are opened", url);
-		return;
-	}
-	char *cmd = ui_browser_command(u->cx.cfg->browser);
 	struct lerr e = {0};
+	const char *url = target;
 	char **argv = ui_open_argv(cmd, url, &e);
 	if (!argv) {
-		ui_msg(&u->cx, true, "browser '%s': %s", cmd, e.msg);
+		ui_msg(&u->cx, true, "%s '%s': %s", setting, cmd, e.msg);
 		free(cmd);
 		return;
 	}
-	if (u->cx.cfg->browser_in_terminal || ui_browser_is_terminal(argv[0])) {
+	if (in_terminal || ui_browser_is_terminal(argv[0])) {
 		/* a terminal browser gets the terminal: suspend curses, wait, resume */
 		def_prog_mode();
 		endwin();
@@ -482,6 +476,47 @@ static void open_url(struct ui *u, const char *url, const char *what)
 	}
 	ui_argv_free(argv);
 	free(cmd);
+}
+
+static void open_url(struct ui *u, const char *url, const char *what)
+{
+	if (!url || !*url) {
+		ui_msg(&u->cx, true, "This paper has no %s link", what);
+		return;
+	}
+	if (!ui_url_allowed(url)) {
+		ui_msg(&u->cx, true, "Not opening %s: only http and https links are opened", url);
+		return;
+	}
+	launch(u, ui_browser_command(u->cx.cfg->browser), url, "browser",
+	       u->cx.cfg->browser_in_terminal);
+}
+
+/* The PDF lectern downloaded for p, opened with `set pdf-viewer` (else xdg-open): the one kind
+ * of target that is not an http(s) URL, and only a file pdf_find() found under pdf-dir. Returns
+ * false when there is none. */
+static bool open_local_pdf(struct ui *u, const struct paper *p)
+{
+	char key[80];
+	pdf_key(p->id, p->version, key, sizeof key);
+	char *dir = pdf_dir(u->cx.cfg);
+	char *path = pdf_find(dir, key);
+	free(dir);
+	if (!path)
+		return false;
+	launch(u, ui_viewer_command(u->cx.cfg->pdf_viewer), path, "pdf-viewer", false);
+	free(path);
+	return true;
+}
+
+/* d: the selected paper's PDF to pdf-dir, on the fetch thread (progress in the status line). */
+static void download_pdf(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r)
+		return;
+	if (ui_fetch_request_quiet(&u->fetch, &u->cx, FETCH_REQ_PDF, r->id, "PDF"))
+		ui_msg(&u->cx, false, "Downloading the PDF of %s…", r->id);
 }
 
 static void reap(struct ui *u)
@@ -525,6 +560,8 @@ static void open_link(struct ui *u, enum ui_action a)
 		url = p->url_abs ? p->url_abs : arx ? (derived = paper_abs_url(p->id)) : NULL;
 		break;
 	case ACT_OPEN_PDF:
+		if (open_local_pdf(u, p))
+			return;
 		what = "PDF";
 		url = p->url_pdf ? p->url_pdf : arx ? (derived = paper_pdf_url(p->id)) : NULL;
 		break;
@@ -935,6 +972,7 @@ static bool act_paper(struct ui *u, enum ui_action a)
 		return true;
 	}
 	case ACT_TAGS: prompt_open(u, PROMPT_TAGS); return true;
+	case ACT_DOWNLOAD_PDF: download_pdf(u); return true;
 	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
 	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
 	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:

@@ -32,6 +32,7 @@ void ui_list_free(struct ui_list *l)
 	xfree(&l->query);
 	xfree(&l->qtext);
 	xfree(&l->remote);
+	pdf_index_free(&l->pdfs);
 }
 
 void ui_list_set_query(struct ui_list *l, const char *text)
@@ -607,7 +608,11 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 	int x = r.x, end = r.x + r.w;
 	ui_fill(c, y, r.x, r.w, base);
 	x += ui_puts(c, y, x, end - x, row->favourite ? "★" : " ", cur ? base : EL_FAVOURITE);
-	x += ui_puts(c, y, x, end - x, row->has_note ? "✎ " : "  ", cur ? base : EL_FAVOURITE);
+	x += ui_puts(c, y, x, end - x, row->has_note ? "✎" : " ", cur ? base : EL_FAVOURITE);
+	char key[80];
+	pdf_key(row->id, row->version, key, sizeof key);
+	x += ui_puts(c, y, x, end - x, pdf_index_has(&l->pdfs, key) ? "⇩" : " ",
+	             cur ? base : EL_FAVOURITE);
 	char date[16] = "          ";
 	/* published, else the earliest listing day, else first seen (the store's choice) */
 	int64_t when = row->date ? row->date : row->published;
@@ -659,6 +664,10 @@ void ui_list_draw(struct ui_list *l, struct ui_ctx *c, const struct ui_fetch *f)
 		draw_empty(l, c, empty_text(l, f, buf, sizeof buf));
 		return;
 	}
+	/* which rows have their PDF on disk: the directory is read again only when it changed */
+	char *dir = pdf_dir(c->cfg);
+	pdf_index_refresh(&l->pdfs, dir);
+	free(dir);
 	/* the author column at most: each row gives its title the room first (draw_row) */
 	struct row_cols k = {.votes = r.w >= 60, .author_w = r.w >= 50 ? (r.w >= 140 ? 28 : r.w / 5) : 0};
 	for (int y = 0; y < r.h && l->top + (size_t)y < l->rows.n; y++)

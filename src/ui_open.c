@@ -44,6 +44,17 @@ char *ui_browser_command(const char *browser)
 #endif
 }
 
+char *ui_viewer_command(const char *viewer)
+{
+	if (viewer && *viewer)
+		return xstrdup(viewer);
+#ifdef __APPLE__
+	return xstrdup("open");
+#else
+	return xstrdup("xdg-open");
+#endif
+}
+
 static char *replace_all(const char *word, const char *url, bool *did)
 {
 	struct sbuf b = {0};

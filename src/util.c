@@ -499,6 +499,7 @@ static char *xdg_dir(const char *var, const char *fallback)
 
 char *util_data_dir(void) { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
 char *util_config_dir(void) { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
+char *util_state_dir(void) { return xdg_dir("XDG_STATE_HOME", ".local/state"); }
 
 char *util_read_file(const char *path, size_t *len, struct lerr *e)
 {

@@ -6,7 +6,7 @@ Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, the
 killed (or, with --exit-on-eof, until its stdin reaches end of file: a test that gives it a pipe
 whose write end it holds cannot leave it behind, even when it crashes). Every request is appended to --log as one JSON line:
   {"t": <monotonic seconds>, "path": "...", "ua": ..., "inm": If-None-Match, "ims": If-Modified-Since,
-   "ae": Accept-Encoding, "status": <int>}
+   "ae": Accept-Encoding, "range": Range, "status": <int>}
 
 Content routes (files under --root, default tests/data/http):
   /api/daily_papers?date=D&limit=L&p=P
@@ -23,6 +23,8 @@ Content routes (files under --root, default tests/data/http):
                                 holding the query and skip=N (arXiv's form), errors with status
                                 200 in arXiv's template (badVerb, badArgument,
                                 cannotDisseminateFormat, badResumptionToken, noRecordsMatch)
+  /pdf/NAME                     a made-up PDF of 300 KB (the same bytes for the same NAME), with
+                                Range: bytes=N- answered 206
 Content is served with an ETag and Last-Modified; a matching If-None-Match (or, without one, an
 If-Modified-Since not older than the file) gets 304.
 
@@ -51,6 +53,9 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   expire | expireonce-TAG      OAI: every (the first) resumptionToken is badResumptionToken
   hangonce-TAG                 OAI: the first request with a resumptionToken never gets an answer
   err-CODE                     OAI: always the error CODE
+  cutonce-TAG                  /pdf/: the first request (per TAG and path) sends half the body
+                               and closes the connection; later ones are served (Range too)
+  slowpdf                      /pdf/: the body in 10 pieces, 0.3 s apart
 """
 import argparse
 import email.utils
@@ -276,7 +281,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         rec = {"t": time.monotonic(), "path": self.path, "ua": self.headers.get("User-Agent"),
                "inm": self.headers.get("If-None-Match"), "ims": self.headers.get("If-Modified-Since"),
-               "ae": self.headers.get("Accept-Encoding"), "status": status}
+               "ae": self.headers.get("Accept-Encoding"), "range": self.headers.get("Range"),
+               "status": status}
         with LOG_LOCK, open(LOG, "a") as f:
             f.write(json.dumps(rec) + "\n")
 
@@ -302,7 +308,54 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def pdf(self, mode, route):
+        name = route[5:]
+        seed = hashlib.sha256(name.encode()).digest()
+        body = b"%PDF-1.4\n" + (seed * (300 * 1024 // len(seed))) + b"\n%%EOF\n"
+        start = 0
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"bytes=(\d+)-", rng or "")
+        if m:
+            start = int(m.group(1))
+            if start >= len(body):
+                self.log_request_line(416)
+                self.send_response(416)
+                self.send_header("Content-Range", "bytes */%d" % len(body))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        part = body[start:]
+        status = 206 if m else 200
+        cut = False
+        if mode and mode.startswith("cutonce-"):
+            key = (mode, route)
+            with SEEN_LOCK:
+                cut = key not in SEEN
+                SEEN.add(key)
+        self.log_request_line(status)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(part)))
+        if m:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(body) - 1, len(body)))
+        self.end_headers()
+        if cut:
+            self.wfile.write(part[: len(part) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "slowpdf":
+            step = len(part) // 10 + 1
+            for i in range(0, len(part), step):
+                self.wfile.write(part[i:i + step])
+                self.wfile.flush()
+                time.sleep(0.3)
+            return
+        self.wfile.write(part)
+
     def serve(self, mode, route):
+        if route.startswith("/pdf/") and mode != "html" and mode not in ("404", "500"):
+            return self.pdf(mode, route)
         if mode in ("404", "500"):
             st = int(mode)
             return self.send(st, "text/plain", b"error\n")

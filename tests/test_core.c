@@ -12,6 +12,7 @@
 
 #include "lectern/config.h"
 #include "lectern/paper.h"
+#include "lectern/pdf.h"
 #include "lectern/util.h"
 
 static void test_parse_time(void **state)
@@ -407,9 +408,64 @@ static void test_config_split(void **state)
 	config_free_words(v, 0);
 }
 
+/* PDF file names: the key, '/' and controls replaced, at most 200 bytes cut on a character;
+ * a paper without an arXiv id by a hash; the index finds a file by its key whatever its title. */
+static void test_pdf_names(void **state)
+{
+	(void)state;
+	char *n = pdf_file_name("2501.01234", 2, "A/B \x1b[31mred\x07 title");
+	assert_string_equal(n, "2501.01234v2 A_B _[31mred_ title.pdf");
+	free(n);
+	n = pdf_file_name("hep-th/9901001", 0, "Old");
+	assert_string_equal(n, "hep-th_9901001 Old.pdf");
+	free(n);
+	n = pdf_file_name("url:https://example.org/a/b", 0, "Blog post");
+	assert_int_equal(strlen(n), 16 + strlen(" Blog post.pdf"));
+	assert_null(strchr(n, '/'));
+	free(n);
+	char title[600] = "";
+	for (int i = 0; i < 150; i++)
+		strcat(title, "é");   /* two bytes each: the cut must not split one */
+	n = pdf_file_name("2501.01234", 1, title);
+	assert_true(strlen(n) <= PDF_NAME_MAX);
+	assert_string_equal(n + strlen(n) - 4, ".pdf");
+	assert_int_equal((strlen(n) - strlen("2501.01234v1 ") - 4) % 2, 0);
+	free(n);
+
+	char dir[300], path[400], key[80];
+	const char *tmp = getenv("TMPDIR_TEST");
+	snprintf(dir, sizeof dir, "%s/pdfidx-%d", tmp ? tmp : "/tmp", (int)getpid());
+	assert_int_equal(util_mkdir_p(dir, 0700), 0);
+	struct pdf_index x = {0};
+	pdf_index_refresh(&x, dir);
+	pdf_key("2501.01234", 2, key, sizeof key);
+	assert_false(pdf_index_has(&x, key));
+	snprintf(path, sizeof path, "%s/2501.01234v2 An older title.pdf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/2501.09999v1 Half.pdf.part", dir);   /* not finished */
+	f = fopen(path, "w");
+	fclose(f);
+	pdf_index_refresh(&x, dir);
+	assert_true(pdf_index_has(&x, key));
+	pdf_key("2501.09999", 1, key, sizeof key);
+	assert_false(pdf_index_has(&x, key));
+	pdf_key("2501.01234", 2, key, sizeof key);
+	char *found = pdf_find(dir, key);
+	assert_non_null(found);
+	assert_non_null(strstr(found, "An older title.pdf"));
+	unlink(found);
+	free(found);
+	unlink(path);
+	rmdir(dir);
+	pdf_index_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pdf_names),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_fmt_and_valid_date),
 		cmocka_unit_test(test_parse_period),

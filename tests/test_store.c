@@ -2639,8 +2639,9 @@ static void test_harvest_checkpoint(void **state)
 	assert_null(h.spec);
 	assert_null(h.token);
 	assert_null(h.datestamp);
-	struct store_harvest w = { .spec = "u cs arXivRaw", .token = "verb%3DListRecords%26skip%3D3",
-	                           .datestamp = "2024-03-05" };
+	char spec[] = "u cs arXivRaw", token[] = "verb%3DListRecords%26skip%3D3";
+	char day1[] = "2024-03-05", day2[] = "2024-03-06";
+	struct store_harvest w = { .spec = spec, .token = token, .datestamp = day1 };
 	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
 	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
 	assert_string_equal(h.spec, "u cs arXivRaw");
@@ -2651,7 +2652,7 @@ static void test_harvest_checkpoint(void **state)
 	/* a rolled-back page takes its checkpoint with it */
 	assert_int_equal(store_begin(s, &e), 0);
 	w.token = NULL;
-	w.datestamp = "2024-03-06";
+	w.datestamp = day2;
 	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
 	store_rollback(s);
 	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);

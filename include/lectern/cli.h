@@ -22,5 +22,6 @@ int cmd_completions(const struct app *a, int argc, char **argv);   /* cli_table'
 int cmd_fetch(const struct app *a, int argc, char **argv);
 int cmd_sources(const struct app *a, int argc, char **argv);
 int cmd_search_remote(const struct app *a, int argc, char **argv);
+int cmd_pdf(const struct app *a, int argc, char **argv);   /* fetch_cli.c */
 
 #endif

@@ -56,10 +56,16 @@ struct config {
 	int hf_max_pages;          /* set hf-max-pages   pages of one Daily Papers day, 0 no cap */
 	int arxiv_query_max_pages; /* set arxiv-query-max-pages  pages per fetch, 0 no cap */
 	int64_t arxiv_delay_ms;    /* set arxiv-delay    ms between arXiv requests, min/default 3000 */
+	int64_t host_delay_ms;     /* set host-delay     ms between requests to any other host,
+	                            * default 1000 (huggingface.co: at least 1000) */
+	int64_t source_deadline;   /* set source-deadline  seconds all tries of one source may take
+	                            * in one run, default 120 */
 	int64_t timeout;           /* set timeout        seconds a transfer may take, default 60 */
 	int64_t max_body;          /* set max-body       bytes, default 64 MiB */
 	int max_tries;             /* set max-tries      default 4 */
 	char *browser;             /* set browser        NULL: $BROWSER, xdg-open */
+	char *pdf_dir;             /* set pdf-dir        NULL: $XDG_DATA_HOME/lectern/pdf */
+	char *pdf_viewer;          /* set pdf-viewer     NULL: xdg-open */
 	bool browser_in_terminal;  /* set browser-in-terminal */
 	char *theme;               /* theme NAME         default "dark" */
 	int theme_line;            /* the line of `theme` in `path` (0: the default) */

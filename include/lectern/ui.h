@@ -38,6 +38,7 @@
 
 #include "lectern/app.h"
 #include "lectern/paper.h"
+#include "lectern/pdf.h"
 #include "lectern/store.h"
 #include "lectern/ui_draw.h"
 #include "lectern/ui_edit.h"
@@ -87,6 +88,7 @@ struct ui_list {
 	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
 	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */
+	struct pdf_index pdfs;    /* the PDFs on disk, for the list's mark (pdf.h) */
 };
 
 /* Where the list was (view, order, search, selection and its screen line), to go back to. */

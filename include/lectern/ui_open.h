@@ -17,6 +17,10 @@
 bool ui_url_allowed(const char *url);
 /* The command to use: browser (may be NULL) or the fallbacks above. Caller frees. */
 char *ui_browser_command(const char *browser);
+/* The command that opens a downloaded PDF: `set pdf-viewer` (may be NULL), else xdg-open (open on
+ * macOS). Caller frees. The path it gets is one pdf_find() returned under pdf-dir: the one
+ * target that is not an http(s) URL. */
+char *ui_viewer_command(const char *viewer);
 /* Builds the NULL-terminated argv for cmd and url. Returns NULL with e set when cmd is empty or
  * malformed. Free with ui_argv_free(). */
 char **ui_open_argv(const char *cmd, const char *url, struct lerr *e);

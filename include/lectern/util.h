@@ -84,6 +84,7 @@ int util_mkdir_p(const char *path, unsigned mode);  /* 0 or -1 with errno */
 /* $XDG_DATA_HOME/lectern (or ~/.local/share/lectern) and the config analogue. Caller frees. */
 char *util_data_dir(void);
 char *util_config_dir(void);
+char *util_state_dir(void);   /* $XDG_STATE_HOME/lectern (~/.local/state/lectern) */
 /* Reads a whole file; returns NULL with *e set on failure. *len gets the size. Caller frees. */
 char *util_read_file(const char *path, size_t *len, struct lerr *e);
 

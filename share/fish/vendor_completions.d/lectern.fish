@@ -23,6 +23,7 @@ complete -c lectern -n __fish_use_subcommand -a import -d 'merge papers from JSO
 complete -c lectern -n __fish_use_subcommand -a fetch -d 'fetch sources once and exit'
 complete -c lectern -n __fish_use_subcommand -a sources -d 'list sources and their state'
 complete -c lectern -n __fish_use_subcommand -a search-remote -d 'search arXiv and merge the results into the cache'
+complete -c lectern -n __fish_use_subcommand -a pdf -d 'download papers'\'' PDFs to pdf-dir (resumable); print their paths'
 complete -c lectern -n __fish_use_subcommand -a completions -d 'print a bash, zsh or fish completion script'
 complete -c lectern -n '__fish_seen_subcommand_from ui' -l headless -d 'no terminal: run --keys, write --dump'
 complete -c lectern -n '__fish_seen_subcommand_from ui' -l size -x -d 'the headless screen, COLSxROWS'
@@ -129,5 +130,7 @@ complete -c lectern -n '__fish_seen_subcommand_from sources' -l help -d 'show th
 complete -c lectern -n '__fish_seen_subcommand_from search-remote' -l max -x -d 'at most N results (1 to 2000)'
 complete -c lectern -n '__fish_seen_subcommand_from search-remote' -l help -d 'show this command'\''s help'
 complete -c lectern -n '__fish_seen_subcommand_from search-remote' -x
+complete -c lectern -n '__fish_seen_subcommand_from pdf' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from pdf' -x
 complete -c lectern -n '__fish_seen_subcommand_from completions' -l help -d 'show this command'\''s help'
 complete -c lectern -n '__fish_seen_subcommand_from completions' -x -a 'bash zsh fish'
