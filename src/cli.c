@@ -18,6 +18,7 @@
 #include "lectern/cli.h"
 #include "lectern/cli_table.h"
 #include "lectern/export.h"
+#include "lectern/feed.h"
 #include "lectern/latex.h"
 #include "lectern/paper.h"
 #include "lectern/paper_fields.h"
@@ -309,7 +310,8 @@ static void list_line(const struct store_row *r)
 	char *label = paper_org_label(r->organization, r->org_submitter);
 	char *org = label ? clean(label, TEXT_COLLAPSE) : NULL;
 	free(label);
-	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
+	printf("%s %5s %c %-10s  %s%s", date, votes, r->favourite ? '*' : ' ', id,
+	       r->withdrawn ? "[withdrawn] " : "", *title ? title : "(untitled)");
 	if (author && *author)
 		printf(" — %s%s", author, r->n_authors > 1 ? " et al." : "");
 	if (org && *org)
@@ -1249,18 +1251,63 @@ int cmd_watch(const struct app *a, int argc, char **argv)
 /* ---- import ---------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: lectern import FILE...\n"
+	"usage: lectern import [--format json|arxiv-snapshot] FILE...\n"
 	"\n"
 	"Merges papers from JSON Lines files (as written by `lectern list --format json` or\n"
 	"`lectern export --format json`; - reads standard input) into the cache, by id.\n"
 	"Favourites and read marks in the file are added; existing ones are never cleared.\n"
 	"Notes are kept (a different note is appended) and tags are merged.\n"
+	"arXiv's metadata snapshot (arxiv-metadata-oai-snapshot.json, one JSON object a line:\n"
+	"xzcat snapshot.json.xz | lectern import -) is recognised by its first line, or named\n"
+	"with --format arxiv-snapshot; its papers are arXiv's text.\n"
+	"On a terminal, stderr shows the papers read, the rate and (for a file) the time left.\n"
 	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
 
 enum {
 	IMPORT_BATCH = 1000,              /* lines per transaction */
+	IMPORT_SNAPSHOT_BATCH = 20000,    /* the snapshot's (no user state to merge: bulk) */
 	IMPORT_LINE_MAX = 16 << 20,       /* bytes: a longer line is skipped, and never held whole */
 };
+
+/* What a file holds: lectern's JSON Lines or arXiv's snapshot (AUTO: as its first line says). */
+enum import_fmt { IMPORT_AUTO, IMPORT_JSON, IMPORT_SNAPSHOT };
+
+/* Progress of a long import on a terminal: papers, rate and, when the input's size is known,
+ * the time left. Drawn at most four times a second on one stderr line; silent elsewhere. */
+struct import_progress {
+	bool on;
+	FILE *in;
+	int64_t size;            /* bytes of a regular file, 0 unknown (a pipe) */
+	double t0, drawn;
+	const char *name;
+};
+
+static void progress_start(struct import_progress *pr, FILE *in, const char *name)
+{
+	struct stat sb;
+	memset(pr, 0, sizeof *pr);
+	pr->on = isatty(STDERR_FILENO);
+	pr->in = in;
+	pr->name = name;
+	pr->size = fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
+	pr->t0 = pr->drawn = util_monotonic();
+}
+
+static void progress_draw(struct import_progress *pr, long papers, bool last)
+{
+	double now = util_monotonic();
+	if (!pr->on || (!last && now - pr->drawn < 0.25))
+		return;
+	pr->drawn = now;
+	double rate = now > pr->t0 ? (double)papers / (now - pr->t0) : 0;
+	fprintf(stderr, "\r%s: %ld papers, %.0f/s", pr->name, papers, rate);
+	off_t at = pr->size ? ftello(pr->in) : -1;
+	if (at > 0 && !last) {
+		double left = (now - pr->t0) * (double)(pr->size - at) / (double)at;
+		fprintf(stderr, ", %d%%, %.0f s left", (int)(100.0 * (double)at / (double)pr->size), left);
+	}
+	fputs(last ? "\033[K\n" : "\033[K", stderr);
+}
 
 /* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
 static void clean_field(char **f, int flags)
@@ -1418,7 +1465,8 @@ struct import_counts {
 /* Imports one JSON Lines file (path "-" is standard input) in batches of IMPORT_BATCH lines.
  * Bad lines are reported as FILE:LINE and counted; returns EXIT_OK or EXIT_RUNTIME when the
  * file cannot be read or saved (what was committed before stays). */
-static int import_file(struct store *s, const char *cmd, const char *path, struct import_counts *n)
+static int import_file(struct store *s, const char *cmd, const char *path, enum import_fmt fmt,
+                       struct import_counts *n)
 {
 	bool from_stdin = !strcmp(path, "-");
 	const char *name = from_stdin ? "<stdin>" : path;
@@ -1428,6 +1476,9 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		return EXIT_RUNTIME;
 	}
 
+	struct import_progress pr;
+	progress_start(&pr, in, name);
+	long batch = fmt == IMPORT_SNAPSHOT ? IMPORT_SNAPSHOT_BATCH : IMPORT_BATCH;
 	struct json_tokener *tok = json_tokener_new();
 	struct sbuf buf = {0};
 	size_t whole;
@@ -1458,7 +1509,18 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		struct json_object *o = parse_line(tok, l, len, msg, sizeof msg);
 		struct paper p;
 		paper_init(&p);
-		if (o && export_paper_from_json(o, &p, &e) != 0) {
+		if (o && fmt == IMPORT_AUTO) {   /* the first record says what the file is */
+			fmt = feed_snapshot_is(o) ? IMPORT_SNAPSHOT : IMPORT_JSON;
+			batch = fmt == IMPORT_SNAPSHOT ? IMPORT_SNAPSHOT_BATCH : IMPORT_BATCH;
+		}
+		if (o && fmt == IMPORT_SNAPSHOT) {
+			if (feed_snapshot_paper(o, &p, &e) != 0) {
+				snprintf(msg, sizeof msg, "%s", e.msg);
+				json_object_put(o);
+				o = NULL;
+				paper_clear(&p);
+			}
+		} else if (o && export_paper_from_json(o, &p, &e) != 0) {
 			snprintf(msg, sizeof msg, "%s", e.msg);
 			json_object_put(o);
 			o = NULL;
@@ -1477,7 +1539,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			continue;
 		}
 		json_object_put(o);
-		clean_paper(&p);
+		if (fmt != IMPORT_SNAPSHOT)   /* the snapshot's mapping cleaned it already */
+			clean_paper(&p);
 
 		if (in_batch == 0)
 			batch_first = lineno;
@@ -1488,7 +1551,14 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			break;
 		}
 		bool inserted;
-		int r = import_paper(s, &p, &inserted, &e);
+		int r;
+		if (fmt == IMPORT_SNAPSHOT) {   /* arXiv's own text; no user state, no listing */
+			enum store_upsert_result res = STORE_UNCHANGED;
+			r = store_upsert(s, &p, NULL, &res, &e);
+			inserted = res == STORE_INSERTED;
+		} else {
+			r = import_paper(s, &p, &inserted, &e);
+		}
 		if (r == 0 && store_cut_note(s))
 			app_note("%s:%ld: %s: stored, but %s", name, lineno, p.id, store_cut_note(s));
 		paper_clear(&p);
@@ -1503,7 +1573,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		in_batch++;
 		batch_n++;
 		batch_new += inserted;
-		if (in_batch == IMPORT_BATCH) {
+		progress_draw(&pr, n->imported + batch_n, false);
+		if (in_batch == batch) {
 			if (store_commit(s, &e) != 0) {
 				store_rollback(s);
 				app_error("%s: cannot save lines up to %ld: %s", name, lineno, e.msg);
@@ -1533,6 +1604,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			n->added += batch_new;
 		}
 	}
+	if (n->imported || n->skipped)
+		progress_draw(&pr, n->imported, true);
 	sbuf_free(&buf);
 	json_tokener_free(tok);
 	if (!from_stdin)
@@ -1546,12 +1619,21 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	struct option opts[CLI_MAX_OPTS];
 	int c;
 
+	enum import_fmt fmt = IMPORT_AUTO;
 	cli_longopts(cmd, opts);
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(import_usage, stdout);
 			return EXIT_OK;
+		}
+		if (c == OPT_FORMAT && (!strcmp(optarg, "json") || !strcmp(optarg, "arxiv-snapshot"))) {
+			fmt = !strcmp(optarg, "json") ? IMPORT_JSON : IMPORT_SNAPSHOT;
+			continue;
+		}
+		if (c == OPT_FORMAT) {
+			app_error("%s: --format is json or arxiv-snapshot, not \"%s\"", cmd, optarg);
+			return EXIT_USAGE;
 		}
 		if (c != '?')
 			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
@@ -1568,7 +1650,7 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	struct import_counts n = {0};
 	int rc = EXIT_OK;
 	for (int i = optind; i < argc && rc == EXIT_OK; i++)
-		rc = import_file(s, cmd, argv[i], &n);
+		rc = import_file(s, cmd, argv[i], fmt, &n);
 	printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", n.imported,
 	       n.imported == 1 ? "" : "s", n.added, n.skipped, n.skipped == 1 ? "" : "s");
 	store_close(&s);

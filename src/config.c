@@ -27,6 +27,8 @@ static const struct option_def options[] = {
 	OPT("hf-url", OPT_STRING, hf_url, "https://huggingface.co", 0),
 	OPT("arxiv-api-url", OPT_STRING, arxiv_api_url, "https://export.arxiv.org/api/query", 0),
 	OPT("arxiv-rss-url", OPT_STRING, arxiv_rss_url, "https://rss.arxiv.org/rss", 0),
+	OPT("arxiv-oai-url", OPT_STRING, arxiv_oai_url, "https://oaipmh.arxiv.org/oai", 0),
+	OPT("harvest-budget", OPT_DURATION, harvest_budget, NULL, 0),
 	OPT("refresh", OPT_DURATION, refresh, "30m", 60),
 	OPT("hf-days", OPT_INT, hf_days, "7", 1),
 	OPT("hf-max-pages", OPT_INT, hf_max_pages, "10", 0),
@@ -57,6 +59,7 @@ static const char *const type_names[] = {
 	[SOURCE_ARXIV] = "arxiv",
 	[SOURCE_ARXIV_QUERY] = "arxiv-query",
 	[SOURCE_FEED] = "feed",
+	[SOURCE_ARXIV_OAI] = "arxiv-oai",
 };
 
 const char *config_source_type_name(enum source_type t) { return type_names[t]; }
@@ -185,6 +188,7 @@ void config_defaults(struct config *c)
 	for (size_t i = 0; i < ARRAY_LEN(options); i++)
 		if (options[i].def)
 			set_option(c, &options[i], options[i].def, NULL);
+	c->harvest_budget = -1;   /* unset: each caller's default (config.h) */
 	c->theme = xstrdup("dark");
 }
 
@@ -279,6 +283,17 @@ static bool valid_category(const char *s)
 	return true;
 }
 
+/* An OAI-PMH set spec: "cs", "physics:hep-th", "math:math:NA" (categories joined by ':'). */
+static bool valid_set(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != ':')
+			return false;
+	return s[-1] != ':';
+}
+
 /* Interprets one line's words. Returns 0, 1 when argv was kept (bind/color), -1 on error. */
 static int apply(struct config *c, char **argv, size_t argc, bool *have_sources, const char *file,
                  int line, struct lerr *e)
@@ -356,7 +371,7 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 
 		if (argc < 2) {
 			lerr_set(e, LERR_USAGE, 0, "usage: source hf-daily|arxiv CAT...|arxiv-query \"Q\"|"
-			         "feed URL [name NAME]");
+			         "feed URL|arxiv-oai [SET] [name NAME]");
 			return -1;
 		}
 		if (argc >= 4 && !strcmp(argv[argc - 2], "name")) {
@@ -368,7 +383,7 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 				break;
 		if (i == ARRAY_LEN(type_names)) {
 			lerr_set(e, LERR_USAGE, 0, "unknown source type \"%s\" (hf-daily, arxiv, arxiv-query, "
-			         "feed)", argv[1]);
+			         "feed, arxiv-oai)", argv[1]);
 			return -1;
 		}
 		t = (enum source_type)i;
@@ -394,6 +409,16 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		if ((t == SOURCE_ARXIV_QUERY || t == SOURCE_FEED) && nargs != 1) {
 			lerr_set(e, LERR_USAGE, 0, t == SOURCE_FEED ? "usage: source feed URL [name NAME]"
 			         : "usage: source arxiv-query \"QUERY\" [name NAME] (quote the query)");
+			return -1;
+		}
+		if (t == SOURCE_ARXIV_OAI && nargs > 1) {
+			lerr_set(e, LERR_USAGE, 0, "usage: source arxiv-oai [SET] [name NAME] (one set, "
+			         "e.g. cs or physics:hep-th; none: all of arXiv)");
+			return -1;
+		}
+		if (t == SOURCE_ARXIV_OAI && nargs == 1 && !valid_set(args[0])) {
+			lerr_set(e, LERR_USAGE, 0, "\"%s\" is not an OAI-PMH set (e.g. cs, math:math:NA, "
+			         "physics:hep-th)", args[0]);
 			return -1;
 		}
 		if (t == SOURCE_FEED && strncmp(args[0], "http://", 7) && strncmp(args[0], "https://", 8)) {

@@ -17,6 +17,7 @@
 #include "lectern/query.h"
 #include "lectern/text.h"
 #include "fetch_int.h"
+#include "harvest.h"
 
 enum {
 	BACKOFF_CAP = 60,
@@ -827,6 +828,7 @@ static char *source_signature(const struct config *cfg, const struct config_sour
 	const char *base = src->type == SOURCE_HF_DAILY ? cfg->hf_url
 	                   : src->type == SOURCE_ARXIV ? cfg->arxiv_rss_url
 	                   : src->type == SOURCE_ARXIV_QUERY ? cfg->arxiv_api_url
+	                   : src->type == SOURCE_ARXIV_OAI ? cfg->arxiv_oai_url
 	                   : "";   /* a feed's URL is its argument */
 	json_object *a = json_object_new_array();
 	json_object_array_add(a, json_object_new_string(config_source_type_name(src->type)));
@@ -929,6 +931,10 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 		rc = src->n_args ? run_query(&run, src, date, since, &n_new, &n_upd, &err) : -1;
 		if (!src->n_args)
 			lerr_set(&err, LERR_USAGE, 0, "source %s has no query", src->name);
+		break;
+	case SOURCE_ARXIV_OAI:
+		rc = harvest_source(env, src, date, since, run.note, sizeof run.note, &n_new, &n_upd,
+		                    &err);
 		break;
 	case SOURCE_FEED: {
 		struct req *r = reqs_add(&rs, xstrdup(src->n_args ? src->args[0] : ""), FEED_AUTO);

@@ -22,6 +22,7 @@ struct fetch_env {
 	struct polite *polite;
 	pthread_mutex_t db_mu;    /* held while a source thread uses db */
 	pthread_mutex_t ev_mu;    /* held while an event is delivered or a summary added to */
+	bool background;          /* the reader's worker (fetch_thread): harvests are bounded */
 	void (*on_event)(void *ctx, const struct fetch_event *ev);
 	void *ctx;
 	/* Optional: sees every paper stored (borrowed; the transaction may still roll back). */

@@ -262,6 +262,7 @@ struct fetcher *fetch_start(const struct config *cfg, const char *db_path, bool 
 		return NULL;
 	}
 	f->env.on_event = push_event;
+	f->env.background = true;
 	f->env.ctx = f;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_condattr_t ca;

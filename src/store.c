@@ -36,8 +36,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* cats (last): the category tokens as indexed, for deleting a changed paper's FTS entry */
-	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE id = ?1",
-	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE pk = ?1",
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE pk = ?1",
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
@@ -712,6 +712,7 @@ static int load_full(struct store *s, sqlite3_stmt *st, struct paper *out, struc
 	}
 	int64_t pk = sqlite3_column_int64(st, 0);
 	read_paper_row(st, out, NULL);
+	out->withdrawn = sqlite3_column_int(st, 3 + N_PAPER_COLS) != 0;   /* after cats */
 	sqlite3_reset(st);
 	if (read_authors(s, pk, out, e) < 0 || read_user_state(s, out, e) < 0 ||
 	    read_listings(s, pk, out, e) < 0) {
@@ -1565,6 +1566,89 @@ int store_source_signature_put(struct store *s, const char *name, const char *si
 	bind_text(st, 1, name);
 	bind_text(st, 2, nonempty(sig) ? sig : NULL);
 	return finish_write(s, st, "saving a source's signature", e);
+}
+
+/* ---- harvest checkpoints and withdrawn papers (schema v12) --------------------------------- */
+
+void store_harvest_clear(struct store_harvest *h)
+{
+	free(h->spec);
+	free(h->token);
+	free(h->datestamp);
+	memset(h, 0, sizeof *h);
+}
+
+int store_harvest_get(struct store *s, const char *source, struct store_harvest *out,
+                      struct lerr *e)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = store_cached(s, "SELECT spec, token, datestamp, updated_at FROM harvest"
+	                                   " WHERE source = ?1", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, source);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->spec = store_col_text(st, 0);
+		out->token = store_col_text(st, 1);
+		out->datestamp = store_col_text(st, 2);
+		out->updated_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading a harvest checkpoint");
+}
+
+/* Runs a cached write statement like the fixed ones (user_write, finish_write). */
+static sqlite3_stmt *cached_write(struct store *s, const char *sql, struct lerr *e)
+{
+	if (s->readonly) {
+		readonly_error(s, e);
+		return NULL;
+	}
+	if (s->in_txn && s->txn_failed) {
+		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		return NULL;
+	}
+	return store_cached(s, sql, e);
+}
+
+int store_harvest_put(struct store *s, const char *source, const struct store_harvest *h,
+                      struct lerr *e)
+{
+	sqlite3_stmt *st = cached_write(s, "INSERT INTO harvest (source, spec, token, datestamp,"
+	                                   " updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                                   " ON CONFLICT (source) DO UPDATE SET spec = excluded.spec,"
+	                                   " token = excluded.token, datestamp = excluded.datestamp,"
+	                                   " updated_at = excluded.updated_at", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, source);
+	bind_text(st, 2, h->spec ? h->spec : "");
+	bind_text(st, 3, nonempty(h->token) ? h->token : NULL);
+	bind_text(st, 4, nonempty(h->datestamp) ? h->datestamp : NULL);
+	sqlite3_bind_int64(st, 5, util_now());
+	return finish_write(s, st, "saving the harvest checkpoint", e);
+}
+
+int store_set_withdrawn(struct store *s, const char *id, bool on, bool *found, struct lerr *e)
+{
+	char buf[64];
+	if (found)
+		*found = false;
+	if (!nonempty(id)) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	sqlite3_stmt *st = cached_write(s, "UPDATE papers SET withdrawn = ?2 WHERE id = ?1", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	sqlite3_bind_int(st, 2, on);
+	if (finish_write(s, st, "marking a paper withdrawn", e) < 0)
+		return -1;
+	if (found)
+		*found = sqlite3_changes(s->db) > 0;
+	return 0;
 }
 
 /* ---- HTTP validators ---------------------------------------------------------------------- */

@@ -912,6 +912,7 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
 #define ROW_HIDDEN 32
 #define ROW_WATCHED 64
+#define ROW_WITHDRAWN 128     /* arXiv withdrew the paper (papers.withdrawn) */
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
  * row_from) and their binds. The replacement mark is a listing's, so only listing views read
@@ -924,7 +925,7 @@ static void row_cols(struct qb *b, const struct plan *p)
 	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
 	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') + 32 * (u.hidden <> 0)"
 	            " FROM user_state u"
-	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
+	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0) + 128 * (p.withdrawn <> 0)"
 	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
 	size_t nw = 0;   /* the mark of watched papers: only when there are watches */
 	if (p->q.s)
@@ -1083,6 +1084,7 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->watched = (user & ROW_WATCHED) != 0;
 	if (sqlite3_column_count(st) > 12)
 		r->why = store_col_text(st, 12);
+	r->withdrawn = (user & ROW_WITHDRAWN) != 0;
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);

@@ -242,6 +242,20 @@ static const char schema_v10[] =
 	"CREATE INDEX rank_scores_order ON rank_scores(list, score, paper);"
 	"CREATE INDEX rank_scores_paper ON rank_scores(paper);";
 
+/* Version 11 is reserved for sync's migration, written beside this one; until it lands its step
+ * is empty, so version 12 stays self-contained. */
+
+/* Version 12: arXiv OAI-PMH harvests. papers.withdrawn marks a paper arXiv withdrew (an OAI
+ * deleted record): it is kept with its user state and shown as withdrawn. `harvest` is each
+ * harvest source's checkpoint, written with the page it describes (harvest.c): the definition
+ * it belongs to (spec), the resumptionToken to ask for next (NULL: no list in progress) and the
+ * latest record datestamp stored, which the next list starts from. Old rows: not withdrawn. */
+static const char schema_v12[] =
+	"ALTER TABLE papers ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE harvest ("
+	" source TEXT PRIMARY KEY, spec TEXT NOT NULL, token TEXT, datestamp TEXT,"
+	" updated_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -258,6 +272,8 @@ static const struct migration {
 	{ schema_v8, NULL, NULL },
 	{ schema_v9, NULL, NULL },
 	{ schema_v10, NULL, NULL },
+	{ "", NULL, NULL },   /* 11: reserved (see above) */
+	{ schema_v12, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

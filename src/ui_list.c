@@ -653,6 +653,8 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 		x += ui_puts(c, y, x, end - x, v, cur ? base : EL_UPVOTES);
 		x += ui_puts(c, y, x, end - x, " ", base);
 	}
+	if (row->withdrawn)    /* arXiv withdrew it: never shown as if current */
+		x += ui_puts(c, y, x, end - x, "withdrawn ", cur ? base : EL_DATE);
 	if (row->replaced) {   /* arXiv announced a new version of an older paper: say which */
 		char ver[16];
 		snprintf(ver, sizeof ver, row->version > 0 ? "v%d " : "v? ", row->version);

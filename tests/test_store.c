@@ -88,9 +88,13 @@ static uint64_t checksum(const char *path)
 	return h;
 }
 
-/* Turns a current schema back into version 9's (before the ranker's state). */
+/* Turns a current schema back into version 11's (before harvests: no withdrawn, no
+ * checkpoints). */
+#define UNDO_V12 "DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
+
+/* Turns a current schema back into version 9's (before the ranker's state; 11 is reserved). */
 #define UNDO_V10                                                                           \
-	"DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
+	UNDO_V12 " DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
 	" DROP INDEX user_state_hidden; ALTER TABLE user_state DROP COLUMN hidden;"
 
 /* Turns a current schema back into version 8's (before listings drove the views). */
@@ -2701,6 +2705,107 @@ static void test_watches(void **state)
 	store_close(&s);
 }
 
+/* A version-11 cache migrates to 12: nothing lost, no paper withdrawn, no checkpoint yet; then a
+ * paper marked withdrawn keeps its text and user state, and says so in store_get and the rows. */
+static void test_migrate_v11_withdrawn(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v11.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	list_one(s, "2501.00001", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 1, 0, NULL);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_note(s, "2501.00001", "keep me", &e), 0);
+	store_close(&s);
+	raw_exec(path, UNDO_V12 "PRAGMA user_version = 11;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v11: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM papers),"
+	                                    " (SELECT sum(withdrawn) FROM papers),"
+	                                    " (SELECT count(*) FROM harvest)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 2);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	assert_int_equal(sqlite3_column_int(st, 3), 0);
+	sqlite3_finalize(st);
+
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_false(p.withdrawn);
+	char *title = xstrdup(p.title);
+	paper_clear(&p);
+	bool found = false;
+	assert_int_equal(store_set_withdrawn(s, "2501.00001v3", true, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(store_set_withdrawn(s, "2501.09999", true, &found, &e), 0);
+	assert_false(found);
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_true(p.withdrawn);
+	assert_true(p.favourite);
+	assert_string_equal(p.note, "keep me");
+	assert_string_equal(p.title, title);
+	paper_clear(&p);
+	free(title);
+	struct store_view v = { .filter = STORE_VIEW_ALL };
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 2);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.v[i].withdrawn, strcmp(r.v[i].id, "2501.00001") == 0);
+	store_rows_clear(&r);
+	store_close(&s);
+	unlink(path);
+}
+
+/* The harvest checkpoint: absent, written, replaced, and inside a transaction all or nothing. */
+static void test_harvest_checkpoint(void **state)
+{
+	(void)state;
+	struct lerr e = {0};
+	struct store *s = store_open(":memory:", 0, &e);
+	assert_non_null(s);
+	struct store_harvest h;
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_null(h.spec);
+	assert_null(h.token);
+	assert_null(h.datestamp);
+	char spec[] = "u cs arXivRaw", token[] = "verb%3DListRecords%26skip%3D3";
+	char day1[] = "2024-03-05", day2[] = "2024-03-06";
+	struct store_harvest w = { .spec = spec, .token = token, .datestamp = day1 };
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_string_equal(h.spec, "u cs arXivRaw");
+	assert_string_equal(h.token, w.token);
+	assert_string_equal(h.datestamp, "2024-03-05");
+	assert_true(h.updated_at > 0);
+	store_harvest_clear(&h);
+	/* a rolled-back page takes its checkpoint with it */
+	assert_int_equal(store_begin(s, &e), 0);
+	w.token = NULL;
+	w.datestamp = day2;
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
+	store_rollback(s);
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_string_equal(h.datestamp, "2024-03-05");
+	assert_non_null(h.token);
+	store_harvest_clear(&h);
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);   /* the list is complete */
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_null(h.token);
+	assert_string_equal(h.datestamp, "2024-03-06");
+	store_harvest_clear(&h);
+	store_close(&s);
+}
+
 /* A version-9 cache migrates to 10 keeping every user state; nothing is hidden, and hiding
  * works at once. */
 static void test_migrate_v9_hidden(void **state)
@@ -3440,6 +3545,8 @@ int main(void)
 		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_watches),
 		cmocka_unit_test(test_migrate_v9_hidden),
+		cmocka_unit_test(test_migrate_v11_withdrawn),
+		cmocka_unit_test(test_harvest_checkpoint),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

@@ -6,6 +6,7 @@
  *   source arxiv CATEGORY... [name NAME]
  *   source arxiv-query "QUERY" [name NAME]
  *   source feed URL [name NAME]
+ *   source arxiv-oai [SET] [name NAME]   (an OAI-PMH harvest: harvest.c)
  *   set OPTION VALUE          (options in the table in config.c)
  *   bind KEY ACTION           (validated by the UI against its action table)
  *   theme NAME
@@ -22,7 +23,8 @@
 
 #include "lectern/util.h"
 
-enum source_type { SOURCE_HF_DAILY, SOURCE_ARXIV, SOURCE_ARXIV_QUERY, SOURCE_FEED };
+enum source_type { SOURCE_HF_DAILY, SOURCE_ARXIV, SOURCE_ARXIV_QUERY, SOURCE_FEED,
+                   SOURCE_ARXIV_OAI };
 
 struct config_source {
 	char *name;            /* explicit name or the type name ("hf-daily", "arxiv", ...) */
@@ -46,6 +48,9 @@ struct config {
 	char *hf_url;              /* set hf-url         default https://huggingface.co */
 	char *arxiv_api_url;       /* set arxiv-api-url  default https://export.arxiv.org/api/query */
 	char *arxiv_rss_url;       /* set arxiv-rss-url  default https://rss.arxiv.org/rss */
+	char *arxiv_oai_url;       /* set arxiv-oai-url  default https://oaipmh.arxiv.org/oai */
+	int64_t harvest_budget;    /* set harvest-budget seconds one harvest may run, 0 no bound;
+	                            * -1 (unset): none for `lectern fetch`, 10m in the reader */
 	int64_t refresh;           /* set refresh        seconds, default 30m */
 	int hf_days;               /* set hf-days        days of Daily Papers fetched, default 7 */
 	int hf_max_pages;          /* set hf-max-pages   pages of one Daily Papers day, 0 no cap */

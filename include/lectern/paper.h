@@ -77,6 +77,9 @@ struct paper {
 	char *ai_keywords;       /* comma-and-space separated */
 	char *hf_day;            /* Daily Papers day "YYYY-MM-DD" (submittedOnDailyAt) */
 	char *thumbnail;
+	/* arXiv withdrew the paper (an OAI-PMH deleted record): kept and shown, marked as such. Set
+	 * by the store when reading; store_upsert() ignores it (store_set_withdrawn() sets it). */
+	bool withdrawn;
 
 	/* User state: filled by the store when reading, ignored by store_upsert(). */
 	bool favourite;

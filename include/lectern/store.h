@@ -206,6 +206,7 @@ struct store_row {
 	bool replaced;          /* the view's listing (see store_view) announced a replacement */
 	char *why;              /* STORE_VIEW_RANKED: why it ranks there (NULL elsewhere) */
 	bool watched;           /* a watch marks it */
+	bool withdrawn;         /* arXiv withdrew the paper (paper.withdrawn) */
 };
 struct store_rows {
 	struct store_row *v;
@@ -363,6 +364,25 @@ void store_source_state_clear(struct store_source_state *st);
 int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e);
 int store_source_signature_put(struct store *s, const char *name, const char *sig,
                                struct lerr *e);
+
+/* ---- harvests (OAI-PMH, harvest.c; store_harvest.c) ----------------------------------------- */
+/* A harvest source's checkpoint. All strings malloc'd or NULL. */
+struct store_harvest {
+	char *spec;         /* the definition it belongs to (URL, set, format): another one restarts */
+	char *token;        /* the resumptionToken to ask for next; NULL when no list is in progress */
+	char *datestamp;    /* "YYYY-MM-DD": the latest record datestamp stored, NULL none yet */
+	int64_t updated_at; /* when it was written, 0 never */
+};
+void store_harvest_clear(struct store_harvest *h);
+/* Fills *out (all NULL / 0 when the source has none). */
+int store_harvest_get(struct store *s, const char *source, struct store_harvest *out,
+                      struct lerr *e);
+/* Writes the checkpoint (inside the caller's transaction when one is open: with the page). */
+int store_harvest_put(struct store *s, const char *source, const struct store_harvest *h,
+                      struct lerr *e);
+/* Marks the paper withdrawn (or not). *found (may be NULL) tells whether the cache has it;
+ * nothing else about it changes (its text, user state and listings stay). */
+int store_set_withdrawn(struct store *s, const char *id, bool on, bool *found, struct lerr *e);
 
 /* ---- HTTP validators for conditional GET -------------------------------------------------- */
 /* Either out pointer may be NULL. Strings returned are malloc'd (caller frees) or NULL. */
