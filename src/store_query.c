@@ -585,6 +585,8 @@ struct plan {
 	enum driver drv;
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
+	const char *fts;          /* the FTS table D_FTS walks: papers_fts, or papers_tfts (the
+	                           * title index) for the title candidates */
 	const char *key;          /* the driver's pk expression */
 	const struct store_view *v;
 };
@@ -602,6 +604,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
+	p->fts = "papers_fts";
 	if ((v->filter == STORE_VIEW_SOURCE && !(v->source && *v->source)) ||
 	    (v->filter == STORE_VIEW_HF_DAY && !(v->day && *v->day))) {
 		lerr_set(e, LERR_USAGE, 0, "this view needs a %s",
@@ -671,7 +674,7 @@ static void pfx_check(struct qb *b, const struct plan *p)
 {
 	if (!p->pfx)
 		return;
-	sbuf_adds(&b->sql, " AND lectern_pfx(papers_fts");
+	sbuf_printf(&b->sql, " AND lectern_pfx(%s", p->fts);
 	pfx_args(b, p);
 	sbuf_addc(&b->sql, ')');
 }
@@ -716,8 +719,8 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 	const struct store_view *v = p->v;
 	switch (p->drv) {
 	case D_FTS:
-		sbuf_adds(&b->sql, " FROM papers_fts CROSS JOIN papers p ON p.pk = papers_fts.rowid"
-		                   " WHERE papers_fts MATCH ?");
+		sbuf_printf(&b->sql, " FROM %s CROSS JOIN papers p ON p.pk = %s.rowid WHERE %s MATCH ?",
+		            p->fts, p->fts, p->fts);
 		bt(b, drive);
 		pfx_check(b, p);
 		break;
@@ -877,7 +880,7 @@ static void rank_of(struct qb *b, const struct plan *p, const char *pk)
  * among them. Those are scored under the column filter, i.e. by their title, author and
  * organisation hits only: re-scoring each under the whole match costs a doclist seek per row
  * (seconds for `model` at 1M), and the title's weight dominates the score anyway. */
-static void candidates(struct qb *b, const struct plan *p)
+static void candidates(struct qb *b, struct plan *p)
 {
 	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
 	sbuf_printf(&b->sql, "WITH %s(r, s) AS %s(SELECT %s, ", p->tmatch ? "a" : "c",
@@ -885,7 +888,7 @@ static void candidates(struct qb *b, const struct plan *p)
 	if (p->mode == M_CAND_UPVOTES) {
 		sbuf_adds(&b->sql, "p.upvotes");
 	} else if (p->drv == D_FTS) {
-		sbuf_adds(&b->sql, "lectern_rank(papers_fts");
+		sbuf_printf(&b->sql, "lectern_rank(%s", p->fts);
 		pfx_args(b, p);
 		sbuf_addc(&b->sql, ')');
 	} else {
@@ -897,11 +900,18 @@ static void candidates(struct qb *b, const struct plan *p)
 	sbuf_addc(&b->sql, ')');
 	if (!p->tmatch)
 		return;
-	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(papers_fts", p->key);
+	/* From the title index: its doclists hold title/author/organisation words only. (The plan
+	 * is switched over and back: the binds point into it, so it cannot be a copy.) */
+	const char *fts = p->fts, *key = p->key;
+	p->fts = "papers_tfts";
+	p->key = "papers_tfts.rowid";
+	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(%s", p->key, p->fts);
 	pfx_args(b, p);
 	sbuf_addc(&b->sql, ')');
 	add_from_where(b, p, p->tmatch);
 	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
+	p->fts = fts;
+	p->key = key;
 	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL"
 	                   " SELECT r, s FROM t WHERE r NOT IN (SELECT r FROM a))");
 }
@@ -922,7 +932,7 @@ static void day_rows(struct qb *b, const struct plan *p)
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
-static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
+static void build(struct qb *b, struct plan *p, const struct store_key *anchor, bool fwd,
                   int64_t limit, int64_t count_cap)
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
@@ -1122,7 +1132,7 @@ int store_window(struct store *s, const struct store_view *view, const struct st
 }
 
 /* The rows of a plan, counting at most cap. */
-static int64_t count_plan(struct store *s, const struct plan *p, int64_t cap, struct lerr *e)
+static int64_t count_plan(struct store *s, struct plan *p, int64_t cap, struct lerr *e)
 {
 	struct qb b = {0};
 	build(&b, p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
