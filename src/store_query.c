@@ -65,6 +65,8 @@ struct squery {
 	struct squery_pfx pfx[SQUERY_MAX_PFX];
 	int n_pfx;
 	int n_phrases;            /* phrases in pos so far */
+	bool wide;                /* a positive term may match outside the title, authors and
+	                           * organisation (else the title index answers the whole MATCH) */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
 	int fav;                  /* 1 only favourites, -1 no favourites, 0 either */
 	int read;                 /* 1 only read, -1 only unread, 0 either */
@@ -144,6 +146,8 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 		return;
 	}
 	put_phrase(&q->pos, " AND ", col, s, n, prefix);
+	if (strcmp(col, "title") && strcmp(col, "authors") && strcmp(col, "organization"))
+		q->wide = true;
 	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < STORE_RANK_MAX_PHRASES &&
 	    pfx_rewritable(s, n)) {
 		struct squery_pfx *x = &q->pfx[q->n_pfx++];
@@ -204,6 +208,7 @@ static void add_category(struct squery *q, bool neg, const char *v)
 {
 	for (int k = 0; k < (neg ? 1 : 2); k++) {
 		struct sbuf *b = neg ? &q->neg : k ? &q->pos_short : &q->pos;
+		q->wide |= !neg;
 		if (b->len)
 			sbuf_adds(b, neg ? " OR " : " AND ");
 		int n = put_category(b, v);
@@ -493,6 +498,7 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 			sbuf_adds(&q->neg, q->neg.len ? " OR " : "");
 			put_fts(&q->neg, g);
 		} else {
+			q->wide = true;   /* (not looked into) */
 			sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
 			sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
 			q->n_phrases += put_fts(&q->pos, g);
@@ -588,6 +594,7 @@ struct plan {
 	const char *fts;          /* the FTS table D_FTS walks: papers_fts, or papers_tfts (the
 	                           * title index) for the title candidates */
 	const char *key;          /* the driver's pk expression */
+	int newest;               /* the newest-N part of a ranked order's candidates */
 	const struct store_view *v;
 };
 
@@ -605,6 +612,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	memset(p, 0, sizeof *p);
 	p->v = v;
 	p->fts = "papers_fts";
+	p->newest = STORE_CANDIDATES;
 	if ((v->filter == STORE_VIEW_SOURCE && !(v->source && *v->source)) ||
 	    (v->filter == STORE_VIEW_HF_DAY && !(v->day && *v->day))) {
 		lerr_set(e, LERR_USAGE, 0, "this view needs a %s",
@@ -615,6 +623,10 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		return -1;
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
+	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
+	 * of the newest are scored (the title matches stay STORE_TITLE_CANDIDATES). */
+	if (q->n_pfx > 0)
+		p->newest = STORE_PFX_CANDIDATES;
 	const struct sbuf *pos = p->pfx ? &q->pos_short : &q->pos;
 	if (pos->len && q->neg.len)
 		p->match = xasprintf("(%s) NOT (%s)", pos->s, q->neg.s);
@@ -650,6 +662,13 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->mode = plain && v->filter == STORE_VIEW_ALL ? M_UPVOTES : M_CAND_UPVOTES;
 	else
 		p->mode = M_DATE;
+	/* Only title, author and organisation words (ti: au: org:), nothing excluded: the title
+	 * index holds every match, with shorter doclists, and scores them the same. */
+	if (p->drv == D_FTS && !q->wide && !q->neg.len) {
+		p->fts = "papers_tfts";
+		p->key = "papers_tfts.rowid";
+		return 0;
+	}
 	/* A column filter only narrows the positives: the exclusions keep every column. */
 	if (p->mode == M_CAND_RANK && p->drv == D_FTS && !v->rank_all)
 		p->tmatch = q->neg.len ? xasprintf("({title authors organization} : (%s)) NOT (%s)",
@@ -875,6 +894,25 @@ static void rank_of(struct qb *b, const struct plan *p, const char *pk)
 	sbuf_addc(&b->sql, ')');
 }
 
+/* Takes the join with papers out of the FTS walk written since sql[from] when nothing in it
+ * reads the paper `p`: each candidate would otherwise read its row (~2 KB, a page) only to
+ * find it exists. The fragments of this file name the paper "p." and nothing else ends so. */
+static void drop_unused_join(struct qb *b, size_t from, const char *fts)
+{
+	char join[96];
+	snprintf(join, sizeof join, " CROSS JOIN papers p ON p.pk = %s.rowid", fts);
+	char *at = strstr(b->sql.s + from, join);
+	if (!at)
+		return;
+	size_t n = strlen(join);
+	for (const char *c = b->sql.s + from; (c = strstr(c, "p.")); c += 2)
+		if ((c < at || c >= at + n) && c > b->sql.s &&
+		    !isalnum((unsigned char)c[-1]) && c[-1] != '_')
+			return;   /* the paper is read: keep the join */
+	memmove(at, at + n, strlen(at + n) + 1);
+	b->sql.len -= n;
+}
+
 /* The candidates c(r, s) of a ranked order: the newest STORE_CANDIDATES rows (all with
  * rank_all), and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not
  * among them. Those are scored under the column filter, i.e. by their title, author and
@@ -885,6 +923,7 @@ static void candidates(struct qb *b, struct plan *p)
 	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
 	sbuf_printf(&b->sql, "WITH %s(r, s) AS %s(SELECT %s, ", p->tmatch ? "a" : "c",
 	            p->tmatch || p->v->rank_all ? "MATERIALIZED " : "", p->key);
+	size_t from = b->sql.len;
 	if (p->mode == M_CAND_UPVOTES) {
 		sbuf_adds(&b->sql, "p.upvotes");
 	} else if (p->drv == D_FTS) {
@@ -895,8 +934,10 @@ static void candidates(struct qb *b, struct plan *p)
 		rank_of(b, p, "p.pk");
 	}
 	add_from_where(b, p, p->match);
+	if (p->drv == D_FTS)
+		drop_unused_join(b, from, p->fts);
 	if (!p->v->rank_all)
-		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d", p->key, STORE_CANDIDATES);
+		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d", p->key, p->newest);
 	sbuf_addc(&b->sql, ')');
 	if (!p->tmatch)
 		return;
@@ -906,9 +947,11 @@ static void candidates(struct qb *b, struct plan *p)
 	p->fts = "papers_tfts";
 	p->key = "papers_tfts.rowid";
 	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(%s", p->key, p->fts);
+	from = b->sql.len;
 	pfx_args(b, p);
 	sbuf_addc(&b->sql, ')');
 	add_from_where(b, p, p->tmatch);
+	drop_unused_join(b, from, p->fts);
 	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
 	p->fts = fts;
 	p->key = key;
@@ -946,15 +989,20 @@ static void build(struct qb *b, struct plan *p, const struct store_key *anchor, 
 			bi(b, count_cap);
 			return;
 		}
+		/* The window is cut from the scored candidates before any paper is read: joined
+		 * first, every candidate's row (and user state) would be read to keep 50. */
 		sbuf_addc(&b->sql, ' ');
 		row_cols(b, p);
-		sbuf_adds(&b->sql, ", c.s, c.s, p.version FROM c CROSS JOIN papers p ON p.pk = c.r");
+		sbuf_adds(&b->sql, ", c.s, c.s, p.version FROM (SELECT * FROM c");
 		if (anchor) {
-			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
+			sbuf_printf(&b->sql, " WHERE (s, r) %s (?, ?)", lt);
 			br(b, anchor->score);
 			bi(b, anchor->k2);
 		}
-		sbuf_printf(&b->sql, " ORDER BY c.s %s, c.r %s", desc, desc);
+		sbuf_printf(&b->sql, " ORDER BY s %s, r %s LIMIT ?) c CROSS JOIN papers p ON p.pk = c.r"
+		            " ORDER BY c.s %s, c.r %s", desc, desc, desc, desc);
+		bi(b, limit);
+		return;
 	} else {
 		if (count_cap >= 0) {
 			sbuf_adds(&b->sql, "SELECT count(*) FROM (SELECT 1");
@@ -1049,7 +1097,7 @@ static int64_t pfx_ratio(int64_t need)
 	int64_t q = 10000 / (need > 0 ? need : 1), r = 1;
 	while ((r + 1) * (r + 1) <= q)
 		r++;
-	return r < 2 ? 2 : r;
+	return r < 4 ? 4 : r;
 }
 
 static int fetch_rows(struct store *s, const struct store_view *view,
@@ -1072,8 +1120,8 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		struct qb b = {0};
 		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
-		int64_t need = p.mode == M_CAND_UPVOTES ? STORE_CANDIDATES
-		               : p.mode == M_CAND_RANK ? STORE_CANDIDATES + STORE_TITLE_CANDIDATES : lim;
+		int64_t need = p.mode == M_CAND_UPVOTES ? p.newest
+		               : p.mode == M_CAND_RANK ? p.newest + STORE_TITLE_CANDIDATES : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
@@ -1241,7 +1289,7 @@ int store_bound(struct store *s, const struct store_view *view, int64_t cap,
 	int ret = 0;
 	if ((p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES) && !p.v->rank_all) {
 		out->ranked = true;
-		out->newest = STORE_CANDIDATES;
+		out->newest = p.newest;
 		out->candidates = count_plan(s, &p, cap, e);
 		p.mode = M_DATE;   /* the same rows in date order: every match */
 		out->matches = out->candidates < 0 ? -1 : count_plan(s, &p, cap, e);
