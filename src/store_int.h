@@ -26,7 +26,7 @@
 #define STORE_N_FTS_COLS 6
 enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_CANDIDATES 1000             /* ranked / upvote orders: the newest N rows of the view */
-#define STORE_PFX_CANDIDATES 250         /* ... or N when a word ends in a long prefix (`learni*`:
+#define STORE_PFX_CANDIDATES 250         /* ... or N with a long prefix in the query (`learni*`:
                                            * each candidate's text is checked, see store_query.c) */
 #define STORE_TITLE_CANDIDATES 1000       /* relevance also scores the newest N title/author/
                                            * organisation matches, whatever their age */

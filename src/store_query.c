@@ -13,12 +13,14 @@
  *              the newest STORE_CANDIDATES rows of the view, ordered by upvotes.
  *   relevance  lectern_rank() (BM25-like term saturation over title x4, authors and
  *              organisation x2, abstract and AI summary x1; no IDF because every candidate
- *              contains every term) over the newest STORE_CANDIDATES matches plus the newest
+ *              contains every term) over the newest STORE_CANDIDATES matches (STORE_PFX_
+ *              CANDIDATES when the query has a long prefix) plus the newest
  *              STORE_TITLE_CANDIDATES matches of the query in the title, authors or
- *              organisation (an FTS5 column filter): a paper found by its own title words is
- *              ranked whatever its age, while `model` or `gen*` stays bounded. store_bound()
- *              tells whether matches were left out (the reader's header says so); rank_all
- *              (the CLI's --limit 0) scores every match.
+ *              organisation, read from the title index papers_tfts (schema v10): a paper
+ *              found by its own title words is ranked whatever its age, while `model` or
+ *              `gen*` stays bounded. store_bound() tells whether matches were left out (the
+ *              reader's header says so); rank_all (the CLI's --limit 0) scores every match.
+ *              The window is cut from the scored candidates before their papers are read.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -913,11 +915,12 @@ static void drop_unused_join(struct qb *b, size_t from, const char *fts)
 	b->sql.len -= n;
 }
 
-/* The candidates c(r, s) of a ranked order: the newest STORE_CANDIDATES rows (all with
- * rank_all), and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not
- * among them. Those are scored under the column filter, i.e. by their title, author and
- * organisation hits only: re-scoring each under the whole match costs a doclist seek per row
- * (seconds for `model` at 1M), and the title's weight dominates the score anyway. */
+/* The candidates c(r, s) of a ranked order: the newest p->newest rows (all with rank_all),
+ * and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not among
+ * them, from the title index (a column filter on papers_fts would read the words' whole
+ * doclists, abstracts included). Those are scored by their title, author and organisation
+ * hits only: re-scoring each under the whole match costs a doclist seek per row (seconds for
+ * `model` at 1M), and the title's weight dominates the score anyway. */
 static void candidates(struct qb *b, struct plan *p)
 {
 	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
@@ -1091,7 +1094,8 @@ void store_rows_clear(struct store_rows *r)
  * (`model*` rows per `mod*` row), so the walk stops once it has made more than `ratio` checks
  * per row that passed (after a first STORE_PFX_PROBE checks, to measure d), or need x ratio +
  * STORE_PFX_PROBE in all. ratio = sqrt(10000 / need), from the measured break-even (BENCHMARKS.md):
- * a window of 50 allows 14 checks per passing row, the 1,000 candidates of a ranked search 3. */
+ * a window of 50 allows 14 checks per passing row; at least 4, since on real text the plain
+ * query merges many long doclists (`robu*` at 1M: 75 ms plain, 57 ms with 3,800 checks). */
 static int64_t pfx_ratio(int64_t need)
 {
 	int64_t q = 10000 / (need > 0 ? need : 1), r = 1;
