@@ -642,8 +642,9 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	            q->note == 1 || q->has_tags == 1;
 	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
-	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
-		p->drv = D_DAY, p->key = "l.paper";   /* a day is small: walk its listings */
+	else if (day_view(v))   /* a day is small: walk its listings (a search too: driven by the
+	                         * FTS, it read every match of `model` to find the day's few) */
+		p->drv = D_DAY, p->key = "l.paper";
 	else if (user)
 		p->drv = D_USER, p->key = "p.pk";
 	else if (p->match)
@@ -656,7 +657,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
-	if (p->drv == D_DAY)
+	if (p->drv == D_DAY && !(v->sort == STORE_SORT_RELEVANCE && p->match))
 		p->mode = M_DAY;
 	else if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;

@@ -420,6 +420,17 @@ int main(int argc, char **argv)
 				printf("store: day view %s (%s, %zu rows): median %.3f ms\n", days[dd],
 				       so ? "date/listed" : "upvotes", got, pct(t, RUNS, 0.5));
 			}
+		/* A search typed in a day view (the reader opens on one), by relevance. */
+		const char *dq[] = { "model", "neural network", "learni*" };
+		for (size_t qi = 0; qi < sizeof dq / sizeof *dq; qi++) {
+			struct store_view dv = { .filter = STORE_VIEW_HF_DAY, .day = newest,
+			                         .sort = STORE_SORT_RELEVANCE, .query = dq[qi] };
+			size_t got = 0;
+			for (int i = 0; i < QRUNS; i++)
+				t[i] = time_window(s, &dv, NULL, &got);
+			printf("store: search %s in day view %s (relevance, %zu rows): p50 %.2f ms, p95 "
+			       "%.2f ms\n", dq[qi], newest, got, pct(t, QRUNS, 0.5), pct(t, QRUNS, 0.95));
+		}
 		char prev[16];
 		for (int i = 0; i < QRUNS; i++) {
 			double t0 = now_ms();
