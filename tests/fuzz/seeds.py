@@ -178,8 +178,27 @@ def import_seeds():
     return c
 
 
+def oai_seeds():
+    """fuzz_oai: an OAI-PMH page when the last byte is even (the pages end in a newline), one
+    snapshot line when it is odd (a JSON object ends in '}')."""
+    c = Corpus("fuzz_oai")
+    for p in fixtures("oai-pmh/*.xml"):
+        text = open(p, encoding="utf-8", errors="replace").read().rstrip("\n") + "\n"
+        name = os.path.basename(p)
+        c.add(text, name)
+        for keep in (1, 2):
+            c.add(cut_xml(text, "record", keep), "%s-record%d" % (name, keep))
+    for p in fixtures("snapshot/*.json*"):
+        for i, line in enumerate(open(p, encoding="utf-8")):
+            line = line.rstrip("\n")
+            if line.endswith("}"):
+                c.add(line, "%s-%d" % (os.path.basename(p), i))
+    return c
+
+
 def main():
-    for build in (xml_seeds, json_seeds, text_seeds, config_seeds, query_seeds, import_seeds):
+    for build in (xml_seeds, json_seeds, text_seeds, config_seeds, query_seeds, import_seeds,
+                  oai_seeds):
         c = build()
         print("%-12s %3d seeds" % (c.target, c.n))
         if c.n == 0:
