@@ -13,7 +13,8 @@
 
 #define MODEL_MAGIC 0x314b4e52u   /* "RNK1": the feature scheme; another one is not warm-started */
 #define DF_MAGIC 0x31464452u      /* "RDF1" */
-enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000 };
+enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000,
+       DF_TABLE_MAX = 1 << 24 };
 /* LIBLINEAR's C: chosen on tests/bench/bench_rank.c (0.1, 0.3, 1, 4, 16 tried; BENCHMARKS.md) */
 #define RANK_C 0.1
 
@@ -54,58 +55,99 @@ static const char *const stopwords[] = {
 	"where", "which", "while", "with", "within", "without", "work", "would",
 };
 
-static uint64_t fnv(const char *s, size_t n)
+#define FNV_SEED 1469598103934665603ULL
+
+/* FNV-1a continued from h: the hash of "a b" is the hash of "a" continued with " b", so a
+ * bigram is hashed from its first word's hash without being copied. */
+static uint64_t fnv_more(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	return h;
 }
 
-/* The stop words as a sorted array of their hashes (made once): a token is one hash and a
- * binary search of integers, not of strings (the hot loop of scoring). */
-static uint64_t stop_hash[ARRAY_LEN(stopwords)];
-static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
-
-static int cmp_u64(const void *a, const void *b)
+static uint64_t fnv(const char *s, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	return fnv_more(FNV_SEED, s, n);
 }
 
-static void stop_init(void)
+/* The stop words as a set of their hashes (made once): a token's one hash serves both for this
+ * test and for its slot (the hot loop of scoring). STOP_SET slots, linear probing, 0 empty. */
+enum { STOP_SET = 512, LOG_TAB = 256 };
+static uint64_t stop_set[STOP_SET];
+static double log_tab[LOG_TAB];   /* log(k): term counts are small whole numbers */
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+
+static void tab_init(void)
 {
-	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++)
-		stop_hash[i] = fnv(stopwords[i], strlen(stopwords[i]));
-	qsort(stop_hash, ARRAY_LEN(stop_hash), sizeof *stop_hash, cmp_u64);
+	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++) {
+		uint64_t h = fnv(stopwords[i], strlen(stopwords[i]));
+		size_t j = h & (STOP_SET - 1);
+		while (stop_set[j] && stop_set[j] != h)
+			j = (j + 1) & (STOP_SET - 1);
+		stop_set[j] = h;
+	}
+	for (int k = 1; k < LOG_TAB; k++)
+		log_tab[k] = log((double)k);
 }
 
-static bool stopword(const char *t, size_t n)
+static bool stop_hashed(uint64_t h)
 {
-	pthread_once(&stop_once, stop_init);
-	uint64_t h = fnv(t, n);
-	return bsearch(&h, stop_hash, ARRAY_LEN(stop_hash), sizeof h, cmp_u64) != NULL;
+	for (size_t j = h & (STOP_SET - 1); stop_set[j]; j = (j + 1) & (STOP_SET - 1))
+		if (stop_set[j] == h)
+			return true;
+	return false;
 }
 
-static uint32_t slot(const char *s, size_t n)
+static uint32_t slot_of(uint64_t h)
 {
-	return (uint32_t)(fnv(s, n) % RANK_DIM) + 1;
+	return (uint32_t)(h % RANK_DIM) + 1;
 }
 
-/* A document being built: an open-addressed table of its slots. */
+/* A document being built: an open-addressed table of its slots. The tables are kept for the
+ * next document (one per size, zeroed when given back); they grow from 256 slots as they always
+ * did, so the features come out in the same order and every sum over them is the same. */
+enum { TABLE_LEVELS = 24 };
 struct builder {
 	struct feat *t;
-	size_t cap, n;
+	size_t cap, n, level;
+	struct feat *pool[TABLE_LEVELS];   /* pool[k]: 256 << k slots, all zero when not in use */
 	struct sbuf *names;        /* NULL: no names kept */
-	char prev[128];            /* the previous kept token of the field ("" none) */
+	char prev[128];            /* the previous kept token of the field */
+	size_t prev_n;             /* its length (0: none) */
+	uint64_t prev_h;           /* its hash */
 	float w;                   /* the weight of the field's tokens */
 };
 
-static void add_feat(struct builder *b, const char *key, size_t n, const char *show, float w)
+static struct feat *table_take(struct builder *b, size_t level)
+{
+	if (!b->pool[level])
+		b->pool[level] = xcalloc((size_t)256 << level, sizeof *b->pool[level]);
+	return b->pool[level];
+}
+
+/* The document's table given back (zeroed) for the next one. */
+static void builder_reset(struct builder *b)
+{
+	if (b->t)
+		memset(b->t, 0, b->cap * sizeof *b->t);
+	b->t = NULL;
+	b->cap = b->n = b->level = 0;
+}
+
+static void builder_free(struct builder *b)
+{
+	for (size_t k = 0; k < TABLE_LEVELS; k++)
+		free(b->pool[k]);
+	memset(b, 0, sizeof *b);
+}
+
+/* The entry of slot idx (made with value 0 when new: *fresh set). */
+static struct feat *add_slot(struct builder *b, uint32_t idx, bool *fresh)
 {
 	if (2 * (b->n + 1) > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct feat *t = xcalloc(cap, sizeof *t);
+		size_t level = b->cap ? b->level + 1 : 0, cap = (size_t)256 << level;
+		struct feat *t = table_take(b, level);
 		for (size_t i = 0; i < b->cap; i++)
 			if (b->t[i].idx) {
 				size_t j = b->t[i].idx & (cap - 1);
@@ -113,51 +155,74 @@ static void add_feat(struct builder *b, const char *key, size_t n, const char *s
 					j = (j + 1) & (cap - 1);
 				t[j] = b->t[i];
 			}
-		free(b->t);
+		size_t n = b->n;
+		builder_reset(b);
 		b->t = t;
 		b->cap = cap;
+		b->level = level;
+		b->n = n;
 	}
-	uint32_t idx = slot(key, n);
 	size_t j = idx & (b->cap - 1);
 	while (b->t[j].idx && b->t[j].idx != idx)
 		j = (j + 1) & (b->cap - 1);
-	if (!b->t[j].idx) {
+	*fresh = !b->t[j].idx;
+	if (*fresh) {
 		b->t[j] = (struct feat){ .idx = idx, .v = 0, .name = -1 };
 		b->n++;
-		if (b->names && show) {
-			b->t[j].name = (int32_t)b->names->len;
-			sbuf_add(b->names, show, strlen(show) + 1);
-		}
 	}
-	b->t[j].v += w;
+	return &b->t[j];
+}
+
+static void add_feat(struct builder *b, const char *key, size_t n, const char *show, float w)
+{
+	bool fresh;
+	struct feat *f = add_slot(b, slot_of(fnv(key, n)), &fresh);
+	if (fresh && b->names && show) {
+		f->name = (int32_t)b->names->len;
+		sbuf_add(b->names, show, strlen(show) + 1);
+	}
+	f->v += w;
 }
 
 /* One token of a title or an abstract: the word, and the bigram with the previous kept one
- * (the hot loop of scoring: no printf here). */
+ * (the hot loop of scoring: one hash a token, no copy unless names are kept). */
 static int on_token(void *ctx, const char *tok, size_t n)
 {
 	struct builder *b = ctx;
 	bool digits = true;
 	for (size_t i = 0; i < n && digits; i++)
 		digits = tok[i] >= '0' && tok[i] <= '9';
-	if (n < 2 || n > 60 || digits || (n <= 8 && stopword(tok, n))) {
-		b->prev[0] = 0;   /* a bigram never spans a left-out word */
+	if (n < 2 || n > 60 || digits) {
+		b->prev_n = 0;   /* a bigram never spans a left-out word */
 		return 0;
 	}
-	char key[130];
-	memcpy(key, tok, n);
-	key[n] = 0;
-	add_feat(b, key, n, key, b->w);
-	size_t p = strlen(b->prev);
-	if (p) {
-		char bi[200];
-		memcpy(bi, b->prev, p);
-		bi[p] = ' ';
-		memcpy(bi + p + 1, tok, n);
-		bi[p + 1 + n] = 0;
-		add_feat(b, bi, p + 1 + n, bi, b->w);
+	uint64_t h = fnv(tok, n);
+	if (n <= 8 && stop_hashed(h)) {
+		b->prev_n = 0;
+		return 0;
 	}
-	memcpy(b->prev, key, n + 1);
+	bool fresh;
+	struct feat *f = add_slot(b, slot_of(h), &fresh);
+	if (fresh && b->names) {
+		f->name = (int32_t)b->names->len;
+		sbuf_add(b->names, tok, n);
+		sbuf_add(b->names, "", 1);
+	}
+	f->v += b->w;
+	if (b->prev_n) {
+		f = add_slot(b, slot_of(fnv_more(fnv_more(b->prev_h, " ", 1), tok, n)), &fresh);
+		if (fresh && b->names) {
+			f->name = (int32_t)b->names->len;
+			sbuf_add(b->names, b->prev, b->prev_n);
+			sbuf_add(b->names, " ", 1);
+			sbuf_add(b->names, tok, n);
+			sbuf_add(b->names, "", 1);
+		}
+		f->v += b->w;
+	}
+	memcpy(b->prev, tok, n);
+	b->prev_n = n;
+	b->prev_h = h;
 	return 0;
 }
 
@@ -165,7 +230,7 @@ static void text_feats(struct store *s, struct builder *b, const char *text, flo
 {
 	if (!text)
 		return;
-	b->prev[0] = 0;
+	b->prev_n = 0;
 	b->w = w;
 	store_tokenize(s, text, strlen(text), on_token, b);
 }
@@ -216,19 +281,22 @@ static int cmp_feat(const void *a, const void *b)
 }
 
 /* The raw term counts of a paper (weights come with weigh()). */
-static void doc_make(struct store *s, const struct store_text *t, bool names, struct doc *d)
+static void doc_make(struct store *s, struct builder *b, const struct store_text *t, bool names,
+                     struct doc *d)
 {
+	pthread_once(&tab_once, tab_init);
 	memset(d, 0, sizeof *d);
-	struct builder b = { .names = names ? &d->names : NULL };
-	text_feats(s, &b, t->title, 2.0f);
-	text_feats(s, &b, t->abstract, 1.0f);
-	author_feats(&b, t->authors);
-	cat_feats(&b, t->categories);
-	d->f = xreallocarray(NULL, b.n ? b.n : 1, sizeof *d->f);
-	for (size_t i = 0; i < b.cap; i++)
-		if (b.t[i].idx)
-			d->f[d->n++] = b.t[i];
-	free(b.t);
+	b->names = names ? &d->names : NULL;
+	text_feats(s, b, t->title, 2.0f);
+	text_feats(s, b, t->abstract, 1.0f);
+	author_feats(b, t->authors);
+	cat_feats(b, t->categories);
+	d->f = xreallocarray(NULL, b->n ? b->n : 1, sizeof *d->f);
+	for (size_t i = 0; i < b->cap; i++)
+		if (b->t[i].idx)
+			d->f[d->n++] = b->t[i];
+	builder_reset(b);
+	b->names = NULL;
 	d->pk = t->pk;
 	d->id = xstrdup(t->id ? t->id : "");
 	d->title = xstrdup(t->title ? t->title : "");
@@ -246,19 +314,53 @@ static void doc_sort(struct doc *d)
 struct df {
 	uint32_t *n;               /* RANK_DIM + 1 counts */
 	uint32_t docs;
+	double *idf;               /* idf by count, 0..docs (df_ready; NULL: computed each time) */
 };
+
+static double idf_of(uint32_t docs, uint32_t n)
+{
+	return log((docs + 1.0) / (n + 1.0)) + 1.0;
+}
+
+/* The idf of every count made once (the counts are done): a log a count, not a feature. */
+static void df_ready(struct df *df)
+{
+	free(df->idf);
+	df->idf = NULL;
+	if (df->docs > DF_TABLE_MAX)   /* a stored count this big is not ours: no table */
+		return;
+	df->idf = xreallocarray(NULL, (size_t)df->docs + 1, sizeof *df->idf);
+	for (uint32_t n = 0; n <= df->docs; n++)
+		df->idf[n] = idf_of(df->docs, n);
+}
+
+static void df_free(struct df *df)
+{
+	free(df->n);
+	free(df->idf);
+	memset(df, 0, sizeof *df);
+}
 
 static double idf(const struct df *df, uint32_t idx)
 {
-	return log((df->docs + 1.0) / (df->n[idx] + 1.0)) + 1.0;
+	uint32_t n = df->n[idx];
+	return df->idf && n <= df->docs ? df->idf[n] : idf_of(df->docs, n);
+}
+
+/* log(v) of a term count: a table for whole numbers (the same value libm gives). */
+static double log_count(float v)
+{
+	int k = (int)v;
+	return v >= 1 && v < LOG_TAB && (float)k == v ? log_tab[k] : log(v);
 }
 
 /* tf-idf with a sublinear tf, normalised to length 1. */
 static void weigh(struct doc *d, const struct df *df)
 {
+	pthread_once(&tab_once, tab_init);
 	double norm = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		double v = (1.0 + log(d->f[i].v)) * idf(df, d->f[i].idx);
+		double v = (1.0 + log_count(d->f[i].v)) * idf(df, d->f[i].idx);
 		d->f[i].v = (float)v;
 		norm += v * v;
 	}
@@ -272,6 +374,7 @@ struct docs {
 	size_t n, cap;
 	struct store *s;
 	bool names, skip_fav;
+	struct builder b;          /* reused from one document to the next */
 };
 
 static int collect(void *ctx, const struct store_text *t)
@@ -283,7 +386,7 @@ static int collect(void *ctx, const struct store_text *t)
 		ds->cap = ds->cap ? ds->cap * 2 : 64;
 		ds->v = xreallocarray(ds->v, ds->cap, sizeof *ds->v);
 	}
-	doc_make(ds->s, t, ds->names, &ds->v[ds->n++]);
+	doc_make(ds->s, &ds->b, t, ds->names, &ds->v[ds->n++]);
 	return 0;
 }
 
@@ -302,7 +405,9 @@ static int load(struct store *s, enum store_text_set set, const char *arg, int64
 	out->s = s;
 	out->names = names;
 	out->skip_fav = skip_fav;
-	if (store_texts(s, set, arg, n, collect, out, e) < 0) {
+	int rc = store_texts(s, set, arg, n, collect, out, e);
+	builder_free(&out->b);
+	if (rc < 0) {
 		docs_free(out);
 		return -1;
 	}
@@ -348,6 +453,7 @@ static int df_get(struct store *s, struct df *df, struct lerr *e)
 			if (b[3 + 2 * i] >= 1 && b[3 + 2 * i] <= RANK_DIM)
 				df->n[b[3 + 2 * i]] = b[4 + 2 * i];
 		free(blob);
+		df_ready(df);
 		return 0;
 	}
 	free(blob);
@@ -356,6 +462,7 @@ static int df_get(struct store *s, struct df *df, struct lerr *e)
 		return -1;
 	df_count(df, &ds);
 	docs_free(&ds);
+	df_ready(df);
 	if (!store_is_readonly(s))
 		df_save(s, df, NULL);   /* a cache: if it cannot be kept it is counted again */
 	return 0;
@@ -675,6 +782,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 			         false, true, &neg, e) < 0)
 				goto done;
 			df_count(&df, &neg);   /* the sample is the cache in small */
+			df_ready(&df);
 			if (!store_is_readonly(s))
 				df_save(s, &df, NULL);
 			weigh_all(&favs, &df, true);
@@ -720,7 +828,7 @@ done:
 	docs_free(&hid);
 	docs_free(&neg);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	free(w);
 	return rc;
 }
@@ -789,7 +897,7 @@ int rank_similar(struct store *s, const char *id, size_t limit, struct rank_resu
 done:
 	docs_free(&one);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	return rc;
 }
 
@@ -822,7 +930,7 @@ int rank_centroid(struct store *s, int64_t since, size_t limit, struct rank_resu
 done:
 	docs_free(&favs);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	free(c);
 	return rc;
 }
