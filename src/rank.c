@@ -530,16 +530,71 @@ static void item_set(struct rank_item *it, struct doc *d, double score)
 	it->score = score;
 }
 
-/* The favourite nearest d (index into favs), -1 none. */
-static long nearest(const struct doc *d, const struct docs *favs, double *sim)
+/* The favourites by slot: which of them have it, with what weight. A paper's similarity to every
+ * favourite is then one pass over its own features (a merge with each of 200 favourites, for each
+ * paper shown, was a fifth of scoring a day). Each sum adds the same products in the same order
+ * (the paper's features, by slot) as dot() does. */
+struct favix {
+	const struct docs *favs;
+	uint32_t *key, *head;      /* open addressing on the slot; head: its first posting + 1 */
+	size_t cap;
+	struct posting {
+		uint32_t fav, next;    /* next: the slot's next posting + 1 (0: none) */
+		float v;
+	} *post;
+	double *sim;               /* favs->n sums, for nearest() */
+};
+
+static void favix_make(struct favix *x, const struct docs *favs)
 {
+	size_t total = 0, np = 0, cap = 16;
+	for (size_t i = 0; i < favs->n; i++)
+		total += favs->v[i].n;
+	while (cap < 2 * total)
+		cap *= 2;
+	*x = (struct favix){ .favs = favs, .cap = cap, .key = xcalloc(cap, sizeof *x->key),
+	                     .head = xcalloc(cap, sizeof *x->head),
+	                     .post = xreallocarray(NULL, total ? total : 1, sizeof *x->post),
+	                     .sim = xcalloc(favs->n ? favs->n : 1, sizeof *x->sim) };
+	for (size_t i = 0; i < favs->n; i++)
+		for (size_t j = 0; j < favs->v[i].n; j++) {
+			uint32_t idx = favs->v[i].f[j].idx;
+			size_t h = idx & (cap - 1);
+			while (x->key[h] && x->key[h] != idx)
+				h = (h + 1) & (cap - 1);
+			x->key[h] = idx;
+			x->post[np] = (struct posting){ (uint32_t)i, x->head[h], favs->v[i].f[j].v };
+			x->head[h] = (uint32_t)++np;
+		}
+}
+
+static void favix_free(struct favix *x)
+{
+	free(x->key);
+	free(x->head);
+	free(x->post);
+	free(x->sim);
+	memset(x, 0, sizeof *x);
+}
+
+/* The favourite nearest d (index into the favourites), -1 none; d sorted. */
+static long nearest(const struct doc *d, struct favix *x, double *sim)
+{
+	size_t nf = x->favs->n;
+	memset(x->sim, 0, nf * sizeof *x->sim);
+	for (size_t i = 0; i < d->n; i++) {
+		uint32_t idx = d->f[i].idx;
+		size_t h = idx & (x->cap - 1);
+		while (x->key[h] && x->key[h] != idx)
+			h = (h + 1) & (x->cap - 1);
+		for (uint32_t p = x->head[h]; p; p = x->post[p - 1].next)
+			x->sim[x->post[p - 1].fav] += (double)d->f[i].v * x->post[p - 1].v;
+	}
 	long best = -1;
 	*sim = 0;
-	for (size_t i = 0; i < favs->n; i++) {
-		double x = dot(d, &favs->v[i]);
-		if (best < 0 || x > *sim)
-			best = (long)i, *sim = x;
-	}
+	for (size_t i = 0; i < nf; i++)
+		if (best < 0 || x->sim[i] > *sim)
+			best = (long)i, *sim = x->sim[i];
 	return best;
 }
 
@@ -591,7 +646,7 @@ static void renamed(const struct names *nm, struct doc *d)
 }
 
 static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit, const double *w,
-                   const struct docs *favs, const struct doc *like, const struct names *nm,
+                   struct favix *fx, const struct doc *like, const struct names *nm,
                    struct rank_result *out)
 {
 	qsort(sc, n, sizeof *sc, cmp_scored);
@@ -605,16 +660,16 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 		if (w || !cand->names)   /* compared below: sorted now (the others never were) */
 			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
-		long f = favs ? nearest(d, favs, &sim) : -1;
+		long f = fx ? nearest(d, fx, &sim) : -1;
 		if (w)
 			for (size_t j = 0; j < d->n; j++)
 				c[j] = w[d->f[j].idx] * d->f[j].v;
 		else if (like || f >= 0)
-			shared(d, like ? like : &favs->v[f], c);
+			shared(d, like ? like : &fx->favs->v[f], c);
 		struct rank_item *it = &out->v[out->n++];
 		it->why = why_of(d, c);
 		if (f >= 0 && sim > 0)
-			it->close = xstrdup(favs->v[f].title);
+			it->close = xstrdup(fx->favs->v[f].title);
 		item_set(it, d, sc[i].score);
 		free(c);
 	}
@@ -758,6 +813,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 {
 	memset(out, 0, sizeof *out);
 	struct docs favs = {0}, hid = {0}, neg = {0}, cand = {0};
+	struct favix fx = {0};
 	struct df df = {0};
 	double *w = NULL;
 	int rc = -1;
@@ -809,6 +865,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	bool names = !o->limit || o->limit > 200;
 	if (load(s, STORE_TEXT_SINCE, NULL, o->since, names, true, &cand, e) < 0)
 		goto done;
+	favix_make(&fx, &favs);
 	weigh_all(&cand, &df, !w);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
 	for (size_t i = 0; i < cand.n; i++) {
@@ -817,13 +874,14 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 		if (w)
 			sc[i].score = dot_w(&cand.v[i], w) + w[RANK_DIM + 1];
 		else
-			nearest(&cand.v[i], &favs, &sim), sc[i].score = sim;
+			nearest(&cand.v[i], &fx, &sim), sc[i].score = sim;
 	}
 	out->considered = cand.n;
-	finish(&cand, sc, cand.n, o->limit, w, &favs, NULL, &(struct names){ s, &df }, out);
+	finish(&cand, sc, cand.n, o->limit, w, &fx, NULL, &(struct names){ s, &df }, out);
 	free(sc);
 	rc = 0;
 done:
+	favix_free(&fx);
 	docs_free(&favs);
 	docs_free(&hid);
 	docs_free(&neg);
