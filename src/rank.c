@@ -56,13 +56,14 @@ static const char *const stopwords[] = {
 };
 
 #define FNV_SEED 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
 
 /* FNV-1a continued from h: the hash of "a b" is the hash of "a" continued with " b", so a
  * bigram is hashed from its first word's hash without being copied. */
 static uint64_t fnv_more(uint64_t h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
 }
 
@@ -189,15 +190,21 @@ static void add_feat(struct builder *b, const char *key, size_t n, const char *s
 static int on_token(void *ctx, const char *tok, size_t n)
 {
 	struct builder *b = ctx;
-	bool digits = true;
-	for (size_t i = 0; i < n && digits; i++)
-		digits = tok[i] >= '0' && tok[i] <= '9';
-	if (n < 2 || n > 60 || digits) {
+	if (n < 2 || n > 60) {
 		b->prev_n = 0;   /* a bigram never spans a left-out word */
 		return 0;
 	}
-	uint64_t h = fnv(tok, n);
-	if (n <= 8 && stop_hashed(h)) {
+	/* the word's hash and the bigram's (continued from the previous word's) in one loop: two
+	 * independent chains of multiplications, run side by side by the processor */
+	uint64_t h = FNV_SEED, hb = fnv_more(b->prev_h, " ", 1);
+	bool digits = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)tok[i];
+		digits &= c >= '0' && c <= '9';
+		h = (h ^ c) * FNV_PRIME;
+		hb = (hb ^ c) * FNV_PRIME;
+	}
+	if (digits || (n <= 8 && stop_hashed(h))) {
 		b->prev_n = 0;
 		return 0;
 	}
@@ -210,7 +217,7 @@ static int on_token(void *ctx, const char *tok, size_t n)
 	}
 	f->v += b->w;
 	if (b->prev_n) {
-		f = add_slot(b, slot_of(fnv_more(fnv_more(b->prev_h, " ", 1), tok, n)), &fresh);
+		f = add_slot(b, slot_of(hb), &fresh);
 		if (fresh && b->names) {
 			f->name = (int32_t)b->names->len;
 			sbuf_add(b->names, b->prev, b->prev_n);
@@ -817,7 +824,8 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	struct df df = {0};
 	double *w = NULL;
 	int rc = -1;
-	if (load(s, STORE_TEXT_FAVOURITES, NULL, 0, true, false, &favs, e) < 0)
+	/* the favourites' display names are never shown (the why names the paper's own features) */
+	if (load(s, STORE_TEXT_FAVOURITES, NULL, 0, false, false, &favs, e) < 0)
 		return -1;
 	out->n_pos = favs.n;
 	if (favs.n == 0) {
@@ -854,7 +862,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 		} else if (df_get(s, &df, e) < 0) {
 			goto done;
 		} else {
-			weigh_all(&favs, &df, true);
+			weigh_all(&favs, &df, false);   /* only merged with (shared) without a model */
 		}
 	} else if (df_get(s, &df, e) < 0) {
 		goto done;
