@@ -250,13 +250,23 @@ static void author_feats(struct builder *b, const char *authors)
 		char *name = xstrndup(a, n), *key = paper_name_key(name);
 		const char *last = strrchr(key, ' ');
 		if (*key) {
+			/* "a:" initial " " last name, cut to fit (snprintf's length was the uncut one) */
 			char k[200], show[200];
-			int m = snprintf(k, sizeof k, "a:%c %s", key[0], last ? last + 1 : key);
-			const char *t = name;
-			while (*t == ' ')
-				t++;
-			snprintf(show, sizeof show, "author %s", t);
-			add_feat(b, k, (size_t)m, show, 1.0f);
+			const char *l = last ? last + 1 : key;
+			size_t m = strlen(l);
+			if (m > sizeof k - 5)
+				m = sizeof k - 5;
+			k[0] = 'a', k[1] = ':', k[2] = key[0], k[3] = ' ';
+			memcpy(k + 4, l, m);
+			m += 4;
+			k[m] = 0;
+			if (b->names) {   /* shown only when names are kept */
+				const char *t = name;
+				while (*t == ' ')
+					t++;
+				snprintf(show, sizeof show, "author %s", t);
+			}
+			add_feat(b, k, m, b->names ? show : NULL, 1.0f);
 		}
 		free(name);
 		free(key);
@@ -272,8 +282,12 @@ static void cat_feats(struct builder *b, const char *cats)
 		size_t n = strcspn(c, " ");
 		if (n) {
 			char k[80];
-			int m = snprintf(k, sizeof k, "cat:%.*s", (int)n, c);
-			add_feat(b, k, (size_t)m, k, 3.0f);   /* a category says much: weigh it up */
+			size_t m = n < sizeof k - 5 ? n : sizeof k - 5;
+			memcpy(k, "cat:", 4);
+			memcpy(k + 4, c, m);
+			m += 4;
+			k[m] = 0;
+			add_feat(b, k, m, k, 3.0f);   /* a category says much: weigh it up */
 		}
 		c += n;
 		while (*c == ' ')
