@@ -371,8 +371,9 @@ static double idf(const struct df *df, uint32_t idx)
 /* log(v) of a term count: a table for whole numbers (the same value libm gives). */
 static double log_count(float v)
 {
-	int k = (int)v;
-	return v >= 1 && v < LOG_TAB && (float)k == v ? log_tab[k] : log(v);
+	if (v >= 1 && v < LOG_TAB && (float)(int)v == v)   /* range first: (int) of a huge v is UB */
+		return log_tab[(int)v];
+	return log(v);
 }
 
 /* tf-idf with a sublinear tf, normalised to length 1. */
