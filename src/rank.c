@@ -13,7 +13,8 @@
 
 #define MODEL_MAGIC 0x314b4e52u   /* "RNK1": the feature scheme; another one is not warm-started */
 #define DF_MAGIC 0x31464452u      /* "RDF1" */
-enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000 };
+enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000,
+       DF_TABLE_MAX = 1 << 24 };
 /* LIBLINEAR's C: chosen on tests/bench/bench_rank.c (0.1, 0.3, 1, 4, 16 tried; BENCHMARKS.md) */
 #define RANK_C 0.1
 
@@ -54,58 +55,100 @@ static const char *const stopwords[] = {
 	"where", "which", "while", "with", "within", "without", "work", "would",
 };
 
-static uint64_t fnv(const char *s, size_t n)
+#define FNV_SEED 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+/* FNV-1a continued from h: the hash of "a b" is the hash of "a" continued with " b", so a
+ * bigram is hashed from its first word's hash without being copied. */
+static uint64_t fnv_more(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
 }
 
-/* The stop words as a sorted array of their hashes (made once): a token is one hash and a
- * binary search of integers, not of strings (the hot loop of scoring). */
-static uint64_t stop_hash[ARRAY_LEN(stopwords)];
-static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
-
-static int cmp_u64(const void *a, const void *b)
+static uint64_t fnv(const char *s, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	return fnv_more(FNV_SEED, s, n);
 }
 
-static void stop_init(void)
+/* The stop words as a set of their hashes (made once): a token's one hash serves both for this
+ * test and for its slot (the hot loop of scoring). STOP_SET slots, linear probing, 0 empty. */
+enum { STOP_SET = 512, LOG_TAB = 256 };
+static uint64_t stop_set[STOP_SET];
+static double log_tab[LOG_TAB];   /* log(k): term counts are small whole numbers */
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+
+static void tab_init(void)
 {
-	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++)
-		stop_hash[i] = fnv(stopwords[i], strlen(stopwords[i]));
-	qsort(stop_hash, ARRAY_LEN(stop_hash), sizeof *stop_hash, cmp_u64);
+	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++) {
+		uint64_t h = fnv(stopwords[i], strlen(stopwords[i]));
+		size_t j = h & (STOP_SET - 1);
+		while (stop_set[j] && stop_set[j] != h)
+			j = (j + 1) & (STOP_SET - 1);
+		stop_set[j] = h;
+	}
+	for (int k = 1; k < LOG_TAB; k++)
+		log_tab[k] = log((double)k);
 }
 
-static bool stopword(const char *t, size_t n)
+static bool stop_hashed(uint64_t h)
 {
-	pthread_once(&stop_once, stop_init);
-	uint64_t h = fnv(t, n);
-	return bsearch(&h, stop_hash, ARRAY_LEN(stop_hash), sizeof h, cmp_u64) != NULL;
+	for (size_t j = h & (STOP_SET - 1); stop_set[j]; j = (j + 1) & (STOP_SET - 1))
+		if (stop_set[j] == h)
+			return true;
+	return false;
 }
 
-static uint32_t slot(const char *s, size_t n)
+static uint32_t slot_of(uint64_t h)
 {
-	return (uint32_t)(fnv(s, n) % RANK_DIM) + 1;
+	return (uint32_t)(h % RANK_DIM) + 1;
 }
 
-/* A document being built: an open-addressed table of its slots. */
+/* A document being built: an open-addressed table of its slots. The tables are kept for the
+ * next document (one per size, zeroed when given back); they grow from 256 slots as they always
+ * did, so the features come out in the same order and every sum over them is the same. */
+enum { TABLE_LEVELS = 24 };
 struct builder {
 	struct feat *t;
-	size_t cap, n;
+	size_t cap, n, level;
+	struct feat *pool[TABLE_LEVELS];   /* pool[k]: 256 << k slots, all zero when not in use */
 	struct sbuf *names;        /* NULL: no names kept */
-	char prev[128];            /* the previous kept token of the field ("" none) */
+	char prev[128];            /* the previous kept token of the field */
+	size_t prev_n;             /* its length (0: none) */
+	uint64_t prev_h;           /* its hash */
 	float w;                   /* the weight of the field's tokens */
 };
 
-static void add_feat(struct builder *b, const char *key, size_t n, const char *show, float w)
+static struct feat *table_take(struct builder *b, size_t level)
+{
+	if (!b->pool[level])
+		b->pool[level] = xcalloc((size_t)256 << level, sizeof *b->pool[level]);
+	return b->pool[level];
+}
+
+/* The document's table given back (zeroed) for the next one. */
+static void builder_reset(struct builder *b)
+{
+	if (b->t)
+		memset(b->t, 0, b->cap * sizeof *b->t);
+	b->t = NULL;
+	b->cap = b->n = b->level = 0;
+}
+
+static void builder_free(struct builder *b)
+{
+	for (size_t k = 0; k < TABLE_LEVELS; k++)
+		free(b->pool[k]);
+	memset(b, 0, sizeof *b);
+}
+
+/* The entry of slot idx (made with value 0 when new: *fresh set). */
+static struct feat *add_slot(struct builder *b, uint32_t idx, bool *fresh)
 {
 	if (2 * (b->n + 1) > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct feat *t = xcalloc(cap, sizeof *t);
+		size_t level = b->cap ? b->level + 1 : 0, cap = (size_t)256 << level;
+		struct feat *t = table_take(b, level);
 		for (size_t i = 0; i < b->cap; i++)
 			if (b->t[i].idx) {
 				size_t j = b->t[i].idx & (cap - 1);
@@ -113,51 +156,80 @@ static void add_feat(struct builder *b, const char *key, size_t n, const char *s
 					j = (j + 1) & (cap - 1);
 				t[j] = b->t[i];
 			}
-		free(b->t);
+		size_t n = b->n;
+		builder_reset(b);
 		b->t = t;
 		b->cap = cap;
+		b->level = level;
+		b->n = n;
 	}
-	uint32_t idx = slot(key, n);
 	size_t j = idx & (b->cap - 1);
 	while (b->t[j].idx && b->t[j].idx != idx)
 		j = (j + 1) & (b->cap - 1);
-	if (!b->t[j].idx) {
+	*fresh = !b->t[j].idx;
+	if (*fresh) {
 		b->t[j] = (struct feat){ .idx = idx, .v = 0, .name = -1 };
 		b->n++;
-		if (b->names && show) {
-			b->t[j].name = (int32_t)b->names->len;
-			sbuf_add(b->names, show, strlen(show) + 1);
-		}
 	}
-	b->t[j].v += w;
+	return &b->t[j];
+}
+
+static void add_feat(struct builder *b, const char *key, size_t n, const char *show, float w)
+{
+	bool fresh;
+	struct feat *f = add_slot(b, slot_of(fnv(key, n)), &fresh);
+	if (fresh && b->names && show) {
+		f->name = (int32_t)b->names->len;
+		sbuf_add(b->names, show, strlen(show) + 1);
+	}
+	f->v += w;
 }
 
 /* One token of a title or an abstract: the word, and the bigram with the previous kept one
- * (the hot loop of scoring: no printf here). */
+ * (the hot loop of scoring: one hash a token, no copy unless names are kept). */
 static int on_token(void *ctx, const char *tok, size_t n)
 {
 	struct builder *b = ctx;
-	bool digits = true;
-	for (size_t i = 0; i < n && digits; i++)
-		digits = tok[i] >= '0' && tok[i] <= '9';
-	if (n < 2 || n > 60 || digits || (n <= 8 && stopword(tok, n))) {
-		b->prev[0] = 0;   /* a bigram never spans a left-out word */
+	if (n < 2 || n > 60) {
+		b->prev_n = 0;   /* a bigram never spans a left-out word */
 		return 0;
 	}
-	char key[130];
-	memcpy(key, tok, n);
-	key[n] = 0;
-	add_feat(b, key, n, key, b->w);
-	size_t p = strlen(b->prev);
-	if (p) {
-		char bi[200];
-		memcpy(bi, b->prev, p);
-		bi[p] = ' ';
-		memcpy(bi + p + 1, tok, n);
-		bi[p + 1 + n] = 0;
-		add_feat(b, bi, p + 1 + n, bi, b->w);
+	/* the word's hash and the bigram's (continued from the previous word's) in one loop: two
+	 * independent chains of multiplications, run side by side by the processor */
+	uint64_t h = FNV_SEED, hb = fnv_more(b->prev_h, " ", 1);
+	bool digits = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)tok[i];
+		digits &= c >= '0' && c <= '9';
+		h = (h ^ c) * FNV_PRIME;
+		hb = (hb ^ c) * FNV_PRIME;
 	}
-	memcpy(b->prev, key, n + 1);
+	if (digits || (n <= 8 && stop_hashed(h))) {
+		b->prev_n = 0;
+		return 0;
+	}
+	bool fresh;
+	struct feat *f = add_slot(b, slot_of(h), &fresh);
+	if (fresh && b->names) {
+		f->name = (int32_t)b->names->len;
+		sbuf_add(b->names, tok, n);
+		sbuf_add(b->names, "", 1);
+	}
+	f->v += b->w;
+	if (b->prev_n) {
+		f = add_slot(b, slot_of(hb), &fresh);
+		if (fresh && b->names) {
+			f->name = (int32_t)b->names->len;
+			sbuf_add(b->names, b->prev, b->prev_n);
+			sbuf_add(b->names, " ", 1);
+			sbuf_add(b->names, tok, n);
+			sbuf_add(b->names, "", 1);
+		}
+		f->v += b->w;
+	}
+	memcpy(b->prev, tok, n);
+	b->prev_n = n;
+	b->prev_h = h;
 	return 0;
 }
 
@@ -165,7 +237,7 @@ static void text_feats(struct store *s, struct builder *b, const char *text, flo
 {
 	if (!text)
 		return;
-	b->prev[0] = 0;
+	b->prev_n = 0;
 	b->w = w;
 	store_tokenize(s, text, strlen(text), on_token, b);
 }
@@ -178,13 +250,23 @@ static void author_feats(struct builder *b, const char *authors)
 		char *name = xstrndup(a, n), *key = paper_name_key(name);
 		const char *last = strrchr(key, ' ');
 		if (*key) {
+			/* "a:" initial " " last name, cut to fit (snprintf's length was the uncut one) */
 			char k[200], show[200];
-			int m = snprintf(k, sizeof k, "a:%c %s", key[0], last ? last + 1 : key);
-			const char *t = name;
-			while (*t == ' ')
-				t++;
-			snprintf(show, sizeof show, "author %s", t);
-			add_feat(b, k, (size_t)m, show, 1.0f);
+			const char *l = last ? last + 1 : key;
+			size_t m = strlen(l);
+			if (m > sizeof k - 5)
+				m = sizeof k - 5;
+			k[0] = 'a', k[1] = ':', k[2] = key[0], k[3] = ' ';
+			memcpy(k + 4, l, m);
+			m += 4;
+			k[m] = 0;
+			if (b->names) {   /* shown only when names are kept */
+				const char *t = name;
+				while (*t == ' ')
+					t++;
+				snprintf(show, sizeof show, "author %s", t);
+			}
+			add_feat(b, k, m, b->names ? show : NULL, 1.0f);
 		}
 		free(name);
 		free(key);
@@ -200,8 +282,12 @@ static void cat_feats(struct builder *b, const char *cats)
 		size_t n = strcspn(c, " ");
 		if (n) {
 			char k[80];
-			int m = snprintf(k, sizeof k, "cat:%.*s", (int)n, c);
-			add_feat(b, k, (size_t)m, k, 3.0f);   /* a category says much: weigh it up */
+			size_t m = n < sizeof k - 5 ? n : sizeof k - 5;
+			memcpy(k, "cat:", 4);
+			memcpy(k + 4, c, m);
+			m += 4;
+			k[m] = 0;
+			add_feat(b, k, m, k, 3.0f);   /* a category says much: weigh it up */
 		}
 		c += n;
 		while (*c == ' ')
@@ -216,19 +302,22 @@ static int cmp_feat(const void *a, const void *b)
 }
 
 /* The raw term counts of a paper (weights come with weigh()). */
-static void doc_make(struct store *s, const struct store_text *t, bool names, struct doc *d)
+static void doc_make(struct store *s, struct builder *b, const struct store_text *t, bool names,
+                     struct doc *d)
 {
+	pthread_once(&tab_once, tab_init);
 	memset(d, 0, sizeof *d);
-	struct builder b = { .names = names ? &d->names : NULL };
-	text_feats(s, &b, t->title, 2.0f);
-	text_feats(s, &b, t->abstract, 1.0f);
-	author_feats(&b, t->authors);
-	cat_feats(&b, t->categories);
-	d->f = xreallocarray(NULL, b.n ? b.n : 1, sizeof *d->f);
-	for (size_t i = 0; i < b.cap; i++)
-		if (b.t[i].idx)
-			d->f[d->n++] = b.t[i];
-	free(b.t);
+	b->names = names ? &d->names : NULL;
+	text_feats(s, b, t->title, 2.0f);
+	text_feats(s, b, t->abstract, 1.0f);
+	author_feats(b, t->authors);
+	cat_feats(b, t->categories);
+	d->f = xreallocarray(NULL, b->n ? b->n : 1, sizeof *d->f);
+	for (size_t i = 0; i < b->cap; i++)
+		if (b->t[i].idx)
+			d->f[d->n++] = b->t[i];
+	builder_reset(b);
+	b->names = NULL;
 	d->pk = t->pk;
 	d->id = xstrdup(t->id ? t->id : "");
 	d->title = xstrdup(t->title ? t->title : "");
@@ -246,19 +335,54 @@ static void doc_sort(struct doc *d)
 struct df {
 	uint32_t *n;               /* RANK_DIM + 1 counts */
 	uint32_t docs;
+	double *idf;               /* idf by count, 0..docs (df_ready; NULL: computed each time) */
 };
+
+static double idf_of(uint32_t docs, uint32_t n)
+{
+	return log((docs + 1.0) / (n + 1.0)) + 1.0;
+}
+
+/* The idf of every count made once (the counts are done): a log a count, not a feature. */
+static void df_ready(struct df *df)
+{
+	free(df->idf);
+	df->idf = NULL;
+	if (df->docs > DF_TABLE_MAX)   /* a stored count this big is not ours: no table */
+		return;
+	df->idf = xreallocarray(NULL, (size_t)df->docs + 1, sizeof *df->idf);
+	for (uint32_t n = 0; n <= df->docs; n++)
+		df->idf[n] = idf_of(df->docs, n);
+}
+
+static void df_free(struct df *df)
+{
+	free(df->n);
+	free(df->idf);
+	memset(df, 0, sizeof *df);
+}
 
 static double idf(const struct df *df, uint32_t idx)
 {
-	return log((df->docs + 1.0) / (df->n[idx] + 1.0)) + 1.0;
+	uint32_t n = df->n[idx];
+	return df->idf && n <= df->docs ? df->idf[n] : idf_of(df->docs, n);
+}
+
+/* log(v) of a term count: a table for whole numbers (the same value libm gives). */
+static double log_count(float v)
+{
+	if (v >= 1 && v < LOG_TAB && (float)(int)v == v)   /* range first: (int) of a huge v is UB */
+		return log_tab[(int)v];
+	return log(v);
 }
 
 /* tf-idf with a sublinear tf, normalised to length 1. */
 static void weigh(struct doc *d, const struct df *df)
 {
+	pthread_once(&tab_once, tab_init);
 	double norm = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		double v = (1.0 + log(d->f[i].v)) * idf(df, d->f[i].idx);
+		double v = (1.0 + log_count(d->f[i].v)) * idf(df, d->f[i].idx);
 		d->f[i].v = (float)v;
 		norm += v * v;
 	}
@@ -272,6 +396,7 @@ struct docs {
 	size_t n, cap;
 	struct store *s;
 	bool names, skip_fav;
+	struct builder b;          /* reused from one document to the next */
 };
 
 static int collect(void *ctx, const struct store_text *t)
@@ -283,7 +408,7 @@ static int collect(void *ctx, const struct store_text *t)
 		ds->cap = ds->cap ? ds->cap * 2 : 64;
 		ds->v = xreallocarray(ds->v, ds->cap, sizeof *ds->v);
 	}
-	doc_make(ds->s, t, ds->names, &ds->v[ds->n++]);
+	doc_make(ds->s, &ds->b, t, ds->names, &ds->v[ds->n++]);
 	return 0;
 }
 
@@ -302,7 +427,9 @@ static int load(struct store *s, enum store_text_set set, const char *arg, int64
 	out->s = s;
 	out->names = names;
 	out->skip_fav = skip_fav;
-	if (store_texts(s, set, arg, n, collect, out, e) < 0) {
+	int rc = store_texts(s, set, arg, n, collect, out, e);
+	builder_free(&out->b);
+	if (rc < 0) {
 		docs_free(out);
 		return -1;
 	}
@@ -348,6 +475,7 @@ static int df_get(struct store *s, struct df *df, struct lerr *e)
 			if (b[3 + 2 * i] >= 1 && b[3 + 2 * i] <= RANK_DIM)
 				df->n[b[3 + 2 * i]] = b[4 + 2 * i];
 		free(blob);
+		df_ready(df);
 		return 0;
 	}
 	free(blob);
@@ -356,6 +484,7 @@ static int df_get(struct store *s, struct df *df, struct lerr *e)
 		return -1;
 	df_count(df, &ds);
 	docs_free(&ds);
+	df_ready(df);
 	if (!store_is_readonly(s))
 		df_save(s, df, NULL);   /* a cache: if it cannot be kept it is counted again */
 	return 0;
@@ -423,16 +552,71 @@ static void item_set(struct rank_item *it, struct doc *d, double score)
 	it->score = score;
 }
 
-/* The favourite nearest d (index into favs), -1 none. */
-static long nearest(const struct doc *d, const struct docs *favs, double *sim)
+/* The favourites by slot: which of them have it, with what weight. A paper's similarity to every
+ * favourite is then one pass over its own features (a merge with each of 200 favourites, for each
+ * paper shown, was a fifth of scoring a day). Each sum adds the same products in the same order
+ * (the paper's features, by slot) as dot() does. */
+struct favix {
+	const struct docs *favs;
+	uint32_t *key, *head;      /* open addressing on the slot; head: its first posting + 1 */
+	size_t cap;
+	struct posting {
+		uint32_t fav, next;    /* next: the slot's next posting + 1 (0: none) */
+		float v;
+	} *post;
+	double *sim;               /* favs->n sums, for nearest() */
+};
+
+static void favix_make(struct favix *x, const struct docs *favs)
 {
+	size_t total = 0, np = 0, cap = 16;
+	for (size_t i = 0; i < favs->n; i++)
+		total += favs->v[i].n;
+	while (cap < 2 * total)
+		cap *= 2;
+	*x = (struct favix){ .favs = favs, .cap = cap, .key = xcalloc(cap, sizeof *x->key),
+	                     .head = xcalloc(cap, sizeof *x->head),
+	                     .post = xreallocarray(NULL, total ? total : 1, sizeof *x->post),
+	                     .sim = xcalloc(favs->n ? favs->n : 1, sizeof *x->sim) };
+	for (size_t i = 0; i < favs->n; i++)
+		for (size_t j = 0; j < favs->v[i].n; j++) {
+			uint32_t idx = favs->v[i].f[j].idx;
+			size_t h = idx & (cap - 1);
+			while (x->key[h] && x->key[h] != idx)
+				h = (h + 1) & (cap - 1);
+			x->key[h] = idx;
+			x->post[np] = (struct posting){ (uint32_t)i, x->head[h], favs->v[i].f[j].v };
+			x->head[h] = (uint32_t)++np;
+		}
+}
+
+static void favix_free(struct favix *x)
+{
+	free(x->key);
+	free(x->head);
+	free(x->post);
+	free(x->sim);
+	memset(x, 0, sizeof *x);
+}
+
+/* The favourite nearest d (index into the favourites), -1 none; d sorted. */
+static long nearest(const struct doc *d, struct favix *x, double *sim)
+{
+	size_t nf = x->favs->n;
+	memset(x->sim, 0, nf * sizeof *x->sim);
+	for (size_t i = 0; i < d->n; i++) {
+		uint32_t idx = d->f[i].idx;
+		size_t h = idx & (x->cap - 1);
+		while (x->key[h] && x->key[h] != idx)
+			h = (h + 1) & (x->cap - 1);
+		for (uint32_t p = x->head[h]; p; p = x->post[p - 1].next)
+			x->sim[x->post[p - 1].fav] += (double)d->f[i].v * x->post[p - 1].v;
+	}
 	long best = -1;
 	*sim = 0;
-	for (size_t i = 0; i < favs->n; i++) {
-		double x = dot(d, &favs->v[i]);
-		if (best < 0 || x > *sim)
-			best = (long)i, *sim = x;
-	}
+	for (size_t i = 0; i < nf; i++)
+		if (best < 0 || x->sim[i] > *sim)
+			best = (long)i, *sim = x->sim[i];
 	return best;
 }
 
@@ -484,7 +668,7 @@ static void renamed(const struct names *nm, struct doc *d)
 }
 
 static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit, const double *w,
-                   const struct docs *favs, const struct doc *like, const struct names *nm,
+                   struct favix *fx, const struct doc *like, const struct names *nm,
                    struct rank_result *out)
 {
 	qsort(sc, n, sizeof *sc, cmp_scored);
@@ -498,16 +682,16 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 		if (w || !cand->names)   /* compared below: sorted now (the others never were) */
 			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
-		long f = favs ? nearest(d, favs, &sim) : -1;
+		long f = fx ? nearest(d, fx, &sim) : -1;
 		if (w)
 			for (size_t j = 0; j < d->n; j++)
 				c[j] = w[d->f[j].idx] * d->f[j].v;
 		else if (like || f >= 0)
-			shared(d, like ? like : &favs->v[f], c);
+			shared(d, like ? like : &fx->favs->v[f], c);
 		struct rank_item *it = &out->v[out->n++];
 		it->why = why_of(d, c);
 		if (f >= 0 && sim > 0)
-			it->close = xstrdup(favs->v[f].title);
+			it->close = xstrdup(fx->favs->v[f].title);
 		item_set(it, d, sc[i].score);
 		free(c);
 	}
@@ -651,10 +835,12 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 {
 	memset(out, 0, sizeof *out);
 	struct docs favs = {0}, hid = {0}, neg = {0}, cand = {0};
+	struct favix fx = {0};
 	struct df df = {0};
 	double *w = NULL;
 	int rc = -1;
-	if (load(s, STORE_TEXT_FAVOURITES, NULL, 0, true, false, &favs, e) < 0)
+	/* the favourites' display names are never shown (the why names the paper's own features) */
+	if (load(s, STORE_TEXT_FAVOURITES, NULL, 0, false, false, &favs, e) < 0)
 		return -1;
 	out->n_pos = favs.n;
 	if (favs.n == 0) {
@@ -675,6 +861,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 			         false, true, &neg, e) < 0)
 				goto done;
 			df_count(&df, &neg);   /* the sample is the cache in small */
+			df_ready(&df);
 			if (!store_is_readonly(s))
 				df_save(s, &df, NULL);
 			weigh_all(&favs, &df, true);
@@ -690,7 +877,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 		} else if (df_get(s, &df, e) < 0) {
 			goto done;
 		} else {
-			weigh_all(&favs, &df, true);
+			weigh_all(&favs, &df, false);   /* only merged with (shared) without a model */
 		}
 	} else if (df_get(s, &df, e) < 0) {
 		goto done;
@@ -701,6 +888,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	bool names = !o->limit || o->limit > 200;
 	if (load(s, STORE_TEXT_SINCE, NULL, o->since, names, true, &cand, e) < 0)
 		goto done;
+	favix_make(&fx, &favs);
 	weigh_all(&cand, &df, !w);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
 	for (size_t i = 0; i < cand.n; i++) {
@@ -709,18 +897,19 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 		if (w)
 			sc[i].score = dot_w(&cand.v[i], w) + w[RANK_DIM + 1];
 		else
-			nearest(&cand.v[i], &favs, &sim), sc[i].score = sim;
+			nearest(&cand.v[i], &fx, &sim), sc[i].score = sim;
 	}
 	out->considered = cand.n;
-	finish(&cand, sc, cand.n, o->limit, w, &favs, NULL, &(struct names){ s, &df }, out);
+	finish(&cand, sc, cand.n, o->limit, w, &fx, NULL, &(struct names){ s, &df }, out);
 	free(sc);
 	rc = 0;
 done:
+	favix_free(&fx);
 	docs_free(&favs);
 	docs_free(&hid);
 	docs_free(&neg);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	free(w);
 	return rc;
 }
@@ -789,7 +978,7 @@ int rank_similar(struct store *s, const char *id, size_t limit, struct rank_resu
 done:
 	docs_free(&one);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	return rc;
 }
 
@@ -822,7 +1011,7 @@ int rank_centroid(struct store *s, int64_t since, size_t limit, struct rank_resu
 done:
 	docs_free(&favs);
 	docs_free(&cand);
-	free(df.n);
+	df_free(&df);
 	free(c);
 	return rc;
 }

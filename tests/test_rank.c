@@ -11,7 +11,9 @@
 
 #include "lectern/rank.h"
 #include "lectern/store.h"
+#include "lectern/util.h"
 #include "rank_fixture.h"
+#include "../src/store_int.h"   /* s->db: the index's own tokens, through fts5vocab */
 
 static struct store *day_store(void)
 {
@@ -278,12 +280,121 @@ static void test_similar(void **state)
 	store_close(&s);
 }
 
+static int join_token(void *ctx, const char *t, size_t n)
+{
+	sbuf_add(ctx, t, n);
+	sbuf_add(ctx, "\n", 1);
+	return 0;
+}
+
+/* Each text FTS5 indexed, as vocab (an fts5vocab "instance" table) lists its tokens, against
+ * store_tokenize of the same text (text_sql: the text of ?1 doc, ?2 column). Returns the number
+ * of texts compared. */
+static long compare_tokens(struct store *s, const char *vocab, const char *where,
+                           const char *text_sql)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT doc, col, term FROM %s %s ORDER BY doc, col, offset",
+	         vocab, where);
+	sqlite3_stmt *st, *tx;
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s->db, text_sql, -1, &tx, NULL), SQLITE_OK);
+	long texts = 0;
+	int rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW) {
+		int64_t doc = sqlite3_column_int64(st, 0);
+		char *col = strdup((const char *)sqlite3_column_text(st, 1));
+		struct sbuf index = {0}, ours = {0};
+		while (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == doc &&
+		       !strcmp((const char *)sqlite3_column_text(st, 1), col)) {
+			sbuf_add(&index, (const char *)sqlite3_column_text(st, 2),
+			         (size_t)sqlite3_column_bytes(st, 2));
+			sbuf_add(&index, "\n", 1);
+			rc = sqlite3_step(st);
+		}
+		sqlite3_bind_int64(tx, 1, doc);
+		sqlite3_bind_text(tx, 2, col, -1, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(tx), SQLITE_ROW);
+		const char *text = (const char *)sqlite3_column_text(tx, 0);
+		assert_int_equal(store_tokenize(s, text, (size_t)sqlite3_column_bytes(tx, 0), join_token,
+		                                &ours), 0);
+		if (strcmp(index.s, ours.s ? ours.s : ""))
+			fail_msg("doc %lld %s: \"%s\"\nindex:\n%s\nstore_tokenize:\n%s", (long long)doc, col,
+			         text, index.s, ours.s ? ours.s : "");
+		sqlite3_reset(tx);
+		sbuf_free(&index);
+		sbuf_free(&ours);
+		free(col);
+		texts++;
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_finalize(tx);
+	return texts;
+}
+
+/* store_tokenize (the ranker's features) gives the index's own tokens, in order: for every title
+ * and abstract of the real day, as papers_fts indexed them, and for text made to be hard (its
+ * ASCII shortcut must hand everything else to the tokenizer) in a table tokenized the same way. */
+static void test_tokens_are_the_index(void **state)
+{
+	(void)state;
+	struct store *s = day_store();
+	assert_int_equal(sqlite3_exec(s->db, "CREATE VIRTUAL TABLE temp.day_vocab USING"
+	                              " fts5vocab(main, papers_fts, instance)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	long n = compare_tokens(s, "temp.day_vocab", "WHERE col IN ('title', 'abstract')",
+	                        "SELECT CASE ?2 WHEN 'title' THEN title ELSE abstract END"
+	                        " FROM papers WHERE pk = ?1");
+	assert_true(n >= 2 * 1504 - 10);   /* a title and an abstract a paper (a few are empty) */
+
+	char long_word[600], long_text[9000];
+	memset(long_word, 'Q', sizeof long_word - 1);
+	long_word[sizeof long_word - 1] = 0;
+	long_text[0] = 0;
+	while (strlen(long_text) + 80 < sizeof long_text)
+		strcat(long_text, "Graph Neural Networks, (GNNs) learn; naïve 大模型 x2 — ");
+	const char *hard[] = {
+		"Naïve Bayes über alles — façade café, Ærø, Øresund, straße",
+		"大規模言語モデルの推論 GPTモデルと大模型 benchmark 🚀 ✨ 한국어 언어모델",
+		"MiXeD CaSe, digits 123abc 4.5e-3; under_score hyphen-ated O(n^2) x86_64 H2O",
+		"bad \xff\xfe bytes abc\xc3 def\xe2\x82 ghi \xe2\x28\xa1 end\xc3",
+		"cafe\xcc\x81 re\xcc\x81sume\xcc\x81 \xcc\x81lead",
+		"Ｆｕｌｌ ｗｉｄｔｈ ＡＢＣ１２３ and İstanbul ǅ ẞ ß ﬁne",
+		"α-helix Ωmega μ-opioid Δ𝑥 ∑ℏ 👍🏽ok 🤗🤗 ☀x",
+		"  \t\n ...leading and trailing separators!!! ",
+		"a b c d e 1 2 3",
+		long_word,
+		long_text,
+	};
+	assert_int_equal(sqlite3_exec(s->db, "CREATE VIRTUAL TABLE temp.hard USING fts5(x,"
+	                              " tokenize='lectern remove_diacritics 2');"
+	                              "CREATE VIRTUAL TABLE temp.hard_vocab USING"
+	                              " fts5vocab(temp, hard, instance)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_stmt *ins;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "INSERT INTO temp.hard (rowid, x) VALUES (?1, ?2)",
+	                                    -1, &ins, NULL), SQLITE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(hard); i++) {
+		sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
+		sqlite3_bind_text(ins, 2, hard[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	n = compare_tokens(s, "temp.hard_vocab", "", "SELECT x FROM temp.hard WHERE rowid = ?1"
+	                   " AND ?2 IS NOT NULL");
+	assert_int_equal(n, (long)ARRAY_LEN(hard));
+	store_close(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_and_few_favourites),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_similar),
+		cmocka_unit_test(test_tokens_are_the_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
