@@ -16,7 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_GET,
+	ST_US_GETFAV, ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -72,23 +72,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
-	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
-	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
-	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
-	              " WHEN favourite THEN fav_time ELSE excluded.fav_time END",
-	/* A favourite made at a given time; one that already is keeps the earlier time. */
-	[ST_US_FAV_AT] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, 1, ?2)"
-	                 " ON CONFLICT (id) DO UPDATE SET favourite = 1,"
-	                 " fav_time = CASE WHEN favourite AND fav_time > 0"
-	                 " AND fav_time <= excluded.fav_time THEN fav_time"
-	                 " ELSE excluded.fav_time END",
 	[ST_US_GETFAV] = "SELECT favourite FROM user_state WHERE id = ?1",
-	[ST_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
-	[ST_US_NOTE] = "INSERT INTO user_state (id, note) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET note = excluded.note",
-	[ST_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET tags = excluded.tags",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
@@ -414,6 +398,7 @@ void store_close(struct store **sp)
 		store_rollback(s);
 	ops_clear(s, 0);
 	free(s->ops);
+	store_sync_close(s);
 	if (s->st)
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
@@ -546,6 +531,13 @@ int store_commit(struct store *s, struct lerr *e)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ops_clear(s, 0);
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		store_sync_discard(s);
+		return -1;
+	}
+	/* the operation log first: a change it could not log is not made */
+	if (store_sync_flush(s, e) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		ops_clear(s, 0);
 		return -1;
 	}
 	return commit_now(s, e);
@@ -556,6 +548,7 @@ void store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	ops_clear(s, 0);
+	store_sync_discard(s);
 	s->in_txn = false;
 	s->txn_failed = false;
 }
@@ -1261,27 +1254,33 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 	return 0;
 }
 
+/* Every change of user state goes through store_sync.c (its clock and operation). */
+static int user_id(struct store *s, const char *id, char *buf, size_t n, struct lerr *e)
+{
+	if (s->readonly)
+		return readonly_error(s, e);
+	if (!nonempty(id)) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	canon(id, buf, n);
+	if (!buf[0])
+		snprintf(buf, n, "%s", id);
+	return 0;
+}
+
 int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
 {
-	sqlite3_stmt *st;
 	char buf[64];
-	if (user_write(s, ST_US_FAV, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int(st, 2, on);
-	sqlite3_bind_int64(st, 3, on ? util_now() : 0);
-	return finish_write(s, st, "saving the favourite", e);
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "fav", buf, on, 0, e);
 }
 
 int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
 {
-	sqlite3_stmt *st;
 	char buf[64];
-	if (user_write(s, ST_US_FAV_AT, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int64(st, 2, when > 0 ? when : util_now());
-	return finish_write(s, st, "saving the favourite", e);
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "fav", buf, true, when > 0 ? when : util_now(), e);
 }
 
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
@@ -1308,36 +1307,21 @@ int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct
 
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
 {
-	sqlite3_stmt *st;
 	char buf[64];
-	if (user_write(s, ST_US_READ, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int(st, 2, on);
-	return finish_write(s, st, "saving read state", e);
-}
-
-/* A user-state text column (note, tags): an empty text is stored as NULL (none). */
-static int set_user_text(struct store *s, int stmt, const char *id, const char *text,
-                         const char *what, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, stmt, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	bind_text(st, 2, nonempty(text) ? text : NULL);
-	return finish_write(s, st, what, e);
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "read", buf, on, 0, e);
 }
 
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
 {
-	return set_user_text(s, ST_US_NOTE, id, note, "saving the note", e);
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_note(s, buf, note, e);
 }
 
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
 {
-	return set_user_text(s, ST_US_TAGS, id, tags, "saving tags", e);
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_tags(s, buf, tags, e);
 }
 
 /* ---- per-source state --------------------------------------------------------------------- */

@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 11
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -71,6 +71,15 @@ struct store {
 	int64_t pfx_budget, pfx_checks, pfx_passes, pfx_ratio;
 	bool pfx_over;
 	int pfx_mode;
+
+	/* store_sync.c: its statements, this cache's writer id ("" until read), the hook and the
+	 * operations of the open transaction waiting for it (owned copies). */
+	sqlite3_stmt *sync_st[16];
+	char writer[24];
+	store_op_hook op_hook;
+	void *op_ctx;
+	struct store_pending *pend;
+	size_t n_pend, cap_pend;
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -100,6 +109,20 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
 sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
 char *store_col_text(sqlite3_stmt *st, int col);
+
+/* store_sync.c */
+/* Local changes of user state (the public setters call these; see store.h). Each runs in the
+ * open transaction or its own. fav: when > 0 is the favourite's time (an existing favourite
+ * keeps the earlier one). */
+int store_user_flag(struct store *s, const char *field, const char *id, bool on, int64_t when,
+                    struct lerr *e);
+int store_user_note(struct store *s, const char *id, const char *note, struct lerr *e);
+int store_user_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
+/* Hands the transaction's operations to the hook (store_commit, before COMMIT); -1 when it
+ * failed. */
+int store_sync_flush(struct store *s, struct lerr *e);
+void store_sync_discard(struct store *s);   /* rollback: the operations never happened */
+void store_sync_close(struct store *s);     /* finalizes its statements, frees the pending */
 
 /* store_merge.c */
 enum { STORE_MERGE_CHANGED = 1, STORE_MERGE_AUTHORS = 2 };

@@ -222,6 +222,32 @@ static const char schema_v9[] =
 	"DROP INDEX papers_hf_day;"
 	"DROP INDEX papers_hf_day_upvotes;";
 
+/* Version 10 belongs to issue 12 (hide/unhide, watches) and is merged from its branch; on this
+ * branch it is an empty step so that version 11 keeps its number. MERGE: replace this entry by
+ * issue 12's migration; schema_v11 below does not depend on it. */
+static const char schema_v10_placeholder[] = "";
+
+/* Version 11: the sync folder's state (sync.h, store_sync.c), one self-contained step.
+ * sync_meta: this cache's random writer id and its hybrid logical clock (the last HLC it gave
+ * or saw). sync_files: how far each file of the sync folder was read, with the file's identity
+ * (device, inode, the first bytes) to notice one that shrank or was replaced. sync_clock: the
+ * last writer's clock of each (paper, field): "fav", "read", "note" (with the clock of the note
+ * it replaced, to tell an edit made after seeing another from a concurrent one) and "tag:NAME"
+ * (a removed tag keeps its row: an older add then loses to it). Every existing user state is
+ * given the clock 0 of writer "" (older than any operation), so the first change anywhere
+ * wins over it and a snapshot still carries it. */
+static const char schema_v11[] =
+	"CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"INSERT INTO sync_meta VALUES ('writer', lower(hex(randomblob(8)))), ('hlc', 0);"
+	"CREATE TABLE sync_files ("
+	" name TEXT PRIMARY KEY, dev INTEGER NOT NULL DEFAULT 0, ino INTEGER NOT NULL DEFAULT 0,"
+	" head BLOB, offset INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE sync_clock ("
+	" id TEXT NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, writer TEXT NOT NULL,"
+	" prev_hlc INTEGER NOT NULL DEFAULT 0, prev_writer TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (id, field)) WITHOUT ROWID;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -237,6 +263,8 @@ static const struct migration {
 	{ schema_v7, NULL, NULL },
 	{ schema_v8, NULL, NULL },
 	{ schema_v9, NULL, NULL },
+	{ schema_v10_placeholder, NULL, NULL },
+	{ schema_v11, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

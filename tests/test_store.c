@@ -89,8 +89,10 @@ static uint64_t checksum(const char *path)
 }
 
 /* Turns a current schema back into version 8's (before listings drove the views). */
+/* Back to schema 9 from 11 (sync tables; 10 is empty on this branch: see store_schema.c). */
+#define UNDO_V11 "DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
 #define UNDO_V9                                                                            \
-	"DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
+	UNDO_V11 "DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
 	" ALTER TABLE listings DROP COLUMN position; ALTER TABLE listings DROP COLUMN type;"  \
 	" ALTER TABLE listings DROP COLUMN url;"                                                \
 	" CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"              \
