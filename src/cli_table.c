@@ -73,7 +73,13 @@ static const struct cli_opt ui_opts[] = {
 	END,
 };
 
-static const struct cli_opt completions_opts[] = {
+static const struct cli_opt sync_opts[] = {
+	{"compact", no_argument, 'c', CLI_VAL_NONE, "rewrite this cache's own log as a snapshot"},
+	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+static const struct cli_opt help_opts[] = {
 	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
 	END,
 };
@@ -99,14 +105,19 @@ static const struct cli_cmd commands[] = {
 	{"note", "show or set a paper's note", user_text_opts, NULL, CLI_VAL_NONE},
 	{"tag", "show, add or remove a paper's tags", user_text_opts, NULL, CLI_VAL_NONE},
 	{"export", "export papers as BibTeX, JSON Lines, CSV or Markdown", view_opts,
-	 "bibtex json csv markdown", CLI_VAL_NONE},
+	 "bibtex json csv markdown lectern-state", CLI_VAL_NONE},
 	{"import", "merge papers from JSON Lines files (as list --format json writes)", view_opts,
 	 NULL, CLI_VAL_FILE},
 	{"fetch", "fetch sources once and exit", fetch_opts, NULL, CLI_VAL_SOURCE},
 	{"sources", "list sources and their state", sources_opts, NULL, CLI_VAL_NONE},
 	{"search-remote", "search arXiv and merge the results into the cache", search_remote_opts,
 	 NULL, CLI_VAL_TEXT},
-	{"completions", "print a bash, zsh or fish completion script", completions_opts,
+	{"sync", "merge favourites, read marks, tags and notes through the sync folder", sync_opts,
+	 NULL, CLI_VAL_NONE},
+	{"check", "check the cache for damage", help_opts, NULL, CLI_VAL_NONE},
+	{"repair", "build a new cache from what a damaged one holds", help_opts, NULL,
+	 CLI_VAL_NONE},
+	{"completions", "print a bash, zsh or fish completion script", help_opts,
 	 "bash zsh fish", CLI_VAL_FORMAT},
 };
 

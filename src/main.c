@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"read", cmd_read}, {"unread", cmd_read}, {"note", cmd_note}, {"tag", cmd_tag},
 	{"export", cmd_export}, {"import", cmd_import}, {"fetch", cmd_fetch},
 	{"sources", cmd_sources}, {"search-remote", cmd_search_remote},
+	{"sync", cmd_sync}, {"check", cmd_check}, {"repair", cmd_repair},
 	{"completions", cmd_completions},
 };
 

@@ -869,6 +869,31 @@ int store_stamp_state(struct store *s, struct lerr *e)
 	return txn_leave(s, own, ret, e);
 }
 
+int store_sync_meta_get(struct store *s, const char *key, char **val, struct lerr *e)
+{
+	*val = NULL;
+	sqlite3_stmt *st = ss(s, SS_META_GET, e);
+	if (!st)
+		return -1;
+	bind_str(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*val = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+	       : store_db_error(s, e, rc, "reading the sync state");
+}
+
+int store_sync_meta_put(struct store *s, const char *key, const char *val, struct lerr *e)
+{
+	sqlite3_stmt *st = ss(s, SS_META_PUT, e);
+	if (!st)
+		return -1;
+	bind_str(st, 1, key);
+	bind_str(st, 2, val);
+	return done(s, st, "saving the sync state", e);
+}
+
 /* ---- how far the folder's files were read ----------------------------------------------------- */
 
 int store_sync_file_get(struct store *s, const char *name, struct store_sync_file *out,

@@ -332,6 +332,11 @@ int store_each_state(struct store *s, store_op_cb cb, void *ctx, struct lerr *e)
  * clock of its own, as if made now, so that a snapshot carries it to the other caches. */
 int store_stamp_state(struct store *s, struct lerr *e);
 
+/* A value of this cache's sync state by key (sync.h keeps "joined": the folder it last wrote a
+ * snapshot to). *val is malloc'd, NULL when unset. */
+int store_sync_meta_get(struct store *s, const char *key, char **val, struct lerr *e);
+int store_sync_meta_put(struct store *s, const char *key, const char *val, struct lerr *e);
+
 /* How far a file of the sync folder was read (all 0 for a file never read). */
 struct store_sync_file {
 	int64_t dev, ino;          /* the file's identity when last read */
@@ -344,5 +349,34 @@ int store_sync_file_get(struct store *s, const char *name, struct store_sync_fil
                         struct lerr *e);
 int store_sync_file_put(struct store *s, const char *name, const struct store_sync_file *f,
                         struct lerr *e);
+
+/* ---- check and repair (store_check.c) ------------------------------------------------------ */
+/* Checks the cache at path without writing to it: SQLite's integrity_check, and lectern's own
+ * invariants (the search index holds every paper once and nothing else; listings, authors and
+ * sources point at papers). Fills c->problems (empty: sound). Returns 0, or -1 with e set when
+ * there is no cache at path. A file that does not open is one problem. */
+struct store_check {
+	char **problems;
+	size_t n;
+};
+int store_check(const char *path, struct store_check *c, struct lerr *e);
+void store_check_clear(struct store_check *c);
+
+/* Builds a new cache at path from what the (damaged) one there still holds: the damaged file is
+ * moved aside to r->damaged (PATH.damaged-YYYYmmdd-HHMMSS, with its -wal) and never written;
+ * its rows are read through the sqlite3 shell's .recover when the shell is installed, else
+ * straight from the file, and copied table by table (a table is read forward and backward
+ * around its damage); the search index is rebuilt. The new cache has a new writer id and has
+ * read no sync folder yet. r->lines say what was done and what could not be saved. Returns 0,
+ * or -1 with e set (then the damaged file is where r->damaged says, when set). */
+struct store_repair {
+	char *damaged;
+	bool recovered;            /* .recover was used */
+	int64_t papers, user_states;
+	char **lines;
+	size_t n;
+};
+int store_repair(const char *path, struct store_repair *r, struct lerr *e);
+void store_repair_clear(struct store_repair *r);
 
 #endif
