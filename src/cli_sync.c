@@ -167,7 +167,7 @@ int cmd_repair(const struct app *a, int argc, char **argv)
 		store_repair_clear(&r);
 		return EXIT_RUNTIME;
 	}
-	printf("repair: %lld papers and %lld papers' user state saved\n", (long long)r.papers,
+	printf("repair: %lld papers saved, and the user state of %lld\n", (long long)r.papers,
 	       (long long)r.user_states);
 	store_repair_clear(&r);
 	rc = EXIT_OK;

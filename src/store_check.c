@@ -67,7 +67,7 @@ static void rows_as_problems(struct store *s, struct store_check *c, const char 
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), k = 0;
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 		if (skip && t && !strcmp(t, skip))
 			continue;
@@ -141,7 +141,8 @@ static void say(struct store_repair *r, const char *fmt, ...)
 	r->lines[r->n++] = xstrdup(buf);
 }
 
-/* The sqlite3 shell's .recover of damaged into the SQL file out; 0 when it ran. */
+/* The sqlite3 shell's .recover of damaged into the SQL file out: 0 when it succeeded, -2 when
+ * there is no shell, -1 when it failed (Debian 12's shell fails on every file). */
 static int run_recover(const char *damaged, const char *out)
 {
 	posix_spawn_file_actions_t fa;
@@ -154,7 +155,7 @@ static int run_recover(const char *damaged, const char *out)
 	int rc = posix_spawnp(&pid, "sqlite3", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
-		return -1;
+		return -2;   /* not installed */
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -226,9 +227,9 @@ static char *columns(sqlite3 *db, const char *sch, const char *t, char **pk)
 }
 
 /* The columns both tables have. */
-static char *common_columns(sqlite3 *db, const char *t, char **pk)
+static char *common_columns(sqlite3 *db, sqlite3 *src, const char *t, char **pk)
 {
-	char *mine = columns(db, "main", t, pk), *theirs = columns(db, "src", t, NULL);
+	char *mine = columns(db, "main", t, pk), *theirs = columns(src, "main", t, NULL);
 	struct sbuf b = {0};
 	for (char *c = mine; c && *c;) {
 		size_t n = strcspn(c, ",");
@@ -254,10 +255,26 @@ static char *common_columns(sqlite3 *db, const char *t, char **pk)
 	return b.len ? sbuf_steal(&b) : (sbuf_free(&b), NULL);
 }
 
-/* Copies what can be read of src.t into main.t, row by row, forward then backward. */
-static void copy_table(struct store *s, const char *t, struct store_repair *r, int64_t *saved)
+/* One row of st (its first n columns) into the new cache through w. */
+static void copy_row(struct store *s, sqlite3_stmt *st, sqlite3_stmt *w, int n, int64_t *saved,
+                     int64_t *failed)
 {
-	char *pk = NULL, *cols = common_columns(s->db, t, &pk);
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_value(w, i + 1, sqlite3_column_value(st, i));
+	int wr = sqlite3_step(w);
+	sqlite3_reset(w);
+	if (wr == SQLITE_DONE)
+		*saved += sqlite3_changes(s->db);
+	else
+		(*failed)++;
+}
+
+/* Copies what can be read of table t of src (its own connection: a damaged page there must not
+ * touch the new cache's transaction) into the new cache, row by row, forward then backward. */
+static void copy_table(struct store *s, sqlite3 *src, const char *t, struct store_repair *r,
+                       int64_t *saved)
+{
+	char *pk = NULL, *cols = common_columns(s->db, src, t, &pk);
 	*saved = 0;
 	if (!cols) {
 		say(r, "%s: not found in the damaged cache (nothing saved)", t);
@@ -279,28 +296,52 @@ static void copy_table(struct store *s, const char *t, struct store_repair *r, i
 		say(r, "%s: cannot be written (%s)", t, sqlite3_errmsg(s->db));
 		goto out;
 	}
-	for (int dir = 0; dir < 2; dir++) {
-		char *sel = xasprintf("SELECT %s FROM src.\"%s\" ORDER BY %s%s", cols, t, pk,
+	/* A rowid table: read forward; past a damaged page, seek further and further ahead (a
+	 * damaged leaf hides only its own rows, an interior page a range of them). */
+	char *fwd = xasprintf("SELECT %s, rowid FROM \"%s\" WHERE rowid > ?1 ORDER BY rowid", cols,
+	                      t);
+	sqlite3_stmt *st = NULL;
+	bool whole = false;
+	if (sqlite3_prepare_v2(src, fwd, -1, &st, NULL) == SQLITE_OK) {
+		int64_t from = INT64_MIN, gap = 1;
+		for (int tries = 0; tries < 200 && !whole; tries++) {
+			int64_t got = 0, last = from;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, from);
+			int rc;
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				copy_row(s, st, w, (int)ncol, saved, &failed);
+				last = sqlite3_column_int64(st, (int)ncol);
+				got++;
+			}
+			if (rc == SQLITE_DONE) {
+				whole = tries == 0;
+				break;
+			}
+			damaged = true;
+			gap = got ? 1 : gap * 4;
+			if (last > INT64_MAX - gap)
+				break;
+			from = last + gap;
+		}
+	}
+	sqlite3_finalize(st);
+	free(fwd);
+	/* then (or for a table keyed otherwise) forward and backward by its key */
+	for (int dir = 0; dir < 2 && !whole; dir++) {
+		char *sel = xasprintf("SELECT %s FROM \"%s\" ORDER BY %s%s", cols, t, pk,
 		                      dir ? " DESC" : "");
-		sqlite3_stmt *st = NULL;
-		int rc = sqlite3_prepare_v2(s->db, sel, -1, &st, NULL);
+		int rc = sqlite3_prepare_v2(src, sel, -1, &st, NULL);
 		free(sel);
 		if (rc != SQLITE_OK) {   /* the table's root page itself is unreadable */
 			damaged = true;
 			break;
 		}
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			for (int i = 0; i < (int)ncol; i++)
-				sqlite3_bind_value(w, i + 1, sqlite3_column_value(st, i));
-			int wr = sqlite3_step(w);
-			sqlite3_reset(w);
-			if (wr == SQLITE_DONE)
-				*saved += sqlite3_changes(s->db);
-			else
-				failed++;
-		}
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			copy_row(s, st, w, (int)ncol, saved, &failed);
 		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+		st = NULL;
+		if (rc == SQLITE_DONE && !damaged)
 			break;   /* read to the end: nothing to read backward */
 		damaged = true;
 	}
@@ -345,6 +386,7 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 	char *scratch = xasprintf("%s.recovered", r->damaged);
 	int rc = -1;
 	struct store *s = NULL;
+	sqlite3 *src = NULL;
 	if (move_aside(path, r->damaged, e) < 0 || move_aside(wal, dwal, e) < 0 ||
 	    move_aside(shm, dshm, e) < 0)
 		goto out;
@@ -353,19 +395,18 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 		goto out;
 	const char *from = r->damaged;
 	unlink(scratch);
-	if (run_recover(r->damaged, sql) == 0 && load_sql(sql, scratch) == 0) {
+	int rec = run_recover(r->damaged, sql);
+	if (rec == 0 && load_sql(sql, scratch) == 0) {
 		from = scratch;
 		r->recovered = true;
 		say(r, "read with the sqlite3 shell's .recover");
 	} else {
-		say(r, "the sqlite3 shell is not installed (or failed): copying what SQLite reads");
+		say(r, "%s: copying what SQLite can read, table by table",
+		    rec == -2 ? "the sqlite3 shell is not installed" : "the sqlite3 shell's .recover failed");
 	}
 	unlink(sql);
-	char *att = sqlite3_mprintf("ATTACH %Q AS src", from);
-	int arc = sqlite3_exec(s->db, att, NULL, NULL, NULL);
-	sqlite3_free(att);
-	if (arc != SQLITE_OK) {
-		say(r, "the damaged cache cannot be read at all: %s", sqlite3_errmsg(s->db));
+	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		say(r, "the damaged cache cannot be read at all: %s", sqlite3_errmsg(src));
 		rc = 0;
 		goto out;
 	}
@@ -380,7 +421,7 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(tables); i++) {
 		int64_t n = 0;
-		copy_table(s, tables[i], r, &n);
+		copy_table(s, src, tables[i], r, &n);
 		if (!strcmp(tables[i], "papers"))
 			r->papers = n;
 		else if (!strcmp(tables[i], "user_state"))
@@ -388,7 +429,7 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 	}
 	/* .recover's rows whose table it could not tell */
 	sqlite3_stmt *lf = NULL;
-	if (r->recovered && sqlite3_prepare_v2(s->db, "SELECT count(*) FROM src.lost_and_found",
+	if (r->recovered && sqlite3_prepare_v2(src, "SELECT count(*) FROM lost_and_found",
 	                                       -1, &lf, NULL) == SQLITE_OK &&
 	    sqlite3_step(lf) == SQLITE_ROW && sqlite3_column_int64(lf, 0) > 0)
 		say(r, "%lld rows could not be told apart from which table they came (left in %s)",
@@ -401,9 +442,9 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
-	sqlite3_exec(s->db, "DETACH src", NULL, NULL, NULL);
 	rc = 0;
 out:
+	sqlite3_close(src);
 	store_close(&s);
 	unlink(scratch);
 	free(dwal);
