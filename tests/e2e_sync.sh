@@ -135,6 +135,20 @@ expect 0 A sync
 A list --favourites --format json | grep -q '"title":"Evil red title"' ||
 	fail "title not cleaned: $(A list --favourites --format json)"
 
+# ---- the reader syncs when it starts, and logs what is changed in it ------------------------
+printf 'set sync-dir %s\nset start-view favourites\n' "$D" >"$T/cfgui"
+{ line fav 2401.77777 $((t0 + 7)) ',"title":"Seen Only Through The Folder"'; echo; } >>"$D/$W.jsonl"
+printf '<Dump> f <Dump>\n' >"$T/ui.keys"
+"$BIN" --config "$T/cfgui" --db "$T/ui.db" ui --headless --size 120x12 --keys "$T/ui.keys" \
+	--dump "$T/ui.out" 2>"$T/ui.err" || { cat "$T/ui.err"; fail "the reader failed"; }
+grep -q "Seen Only Through The Folder" "$T/ui.out" || fail "the reader did not sync at start: $(cat "$T/ui.out")"
+grep -q "^ Sync: " "$T/ui.out" || fail "no sync message: $(cat "$T/ui.out")"
+# f took the favourite back: the reader's own change is in its log, and reaches A
+"$BIN" --config "$T/cfgui" --db "$T/ui.db" export --format lectern-state | grep -q '"op":"unfav","id":"2401.77777"' ||
+	fail "the reader's unfavourite is not in its state"
+expect 0 A sync
+A list --favourites | grep -q 2401.77777 && fail "the reader's unfavourite did not reach A"
+
 # ---- export --format lectern-state / import, same rules, without a folder -------------------
 expect 0 C export --format lectern-state -o "$T/state.jsonl"
 expect 0 "$BIN" --db "$T/hand.db" import "$T/state.jsonl"
