@@ -16,7 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_GETFAV, ST_US_GET,
+	ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -72,7 +72,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
-	[ST_US_GETFAV] = "SELECT favourite FROM user_state WHERE id = ?1",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
@@ -398,7 +397,10 @@ void store_close(struct store **sp)
 		store_rollback(s);
 	ops_clear(s, 0);
 	free(s->ops);
-	store_sync_close(s);
+	store_op_discard(s);
+	free(s->pend);
+	for (size_t i = 0; i < ARRAY_LEN(s->sync_st); i++)
+		sqlite3_finalize(s->sync_st[i]);
 	if (s->st)
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
@@ -415,6 +417,85 @@ void store_close(struct store **sp)
 
 bool store_is_readonly(const struct store *s) { return s->readonly; }
 const char *store_path(const struct store *s) { return s->path; }
+
+/* ---- the operations of the open transaction (store_sync.c makes them) ---------------------- */
+
+/* An operation waiting for the commit, with its own copies. */
+struct store_pending {
+	const char *op;            /* static */
+	char *id, *arg;
+	struct store_clock clock, prev;
+	int64_t when;
+	struct paper *paper;
+};
+
+void store_set_op_hook(struct store *s, store_op_hook write, void *ctx)
+{
+	s->op_hook = write;
+	s->op_ctx = ctx;
+}
+
+static void pending_free(struct store_pending *p)
+{
+	free(p->id);
+	free(p->arg);
+	if (p->paper) {
+		paper_clear(p->paper);
+		free(p->paper);
+	}
+}
+
+void store_op_discard(struct store *s)
+{
+	for (size_t i = 0; i < s->n_pend; i++)
+		pending_free(&s->pend[i]);
+	s->n_pend = 0;
+}
+
+static int op_flush(struct store *s, struct lerr *e)
+{
+	int rc = 0;
+	if (s->n_pend && s->op_hook) {
+		struct store_op *ops = xcalloc(s->n_pend, sizeof *ops);
+		for (size_t i = 0; i < s->n_pend; i++) {
+			struct store_pending *p = &s->pend[i];
+			ops[i] = (struct store_op){p->op, p->id, p->arg, p->clock, p->prev, p->when,
+			                           p->paper};
+		}
+		rc = s->op_hook(s->op_ctx, ops, s->n_pend, e);
+		free(ops);
+	}
+	store_op_discard(s);
+	return rc < 0 ? -1 : 0;
+}
+
+void store_op_push(struct store *s, const char *op, const char *id, const char *arg,
+                   const struct store_clock *c, const struct store_clock *prev, int64_t when,
+                   bool with_paper)
+{
+	if (s->n_pend == s->cap_pend) {
+		s->cap_pend = s->cap_pend ? s->cap_pend * 2 : 8;
+		s->pend = xreallocarray(s->pend, s->cap_pend, sizeof *s->pend);
+	}
+	struct store_pending *p = &s->pend[s->n_pend++];
+	memset(p, 0, sizeof *p);
+	p->op = op;
+	p->id = xstrdup(id);
+	p->arg = xstrdup(arg);
+	p->clock = *c;
+	if (prev)
+		p->prev = *prev;
+	p->when = when;
+	if (with_paper) {
+		p->paper = xmalloc(sizeof *p->paper);
+		paper_init(p->paper);
+		if (store_get(s, id, p->paper, NULL) < 0) {
+			paper_clear(p->paper);
+			free(p->paper);
+			p->paper = NULL;
+		}
+	}
+}
 
 /* ---- transactions ------------------------------------------------------------------------- */
 
@@ -531,11 +612,11 @@ int store_commit(struct store *s, struct lerr *e)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ops_clear(s, 0);
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
-		store_sync_discard(s);
+		store_op_discard(s);
 		return -1;
 	}
 	/* the operation log first: a change it could not log is not made */
-	if (store_sync_flush(s, e) < 0) {
+	if (op_flush(s, e) < 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ops_clear(s, 0);
 		return -1;
@@ -548,7 +629,7 @@ void store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	ops_clear(s, 0);
-	store_sync_discard(s);
+	store_op_discard(s);
 	s->in_txn = false;
 	s->txn_failed = false;
 }
@@ -1231,12 +1312,14 @@ static int user_write(struct store *s, int which, const char *id, struct lerr *e
 	return 0;
 }
 
-static const char *canon(const char *id, char *buf, size_t n)
+void store_canon_id(const char *id, char *buf, size_t n)
 {
 	int v;
 	norm_id(id, buf, n, &v);
-	return buf[0] ? buf : id;
+	if (!buf[0])
+		snprintf(buf, n, "%s", id);
 }
+
 
 static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, struct lerr *e)
 {
@@ -1252,76 +1335,6 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 		return -1;
 	}
 	return 0;
-}
-
-/* Every change of user state goes through store_sync.c (its clock and operation). */
-static int user_id(struct store *s, const char *id, char *buf, size_t n, struct lerr *e)
-{
-	if (s->readonly)
-		return readonly_error(s, e);
-	if (!nonempty(id)) {
-		lerr_set(e, LERR_USAGE, 0, "no paper id given");
-		return -1;
-	}
-	canon(id, buf, n);
-	if (!buf[0])
-		snprintf(buf, n, "%s", id);
-	return 0;
-}
-
-int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "fav", buf, on, 0, e);
-}
-
-int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
-{
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "fav", buf, true, when > 0 ? when : util_now(), e);
-}
-
-int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_GETFAV, id, e, &st) < 0)
-		return -1;
-	const char *cid = canon(id, buf, sizeof buf);
-	bind_text(st, 1, cid);
-	int rc = sqlite3_step(st);
-	bool on = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_error(s, e, rc, "reading the favourite");
-	/* Read-then-write is safe: one store is used by one thread, and a concurrent toggle by
-	 * another process just wins last. */
-	if (store_set_favourite(s, cid, !on, e) < 0)
-		return -1;
-	if (now_on)
-		*now_on = !on;
-	return 0;
-}
-
-int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "read", buf, on, 0, e);
-}
-
-int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
-{
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_note(s, buf, note, e);
-}
-
-int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
-{
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_tags(s, buf, tags, e);
 }
 
 /* ---- per-source state --------------------------------------------------------------------- */

@@ -108,21 +108,17 @@ int store_schema_verify(sqlite3 *db, struct lerr *e);
 int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
 sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
+/* The id as stored (a version or URL prefix taken away) into buf. */
+void store_canon_id(const char *id, char *buf, size_t n);
+/* An operation of the open transaction (store_sync.c makes them), copied; with_paper: the
+ * cached paper goes with it (a favourite). The hook gets them just before COMMIT (store_commit);
+ * a rollback discards them. */
+void store_op_push(struct store *s, const char *op, const char *id, const char *arg,
+                   const struct store_clock *c, const struct store_clock *prev, int64_t when,
+                   bool with_paper);
+void store_op_discard(struct store *s);
 char *store_col_text(sqlite3_stmt *st, int col);
 
-/* store_sync.c */
-/* Local changes of user state (the public setters call these; see store.h). Each runs in the
- * open transaction or its own. fav: when > 0 is the favourite's time (an existing favourite
- * keeps the earlier one). */
-int store_user_flag(struct store *s, const char *field, const char *id, bool on, int64_t when,
-                    struct lerr *e);
-int store_user_note(struct store *s, const char *id, const char *note, struct lerr *e);
-int store_user_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
-/* Hands the transaction's operations to the hook (store_commit, before COMMIT); -1 when it
- * failed. */
-int store_sync_flush(struct store *s, struct lerr *e);
-void store_sync_discard(struct store *s);   /* rollback: the operations never happened */
-void store_sync_close(struct store *s);     /* finalizes its statements, frees the pending */
 
 /* store_merge.c */
 enum { STORE_MERGE_CHANGED = 1, STORE_MERGE_AUTHORS = 2 };

@@ -60,15 +60,6 @@ static const struct flag {
 	{"read", "read", "unread", SS_US_READ, 2},
 };
 
-/* An operation waiting for the commit, with its own copies. */
-struct store_pending {
-	const char *op;            /* static */
-	char *id, *arg;
-	struct store_clock clock, prev;
-	int64_t when;
-	struct paper *paper;
-};
-
 static sqlite3_stmt *ss(struct store *s, int which, struct lerr *e)
 {
 	if (!s->sync_st[which]) {
@@ -115,60 +106,6 @@ static void clock_set(struct store_clock *c, int64_t hlc, const char *writer)
 {
 	c->hlc = hlc;
 	snprintf(c->writer, sizeof c->writer, "%s", writer ? writer : "");
-}
-
-/* ---- the hook and the pending operations ---------------------------------------------------- */
-
-void store_set_op_hook(struct store *s, store_op_hook write, void *ctx)
-{
-	s->op_hook = write;
-	s->op_ctx = ctx;
-}
-
-static void pending_free(struct store_pending *p)
-{
-	free(p->id);
-	free(p->arg);
-	if (p->paper) {
-		paper_clear(p->paper);
-		free(p->paper);
-	}
-}
-
-void store_sync_discard(struct store *s)
-{
-	for (size_t i = 0; i < s->n_pend; i++)
-		pending_free(&s->pend[i]);
-	s->n_pend = 0;
-}
-
-int store_sync_flush(struct store *s, struct lerr *e)
-{
-	int rc = 0;
-	if (s->n_pend && s->op_hook) {
-		struct store_op *ops = xcalloc(s->n_pend, sizeof *ops);
-		for (size_t i = 0; i < s->n_pend; i++) {
-			struct store_pending *p = &s->pend[i];
-			ops[i] = (struct store_op){p->op, p->id, p->arg, p->clock, p->prev, p->when,
-			                           p->paper};
-		}
-		rc = s->op_hook(s->op_ctx, ops, s->n_pend, e);
-		free(ops);
-	}
-	store_sync_discard(s);
-	return rc < 0 ? -1 : 0;
-}
-
-void store_sync_close(struct store *s)
-{
-	store_sync_discard(s);
-	free(s->pend);
-	s->pend = NULL;
-	s->cap_pend = 0;
-	for (size_t i = 0; i < ARRAY_LEN(s->sync_st); i++) {
-		sqlite3_finalize(s->sync_st[i]);
-		s->sync_st[i] = NULL;
-	}
 }
 
 /* ---- writer id and clock -------------------------------------------------------------------- */
@@ -385,34 +322,6 @@ static char *tags_with(const char *list, const char *tag, bool on)
 	return sbuf_steal(&b);
 }
 
-static void push(struct store *s, const char *op, const char *id, const char *arg,
-                 const struct store_clock *c, const struct store_clock *prev, int64_t when,
-                 bool with_paper)
-{
-	if (s->n_pend == s->cap_pend) {
-		s->cap_pend = s->cap_pend ? s->cap_pend * 2 : 8;
-		s->pend = xreallocarray(s->pend, s->cap_pend, sizeof *s->pend);
-	}
-	struct store_pending *p = &s->pend[s->n_pend++];
-	memset(p, 0, sizeof *p);
-	p->op = op;
-	p->id = xstrdup(id);
-	p->arg = xstrdup(arg);
-	p->clock = *c;
-	if (prev)
-		p->prev = *prev;
-	p->when = when;
-	if (with_paper) {
-		p->paper = xmalloc(sizeof *p->paper);
-		paper_init(p->paper);
-		if (store_get(s, id, p->paper, NULL) < 0) {
-			paper_clear(p->paper);
-			free(p->paper);
-			p->paper = NULL;
-		}
-	}
-}
-
 /* The open transaction, or one of our own (*own). */
 static int txn_enter(struct store *s, bool *own, struct lerr *e)
 {
@@ -435,7 +344,7 @@ static int txn_leave(struct store *s, bool own, int rc, struct lerr *e)
 			if (!sqlite3_get_autocommit(s->db))
 				sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			s->txn_failed = true;
-			store_sync_discard(s);
+			store_op_discard(s);
 		}
 		return -1;
 	}
@@ -462,14 +371,14 @@ static int user_flag(struct store *s, const struct flag *f, const char *id, bool
 	} else if ((rc = hlc_tick(s, &c, e)) == 0 &&
 	           (rc = write_flag(s, f, id, on, when, e)) == 0 &&
 	           (rc = clock_put(s, id, f->field, &c, NULL, e)) == 0) {
-		push(s, on ? f->on_op : f->off_op, id, NULL, &c, NULL,
+		store_op_push(s, on ? f->on_op : f->off_op, id, NULL, &c, NULL,
 		     on ? (when > 0 ? when : util_now()) : 0, on && f->write == SS_US_FAV);
 	}
 	ustate_clear(&u);
 	return rc;
 }
 
-int store_user_flag(struct store *s, const char *field, const char *id, bool on, int64_t when,
+static int store_user_flag(struct store *s, const char *field, const char *id, bool on, int64_t when,
                     struct lerr *e)
 {
 	const struct flag *f = flag_of(field, NULL);
@@ -494,12 +403,12 @@ static int user_note(struct store *s, const char *id, const char *note, struct l
 	if (strcmp(was, now) != 0 && (rc = clock_get(s, id, "note", &prev, NULL, e)) == 0 &&
 	    (rc = hlc_tick(s, &c, e)) == 0 && (rc = write_text(s, SS_US_NOTE, id, now, e)) == 0 &&
 	    (rc = clock_put(s, id, "note", &c, &prev, e)) == 0)
-		push(s, "note", id, now, &c, &prev, 0, false);
+		store_op_push(s, "note", id, now, &c, &prev, 0, false);
 	ustate_clear(&u);
 	return rc;
 }
 
-int store_user_note(struct store *s, const char *id, const char *note, struct lerr *e)
+static int store_user_note(struct store *s, const char *id, const char *note, struct lerr *e)
 {
 	bool own;
 	if (txn_enter(s, &own, e) < 0)
@@ -521,7 +430,7 @@ static int tag_ops(struct store *s, const char *id, const char *from, const char
 			if (rc == 0)
 				rc = clock_put(s, id, field, &c, NULL, e);
 			if (rc == 0)
-				push(s, on ? "tag" : "untag", id, tag, &c, NULL, 0, false);
+				store_op_push(s, on ? "tag" : "untag", id, tag, &c, NULL, 0, false);
 			free(tag);
 			free(field);
 			if (rc < 0)
@@ -546,12 +455,79 @@ static int user_tags(struct store *s, const char *id, const char *tags, struct l
 	return rc;
 }
 
-int store_user_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
+static int store_user_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
 {
 	bool own;
 	if (txn_enter(s, &own, e) < 0)
 		return -1;
 	return txn_leave(s, own, user_tags(s, id, tags, e), e);
+}
+
+/* ---- the public setters ------------------------------------------------------------------- */
+
+/* The canonical id of a paper to change (a version or URL taken away). */
+static int user_id(struct store *s, const char *id, char *buf, size_t n, struct lerr *e)
+{
+	if (s->readonly) {
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
+		return -1;
+	}
+	if (!nonempty(id)) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	store_canon_id(id, buf, n);
+	return 0;
+}
+
+int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "fav", buf, on, 0, e);
+}
+
+int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
+{
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "fav", buf, true, when > 0 ? when : util_now(), e);
+}
+
+int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
+{
+	char buf[64];
+	struct ustate u;
+	if (user_id(s, id, buf, sizeof buf, e) < 0 || ustate_get(s, buf, &u, e) < 0)
+		return -1;
+	bool on = u.flag[0] != 0;
+	ustate_clear(&u);
+	/* Read-then-write is safe: one store is used by one thread, and a concurrent toggle by
+	 * another process just wins last. */
+	if (store_user_flag(s, "fav", buf, !on, 0, e) < 0)
+		return -1;
+	if (now_on)
+		*now_on = !on;
+	return 0;
+}
+
+int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
+	       : store_user_flag(s, "read", buf, on, 0, e);
+}
+
+int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
+{
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_note(s, buf, note, e);
+}
+
+int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
+{
+	char buf[64];
+	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_tags(s, buf, tags, e);
 }
 
 /* ---- operations from elsewhere --------------------------------------------------------------- */
