@@ -74,8 +74,9 @@ struct store {
 
 	/* store_sync.c: its statements, this cache's writer id ("" until read), the hook and the
 	 * operations of the open transaction waiting for it (owned copies). */
-	sqlite3_stmt *sync_st[16];
+	sqlite3_stmt *sync_st[20];
 	char writer[24];
+	int64_t hlc_seen;         /* the newest clock this connection recorded as seen */
 	store_op_hook op_hook;
 	void *op_ctx;
 	struct store_pending *pend;

@@ -233,9 +233,9 @@ static const char schema_v10_placeholder[] = "";
  * (device, inode, the first bytes) to notice one that shrank or was replaced. sync_clock: the
  * last writer's clock of each (paper, field): "fav", "read", "note" (with the clock of the note
  * it replaced, to tell an edit made after seeing another from a concurrent one) and "tag:NAME"
- * (a removed tag keeps its row: an older add then loses to it). Every existing user state is
- * given the clock 0 of writer "" (older than any operation), so the first change anywhere
- * wins over it and a snapshot still carries it. */
+ * (a removed tag keeps its row: an older add then loses to it). Every existing user state gets
+ * a clock of now by this cache's writer (so a snapshot carries it to the other caches); later
+ * changes all get one as they are made. */
 static const char schema_v11[] =
 	"CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"INSERT INTO sync_meta VALUES ('writer', lower(hex(randomblob(8)))), ('hlc', 0);"
@@ -246,7 +246,22 @@ static const char schema_v11[] =
 	"CREATE TABLE sync_clock ("
 	" id TEXT NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, writer TEXT NOT NULL,"
 	" prev_hlc INTEGER NOT NULL DEFAULT 0, prev_writer TEXT NOT NULL DEFAULT '',"
-	" PRIMARY KEY (id, field)) WITHOUT ROWID;";
+	" PRIMARY KEY (id, field)) WITHOUT ROWID;"
+	"CREATE INDEX sync_clock_writer ON sync_clock(writer, id);"
+	"UPDATE sync_meta SET value = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+	" << 16 WHERE key = 'hlc';"
+	/* tags are words separated by one space; a tag's field is "tag:" and its ASCII lower case */
+	"INSERT INTO sync_clock (id, field, hlc, writer)"
+	" WITH RECURSIVE split(id, tag, rest) AS ("
+	"  SELECT id, '', tags || ' ' FROM user_state WHERE tags IS NOT NULL AND tags <> ''"
+	"  UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1),"
+	"  substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '')"
+	" SELECT id, field, (SELECT value FROM sync_meta WHERE key = 'hlc'),"
+	" (SELECT value FROM sync_meta WHERE key = 'writer') FROM ("
+	"  SELECT id, 'fav' AS field FROM user_state WHERE favourite"
+	"  UNION SELECT id, 'read' FROM user_state WHERE read"
+	"  UNION SELECT id, 'note' FROM user_state WHERE note IS NOT NULL AND note <> ''"
+	"  UNION SELECT id, 'tag:' || lower(tag) FROM split WHERE tag <> '');";
 
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {

@@ -15,10 +15,10 @@
 
 enum {
 	SS_META_GET, SS_META_PUT, SS_HLC_SEEN, SS_US_GET, SS_US_FAV, SS_US_READ, SS_US_NOTE,
-	SS_US_TAGS, SS_CLOCK_GET, SS_CLOCK_PUT, SS_CLOCK_ALL, SS_IDS, SS_FILE_GET, SS_FILE_PUT,
+	SS_US_TAGS, SS_CLOCK_GET, SS_CLOCK_PUT, SS_CLOCK_ALL, SS_IDS, SS_IDS_OF, SS_FILE_GET, SS_FILE_PUT,
 	SS_PAPER_EXISTS, SS_COUNT
 };
-_Static_assert(SS_COUNT <= 16, "struct store's sync_st is too small");
+_Static_assert(SS_COUNT <= 20, "struct store's sync_st is too small");
 
 static const char *const ss_sql[SS_COUNT] = {
 	[SS_META_GET] = "SELECT value FROM sync_meta WHERE key = ?1",
@@ -44,6 +44,7 @@ static const char *const ss_sql[SS_COUNT] = {
 	[SS_CLOCK_ALL] = "SELECT field, hlc, writer, prev_hlc, prev_writer FROM sync_clock"
 	                 " WHERE id = ?1 ORDER BY field",
 	[SS_IDS] = "SELECT id FROM user_state UNION SELECT id FROM sync_clock ORDER BY 1",
+	[SS_IDS_OF] = "SELECT DISTINCT id FROM sync_clock WHERE writer = ?1 ORDER BY 1",
 	[SS_FILE_GET] = "SELECT dev, ino, head, offset, line FROM sync_files WHERE name = ?1",
 	[SS_FILE_PUT] = "INSERT INTO sync_files VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 	                " ON CONFLICT (name) DO UPDATE SET dev = excluded.dev, ino = excluded.ino,"
@@ -159,13 +160,24 @@ static int hlc_tick(struct store *s, struct store_clock *c, struct lerr *e)
 	return 0;
 }
 
+/* This cache has seen clock h: its next one is later. Batches (sync.c) say so once, with their
+ * newest clock, before applying (store_apply_op then skips it for older ones). */
 static int hlc_seen(struct store *s, int64_t h, struct lerr *e)
 {
 	sqlite3_stmt *st = ss(s, SS_HLC_SEEN, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, h);
-	return done(s, st, "saving the sync clock", e);
+	if (done(s, st, "saving the sync clock", e) < 0)
+		return -1;
+	if (h > s->hlc_seen)
+		s->hlc_seen = h;
+	return 0;
+}
+
+int store_hlc_seen(struct store *s, int64_t hlc, struct lerr *e)
+{
+	return hlc > s->hlc_seen ? hlc_seen(s, hlc, e) : 0;
 }
 
 static int clock_get(struct store *s, const char *id, const char *field, struct store_clock *c,
@@ -645,7 +657,7 @@ static int apply(struct store *s, const struct store_op *op, bool *changed, stru
 {
 	bool on;
 	const struct flag *f;
-	if (hlc_seen(s, op->clock.hlc, e) < 0)
+	if (op->clock.hlc > s->hlc_seen && hlc_seen(s, op->clock.hlc, e) < 0)
 		return -1;
 	if ((f = flag_of(op->op, &on)))
 		return apply_flag(s, f, on, op, changed, e);
@@ -690,8 +702,22 @@ struct clock_row {
 	struct store_clock c, prev;
 };
 
-static int emit_state(struct store *s, const char *id, store_op_cb cb, void *ctx, int *stop,
-                      struct lerr *e)
+/* The clock row of a field, or the zero clock. */
+static void clock_of(const struct clock_row *rows, size_t n, const char *field,
+                     const struct store_clock **c, const struct store_clock **prev)
+{
+	static const struct store_clock zero;
+	*c = *prev = &zero;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rows[i].field, field)) {
+			*c = &rows[i].c;
+			*prev = &rows[i].prev;
+		}
+}
+
+/* The state of one paper, as operations (the fields writer wrote last; writer NULL: all). */
+static int emit_state(struct store *s, const char *id, const char *writer, store_op_cb cb,
+                      void *ctx, int *stop, struct lerr *e)
 {
 	struct ustate u;
 	struct clock_row *rows = NULL;
@@ -710,30 +736,20 @@ static int emit_state(struct store *s, const char *id, store_op_cb cb, void *ctx
 		n++;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	rc = rc != SQLITE_DONE ? store_db_error(s, e, rc, "reading the clocks")
+	     : ustate_get(s, id, &u, e);
+	if (rc < 0) {
 		for (size_t i = 0; i < n; i++)
 			free(rows[i].field);
 		free(rows);
-		return store_db_error(s, e, rc, "reading the clocks");
+		return -1;
 	}
-	if (ustate_get(s, id, &u, e) < 0)
-		n = 0, rc = -1;
-	else
-		rc = 0;
-	struct store_clock zero = {0};
-	/* the clock row of a field, or the zero clock */
-	#define CLOCK_OF(name, out, pv)                                             \
-		do {                                                                \
-			out = &zero; pv = &zero;                                     \
-			for (size_t i_ = 0; i_ < n; i_++)                            \
-				if (!strcmp(rows[i_].field, name))                       \
-					out = &rows[i_].c, pv = &rows[i_].prev;          \
-		} while (0)
+	#define WANTED(c) (!writer || !strcmp((c)->writer, writer))
 	const struct store_clock *c, *pv;
-	for (size_t i = 0; rc == 0 && !*stop && i < ARRAY_LEN(flags); i++) {
+	for (size_t i = 0; !*stop && i < ARRAY_LEN(flags); i++) {
 		bool on = u.flag[flags[i].col] != 0;
-		CLOCK_OF(flags[i].field, c, pv);
-		if (!on && c->hlc == 0)
+		clock_of(rows, n, flags[i].field, &c, &pv);
+		if ((!on && c->hlc == 0) || !WANTED(c))
 			continue;
 		struct paper p;
 		bool with = on && flags[i].write == SS_US_FAV;
@@ -746,103 +762,62 @@ static int emit_state(struct store *s, const char *id, store_op_cb cb, void *ctx
 		*stop = cb(ctx, &op);
 		paper_clear(&p);
 	}
-	CLOCK_OF("note", c, pv);
-	if (rc == 0 && !*stop && (nonempty(u.note) || c->hlc)) {
+	clock_of(rows, n, "note", &c, &pv);
+	if (!*stop && (nonempty(u.note) || c->hlc) && WANTED(c)) {
 		struct store_op op = {"note", id, u.note ? u.note : "", *c, *pv, 0, NULL};
 		*stop = cb(ctx, &op);
 	}
 	/* tags: each present one, then each removed one that has a clock */
-	for (const char *w = u.tags ? u.tags : ""; rc == 0 && !*stop && *w;) {
+	for (const char *w = u.tags ? u.tags : ""; !*stop && *w;) {
 		w += strspn(w, " ");
 		size_t k = strcspn(w, " ");
 		if (k) {
 			char *tag = xstrndup(w, k), *field = tag_field(tag);
-			CLOCK_OF(field, c, pv);
+			clock_of(rows, n, field, &c, &pv);
 			struct store_op op = {"tag", id, tag, *c, {0}, 0, NULL};
-			*stop = cb(ctx, &op);
+			if (WANTED(c))
+				*stop = cb(ctx, &op);
 			free(tag);
 			free(field);
 		}
 		w += k;
 	}
-	for (size_t i = 0; rc == 0 && !*stop && i < n; i++) {
+	for (size_t i = 0; !*stop && i < n; i++) {
 		const char *tag = rows[i].field + 4;
-		if (strncmp(rows[i].field, "tag:", 4) || has_tag(u.tags, tag, strlen(tag)))
+		if (strncmp(rows[i].field, "tag:", 4) || has_tag(u.tags, tag, strlen(tag)) ||
+		    !WANTED(&rows[i].c))
 			continue;
 		struct store_op op = {"untag", id, tag, rows[i].c, {0}, 0, NULL};
 		*stop = cb(ctx, &op);
 	}
-	#undef CLOCK_OF
-	(void)pv;
+	#undef WANTED
 	for (size_t i = 0; i < n; i++)
 		free(rows[i].field);
 	free(rows);
 	ustate_clear(&u);
-	return rc;
+	return 0;
 }
 
-int store_each_state(struct store *s, store_op_cb cb, void *ctx, struct lerr *e)
+int store_each_state(struct store *s, const char *writer, store_op_cb cb, void *ctx,
+                     struct lerr *e)
 {
-	/* The ids first (a statement cannot be stepped while emit_state re-uses it). */
+	/* its own statement: emit_state re-uses the cached ones while this one steps */
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, ss_sql[SS_IDS], -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, ss_sql[writer ? SS_IDS_OF : SS_IDS], -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_db_error(s, e, rc, "reading the user state");
+	if (writer)
+		bind_str(st, 1, writer);
 	int stop = 0, ret = 0;
 	while (!stop && ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char *id = xstrdup((const char *)sqlite3_column_text(st, 0));
-		ret = emit_state(s, id, cb, ctx, &stop, e);
+		ret = emit_state(s, id, writer, cb, ctx, &stop, e);
 		free(id);
 	}
 	if (ret == 0 && !stop && rc != SQLITE_DONE)
 		ret = store_db_error(s, e, rc, "reading the user state");
 	sqlite3_finalize(st);
 	return ret;
-}
-
-/* Gives every user state without a clock one of its own (made now), so that a snapshot carries
- * state from before sync as operations the other caches take. */
-int store_stamp_state(struct store *s, struct lerr *e)
-{
-	sqlite3_stmt *st = NULL;
-	bool own;
-	if (txn_enter(s, &own, e) < 0)
-		return -1;
-	int rc = sqlite3_prepare_v2(s->db,
-		"SELECT id, favourite, read, note, tags FROM user_state", -1, &st, NULL);
-	int ret = rc == SQLITE_OK ? 0 : store_db_error(s, e, rc, "reading the user state");
-	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		const char *note = (const char *)sqlite3_column_text(st, 3);
-		const char *tags = (const char *)sqlite3_column_text(st, 4);
-		const char *field[3] = {sqlite3_column_int(st, 1) ? "fav" : NULL,
-		                        sqlite3_column_int(st, 2) ? "read" : NULL,
-		                        nonempty(note) ? "note" : NULL};
-		for (int i = 0; ret == 0 && i < 3; i++) {
-			struct store_clock c, now;
-			if (field[i] && (ret = clock_get(s, id, field[i], &c, NULL, e)) == 0 && !c.hlc &&
-			    (ret = hlc_tick(s, &now, e)) == 0)
-				ret = clock_put(s, id, field[i], &now, NULL, e);
-		}
-		for (const char *w = tags ? tags : ""; ret == 0 && *w;) {
-			w += strspn(w, " ");
-			size_t k = strcspn(w, " ");
-			if (k) {
-				char *tag = xstrndup(w, k), *f = tag_field(tag);
-				struct store_clock c, now;
-				if ((ret = clock_get(s, id, f, &c, NULL, e)) == 0 && !c.hlc &&
-				    (ret = hlc_tick(s, &now, e)) == 0)
-					ret = clock_put(s, id, f, &now, NULL, e);
-				free(tag);
-				free(f);
-			}
-			w += k;
-		}
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = store_db_error(s, e, rc, "reading the user state");
-	sqlite3_finalize(st);
-	return txn_leave(s, own, ret, e);
 }
 
 int store_sync_meta_get(struct store *s, const char *key, char **val, struct lerr *e)

@@ -296,20 +296,20 @@ static struct paper *paper_of(struct json_object *o, const char *id)
 }
 
 /* Parses one line into *out; returns 0, or -1 with msg (the line is then skipped). */
-static int parse_op(const char *line, size_t len, struct op_in *out, char *msg, size_t msgn,
-                    const char *name, long lineno, sync_warn_fn warn, void *ctx)
+static int parse_op(struct json_tokener *tok, const char *line, size_t len, struct op_in *out,
+                    char *msg, size_t msgn, const char *name, long lineno, sync_warn_fn warn,
+                    void *ctx)
 {
 	memset(out, 0, sizeof *out);
 	if (len > SYNC_MAX_LINE) {
 		snprintf(msg, msgn, "longer than %d bytes", SYNC_MAX_LINE);
 		return -1;
 	}
-	struct json_tokener *tok = json_tokener_new();
+	json_tokener_reset(tok);
 	struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
 	bool whole = o && json_tokener_get_error(tok) == json_tokener_success &&
 	             strspn(line + json_tokener_get_parse_end(tok), " \t\r") ==
 	             len - json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
 	if (!whole || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		snprintf(msg, msgn, "not a JSON object");
@@ -394,6 +394,7 @@ static void parse_buf(const char *buf, size_t len, const char *name, long first_
 	size_t pos = 0;
 	long lineno = first_line;
 	char msg[256];
+	struct json_tokener *tok = json_tokener_new();
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		if (!nl)
@@ -410,7 +411,7 @@ static void parse_buf(const char *buf, size_t len, const char *name, long first_
 				ops->v = xreallocarray(ops->v, ops->cap, sizeof *ops->v);
 			}
 			struct op_in *o = &ops->v[ops->n];
-			if (parse_op(l, n, o, msg, sizeof msg, name, lineno, warn, ctx) == 0) {
+			if (parse_op(tok, l, n, o, msg, sizeof msg, name, lineno, warn, ctx) == 0) {
 				o->file = name;
 				o->line = lineno;
 				o->seq = ops->n++;
@@ -422,6 +423,7 @@ static void parse_buf(const char *buf, size_t len, const char *name, long first_
 		pos += (size_t)(nl - (buf + pos)) + 1;
 		lineno++;
 	}
+	json_tokener_free(tok);
 	if (pos < len)
 		st->partial++;
 	*used = pos;
@@ -441,6 +443,8 @@ static int apply_ops(struct store *s, struct ops *ops, struct sync_stats *st, sy
                      void *ctx, struct lerr *e)
 {
 	qsort(ops->v, ops->n, sizeof *ops->v, op_cmp);
+	if (ops->n && store_hlc_seen(s, ops->v[ops->n - 1].op.clock.hlc, e) < 0)
+		return -1;
 	for (size_t i = 0; i < ops->n; i++) {
 		struct op_in *o = &ops->v[i];
 		bool changed = false;
@@ -601,12 +605,11 @@ static int snap_line(void *ctx, const struct store_op *op)
 	return 0;
 }
 
-static int snapshot(struct store *s, struct sbuf *b, struct lerr *e)
+/* writer: only the fields it wrote last (a compacted log), NULL: all (an export). */
+static int snapshot(struct store *s, const char *writer, struct sbuf *b, struct lerr *e)
 {
-	if (store_stamp_state(s, e) < 0)
-		return -1;
 	sbuf_add(b, "", 0);
-	return store_each_state(s, snap_line, b, e);
+	return store_each_state(s, writer, snap_line, b, e);
 }
 
 /* Rewrites this cache's file as a snapshot of the state (temp file, fsync, rename), under the
@@ -638,7 +641,7 @@ static int compact(struct sync *y, bool force, struct sync_stats *st, struct ler
 		}
 	}
 	if (rc == 0)
-		rc = snapshot(y->s, &b, e);
+		rc = snapshot(y->s, store_writer(y->s), &b, e);
 	if (rc < 0 || (!force && b.len * 2 > (size_t)sb.st_size) || (b.len == 0 && sb.st_size == 0))
 		goto out;
 	tmp = xasprintf("%s/.%s.tmp", y->dir, y->own_name);
@@ -730,7 +733,7 @@ int sync_run(struct sync *y, bool force_compact, struct sync_stats *st, struct l
 int sync_export(struct store *s, FILE *out, struct lerr *e)
 {
 	struct sbuf b = {0};
-	int rc = snapshot(s, &b, e);
+	int rc = snapshot(s, NULL, &b, e);
 	if (rc == 0 && b.len && fwrite(b.s, 1, b.len, out) != b.len) {
 		lerr_set(e, LERR_IO, errno, "cannot write: %s", strerror(errno));
 		rc = -1;

@@ -173,6 +173,7 @@ static void test_note_conflict(void **state)
 
 struct captured {
 	char lines[16][160];
+	int64_t clock[16];
 	int n;
 	bool fail;
 };
@@ -184,10 +185,12 @@ static int capture(void *ctx, const struct store_op *ops, size_t n, struct lerr 
 		lerr_set(e, LERR_IO, 0, "disk full");
 		return -1;
 	}
-	for (size_t i = 0; i < n && c->n < 16; i++)
+	for (size_t i = 0; i < n && c->n < 16; i++) {
+		c->clock[c->n] = ops[i].clock.hlc;
 		snprintf(c->lines[c->n++], sizeof c->lines[0], "%s %s %s %s", ops[i].op, ops[i].id,
 		         ops[i].arg ? ops[i].arg : "-",
 		         ops[i].paper && ops[i].paper->title ? ops[i].paper->title : "-");
+	}
 	return 0;
 }
 
@@ -263,7 +266,7 @@ static void test_snapshot(void **state)
 	assert_int_equal(store_set_read(s, "2501.00006", true, &e), 0);
 	assert_int_equal(store_set_read(s, "2501.00006", false, &e), 0);
 	struct sbuf b = {0};
-	assert_int_equal(store_each_state(s, count_op, &b, &e), 0);
+	assert_int_equal(store_each_state(s, NULL, count_op, &b, &e), 0);
 	assert_string_equal(b.s, "fav 2501.00005 -|tag 2501.00005 b|untag 2501.00005 a|"
 	                         "unread 2501.00006 -|");
 	sbuf_free(&b);
@@ -271,7 +274,8 @@ static void test_snapshot(void **state)
 }
 
 /* A schema-9 cache (the sync tables taken away again) migrates: a writer id appears, its user
- * state is kept, has no clock until stamped, and is then in the snapshot. */
+ * state is kept and given clocks of now by that writer (tags one by one), so this cache's
+ * snapshot carries it, and the next change is later still. */
 static void test_migrate_v9(void **state)
 {
 	(void)state;
@@ -280,6 +284,7 @@ static void test_migrate_v9(void **state)
 	put_paper(s, "2501.00007", "Seven");
 	assert_int_equal(store_set_favourite(s, "2501.00007", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00007", "kept", &e), 0);
+	assert_int_equal(store_set_tags(s, "2501.00007", "ML survey", &e), 0);
 	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE sync_meta; DROP TABLE sync_files;"
 	                              " DROP TABLE sync_clock; PRAGMA user_version = 9;", NULL, NULL,
 	                              NULL), SQLITE_OK);
@@ -292,16 +297,24 @@ static void test_migrate_v9(void **state)
 	assert_string_equal(u.note, "kept");
 	user_free(&u);
 	struct sbuf b = {0};
-	assert_int_equal(store_stamp_state(s, &e), 0);
-	assert_int_equal(store_each_state(s, count_op, &b, &e), 0);
-	assert_string_equal(b.s, "fav 2501.00007 -|note 2501.00007 kept|");
+	assert_int_equal(store_each_state(s, store_writer(s), count_op, &b, &e), 0);
+	assert_string_equal(b.s, "fav 2501.00007 -|note 2501.00007 kept|tag 2501.00007 ML|"
+	                         "tag 2501.00007 survey|");
 	sbuf_free(&b);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sync_clock WHERE hlc > 0",
-	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT group_concat(field, ' '), min(hlc)"
+	                                    " FROM sync_clock", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "fav note tag:ml tag:survey");
+	int64_t migrated = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
+	assert_true(migrated > ((int64_t)1700000000000 << 16));
+	struct captured c = {0};
+	store_set_op_hook(s, capture, &c);
+	assert_int_equal(store_set_read(s, "2501.00007", true, &e), 0);
+	store_set_op_hook(s, NULL, NULL);
+	assert_int_equal(c.n, 1);
+	assert_true(c.clock[0] > migrated);
 	store_close(&s);
 }
 

@@ -323,14 +323,18 @@ const char *store_writer(struct store *s);
  * Runs in the caller's transaction when one is open. */
 int store_apply_op(struct store *s, const struct store_op *op, bool *changed, struct lerr *e);
 
-/* The current user state as operations (a snapshot): one per (paper, field) that has a clock or
- * a value, in (id, field) order, the paper given for favourites. cb returns non-zero to stop. */
-typedef int (*store_op_cb)(void *ctx, const struct store_op *op);
-int store_each_state(struct store *s, store_op_cb cb, void *ctx, struct lerr *e);
+/* Records that this cache has seen clock hlc (store_apply_op does it for each operation; a
+ * batch saves that write per operation by calling this first with its newest clock). */
+int store_hlc_seen(struct store *s, int64_t hlc, struct lerr *e);
 
-/* Gives every user state that has no clock yet (made before sync, or by an older lectern) a
- * clock of its own, as if made now, so that a snapshot carries it to the other caches. */
-int store_stamp_state(struct store *s, struct lerr *e);
+/* The current user state as operations (a snapshot): one per (paper, field) that has a clock or
+ * a value, in (id, field) order, the paper given for favourites. writer non-NULL: only the
+ * fields whose last writer it is (a cache's compacted log: every field's newest operation is
+ * still in the log of the cache that made it, so the logs together hold the whole state once).
+ * cb returns non-zero to stop. */
+typedef int (*store_op_cb)(void *ctx, const struct store_op *op);
+int store_each_state(struct store *s, const char *writer, store_op_cb cb, void *ctx,
+                     struct lerr *e);
 
 /* A value of this cache's sync state by key (sync.h keeps "joined": the folder it last wrote a
  * snapshot to). *val is malloc'd, NULL when unset. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,20 +134,38 @@ static double parse_floor(const char *dir, const char *const *names, int n)
 	return now() - t;
 }
 
-/* A fresh cache reads the folder: seconds. */
+static double cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static double g_cpu;    /* CPU seconds of the last replay */
+static double g_open;   /* seconds of creating the empty cache before it */
+
+/* A fresh cache reads the folder: seconds (wall) from the empty cache to the closed full one
+ * (its checkpoint included). Creating the empty cache is timed apart (g_open): it is the same
+ * whatever the folder holds. */
 static double replay(const char *db, const char *dir, struct sync_stats *st)
 {
 	struct lerr e = {0};
+	char wal[320];
 	unlink(db);
-	double t = now();
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	unlink(wal);
+	double t0 = now();
 	struct store *s = store_open(db, 0, &e);
+	g_open = now() - t0;
+	double t = now(), c = cpu();
 	struct sync *y = s ? sync_open(s, dir, NULL, NULL, &e) : NULL;
 	if (!y || sync_run(y, false, st, &e) < 0)
 		die("replay: %s", e.msg);
-	double dt = now() - t;
 	sync_close(&y);
 	store_close(&s);
-	return dt;
+	g_cpu = cpu() - c;
+	return now() - t;
 }
 
 static long file_size(const char *path)
@@ -190,8 +209,9 @@ int main(void)
 	double floor1 = parse_floor(dir, names, 2);
 	double full = replay(db, dir, &st);
 	printf("year as written: %ld lines, %.1f MB in 2 files; parse floor %.3f s; replay into a "
-	       "fresh cache %.3f s (%ld applied, %ld changed)\n", lines, bytes / 1e6, floor1, full,
-	       st.ops, st.changed);
+	       "fresh cache %.3f s wall, %.3f s CPU (%ld applied, %ld changed; creating the empty "
+	       "cache before: %.3f s)\n", lines, bytes / 1e6, floor1, full, g_cpu, st.ops, st.changed,
+	       g_open);
 
 	/* each machine reads the folder and compacts its own file */
 	struct store *m[2] = {a, b};
@@ -205,15 +225,19 @@ int main(void)
 	store_close(&b);
 	long cbytes = file_size(p1) + file_size(p2);
 	double floor2 = parse_floor(dir, names, 2);
-	double best = 1e9;
+	double best = 1e9, best_cpu = 0, best_open = 0;
 	for (int r = 0; r < 3; r++) {
 		double t = replay(db, dir, &st);
-		if (t < best)
+		if (t < best) {
 			best = t;
+			best_cpu = g_cpu;
+			best_open = g_open;
+		}
 	}
 	printf("after compaction: %.1f MB in 2 files; parse floor %.3f s; replay into a fresh "
-	       "cache %.3f s best of 3 (%ld applied, %ld changed) — target < 1 s: %s\n",
-	       cbytes / 1e6, floor2, best, st.ops, st.changed, best < 1.0 ? "met" : "MISSED");
+	       "cache %.3f s wall, %.3f s CPU, best of 3 (%ld applied, %ld changed; creating the empty "
+	       "cache before: %.3f s) — target < 1 s: %s\n", cbytes / 1e6, floor2, best, best_cpu,
+	       st.ops, st.changed, best_open, best < 1.0 ? "met" : "MISSED");
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
