@@ -23,19 +23,23 @@
 
 extern char **environ;
 
+/* Appends a formatted line to a list of lines (problems, or what repair did). */
+static void add_line(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(buf);
+}
+
 static void add_problem(struct store_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void add_problem(struct store_check *c, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf b = {0};
-	char buf[1024];
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	add_line(&c->problems, &c->n, fmt, ap);
 	va_end(ap);
-	sbuf_adds(&b, buf);
-	c->problems = xreallocarray(c->problems, c->n + 1, sizeof *c->problems);
-	c->problems[c->n++] = sbuf_steal(&b);
 }
 
 void store_check_clear(struct store_check *c)
@@ -132,13 +136,10 @@ void store_repair_clear(struct store_repair *r)
 static void say(struct store_repair *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct store_repair *r, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	add_line(&r->lines, &r->n, fmt, ap);
 	va_end(ap);
-	r->lines = xreallocarray(r->lines, r->n + 1, sizeof *r->lines);
-	r->lines[r->n++] = xstrdup(buf);
 }
 
 /* The sqlite3 shell's .recover of damaged into the SQL file out: 0 when it succeeded, -2 when

@@ -52,7 +52,8 @@ static const char *const ss_sql[SS_COUNT] = {
 	[SS_PAPER_EXISTS] = "SELECT 1 FROM papers WHERE id = ?1",
 };
 
-/* The flags: a field, its operations, the statement that writes it, its column in SS_US_GET. */
+/* The flags: a field, its operations, the statement that writes it, its column in SS_US_GET (a
+ * new flag: its column appended to SS_US_GET, a write statement, a row here). */
 static const struct flag {
 	const char *field, *on_op, *off_op;
 	int write, col;
@@ -219,9 +220,12 @@ static int clock_put(struct store *s, const char *id, const char *field,
 
 /* ---- user state ------------------------------------------------------------------------------ */
 
+/* A row of SS_US_GET: its integer columns by position (favourite, fav_time, read; a flag's
+ * `col` indexes this), the note and the tags (columns US_NOTE, US_TAGS). */
+enum { US_NOTE = 3, US_TAGS = 4, US_COLS = 8 };
 struct ustate {
 	bool exists;
-	int64_t flag[3];   /* by SS_US_GET column: favourite, fav_time, read */
+	int64_t flag[US_COLS];
 	char *note, *tags;
 };
 
@@ -242,10 +246,10 @@ static int ustate_get(struct store *s, const char *id, struct ustate *u, struct 
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		u->exists = true;
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < sqlite3_column_count(st) && i < US_COLS; i++)
 			u->flag[i] = sqlite3_column_int64(st, i);
-		u->note = xstrdup((const char *)sqlite3_column_text(st, 3));
-		u->tags = xstrdup((const char *)sqlite3_column_text(st, 4));
+		u->note = xstrdup((const char *)sqlite3_column_text(st, US_NOTE));
+		u->tags = xstrdup((const char *)sqlite3_column_text(st, US_TAGS));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
@@ -384,24 +388,10 @@ static int user_flag(struct store *s, const struct flag *f, const char *id, bool
 	           (rc = write_flag(s, f, id, on, when, e)) == 0 &&
 	           (rc = clock_put(s, id, f->field, &c, NULL, e)) == 0) {
 		store_op_push(s, on ? f->on_op : f->off_op, id, NULL, &c, NULL,
-		     on ? (when > 0 ? when : util_now()) : 0, on && f->write == SS_US_FAV);
+		              on ? (when > 0 ? when : util_now()) : 0, on && f->write == SS_US_FAV);
 	}
 	ustate_clear(&u);
 	return rc;
-}
-
-static int store_user_flag(struct store *s, const char *field, const char *id, bool on, int64_t when,
-                    struct lerr *e)
-{
-	const struct flag *f = flag_of(field, NULL);
-	bool own;
-	if (!f) {
-		lerr_set(e, LERR_USAGE, 0, "no user state \"%s\"", field);
-		return -1;
-	}
-	if (txn_enter(s, &own, e) < 0)
-		return -1;
-	return txn_leave(s, own, user_flag(s, f, id, on, when, e), e);
 }
 
 static int user_note(struct store *s, const char *id, const char *note, struct lerr *e)
@@ -420,13 +410,6 @@ static int user_note(struct store *s, const char *id, const char *note, struct l
 	return rc;
 }
 
-static int store_user_note(struct store *s, const char *id, const char *note, struct lerr *e)
-{
-	bool own;
-	if (txn_enter(s, &own, e) < 0)
-		return -1;
-	return txn_leave(s, own, user_note(s, id, note, e), e);
-}
 
 /* One operation per tag of `from` missing in `to` (op "tag" or "untag"). */
 static int tag_ops(struct store *s, const char *id, const char *from, const char *to, bool on,
@@ -467,13 +450,6 @@ static int user_tags(struct store *s, const char *id, const char *tags, struct l
 	return rc;
 }
 
-static int store_user_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
-{
-	bool own;
-	if (txn_enter(s, &own, e) < 0)
-		return -1;
-	return txn_leave(s, own, user_tags(s, id, tags, e), e);
-}
 
 /* ---- the public setters ------------------------------------------------------------------- */
 
@@ -492,54 +468,77 @@ static int user_id(struct store *s, const char *id, char *buf, size_t n, struct 
 	return 0;
 }
 
-int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
+/* What one setter changes: a flag (field, on, when; toggle: the opposite of what it is), or
+ * the note or the tags (text). */
+struct change {
+	const char *field;
+	bool on, toggle;
+	int64_t when;
+	const char *text;
+	bool *now_on;
+};
+
+static int change_one(struct store *s, const char *id, const struct change *c, struct lerr *e)
+{
+	if (!strcmp(c->field, "note"))
+		return user_note(s, id, c->text, e);
+	if (!strcmp(c->field, "tags"))
+		return user_tags(s, id, c->text, e);
+	const struct flag *f = flag_of(c->field, NULL);
+	bool on = c->on;
+	if (c->toggle) {
+		/* read and write in one transaction: a concurrent toggle elsewhere just wins last */
+		struct ustate u;
+		if (ustate_get(s, id, &u, e) < 0)
+			return -1;
+		on = u.flag[f->col] == 0;
+		ustate_clear(&u);
+	}
+	if (c->now_on)
+		*c->now_on = on;
+	return user_flag(s, f, id, on, c->when, e);
+}
+
+/* Every setter: the id made canonical, the change in the open transaction or its own. */
+static int local_change(struct store *s, const char *id, const struct change *c, struct lerr *e)
 {
 	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "fav", buf, on, 0, e);
+	bool own;
+	if (user_id(s, id, buf, sizeof buf, e) < 0 || txn_enter(s, &own, e) < 0)
+		return -1;
+	return txn_leave(s, own, change_one(s, buf, c, e), e);
+}
+
+int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	return local_change(s, id, &(struct change){.field = "fav", .on = on}, e);
 }
 
 int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
 {
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "fav", buf, true, when > 0 ? when : util_now(), e);
+	return local_change(s, id, &(struct change){.field = "fav", .on = true,
+	                                            .when = when > 0 ? when : util_now()}, e);
 }
 
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
 {
-	char buf[64];
-	struct ustate u;
-	if (user_id(s, id, buf, sizeof buf, e) < 0 || ustate_get(s, buf, &u, e) < 0)
-		return -1;
-	bool on = u.flag[0] != 0;
-	ustate_clear(&u);
-	/* Read-then-write is safe: one store is used by one thread, and a concurrent toggle by
-	 * another process just wins last. */
-	if (store_user_flag(s, "fav", buf, !on, 0, e) < 0)
-		return -1;
-	if (now_on)
-		*now_on = !on;
-	return 0;
+	return local_change(s, id, &(struct change){.field = "fav", .toggle = true,
+	                                            .now_on = now_on}, e);
 }
 
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
 {
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1
-	       : store_user_flag(s, "read", buf, on, 0, e);
+	return local_change(s, id, &(struct change){.field = "read", .on = on}, e);
 }
 
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
 {
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_note(s, buf, note, e);
+	return local_change(s, id, &(struct change){.field = "note", .text = note}, e);
 }
 
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
 {
-	char buf[64];
-	return user_id(s, id, buf, sizeof buf, e) < 0 ? -1 : store_user_tags(s, buf, tags, e);
+	return local_change(s, id, &(struct change){.field = "tags", .text = tags}, e);
 }
 
 /* ---- operations from elsewhere --------------------------------------------------------------- */
@@ -558,27 +557,40 @@ static char *note_conflict(const char *base, const char *text, const struct stor
 	                 c->writer[0] ? c->writer : "an earlier version", when, text);
 }
 
+/* A note. The merged text of a conflict is a change of this cache's own (a clock, an operation
+ * whose prev is the winner's): a compacted log, which keeps only its writer's fields, then
+ * still carries it, and the other caches replace their copy of the same text cleanly. */
 static int apply_note(struct store *s, const struct store_op *op, bool *changed, struct lerr *e)
 {
-	struct store_clock c, prev;
+	struct store_clock c, prev, mine;
 	struct ustate u;
 	if (clock_get(s, op->id, "note", &c, &prev, e) < 0 || ustate_get(s, op->id, &u, e) < 0)
 		return -1;
 	const char *cur = u.note ? u.note : "", *text = op->arg ? op->arg : "";
 	int cmp = store_clock_cmp(&op->clock, &c), rc = 0;
 	char *now = NULL;
+	const struct store_clock *winner = NULL;   /* set when the two were merged */
 	if (cmp > 0) {
 		/* newer: it wins; what it did not see stays as a conflict line */
 		bool seen = !store_clock_cmp(&op->prev, &c);
-		now = !seen && *cur && !strstr(text, cur) ? note_conflict(text, cur, &c) : xstrdup(text);
+		if (!seen && *cur && !strstr(text, cur)) {
+			now = note_conflict(text, cur, &c);
+			winner = &op->clock;
+		} else {
+			now = xstrdup(text);
+		}
 		rc = clock_put(s, op->id, "note", &op->clock, &op->prev, e);
 	} else if (cmp < 0 && store_clock_cmp(&prev, &op->clock) != 0 && *text && !strstr(cur, text)) {
 		now = note_conflict(cur, text, &op->clock);   /* older, concurrent: kept, marked */
+		winner = &c;
 	}
 	if (rc == 0 && now && strcmp(now, cur) != 0) {
 		rc = write_text(s, SS_US_NOTE, op->id, now, e);
 		*changed = true;
 	}
+	if (rc == 0 && winner && (rc = hlc_tick(s, &mine, e)) == 0 &&
+	    (rc = clock_put(s, op->id, "note", &mine, winner, e)) == 0)
+		store_op_push(s, "note", op->id, now, &mine, winner, 0, false);
 	free(now);
 	ustate_clear(&u);
 	return rc;

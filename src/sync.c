@@ -635,10 +635,14 @@ static int compact(struct sync *y, bool force, struct sync_stats *st, struct ler
 		if (got > 0)
 			parse_buf(buf, (size_t)got, y->own_name, 1, &ops, &used, &lines, &dummy, NULL, NULL);
 		free(buf);
+		/* without the hook: it would lock this file again (a merged note it makes is in the
+		 * snapshot below anyway) */
+		store_set_op_hook(y->s, NULL, NULL);
 		if ((rc = store_begin(y->s, e)) == 0) {
 			rc = apply_ops(y->s, &ops, &dummy, NULL, NULL, e);
 			rc = rc == 0 ? store_commit(y->s, e) : (store_rollback(y->s), -1);
 		}
+		store_set_op_hook(y->s, append_ops, y);
 	}
 	if (rc == 0)
 		rc = snapshot(y->s, store_writer(y->s), &b, e);

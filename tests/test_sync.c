@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lectern/store.h"
@@ -157,15 +158,32 @@ static void test_note_conflict(void **state)
 	assert_string_equal(ua.note, "from b\n[conflict: note of aa at 2024-12-04 08:13 UTC] from a");
 	user_free(&ua);
 	user_free(&ub);
-	/* an edit made after seeing it (prev = the current clock) */
-	assert_true(apply(a, "note", "2501.00003", "merged", tb + 5, "aa", tb, "bb"));
+	/* the merged note is a's own change now, made after the winner; an edit made after seeing
+	 * it (prev = its clock) replaces it cleanly */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(a->db, "SELECT hlc, writer, prev_hlc, prev_writer"
+	                                    " FROM sync_clock WHERE field = 'note'", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t mine = sqlite3_column_int64(st, 0);
+	assert_true(mine > tb);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), store_writer(a));
+	assert_int_equal(sqlite3_column_int64(st, 2), tb);
+	assert_string_equal((const char *)sqlite3_column_text(st, 3), "bb");
+	sqlite3_finalize(st);
+	assert_true(apply(a, "note", "2501.00003", "merged", mine + 5, "aa", mine, store_writer(a)));
 	ua = get(a, "2501.00003");
 	assert_string_equal(ua.note, "merged");
 	user_free(&ua);
 	/* a concurrent clear loses its note to nothing: the edit is kept as the conflict line */
-	assert_true(apply(a, "note", "2501.00003", "", tb + 9, "bb", 0, NULL));
+	assert_true(apply(a, "note", "2501.00003", "", mine + 9, "bb", 0, NULL));
 	ua = get(a, "2501.00003");
-	assert_string_equal(ua.note, "[conflict: note of aa at 2024-12-04 08:13 UTC] merged");
+	char want[128];
+	time_t secs = (time_t)(((mine + 5) >> 16) / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(want, sizeof want, "[conflict: note of aa at %Y-%m-%d %H:%M UTC] merged", &tm);
+	assert_string_equal(ua.note, want);
 	user_free(&ua);
 	store_close(&a);
 	store_close(&b);

@@ -317,8 +317,10 @@ const char *store_writer(struct store *s);
  * per (paper, field) by store_clock_cmp; an operation not newer than the field's clock changes
  * nothing (applying twice is harmless) — except a note that lost to a concurrent one (it was
  * not seen by the winner: the winner's prev is not its clock) is appended to the winner as a
- * marked conflict line, once. Every applied clock moves this cache's HLC past it. No hook is
- * called. *changed (may be NULL) tells whether the user state changed. A favourite's `paper`
+ * marked conflict line, once; that merged note is then a change of this cache's own (a clock
+ * of its own, whose prev is the winner's, handed to the hook), so every cache ends with the
+ * same text. Every applied clock moves this cache's HLC past it. Nothing else goes to the
+ * hook. *changed (may be NULL) tells whether the user state changed. A favourite's `paper`
  * (title, authors, links) creates a paper the cache does not know yet (as an import would).
  * Runs in the caller's transaction when one is open. */
 int store_apply_op(struct store *s, const struct store_op *op, bool *changed, struct lerr *e);
