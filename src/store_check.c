@@ -25,6 +25,8 @@ extern char **environ;
 
 /* Appends a formatted line to a list of lines (problems, or what repair did). */
 static void add_line(char ***v, size_t *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void add_line(char ***v, size_t *n, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	vsnprintf(buf, sizeof buf, fmt, ap);
