@@ -543,10 +543,15 @@ static int read_one(struct sync *y, const char *name, struct ops *ops, struct fi
 		free(path);
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO (or a symlink to a device) put in the folder must not hang us */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		say(y->warn, y->ctx, "%s: %s (skipped)", path, strerror(errno));
+	const char *why = fd < 0 || fstat(fd, &sb) < 0 ? strerror(errno)
+	                  : !S_ISREG(sb.st_mode) ? "not a regular file"
+	                  : sb.st_size - was.offset > SYNC_MAX_FILE ? "more than 256 MiB to read"
+	                  : NULL;
+	if (why) {
+		say(y->warn, y->ctx, "%s: %s (skipped)", path, why);
 		if (fd >= 0)
 			close(fd);
 		free(path);

@@ -135,6 +135,11 @@ expect 0 A sync
 grep -q "conflict copy: merged" "$T/err" || fail "conflict copy note: $(cat "$T/err")"
 grep -q "days ahead of this machine's; taken as now" "$T/err" || fail "future clock: $(cat "$T/err")"
 A show --format json 2501.00001 | grep -q '"copied"' || fail "conflict copy not merged"
+# a FIFO (or anything not a regular file) in the folder is named and skipped, never waited on
+mkfifo "$D/pipe.jsonl"
+expect 0 timeout 20 "$BIN" --config "$T/cfg" --db "$T/a.db" sync
+grep -q "pipe.jsonl: not a regular file (skipped)" "$T/err" || fail "fifo: $(cat "$T/err")"
+rm -f "$D/pipe.jsonl"
 # untrusted text is cleaned: no escape sequence reaches the cache
 { line fav 2503.00009 $((t0 + 6)) ',"title":"Evil \u001b[31mred\u0007 title"'; echo; } >>"$D/$W.jsonl"
 expect 0 A sync

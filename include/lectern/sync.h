@@ -27,6 +27,7 @@
 #include "lectern/util.h"
 
 #define SYNC_MAX_LINE (1 << 20)
+#define SYNC_MAX_FILE (256LL << 20)       /* new bytes of one file read in one run */
 #define SYNC_MAX_NOTE (64 * 1024)
 #define SYNC_MAX_TITLE 2000
 #define SYNC_FUTURE_MS (86400 * 1000LL)   /* clocks further ahead are clamped to now */
