@@ -442,7 +442,8 @@ static int op_cmp(const void *a, const void *b)
 static int apply_ops(struct store *s, struct ops *ops, struct sync_stats *st, sync_warn_fn warn,
                      void *ctx, struct lerr *e)
 {
-	qsort(ops->v, ops->n, sizeof *ops->v, op_cmp);
+	if (ops->n)
+		qsort(ops->v, ops->n, sizeof *ops->v, op_cmp);
 	if (ops->n && store_hlc_seen(s, ops->v[ops->n - 1].op.clock.hlc, e) < 0)
 		return -1;
 	for (size_t i = 0; i < ops->n; i++) {
@@ -705,7 +706,8 @@ int sync_run(struct sync *y, bool force_compact, struct sync_stats *st, struct l
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, name_cmp);
+	if (n)
+		qsort(names, n, sizeof *names, name_cmp);
 
 	struct ops ops = {0};
 	struct file_pos *pos = xcalloc(n ? n : 1, sizeof *pos);
