@@ -13,7 +13,7 @@ PKGS       = ncursesw libcurl libxml-2.0 sqlite3 json-c
 TEST_PKGS  = cmocka
 
 # Debian packages that provide the above (installed by `make deps` / `make deps-test` when missing).
-DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev sqlite3
+DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev liblinear-dev sqlite3
 DEB_TEST   = libcmocka-dev python3 tmux clang libclang-rt-14-dev sqlite3 ca-certificates
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,7 +28,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 LCPPFLAGS  = -Iinclude -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED \
              -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(DATADIR)/lectern"'
 LCFLAGS    = -std=c17 -pthread $(WARN) $(PKG_CFLAGS) -MMD -MP
-LLDLIBS    = -pthread $(PKG_LIBS) -lm
+LLDLIBS    = -pthread $(PKG_LIBS) -llinear -lm
 
 B ?= build
 Q = @
@@ -44,7 +44,7 @@ BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/bench
 FUZZERS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
-.PHONY: all run check test asan bench fuzz install uninstall clean deps deps-test FORCE
+.PHONY: all run check test asan bench fuzz fuzz-long fuzz-merge install uninstall clean deps deps-test FORCE
 
 all: lectern
 
@@ -83,13 +83,14 @@ $(B)/bench/%: tests/bench/%.c $(B)/liblectern.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) -o $@ $< $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS)
 
-# Fuzzers need clang's libFuzzer; they link the sources directly with -fsanitize=fuzzer.
+# Fuzzers need clang's libFuzzer; they link the sources directly with -fsanitize=fuzzer. UBSan
+# findings abort (no recovery), so undefined behaviour fails a fuzzing run like a crash.
 FUZZ_CC ?= clang
 $(B)/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c,$(SRC))
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $<"
 	$(Q)$(FUZZ_CC) $(LCPPFLAGS) -std=c17 -pthread $(PKG_CFLAGS) -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -o $@ $^ $(LLDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LLDLIBS)
 
 # ---- set-up -----------------------------------------------------------------------------------
 # Install missing Debian packages when we can (root or sudo); otherwise say what is missing.
@@ -131,11 +132,48 @@ asan: deps-test
 bench: deps $(B)/lectern $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; LECTERN_BIN=$(abspath $(B)/lectern) $$b || exit 1; done
 
+# Each target runs with the -max_len of tests/fuzz/<target>.options (fitting its input: a feed
+# page cut to its first entries, a query, a config file...) from its seed corpus in
+# tests/fuzz/corpus/<target>/
+# (tests/fuzz/seeds.py builds the seeds from the fixtures; grown inputs kept there came from
+# `make fuzz-merge`). New inputs go to $(B)/fuzz/corpus-<target>/, never into the tree.
+# `make fuzz` is the quick pass CI runs (FUZZ_SECONDS=15); `make fuzz-long FUZZ_SECONDS=N` runs
+# each target N seconds with value profiling (compares guide the search) — both print coverage
+# and executions/s per target, also in $(B)/fuzz/summary.txt (figures in FUZZING.md).
 FUZZ_SECONDS ?= 20
+define fuzz_run
+	@: >$(B)/fuzz/summary.txt; for f in $(FUZZERS); do t=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$t; \
+	  m=$$(sed -n 's/^max_len *= *//p' tests/fuzz/$$t.options); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=$${m:?no max_len in tests/fuzz/$$t.options} \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(1) $(B)/fuzz/corpus-$$t \
+	    tests/fuzz/corpus/$$t 2>$(B)/fuzz/$$t.log || { tail -50 $(B)/fuzz/$$t.log; exit 1; }; \
+	  printf '%-12s max_len %-6s %s\n' $$t $$m \
+	    "$$(grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/$$t.log | tail -n 1 | sed 's/^#[0-9]*[[:space:]]*DONE *//')" \
+	    | tee -a $(B)/fuzz/summary.txt; \
+	done
+endef
+
 fuzz: deps-test $(FUZZERS)
-	@for f in $(FUZZERS); do echo "== $$f"; mkdir -p $(B)/fuzz/corpus-$$(basename $$f); \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 $(B)/fuzz/corpus-$$(basename $$f) tests/data \
-	    2>$(B)/fuzz/$$(basename $$f).log || { tail -50 $(B)/fuzz/$$(basename $$f).log; exit 1; }; done
+	$(call fuzz_run,)
+
+fuzz-long: deps-test $(FUZZERS)
+	$(call fuzz_run,-use_value_profile=1)
+
+# Minimises the seeds plus what fuzzing found (a set cover of their coverage) and adds the inputs
+# of at most 4 KB it chose to tests/fuzz/corpus/<target>/ (seeds stay), so the committed corpora
+# stay small. Commit the result.
+fuzz-merge: $(FUZZERS)
+	@for f in $(FUZZERS); do t=$$(basename $$f); rm -rf $(B)/fuzz/merged-$$t; \
+	  mkdir -p $(B)/fuzz/merged-$$t $(B)/fuzz/corpus-$$t; \
+	  m=$$(sed -n 's/^max_len *= *//p' tests/fuzz/$$t.options); \
+	  $$f -set_cover_merge=1 -max_len=$${m:-4096} $(B)/fuzz/merged-$$t tests/fuzz/corpus/$$t \
+	    $(B)/fuzz/corpus-$$t 2>$(B)/fuzz/$$t.merge.log || { tail -20 $(B)/fuzz/$$t.merge.log; exit 1; }; \
+	  n=0; for g in $(B)/fuzz/merged-$$t/*; do \
+	    h=$$(sha1sum <$$g | cut -c1-40); \
+	    [ $$(wc -c <$$g) -le 4096 ] || continue; \
+	    if ! sha1sum tests/fuzz/corpus/$$t/* | grep -q "^$$h "; \
+	    then cp $$g tests/fuzz/corpus/$$t/$$h; n=$$((n + 1)); fi; done; \
+	  echo "$$t: $$n inputs added"; done
 
 # ---- install ----------------------------------------------------------------------------------
 # The completion scripts are `lectern completions SHELL` output, committed (tests/e2e_completions.sh

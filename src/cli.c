@@ -18,10 +18,12 @@
 #include "lectern/cli.h"
 #include "lectern/cli_table.h"
 #include "lectern/export.h"
+#include "lectern/feed.h"
 #include "lectern/latex.h"
 #include "lectern/paper.h"
 #include "lectern/paper_fields.h"
 #include "lectern/query.h"
+#include "lectern/rank.h"
 #include "lectern/store.h"
 #include "lectern/sync.h"
 #include "lectern/text.h"
@@ -121,8 +123,13 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 		app_error("cannot open the cache %s: %s", a->db_path, e.msg);
 		return NULL;
 	}
+	cli_config_watches(s, a->cfg);
 	if (write && store_is_readonly(s)) {
-		app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		if (store_readonly_reason(s))
+			app_error("cannot save to %s: %s; nothing was changed, and what is stored is kept",
+			          a->db_path, store_readonly_reason(s));
+		else
+			app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
 		store_close(&s);
 	}
 	if (s && write && a->cfg->sync_dir &&
@@ -150,10 +157,17 @@ static char *rendered(const char *s, int flags)
 	return r;
 }
 
+/* Why a write failed, in the words the user looks for. */
+static const char *write_error(int err)
+{
+	return err == ENOSPC ? "the disk is full" : err == EDQUOT ? "the disk quota is used up"
+	                                                          : strerror(err);
+}
+
 static int finish_output(FILE *f, const char *what)
 {
 	if (fflush(f) != 0 || ferror(f)) {
-		app_error("cannot write %s: %s", what, strerror(errno));
+		app_error("cannot write %s: %s", what, write_error(errno));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -162,7 +176,7 @@ static int finish_output(FILE *f, const char *what)
 /* ---- what to list: options shared by list and export ----------------------------------------- */
 
 struct selection {
-	bool fav, unread;
+	bool fav, unread, hidden;
 	const char *query, *source, *day;
 	char day_buf[16];        /* --day as YYYY-MM-DD (it may be given as today, -3...) */
 	int sort;                /* enum store_sort, -1 when not given */
@@ -176,6 +190,7 @@ static int selection_opt(struct selection *sel, const char *cmd, int c, const ch
 	switch (c) {
 	case OPT_FAV: sel->fav = true; return 1;
 	case OPT_UNREAD: sel->unread = true; return 1;
+	case OPT_HIDDEN: sel->hidden = true; return 1;
 	case OPT_QUERY: sel->query = arg; return 1;
 	case OPT_SOURCE: sel->source = arg; return 1;
 	case OPT_DAY: {
@@ -247,6 +262,7 @@ static int selection_view(struct selection *sel, const struct app *a, const char
 	if (sel->unread)
 		sbuf_printf(&sel->q, "%sis:unread", sel->q.len ? " " : "");
 	v->query = sel->q.len ? sel->q.s : NULL;
+	v->hidden = sel->hidden ? STORE_HIDDEN_IN : STORE_HIDDEN_OUT;
 	v->sort = sel->sort >= 0 ? (enum store_sort)sel->sort : default_sort;
 	return 0;
 }
@@ -272,12 +288,14 @@ static int each_failed(const char *cmd, const struct lerr *e)
 /* ---- list ------------------------------------------------------------------------------------ */
 
 static const char list_usage[] =
-	"usage: lectern list [--favourites] [--unread] [--query Q] [--sort date|upvotes|relevance]\n"
-	"                    [--limit N] [--format text|json] [--source NAME] [--day YYYY-MM-DD]\n"
+	"usage: lectern list [--favourites] [--unread] [--hidden] [--query Q]\n"
+	"                    [--sort date|upvotes|relevance] [--limit N] [--format text|json]\n"
+	"                    [--source NAME] [--day YYYY-MM-DD]\n"
 	"\n"
 	"Lists cached papers, newest first (by relevance with --query).\n"
 	"  --favourites      only favourites\n"
 	"  --unread          only papers not marked read\n"
+	"  --hidden          also the papers hidden with x / lectern hide (only they: is:hidden)\n"
 	"  --query Q         search (see SEARCH SYNTAX in lectern(1)), e.g. 'au:hinton cat:cs.LG'\n"
 	"  --sort KEY        date, upvotes or relevance\n"
 	"  --limit N         at most N papers (default 50 for text, all for json; 0 = all)\n"
@@ -314,7 +332,8 @@ static void list_line(const struct store_row *r)
 	char *label = paper_org_label(r->organization, r->org_submitter);
 	char *org = label ? clean(label, TEXT_COLLAPSE) : NULL;
 	free(label);
-	printf("%s %5s %c %-10s  %s", date, votes, r->favourite ? '*' : ' ', id, *title ? title : "(untitled)");
+	printf("%s %5s %c %-10s  %s%s", date, votes, r->favourite ? '*' : ' ', id,
+	       r->withdrawn ? "[withdrawn] " : "", *title ? title : "(untitled)");
 	if (author && *author)
 		printf(" — %s%s", author, r->n_authors > 1 ? " et al." : "");
 	if (org && *org)
@@ -402,7 +421,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 	if (!s) {
 		sbuf_free(&sel.q);
 		if (missing && isatty(STDOUT_FILENO))   /* a person, not a script: say what to do */
-			fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+			app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 		return missing ? EXIT_OK : EXIT_RUNTIME;   /* no cache yet: nothing to list */
 	}
 	struct list_ctx lc = {.json = json};
@@ -415,12 +434,12 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the list");
 	if (rc == EXIT_OK && lc.n == 0 && !v.query && v.filter == STORE_VIEW_ALL &&
 	    isatty(STDOUT_FILENO))
-		fprintf(stderr, "(the cache %s is empty: `lectern fetch` fills it)\n", a->db_path);
+		app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
 		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */
 		if (store_count(s, &v, limit + 1, &e) > limit)
-			fprintf(stderr, "(the first %ld papers; --limit N or --limit 0 shows more)\n", limit);
+			app_note("(the first %ld papers; --limit N or --limit 0 shows more)", limit);
 	}
 	close_cache(&s);
 	sbuf_free(&sel.q);
@@ -597,8 +616,17 @@ int cmd_show(const struct app *a, int argc, char **argv)
 
 /* ---- fav / unfav / read / unread --------------------------------------------------------------- */
 
-static int set_state(const struct app *a, int argc, char **argv, bool fav)
+enum user_flag { UF_FAV, UF_READ, UF_HIDE };
+
+static int set_state(const struct app *a, int argc, char **argv, enum user_flag flag)
 {
+	static const char *const what[][2] = {
+		[UF_FAV] = {"Removes papers from the favourites.", "Marks papers as favourites."},
+		[UF_READ] = {"Marks papers as unread.", "Marks papers as read."},
+		[UF_HIDE] = {"Shows hidden papers again.", "Hides papers (not interested): they leave "
+		             "every list and search but is:hidden\n(list --hidden), and teach the "
+		             "ranker what you do not want. A favourite cannot be\nhidden."},
+	};
 	const char *cmd = argv[0];
 	struct option opts[CLI_MAX_OPTS];
 	bool on = strncmp(cmd, "un", 2) != 0;
@@ -608,9 +636,7 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
-			printf("usage: lectern %s ID...\n\n%s\n", cmd,
-			       fav ? (on ? "Marks papers as favourites." : "Removes papers from the favourites.")
-			           : (on ? "Marks papers as read." : "Marks papers as unread."));
+			printf("usage: lectern %s ID...\n\n%s\n", cmd, what[flag][on]);
 			return EXIT_OK;
 		}
 		if (c != '?')
@@ -635,8 +661,13 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 		paper_init(&p);
 		if (get_paper(s, cmd, argv[i], &p) != 0) {
 			rc = EXIT_RUNTIME;
-		} else if ((fav ? store_set_favourite(s, p.id, on, &e) : store_set_read(s, p.id, on, &e)) != 0) {
-			app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
+		} else if ((flag == UF_FAV ? store_set_favourite(s, p.id, on, &e)
+		            : flag == UF_READ ? store_set_read(s, p.id, on, &e)
+		            : store_set_hidden(s, p.id, on, &e)) != 0) {
+			if (e.kind == LERR_USAGE)   /* a favourite cannot be hidden: nothing was written */
+				app_error("%s: %s", cmd, e.msg);
+			else
+				app_error("%s %s: cannot save: %s", cmd, argv[i], e.msg);
 			rc = EXIT_RUNTIME;
 		}
 		paper_clear(&p);
@@ -647,12 +678,17 @@ static int set_state(const struct app *a, int argc, char **argv, bool fav)
 
 int cmd_fav(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, true);
+	return set_state(a, argc, argv, UF_FAV);
+}
+
+int cmd_hide(const struct app *a, int argc, char **argv)
+{
+	return set_state(a, argc, argv, UF_HIDE);
 }
 
 int cmd_read(const struct app *a, int argc, char **argv)
 {
-	return set_state(a, argc, argv, false);
+	return set_state(a, argc, argv, UF_READ);
 }
 
 /* ---- note / tag ------------------------------------------------------------------------------- */
@@ -801,16 +837,18 @@ int cmd_tag(const struct app *a, int argc, char **argv)
 /* ---- export ---------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-	"usage: lectern export --format bibtex|json|csv|markdown [-o FILE] [--favourites] [--unread]\n"
+	"usage: lectern export --format bibtex|json|csv|markdown|atom|lectern-state\n"
+	"                      [-o FILE] [--favourites] [--unread]\n"
 	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
-	"                      [--source NAME] [--day YYYY-MM-DD]\n"
+	"                      [--source NAME] [--day YYYY-MM-DD] [--hidden]\n"
 	"\n"
 	"Writes the selected papers (all cached papers by default) to standard output or FILE.\n"
 	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
 	"  --format FMT      bibtex (@misc entries, arXiv style), json (JSON Lines, as import\n"
-	"                    reads), csv (RFC 4180, with a header) or markdown (a list with links);\n"
-	"                    lectern-state: every favourite, read mark, tag and note as the lines of\n"
-	"                    a sync folder (import merges them by the same rules; lectern(5))\n"
+	"                    reads), csv (RFC 4180, with a header), markdown (a list with links)\n"
+	"                    or atom (an Atom feed, for any feed reader); lectern-state: every\n"
+	"                    favourite, read mark, tag and note as the lines of a sync folder\n"
+	"                    (import merges them by the same rules; lectern(5))\n"
 	"  -o, --output FILE write to FILE instead of standard output\n"
 	"  other options     select papers as for `lectern list`\n";
 
@@ -894,8 +932,8 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		case OPT_FORMAT:
 			state = !strcmp(optarg, "lectern-state");
 			if (!state && export_parse_format(optarg, &fmt) != 0) {
-				app_error("%s: --format is bibtex, json, csv, markdown or lectern-state, not "
-				          "\"%s\"", cmd, optarg);
+				app_error("%s: --format is bibtex, json, csv, markdown, atom or lectern-state, "
+				          "not \"%s\"", cmd, optarg);
 				return EXIT_USAGE;
 			}
 			have_fmt = true;
@@ -914,7 +952,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!have_fmt) {
-		app_error("%s: which format? add --format bibtex, json, csv or markdown", cmd);
+		app_error("%s: which format? add --format bibtex, json, csv, markdown or atom", cmd);
 		return EXIT_USAGE;
 	}
 	if (out_path && (!*out_path || !strcmp(out_path, "-")))
@@ -951,7 +989,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	bool to_temp = false;   /* f is the temporary file that replaces out_path */
 	if (rc == EXIT_OK && out_path) {
 		if (!(f = open_temp(out_path, &tmp))) {
-			app_error("cannot write %s: %s", out_path, strerror(errno));
+			app_error("cannot write %s: %s", out_path, write_error(errno));
 			rc = EXIT_RUNTIME;
 		}
 		to_temp = f != NULL;
@@ -971,7 +1009,10 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	if (to_temp) {
 		bool ok = rc == EXIT_OK && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
 		int err = errno;
-		ok = (fclose(f) == 0) && ok;
+		if (fclose(f) != 0 && ok) {
+			err = errno;
+			ok = false;
+		}
 		if (ok && rename(tmp, out_path) != 0) {
 			err = errno;
 			ok = false;
@@ -979,15 +1020,15 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		if (!ok) {
 			unlink(tmp);
 			if (rc == EXIT_OK) {
-				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path, strerror(err));
+				app_error("cannot write %s: %s (the old file, if any, is unchanged)", out_path,
+				          write_error(err));
 				rc = EXIT_RUNTIME;
 			}
 		} else {
 			if (state)
-				fprintf(stderr, "exported the user state to %s\n", out_path);
+				app_note("exported the user state to %s", out_path);
 			else
-				fprintf(stderr, "exported %ld paper%s to %s\n", w.n, w.n == 1 ? "" : "s",
-				        out_path);
+				app_note("exported %ld paper%s to %s", w.n, w.n == 1 ? "" : "s", out_path);
 		}
 	} else if (rc == EXIT_OK && !out_path) {
 		rc = finish_output(stdout, "the export");
@@ -999,18 +1040,308 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	return rc;
 }
 
+/* ---- recommend / similar --------------------------------------------------------------------- */
+
+static const char recommend_usage[] =
+	"usage: lectern recommend [--since DAY|-N] [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"The papers of the last days (set for-you-days, default 3), ranked for you: a model learns\n"
+	"from your favourites (f) and the papers you hid (x); with fewer than 5 favourites the\n"
+	"papers most like one of them come first. Each says why: the words, authors and categories\n"
+	"that weigh most for it, and the favourite it is closest to.\n"
+	"  --since DAY       papers since DAY (YYYY-MM-DD, today, yesterday, -N days ago)\n"
+	"  --limit N         at most N papers (default 20 for text, all otherwise; 0 = all)\n"
+	"  --format FMT      text, json (JSON Lines as list writes, plus score, why, close_to) or\n"
+	"                    atom (a feed)\n";
+static const char similar_usage[] =
+	"usage: lectern similar ID [--limit N] [--format text|json|atom]\n"
+	"\n"
+	"Papers like paper ID, most alike first, each with the words, authors and categories it\n"
+	"shares with it.\n"
+	"  --limit N         at most N papers (default 20; 0 = all the candidates)\n"
+	"  --format FMT      text, json (JSON Lines, plus score and why) or atom\n";
+
+static void ranked_text(const struct rank_item *it, const struct paper *p)
+{
+	char *title = rendered(p->title, TEXT_COLLAPSE), *id = clean(p->id, TEXT_COLLAPSE);
+	char *why = clean(it->why, TEXT_COLLAPSE);
+	printf("%6.3f  %-10s  %s", it->score, id, *title ? title : "(untitled)");
+	if (p->n_authors && p->authors[0].name) {
+		char *au = clean(p->authors[0].name, TEXT_COLLAPSE);
+		printf(" — %s%s", au, p->n_authors > 1 ? " et al." : "");
+		free(au);
+	}
+	printf("\n        why: %s", *why ? why : "(no shared feature)");
+	if (it->close) {
+		char *close = rendered(it->close, TEXT_COLLAPSE);
+		printf(" · close to: %s", close);
+		free(close);
+	}
+	putchar('\n');
+	free(title);
+	free(id);
+	free(why);
+}
+
+int cmd_recommend(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool similar = !strcmp(cmd, "similar");
+	struct option opts[CLI_MAX_OPTS];
+	long limit = -1;
+	int64_t since = util_now() - (int64_t)a->cfg->for_you_days * 86400;
+	int fmt = -1;   /* -1 text, else enum export_format */
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, ":n:", opts)) != -1) {
+		switch (c == 'n' ? OPT_LIMIT : c) {
+		case OPT_HELP:
+			fputs(similar ? similar_usage : recommend_usage, stdout);
+			return EXIT_OK;
+		case OPT_LIMIT:
+			if (parse_count(cmd, "--limit", optarg, &limit) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_SINCE: {
+			int64_t end;
+			if (util_parse_period(optarg, &since, &end) < 0) {
+				app_error("%s: --since wants a day like 2025-11-19, today, yesterday or -3 "
+				          "(days ago), not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_FORMAT: {
+			enum export_format f;
+			if (!strcmp(optarg, "text"))
+				fmt = -1;
+			else if (export_parse_format(optarg, &f) == 0 && (f == EXPORT_JSON || f == EXPORT_ATOM))
+				fmt = (int)f;
+			else {
+				app_error("%s: --format is text, json or atom, not \"%s\"", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		default:
+			if (c != '?')
+				app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+				          argv[optind - 1], cmd);
+			return EXIT_USAGE;
+		}
+	}
+	if (similar ? optind + 1 != argc : optind != argc) {
+		app_error(similar ? "%s: which paper? usage: lectern similar ID" : "%s: unexpected "
+		          "argument \"%s\"", cmd, optind < argc ? argv[optind] : "");
+		return EXIT_USAGE;
+	}
+	if (limit < 0)
+		limit = fmt < 0 || similar ? 20 : 0;
+	struct lerr e = {0};
+	/* writable when it can be: the trained model is kept in the cache */
+	struct store *s = access(a->db_path, F_OK) == 0 || !strcmp(a->db_path, ":memory:")
+	                  ? store_open(a->db_path, STORE_NOCREATE, &e) : NULL;
+	if (s)
+		cli_config_watches(s, a->cfg);
+	if (!s) {
+		app_error("%s: cannot open the cache %s: %s", cmd, a->db_path,
+		          e.msg[0] ? e.msg : "it does not exist yet (run `lectern fetch` first)");
+		return EXIT_RUNTIME;
+	}
+	struct rank_result r;
+	int rc = similar ? rank_similar(s, argv[optind], (size_t)limit, &r, &e)
+	         : rank_recommend(s, &(struct rank_opts){ .since = since, .limit = (size_t)limit,
+	                                                  .seed = 1 }, &r, &e);
+	if (rc < 0) {
+		app_error("%s: %s", cmd, e.msg);
+		store_close(&s);
+		return e.kind == LERR_NOTFOUND ? EXIT_RUNTIME : EXIT_RUNTIME;
+	}
+	if (r.mode == RANK_NO_FAVOURITES)
+		app_error("%s: no favourites yet — mark papers with f (or `lectern fav ID`); the "
+		          "ranking learns from them", cmd);
+	else if (r.mode == RANK_SIMILARITY)
+		fprintf(stderr, "lectern: %s: ranked by similarity to your %zu favourite%s (a model is "
+		        "trained from %d)\n", cmd, r.n_pos, r.n_pos == 1 ? "" : "s", RANK_MIN_MODEL);
+	struct export_writer w = { .fmt = fmt < 0 ? EXPORT_JSON : (enum export_format)fmt,
+	                           .f = stdout, .ranked = true,
+	                           .title = similar ? "lectern: similar papers" : "lectern: for you" };
+	if (fmt >= 0)
+		export_begin(&w);
+	for (size_t i = 0; i < r.n; i++) {
+		struct paper p;
+		paper_init(&p);
+		if (store_get(s, r.v[i].id, &p, &e) == 0) {
+			w.score = r.v[i].score;
+			w.why = r.v[i].why;
+			w.close = r.v[i].close;
+			if (fmt < 0)
+				ranked_text(&r.v[i], &p);
+			else
+				export_paper(&w, &p);
+		}
+		paper_clear(&p);
+	}
+	if (fmt >= 0)
+		export_end(&w);
+	rank_result_free(&r);
+	store_close(&s);
+	return finish_output(stdout, "the ranking");
+}
+
+/* ---- watch / unwatch ------------------------------------------------------------------------ */
+
+static const char watch_usage[] =
+	"usage: lectern watch [author|word|cat VALUE...]\n"
+	"       lectern unwatch author|word|cat VALUE...\n"
+	"\n"
+	"Without arguments lists the watches (those of the configuration file marked so). Watching\n"
+	"marks the papers of an author (\"Y. Bengio\" is Yoshua Bengio, not Samy Bengio), with a\n"
+	"word or words in a row in the title or abstract, or in a category: the reader marks them\n"
+	"in every list, W lists them, and is:watched finds them. `watch KIND VALUE` lines in the\n"
+	"configuration file watch too; unwatch cannot remove those (edit the file).\n";
+
+void cli_config_watches(struct store *s, const struct config *cfg)
+{
+	for (size_t i = 0; s && i < cfg->n_watches; i++) {
+		const struct config_line *l = &cfg->watches[i];
+		int k = store_watch_kind_parse(l->argv[1]);
+		char *v = join_words((int)l->argc, l->argv, 2);
+		if (k >= 0 && v)
+			store_watch_config(s, (enum store_watch_kind)k, v);
+		free(v);
+	}
+}
+
+int cmd_watch(const struct app *a, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	bool add = !strcmp(cmd, "watch");
+	struct option opts[CLI_MAX_OPTS];
+	int c;
+	cli_longopts(cmd, opts);
+	reset_getopt();
+	while ((c = next_opt(cmd, argc, argv, "", opts)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(watch_usage, stdout);
+			return EXIT_OK;
+		}
+		if (c != '?')
+			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd,
+			          argv[optind - 1], cmd);
+		return EXIT_USAGE;
+	}
+	int k = optind < argc ? store_watch_kind_parse(argv[optind]) : -1;
+	if ((optind < argc || !add) && (k < 0 || optind + 1 >= argc)) {
+		app_error("%s: usage: lectern %s author|word|cat VALUE", cmd, cmd);
+		return EXIT_USAGE;
+	}
+	bool listing = optind >= argc;
+	struct lerr e = {0};
+	bool missing;
+	struct store *s = open_cache(a, !listing, !listing, &missing);
+	if (!s) {
+		if (!missing)
+			return EXIT_RUNTIME;
+		/* no cache yet: the config's watches are all there are */
+		for (size_t i = 0; i < a->cfg->n_watches; i++) {
+			char *v = join_words((int)a->cfg->watches[i].argc, a->cfg->watches[i].argv, 2);
+			printf("%-7s %s  (config)\n", a->cfg->watches[i].argv[1], v);
+			free(v);
+		}
+		return EXIT_OK;
+	}
+	int rc = EXIT_OK;
+	if (listing) {
+		struct store_watch *w;
+		size_t n;
+		if (store_watch_list(s, &w, &n, &e) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				char *v = clean(w[i].value, TEXT_COLLAPSE);
+				printf("%-7s %s%s\n", store_watch_kind_name(w[i].kind), v,
+				       w[i].config ? "  (config)" : "");
+				free(v);
+			}
+			store_watches_free(w, n);
+			rc = finish_output(stdout, "the watches");
+		}
+	} else {
+		char *v = join_words(argc, argv, optind + 1);
+		if ((add ? store_watch_add(s, (enum store_watch_kind)k, v, &e)
+		         : store_watch_remove(s, (enum store_watch_kind)k, v, &e)) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;   /* (a config watch, none such, a word without a token) */
+		}
+		free(v);
+	}
+	close_cache(&s);
+	return rc;
+}
+
 /* ---- import ---------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: lectern import FILE...\n"
+	"usage: lectern import [--format json|arxiv-snapshot] FILE...\n"
 	"\n"
 	"Merges papers from JSON Lines files (as written by `lectern list --format json` or\n"
 	"`lectern export --format json`; - reads standard input) into the cache, by id.\n"
 	"Favourites and read marks in the file are added; existing ones are never cleared.\n"
 	"Notes are kept (a different note is appended) and tags are merged.\n"
+	"arXiv's metadata snapshot (arxiv-metadata-oai-snapshot.json, one JSON object a line:\n"
+	"xzcat snapshot.json.xz | lectern import -) is recognised by its first line, or named\n"
+	"with --format arxiv-snapshot; its papers are arXiv's text.\n"
+	"On a terminal, stderr shows the papers read, the rate and (for a file) the time left.\n"
 	"Malformed lines are reported and skipped; the exit status is 1 when any was.\n";
 
-enum { IMPORT_BATCH = 1000 };   /* lines per transaction */
+enum {
+	IMPORT_BATCH = 1000,              /* lines per transaction */
+	IMPORT_SNAPSHOT_BATCH = 20000,    /* the snapshot's (no user state to merge: bulk) */
+	IMPORT_LINE_MAX = 16 << 20,       /* bytes: a longer line is skipped, and never held whole */
+};
+
+/* What a file holds: lectern's JSON Lines or arXiv's snapshot (AUTO: as its first line says). */
+enum import_fmt { IMPORT_AUTO, IMPORT_JSON, IMPORT_SNAPSHOT };
+
+/* Progress of a long import on a terminal: papers, rate and, when the input's size is known,
+ * the time left. Drawn at most four times a second on one stderr line; silent elsewhere. */
+struct import_progress {
+	bool on;
+	FILE *in;
+	int64_t size;            /* bytes of a regular file, 0 unknown (a pipe) */
+	double t0, drawn;
+	const char *name;
+};
+
+static void progress_start(struct import_progress *pr, FILE *in, const char *name)
+{
+	struct stat sb;
+	memset(pr, 0, sizeof *pr);
+	pr->on = isatty(STDERR_FILENO);
+	pr->in = in;
+	pr->name = name;
+	pr->size = fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
+	pr->t0 = pr->drawn = util_monotonic();
+}
+
+static void progress_draw(struct import_progress *pr, long papers, bool last)
+{
+	double now = util_monotonic();
+	if (!pr->on || (!last && now - pr->drawn < 0.25))
+		return;
+	pr->drawn = now;
+	double rate = now > pr->t0 ? (double)papers / (now - pr->t0) : 0;
+	fprintf(stderr, "\r%s: %ld papers, %.0f/s", pr->name, papers, rate);
+	off_t at = pr->size ? ftello(pr->in) : -1;
+	if (at > 0 && !last) {
+		double left = (now - pr->t0) * (double)(pr->size - at) / (double)at;
+		fprintf(stderr, ", %d%%, %.0f s left", (int)(100.0 * (double)at / (double)pr->size), left);
+	}
+	fputs(last ? "\033[K\n" : "\033[K", stderr);
+}
 
 /* Feed-derived text is untrusted wherever it comes from: clean it as the parsers do. */
 static void clean_field(char **f, int flags)
@@ -1063,6 +1394,10 @@ static int merge_user_state(struct store *s, const struct paper *in, const struc
 	    store_set_favourite_at(s, in->id, in->fav_time, e) != 0)
 		return -1;
 	if (in->read && !old->read && store_set_read(s, in->id, true, e) != 0)
+		return -1;
+	/* hidden: unless the paper is (or just became) a favourite, which wins */
+	if (in->hidden && !old->hidden && !old->favourite && !in->favourite &&
+	    store_set_hidden(s, in->id, true, e) != 0)
 		return -1;
 	if (in->note && *in->note && !(old->note && strstr(old->note, in->note))) {
 		char *note = old->note && *old->note ? xasprintf("%s\n\n%s", old->note, in->note) : xstrdup(in->note);
@@ -1183,7 +1518,8 @@ static int import_state(struct store *s, const char *name, FILE *in, const char 
 /* Imports one JSON Lines file (path "-" is standard input) in batches of IMPORT_BATCH lines.
  * Bad lines are reported as FILE:LINE and counted; returns EXIT_OK or EXIT_RUNTIME when the
  * file cannot be read or saved (what was committed before stays). */
-static int import_file(struct store *s, const char *cmd, const char *path, struct import_counts *n)
+static int import_file(struct store *s, const char *cmd, const char *path, enum import_fmt fmt,
+                       struct import_counts *n)
 {
 	bool from_stdin = !strcmp(path, "-");
 	const char *name = from_stdin ? "<stdin>" : path;
@@ -1193,50 +1529,75 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		return EXIT_RUNTIME;
 	}
 
+	struct import_progress pr;
+	progress_start(&pr, in, name);
+	long batch = fmt == IMPORT_SNAPSHOT ? IMPORT_SNAPSHOT_BATCH : IMPORT_BATCH;
 	struct json_tokener *tok = json_tokener_new();
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct sbuf buf = {0};
+	size_t whole;
 	long lineno = 0, in_batch = 0, batch_new = 0, batch_n = 0, batch_first = 1;
 	int rc = EXIT_OK;
 	struct lerr e = {0};
 	char msg[600];
 
-	while ((len = getline(&line, &cap, in)) != -1) {
+	while (util_read_line(in, &buf, IMPORT_LINE_MAX, &whole)) {
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		if (whole > IMPORT_LINE_MAX) {
+			app_note("%s:%ld: a line of %zu bytes, over the %d MiB a paper may take (line "
+			         "skipped)", name, lineno, whole, IMPORT_LINE_MAX >> 20);
+			n->skipped++;
+			continue;
+		}
+		char *line = buf.s;
+		size_t len = buf.len;
+		while (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		char *l = line;
 		if (lineno == 1 && len >= 3 && !memcmp(l, "\xEF\xBB\xBF", 3)) {   /* a UTF-8 BOM */
 			l += 3;
 			len -= 3;
 		}
-		if (strspn(l, " \t") == (size_t)len)
+		if (strspn(l, " \t") == len)
 			continue;
 		if (n->imported == 0 && in_batch == 0 && n->skipped == 0 && sync_is_op_line(l)) {
 			rc = import_state(s, name, in, l, n);   /* lectern-state: the sync rules */
 			break;
 		}
-		struct json_object *o = parse_line(tok, l, (size_t)len, msg, sizeof msg);
+		struct json_object *o = parse_line(tok, l, len, msg, sizeof msg);
 		struct paper p;
 		paper_init(&p);
-		if (o && export_paper_from_json(o, &p, &e) != 0) {
+		if (o && fmt == IMPORT_AUTO) {   /* the first record says what the file is */
+			fmt = feed_snapshot_is(o) ? IMPORT_SNAPSHOT : IMPORT_JSON;
+			batch = fmt == IMPORT_SNAPSHOT ? IMPORT_SNAPSHOT_BATCH : IMPORT_BATCH;
+		}
+		if (o && fmt == IMPORT_SNAPSHOT) {
+			if (feed_snapshot_paper(o, &p, &e) != 0) {
+				snprintf(msg, sizeof msg, "%s", e.msg);
+				json_object_put(o);
+				o = NULL;
+				paper_clear(&p);
+			}
+		} else if (o && export_paper_from_json(o, &p, &e) != 0) {
 			snprintf(msg, sizeof msg, "%s", e.msg);
 			json_object_put(o);
 			o = NULL;
 		} else if (o && !paper_valid_id(p.id)) {
-			snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
+			if (strlen(p.id) > PAPER_ID_MAX)
+				snprintf(msg, sizeof msg, "\"id\" is longer than %d bytes", PAPER_ID_MAX);
+			else
+				snprintf(msg, sizeof msg, "\"id\" must be an arXiv id (2501.01234, hep-th/9901001) or start with doi: or url:");
 			json_object_put(o);
 			o = NULL;
 			paper_clear(&p);
 		}
 		if (!o) {
-			fprintf(stderr, "%s:%ld: %s (line skipped)\n", name, lineno, msg);
+			app_note("%s:%ld: %s (line skipped)", name, lineno, msg);
 			n->skipped++;
 			continue;
 		}
 		json_object_put(o);
-		clean_paper(&p);
+		if (fmt != IMPORT_SNAPSHOT)   /* the snapshot's mapping cleaned it already */
+			clean_paper(&p);
 
 		if (in_batch == 0)
 			batch_first = lineno;
@@ -1247,7 +1608,16 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			break;
 		}
 		bool inserted;
-		int r = import_paper(s, &p, &inserted, &e);
+		int r;
+		if (fmt == IMPORT_SNAPSHOT) {   /* arXiv's own text; no user state, no listing */
+			enum store_upsert_result res = STORE_UNCHANGED;
+			r = store_upsert(s, &p, NULL, &res, &e);
+			inserted = res == STORE_INSERTED;
+		} else {
+			r = import_paper(s, &p, &inserted, &e);
+		}
+		if (r == 0 && store_cut_note(s))
+			app_note("%s:%ld: %s: stored, but %s", name, lineno, p.id, store_cut_note(s));
 		paper_clear(&p);
 		if (r != 0) {
 			store_rollback(s);
@@ -1260,7 +1630,8 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 		in_batch++;
 		batch_n++;
 		batch_new += inserted;
-		if (in_batch == IMPORT_BATCH) {
+		progress_draw(&pr, n->imported + batch_n, false);
+		if (in_batch == batch) {
 			if (store_commit(s, &e) != 0) {
 				store_rollback(s);
 				app_error("%s: cannot save lines up to %ld: %s", name, lineno, e.msg);
@@ -1290,7 +1661,9 @@ static int import_file(struct store *s, const char *cmd, const char *path, struc
 			n->added += batch_new;
 		}
 	}
-	free(line);
+	if (n->imported || n->skipped)
+		progress_draw(&pr, n->imported, true);
+	sbuf_free(&buf);
 	json_tokener_free(tok);
 	if (!from_stdin)
 		fclose(in);
@@ -1303,12 +1676,21 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	struct option opts[CLI_MAX_OPTS];
 	int c;
 
+	enum import_fmt fmt = IMPORT_AUTO;
 	cli_longopts(cmd, opts);
 	reset_getopt();
 	while ((c = next_opt(cmd, argc, argv, ":", opts)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(import_usage, stdout);
 			return EXIT_OK;
+		}
+		if (c == OPT_FORMAT && (!strcmp(optarg, "json") || !strcmp(optarg, "arxiv-snapshot"))) {
+			fmt = !strcmp(optarg, "json") ? IMPORT_JSON : IMPORT_SNAPSHOT;
+			continue;
+		}
+		if (c == OPT_FORMAT) {
+			app_error("%s: --format is json or arxiv-snapshot, not \"%s\"", cmd, optarg);
+			return EXIT_USAGE;
 		}
 		if (c != '?')
 			app_error("%s: unknown option \"%s\"; try `lectern %s --help`", cmd, argv[optind - 1], cmd);
@@ -1325,7 +1707,7 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	struct import_counts n = {0};
 	int rc = EXIT_OK;
 	for (int i = optind; i < argc && rc == EXIT_OK; i++)
-		rc = import_file(s, cmd, argv[i], &n);
+		rc = import_file(s, cmd, argv[i], fmt, &n);
 	if (n.ops)
 		printf("merged %ld operation%s of user state (%ld changed this cache)\n", n.ops,
 		       n.ops == 1 ? "" : "s", n.changed);

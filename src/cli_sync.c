@@ -26,7 +26,7 @@ static int parse(const char *usage, int argc, char **argv, bool *compact, int *e
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'h') {
+		if (c == 'h' || c == OPT_HELP) {
 			fputs(usage, stdout);
 			*exit_status = EXIT_OK;
 			return 1;

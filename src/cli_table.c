@@ -13,6 +13,7 @@ static const struct cli_opt view_opts[] = {
 	{"favourites", no_argument, OPT_FAV, CLI_VAL_NONE, "only favourites"},
 	{"favorites", no_argument, OPT_FAV, CLI_VAL_NONE, "only favourites"},
 	{"unread", no_argument, OPT_UNREAD, CLI_VAL_NONE, "only papers not marked read"},
+	{"hidden", no_argument, OPT_HIDDEN, CLI_VAL_NONE, "also the papers hidden with x"},
 	{"query", required_argument, OPT_QUERY, CLI_VAL_TEXT, "search (see SEARCH SYNTAX in lectern(1))"},
 	{"sort", required_argument, OPT_SORT, CLI_VAL_SORT, "date, upvotes or relevance"},
 	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
@@ -37,6 +38,27 @@ static const struct cli_opt user_text_opts[] = {
 	{"clear", no_argument, 'c', CLI_VAL_NONE, "clear the note or the tags"},
 	{"remove", no_argument, 'r', CLI_VAL_NONE, "remove the tags given (tag)"},
 	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+/* hide / unhide: the papers are arguments. */
+static const struct cli_opt help_opts[] = {
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+static const struct cli_opt recommend_opts[] = {
+	{"since", required_argument, OPT_SINCE, CLI_VAL_DATE, "papers since a day (default: set for-you-days)"},
+	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
+	{"format", required_argument, OPT_FORMAT, CLI_VAL_FORMAT, "the output format"},
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+static const struct cli_opt similar_opts[] = {
+	{"limit", required_argument, OPT_LIMIT, CLI_VAL_TEXT, "at most N papers (0 = all)"},
+	{"format", required_argument, OPT_FORMAT, CLI_VAL_FORMAT, "the output format"},
+	{"help", no_argument, OPT_HELP, CLI_VAL_NONE, "show this command's help"},
 	END,
 };
 
@@ -79,7 +101,12 @@ static const struct cli_opt sync_opts[] = {
 	END,
 };
 
-static const struct cli_opt help_opts[] = {
+static const struct cli_opt pdf_opts[] = {
+	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
+static const struct cli_opt completions_opts[] = {
 	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
 	END,
 };
@@ -102,22 +129,33 @@ static const struct cli_cmd commands[] = {
 	{"unfav", "remove favourites", view_opts, NULL, CLI_VAL_NONE},
 	{"read", "mark papers as read", view_opts, NULL, CLI_VAL_NONE},
 	{"unread", "mark papers as unread", view_opts, NULL, CLI_VAL_NONE},
+	{"hide", "hide papers: not interested (out of every list but is:hidden)", help_opts,
+	 NULL, CLI_VAL_NONE},
+	{"unhide", "show hidden papers again", help_opts, NULL, CLI_VAL_NONE},
 	{"note", "show or set a paper's note", user_text_opts, NULL, CLI_VAL_NONE},
 	{"tag", "show, add or remove a paper's tags", user_text_opts, NULL, CLI_VAL_NONE},
-	{"export", "export papers as BibTeX, JSON Lines, CSV or Markdown", view_opts,
-	 "bibtex json csv markdown lectern-state", CLI_VAL_NONE},
-	{"import", "merge papers from JSON Lines files (as list --format json writes)", view_opts,
-	 NULL, CLI_VAL_FILE},
+	{"export", "export papers as BibTeX, JSON Lines, CSV, Markdown or Atom", view_opts,
+	 "bibtex json csv markdown atom lectern-state", CLI_VAL_NONE},
+	{"recommend", "the recent papers ranked for you (from favourites and hidden papers), with why",
+	 recommend_opts, "text json atom", CLI_VAL_NONE},
+	{"similar", "papers like one paper, with why", similar_opts, "text json atom", CLI_VAL_NONE},
+	{"watch", "list the watches, or watch an author, a word or a category", help_opts, NULL,
+	 CLI_VAL_TEXT},
+	{"unwatch", "stop watching an author, a word or a category", help_opts, NULL, CLI_VAL_TEXT},
+	{"import", "merge papers from JSON Lines files (list --format json; arXiv's snapshot)",
+	 view_opts, "json arxiv-snapshot", CLI_VAL_FILE},
 	{"fetch", "fetch sources once and exit", fetch_opts, NULL, CLI_VAL_SOURCE},
 	{"sources", "list sources and their state", sources_opts, NULL, CLI_VAL_NONE},
 	{"search-remote", "search arXiv and merge the results into the cache", search_remote_opts,
 	 NULL, CLI_VAL_TEXT},
+	{"pdf", "download papers' PDFs to pdf-dir (resumable); print their paths", pdf_opts, NULL,
+	 CLI_VAL_TEXT},
 	{"sync", "merge favourites, read marks, tags and notes through the sync folder", sync_opts,
 	 NULL, CLI_VAL_NONE},
 	{"check", "check the cache for damage", help_opts, NULL, CLI_VAL_NONE},
 	{"repair", "build a new cache from what a damaged one holds", help_opts, NULL,
 	 CLI_VAL_NONE},
-	{"completions", "print a bash, zsh or fish completion script", help_opts,
+	{"completions", "print a bash, zsh or fish completion script", completions_opts,
 	 "bash zsh fish", CLI_VAL_FORMAT},
 };
 

@@ -27,15 +27,21 @@ static const struct option_def options[] = {
 	OPT("hf-url", OPT_STRING, hf_url, "https://huggingface.co", 0),
 	OPT("arxiv-api-url", OPT_STRING, arxiv_api_url, "https://export.arxiv.org/api/query", 0),
 	OPT("arxiv-rss-url", OPT_STRING, arxiv_rss_url, "https://rss.arxiv.org/rss", 0),
+	OPT("arxiv-oai-url", OPT_STRING, arxiv_oai_url, "https://oaipmh.arxiv.org/oai", 0),
+	OPT("harvest-budget", OPT_DURATION, harvest_budget, NULL, 0),
 	OPT("refresh", OPT_DURATION, refresh, "30m", 60),
 	OPT("hf-days", OPT_INT, hf_days, "7", 1),
 	OPT("hf-max-pages", OPT_INT, hf_max_pages, "10", 0),
 	OPT("arxiv-query-max-pages", OPT_INT, arxiv_query_max_pages, "10", 0),
 	OPT("arxiv-delay", OPT_I64, arxiv_delay_ms, "3000", 0),
+	OPT("host-delay", OPT_I64, host_delay_ms, "1000", 0),
+	OPT("source-deadline", OPT_DURATION, source_deadline, "120", 1),
 	OPT("timeout", OPT_DURATION, timeout, "60", 1),
 	OPT("max-body", OPT_I64, max_body, "67108864", 1024),
 	OPT("max-tries", OPT_INT, max_tries, "4", 1),
 	OPT("browser", OPT_STRING, browser, NULL, 0),
+	OPT("pdf-dir", OPT_STRING, pdf_dir, NULL, 0),
+	OPT("pdf-viewer", OPT_STRING, pdf_viewer, NULL, 0),
 	OPT("browser-in-terminal", OPT_BOOL, browser_in_terminal, "no", 0),
 	OPT("mouse", OPT_BOOL, mouse, "yes", 0),
 	OPT("start-view", OPT_VIEW, start_view, NULL, 0),
@@ -43,16 +49,18 @@ static const struct option_def options[] = {
 	OPT("list-width", OPT_WIDTH, list_width, "0", 0),
 	OPT("hide-replacements", OPT_BOOL, hide_replacements, "no", 0),
 	OPT("sync-dir", OPT_PATH, sync_dir, NULL, 0),
+	OPT("for-you-days", OPT_INT, for_you_days, "3", 1),
 };
 
 /* The views a session can open on (`source:NAME` names a configured source). */
-static const char *const start_views[] = {"daily", "unread", "all", "favourites"};
+static const char *const start_views[] = {"daily", "unread", "all", "favourites", "for-you"};
 
 static const char *const type_names[] = {
 	[SOURCE_HF_DAILY] = "hf-daily",
 	[SOURCE_ARXIV] = "arxiv",
 	[SOURCE_ARXIV_QUERY] = "arxiv-query",
 	[SOURCE_FEED] = "feed",
+	[SOURCE_ARXIV_OAI] = "arxiv-oai",
 };
 
 const char *config_source_type_name(enum source_type t) { return type_names[t]; }
@@ -188,6 +196,7 @@ void config_defaults(struct config *c)
 	for (size_t i = 0; i < ARRAY_LEN(options); i++)
 		if (options[i].def)
 			set_option(c, &options[i], options[i].def, NULL);
+	c->harvest_budget = -1;   /* unset: each caller's default (config.h) */
 	c->theme = xstrdup("dark");
 }
 
@@ -282,6 +291,17 @@ static bool valid_category(const char *s)
 	return true;
 }
 
+/* An OAI-PMH set spec: "cs", "physics:hep-th", "math:math:NA" (categories joined by ':'). */
+static bool valid_set(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != ':')
+			return false;
+	return s[-1] != ':';
+}
+
 /* Interprets one line's words. Returns 0, 1 when argv was kept (bind/color), -1 on error. */
 static int apply(struct config *c, char **argv, size_t argc, bool *have_sources, const char *file,
                  int line, struct lerr *e)
@@ -297,7 +317,17 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 			if (!strcmp(options[i].name, argv[1])) {
 				if (options[i].type == OPT_VIEW)
 					c->start_view_line = line;
-				return set_option(c, &options[i], argv[2], e);
+				int r = set_option(c, &options[i], argv[2], e);
+				/* the settings that name a program to run */
+				bool program = !strcmp(argv[1], "browser") || !strcmp(argv[1], "pdf-viewer");
+				char *w = r == 0 && program ? config_shell_warning(argv[1], argv[2]) : NULL;
+				if (w) {
+					c->warnings = xreallocarray(c->warnings, c->n_warnings + 1,
+					                            sizeof *c->warnings);
+					c->warnings[c->n_warnings++] = xasprintf("%s:%d: %s", file, line, w);
+					free(w);
+				}
+				return r;
 			}
 		struct sbuf names = {0};
 		for (size_t i = 0; i < ARRAY_LEN(options); i++)
@@ -324,6 +354,15 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		add_line(&c->binds, &c->n_binds, argv, argc, file, line);
 		return 1;
 	}
+	if (!strcmp(cmd, "watch")) {   /* watch author|word|cat VALUE... (the words joined) */
+		if (argc < 3 || (strcmp(argv[1], "author") && strcmp(argv[1], "word") &&
+		                 strcmp(argv[1], "cat"))) {
+			lerr_set(e, LERR_USAGE, 0, "usage: watch author|word|cat VALUE");
+			return -1;
+		}
+		add_line(&c->watches, &c->n_watches, argv, argc, file, line);
+		return 1;
+	}
 	if (!strcmp(cmd, "color") || !strcmp(cmd, "colour")) {
 		if (argc < 4) {
 			lerr_set(e, LERR_USAGE, 0, "usage: color ELEMENT FG BG [ATTR...]");
@@ -340,7 +379,7 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 
 		if (argc < 2) {
 			lerr_set(e, LERR_USAGE, 0, "usage: source hf-daily|arxiv CAT...|arxiv-query \"Q\"|"
-			         "feed URL [name NAME]");
+			         "feed URL|arxiv-oai [SET] [name NAME]");
 			return -1;
 		}
 		if (argc >= 4 && !strcmp(argv[argc - 2], "name")) {
@@ -352,7 +391,7 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 				break;
 		if (i == ARRAY_LEN(type_names)) {
 			lerr_set(e, LERR_USAGE, 0, "unknown source type \"%s\" (hf-daily, arxiv, arxiv-query, "
-			         "feed)", argv[1]);
+			         "feed, arxiv-oai)", argv[1]);
 			return -1;
 		}
 		t = (enum source_type)i;
@@ -378,6 +417,16 @@ static int apply(struct config *c, char **argv, size_t argc, bool *have_sources,
 		if ((t == SOURCE_ARXIV_QUERY || t == SOURCE_FEED) && nargs != 1) {
 			lerr_set(e, LERR_USAGE, 0, t == SOURCE_FEED ? "usage: source feed URL [name NAME]"
 			         : "usage: source arxiv-query \"QUERY\" [name NAME] (quote the query)");
+			return -1;
+		}
+		if (t == SOURCE_ARXIV_OAI && nargs > 1) {
+			lerr_set(e, LERR_USAGE, 0, "usage: source arxiv-oai [SET] [name NAME] (one set, "
+			         "e.g. cs or physics:hep-th; none: all of arXiv)");
+			return -1;
+		}
+		if (t == SOURCE_ARXIV_OAI && nargs == 1 && !valid_set(args[0])) {
+			lerr_set(e, LERR_USAGE, 0, "\"%s\" is not an OAI-PMH set (e.g. cs, math:math:NA, "
+			         "physics:hep-th)", args[0]);
 			return -1;
 		}
 		if (t == SOURCE_FEED && strncmp(args[0], "http://", 7) && strncmp(args[0], "https://", 8)) {
@@ -433,6 +482,10 @@ int config_load(struct config *c, const char *path, struct lerr *e)
 	config_defaults(c);
 	if (!file) {
 		char *dir = util_config_dir();
+		if (!dir) {   /* no HOME nor XDG_CONFIG_HOME: no default file to read (main.c says so) */
+			default_sources(c);
+			return 0;
+		}
 		owned = xasprintf("%s/config", dir);
 		free(dir);
 		file = owned;
@@ -513,8 +566,51 @@ void config_free(struct config *c)
 	free(c->path);
 	free_lines(c->binds, c->n_binds);
 	free_lines(c->colors, c->n_colors);
+	free_lines(c->watches, c->n_watches);
 	config_free_words(c->errors, c->n_errors);
+	config_free_words(c->warnings, c->n_warnings);
 	memset(c, 0, sizeof *c);
+}
+
+/* The shells whose -c runs its argument as a script (basename of the program). */
+static bool is_shell(const char *word)
+{
+	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "yash",
+	                                     "fish", "csh", "tcsh", "ash", "busybox"};
+	const char *base = strrchr(word, '/');
+	base = base ? base + 1 : word;
+	for (size_t i = 0; i < ARRAY_LEN(shells); i++)
+		if (!strcmp(base, shells[i]))
+			return true;
+	return false;
+}
+
+char *config_shell_warning(const char *setting, const char *cmd)
+{
+	char **w = NULL;
+	struct lerr e = {0};
+	int n = cmd ? config_split(cmd, &w, &e) : 0;
+	if (n <= 0) {
+		config_free_words(w, 0);
+		return NULL;
+	}
+	size_t i = 0;
+	/* env [VAR=x | -opt]... sh: the program env runs */
+	const char *b = strrchr(w[0], '/');
+	if (!strcmp(b ? b + 1 : w[0], "env"))
+		for (i = 1; i < (size_t)n && (w[i][0] == '-' || strchr(w[i], '=')); i++)
+			;
+	char *out = NULL;
+	if (i < (size_t)n && is_shell(w[i])) {
+		/* -c, or a cluster holding c (-lc, -ec); busybox needs its applet word first */
+		for (size_t j = i + 1; j < (size_t)n && !out; j++)
+			if (w[j][0] == '-' && w[j][1] != '-' && strchr(w[j], 'c'))
+				out = xasprintf("%s runs a shell (%s %s): a link's characters reach a shell "
+				                "that reads them as a script; name the program itself (see "
+				                "lectern(5))", setting, w[i], w[j]);
+	}
+	config_free_words(w, (size_t)n);
+	return out;
 }
 
 const struct config_source *config_find_source(const struct config *c, const char *name)

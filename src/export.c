@@ -20,7 +20,7 @@ int export_parse_format(const char *s, enum export_format *out)
 	} names[] = {
 		{"bibtex", EXPORT_BIBTEX}, {"bib", EXPORT_BIBTEX},   {"json", EXPORT_JSON},
 		{"jsonl", EXPORT_JSON},    {"csv", EXPORT_CSV},      {"markdown", EXPORT_MARKDOWN},
-		{"md", EXPORT_MARKDOWN},
+		{"md", EXPORT_MARKDOWN},   {"atom", EXPORT_ATOM},
 	};
 
 	for (size_t i = 0; s && i < ARRAY_LEN(names); i++) {
@@ -144,6 +144,8 @@ struct json_object *export_paper_json(const struct paper *p)
 	json_object_object_add(o, "favourite", json_object_new_boolean(p->favourite));
 	json_object_object_add(o, "fav_time", jtime(p->fav_time, false));
 	json_object_object_add(o, "read", json_object_new_boolean(p->read));
+	if (p->hidden)   /* only when set, like org_submitter */
+		json_object_object_add(o, "hidden", json_object_new_boolean(true));
 	json_object_object_add(o, "note", jstr(p->note));
 	json_object_object_add(o, "tags", jsplit(p->tags, " "));
 
@@ -421,6 +423,7 @@ int export_paper_from_json(struct json_object *o, struct paper *p, struct lerr *
 	    get_int(o, "github_stars", &p->github_stars, e) < 0)
 		goto fail;
 	if (get_bool(o, "favourite", &p->favourite, e) < 0 || get_bool(o, "read", &p->read, e) < 0 ||
+	    get_bool(o, "hidden", &p->hidden, e) < 0 ||
 	    get_bool(o, "org_submitter", &p->org_submitter, e) < 0)
 		goto fail;
 
@@ -571,7 +574,7 @@ static int paper_year(const struct paper *p)
 		util_fmt_date(t, buf, sizeof buf);
 		return atoi(buf);
 	}
-	if (p->hf_day)
+	if (p->hf_day && util_valid_date(p->hf_day))
 		return atoi(p->hf_day);
 	return 0;
 }
@@ -1180,11 +1183,146 @@ void export_markdown_item(FILE *f, const struct paper *p, long n)
 
 /* ==== any format =============================================================================== */
 
+/* ==== Atom ===================================================================================== */
+
+/* Text as XML character data: & < > " escaped; C0 controls but tab and newline, and malformed
+ * UTF-8, left out (XML 1.0 cannot hold them). */
+static void xml_text(FILE *f, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t l = text_utf8_decode(s + i, n - i, &cp);
+		if (l == 0 || cp == 0xFFFD || cp == 0xFFFE || cp == 0xFFFF) {
+			i += l ? l : 1;
+			continue;
+		}
+		if (cp == '&')
+			fputs("&amp;", f);
+		else if (cp == '<')
+			fputs("&lt;", f);
+		else if (cp == '>')
+			fputs("&gt;", f);
+		else if (cp == '"')
+			fputs("&quot;", f);
+		else if (cp >= 0x20 || cp == '\t' || cp == '\n')
+			fwrite(s + i, 1, l, f);
+		i += l;
+	}
+}
+
+static void atom_elem(FILE *f, const char *indent, const char *name, const char *text)
+{
+	if (!text || !*text)
+		return;
+	fprintf(f, "%s<%s>", indent, name);
+	xml_text(f, text);
+	fprintf(f, "</%s>\n", name);
+}
+
+static void atom_begin(struct export_writer *w)
+{
+	char now[32];
+	util_fmt_iso(util_now(), now, sizeof now);
+	fputs("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n", w->f);
+	atom_elem(w->f, "  ", "title", w->title ? w->title : "lectern");
+	fputs("  <id>urn:lectern:feed</id>\n", w->f);
+	fprintf(w->f, "  <updated>%s</updated>\n  <generator>lectern</generator>\n", now);
+}
+
+static void atom_entry(struct export_writer *w, const struct paper *p)
+{
+	FILE *f = w->f;
+	char t[32];
+	char *abs = p->url_abs && *p->url_abs ? xstrdup(p->url_abs)
+	            : paper_is_arxiv_id(p->id) ? paper_abs_url(p->id) : NULL;
+	fputs("  <entry>\n", f);
+	fputs("    <id>", f);
+	if (abs)
+		xml_text(f, abs);
+	else {
+		fputs("urn:lectern:", f);
+		xml_text(f, p->id);
+	}
+	fputs("</id>\n", f);
+	atom_elem(f, "    ", "title", p->title && *p->title ? p->title : p->id);
+	int64_t up = p->updated ? p->updated : p->published ? p->published : util_now();
+	util_fmt_iso(up, t, sizeof t);
+	fprintf(f, "    <updated>%s</updated>\n", t);
+	if (p->published) {
+		util_fmt_iso(p->published, t, sizeof t);
+		fprintf(f, "    <published>%s</published>\n", t);
+	}
+	for (size_t i = 0; i < p->n_authors; i++)
+		if (p->authors[i].name && *p->authors[i].name) {
+			fputs("    <author>", f);
+			atom_elem(f, "", "name", p->authors[i].name);
+			fputs("</author>\n", f);
+		}
+	if (!p->n_authors)   /* an entry needs an author when the feed has none */
+		fputs("    <author><name>unknown</name></author>\n", f);
+	if (abs) {
+		fputs("    <link rel=\"alternate\" href=\"", f);
+		xml_text(f, abs);
+		fputs("\"/>\n", f);
+	}
+	for (const char *c = p->categories; c && *c;) {
+		size_t n = strcspn(c, " ");
+		if (n) {
+			char *cat = xstrndup(c, n);
+			fputs("    <category term=\"", f);
+			xml_text(f, cat);
+			fputs("\"/>\n", f);
+			free(cat);
+		}
+		c += n + (c[n] == ' ');
+	}
+	atom_elem(f, "    ", "summary", p->abstract);
+	if (w->ranked && ((w->why && *w->why) || w->close)) {
+		fputs("    <content type=\"text\">", f);
+		if (w->why && *w->why) {
+			fputs("Why: ", f);
+			xml_text(f, w->why);
+		}
+		if (w->close) {
+			fputs(w->why && *w->why ? " — close to: " : "Close to: ", f);
+			xml_text(f, w->close);
+		}
+		fputs("</content>\n", f);
+	}
+	fputs("  </entry>\n", f);
+	free(abs);
+}
+
+/* JSON Lines of a ranked list: the paper's object plus score, why and close_to. */
+static void json_ranked(struct export_writer *w, const struct paper *p)
+{
+	struct json_object *o = export_paper_json(p), *why = json_object_new_array();
+	for (const char *s = w->why; s && *s;) {
+		size_t n = strcspn(s, ";");
+		json_object_array_add(why, json_object_new_string_len(s, (int)n));
+		s += n;
+		while (*s == ';' || *s == ' ')
+			s++;
+	}
+	json_object_object_add(o, "score", json_object_new_double(w->score));
+	json_object_object_add(o, "why", why);
+	json_object_object_add(o, "close_to", w->close ? json_object_new_string(w->close) : NULL);
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), w->f);
+	fputc('\n', w->f);
+	json_object_put(o);
+}
+
+/* ==== any format =============================================================================== */
+
 void export_begin(struct export_writer *w)
 {
 	w->n = 0;
 	if (w->fmt == EXPORT_CSV)
 		export_csv_header(w->f);
+	else if (w->fmt == EXPORT_ATOM)
+		atom_begin(w);
 }
 
 void export_paper(struct export_writer *w, const struct paper *p)
@@ -1199,7 +1337,13 @@ void export_paper(struct export_writer *w, const struct paper *p)
 		break;
 	}
 	case EXPORT_JSON:
-		export_json_line(w->f, p);
+		if (w->ranked)
+			json_ranked(w, p);
+		else
+			export_json_line(w->f, p);
+		break;
+	case EXPORT_ATOM:
+		atom_entry(w, p);
 		break;
 	case EXPORT_CSV:
 		export_csv_row(w->f, p);
@@ -1212,5 +1356,7 @@ void export_paper(struct export_writer *w, const struct paper *p)
 
 void export_end(struct export_writer *w)
 {
+	if (w->fmt == EXPORT_ATOM)
+		fputs("</feed>\n", w->f);
 	fflush(w->f);
 }

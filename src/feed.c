@@ -16,7 +16,12 @@ void feed_info_clear(struct feed_info *fi)
 		return;
 	free(fi->title);
 	free(fi->day);
-	fi->title = fi->day = NULL;
+	free(fi->oai_token);
+	free(fi->oai_datestamp);
+	fi->title = fi->day = fi->oai_token = fi->oai_datestamp = NULL;
+	fi->oai_cursor = fi->oai_list_size = -1;
+	fi->oai_deleted = 0;
+	fi->oai_error[0] = '\0';
 	fi->format = FEED_AUTO;
 	fi->total_results = fi->start_index = fi->items_per_page = -1;
 	fi->n_items = 0;
@@ -95,6 +100,8 @@ int feed_parse(enum feed_format fmt, const char *buf, size_t len, const char *ur
 	int rc;
 	if (fmt == FEED_HF_DAILY || (fmt == FEED_AUTO && json)) {
 		rc = feed_parse_hf(buf, len, cb, ctx, info, e);
+	} else if (fmt == FEED_OAI_PMH && !json) {
+		rc = feed_parse_oai(buf, len, url, cb, ctx, info, e);
 	} else if (json) {
 		int line = feed_line_at(buf, len, i);
 		lerr_set(e, LERR_PARSE, line,

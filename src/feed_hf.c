@@ -49,10 +49,12 @@ static int64_t get_int(json_object *o, const char *key)
 
 	if (!o || !json_object_object_get_ex(o, key, &v))
 		return -1;
-	if (json_object_is_type(v, json_type_int))
-		return json_object_get_int64(v);
+	if (json_object_is_type(v, json_type_int)) {   /* json-c saturates at INT64_MAX */
+		int64_t n = json_object_get_int64(v);
+		return n < 0 ? -1 : n > PAPER_COUNT_MAX ? PAPER_COUNT_MAX : n;
+	}
 	if (json_object_is_type(v, json_type_double))
-		return (int64_t)json_object_get_double(v);
+		return paper_count_from_double(json_object_get_double(v));
 	return -1;
 }
 

@@ -12,5 +12,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
                    feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e);
 int feed_parse_hf(const char *buf, size_t len, feed_paper_cb cb, void *ctx,
                   struct feed_info *info, struct lerr *e);
+int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb cb, void *ctx,
+                   struct feed_info *info, struct lerr *e);
 
 #endif

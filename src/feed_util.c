@@ -235,7 +235,7 @@ int feed_day_of(const char *s, char *out)
 	const char *comma = strchr(s, ',');
 	if (comma && comma - s <= 10)
 		s = comma + 1;
-	if (sscanf(s, "%d %3s %d", &d, mon, &y) != 3)
+	if (sscanf(s, "%2d %3s %4d", &d, mon, &y) != 3)   /* widths: no int overflow */
 		return -1;
 	for (int m = 0; m < 12; m++) {
 		if (strcasecmp(mon, months[m]) == 0) {

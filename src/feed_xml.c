@@ -3,6 +3,7 @@
  * name; an entry's fields are gathered in reusable buffers and only interpreted at its end, so
  * element order never matters and memory stays per entry. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -887,10 +888,11 @@ static long to_long(const char *s)
 
 	if (!s)
 		return -1;
+	errno = 0;
 	v = strtol(s, &end, 10);
 	while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
 		end++;
-	return (end == s || *end || v < 0) ? -1 : v;
+	return (errno || end == s || *end || v < 0) ? -1 : v;
 }
 
 /* The RSS channel ended: what it says about the listing. */

@@ -17,10 +17,9 @@
 #include "lectern/query.h"
 #include "lectern/text.h"
 #include "fetch_int.h"
+#include "harvest.h"
 
 enum {
-	ARXIV_MIN_DELAY_MS = 3000,   /* arXiv's terms: one request every three seconds */
-	RETRY_AFTER_CAP = 120,       /* never make the user wait longer than this for one retry */
 	BACKOFF_CAP = 60,
 	QUERY_PAGE = 100,            /* arXiv API page size while refreshing a query source */
 	HF_PAGE = 100,               /* Daily Papers page size (the API's largest limit) */
@@ -32,13 +31,38 @@ static long page_cap(int setting)
 	return setting > 0 ? setting : LONG_MAX;
 }
 
-/* Remembers for the DONE event that a cap stopped a fetch short (the first one is kept). */
-static void note_cap(struct fetch_env *env, const char *what, int cap, const char *setting)
+/* One source in one run (or one remote search): what its thread keeps. */
+struct run {
+	struct fetch_env *env;
+	const char *name;
+	double deadline;          /* util_monotonic() time all its tries must end by */
+	long deadline_s;          /* the setting, for messages */
+	bool timed_out;           /* the deadline ended it */
+	unsigned rng;             /* jitter state */
+	/* What the source's DONE event says besides its counts: a page cap that was reached. */
+	char note[256];
+};
+
+static void run_init(struct run *run, struct fetch_env *env, const char *name)
 {
-	if (!env->note[0])
-		snprintf(env->note, sizeof env->note, "stopped at %d page%s of %s (set %s N, 0 = no cap)",
+	memset(run, 0, sizeof *run);
+	run->env = env;
+	run->name = name;
+	run->deadline_s = env->cfg->source_deadline > 0 ? (long)env->cfg->source_deadline : 120;
+	run->deadline = util_monotonic() + (double)run->deadline_s;
+	run->rng = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16) ^ (unsigned)(uintptr_t)run;
+}
+
+/* Remembers for the DONE event that a cap stopped a fetch short (the first one is kept). */
+static void note_cap(struct run *run, const char *what, int cap, const char *setting)
+{
+	if (!run->note[0])
+		snprintf(run->note, sizeof run->note, "stopped at %d page%s of %s (set %s N, 0 = no cap)",
 		         cap, cap == 1 ? "" : "s", what, setting);
 }
+
+static void db_lock(struct fetch_env *env) { pthread_mutex_lock(&env->db_mu); }
+static void db_unlock(struct fetch_env *env) { pthread_mutex_unlock(&env->db_mu); }
 
 /* One HTTP request of a source and how to read its answer. */
 struct req {
@@ -54,6 +78,7 @@ struct req {
 /* Per-response accounting, filled by the parser callback. */
 struct sink {
 	struct fetch_env *env;
+	struct run *run;          /* the source's run: its DONE note */
 	const char *source;
 	const char *day;
 	const char *today;
@@ -65,21 +90,27 @@ struct sink {
 	char hf_day[11];
 	long n_new, n_updated, n_items;
 	long n_dayless;           /* papers stored before the feed's day was known (under today) */
-	char page_first[64];      /* id of the first paper of the current page, "" none yet */
 	int64_t oldest;           /* oldest `published` seen (for paging), 0 none */
 	struct lerr err;          /* a store error stops the parse */
 };
 
-static void emit(struct fetch_env *env, enum fetch_event_kind kind, const char *name, long done,
-                 long total, long n_new, long n_upd, const char *msg)
+void fetch_emit(struct fetch_env *env, const struct fetch_event *ev)
 {
 	if (!env->on_event)
 		return;
+	pthread_mutex_lock(&env->ev_mu);
+	env->on_event(env->ctx, ev);
+	pthread_mutex_unlock(&env->ev_mu);
+}
+
+static void emit(struct fetch_env *env, enum fetch_event_kind kind, const char *name, long done,
+                 long total, long n_new, long n_upd, const char *msg)
+{
 	struct fetch_event ev = { .kind = kind, .done = done, .total = total, .n_new = n_new,
 	                          .n_updated = n_upd };
 	snprintf(ev.name, sizeof ev.name, "%s", name ? name : "");
 	snprintf(ev.message, sizeof ev.message, "%s", msg ? msg : "");
-	env->on_event(env->ctx, &ev);
+	fetch_emit(env, &ev);
 }
 
 int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *db_path,
@@ -87,7 +118,6 @@ int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *
 {
 	memset(env, 0, sizeof *env);
 	env->cfg = cfg;
-	env->rng = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
 	/* store_open itself waits out another process creating or migrating the file. */
 	env->db = store_open(db_path, 0, e);
 	if (!env->db)
@@ -106,13 +136,21 @@ int fetch_env_init(struct fetch_env *env, const struct config *cfg, const char *
 		store_close(&env->db);
 		return -1;
 	}
+	env->polite = polite_open(NULL);
+	pthread_mutex_init(&env->db_mu, NULL);
+	pthread_mutex_init(&env->ev_mu, NULL);
 	return 0;
 }
 
 void fetch_env_fini(struct fetch_env *env)
 {
+	if (!env->net)
+		return;
 	net_free(&env->net);
+	polite_free(&env->polite);
 	store_close(&env->db);
+	pthread_mutex_destroy(&env->db_mu);
+	pthread_mutex_destroy(&env->ev_mu);
 }
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -157,27 +195,90 @@ static char *url_join(const char *base, const char *path)
 	return xasprintf("%.*s/%s", (int)bl, base, path[0] == '/' ? path + 1 : path);
 }
 
-static double jitter(struct fetch_env *env)
+static double jitter(struct run *run)
 {
-	env->rng = env->rng * 1103515245u + 12345u;
-	return 0.5 + (double)((env->rng >> 8) % 1000) / 1000.0;   /* 0.5 .. 1.5 */
+	run->rng = run->rng * 1103515245u + 12345u;
+	return 0.5 + (double)((run->rng >> 8) % 1000) / 1000.0;   /* 0.5 .. 1.5 */
 }
 
-/* Waits until arXiv's minimum spacing since our last request has passed. */
-static int arxiv_wait(struct fetch_env *env, const char *url)
+/* The source ran out of time: its message. */
+static int past_deadline(struct run *run, struct lerr *e)
 {
-	int64_t ms = env->cfg->arxiv_delay_ms;
-	if (net_is_arxiv_host(url) && ms < ARXIV_MIN_DELAY_MS)
-		ms = ARXIV_MIN_DELAY_MS;   /* the setting may only go lower for test servers */
-	if (env->last_arxiv <= 0 || ms <= 0)
-		return 0;
-	double left = env->last_arxiv + (double)ms / 1000.0 - util_monotonic();
-	return left > 0 ? net_sleep(env->net, left) : 0;
+	run->timed_out = true;
+	lerr_set(e, LERR_NET, FETCH_DEADLINE, "no answer within %ld s; skipped", run->deadline_s);
+	return -1;
+}
+
+static int stopped(struct lerr *e)
+{
+	lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+	return -1;
+}
+
+/* Waits for g's turn (its one connection, its spacing, in every lectern process of the user),
+ * holding it for at most `lease` seconds once given: 0 when the request may start
+ * (polite_release it after), -1 with e set when `deadline` (util_monotonic) would pass first
+ * (*timed_out set; e says "no answer within deadline_s"), the host asked to be left alone beyond
+ * it, or on abort. */
+static int wait_turn(struct fetch_env *env, const struct polite_group *g, double lease,
+                     double deadline, long deadline_s, bool *timed_out, struct lerr *e)
+{
+	for (;;) {
+		if (net_aborted(env->net))
+			return stopped(e);
+		double t, left = deadline - util_monotonic();
+		if (left <= 0) {
+			*timed_out = true;
+			lerr_set(e, LERR_NET, FETCH_DEADLINE, "no answer within %ld s; skipped", deadline_s);
+			return -1;
+		}
+		enum polite_claim c = polite_claim(env->polite, g, lease, &t);
+		if (c == POLITE_GO)
+			return 0;
+		if (c == POLITE_BLOCKED) {
+			t -= polite_now();
+			if (t > left) {
+				char when[32];
+				util_fmt_iso((int64_t)(polite_now() + t), when, sizeof when);
+				*timed_out = true;
+				lerr_set(e, LERR_NET, FETCH_DEADLINE, "%s asked not to be asked again before "
+				         "%.10s %.5s UTC (Retry-After), after the %ld s source-deadline; skipped",
+				         g->key, when, when + 11, deadline_s);
+				return -1;
+			}
+		}
+		if (t > left)
+			t = left;   /* and then the deadline says so */
+		if (net_sleep(env->net, t) < 0)
+			return stopped(e);
+	}
+}
+
+static int polite_wait(struct run *run, const struct polite_group *g, struct lerr *e)
+{
+	double lease = (double)(run->env->cfg->timeout > 0 ? run->env->cfg->timeout : 60) + 5;
+	double left = run->deadline - util_monotonic();
+	return wait_turn(run->env, g, lease < left ? lease : left + 1, run->deadline, run->deadline_s,
+	                 &run->timed_out, e);
+}
+
+int fetch_polite_wait(struct fetch_env *env, const struct polite_group *g, double lease,
+                      struct lerr *e)
+{
+	long s = env->cfg->source_deadline > 0 ? (long)env->cfg->source_deadline : 120;
+	bool timed_out = false;
+	return wait_turn(env, g, lease, util_monotonic() + (double)s, s, &timed_out, e);
 }
 
 static bool aborted(struct fetch_env *env)
 {
 	return net_aborted(env->net);
+}
+
+/* A request failed at or after the deadline: that is the reason, whatever curl saw. */
+static bool deadline_passed(const struct run *run)
+{
+	return util_monotonic() >= run->deadline - 0.01;
 }
 
 /* ---- one response --------------------------------------------------------------------------- */
@@ -188,6 +289,12 @@ static int on_paper(void *ctx, const struct paper *p)
 	enum store_upsert_result res = STORE_UNCHANGED;
 	if (!p->id || !*p->id)
 		return 0;   /* nothing to key it by: skip rather than fail the whole listing */
+	if (strlen(p->id) > PAPER_ID_MAX) {   /* the store refuses it: skip it, and say so */
+		if (!s->run->note[0])
+			snprintf(s->run->note, sizeof s->run->note, "skipped a paper whose id is over %d "
+			         "bytes", PAPER_ID_MAX);
+		return 0;
+	}
 	const char *day = s->day ? s->day : s->info->day;
 	if (!day) {
 		day = s->today;
@@ -204,8 +311,8 @@ static int on_paper(void *ctx, const struct paper *p)
 	                           .type = p->announce, .url = p->listing_url };
 	if (store_upsert(s->env->db, p, &l, &res, &s->err) < 0)
 		return 1;
-	if (!s->page_first[0])
-		snprintf(s->page_first, sizeof s->page_first, "%s", p->id);
+	if (store_cut_note(s->env->db) && !s->run->note[0])   /* the first one is said */
+		snprintf(s->run->note, sizeof s->run->note, "%s: %s", p->id, store_cut_note(s->env->db));
 	s->n_items++;
 	if (res == STORE_INSERTED)
 		s->n_new++;
@@ -264,23 +371,28 @@ static char *api_error_detail(const struct net_response *r)
 	return d;
 }
 
-/* GETs url with politeness, retries and the validators (either may be NULL). Returns 1 with a
- * 2xx answer in *r, 0 for 304 Not Modified, or -1 with e set. */
-static int http_get(struct fetch_env *env, const struct req *rq, const char *url,
+/* GETs url with politeness, retries and the validators (either may be NULL), within the
+ * source's deadline. Returns 1 with a 2xx answer in *r, 0 for 304 Not Modified, or -1 with e
+ * set. */
+static int http_get(struct run *run, const struct req *rq, const char *url,
                     const char *etag, const char *lm, struct net_response *r, struct lerr *e)
 {
+	struct fetch_env *env = run->env;
 	int max_tries = env->cfg->max_tries > 0 ? env->cfg->max_tries : 1;
+	struct polite_group g;
+	polite_group_of(env->cfg, url, rq->arxiv, &g);
 	for (int tries = 1;; tries++) {
-		if (rq->arxiv && arxiv_wait(env, url) < 0) {
-			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
+		if (polite_wait(run, &g, e) < 0)
 			return -1;
-		}
 		struct lerr ne = {0};
-		int rc = net_get(env->net, url, etag, lm, r, &ne);
-		if (rq->arxiv)
-			env->last_arxiv = util_monotonic();
+		struct net_req q = { .etag = etag, .last_modified = lm, .deadline = run->deadline,
+		                     .out_fd = -1 };
+		int rc = net_fetch(env->net, url, &q, r, &ne);
+		polite_release(env->polite, &g);
 		double wait = -1;
 		if (rc < 0) {
+			if (ne.code != NET_ABORTED && deadline_passed(run))
+				return past_deadline(run, e);
 			if (!net_retryable(&ne) || tries >= max_tries) {
 				*e = ne;
 				if (net_retryable(&ne) && tries > 1) {
@@ -289,25 +401,33 @@ static int http_get(struct fetch_env *env, const struct req *rq, const char *url
 				}
 				return -1;
 			}
-			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
+			wait = fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(run);
 		} else if (r->status == 304) {
 			return 0;
 		} else if (r->status >= 200 && r->status < 300) {
 			return 1;
 		} else if (r->status == 429 || r->status == 503 || r->status >= 500) {
-			if (r->retry_after > RETRY_AFTER_CAP) {
-				char d[80];
-				snprintf(d, sizeof d, " (the server asks to wait %lld s)", (long long)r->retry_after);
-				http_failure(e, rq, url, r, tries, d);
-				return -1;
+			bool asked = r->retry_after >= 0 && (r->status == 429 || r->status == 503);
+			double left = run->deadline - util_monotonic();
+			if (asked) {
+				/* no run of any lectern process asks this host before then */
+				polite_block(env->polite, &g, polite_now() + (double)r->retry_after);
+				if ((double)r->retry_after > left) {
+					char d[160];
+					snprintf(d, sizeof d, " (the server asks to wait %lld s, more than the %.0f s "
+					         "left of source-deadline); skipped", (long long)r->retry_after,
+					         left > 0 ? left : 0);
+					run->timed_out = true;
+					http_failure(e, rq, url, r, tries, d);
+					return -1;
+				}
 			}
 			if (tries >= max_tries) {
 				http_failure(e, rq, url, r, tries, NULL);
 				return -1;
 			}
-			wait = r->retry_after >= 0 && (r->status == 429 || r->status == 503)
-			       ? (double)r->retry_after
-			       : fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(env);
+			wait = asked ? (double)r->retry_after
+			       : fmin(BACKOFF_CAP, ldexp(1.0, tries - 1)) * jitter(run);
 		} else {
 			char *detail = rq->fmt == FEED_ARXIV_API ? api_error_detail(r) : NULL;
 			http_failure(e, rq, url, r, tries, detail);
@@ -315,10 +435,10 @@ static int http_get(struct fetch_env *env, const struct req *rq, const char *url
 			return -1;
 		}
 		net_response_clear(r);
-		if (net_sleep(env->net, wait) < 0) {
-			lerr_set(e, LERR_NET, NET_ABORTED, "stopped");
-			return -1;
-		}
+		if (util_monotonic() + wait > run->deadline)
+			return past_deadline(run, e);
+		if (net_sleep(env->net, wait) < 0)
+			return stopped(e);
 	}
 }
 
@@ -360,36 +480,106 @@ static enum paper_source_kind req_kind(const struct req *rq)
 	return rq->arxiv ? PAPER_SRC_ARXIV : PAPER_SRC_FEED;
 }
 
-static int fetch_one(struct fetch_env *env, const char *source, const struct req *rq,
+/* A page's first id, read without storing anything (paging decides on it and the item count
+ * before the pages are stored together). */
+static int peek_paper(void *ctx, const struct paper *p)
+{
+	char *first = ctx;
+	if (p->id && *p->id && !first[0])
+		snprintf(first, 64, "%s", p->id);
+	return 0;
+}
+
+/* Stores the pages of one request (one response, or a Daily Papers day's pages) in one
+ * transaction with the validators that describe them: all of it or nothing. Called with db_mu
+ * held. */
+static int store_pages(struct fetch_env *env, struct sink *s, const struct req *rq,
+                       char *const *urls, const struct net_response *pages, long n_pages,
+                       const char *new_etag, const char *new_lm, struct outcome *out, struct lerr *e)
+{
+	struct feed_info fi = {0};
+	char *late_day = NULL;
+	long n_items = 0;
+	int ret = -1;
+	if (store_begin(env->db, e) < 0)
+		return -1;
+	/* One pass: feeds state their day (RSS channel pubDate) before their items, and feed_parse
+	 * makes it visible as soon as it is read. A malformed document rolls the transaction back. */
+	for (long i = 0; i < n_pages; i++) {
+		feed_info_clear(&fi);
+		if (parse_into(env, s, rq, urls[i], &pages[i], &fi, e) < 0)
+			goto out;
+		n_items += fi.n_items;
+	}
+	if (!rq->paged && s->n_dayless && fi.day && strcmp(fi.day, s->today) != 0) {
+		/* A feed that states its day only after some items: store them again under it. */
+		store_rollback(env->db);
+		late_day = xstrdup(fi.day);
+		feed_info_clear(&fi);
+		sink_reset(s);
+		s->day = late_day;
+		if (store_begin(env->db, e) < 0)
+			goto out_nt;
+		if (parse_into(env, s, rq, urls[0], &pages[0], &fi, e) < 0)
+			goto out;
+	}
+	/* Validators go in the same transaction: they are saved only with the data they describe. */
+	if ((new_etag || new_lm) && store_http_put(env->db, rq->url, new_etag, new_lm, e) < 0)
+		goto out;
+	if (store_commit(env->db, e) < 0)
+		goto out;
+	out->n_new = s->n_new;
+	out->n_updated = s->n_updated;
+	out->n_items = n_items;
+	out->total_results = fi.total_results;
+	out->oldest = s->oldest;
+	ret = 0;
+	goto out_nt;
+out:
+	store_rollback(env->db);
+out_nt:
+	s->day = rq->day;
+	feed_info_clear(&fi);
+	free(late_day);
+	return ret;
+}
+
+/* GETs rq (retries, politeness, validators) and stores the answer in one transaction: all of it
+ * or nothing. A paged request (Daily Papers) asks for p=0,1,... while a page comes back full;
+ * the pages are kept (a big one spooled to a file) until the last has come, then stored
+ * together. Only the storing holds db_mu: other sources' transfers go on meanwhile. Returns 0
+ * or -1 with e set (nothing was written then). */
+static int fetch_one(struct run *run, const char *source, const struct req *rq,
                      struct outcome *out, struct lerr *e)
 {
-	char *etag = NULL, *lm = NULL, *late_day = NULL, *url = NULL;
+	struct fetch_env *env = run->env;
+	char *etag = NULL, *lm = NULL;
 	char *new_etag = NULL, *new_lm = NULL;   /* what the first page's answer sent */
-	struct net_response r = { .retry_after = -1 };
-	struct feed_info fi = {0};
-	bool in_tx = false;
+	struct net_response *pages = NULL;
+	char **urls = NULL;
+	long n_pages = 0;
 	int ret = -1;
 	char today[11], prev_first[64] = "";
-	long n_items = 0;
 
 	memset(out, 0, sizeof *out);
 	out->total_results = -1;
 	today_str(today);
-	struct sink s = { .env = env, .source = source, .day = rq->day, .today = today, .info = &fi,
-	                  .kind = req_kind(rq) };
-	if (rq->day && rq->fmt == FEED_HF_DAILY)
-		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
 	/* Validators belong to rq->url (for a paged request: to its first page). A day whose first
 	 * page is unchanged is taken as unchanged: new papers or votes would change that page. */
+	db_lock(env);
 	if (!rq->no_validators && store_http_get(env->db, rq->url, &etag, &lm, NULL) < 0)
 		etag = lm = NULL;   /* validators are an optimisation; fetch in full without them */
+	db_unlock(env);
 
 	long max_pages = rq->paged ? page_cap(env->cfg->hf_max_pages) : 1;
 	for (long page = 0; page < max_pages; page++) {
-		free(url);
-		url = rq->paged ? xasprintf("%s&p=%ld", rq->url, page) : xstrdup(rq->url);
-		net_response_clear(&r);
-		int got = http_get(env, rq, url, page ? NULL : etag, page ? NULL : lm, &r, e);
+		pages = xreallocarray(pages, (size_t)n_pages + 1, sizeof *pages);
+		urls = xreallocarray(urls, (size_t)n_pages + 1, sizeof *urls);
+		struct net_response *r = &pages[n_pages];
+		memset(r, 0, sizeof *r);
+		urls[n_pages++] = rq->paged ? xasprintf("%s&p=%ld", rq->url, page) : xstrdup(rq->url);
+		const char *url = urls[n_pages - 1];
+		int got = http_get(run, rq, url, page ? NULL : etag, page ? NULL : lm, r, e);
 		if (got < 0)
 			goto out;
 		if (got == 0) {
@@ -401,66 +591,42 @@ static int fetch_one(struct fetch_env *env, const char *source, const struct req
 			ret = 0;
 			goto out;
 		}
-		if (page == 0) {
-			if (!rq->no_validators) {
-				new_etag = r.etag ? xstrdup(r.etag) : NULL;
-				new_lm = r.last_modified ? xstrdup(r.last_modified) : NULL;
-			}
-			if (store_begin(env->db, e) < 0)
-				goto out;
-			in_tx = true;
+		if (page == 0 && !rq->no_validators) {
+			new_etag = r->etag ? xstrdup(r->etag) : NULL;
+			new_lm = r->last_modified ? xstrdup(r->last_modified) : NULL;
 		}
-		/* One pass: feeds state their day (RSS channel pubDate) before their items, and
-		 * feed_parse makes it visible as soon as it is read. A malformed document rolls the
-		 * transaction back. */
-		feed_info_clear(&fi);
-		s.page_first[0] = '\0';
-		if (parse_into(env, &s, rq, url, &r, &fi, e) < 0)
-			goto out;
-		n_items += fi.n_items;
+		if (!rq->paged)
+			break;
 		/* A short page is the last; a page starting like the previous one means the server
-		 * ignores p. A full last page under the cap: the day may go on (said, not hidden). */
-		if (!rq->paged || fi.n_items < HF_PAGE || (page && !strcmp(s.page_first, prev_first)))
+		 * ignores p. A full last page under the cap: the day may go on (said, not hidden). An
+		 * unreadable page ends the paging here; storing then says what is wrong with it. */
+		char first[64] = "";
+		struct feed_info fi = {0};
+		int pr = feed_parse(rq->fmt, r->body, r->len, url, peek_paper, first, &fi, NULL);
+		long n_items = fi.n_items;
+		feed_info_clear(&fi);
+		if (pr < 0 || n_items < HF_PAGE || (page && !strcmp(first, prev_first)))
 			break;
 		if (page + 1 == max_pages)
-			note_cap(env, "a Daily Papers day", (int)max_pages, "hf-max-pages");
-		memcpy(prev_first, s.page_first, sizeof prev_first);
+			note_cap(run, "a Daily Papers day", (int)max_pages, "hf-max-pages");
+		memcpy(prev_first, first, sizeof prev_first);
 	}
-	if (!rq->paged && s.n_dayless && fi.day && strcmp(fi.day, today) != 0) {
-		/* A feed that states its day only after some items: store them again under it. */
-		store_rollback(env->db);
-		in_tx = false;
-		late_day = xstrdup(fi.day);
-		feed_info_clear(&fi);
-		sink_reset(&s);
-		s.day = late_day;
-		if (store_begin(env->db, e) < 0)
-			goto out;
-		in_tx = true;
-		if (parse_into(env, &s, rq, url, &r, &fi, e) < 0)
-			goto out;
-	}
-	/* Validators go in the same transaction: they are saved only with the data they describe. */
-	if ((new_etag || new_lm) && store_http_put(env->db, rq->url, new_etag, new_lm, e) < 0)
-		goto out;
-	if (store_commit(env->db, e) < 0)
-		goto out;
-	in_tx = false;
-	out->n_new = s.n_new;
-	out->n_updated = s.n_updated;
-	out->n_items = n_items;
-	out->total_results = fi.total_results;
-	out->oldest = s.oldest;
-	ret = 0;
+	struct sink s = { .env = env, .run = run, .source = source, .day = rq->day, .today = today,
+	                  .kind = req_kind(rq) };
+	if (rq->day && rq->fmt == FEED_HF_DAILY)
+		snprintf(s.hf_day, sizeof s.hf_day, "%s", rq->day);
+	db_lock(env);
+	ret = store_pages(env, &s, rq, urls, pages, n_pages, new_etag, new_lm, out, e);
+	db_unlock(env);
 out:
-	if (in_tx)
-		store_rollback(env->db);
-	feed_info_clear(&fi);
-	net_response_clear(&r);
-	free(url);
+	for (long i = 0; i < n_pages; i++) {
+		net_response_clear(&pages[i]);
+		free(urls[i]);
+	}
+	free(pages);
+	free(urls);
 	free(new_etag);
 	free(new_lm);
-	free(late_day);
 	free(etag);
 	free(lm);
 	return ret;
@@ -546,13 +712,15 @@ static char *api_url(const struct config *cfg, const char *query, const char *so
  * name does not resolve, the connection is refused or unanswered, after its retries), the
  * remaining requests to that host are skipped for the same reason: offline, seven Daily Papers
  * days used to take seven rounds of backoff to fail. */
-static int run_requests(struct fetch_env *env, const struct config_source *src, struct reqs *rs,
+static int run_requests(struct run *run, const struct config_source *src, struct reqs *rs,
                         long *n_new, long *n_upd, struct lerr *first_err)
 {
+	struct fetch_env *env = run->env;
 	int failed = 0;
 	char *down = NULL;        /* host found unreachable, NULL none */
 	long skipped = 0;
-	for (size_t i = 0; i < rs->n && !aborted(env); i++) {
+	size_t done = 0;
+	for (size_t i = 0; i < rs->n && !aborted(env) && !run->timed_out; i++) {
 		struct outcome o;
 		struct lerr e = {0};
 		if (down) {
@@ -564,19 +732,24 @@ static int run_requests(struct fetch_env *env, const struct config_source *src, 
 				continue;
 			}
 		}
-		if (fetch_one(env, src->name, &rs->v[i], &o, &e) < 0) {
-			if (!failed)
-				*first_err = e;
+		if (fetch_one(run, src->name, &rs->v[i], &o, &e) < 0) {
+			if (!failed || run->timed_out)
+				*first_err = e;   /* the deadline is the reason the rest was not asked */
 			failed = 1;
 			if (!down && net_unreachable(&e))
 				down = net_url_host(rs->v[i].url);
 		} else {
 			*n_new += o.n_new;
 			*n_upd += o.n_updated;
+			done++;
 		}
 		emit(env, FETCH_EV_PROGRESS, src->name, (long)i + 1, (long)rs->n, *n_new, *n_upd, NULL);
 	}
-	if (skipped) {
+	if (run->timed_out && done) {
+		size_t l = strlen(first_err->msg);
+		snprintf(first_err->msg + l, sizeof first_err->msg - l, " (%zu of %zu requests stored)",
+		         done, rs->n);
+	} else if (skipped) {
 		size_t l = strlen(first_err->msg);
 		snprintf(first_err->msg + l, sizeof first_err->msg - l, "; %ld more request%s to %s skipped",
 		         skipped, skipped == 1 ? "" : "s", down);
@@ -586,9 +759,10 @@ static int run_requests(struct fetch_env *env, const struct config_source *src, 
 }
 
 /* arXiv API query: pages, newest submissions first, until the window is covered. */
-static int run_query(struct fetch_env *env, const struct config_source *src, const char *date,
+static int run_query(struct run *run, const struct config_source *src, const char *date,
                      const char *since, long *n_new, long *n_upd, struct lerr *err)
 {
+	struct fetch_env *env = run->env;
 	char *q;
 	int64_t window;
 	if (date) {
@@ -604,9 +778,11 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 			struct store_source_state st = {0};
 			int64_t last = 0;
 			/* A changed query has never been fetched: its first window. */
+			db_lock(env);
 			if (store_source_get(env->db, src->name, &st, NULL) == 0 && st.name &&
 			    fetch_source_signature_check(env->db, env->cfg, src) == FETCH_SIG_SAME)
 				last = st.last_success;
+			db_unlock(env);
 			store_source_state_clear(&st);
 			/* A day of overlap: announcements lag submissions. First run: hf-days back. */
 			window = last > 0 ? last - 86400
@@ -620,7 +796,7 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 		                  .fmt = FEED_ARXIV_API, .arxiv = true,
 		                  .hint = "check the query syntax in `source arxiv-query`" };
 		struct outcome o;
-		int r = fetch_one(env, src->name, &rq, &o, err);
+		int r = fetch_one(run, src->name, &rq, &o, err);
 		free(rq.url);
 		if (r < 0) {
 			rc = -1;
@@ -634,7 +810,7 @@ static int run_query(struct fetch_env *env, const struct config_source *src, con
 		    (o.oldest > 0 && o.oldest < window))
 			break;
 		if (page + 1 == max_pages)
-			note_cap(env, "arXiv results", (int)max_pages, "arxiv-query-max-pages");
+			note_cap(run, "arXiv results", (int)max_pages, "arxiv-query-max-pages");
 	}
 	free(q);
 	return rc;
@@ -652,6 +828,7 @@ static char *source_signature(const struct config *cfg, const struct config_sour
 	const char *base = src->type == SOURCE_HF_DAILY ? cfg->hf_url
 	                   : src->type == SOURCE_ARXIV ? cfg->arxiv_rss_url
 	                   : src->type == SOURCE_ARXIV_QUERY ? cfg->arxiv_api_url
+	                   : src->type == SOURCE_ARXIV_OAI ? cfg->arxiv_oai_url
 	                   : "";   /* a feed's URL is its argument */
 	json_object *a = json_object_new_array();
 	json_object_array_add(a, json_object_new_string(config_source_type_name(src->type)));
@@ -698,6 +875,19 @@ bool fetch_source_due(struct fetch_env *env, const struct config_source *src)
 	return due;
 }
 
+static void add_sum(struct fetch_env *env, struct fetch_summary *sum, int rc, long n_new,
+                    long n_upd)
+{
+	if (!sum)
+		return;
+	pthread_mutex_lock(&env->ev_mu);
+	sum->sources++;
+	sum->failed += rc ? 1 : 0;
+	sum->n_new += n_new;
+	sum->n_updated += n_upd;
+	pthread_mutex_unlock(&env->ev_mu);
+}
+
 int fetch_source(struct fetch_env *env, const struct config_source *src, const char *date,
                  const char *since, struct fetch_summary *sum)
 {
@@ -706,21 +896,22 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 	long n_new = 0, n_upd = 0;
 	int rc = 0;
 	struct reqs rs = {0};
+	struct run run;
 
-	env->note[0] = '\0';
+	run_init(&run, env, src->name);
 	emit(env, FETCH_EV_START, src->name, 0, 0, 0, 0, NULL);
-	if (store_source_begin(env->db, src->name, &err) < 0) {
+	db_lock(env);
+	rc = store_source_begin(env->db, src->name, &err);
+	db_unlock(env);
+	if (rc < 0) {
 		emit(env, FETCH_EV_FAILED, src->name, 0, 0, 0, 0, err.msg);
-		if (sum) {
-			sum->sources++;
-			sum->failed++;
-		}
+		add_sum(env, sum, -1, 0, 0);
 		return -1;
 	}
 	switch (src->type) {
 	case SOURCE_HF_DAILY:
 		hf_requests(env, date, since, &rs);
-		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		rc = run_requests(&run, src, &rs, &n_new, &n_upd, &err);
 		break;
 	case SOURCE_ARXIV: {
 		struct sbuf spec = {0};
@@ -733,19 +924,23 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 		r->arxiv = true;
 		r->hint = "check the category names in `source arxiv` (e.g. cs.LG)";
 		sbuf_free(&spec);
-		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		rc = run_requests(&run, src, &rs, &n_new, &n_upd, &err);
 		break;
 	}
 	case SOURCE_ARXIV_QUERY:
-		rc = src->n_args ? run_query(env, src, date, since, &n_new, &n_upd, &err) : -1;
+		rc = src->n_args ? run_query(&run, src, date, since, &n_new, &n_upd, &err) : -1;
 		if (!src->n_args)
 			lerr_set(&err, LERR_USAGE, 0, "source %s has no query", src->name);
+		break;
+	case SOURCE_ARXIV_OAI:
+		rc = harvest_source(env, src, date, since, run.note, sizeof run.note, &n_new, &n_upd,
+		                    &err);
 		break;
 	case SOURCE_FEED: {
 		struct req *r = reqs_add(&rs, xstrdup(src->n_args ? src->args[0] : ""), FEED_AUTO);
 		r->arxiv = net_is_arxiv_host(r->url);
 		r->hint = "check the feed URL";
-		rc = run_requests(env, src, &rs, &n_new, &n_upd, &err);
+		rc = run_requests(&run, src, &rs, &n_new, &n_upd, &err);
 		break;
 	}
 	}
@@ -756,6 +951,7 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 	}
 
 	struct lerr fe = {0};
+	db_lock(env);
 	if (rc == 0 && save_signature(env, src, &fe) < 0) {
 		rc = -1;   /* else the source would look changed, and due, forever */
 		err = fe;
@@ -766,17 +962,54 @@ int fetch_source(struct fetch_env *env, const struct config_source *src, const c
 		rc = -1;
 		err = fe;
 	}
+	db_unlock(env);
 	if (rc)
 		emit(env, FETCH_EV_FAILED, src->name, 0, 0, n_new, n_upd, err.msg);
 	else
-		emit(env, FETCH_EV_DONE, src->name, 0, 0, n_new, n_upd, env->note[0] ? env->note : NULL);
-	if (sum) {
-		sum->sources++;
-		sum->failed += rc ? 1 : 0;
-		sum->n_new += n_new;
-		sum->n_updated += n_upd;
-	}
+		emit(env, FETCH_EV_DONE, src->name, 0, 0, n_new, n_upd, run.note[0] ? run.note : NULL);
+	add_sum(env, sum, rc, n_new, n_upd);
 	return rc;
+}
+
+/* ---- sources in parallel ------------------------------------------------------------------ */
+
+enum { MAX_SOURCE_THREADS = 16 };   /* more sources wait for a thread (groups serialise anyway) */
+
+struct pool {
+	struct fetch_env *env;
+	const struct config_source *const *list;
+	size_t n, next;           /* next: the next source to take, under env->ev_mu */
+	const char *date, *since;
+	struct fetch_summary *sum;
+};
+
+static void *source_thread(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->env->ev_mu);
+		size_t i = p->next < p->n ? p->next++ : p->n;
+		pthread_mutex_unlock(&p->env->ev_mu);
+		if (i == p->n)
+			return NULL;
+		fetch_source(p->env, p->list[i], p->date, p->since, p->sum);
+	}
+}
+
+void fetch_sources(struct fetch_env *env, const struct config_source *const *list, size_t n,
+                   const char *date, const char *since, struct fetch_summary *sum)
+{
+	struct pool p = { .env = env, .list = list, .n = n, .date = date, .since = since, .sum = sum };
+	size_t nt = n < MAX_SOURCE_THREADS ? n : MAX_SOURCE_THREADS, started = 0;
+	pthread_t *t = xcalloc(nt ? nt : 1, sizeof *t);
+	for (; started < nt; started++)
+		if (pthread_create(&t[started], NULL, source_thread, &p) != 0)
+			break;
+	if (!started)   /* no thread to be had: one after another on this one */
+		source_thread(&p);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
 }
 
 /* ---- remote search ------------------------------------------------------------------------- */
@@ -997,9 +1230,11 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 	struct req rq = { .url = url, .fmt = FEED_ARXIV_API,
 	                  .arxiv = true, .no_validators = true, .hint = "check the search syntax" };
 	struct outcome o = { .total_results = -1 };
+	struct run run;
+	run_init(&run, env, "search");
 	emit(env, FETCH_EV_START, "search", 0, 1, 0, 0, query);
 	char *listing = fetch_search_source(query);
-	int rc = *q ? fetch_one(env, listing, &rq, &o, &err) : -1;
+	int rc = *q ? fetch_one(&run, listing, &rq, &o, &err) : -1;
 	free(listing);
 	if (!*q && !unparsed)
 		lerr_set(&err, LERR_USAGE, 0, "nothing to search arXiv for in \"%s\" (is:, tag:, has:, "
@@ -1019,7 +1254,7 @@ int fetch_search_env(struct fetch_env *env, const char *query, long max, long *n
 		                          .n_total = o.total_results };
 		snprintf(ev.name, sizeof ev.name, "search");
 		snprintf(ev.message, sizeof ev.message, "%s", q);
-		env->on_event(env->ctx, &ev);
+		fetch_emit(env, &ev);
 	}
 	free(q);
 	return rc;
@@ -1066,11 +1301,13 @@ enum fetch_run_result fetch_run(const struct config *cfg, const char *db_path,
 	}
 	env.on_event = o ? o->on_event : NULL;
 	env.ctx = o ? o->ctx : NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (o && o->only_due && !fetch_source_due(&env, list[i]))
-			continue;
-		fetch_source(&env, list[i], date, since, &s);
-	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(o && o->only_due && !fetch_source_due(&env, list[i])))
+			list[k++] = list[i];
+	fetch_sources(&env, list, k, date, since, &s);
+	if (polite_warning(env.polite))
+		snprintf(s.note, sizeof s.note, "%s", polite_warning(env.polite));
 	fetch_env_fini(&env);
 	free(list);
 	if (sum)

@@ -24,15 +24,24 @@ static void list_sources(const struct config *cfg, FILE *out)
 	fprintf(out, "%s\n", cfg->n_sources ? "" : " (none)");
 }
 
-/* Progress on stderr. On a terminal: one line per source, redrawn in place with \r while it
- * runs (cut to the terminal width so it never wraps) and left as a final line saying what
- * happened. Elsewhere only failures, one line each. The summary goes to stdout. */
+/* Progress on stderr. Sources run at once, so on a terminal each source gets one final line as
+ * it ends, in the order they end ("NAME  N new, M updated (T s)" or "NAME  failed: why"), and one
+ * line below them, redrawn in place with \r, says what is still running (cut to the terminal
+ * width so it never wraps). Elsewhere only failures and notes, one line each. The summary goes
+ * to stdout. */
+struct running {
+	char name[64];
+	double t0;            /* when it started */
+	char what[96];        /* its progress, "" none yet */
+	bool active;
+};
 struct progress {
 	const struct config *cfg;
 	bool tty;
 	int name_w;           /* width of the name column */
 	size_t shown;         /* columns of the in-place line on screen, 0 when none */
-	double t0;            /* when the current source started */
+	struct running *v;    /* the sources seen */
+	size_t n;
 };
 
 static size_t term_cols(void)
@@ -43,19 +52,24 @@ static size_t term_cols(void)
 	return 80;
 }
 
-/* Draws "NAME  text" over the in-place line; final lines end with a newline and stay. */
+/* Draws text over the in-place line; final lines end with a newline and stay. */
 static void draw(struct progress *pr, bool final, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void draw(struct progress *pr, bool final, const char *fmt, ...)
 {
-	char line[1024];
+	char raw[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* source names and server messages are untrusted: cleaned like feed text */
+	char *line = text_clean(raw, strlen(raw), 0);   /* 0: the columns' padding stays */
+	for (char *q = line; (q = strchr(q, '\n'));)
+		*q = ' ';
 	int cols;
 	size_t bytes = text_fit(line, strlen(line), final ? INT_MAX : (int)term_cols() - 1, &cols);
 	fprintf(stderr, "\r%.*s", (int)bytes, line);
+	free(line);
 	if (pr->shown > (size_t)cols)   /* blank what the previous, longer line left */
 		fprintf(stderr, "%*s", (int)(pr->shown - (size_t)cols), "");
 	if (final) {
@@ -73,35 +87,62 @@ static const char *unit_of(const struct progress *pr, const char *name)
 	return s && s->type == SOURCE_HF_DAILY ? "days" : "requests";
 }
 
+static struct running *running_of(struct progress *pr, const char *name)
+{
+	for (size_t i = 0; i < pr->n; i++)
+		if (!strcmp(pr->v[i].name, name))
+			return &pr->v[i];
+	pr->v = xreallocarray(pr->v, pr->n + 1, sizeof *pr->v);
+	struct running *r = &pr->v[pr->n++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", name);
+	return r;
+}
+
+/* The in-place line: every source still running, with its progress. */
+static void draw_running(struct progress *pr)
+{
+	struct sbuf b = {0};
+	for (size_t i = 0; i < pr->n; i++)
+		if (pr->v[i].active)
+			sbuf_printf(&b, "%s%s %s", b.len ? "; " : "fetching ", pr->v[i].name,
+			            pr->v[i].what[0] ? pr->v[i].what : "...");
+	if (b.len)
+		draw(pr, false, "%s", b.s);
+	else if (pr->shown)
+		draw(pr, false, "%s", "");
+	sbuf_free(&b);
+}
+
 static void on_event(void *ctx, const struct fetch_event *ev)
 {
 	struct progress *pr = ctx;
 	int w = pr->name_w;
+	struct running *r = ev->kind == FETCH_EV_IDLE ? NULL : running_of(pr, ev->name);
 	switch (ev->kind) {
 	case FETCH_EV_START:
-		pr->t0 = util_monotonic();
-		if (pr->tty)
-			draw(pr, false, "%-*s  fetching...", w, ev->name);
+		r->t0 = util_monotonic();
+		r->active = true;
+		r->what[0] = '\0';
 		break;
 	case FETCH_EV_PROGRESS:
-		if (!pr->tty)
-			break;
 		if (ev->total > 1)
-			draw(pr, false, "%-*s  %ld/%ld %s, %ld new, %ld updated", w, ev->name, ev->done,
-			     ev->total, unit_of(pr, ev->name), ev->n_new, ev->n_updated);
+			snprintf(r->what, sizeof r->what, "%ld/%ld %s, %ld new", ev->done, ev->total,
+			         unit_of(pr, ev->name), ev->n_new);
 		else if (ev->total == 0)   /* paging: the number of pages is not known up front */
-			draw(pr, false, "%-*s  page %ld, %ld new, %ld updated", w, ev->name, ev->done,
-			     ev->n_new, ev->n_updated);
+			snprintf(r->what, sizeof r->what, "page %ld, %ld new", ev->done, ev->n_new);
 		break;
 	case FETCH_EV_DONE:
+		r->active = false;
 		if (pr->tty)
 			draw(pr, true, "%-*s  %ld new, %ld updated (%.1f s)%s%s", w, ev->name, ev->n_new,
-			     ev->n_updated, util_monotonic() - pr->t0, ev->message[0] ? "; " : "",
+			     ev->n_updated, util_monotonic() - r->t0, ev->message[0] ? "; " : "",
 			     ev->message);
 		else if (ev->message[0])   /* a cap cut the fetch short: said even to a pipe */
 			app_error("%s: %s", ev->name, ev->message);
 		break;
 	case FETCH_EV_FAILED:
+		r->active = false;
 		if (pr->tty)
 			draw(pr, true, "%-*s  failed: %s", w, ev->name, ev->message);
 		else
@@ -110,6 +151,8 @@ static void on_event(void *ctx, const struct fetch_event *ev)
 	case FETCH_EV_IDLE:
 		break;
 	}
+	if (pr->tty)
+		draw_running(pr);
 }
 
 static void fmt_time(int64_t t, char *buf, size_t n)
@@ -307,6 +350,9 @@ int cmd_fetch(const struct app *a, int argc, char **argv)
 	struct fetch_summary sum = {0};
 	struct lerr e = {0};
 	enum fetch_run_result rc = fetch_run(a->cfg, a->db_path, &o, &sum, &e);
+	free(pr.v);
+	if (sum.note[0])
+		app_error("note: %s", sum.note);
 	if (rc == FETCH_RUN_NOT_STARTED) {
 		app_error("fetch: %s", e.msg);
 		return e.kind == LERR_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
@@ -428,4 +474,98 @@ int cmd_search_remote(const struct app *a, int argc, char **argv)
 		fputs(found.s, stdout);
 	sbuf_free(&found);
 	return EXIT_OK;
+}
+
+/* `lectern pdf`: progress on stderr when it is a terminal, redrawn in place. */
+struct pdf_cli {
+	struct progress pr;
+};
+
+static void fmt_mb(int64_t n, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+}
+
+static void on_pdf_event(void *ctx, const struct fetch_event *ev)
+{
+	struct pdf_cli *pc = ctx;
+	if (!pc->pr.tty)
+		return;
+	char have[32], total[32];
+	switch (ev->kind) {
+	case FETCH_EV_START:
+		draw(&pc->pr, false, "%s  downloading the PDF...", ev->message);
+		break;
+	case FETCH_EV_PROGRESS:
+		fmt_mb(ev->done, have, sizeof have);
+		fmt_mb(ev->total, total, sizeof total);
+		if (ev->total > 0)
+			draw(&pc->pr, false, "%s  %s of %s (%d%%)", ev->message, have, total,
+			     (int)(100.0 * (double)ev->done / (double)ev->total));
+		else
+			draw(&pc->pr, false, "%s  %s", ev->message, have);
+		break;
+	case FETCH_EV_DONE:
+	case FETCH_EV_FAILED:
+		if (pc->pr.shown)
+			draw(&pc->pr, false, "%s", "");
+		fputc('\r', stderr);
+		break;
+	case FETCH_EV_IDLE:
+		break;
+	}
+}
+
+int cmd_pdf(const struct app *a, int argc, char **argv)
+{
+	struct option opts[CLI_MAX_OPTS];
+	cli_longopts("pdf", opts);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: lectern pdf ID...\n"
+			       "Downloads each paper's PDF to pdf-dir (resuming a cut download) and prints "
+			       "its path.\n");
+			return EXIT_OK;
+		default:
+			app_error("pdf: usage: lectern pdf ID...");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		app_error("pdf: which paper? usage: lectern pdf ID...");
+		return EXIT_USAGE;
+	}
+	struct fetch_env env;
+	struct lerr e = {0};
+	if (fetch_env_init(&env, a->cfg, a->db_path, &e) < 0) {
+		app_error("pdf: %s", e.msg);
+		return EXIT_RUNTIME;
+	}
+	struct pdf_cli pc = { .pr = { .cfg = a->cfg, .tty = isatty(STDERR_FILENO) == 1 } };
+	env.on_event = on_pdf_event;
+	env.ctx = &pc;
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		char *path = NULL;
+		lerr_clear(&e);
+		if (fetch_pdf(&env, argv[i], &path, &e) < 0) {
+			char *id = text_clean(argv[i], strlen(argv[i]), TEXT_COLLAPSE);
+			char *msg = text_clean(e.msg, strlen(e.msg), TEXT_COLLAPSE);
+			app_error("pdf: %s: %s", id, msg);
+			free(id);
+			free(msg);
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		printf("%s\n", path);
+		fflush(stdout);
+		free(path);
+	}
+	if (polite_warning(env.polite))
+		app_error("note: %s", polite_warning(env.polite));
+	fetch_env_fini(&env);
+	return rc;
 }

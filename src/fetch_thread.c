@@ -1,7 +1,8 @@
 /* fetch_thread — the background worker for the UI: a request queue in, an event queue out, and a
  * pipe that becomes readable when events are waiting (the UI polls it beside stdin).
  *
- * The worker owns a fetch_env (its own store connection and curl client). Only the two queues,
+ * The worker owns a fetch_env (its own store connection and curl client); a refresh runs the
+ * sources due on threads of fetch_sources() under it, and the worker waits for them. Only the two queues,
  * the stop flag and the pipe are shared, all under one mutex; no lock is held while the worker
  * talks to the network or the database. fetch_stop() aborts a transfer in flight through
  * net_abort() (curl_multi_wakeup), so it returns promptly. */
@@ -139,11 +140,18 @@ static void run(struct fetcher *f, const struct qreq *q)
 	const struct config *cfg = f->env.cfg;
 	switch (q->kind) {
 	case FETCH_REQ_DUE:
-	case FETCH_REQ_ALL:
+	case FETCH_REQ_ALL: {
+		/* the sources due, all at once (fetch_sources: within the politeness groups) */
+		const struct config_source **list = xcalloc(cfg->n_sources + 1, sizeof *list);
+		size_t n = 0;
 		for (size_t i = 0; i < cfg->n_sources && !stopping(f); i++)
 			if (q->kind == FETCH_REQ_ALL || fetch_source_due(&f->env, &cfg->sources[i]))
-				fetch_source(&f->env, &cfg->sources[i], NULL, NULL, NULL);
+				list[n++] = &cfg->sources[i];
+		if (!stopping(f))
+			fetch_sources(&f->env, list, n, NULL, NULL, NULL);
+		free(list);
 		break;
+	}
 	case FETCH_REQ_SOURCE: {
 		const struct config_source *s = q->arg ? config_find_source(cfg, q->arg) : NULL;
 		if (s)
@@ -170,6 +178,12 @@ static void run(struct fetcher *f, const struct qreq *q)
 		if (q->arg && *q->arg)
 			fetch_search_env(&f->env, q->arg, 50, NULL, NULL);
 		break;
+	case FETCH_REQ_PDF: {
+		char *path = NULL;
+		if (q->arg && fetch_pdf(&f->env, q->arg, &path, NULL) == 0)
+			free(path);
+		break;
+	}
 	}
 }
 
@@ -248,6 +262,7 @@ struct fetcher *fetch_start(const struct config *cfg, const char *db_path, bool 
 		return NULL;
 	}
 	f->env.on_event = push_event;
+	f->env.background = true;
 	f->env.ctx = f;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_condattr_t ca;

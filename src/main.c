@@ -20,9 +20,11 @@ struct command {
 
 static const struct command commands[] = {
 	{"ui", cmd_ui}, {"list", cmd_list}, {"show", cmd_show}, {"fav", cmd_fav}, {"unfav", cmd_fav},
-	{"read", cmd_read}, {"unread", cmd_read}, {"note", cmd_note}, {"tag", cmd_tag},
-	{"export", cmd_export}, {"import", cmd_import}, {"fetch", cmd_fetch},
-	{"sources", cmd_sources}, {"search-remote", cmd_search_remote},
+	{"read", cmd_read}, {"unread", cmd_read}, {"hide", cmd_hide},
+	{"unhide", cmd_hide}, {"note", cmd_note}, {"tag", cmd_tag},
+	{"export", cmd_export}, {"recommend", cmd_recommend}, {"similar", cmd_recommend},
+	{"watch", cmd_watch}, {"unwatch", cmd_watch}, {"import", cmd_import}, {"fetch", cmd_fetch},
+	{"sources", cmd_sources}, {"search-remote", cmd_search_remote}, {"pdf", cmd_pdf},
 	{"sync", cmd_sync}, {"check", cmd_check}, {"repair", cmd_repair},
 	{"completions", cmd_completions},
 };
@@ -123,8 +125,25 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < cfg.n_errors; i++)
 				app_error("warning: %s (line ignored)", cfg.errors[i]);
 	}
+	if (cmd->run != cmd_ui)   /* the reader shows them in its status line */
+		for (size_t i = 0; i < cfg.n_warnings; i++)
+			app_error("warning: %s", cfg.warnings[i]);
 	if (!db || !*db)
 		db = db_owned = store_default_path();
+	if (!db && cmd->run != cmd_completions) {   /* the one command without a cache */
+		app_error("where is the cache? HOME is not set, nor XDG_DATA_HOME: name the file with "
+		          "--db PATH or LECTERN_DB, or set XDG_DATA_HOME (lectern never writes under "
+		          "the current directory by itself)");
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	if (!config_path && cmd->run != cmd_completions) {
+		char *dir = util_config_dir();
+		if (!dir)
+			app_error("warning: HOME is not set, nor XDG_CONFIG_HOME: no configuration file is "
+			          "read (--config PATH names one)");
+		free(dir);
+	}
 
 	struct app app = {.db_path = db, .cfg = &cfg, .config_error = e.msg[0] ? e.msg : NULL};
 	int sub_argc = optind < argc ? argc - optind : 1;

@@ -1,6 +1,8 @@
 /* paper — the paper record and arXiv id handling. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,6 +100,117 @@ void paper_copy(struct paper *dst, const struct paper *src)
 		paper_add_author(dst, src->authors[i].name, src->authors[i].affiliation);
 }
 
+/* ---- limits -------------------------------------------------------------------------------- */
+
+/* The limit of one string field; user state (note, tags) is the user's and never cut. */
+static size_t text_max(const struct paper *p, char *const *f)
+{
+	return f == &p->title ? PAPER_TITLE_MAX : f == &p->note || f == &p->tags ? SIZE_MAX
+	                                                                         : PAPER_TEXT_MAX;
+}
+
+bool paper_over_limits(const struct paper *p)
+{
+	char **f[MAX_FIELDS];
+	size_t n = string_fields((struct paper *)p, f);
+	for (size_t i = 0; i < n; i++)
+		if (*f[i] && strlen(*f[i]) > text_max(p, f[i]))
+			return true;
+	if (p->n_authors > PAPER_AUTHORS_MAX)
+		return true;
+	for (size_t i = 0; i < p->n_authors; i++)
+		if (strlen(p->authors[i].name) > PAPER_NAME_MAX ||
+		    (p->authors[i].affiliation && strlen(p->authors[i].affiliation) > PAPER_NAME_MAX))
+			return true;
+	return p->upvotes > PAPER_COUNT_MAX || p->num_comments > PAPER_COUNT_MAX ||
+	       p->github_stars > PAPER_COUNT_MAX;
+}
+
+/* Cuts s to at most max bytes, back to the start of a UTF-8 sequence; returns whether it did. */
+static bool cut(char *s, size_t max)
+{
+	if (!s || strlen(s) <= max)
+		return false;
+	size_t at = max;
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	s[at] = '\0';
+	return true;
+}
+
+static const char *field_name(const struct paper *p, char *const *f)
+{
+	return f == &p->title ? "title" : f == &p->abstract ? "abstract" : f == &p->comment ? "comment"
+	       : f == &p->ai_summary ? "AI summary" : f == &p->journal_ref ? "journal ref" : "a field";
+}
+
+static void say(char *what, size_t n, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void say(char *what, size_t n, size_t *used, const char *fmt, ...)
+{
+	if (*used >= n)
+		return;
+	if (*used && *used + 2 < n)
+		*used += (size_t)snprintf(what + *used, n - *used, ", ");
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(what + *used, n - *used, fmt, ap);
+	va_end(ap);
+	*used = k < 0 ? n : *used + (size_t)k;
+}
+
+int paper_apply_limits(struct paper *p, char *what, size_t n)
+{
+	char **f[MAX_FIELDS];
+	size_t nf = string_fields(p, f), used = 0;
+	int changed = 0;
+	if (n)
+		what[0] = '\0';
+	for (size_t i = 0; i < nf; i++) {
+		if (f[i] == &p->id)
+			continue;   /* refused by the store, never cut */
+		size_t len = *f[i] ? strlen(*f[i]) : 0;
+		if (cut(*f[i], text_max(p, f[i]))) {
+			say(what, n, &used, "%s cut from %zu to %zu bytes", field_name(p, f[i]), len,
+			    strlen(*f[i]));
+			changed++;
+		}
+	}
+	if (p->n_authors > PAPER_AUTHORS_MAX) {
+		say(what, n, &used, "%zu authors: kept the first %d", p->n_authors, PAPER_AUTHORS_MAX);
+		for (size_t i = PAPER_AUTHORS_MAX; i < p->n_authors; i++) {
+			free(p->authors[i].name);
+			free(p->authors[i].affiliation);
+		}
+		p->n_authors = PAPER_AUTHORS_MAX;
+		changed++;
+	}
+	size_t names = 0;
+	for (size_t i = 0; i < p->n_authors; i++)
+		names += cut(p->authors[i].name, PAPER_NAME_MAX) +
+		         cut(p->authors[i].affiliation, PAPER_NAME_MAX);
+	if (names) {
+		say(what, n, &used, "%zu author name%s or affiliation%s cut to %d bytes", names,
+		    names == 1 ? "" : "s", names == 1 ? "" : "s", PAPER_NAME_MAX);
+		changed++;
+	}
+	int64_t *counts[] = {&p->upvotes, &p->num_comments, &p->github_stars};
+	for (size_t i = 0; i < ARRAY_LEN(counts); i++)
+		if (*counts[i] > PAPER_COUNT_MAX) {
+			*counts[i] = PAPER_COUNT_MAX;
+			say(what, n, &used, "a count over 10^12 clamped");
+			changed++;
+		}
+	return changed;
+}
+
+int64_t paper_count_from_double(double d)
+{
+	if (!(d >= 0))   /* NaN too */
+		return -1;
+	return d >= (double)PAPER_COUNT_MAX ? PAPER_COUNT_MAX : (int64_t)d;
+}
+
 char *paper_org_label(const char *org, bool submitter)
 {
 	if (!org || !*org)
@@ -176,8 +289,11 @@ int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version)
 	const char *rest = s + len;
 	int v = 0;
 	if (*rest == 'v' && isdigit((unsigned char)rest[1])) {
+		size_t nd = count_digits(rest + 1);
+		if (nd > 4)   /* arXiv versions are small: v12345 is no id (and atoi would overflow) */
+			return -1;
 		v = atoi(rest + 1);
-		rest += 1 + count_digits(rest + 1);
+		rest += 1 + nd;
 	}
 	if (strncmp(rest, ".pdf", 4) == 0)
 		rest += 4;
@@ -212,7 +328,7 @@ bool paper_valid_id(const char *id)
 	for (const char *s = id; *s; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
 			return false;
-	return strlen(id) > 4;
+	return strlen(id) > 4 && strlen(id) <= PAPER_ID_MAX;
 }
 
 char *paper_normalise_tags(const char *s)

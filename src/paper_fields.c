@@ -240,6 +240,16 @@ static char *f_state(const struct paper *p, enum paper_out out, const char **lab
 	return b.s;
 }
 
+/* A paper arXiv withdrew (an OAI-PMH deleted record): said, never silently current. */
+static char *f_withdrawn(const struct paper *p, enum paper_out out, const char **label)
+{
+	(void)label;
+	if (!p->withdrawn)
+		return NULL;
+	return xstrdup(out == PAPER_OUT_CSV ? "1" : "by arXiv (its record was deleted); "
+	               "this text is the last arXiv gave");
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define MEMBER(m) offsetof(struct paper, m)
@@ -318,18 +328,20 @@ static const struct paper_field table[PF_N] = {
 	/* `show` prints the abstract under no heading */
 	ROW(PF_ABSTRACT,     SECTION("Abstract", P, true),    SECTION(NULL, 0, true),
 	                     COLUMN("abstract"),              MEMBER(abstract), NULL),
+	ROW(PF_WITHDRAWN,    LINE("Withdrawn", C, false),     LINE("withdrawn", C, false),
+	                     NONE,                            0, f_withdrawn),
 };
 
 /* The order of each output: the pane groups who/when/where first; `show` leads with the id;
  * the CSV columns keep the order files already written have. */
 #define F(id) &table[PF_##id]
 static const struct paper_field *const detail_order[] = {
-	F(AUTHORS), F(ORGANISATION), F(PUBLISHED), F(ID), F(CATEGORIES), F(LISTED),
+	F(WITHDRAWN), F(AUTHORS), F(ORGANISATION), F(PUBLISHED), F(ID), F(CATEGORIES), F(LISTED),
 	F(HUGGING_FACE), F(DAILY), F(SUBMITTER), F(GITHUB), F(KEYWORDS), F(COMMENT), F(JOURNAL),
 	F(DOI), F(STATE), F(TAGS), F(NOTE), F(AI_SUMMARY), F(ABSTRACT),
 };
 static const struct paper_field *const show_order[] = {
-	F(ID), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(CATEGORIES), F(COMMENT), F(JOURNAL), F(DOI),
+	F(ID), F(WITHDRAWN), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(CATEGORIES), F(COMMENT), F(JOURNAL), F(DOI),
 	F(HUGGING_FACE), F(ORGANISATION), F(SUBMITTER), F(DAILY), F(KEYWORDS), F(STATE), F(TAGS),
 	F(LISTED), F(NOTE), F(ABSTRACT), F(AI_SUMMARY),
 };

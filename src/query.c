@@ -42,6 +42,9 @@ const struct query_flag_info query_flags[] = {
 	  "cross-listed from another archive (also a replaced cross-list)" },
 	{ QF_IS, "replaced", "replace replacement", QFLAG_REPLACED,
 	  "a new version of an older paper (also a replaced cross-list)" },
+	{ QF_IS, "hidden", "", QFLAG_HIDDEN, "papers hidden with x (left out of everything else)" },
+	{ QF_IS, "watched", "watch", QFLAG_WATCHED,
+	  "papers a watch marks (lectern watch: an author, words, a category)" },
 	{ QF_HAS, "note", "notes", QFLAG_NOTE, "papers with a note" },
 	{ QF_HAS, "tags", "tag", QFLAG_TAGS, "papers with tags" },
 };

@@ -16,7 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_GET,
+	ST_US_HIDE, ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -36,8 +36,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* cats (last): the category tokens as indexed, for deleting a changed paper's FTS entry */
-	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE id = ?1",
-	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats FROM papers WHERE pk = ?1",
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE pk = ?1",
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
@@ -72,7 +72,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
-	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
+	/* Hiding leaves a favourite alone (the caller is told: no row changed). */
+	[ST_US_HIDE] = "INSERT INTO user_state (id, hidden) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET hidden = excluded.hidden"
+	               " WHERE NOT favourite OR NOT excluded.hidden",
+	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
+	              " WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
 	                    " ORDER BY day DESC, seen_at DESC, source",
 	[ST_SRC_BEGIN] = "INSERT INTO sources (name, last_attempt, in_progress, pid, host)"
@@ -129,7 +134,20 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		lerr_set(e, LERR_DB, rc, "%s: the database is corrupt: %s", what, msg);
+		if (s && s->db && !s->readonly) {
+			/* Writing more to a damaged file can only lose more: from now on this connection
+			 * is read-only (query_only: SQLite refuses every write on it; closing it here
+			 * would pull statements from under the caller). Reads of the sound parts go on. */
+			sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+			s->readonly = s->damaged = true;
+			lerr_set(e, LERR_DB, rc, "%s: the cache is damaged, so it is now open read-only "
+			         "and nothing more is written to it (%s: %s; keep a copy; `lectern export` "
+			         "saves what can still be read)", what, s->path, msg);
+		} else {
+			lerr_set(e, LERR_DB, rc, "%s: the cache%s%s is damaged (%s)%s", what,
+			         s ? " " : "", s ? s->path : "", msg,
+			         s && s->damaged ? "; it is open read-only" : "");
+		}
 		break;
 	default:
 		lerr_set(e, LERR_DB, rc, "%s: %s", what, msg);
@@ -137,9 +155,16 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 	return -1;
 }
 
-static int readonly_error(struct store *s, struct lerr *e)
+int store_readonly_error(struct store *s, struct lerr *e)
 {
-	lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
+	if (s->damaged)
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the cache is damaged and open read-only; "
+		         "nothing is written to it", s->path);
+	else if (s->full)
+		lerr_set(e, LERR_IO, SQLITE_FULL, "%s: the disk is full, so the cache is open "
+		         "read-only: the change was not saved (what is stored is kept)", s->path);
+	else
+		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
 	return -1;
 }
 
@@ -218,6 +243,8 @@ char *store_default_path(void)
 	if (env && *env)
 		return xstrdup(env);
 	char *dir = util_data_dir();
+	if (!dir)
+		return NULL;
 	char *p = xasprintf("%s/papers.db", dir);
 	free(dir);
 	return p;
@@ -337,7 +364,10 @@ struct store *store_open(const char *path, int flags, struct lerr *e)
 	s->readonly = ro;
 	s->st = xcalloc(ST_COUNT, sizeof *s->st);
 	int rc;
-	if (ro)
+	s->full = f.full;
+	if (f.full)
+		rc = store_sqlite_open_full(path, &s->db);
+	else if (ro)
 		rc = store_sqlite_open_ro(path, f.immutable, &s->db);
 	else
 		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -409,6 +439,12 @@ void store_close(struct store **sp)
 		sqlite3_finalize(s->qc[i].st);
 		free(s->qc[i].sql);
 	}
+	store_fts_free(s);
+	if (s->wl && s->wl_free)
+		s->wl_free(s->wl);
+	for (size_t i = 0; i < s->n_watch_cfg; i++)
+		free(s->watch_cfg[i]);
+	free(s->watch_cfg);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -416,6 +452,10 @@ void store_close(struct store **sp)
 }
 
 bool store_is_readonly(const struct store *s) { return s->readonly; }
+const char *store_readonly_reason(const struct store *s)
+{
+	return s->full ? "the disk is full" : s->damaged ? "the cache is damaged" : NULL;
+}
 const char *store_path(const struct store *s) { return s->path; }
 
 /* ---- the operations of the open transaction (store_sync.c makes them) ---------------------- */
@@ -562,7 +602,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 int store_begin(struct store *s, struct lerr *e)
 {
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (s->in_txn) {
 		lerr_set(e, LERR_USAGE, 0, "a transaction is already open");
 		return -1;
@@ -694,6 +734,7 @@ static int read_user_state(struct store *s, struct paper *p, struct lerr *e)
 		p->read = sqlite3_column_int(st, 2) != 0;
 		p->note = store_col_text(st, 3);
 		p->tags = store_col_text(st, 4);
+		p->hidden = sqlite3_column_int(st, 5) != 0;
 		rc = SQLITE_DONE;
 	}
 	sqlite3_reset(st);
@@ -743,6 +784,7 @@ static int load_full(struct store *s, sqlite3_stmt *st, struct paper *out, struc
 	}
 	int64_t pk = sqlite3_column_int64(st, 0);
 	read_paper_row(st, out, NULL);
+	out->withdrawn = sqlite3_column_int(st, 3 + N_PAPER_COLS) != 0;   /* after cats */
 	sqlite3_reset(st);
 	if (read_authors(s, pk, out, e) < 0 || read_user_state(s, out, e) < 0 ||
 	    read_listings(s, pk, out, e) < 0) {
@@ -1230,6 +1272,39 @@ static int upsert_listed(struct store *s, const struct paper *p, const struct st
 /* Runs upsert_listed() in its own transaction, or in the caller's (store_begin). */
 static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
                       bool import, const char *listings, enum store_upsert_result *result,
+                      struct lerr *e);
+
+/* The one place papers enter the cache: fields over paper.h's limits are cut here (on a copy),
+ * for every source and for imports alike; what was cut is kept for store_cut_note(). */
+static int upsert_limited(struct store *s, const struct paper *p, const struct store_listing *l,
+                          bool import, const char *listings, enum store_upsert_result *result,
+                          struct lerr *e)
+{
+	s->cut_note[0] = '\0';
+	if (p && p->id && strlen(p->id) > PAPER_ID_MAX) {
+		if (result)
+			*result = STORE_UNCHANGED;
+		lerr_set(e, LERR_USAGE, 0, "an id of %zu bytes (the most is %d) cannot be stored",
+		         strlen(p->id), PAPER_ID_MAX);
+		return -1;
+	}
+	if (!p || !paper_over_limits(p))
+		return upsert_txn(s, p, l, import, listings, result, e);
+	struct paper q;
+	paper_copy(&q, p);
+	paper_apply_limits(&q, s->cut_note, sizeof s->cut_note);
+	int rc = upsert_txn(s, &q, l, import, listings, result, e);
+	paper_clear(&q);
+	return rc;
+}
+
+const char *store_cut_note(const struct store *s)
+{
+	return s->cut_note[0] ? s->cut_note : NULL;
+}
+
+static int upsert_txn(struct store *s, const struct paper *p, const struct store_listing *l,
+                      bool import, const char *listings, enum store_upsert_result *result,
                       struct lerr *e)
 {
 	enum store_upsert_result dummy;
@@ -1241,7 +1316,7 @@ static int upsert_txn(struct store *s, const struct paper *p, const struct store
 		return -1;
 	}
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (s->in_txn && s->txn_failed) {
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
 		return -1;
@@ -1280,13 +1355,13 @@ static int upsert_txn(struct store *s, const struct paper *p, const struct store
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e)
 {
-	return upsert_txn(s, p, l, false, NULL, result, e);
+	return upsert_limited(s, p, l, false, NULL, result, e);
 }
 
 int store_import(struct store *s, const struct paper *p, enum store_upsert_result *result,
                  struct lerr *e)
 {
-	return upsert_txn(s, p, NULL, true, p ? p->listings : NULL, result, e);
+	return upsert_limited(s, p, NULL, true, p ? p->listings : NULL, result, e);
 }
 
 /* ---- user state --------------------------------------------------------------------------- */
@@ -1296,7 +1371,7 @@ static int user_write(struct store *s, int which, const char *id, struct lerr *e
                       sqlite3_stmt **out)
 {
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (!nonempty(id)) {
 		lerr_set(e, LERR_USAGE, 0, "no paper id given");
 		return -1;
@@ -1312,11 +1387,17 @@ static int user_write(struct store *s, int which, const char *id, struct lerr *e
 	return 0;
 }
 
-void store_canon_id(const char *id, char *buf, size_t n)
+/* id without its version or URL (in buf), or id itself when it is not an arXiv id. */
+static const char *canon(const char *id, char *buf, size_t n)
 {
 	int v;
 	norm_id(id, buf, n, &v);
-	if (!buf[0])
+	return buf[0] ? buf : id;
+}
+
+void store_canon_id(const char *id, char *buf, size_t n)
+{
+	if (canon(id, buf, n) != buf)
 		snprintf(buf, n, "%s", id);
 }
 
@@ -1335,6 +1416,38 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 		return -1;
 	}
 	return 0;
+}
+
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	sqlite3_stmt *st;
+	char buf[64];
+	if (user_write(s, ST_US_HIDE, id, e, &st) < 0)
+		return -1;
+	const char *cid = canon(id, buf, sizeof buf);
+	bind_text(st, 1, cid);
+	sqlite3_bind_int(st, 2, on);
+	if (finish_write(s, st, "saving the hidden mark", e) < 0)
+		return -1;
+	if (on && sqlite3_changes(s->db) == 0) {
+		lerr_set(e, LERR_USAGE, 0, "%s is a favourite: a favourite cannot be hidden "
+		         "(unmark it with f first)", cid);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t store_count_hidden(struct store *s, struct lerr *e)
+{
+	sqlite3_stmt *st = store_cached(s, "SELECT count(*) FROM user_state WHERE hidden = 1", e);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (n < 0)
+		store_db_error(s, e, rc, "counting hidden papers");
+	return n;
 }
 
 /* ---- per-source state --------------------------------------------------------------------- */
@@ -1454,6 +1567,89 @@ int store_source_signature_put(struct store *s, const char *name, const char *si
 	bind_text(st, 1, name);
 	bind_text(st, 2, nonempty(sig) ? sig : NULL);
 	return finish_write(s, st, "saving a source's signature", e);
+}
+
+/* ---- harvest checkpoints and withdrawn papers (schema v12) --------------------------------- */
+
+void store_harvest_clear(struct store_harvest *h)
+{
+	free(h->spec);
+	free(h->token);
+	free(h->datestamp);
+	memset(h, 0, sizeof *h);
+}
+
+int store_harvest_get(struct store *s, const char *source, struct store_harvest *out,
+                      struct lerr *e)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = store_cached(s, "SELECT spec, token, datestamp, updated_at FROM harvest"
+	                                   " WHERE source = ?1", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, source);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->spec = store_col_text(st, 0);
+		out->token = store_col_text(st, 1);
+		out->datestamp = store_col_text(st, 2);
+		out->updated_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "reading a harvest checkpoint");
+}
+
+/* Runs a cached write statement like the fixed ones (user_write, finish_write). */
+static sqlite3_stmt *cached_write(struct store *s, const char *sql, struct lerr *e)
+{
+	if (s->readonly) {
+		store_readonly_error(s, e);
+		return NULL;
+	}
+	if (s->in_txn && s->txn_failed) {
+		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		return NULL;
+	}
+	return store_cached(s, sql, e);
+}
+
+int store_harvest_put(struct store *s, const char *source, const struct store_harvest *h,
+                      struct lerr *e)
+{
+	sqlite3_stmt *st = cached_write(s, "INSERT INTO harvest (source, spec, token, datestamp,"
+	                                   " updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                                   " ON CONFLICT (source) DO UPDATE SET spec = excluded.spec,"
+	                                   " token = excluded.token, datestamp = excluded.datestamp,"
+	                                   " updated_at = excluded.updated_at", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, source);
+	bind_text(st, 2, h->spec ? h->spec : "");
+	bind_text(st, 3, nonempty(h->token) ? h->token : NULL);
+	bind_text(st, 4, nonempty(h->datestamp) ? h->datestamp : NULL);
+	sqlite3_bind_int64(st, 5, util_now());
+	return finish_write(s, st, "saving the harvest checkpoint", e);
+}
+
+int store_set_withdrawn(struct store *s, const char *id, bool on, bool *found, struct lerr *e)
+{
+	char buf[64];
+	if (found)
+		*found = false;
+	if (!nonempty(id)) {
+		lerr_set(e, LERR_USAGE, 0, "no paper id given");
+		return -1;
+	}
+	sqlite3_stmt *st = cached_write(s, "UPDATE papers SET withdrawn = ?2 WHERE id = ?1", e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, canon(id, buf, sizeof buf));
+	sqlite3_bind_int(st, 2, on);
+	if (finish_write(s, st, "marking a paper withdrawn", e) < 0)
+		return -1;
+	if (found)
+		*found = sqlite3_changes(s->db) > 0;
+	return 0;
 }
 
 /* ---- HTTP validators ---------------------------------------------------------------------- */

@@ -414,10 +414,11 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 		goto out;
 	}
 	/* papers first: the others point at them. The writer id and the sync positions stay the
-	 * new cache's: the sync folder is read again from the start. */
+	 * new cache's: the sync folder is read again from the start; the ranker's scores are
+	 * made again from its model. */
 	static const char *const tables[] = {"papers", "paper_authors", "listings", "sourced",
-	                                     "user_state", "sync_clock", "sources", "http_cache",
-	                                     "history"};
+	                                     "user_state", "sync_clock", "watches", "rank_model",
+	                                     "harvest", "sources", "http_cache", "history"};
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		store_db_error(s, e, SQLITE_ERROR, "cannot start the repair");
 		goto out;

@@ -277,6 +277,47 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(ctx, score);
 }
 
+/* ---- the index's tokens for the ranker (store.h) ---------------------------------------------- */
+
+struct tok_ctx {
+	store_token_cb cb;
+	void *ctx;
+};
+
+static int tok_one(void *p, int flags, const char *t, int n, int start, int end)
+{
+	struct tok_ctx *x = p;
+	(void)flags, (void)start, (void)end;
+	return n > 0 && x->cb(x->ctx, t, (size_t)n) ? SQLITE_DONE : SQLITE_OK;
+}
+
+int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb cb, void *ctx)
+{
+	if (!text || !n)
+		return 0;
+	if (!s->tok) {
+		fts5_api *api = fts5_api_of(s->db);
+		void *ud = NULL;
+		const char *argv[] = {"remove_diacritics", "2"};   /* as papers_fts (schema v5) */
+		if (!api || api->xFindTokenizer(api, "lectern", &ud, &s->tok_api) != SQLITE_OK ||
+		    s->tok_api.xCreate(ud, argv, 2, &s->tok) != SQLITE_OK) {
+			s->tok = NULL;
+			return -1;
+		}
+	}
+	struct tok_ctx x = { cb, ctx };
+	int rc = s->tok_api.xTokenize(s->tok, &x, FTS5_TOKENIZE_DOCUMENT, text,
+	                              n > INT32_MAX ? INT32_MAX : (int)n, tok_one);
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
+}
+
+void store_fts_free(struct store *s)
+{
+	if (s->tok)
+		s->tok_api.xDelete(s->tok);
+	s->tok = NULL;
+}
+
 int store_fts_register(struct store *s)
 {
 	fts5_api *api = fts5_api_of(s->db);

@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -53,6 +53,9 @@ struct store {
 	bool readonly;
 	bool in_txn;                          /* explicit store_begin() transaction open */
 	bool txn_failed;                      /* SQLite rolled the explicit transaction back */
+	char cut_note[256];                   /* what the last upsert cut to the limits, or "" */
+	bool damaged;                         /* SQLITE_CORRUPT met: made read-only (store_db_error) */
+	bool full;                            /* opened read-only because the disk is full */
 
 	/* Fixed statements, prepared once (indexed by enum in store.c). */
 	sqlite3_stmt **st;
@@ -81,6 +84,18 @@ struct store {
 	void *op_ctx;
 	struct store_pending *pend;
 	size_t n_pend, cap_pend;
+	/* Watches (store_watch.c): the config's ("KIND\tVALUE", set by store_watch_config) and the
+	 * compiled list of all of them (made when first needed, dropped when one changes; freed
+	 * through wl_free, store_watch.c's). */
+	char **watch_cfg;
+	size_t n_watch_cfg;
+	struct store_wlist *wl;
+	void (*wl_free)(struct store_wlist *wl);
+	bool wl_fn;                           /* lectern_watched() is registered on db */
+
+	/* The tokenizer "lectern" as the index runs it, for store_tokenize (made when first used). */
+	fts5_tokenizer tok_api;
+	Fts5Tokenizer *tok;
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -90,6 +105,8 @@ struct store_file {
 	bool exists;
 	bool readonly;      /* the file or its directory cannot be written: open read-only */
 	bool immutable;     /* read it with immutable=1 (creates no -wal/-shm; see the .c) */
+	bool full;          /* the disk is full (no -shm could be made): read-only, through
+	                     * store_sqlite_open_full */
 	bool fresh;         /* no lectern schema yet (0 bytes, or SQLite without any table) */
 	int64_t version;    /* user_version of a lectern database */
 };
@@ -100,6 +117,9 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 bool store_dir_writable(const char *path);
 /* sqlite3_open_v2 read-only; immutable as a percent-encoded URI. */
 int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db);
+/* Read-only on a full disk: the WAL index is kept in memory (exclusive locking mode), so no
+ * -shm has to grow, and the WAL's committed pages are still read (immutable would skip them). */
+int store_sqlite_open_full(const char *path, sqlite3 **db);
 /* Applies pending migrations (each in its own transaction) on a read-write connection. */
 int store_schema_migrate(sqlite3 *db, struct lerr *e);
 /* Verifies a connection's database is a lectern one of a known version (read-only use). */
@@ -107,6 +127,8 @@ int store_schema_verify(sqlite3 *db, struct lerr *e);
 
 /* store.c */
 int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
+/* The error of a write refused on a read-only cache (why: damaged, disk full, opened so); -1. */
+int store_readonly_error(struct store *s, struct lerr *e);
 sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
 /* The id as stored (a version or URL prefix taken away) into buf. */
@@ -138,7 +160,15 @@ int store_fts_register(struct store *s);
 enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_PFX_PROBE 200   /* exact prefix checks before their pass rate may end the rewrite */
 
+/* store_watch.c */
+/* The compiled watches (loading them when needed); NULL on error. n: how many. */
+const struct store_wlist *store_watch_compiled(struct store *s, size_t *n);
+/* Appends to b the FTS5 expression that every watched paper matches (a superset: authors by
+ * their last name); returns its number of phrases (0: no watch). */
+int store_watch_fts(const struct store_wlist *wl, struct sbuf *b);
+
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */
+void store_fts_free(struct store *s);    /* frees what store_tokenize made (store_close) */
 
 #endif

@@ -77,8 +77,11 @@ struct squery {
 	char *tags[SQUERY_MAX_TAGS], *xtags[SQUERY_MAX_TAGS];
 	size_t n_tags, n_xtags;
 	int note, has_tags;       /* has:note, has:tags: 1 with, -1 without, 0 either */
+	int hidden;               /* is:hidden 1, -is:hidden -1, 0 not said at the top */
+	bool hidden_named;        /* is:hidden inside an OR/NOT: hidden papers are not left out */
 	struct sbuf where;        /* SQL over `p` for the parts with OR / NOT of a group */
 	const struct store_view *v;   /* the view: is:new & co. read its listing (borrowed) */
+	struct store *s;          /* is:watched compiles the store's watches */
 	struct wbind *wb;         /* its parameters, in order */
 	size_t n_wb;
 };
@@ -223,6 +226,32 @@ static void date_range(const struct query_node *n, int64_t *lo, int64_t *hi)
 static bool listing_flag(enum query_flag f);
 static void put_sql(struct squery *q, const struct query_node *n);
 
+#define WATCHED_SQL "lectern_watched(p.title, p.abstract, p.authors, p.categories)"
+
+/* is:watched at the top of the query: the index finds a superset of the watched papers (FTS
+ * drives), lectern_watched() keeps the ones a watch marks; with no watch, nothing. */
+static void add_watched(struct squery *q, bool neg)
+{
+	size_t nw = 0;
+	const struct store_wlist *wl = q->s ? store_watch_compiled(q->s, &nw) : NULL;
+	if (!nw && neg)
+		return;   /* nothing is watched: -is:watched is every paper */
+	sbuf_adds(&q->where, q->where.len ? " AND " : "");
+	if (!nw) {
+		sbuf_adds(&q->where, "0");
+		return;
+	}
+	if (neg) {
+		sbuf_adds(&q->where, "NOT " WATCHED_SQL);
+		return;
+	}
+	sbuf_adds(&q->where, WATCHED_SQL);
+	sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
+	sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
+	q->n_phrases += store_watch_fts(wl, &q->pos);
+	store_watch_fts(wl, &q->pos_short);
+}
+
 /* One term of the top-level AND, negated or not. */
 static int add_leaf(struct squery *q, bool neg, const struct query_node *n, struct lerr *e)
 {
@@ -242,6 +271,10 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		}
 		if (n->flag == QFLAG_FAV)
 			q->fav = neg ? -1 : 1;
+		else if (n->flag == QFLAG_HIDDEN)
+			q->hidden = neg ? -1 : 1;
+		else if (n->flag == QFLAG_WATCHED)
+			add_watched(q, neg);
 		else
 			q->read = (n->flag == QFLAG_READ) != neg ? 1 : -1;
 		return 0;
@@ -447,8 +480,18 @@ static void put_sql(struct squery *q, const struct query_node *n)
 				wbind_add(q, xstrdup(args[i]), 0);
 			return;
 		}
+		if (n->flag == QFLAG_WATCHED) {
+			size_t nw = 0;
+			if (q->s)
+				store_watch_compiled(q->s, &nw);
+			sbuf_adds(w, nw ? WATCHED_SQL : "0");
+			return;
+		}
 		sbuf_adds(w, n->flag == QFLAG_UNREAD ? "NOT " USER_ROW : USER_ROW);
-		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : "u.read = 1)");
+		if (n->flag == QFLAG_HIDDEN)
+			q->hidden_named = true;
+		sbuf_adds(w, n->flag == QFLAG_FAV ? "u.favourite = 1)" : n->flag == QFLAG_HIDDEN
+		          ? "u.hidden = 1)" : "u.read = 1)");
 		return;
 	case QF_HAS:
 		sbuf_adds(w, USER_ROW);
@@ -505,11 +548,14 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 	return 0;
 }
 
-static int squery_parse(const char *s, const struct store_view *v, struct squery *q,
-                        struct lerr *e)
+static int squery_parse(struct store *st, const char *s, const struct store_view *v,
+                        struct squery *q, struct lerr *e)
 {
 	memset(q, 0, sizeof *q);
 	q->v = v;
+	q->s = st;
+	if (v->watched)
+		add_watched(q, false);
 	struct query_node *t;
 	if (query_parse(s, &t, e) < 0)
 		return -1;
@@ -571,7 +617,7 @@ static void bind_all(sqlite3_stmt *st, const struct qb *q)
 	}
 }
 
-enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_DAY, D_ID };
+enum driver { D_ALL, D_FTS, D_USER, D_SRC, D_DAY, D_ID, D_RANK };
 /* M_DAY: a day view in its listing's order (or by upvotes); the whole day is the candidate set
  * (a day is a few hundred papers, an arXiv day some thousands: one index range). */
 enum mode { M_DATE, M_UPVOTES, M_CAND_UPVOTES, M_CAND_RANK, M_DAY };
@@ -585,6 +631,7 @@ struct plan {
 	enum driver drv;
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
+	int hidden;               /* 1 only hidden papers, -1 no hidden paper, 0 both */
 	const char *key;          /* the driver's pk expression */
 	const struct store_view *v;
 };
@@ -598,7 +645,8 @@ static void plan_free(struct plan *p)
 }
 
 /* rewrite: search long prefixes by their indexed prefix + the exact check (see lectern_pfx). */
-static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, struct lerr *e)
+static int plan_make(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
+                     struct lerr *e)
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
@@ -608,7 +656,7 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		         v->filter == STORE_VIEW_SOURCE ? "source name" : "day");
 		return -1;
 	}
-	if (squery_parse(v->query, v, &p->q, e) < 0)
+	if (squery_parse(s, v->query, v, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
@@ -621,9 +669,13 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->notmatch = xstrdup(q->neg.s);
 
 	/* Favourites, tags and notes are made by hand: few rows, so they drive the query. */
+	p->hidden = v->hidden == STORE_HIDDEN_ONLY || q->hidden == 1 ? 1
+	            : v->hidden == STORE_HIDDEN_IN || q->hidden_named ? 0 : -1;
 	bool user = v->filter == STORE_VIEW_FAVOURITES || q->fav == 1 || q->n_tags ||
-	            q->note == 1 || q->has_tags == 1;
-	if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
+	            q->note == 1 || q->has_tags == 1 || p->hidden == 1;
+	if (v->filter == STORE_VIEW_RANKED)   /* a ranked list is small: walk it, order by score */
+		p->drv = D_RANK, p->key = "rs.paper";
+	else if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
 	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
 		p->drv = D_DAY, p->key = "l.paper";   /* a day is small: walk its listings */
@@ -637,9 +689,10 @@ static int plan_make(const struct store_view *v, struct plan *p, bool rewrite, s
 		p->drv = D_ALL, p->key = "p.pk";
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
+	             p->hidden != 1 &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
-	if (p->drv == D_DAY)
+	if (p->drv == D_DAY || p->drv == D_RANK)
 		p->mode = M_DAY;
 	else if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
@@ -725,6 +778,8 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 		sbuf_adds(&b->sql, " FROM user_state f CROSS JOIN papers p ON p.id = f.id WHERE 1");
 		if (v->filter == STORE_VIEW_FAVOURITES || q->fav == 1)
 			sbuf_adds(&b->sql, " AND f.favourite = 1");
+		if (p->hidden == 1)
+			sbuf_adds(&b->sql, " AND f.hidden = 1");
 		user_conds(b, q, "f");
 		break;
 	case D_SRC:
@@ -748,6 +803,11 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 		break;
 	case D_ALL:
 		sbuf_adds(&b->sql, " FROM papers p WHERE 1");
+		break;
+	case D_RANK:
+		sbuf_adds(&b->sql, " FROM rank_scores rs CROSS JOIN papers p ON p.pk = rs.paper"
+		                   " WHERE rs.list = ?");
+		bi(b, v->list);
 		break;
 	}
 	for (size_t i = 1; i < q->n_ids; i++) {
@@ -774,6 +834,13 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 	if (q->note == -1)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.note <> '')");
+	/* hidden papers: one primary-key probe of user_state a row (rank.h: "not interested") */
+	if (p->hidden == 1 && p->drv != D_USER)
+		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM user_state h WHERE h.id = p.id"
+		                   " AND h.hidden = 1)");
+	else if (p->hidden == -1)
+		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state h WHERE h.id = p.id"
+		                   " AND h.hidden = 1)");
 	if (q->has_tags == -1)
 		sbuf_adds(&b->sql, " AND NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = p.id"
 		                   " AND u.tags <> '')");
@@ -843,6 +910,9 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 #define ROW_NOTE 4
 #define ROW_ORG_SUBMITTER 8   /* not user state, but flags of the row all the same */
 #define ROW_REPLACED 16       /* the view's listing (ltype_sql) announced a replacement */
+#define ROW_HIDDEN 32
+#define ROW_WATCHED 64
+#define ROW_WITHDRAWN 128     /* arXiv withdrew the paper (papers.withdrawn) */
 
 /* "SELECT <the row's columns>" (0..8, then p.version as 11 after the caller's 9 and 10 — see
  * row_from) and their binds. The replacement mark is a listing's, so only listing views read
@@ -853,9 +923,15 @@ static void row_cols(struct qb *b, const struct plan *p)
 	const char *t = p->mode == M_DAY ? "c.t" : listing_view(p->v) ? ltype_sql(p->v, args) : "0";
 	sbuf_printf(&b->sql, "SELECT p.pk, p.id, p.title, p.first_author, p.n_authors,"
 	            " p.organization, p.published, p.upvotes, coalesce((SELECT (u.favourite <> 0)"
-	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') FROM user_state u"
-	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0)"
+	            " + 2 * (u.read <> 0) + 4 * (coalesce(u.note, '') <> '') + 32 * (u.hidden <> 0)"
+	            " FROM user_state u"
+	            " WHERE u.id = p.id), 0) + 8 * (p.org_submitter <> 0) + 128 * (p.withdrawn <> 0)"
 	            " + 16 * (coalesce(%s, 0) IN (3, 4))", t);
+	size_t nw = 0;   /* the mark of watched papers: only when there are watches */
+	if (p->q.s)
+		store_watch_compiled(p->q.s, &nw);
+	if (nw)
+		sbuf_adds(&b->sql, " + 64 * " WATCHED_SQL);
 	for (int i = 0; i < 3 && args[i]; i++)
 		bt(b, args[i]);
 }
@@ -910,8 +986,11 @@ static void candidates(struct qb *b, const struct plan *p)
  * source's, or upvotes). A day is small: it is read whole and sorted. */
 static void day_rows(struct qb *b, const struct plan *p)
 {
-	sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, l.type, ", p->key);
-	if (p->v->sort == STORE_SORT_UPVOTES)
+	sbuf_printf(&b->sql, "WITH c(r, t, s) AS (SELECT %s, %s, ", p->key,
+	            p->drv == D_RANK ? "0" : "l.type");
+	if (p->drv == D_RANK)
+		sbuf_adds(&b->sql, "rs.score");
+	else if (p->v->sort == STORE_SORT_UPVOTES)
 		sbuf_adds(&b->sql, "p.upvotes");
 	else   /* listings without a position (older caches) after the others, by upvotes */
 		sbuf_adds(&b->sql, "CASE WHEN l.position IS NULL THEN p.upvotes - 1e15"
@@ -938,7 +1017,13 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 		}
 		sbuf_addc(&b->sql, ' ');
 		row_cols(b, p);
-		sbuf_adds(&b->sql, ", c.s, c.s, p.version FROM c CROSS JOIN papers p ON p.pk = c.r");
+		sbuf_adds(&b->sql, ", c.s, c.s, p.version");
+		if (p->drv == D_RANK) {   /* the reasons, column 12 (row_from) */
+			sbuf_adds(&b->sql, ", (SELECT x.why FROM rank_scores x WHERE x.list = ?"
+			                   " AND x.paper = c.r)");
+			bi(b, p->v->list);
+		}
+		sbuf_adds(&b->sql, " FROM c CROSS JOIN papers p ON p.pk = c.r");
 		if (anchor) {
 			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
 			br(b, anchor->score);
@@ -995,10 +1080,15 @@ static void row_from(sqlite3_stmt *st, struct store_row *r, enum mode mode)
 	r->has_note = (user & ROW_NOTE) != 0;
 	r->org_submitter = (user & ROW_ORG_SUBMITTER) != 0;
 	r->replaced = (user & ROW_REPLACED) != 0;
+	r->hidden = (user & ROW_HIDDEN) != 0;
+	r->watched = (user & ROW_WATCHED) != 0;
+	if (sqlite3_column_count(st) > 12)
+		r->why = store_col_text(st, 12);
+	r->withdrawn = (user & ROW_WITHDRAWN) != 0;
 	r->version = sqlite3_column_int(st, 11);
 	if (mode == M_CAND_RANK || mode == M_CAND_UPVOTES || mode == M_DAY) {
 		r->key.score = sqlite3_column_double(st, 10);
-		r->key.k1 = (int64_t)r->key.score;
+		r->key.k1 = util_double_to_i64(r->key.score);
 	} else {
 		r->key.k1 = sqlite3_column_int64(st, 9);
 	}
@@ -1014,7 +1104,8 @@ void store_row_clear(struct store_row *r)
 	free(r->title);
 	free(r->first_author);
 	free(r->organization);
-	r->id = r->title = r->first_author = r->organization = NULL;
+	free(r->why);
+	r->id = r->title = r->first_author = r->organization = r->why = NULL;
 }
 
 void store_rows_clear(struct store_rows *r)
@@ -1057,7 +1148,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 	int ret = -1;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct plan p;
-		if (plan_make(view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
+		if (plan_make(s, view, &p, attempt == 0 && s->pfx_mode != STORE_PFX_NEVER, e) < 0)
 			return -1;
 		struct qb b = {0};
 		build(&b, &p, anchor, fwd, lim, -1);
@@ -1145,7 +1236,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 {
 	static const struct store_view all = { 0 };
 	struct plan p;
-	if (plan_make(view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
 		return -1;
 	int64_t n = count_plan(s, &p, cap, e);
 	plan_free(&p);
@@ -1158,7 +1249,7 @@ int store_each_row(struct store *s, const struct store_view *view, size_t limit,
 	static const struct store_view all = { 0 };
 	struct plan p;
 	/* No prefix rewrite: its budget is for windows; the plain prefix query is always right. */
-	if (plan_make(view ? view : &all, &p, false, e) < 0)
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	struct qb b = {0};
 	build(&b, &p, NULL, true, limit && limit < INT64_MAX ? (int64_t)limit : INT64_MAX, -1);
@@ -1226,7 +1317,7 @@ int store_bound(struct store *s, const struct store_view *view, int64_t cap,
 	static const struct store_view all = { 0 };
 	memset(out, 0, sizeof *out);
 	struct plan p;
-	if (plan_make(view ? view : &all, &p, false, e) < 0)
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	int ret = 0;
 	if ((p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES) && !p.v->rank_all) {

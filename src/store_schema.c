@@ -222,10 +222,25 @@ static const char schema_v9[] =
 	"DROP INDEX papers_hf_day;"
 	"DROP INDEX papers_hf_day_upvotes;";
 
-/* Version 10 belongs to issue 12 (hide/unhide, watches) and is merged from its branch; on this
- * branch it is an empty step so that version 11 keeps its number. MERGE: replace this entry by
- * issue 12's migration; schema_v11 below does not depend on it. */
-static const char schema_v10_placeholder[] = "";
+/* Version 10: the ranker's state (issue 12), all user state or derived from it:
+ * user_state.hidden ("not interested": left out of every view but is:hidden; a negative example),
+ * watches (author/word/category watches made with `lectern watch`; config watches are not
+ * stored), rank_model (the trained model: weights with their vocabulary, one blob, rank.c) and
+ * rank_scores (the last ranking of a list: 0 "for you", 1 "more like this", with each paper's
+ * why; ranked views walk rank_scores_order). Old rows: nothing hidden, no watch, no model.
+ * Self-contained: renumbering it means changing only its slot below and the version. */
+static const char schema_v10[] =
+	"ALTER TABLE user_state ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX user_state_hidden ON user_state(id) WHERE hidden = 1;"
+	"CREATE TABLE watches (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	" added INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;"
+	"CREATE TABLE rank_model (name TEXT PRIMARY KEY, trained_at INTEGER NOT NULL,"
+	" n_pos INTEGER NOT NULL, n_neg INTEGER NOT NULL, model BLOB) WITHOUT ROWID;"
+	"CREATE TABLE rank_scores (list INTEGER NOT NULL,"
+	" paper INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE ON UPDATE CASCADE,"
+	" score REAL NOT NULL, why TEXT, PRIMARY KEY (list, paper)) WITHOUT ROWID;"
+	"CREATE INDEX rank_scores_order ON rank_scores(list, score, paper);"
+	"CREATE INDEX rank_scores_paper ON rank_scores(paper);";
 
 /* Version 11: the sync folder's state (sync.h, store_sync.c), one self-contained step.
  * sync_meta: this cache's random writer id and its hybrid logical clock (the last HLC it gave
@@ -263,6 +278,17 @@ static const char schema_v11[] =
 	"  UNION SELECT id, 'note' FROM user_state WHERE note IS NOT NULL AND note <> ''"
 	"  UNION SELECT id, 'tag:' || lower(tag) FROM split WHERE tag <> '');";
 
+/* Version 12: arXiv OAI-PMH harvests. papers.withdrawn marks a paper arXiv withdrew (an OAI
+ * deleted record): it is kept with its user state and shown as withdrawn. `harvest` is each
+ * harvest source's checkpoint, written with the page it describes (harvest.c): the definition
+ * it belongs to (spec), the resumptionToken to ask for next (NULL: no list in progress) and the
+ * latest record datestamp stored, which the next list starts from. Old rows: not withdrawn. */
+static const char schema_v12[] =
+	"ALTER TABLE papers ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE harvest ("
+	" source TEXT PRIMARY KEY, spec TEXT NOT NULL, token TEXT, datestamp TEXT,"
+	" updated_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -278,8 +304,9 @@ static const struct migration {
 	{ schema_v7, NULL, NULL },
 	{ schema_v8, NULL, NULL },
 	{ schema_v9, NULL, NULL },
-	{ schema_v10_placeholder, NULL, NULL },
+	{ schema_v10, NULL, NULL },
 	{ schema_v11, NULL, NULL },
+	{ schema_v12, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");
@@ -410,6 +437,25 @@ int store_sqlite_open_ro(const char *path, bool immutable, sqlite3 **db)
 	return rc;
 }
 
+int store_sqlite_open_full(const char *path, sqlite3 **db)
+{
+	/* An empty or missing -wal holds nothing: immutable reads the file exactly, without
+	 * locks. Otherwise the WAL's commits must be read, without a -shm: exclusive locking
+	 * keeps the WAL index in memory; that lock needs a read-write descriptor, so query_only
+	 * makes the connection refuse writes. */
+	struct stat sb;
+	char *wal = xasprintf("%s-wal", path);
+	bool empty = stat(wal, &sb) != 0 || sb.st_size == 0;
+	free(wal);
+	if (empty)
+		return store_sqlite_open_ro(path, true, db);
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*db, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA query_only = ON",
+		                  NULL, NULL, NULL);
+	return rc;
+}
+
 int store_schema_check_file(const char *path, struct store_file *out, struct lerr *e)
 {
 	struct stat sb;
@@ -449,7 +495,8 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 	for (;;) {
 		sqlite3 *db = NULL;
 		struct lerr le = {0};
-		int rc = store_sqlite_open_ro(path, out->immutable, &db);
+		int rc = out->full ? store_sqlite_open_full(path, &db)
+		                   : store_sqlite_open_ro(path, out->immutable, &db);
 		if (rc == SQLITE_OK)
 			sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
 		bool fresh = false;
@@ -459,12 +506,21 @@ int store_schema_check_file(const char *path, struct store_file *out, struct ler
 		else if (verify(db, &fresh, &out->version, &le) < 0)
 			ret = -1;
 		out->fresh = fresh;
+		int sys = db ? sqlite3_system_errno(db) : 0;
 		sqlite3_close(db);
 		/* A WAL database in a directory we cannot write (no -shm can be created) only
 		 * opens as immutable; retry that way before giving up. */
 		int code = le.code & 0xff;
-		if (ret < 0 && !out->immutable && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+		if (ret < 0 && !out->immutable && !out->full &&
+		    (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
 			out->readonly = out->immutable = true;
+			continue;
+		}
+		/* A full disk: the -shm cannot grow (SQLite says "disk I/O error"). Reading needs no
+		 * space: retry read-only with the WAL index in memory. */
+		if (ret < 0 && !out->full && (code == SQLITE_FULL || (code == SQLITE_IOERR && sys == ENOSPC))) {
+			out->readonly = out->full = true;
+			out->immutable = false;
 			continue;
 		}
 		if (ret < 0 && e)

@@ -26,8 +26,10 @@ static const char *const ss_sql[SS_COUNT] = {
 	                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[SS_HLC_SEEN] = "UPDATE sync_meta SET value = max(value, ?1) WHERE key = 'hlc'",
 	[SS_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
+	/* A favourite is never hidden: making one unhides it (rank.h). */
 	[SS_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
+	              " hidden = CASE WHEN excluded.favourite THEN 0 ELSE hidden END,"
 	              " fav_time = excluded.fav_time",
 	[SS_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
@@ -456,10 +458,8 @@ static int user_tags(struct store *s, const char *id, const char *tags, struct l
 /* The canonical id of a paper to change (a version or URL taken away). */
 static int user_id(struct store *s, const char *id, char *buf, size_t n, struct lerr *e)
 {
-	if (s->readonly) {
-		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the database is open read-only", s->path);
-		return -1;
-	}
+	if (s->readonly)
+		return store_readonly_error(s, e);
 	if (!nonempty(id)) {
 		lerr_set(e, LERR_USAGE, 0, "no paper id given");
 		return -1;

@@ -1,6 +1,8 @@
 /* ui — the interactive reader's main loop: signals through flags and a self-pipe, poll() on the
  * terminal, the signal pipe and the fetcher's wake-up fd; one draw per burst of input. Also the
  * headless mode used by tests and benchmarks: keys from a script, screens dumped as text. */
+#include "lectern/cli.h"
+#include "lectern/rank_thread.h"
 #include "lectern/ui.h"
 
 #include <errno.h>
@@ -64,6 +66,8 @@ struct ui {
 	/* the last change to many papers (C), for z: the papers it marked read */
 	char **undo_ids;
 	size_t n_undo;
+
+	struct ranker *ranker;    /* the ranker's thread, started when first needed */
 
 	pid_t children[32];
 	int n_children;
@@ -351,6 +355,10 @@ static void switch_view(struct ui *u, enum ui_view_kind kind)
 	if (kind != u->list.kind)
 		u->list.sort = ui_list_default_sort(kind);
 	u->list.kind = kind;
+	u->detail.why_list = kind == VIEW_FOR_YOU ? STORE_LIST_FOR_YOU
+	                     : kind == VIEW_SIMILAR ? STORE_LIST_SIMILAR : -1;
+	if (u->detail.id)
+		ui_detail_show(&u->detail, &u->cx, u->detail.id, true);
 	ui_list_set_query(&u->list, NULL);
 	u->list.count = -1;
 	u->focus = FOCUS_LIST;
@@ -375,6 +383,103 @@ static void view_hf(struct ui *u)
 	goto_day(u, day);
 }
 
+/* ---- the ranker --------------------------------------------------------------------------- */
+
+static bool ranker_on(struct ui *u)
+{
+	if (u->ranker)
+		return true;
+	struct lerr e = {0};
+	u->ranker = rank_start(u->app->db_path, &e);
+	if (!u->ranker)
+		ui_msg(&u->cx, true, "The ranker cannot run: %s", e.msg);
+	return u->ranker != NULL;
+}
+
+/* i: "for you" — the last days ranked (in the ranker's thread); the list shows the last ranking
+ * until the new one lands. */
+static void view_for_you(struct ui *u)
+{
+	if (!ranker_on(u))
+		return;
+	int days = u->cx.cfg->for_you_days;
+	rank_request(u->ranker, RANK_REQ_FOR_YOU, NULL, util_now() - (int64_t)days * 86400);
+	snprintf(u->list.rank_note, sizeof u->list.rank_note, "Ranking the last %d days for you…",
+	         days);
+	switch_view(u, VIEW_FOR_YOU);
+	ui_msg(&u->cx, false, "Ranking the last %d days for you…", days);
+}
+
+/* m: papers like the selected one (the view opens when they are found). */
+static void more_like(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r || !ranker_on(u))
+		return;
+	rank_request(u->ranker, RANK_REQ_SIMILAR, r->id, 0);
+	ui_msg(&u->cx, false, "Finding papers like %s…", r->id);
+}
+
+static void on_rank_event(struct ui *u, const struct rank_event *ev)
+{
+	if (!ev->ok) {
+		ui_msg(&u->cx, true, "Ranking failed: %s", ev->msg);
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "Ranking failed: %.160s", ev->msg);
+		return;
+	}
+	if (ev->kind == RANK_REQ_SIMILAR) {
+		snprintf(u->list.like, sizeof u->list.like, "%s", ev->arg);
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No paper like %s found",
+		         ev->arg);
+		switch_view(u, VIEW_SIMILAR);
+		ui_msg(&u->cx, false, "%zu papers like %s, most alike first (the detail says what "
+		       "they share)", ev->n, ev->arg);
+		return;
+	}
+	int days = u->cx.cfg->for_you_days;
+	if (ev->mode == RANK_NO_FAVOURITES) {
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No favourites yet — mark papers "
+		         "with f (and hide what you do not want with x): the ranking learns from them");
+		ui_msg(&u->cx, false, "No favourites yet — mark papers with f");
+	} else {
+		snprintf(u->list.rank_note, sizeof u->list.rank_note, "No papers in the last %d days "
+		         "(set for-you-days)", days);
+		if (ev->mode == RANK_SIMILARITY)
+			ui_msg(&u->cx, false, "%zu papers of the last %d days, by similarity to your %zu "
+			       "favourite%s (a model is trained from %d)", ev->n, days, ev->n_pos,
+			       ev->n_pos == 1 ? "" : "s", RANK_MIN_MODEL);
+		else
+			ui_msg(&u->cx, false, "%zu papers of the last %d days ranked for you (learnt from "
+			       "%zu favourites and %zu others, %.0f ms)", ev->n, days, ev->n_pos,
+			       ev->n_neg, ev->ms);
+	}
+	if (u->list.kind == VIEW_FOR_YOU) {
+		ui_list_load_start(&u->list, &u->cx);
+		if (u->detail.id)
+			ui_detail_show(&u->detail, &u->cx, ui_list_selected(&u->list)
+			               ? ui_list_selected(&u->list)->id : NULL, true);
+	}
+}
+
+static void rank_drain(struct ui *u)
+{
+	struct rank_event ev;
+	while (rank_next_event(u->ranker, &ev))
+		on_rank_event(u, &ev);
+}
+
+/* Headless <Wait>: until the ranker has nothing to do (at most max_s seconds). */
+static void rank_wait(struct ui *u, double max_s)
+{
+	double end = util_monotonic() + max_s;
+	while (u->ranker && rank_busy(u->ranker) && util_monotonic() < end) {
+		struct pollfd p = {rank_wake_fd(u->ranker), POLLIN, 0};
+		poll(&p, 1, 50);
+		rank_drain(u);
+	}
+	rank_drain(u);
+}
+
 /* The view a session opens on: `set start-view`, else the newest Daily Papers day when an
  * hf-daily source is configured (the morning's reading), else the unread papers. */
 static void open_start_view(struct ui *u)
@@ -395,6 +500,8 @@ static void open_start_view(struct ui *u)
 		const struct config_source *src = config_find_source(cfg, v + 7);
 		u->list.source = src ? (size_t)(src - cfg->sources) : 0;
 		switch_view(u, src ? VIEW_SOURCE : VIEW_UNREAD);
+	} else if (!strcmp(v, "for-you")) {
+		view_for_you(u);
 	} else {
 		switch_view(u, !strcmp(v, "all") ? VIEW_ALL
 		               : !strcmp(v, "favourites") ? VIEW_FAVOURITES : VIEW_UNREAD);
@@ -448,25 +555,19 @@ static bool goto_day_text(struct ui *u, const char *text)
 	return true;
 }
 
-static void open_url(struct ui *u, const char *url, const char *what)
+/* Runs cmd (a browser or the PDF viewer, "%u" the target) on target through argv. */
+static void launch(struct ui *u, char *cmd, const char *target, const char *setting,
+                   bool in_terminal)
 {
-	if (!url || !*url) {
-		ui_msg(&u->cx, true, "This paper has no %s link", what);
-		return;
-	}
-	if (!ui_url_allowed(url)) {
-		ui_msg(&u->cx, true, "Not opening %s: only http and https links are opened", url);
-		return;
-	}
-	char *cmd = ui_browser_command(u->cx.cfg->browser);
 	struct lerr e = {0};
+	const char *url = target;
 	char **argv = ui_open_argv(cmd, url, &e);
 	if (!argv) {
-		ui_msg(&u->cx, true, "browser '%s': %s", cmd, e.msg);
+		ui_msg(&u->cx, true, "%s '%s': %s", setting, cmd, e.msg);
 		free(cmd);
 		return;
 	}
-	if (u->cx.cfg->browser_in_terminal || ui_browser_is_terminal(argv[0])) {
+	if (in_terminal || ui_browser_is_terminal(argv[0])) {
 		/* a terminal browser gets the terminal: suspend curses, wait, resume */
 		def_prog_mode();
 		endwin();
@@ -492,6 +593,47 @@ static void open_url(struct ui *u, const char *url, const char *what)
 	}
 	ui_argv_free(argv);
 	free(cmd);
+}
+
+static void open_url(struct ui *u, const char *url, const char *what)
+{
+	if (!url || !*url) {
+		ui_msg(&u->cx, true, "This paper has no %s link", what);
+		return;
+	}
+	if (!ui_url_allowed(url)) {
+		ui_msg(&u->cx, true, "Not opening %s: only http and https links are opened", url);
+		return;
+	}
+	launch(u, ui_browser_command(u->cx.cfg->browser), url, "browser",
+	       u->cx.cfg->browser_in_terminal);
+}
+
+/* The PDF lectern downloaded for p, opened with `set pdf-viewer` (else xdg-open): the one kind
+ * of target that is not an http(s) URL, and only a file pdf_find() found under pdf-dir. Returns
+ * false when there is none. */
+static bool open_local_pdf(struct ui *u, const struct paper *p)
+{
+	char key[80];
+	pdf_key(p->id, p->version, key, sizeof key);
+	char *dir = pdf_dir(u->cx.cfg);
+	char *path = pdf_find(dir, key);
+	free(dir);
+	if (!path)
+		return false;
+	launch(u, ui_viewer_command(u->cx.cfg->pdf_viewer), path, "pdf-viewer", false);
+	free(path);
+	return true;
+}
+
+/* d: the selected paper's PDF to pdf-dir, on the fetch thread (progress in the status line). */
+static void download_pdf(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r)
+		return;
+	if (ui_fetch_request_quiet(&u->fetch, &u->cx, FETCH_REQ_PDF, r->id, "PDF"))
+		ui_msg(&u->cx, false, "Downloading the PDF of %s…", r->id);
 }
 
 static void reap(struct ui *u)
@@ -535,6 +677,8 @@ static void open_link(struct ui *u, enum ui_action a)
 		url = p->url_abs ? p->url_abs : arx ? (derived = paper_abs_url(p->id)) : NULL;
 		break;
 	case ACT_OPEN_PDF:
+		if (open_local_pdf(u, p))
+			return;
 		what = "PDF";
 		url = p->url_pdf ? p->url_pdf : arx ? (derived = paper_pdf_url(p->id)) : NULL;
 		break;
@@ -795,6 +939,27 @@ static void set_user_state(struct ui *u, bool fav)
 		ui_detail_show(&u->detail, &u->cx, r->id, true);
 }
 
+/* x: not interested. The paper leaves the view (the selection moves to its neighbour); in the
+ * hidden view (X) x shows it again. A favourite is never hidden: the status says so. */
+static void hide_paper(struct ui *u)
+{
+	const struct store_row *r = ui_list_selected(&u->list);
+	if (!r)
+		return;
+	struct lerr e = {0};
+	bool on = !r->hidden;
+	char *id = xstrdup(r->id);
+	if (store_set_hidden(u->cx.store, id, on, &e) < 0) {
+		ui_msg(&u->cx, true, e.kind == LERR_USAGE ? "%s" : "Not hidden: %s", e.msg);
+		free(id);
+		return;
+	}
+	refresh_data(u);
+	ui_msg(&u->cx, false, on ? "Hidden %s (not interested) — X lists hidden papers, x there "
+	       "shows it again" : "%s is shown again", id);
+	free(id);
+}
+
 static void undo_forget(struct ui *u)
 {
 	store_ids_free(u->undo_ids, u->n_undo);
@@ -971,6 +1136,7 @@ static bool act_paper(struct ui *u, enum ui_action a)
 	switch (a) {
 	case ACT_FAVOURITE: set_user_state(u, true); return true;
 	case ACT_READ: set_user_state(u, false); return true;
+	case ACT_HIDE: hide_paper(u); return true;
 	case ACT_CATCH_UP: catch_up(u); return true;
 	case ACT_UNDO: undo(u); return true;
 	case ACT_COPY: copy_id(u); return true;
@@ -984,6 +1150,7 @@ static bool act_paper(struct ui *u, enum ui_action a)
 		return true;
 	}
 	case ACT_TAGS: prompt_open(u, PROMPT_TAGS); return true;
+	case ACT_DOWNLOAD_PDF: download_pdf(u); return true;
 	case ACT_OPEN_ABS: case ACT_OPEN_PDF: case ACT_OPEN_CODE: case ACT_OPEN_HF:
 	case ACT_OPEN_PROJECT: case ACT_LINK_1: case ACT_LINK_2: case ACT_LINK_3: case ACT_LINK_4:
 	case ACT_LINK_5: case ACT_LINK_6: case ACT_LINK_7: case ACT_LINK_8: case ACT_LINK_9:
@@ -1000,6 +1167,10 @@ static bool act_view(struct ui *u, enum ui_action a)
 	case ACT_VIEW_ALL: switch_view(u, VIEW_ALL); return true;
 	case ACT_VIEW_FAVOURITES: switch_view(u, VIEW_FAVOURITES); return true;
 	case ACT_VIEW_UNREAD: switch_view(u, VIEW_UNREAD); return true;
+	case ACT_VIEW_HIDDEN: switch_view(u, VIEW_HIDDEN); return true;
+	case ACT_VIEW_FOR_YOU: view_for_you(u); return true;
+	case ACT_MORE_LIKE: more_like(u); return true;
+	case ACT_VIEW_WATCHED: switch_view(u, VIEW_WATCHED); return true;
 	case ACT_VIEW_HF: view_hf(u); return true;
 	case ACT_DAY_PREV: step_day(u, -1); return true;
 	case ACT_DAY_NEXT: step_day(u, 1); return true;
@@ -1224,6 +1395,8 @@ static void load_config(struct ui *u)
 		ui_msg(&u->cx, true, "%zu config errors (? lists them): %s", errs->n, errs->v[0]);
 	else if (errs->n)
 		ui_msg(&u->cx, true, "%s", errs->v[0]);
+	else if (c->n_warnings)   /* an error says more; the warning is repeated by every command */
+		ui_msg(&u->cx, true, "warning: %s", c->warnings[0]);
 }
 
 static int start_curses(struct ui *u, int rows, int cols)
@@ -1352,20 +1525,22 @@ static bool script_command(struct ui *u, struct script *sc, const char *tok)
 	} else if (strcmp(tok, "<Wait>") == 0) {
 		ui_fetch_wait_idle(&u->fetch, &u->cx, 30);
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Sleep %d>", &a) == 1) {
+		rank_wait(u, 30);
+	} else if (sscanf(tok, "<Sleep %7d>", &a) == 1) {
 		sleep_ms(a);
 		u->cx.vclock += a / 1000.0;
 		ui_fetch_drain(&u->fetch, &u->cx);
-	} else if (sscanf(tok, "<Tick %d>", &a) == 1) {
+		rank_drain(u);
+	} else if (sscanf(tok, "<Tick %7d>", &a) == 1) {
 		u->cx.vclock += a / 1000.0;   /* time passes for the reader only (no fetch) */
-	} else if (sscanf(tok, "<Resize %dx%d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Resize %5dx%5d>", &a, &b) == 2) {
 		resizeterm(b, a);
 		after_resize(u);
-	} else if (sscanf(tok, "<Click %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<Click %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 0);
-	} else if (sscanf(tok, "<WheelUp %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelUp %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 1);
-	} else if (sscanf(tok, "<WheelDown %d %d>", &a, &b) == 2) {
+	} else if (sscanf(tok, "<WheelDown %5d %5d>", &a, &b) == 2) {
 		mouse(u, a, b, 2);
 	} else {
 		return false;
@@ -1474,10 +1649,11 @@ static void loop(struct ui *u)
 		}
 		search_run(u);
 		draw(u);
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{sig_pipe[0], POLLIN, 0},
 			{ui_fetch_fd(&u->fetch), POLLIN, 0},
+			{rank_wake_fd(u->ranker), POLLIN, 0},
 		};
 		/* Counting costs as much as a query (a common prefix: tens of ms on a big cache), so it
 		 * never runs per key: only once the keys stop for a moment, capped first; a plain view is
@@ -1494,7 +1670,7 @@ static void loop(struct ui *u)
 		}
 		if (sw > 0 && (idle < 0 || sw < idle))
 			idle = sw;
-		int n = poll(p, 3, idle);
+		int n = poll(p, 4, idle);
 		if (n == 0) {
 			idle_work(u);
 			continue;
@@ -1519,6 +1695,8 @@ static void loop(struct ui *u)
 		}
 		if (p[2].revents & POLLIN)
 			ui_fetch_drain(&u->fetch, &u->cx);
+		if (p[3].revents & POLLIN)
+			rank_drain(u);
 	}
 }
 
@@ -1582,7 +1760,7 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		switch (c) {
 		case 'H': o->headless = true; break;
 		case 's':
-			if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
+			if (sscanf(optarg, "%4dx%4d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1 ||
 			    o->cols > 1000 || o->rows > 1000) {
 				app_error("ui: --size wants COLSxROWS, e.g. 100x30");
 				return EXIT_USAGE;
@@ -1606,6 +1784,8 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 		app_error("ui: needs a terminal (or use --headless with --keys for scripting)");
 		return EXIT_USAGE;
 	}
+	if (!o->headless && !ui_term_can_draw())
+		return EXIT_USAGE;
 	return -1;
 }
 
@@ -1638,6 +1818,7 @@ static void teardown(struct ui *u, struct script *sc)
 {
 	stop_curses(u);
 	ui_fetch_stop(&u->fetch);
+	rank_stop(&u->ranker);
 	reap(u);
 	if (!u->cx.headless)
 		reset_signals();
@@ -1694,9 +1875,11 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->cx.cfg = a->cfg;
 	u->cx.headless = o.headless;
 	ui_list_init(&u->list);
+	u->detail.why_list = -1;
 	struct script sc = {0};
 	struct lerr e = {0};
 	u->cx.store = store_open(a->db_path, 0, &e);
+	cli_config_watches(u->cx.store, a->cfg);
 	if (!u->cx.store) {
 		app_error("%s", e.msg);
 		teardown(u, &sc);
@@ -1704,7 +1887,10 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	}
 	load_config(u);
 	if (store_is_readonly(u->cx.store) && !u->cx.msg[0])
-		ui_msg(&u->cx, true, "The database is read-only: favourites and read marks cannot be saved");
+		ui_msg(&u->cx, true, "The database is read-only%s%s%s: favourites and read marks cannot "
+		       "be saved", store_readonly_reason(u->cx.store) ? " (" : "",
+		       store_readonly_reason(u->cx.store) ? store_readonly_reason(u->cx.store) : "",
+		       store_readonly_reason(u->cx.store) ? ")" : "");
 	else if (a->cfg->sync_dir &&
 	         !(u->sync = sync_open(u->cx.store, a->cfg->sync_dir, on_sync_warning, u, &e)))
 		ui_msg(&u->cx, true, "Sync is off: %s", e.msg);

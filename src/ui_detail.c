@@ -25,6 +25,7 @@ void ui_detail_free(struct ui_detail *d)
 	xfree(&d->lines);
 	d->cap = 0;
 	xfree(&d->id);
+	xfree(&d->why);
 	if (d->loaded)
 		paper_clear(&d->p);
 	d->loaded = false;
@@ -252,6 +253,10 @@ static void build(struct ui_detail *d)
 	free(tr);
 	free(t);
 	blank(d);
+	if (d->why && *d->why) {   /* why the ranked view put it there, first */
+		field(d, "Why", d->why, TEXT_COLLAPSE, true);
+		blank(d);
+	}
 
 	size_t nf;
 	const struct paper_field *const *fs = paper_fields(PAPER_OUT_DETAIL, &nf);
@@ -282,6 +287,9 @@ void ui_detail_show(struct ui_detail *d, struct ui_ctx *c, const char *id, bool 
 			d->loaded = true;
 		else
 			snprintf(d->err, sizeof d->err, "Cannot show %s: %s", id, e.msg);
+		xfree(&d->why);
+		if (d->loaded && d->why_list >= 0)
+			store_rank_why(c->store, id, d->why_list, &d->why, NULL);
 		if (!same) {
 			free(d->id);
 			d->id = xstrdup(id);

@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
+#include "lectern/app.h"
 #include "lectern/latex.h"
 #include "lectern/text.h"
 #include "lectern/text.h"
@@ -238,4 +240,30 @@ void ui_screen_line(int y, struct sbuf *b)
 	while (b->len > start && b->s[b->len - 1] == ' ')
 		b->s[--b->len] = '\0';
 	free(buf);
+}
+
+/* Last: term.h defines macros (lines, columns...) that clash with ordinary names. */
+#include <term.h>
+
+/* The reader moves the cursor; a terminal whose terminfo entry cannot (TERM=dumb, an emacs
+ * shell buffer) or that terminfo does not know would get garbage. Asked of terminfo alone,
+ * before curses draws anything; says so and points at the commands. */
+bool ui_term_can_draw(void)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+	bool ok = false;
+	if (term && *term && setupterm(term, STDOUT_FILENO, &err) == OK) {
+		const char *cup = tigetstr("cup");
+		ok = cup && cup != (char *)-1;
+		del_curterm(cur_term);
+	}
+	if (!ok)
+		app_error("ui: the terminal \"%s\" %s, so the reader cannot draw; the commands work "
+		          "without it: `lectern list`, `lectern show ID`, `lectern fetch` (see "
+		          "`lectern --help`), or set TERM to your terminal's type (e.g. xterm-256color)",
+		          term && *term ? term : "(TERM is not set)",
+		          term && *term && err == 1 ? "cannot move the cursor"
+		                                   : "is not known to terminfo");
+	return ok;
 }

@@ -97,7 +97,8 @@ void ui_fetch_day(struct ui_fetch *f, struct ui_ctx *c, const char *day, bool fo
 static void on_failed(struct ui_fetch *f, struct ui_ctx *c, const struct fetch_event *ev)
 {
 	struct ui_fetch_state *s = &f->st;
-	const char *who = ev->req == FETCH_REQ_SEARCH ? "arXiv search" : ev->name;
+	const char *who = ev->req == FETCH_REQ_SEARCH ? "arXiv search"
+	                  : ev->req == FETCH_REQ_PDF ? "PDF" : ev->name;
 	if (!s->n_failed++)
 		snprintf(s->first_error, sizeof s->first_error, "%s: %s", who, ev->message);
 	size_t len = strlen(s->all_errors);
@@ -128,11 +129,46 @@ static void on_idle(struct ui_fetch *f, struct ui_ctx *c)
 		       s->n_updated, s->n_done, s->n_done == 1 ? "" : "s");
 }
 
+/* A PDF download: its progress and result are messages of their own; a success is no "source"
+ * in the batch summary. */
+static void on_pdf(struct ui_fetch *f, struct ui_ctx *c, const struct fetch_event *ev)
+{
+	struct ui_fetch_state *s = &f->st;
+	switch (ev->kind) {
+	case FETCH_EV_START:
+		snprintf(s->name, sizeof s->name, "PDF");
+		s->done = s->total = 0;
+		break;
+	case FETCH_EV_PROGRESS:
+		if (ev->total > 0)
+			ui_msg(c, false, "Downloading the PDF of %s: %.1f of %.1f MB (%d%%)", ev->message,
+			       (double)ev->done / 1e6, (double)ev->total / 1e6,
+			       (int)(100.0 * (double)ev->done / (double)ev->total));
+		else
+			ui_msg(c, false, "Downloading the PDF of %s: %.1f MB", ev->message,
+			       (double)ev->done / 1e6);
+		break;
+	case FETCH_EV_DONE:
+		s->n_done++;
+		s->n_search++;   /* it says itself what came of it */
+		ui_msg(c, false, "PDF saved: %s (p opens it)", ev->message);
+		if (f->on_done)
+			f->on_done(f->arg, ev);
+		break;
+	case FETCH_EV_FAILED: on_failed(f, c, ev); break;
+	case FETCH_EV_IDLE: break;
+	}
+}
+
 static void on_event(struct ui_fetch *f, struct ui_ctx *c, const struct fetch_event *ev)
 {
 	struct ui_fetch_state *s = &f->st;
 	if (!s->busy && ev->kind != FETCH_EV_IDLE)
 		batch_start(f, ev->name);   /* work the UI did not ask for (periodic refresh) */
+	if (ev->req == FETCH_REQ_PDF && ev->kind != FETCH_EV_IDLE) {
+		on_pdf(f, c, ev);
+		return;
+	}
 	switch (ev->kind) {
 	case FETCH_EV_START:
 		snprintf(s->name, sizeof s->name, "%s", ev->name);

@@ -32,6 +32,7 @@ void ui_list_free(struct ui_list *l)
 	xfree(&l->query);
 	xfree(&l->qtext);
 	xfree(&l->remote);
+	pdf_index_free(&l->pdfs);
 }
 
 void ui_list_set_query(struct ui_list *l, const char *text)
@@ -56,6 +57,19 @@ void ui_list_view(const struct ui_list *l, const struct config *cfg, struct stor
 	case VIEW_ALL: v->filter = STORE_VIEW_ALL; break;
 	case VIEW_FAVOURITES: v->filter = STORE_VIEW_FAVOURITES; break;
 	case VIEW_UNREAD: v->filter = STORE_VIEW_UNREAD; break;
+	case VIEW_HIDDEN:
+		v->filter = STORE_VIEW_ALL;
+		v->hidden = STORE_HIDDEN_ONLY;
+		break;
+	case VIEW_WATCHED:
+		v->filter = STORE_VIEW_ALL;
+		v->watched = true;
+		break;
+	case VIEW_FOR_YOU:
+	case VIEW_SIMILAR:
+		v->filter = STORE_VIEW_RANKED;
+		v->list = l->kind == VIEW_FOR_YOU ? STORE_LIST_FOR_YOU : STORE_LIST_SIMILAR;
+		break;
 	case VIEW_HF:
 		v->filter = STORE_VIEW_HF_DAY;
 		v->day = l->day;
@@ -77,6 +91,10 @@ void ui_list_view_name(const struct ui_list *l, const struct config *cfg, char *
 	case VIEW_ALL: snprintf(buf, n, "All"); break;
 	case VIEW_FAVOURITES: snprintf(buf, n, "Favourites"); break;
 	case VIEW_UNREAD: snprintf(buf, n, "Unread"); break;
+	case VIEW_HIDDEN: snprintf(buf, n, "Hidden"); break;
+	case VIEW_FOR_YOU: snprintf(buf, n, "For you"); break;
+	case VIEW_WATCHED: snprintf(buf, n, "Watched"); break;
+	case VIEW_SIMILAR: snprintf(buf, n, "Like %s", l->like); break;
 	case VIEW_HF: snprintf(buf, n, "HF Daily %s", l->day); break;
 	case VIEW_SOURCE:
 		snprintf(buf, n, "%s",
@@ -168,6 +186,7 @@ int ui_list_load_start(struct ui_list *l, struct ui_ctx *c)
 	l->sel = l->top = 0;
 	l->count = -1;
 	l->bound = (struct store_bound){0};
+	l->n_hidden = store_count_hidden(c->store, NULL);
 	if (l->at_end) {
 		l->count = (int64_t)l->rows.n;
 		l->count_exact = true;
@@ -242,6 +261,7 @@ int ui_list_reload_at(struct ui_list *l, struct ui_ctx *c, const struct store_ke
 	l->count_exact = exact;
 	if (count >= 0)
 		l->count = -1;   /* papers came or went: count again lazily */
+	l->n_hidden = store_count_hidden(c->store, NULL);
 	size_t sel = nbefore < l->rows.n ? nbefore : (l->rows.n ? l->rows.n - 1 : 0);
 	for (size_t i = 0; i < l->rows.n; i++)
 		if (strcmp(l->rows.v[i].id, id) == 0) {
@@ -542,6 +562,12 @@ static const char *empty_text(const struct ui_list *l, const struct ui_fetch *f,
 		return "No matches — Esc restores the previous view";
 	if (l->kind == VIEW_HF)
 		return hf_empty(l, f, buf, n);
+	if (l->kind == VIEW_HIDDEN)
+		return "No hidden papers — x hides a paper you are not interested in";
+	if (l->kind == VIEW_WATCHED)
+		return "Nothing watched — lectern watch author|word|cat VALUE (or watch lines in the config)";
+	if (l->kind == VIEW_FOR_YOU || l->kind == VIEW_SIMILAR)
+		return l->rank_note[0] ? l->rank_note : "Ranking…";
 	if (f->st.busy)
 		return "Fetching… (progress in the status line)";
 	if (f->st.n_failed && !f->st.n_new)
@@ -607,7 +633,12 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 	int x = r.x, end = r.x + r.w;
 	ui_fill(c, y, r.x, r.w, base);
 	x += ui_puts(c, y, x, end - x, row->favourite ? "★" : " ", cur ? base : EL_FAVOURITE);
-	x += ui_puts(c, y, x, end - x, row->has_note ? "✎ " : "  ", cur ? base : EL_FAVOURITE);
+	x += ui_puts(c, y, x, end - x, row->has_note ? "✎" : " ", cur ? base : EL_FAVOURITE);
+	/* one mark slot: a watch (lectern watch; W lists them), else the PDF on disk (d) */
+	char key[80];
+	pdf_key(row->id, row->version, key, sizeof key);
+	const char *mark = row->watched ? "◆" : pdf_index_has(&l->pdfs, key) ? "⇩" : " ";
+	x += ui_puts(c, y, x, end - x, mark, cur ? base : EL_FAVOURITE);
 	char date[16] = "          ";
 	/* published, else the earliest listing day, else first seen (the store's choice) */
 	int64_t when = row->date ? row->date : row->published;
@@ -622,6 +653,8 @@ static void draw_row(struct ui_list *l, struct ui_ctx *c, size_t i, int y, struc
 		x += ui_puts(c, y, x, end - x, v, cur ? base : EL_UPVOTES);
 		x += ui_puts(c, y, x, end - x, " ", base);
 	}
+	if (row->withdrawn)    /* arXiv withdrew it: never shown as if current */
+		x += ui_puts(c, y, x, end - x, "withdrawn ", cur ? base : EL_DATE);
 	if (row->replaced) {   /* arXiv announced a new version of an older paper: say which */
 		char ver[16];
 		snprintf(ver, sizeof ver, row->version > 0 ? "v%d " : "v? ", row->version);
@@ -657,6 +690,10 @@ void ui_list_draw(struct ui_list *l, struct ui_ctx *c, const struct ui_fetch *f)
 		draw_empty(l, c, empty_text(l, f, buf, sizeof buf));
 		return;
 	}
+	/* which rows have their PDF on disk: the directory is read again only when it changed */
+	char *dir = pdf_dir(c->cfg);
+	pdf_index_refresh(&l->pdfs, dir);
+	free(dir);
 	/* the author column at most: each row gives its title the room first (draw_row) */
 	struct row_cols k = {.votes = r.w >= 60, .author_w = r.w >= 50 ? (r.w >= 140 ? 28 : r.w / 5) : 0};
 	for (int y = 0; y < r.h && l->top + (size_t)y < l->rows.n; y++)

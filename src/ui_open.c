@@ -30,6 +30,31 @@ bool ui_url_allowed(const char *url)
 	return true;
 }
 
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+char *ui_url_normalise(const char *url)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct sbuf b = {0};
+	sbuf_add(&b, "", 0);
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		/* RFC 3986 allows unreserved, reserved and "%" HEX HEX; everything else is encoded.
+		 * A "%" that starts no escape is itself encoded. */
+		bool bad = *p <= 0x20 || *p >= 0x7f || strchr("\"<>`{}|\\^", *p) ||
+		           (*p == '%' && !(is_hex((char)p[1]) && is_hex((char)p[2])));
+		if (bad) {
+			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			sbuf_add(&b, esc, 3);
+		} else {
+			sbuf_addc(&b, (char)*p);
+		}
+	}
+	return sbuf_steal(&b);
+}
+
 char *ui_browser_command(const char *browser)
 {
 	if (browser && *browser)
@@ -37,6 +62,17 @@ char *ui_browser_command(const char *browser)
 	const char *env = getenv("BROWSER");
 	if (env && *env)
 		return xstrndup(env, strcspn(env, ":"));
+#ifdef __APPLE__
+	return xstrdup("open");
+#else
+	return xstrdup("xdg-open");
+#endif
+}
+
+char *ui_viewer_command(const char *viewer)
+{
+	if (viewer && *viewer)
+		return xstrdup(viewer);
 #ifdef __APPLE__
 	return xstrdup("open");
 #else
@@ -74,10 +110,14 @@ char **ui_open_argv(const char *cmd, const char *url, struct lerr *e)
 	}
 	char **argv = xcalloc((size_t)n + 2, sizeof *argv);
 	bool placed = false;
+	/* a link is normalised; the one other target, a PDF lectern wrote, is a path kept as is */
+	char *safe = ui_url_allowed(url) ? ui_url_normalise(url) : xstrdup(url);
 	for (int i = 0; i < n; i++)
-		argv[i] = i == 0 ? xstrdup(words[i]) : replace_all(words[i], url, &placed);
+		argv[i] = i == 0 ? xstrdup(words[i]) : replace_all(words[i], safe, &placed);
 	if (!placed)
-		argv[n] = xstrdup(url);
+		argv[n] = safe;
+	else
+		free(safe);
 	config_free_words(words, (size_t)n);
 	return argv;
 }

@@ -38,6 +38,8 @@ static void bound_text(const struct ui_list *l, char *buf, size_t n)
 /* A day view's date order is the order its source listed the day in (store.h). */
 static const char *sort_name(enum store_sort s, const struct ui_list *l)
 {
+	if (l->kind == VIEW_FOR_YOU || l->kind == VIEW_SIMILAR)
+		return l->kind == VIEW_FOR_YOU ? "for you" : "alike";   /* a ranked list's own order */
 	return s == STORE_SORT_UPVOTES ? "upvotes" : s == STORE_SORT_RELEVANCE ? "relevance"
 	       : l->kind == VIEW_HF ? "listed" : "date";
 }
@@ -59,7 +61,10 @@ void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *
 	else
 		snprintf(pos, sizeof pos, "?/%s", count);
 	bound_text(l, bound, sizeof bound);
-	snprintf(line, sizeof line, " lectern │ %s │ %s │ sort: %s%s%s%s", view, pos,
+	char hidden[48] = "";
+	if (l->n_hidden > 0 && l->kind != VIEW_HIDDEN)   /* what no view shows: X lists them */
+		snprintf(hidden, sizeof hidden, " │ %lld hidden", (long long)l->n_hidden);
+	snprintf(line, sizeof line, " lectern │ %s │ %s%s │ sort: %s%s%s%s", view, pos, hidden,
 	         sort_name(l->sort, l), bound, l->qtext ? " │ search: " : "", l->qtext ? l->qtext : "");
 	ui_fill(c, h.y, h.x, h.w, EL_HEADER);
 	int used = ui_puts(c, h.y, h.x, h.w, line, EL_HEADER);

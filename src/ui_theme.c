@@ -224,7 +224,7 @@ int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, stru
 	}
 	char *cfg = util_config_dir();
 	char *cands[3] = {
-		xasprintf("%s/themes/%s.theme", cfg, name),
+		cfg ? xasprintf("%s/themes/%s.theme", cfg, name) : NULL,
 		xasprintf("%s/themes/%s.theme", LECTERN_DATADIR, name),
 		xasprintf("themes/%s.theme", name),
 	};
@@ -234,7 +234,7 @@ int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, stru
 	for (size_t i = 0; i < ARRAY_LEN(cands) && !found; i++) {
 		size_t len;
 		struct lerr le = {0};
-		char *text = util_read_file(cands[i], &len, &le);
+		char *text = cands[i] ? util_read_file(cands[i], &len, &le) : NULL;
 		if (!text)
 			continue;
 		found = true;
@@ -248,7 +248,7 @@ int ui_theme_load_all(struct ui_theme *t, const char *name, struct lerr *e, stru
 		rc = 0;
 	} else if (!found) {
 		lerr_set(e, LERR_NOTFOUND, 0, "theme '%s' not found (looked in %s, %s/themes, ./themes)",
-		         name, cands[0], LECTERN_DATADIR);
+		         name, cands[0] ? cands[0] : "$XDG_CONFIG_HOME/lectern/themes", LECTERN_DATADIR);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(cands); i++)
 		free(cands[i]);

@@ -318,11 +318,12 @@ static int parse_rfc822(const char *s, int64_t *t)
 
 	if (comma)
 		p = comma + 1;
-	if (sscanf(p, " %d %3s %d %d:%d%n", &d, mon, &y, &h, &mi, &n) < 5)
+	/* Widths bound every number: sscanf's %d on more digits than an int holds is undefined. */
+	if (sscanf(p, " %2d %3s %4d %2d:%2d%n", &d, mon, &y, &h, &mi, &n) < 5)
 		return -1;
 	p += n;
 	if (*p == ':') {
-		if (sscanf(p, ":%d%n", &se, &n) < 1)
+		if (sscanf(p, ":%2d%n", &se, &n) < 1)
 			return -1;
 		p += n;
 	}
@@ -337,6 +338,8 @@ static int parse_rfc822(const char *s, int64_t *t)
 		y += y < 70 ? 2000 : 1900;
 	int64_t off = 0;
 	if (zone[0] == '+' || zone[0] == '-') {
+		if (strlen(zone) != 5 || strspn(zone + 1, "0123456789") != 4)   /* +hhmm */
+			return -1;
 		int v = atoi(zone + 1);
 		off = (zone[0] == '-' ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60);
 	} else if (zone[0] && strcasecmp(zone, "GMT") && strcasecmp(zone, "UT") &&
@@ -492,13 +495,14 @@ static char *xdg_dir(const char *var, const char *fallback)
 	if (v && v[0] == '/')
 		return xasprintf("%s/lectern", v);
 	const char *home = getenv("HOME");
-	if (!home || !*home)
-		home = ".";
+	if (!home || *home != '/')   /* never a cache in whatever directory lectern runs from */
+		return NULL;
 	return xasprintf("%s/%s/lectern", home, fallback);
 }
 
 char *util_data_dir(void) { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
 char *util_config_dir(void) { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
+char *util_state_dir(void) { return xdg_dir("XDG_STATE_HOME", ".local/state"); }
 
 char *util_read_file(const char *path, size_t *len, struct lerr *e)
 {
@@ -526,6 +530,38 @@ char *util_read_file(const char *path, size_t *len, struct lerr *e)
 	if (len)
 		*len = b.len;
 	return sbuf_steal(&b);
+}
+
+int64_t util_double_to_i64(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 9223372036854775807.0)   /* 2^63: the first double past INT64_MAX */
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+int util_read_line(FILE *f, struct sbuf *b, size_t max, size_t *len)
+{
+	char chunk[4096];
+	size_t n = 0, total = 0;
+	int c = EOF;
+	sbuf_reset(b);
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (total++ < max)
+			chunk[n++] = (char)c;
+		if (n == sizeof chunk) {
+			sbuf_add(b, chunk, n);
+			n = 0;
+		}
+	}
+	funlockfile(f);
+	sbuf_add(b, chunk, n);   /* also makes b->s "" for an empty line */
+	*len = total;
+	return c == EOF && total == 0 ? 0 : 1;
 }
 
 bool util_has_line(const char *lines, const char *s)

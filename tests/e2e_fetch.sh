@@ -13,6 +13,7 @@ set hf-url $B
 set arxiv-api-url $B/api/query
 set arxiv-rss-url $B/rss
 set arxiv-delay 0
+set host-delay 0
 set timeout 5
 set max-tries 2
 source hf-daily
@@ -233,12 +234,13 @@ if command -v script >/dev/null 2>&1; then
 	python3 - "$T/tty" <<'PY'
 import re, sys
 raw = open(sys.argv[1], "rb").read().decode("utf-8")
-lines = [l for l in raw.replace("\r\n", "\n").split("\n") if "\r" in l or l.startswith(("hf-daily", "arxiv"))]
-assert len(lines) == 2, lines                              # one terminal line per source
-hf = lines[0].split("\r")
-assert any(re.fullmatch(r"hf-daily  2/3 days, \d+ new, \d+ updated *", x) for x in hf), hf
-assert re.fullmatch(r"hf-daily  0 new, 0 updated \(\d+\.\d s\) *", hf[-1]), hf[-1]
-assert re.fullmatch(r"arxiv     4 new, 0 updated \(\d+\.\d s\) *", lines[1].split("\r")[-1]), lines[1]
+# sources run at once: a final line for each as it ends, below them the ones still running
+final = [l.split("\r")[-1].rstrip() for l in raw.replace("\r\n", "\n").split("\n")[:-1]]
+final = [l for l in final if l.startswith(("hf-daily", "arxiv"))]
+assert len(final) == 2, final                              # one final line per source
+assert any(re.fullmatch(r"hf-daily  0 new, 0 updated \(\d+\.\d s\)", x) for x in final), final
+assert any(re.fullmatch(r"arxiv     4 new, 0 updated \(\d+\.\d s\)", x) for x in final), final
+assert re.search(r"\rfetching [^\r\n]*hf-daily 2/3 days, \d+ new", raw), raw
 assert "\x1b" not in raw
 assert "2 sources: 4 new, 0 updated, 0 failed" in raw
 print("terminal progress ok")

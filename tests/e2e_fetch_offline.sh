@@ -20,6 +20,7 @@ cat >"$T/offline.conf" <<EOC
 set hf-url http://nonexistent.invalid
 set arxiv-rss-url $B/rss
 set arxiv-delay 0
+set host-delay 0
 set hf-days 7
 set max-tries 4
 source hf-daily

@@ -258,10 +258,10 @@ for a in "\$@"; do printf '%s\n' "\$a"; done > "$T/argv.tmp"
 mv "$T/argv.tmp" "$T/argv"
 STUB
 chmod +x "$T/stub.sh"
-printf 'bind x open-code\n' >> "$CONF"
+printf 'bind e open-code\n' >> "$CONF"
 sed -i '2d' "$CONF"
 # paper 2511.00005 is the 9th row; its code link holds ; $() and a %20
-printf 'G g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> x <Sleep 300> <Dump>\n' > "$T/open.keys"
+printf 'G g <Down> <Down> <Down> <Down> <Down> <Down> <Down> <Down> e <Sleep 300> <Dump>\n' > "$T/open.keys"
 "$BIN" --db "$DB" ui --headless --size 100x12 --keys "$T/open.keys" --dump "$T/open.out" 2>&1
 i=0; while [ ! -f "$T/argv" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 printf -- '--new\nhttps://example.com/x;echo$(id)?q=a%%20b&r=1\n' > "$T/argv.want"
@@ -336,6 +336,10 @@ grep -A1 'sort: relevance │ best of 1,000 newest + 1 by title · 1,501 match' 
 "$BIN" --db "$T/rank.db" list --query 'sparse mixture routing' --limit 0 >"$T/rank.list" || fail=1
 [ "$(wc -l <"$T/rank.list")" -eq 1501 ] && head -n 1 "$T/rank.list" | grep -q 1706.00001 ||
 	{ echo "FAIL rank: list --limit 0 is not every match ranked"; head -n 3 "$T/rank.list"; fail=1; }
+
+# x hides the selected paper (it leaves the view, the header counts it), X lists the hidden
+# papers, x there shows it again (the cache is as it was after this screen)
+screen hidden 100x10 'a j j x <Dump> X <Dump> x <Dump> a <Dump>'
 
 sed -n '/^\.\\" KEYS-BEGIN/,/^\.\\" KEYS-END/p' man/lectern.1 | sed '1d;$d' > "$T/keys.man"
 "$BIN" ui --keys-mdoc > "$T/keys.gen"

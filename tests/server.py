@@ -6,7 +6,7 @@ Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, the
 killed (or, with --exit-on-eof, until its stdin reaches end of file: a test that gives it a pipe
 whose write end it holds cannot leave it behind, even when it crashes). Every request is appended to --log as one JSON line:
   {"t": <monotonic seconds>, "path": "...", "ua": ..., "inm": If-None-Match, "ims": If-Modified-Since,
-   "ae": Accept-Encoding, "status": <int>}
+   "ae": Accept-Encoding, "range": Range, "status": <int>}
 
 Content routes (files under --root, default tests/data/http):
   /api/daily_papers?date=D&limit=L&p=P
@@ -18,6 +18,13 @@ Content routes (files under --root, default tests/data/http):
                                 api/<slug(Q)>.xml sliced to entries [S, S+M) (sorted newest
                                 first, opensearch counts rewritten), or an empty feed
   /feed/NAME                    feed/NAME (any file, served as is)
+  /oai?verb=ListRecords&...     arXiv's OAI-PMH endpoint over the records of oai/*.xml: pages of
+                                3 records ordered by datestamp, from/until/set, resumptionTokens
+                                holding the query and skip=N (arXiv's form), errors with status
+                                200 in arXiv's template (badVerb, badArgument,
+                                cannotDisseminateFormat, badResumptionToken, noRecordsMatch)
+  /pdf/NAME                     a made-up PDF of 300 KB (the same bytes for the same NAME), with
+                                Range: bytes=N- answered 206
 Content is served with an ETag and Last-Modified; a matching If-None-Match (or, without one, an
 If-Modified-Since not older than the file) gets 304.
 
@@ -41,6 +48,14 @@ Fault prefixes: /m/MODE/<content route> applies MODE to that route:
   endless                      Daily Papers: every page is full, with new made-up ids
   failp1                       Daily Papers: 500 for every page after the first
   evilreason                   404 whose reason phrase carries terminal escape sequences
+  503once-TAG                  OAI: the first request with a resumptionToken gets 503 with
+                               Retry-After: 1 (arXiv's flow control)
+  expire | expireonce-TAG      OAI: every (the first) resumptionToken is badResumptionToken
+  hangonce-TAG                 OAI: the first request with a resumptionToken never gets an answer
+  err-CODE                     OAI: always the error CODE
+  cutonce-TAG                  /pdf/: the first request (per TAG and path) sends half the body
+                               and closes the connection; later ones are served (Range too)
+  slowpdf                      /pdf/: the body in 10 pieces, 0.3 s apart
 """
 import argparse
 import email.utils
@@ -137,6 +152,90 @@ def daily_papers(qs, mode):
     return 200, "application/json; charset=utf-8", json.dumps(items, ensure_ascii=False).encode("utf-8")
 
 
+OAI_PAGE = 3
+
+
+def oai_records():
+    """[(datestamp, id, xml)] of every record in oai/*.xml, ordered by datestamp then id."""
+    recs = []
+    for name in ("listrecords-arxivraw.xml", "more-records.xml"):
+        body = read_file("oai/" + name)
+        for m in re.finditer(r"[ \t]*<record>.*?</record>\s*", body.decode("utf-8"), re.S):
+            rec = m.group(0)
+            ds = re.search(r"<datestamp>([^<]+)</datestamp>", rec).group(1)
+            ident = re.search(r"<identifier>([^<]+)</identifier>", rec).group(1)
+            sets = re.findall(r"<setSpec>([^<]+)</setSpec>", rec)
+            recs.append((ds, ident, sets, rec))
+    recs.sort(key=lambda r: (r[0], r[1]))
+    return recs
+
+
+def oai_envelope(args, inner):
+    """A response in the shape of the real page (its head up to <ListRecords>, arXiv's template)."""
+    body = read_file("oai/listrecords-arxivraw.xml").decode("utf-8")
+    head = body[:body.index("<request")]
+    req = "<request%s>http://oaipmh.arxiv.org/oai</request>" % "".join(
+        ' %s="%s"' % (k, v.replace("&", "&amp;").replace('"', "&quot;")) for k, v in sorted(args.items()))
+    return (head + req + "\n" + inner + "\n</OAI-PMH>\n").encode("utf-8")
+
+
+def oai_error(args, code, text):
+    return 200, "text/xml", oai_envelope(args, "    <error code='%s'>%s</error>" % (code, text))
+
+
+def oai(qs, mode):
+    args = {k: v[0] for k, v in qs.items()}
+    if mode and mode.startswith("err-"):
+        return oai_error(args, mode[4:], "Simulated error.")
+    if args.get("verb") != "ListRecords":
+        return oai_error(args, "badVerb", "Invalid verb provided")
+    token = args.get("resumptionToken")
+    if token is not None:
+        if len(args) != 2:
+            return oai_error(args, "badArgument", "resumptionToken is an exclusive argument")
+        if mode == "expire" or (mode and mode.startswith("expireonce-") and first_time(mode, "token")):
+            return oai_error(args, "badResumptionToken", "Invalid token")
+        q = dict(urllib.parse.parse_qsl(urllib.parse.unquote(token)))
+        if q.get("verb") != "ListRecords" or "skip" not in q:
+            return oai_error(args, "badResumptionToken", "Invalid token")
+        skip = int(q.pop("skip"))
+    else:
+        q, skip = dict(args), 0
+    prefix = q.get("metadataPrefix")
+    if prefix is None:
+        return oai_error(args, "badArgument", "metadataPrefix required")
+    if prefix != "arXivRaw":
+        return oai_error(args, "cannotDisseminateFormat", "Did not recognize requested format")
+    for k in ("from", "until"):
+        if k in q and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", q[k]):
+            return oai_error(args, "badArgument", "Invalid date format")
+    want = q.get("set")
+    if want and not re.fullmatch(r"(cs|math|physics|eess|q-bio|q-fin|stat|econ)(:[A-Za-z.-]+)*", want):
+        return oai_error(args, "badArgument", "Invalid set: %s" % want)
+    recs = [r for r in oai_records()
+            if r[0] >= q.get("from", "0000") and r[0] <= q.get("until", "9999")
+            and (not want or any(s == want or s.startswith(want + ":") for s in r[2]))]
+    if not recs:
+        return oai_error(args, "noRecordsMatch", "No records match the request")
+    page = recs[skip:skip + OAI_PAGE]
+    if skip + OAI_PAGE < len(recs):
+        nq = dict(q)
+        nq["skip"] = str(skip + OAI_PAGE)
+        tok = "<resumptionToken expirationDate='2026-09-15T00:00:00Z'>%s</resumptionToken>" % \
+            urllib.parse.quote(urllib.parse.urlencode(nq), safe="")
+    else:
+        tok = "<resumptionToken/>"
+    inner = "    <ListRecords>\n%s        %s\n    </ListRecords>" % ("".join(r[3] for r in page), tok)
+    return 200, "text/xml", oai_envelope(args, inner)
+
+
+def first_time(*key):
+    with SEEN_LOCK:
+        first = key not in SEEN
+        SEEN.add(key)
+    return first
+
+
 def content(route, mode=None):
     """Returns (status, content_type, body) for a content route."""
     u = urllib.parse.urlsplit(route)
@@ -160,6 +259,8 @@ def content(route, mode=None):
         if body is None:
             return 200, "application/atom+xml; charset=utf-8", EMPTY_FEED
         return 200, "application/atom+xml; charset=utf-8", api_slice(body, start, count)
+    if u.path == "/oai":
+        return oai(qs, mode)
     if u.path.startswith("/feed/"):
         name = u.path[6:]
         body = read_file("feed/%s" % name) if "/" not in name and name else None
@@ -180,7 +281,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         rec = {"t": time.monotonic(), "path": self.path, "ua": self.headers.get("User-Agent"),
                "inm": self.headers.get("If-None-Match"), "ims": self.headers.get("If-Modified-Since"),
-               "ae": self.headers.get("Accept-Encoding"), "status": status}
+               "ae": self.headers.get("Accept-Encoding"), "range": self.headers.get("Range"),
+               "status": status}
         with LOG_LOCK, open(LOG, "a") as f:
             f.write(json.dumps(rec) + "\n")
 
@@ -206,7 +308,54 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def pdf(self, mode, route):
+        name = route[5:]
+        seed = hashlib.sha256(name.encode()).digest()
+        body = b"%PDF-1.4\n" + (seed * (300 * 1024 // len(seed))) + b"\n%%EOF\n"
+        start = 0
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"bytes=(\d+)-", rng or "")
+        if m:
+            start = int(m.group(1))
+            if start >= len(body):
+                self.log_request_line(416)
+                self.send_response(416)
+                self.send_header("Content-Range", "bytes */%d" % len(body))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        part = body[start:]
+        status = 206 if m else 200
+        cut = False
+        if mode and mode.startswith("cutonce-"):
+            key = (mode, route)
+            with SEEN_LOCK:
+                cut = key not in SEEN
+                SEEN.add(key)
+        self.log_request_line(status)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(part)))
+        if m:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(body) - 1, len(body)))
+        self.end_headers()
+        if cut:
+            self.wfile.write(part[: len(part) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "slowpdf":
+            step = len(part) // 10 + 1
+            for i in range(0, len(part), step):
+                self.wfile.write(part[i:i + step])
+                self.wfile.flush()
+                time.sleep(0.3)
+            return
+        self.wfile.write(part)
+
     def serve(self, mode, route):
+        if route.startswith("/pdf/") and mode != "html" and mode not in ("404", "500"):
+            return self.pdf(mode, route)
         if mode in ("404", "500"):
             st = int(mode)
             return self.send(st, "text/plain", b"error\n")
@@ -220,6 +369,12 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(500, "text/plain", b"Internal Server Error\n")
                 ra = "1" if mode.startswith("429once") else email.utils.formatdate(time.time() + 2, usegmt=True)
                 return self.send(429, "text/plain", b"Too Many Requests\n", {"Retry-After": ra})
+        if mode and mode.startswith("503once-") and "resumptionToken=" in route and \
+                first_time(mode, "503"):
+            return self.send(503, "text/plain", b"Retry later\n", {"Retry-After": "1"})
+        if mode and mode.startswith("hangonce-") and "resumptionToken=" in route and \
+                first_time(mode, "hang"):
+            mode = "hang"
         if mode == "evilreason":
             self.log_request_line(404)
             self.send_response(404, "\x1b]0;pwned\x07Not \x1b[31mFound\x1b[0m")

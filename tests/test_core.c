@@ -12,6 +12,7 @@
 
 #include "lectern/config.h"
 #include "lectern/paper.h"
+#include "lectern/pdf.h"
 #include "lectern/util.h"
 
 static void test_parse_time(void **state)
@@ -41,6 +42,52 @@ static void test_parse_time(void **state)
 	assert_int_equal(util_parse_time("", &t), -1);
 	assert_int_equal(util_parse_time(NULL, &t), -1);
 	assert_int_equal(util_parse_time("2025-11-19T10:00:00Zjunk", &t), -1);
+	/* numbers an int cannot hold are refused, not overflowed (UBSan watches) */
+	assert_int_equal(util_parse_time("Thu, 99999999999 Sep 2026 00:00:00 +0000", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 99999999999 08:58 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 99999999999:58 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 08:58:99999999999 GMT", &t), -1);
+	assert_int_equal(util_parse_time("24 Sep 2026 08:58 +99999999999", &t), -1);
+}
+
+/* Lines are read with a bound: the rest of a longer line is dropped, its length told. */
+static void test_read_line(void **state)
+{
+	(void)state;
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	fputs("short\n\n", f);
+	for (int i = 0; i < 100000; i++)
+		fputc('x', f);
+	fputs("\nafter\r\nlast", f);
+	rewind(f);
+	struct sbuf b = {0};
+	size_t len;
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "short");
+	assert_int_equal(len, 5);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "");
+	assert_int_equal(len, 0);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "xxxxxxxxxx");
+	assert_int_equal(len, 100000);
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "after\r");
+	assert_int_equal(util_read_line(f, &b, 10, &len), 1);
+	assert_string_equal(b.s, "last");
+	assert_int_equal(util_read_line(f, &b, 10, &len), 0);
+	sbuf_free(&b);
+	fclose(f);
+
+	assert_true(util_double_to_i64(1e30) == INT64_MAX);
+	assert_true(util_double_to_i64(-1e30) == INT64_MIN);
+	assert_true(util_double_to_i64(0.0 / 0.0) == 0);
+	assert_true(util_double_to_i64(-7.9) == -7);
+	assert_true(paper_count_from_double(1e300) == PAPER_COUNT_MAX);
+	assert_true(paper_count_from_double(-1) == -1);
+	assert_true(paper_count_from_double(0.0 / 0.0) == -1);
+	assert_true(paper_count_from_double(41.5) == 41);
 }
 
 static void test_fmt_and_valid_date(void **state)
@@ -304,7 +351,7 @@ static void test_config_file(void **state)
 		"set browser \"firefox --new-tab\"\n"
 		"set browser-in-terminal yes\n"
 		"theme light\n"
-		"bind x quit\n"
+		"bind Q quit\n"
 		"color title yellow default bold\n");
 
 	(void)state;
@@ -321,7 +368,7 @@ static void test_config_file(void **state)
 	assert_string_equal(c.theme, "light");
 	assert_int_equal(c.theme_line, 10);
 	assert_int_equal(c.n_binds, 1);
-	assert_string_equal(c.binds[0].argv[1], "x");
+	assert_string_equal(c.binds[0].argv[1], "Q");
 	assert_int_equal(c.binds[0].line, 11);
 	assert_int_equal(c.n_colors, 1);
 	assert_int_equal(c.colors[0].argc, 5);
@@ -329,6 +376,44 @@ static void test_config_file(void **state)
 	assert_ptr_equal(config_find_source(&c, "feed"), &c.sources[3]);
 	assert_ptr_equal(config_find_source(&c, "arxiv-query"), &c.sources[2]);
 	assert_null(config_find_source(&c, "nope"));
+	assert_int_equal(c.n_warnings, 0);
+	config_free(&c);
+	unlink(path);
+	free(path);
+}
+
+/* A browser that runs a shell is kept (it is the user's choice) but warned about, with its line. */
+static void test_config_shell_warning(void **state)
+{
+	(void)state;
+	static const char *const shells[] = {
+		"sh -c 'firefox %u'", "/bin/bash -lc \"x %u\"", "env BROWSER=x dash -c 'y %u'",
+		"/usr/bin/env -i zsh -ec z", "busybox sh -c 'w %u'",
+	};
+	for (size_t i = 0; i < sizeof shells / sizeof *shells; i++) {
+		char *w = config_shell_warning("browser", shells[i]);
+		assert_non_null(w);
+		assert_non_null(strstr(w, "browser runs a shell"));
+		assert_non_null(strstr(w, "lectern(5)"));
+		free(w);
+	}
+	static const char *const fine[] = {
+		"firefox --new-tab", "sh-browser -c", "/opt/bash/firefox -c x", "xdg-open", "sh script.sh",
+		"bash --login", "",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+		assert_null(config_shell_warning("browser", fine[i]));
+	assert_null(config_shell_warning("browser", NULL));
+
+	struct config c;
+	struct lerr e = {0};
+	char *path = write_temp("set refresh 2h\nset browser \"sh -c 'firefox %u'\"\n");
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_string_equal(c.browser, "sh -c 'firefox %u'");
+	assert_int_equal(c.n_warnings, 1);
+	char *want = xasprintf("%s:2: browser runs a shell (sh -c)", path);
+	assert_true(!strncmp(c.warnings[0], want, strlen(want)));
+	free(want);
 	config_free(&c);
 	unlink(path);
 	free(path);
@@ -407,9 +492,64 @@ static void test_config_split(void **state)
 	config_free_words(v, 0);
 }
 
+/* PDF file names: the key, '/' and controls replaced, at most 200 bytes cut on a character;
+ * a paper without an arXiv id by a hash; the index finds a file by its key whatever its title. */
+static void test_pdf_names(void **state)
+{
+	(void)state;
+	char *n = pdf_file_name("2501.01234", 2, "A/B \x1b[31mred\x07 title");
+	assert_string_equal(n, "2501.01234v2 A_B _[31mred_ title.pdf");
+	free(n);
+	n = pdf_file_name("hep-th/9901001", 0, "Old");
+	assert_string_equal(n, "hep-th_9901001 Old.pdf");
+	free(n);
+	n = pdf_file_name("url:https://example.org/a/b", 0, "Blog post");
+	assert_int_equal(strlen(n), 16 + strlen(" Blog post.pdf"));
+	assert_null(strchr(n, '/'));
+	free(n);
+	char title[600] = "";
+	for (int i = 0; i < 150; i++)
+		strcat(title, "é");   /* two bytes each: the cut must not split one */
+	n = pdf_file_name("2501.01234", 1, title);
+	assert_true(strlen(n) <= PDF_NAME_MAX);
+	assert_string_equal(n + strlen(n) - 4, ".pdf");
+	assert_int_equal((strlen(n) - strlen("2501.01234v1 ") - 4) % 2, 0);
+	free(n);
+
+	char dir[300], path[400], key[80];
+	const char *tmp = getenv("TMPDIR_TEST");
+	snprintf(dir, sizeof dir, "%s/pdfidx-%d", tmp ? tmp : "/tmp", (int)getpid());
+	assert_int_equal(util_mkdir_p(dir, 0700), 0);
+	struct pdf_index x = {0};
+	pdf_index_refresh(&x, dir);
+	pdf_key("2501.01234", 2, key, sizeof key);
+	assert_false(pdf_index_has(&x, key));
+	snprintf(path, sizeof path, "%s/2501.01234v2 An older title.pdf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/2501.09999v1 Half.pdf.part", dir);   /* not finished */
+	f = fopen(path, "w");
+	fclose(f);
+	pdf_index_refresh(&x, dir);
+	assert_true(pdf_index_has(&x, key));
+	pdf_key("2501.09999", 1, key, sizeof key);
+	assert_false(pdf_index_has(&x, key));
+	pdf_key("2501.01234", 2, key, sizeof key);
+	char *found = pdf_find(dir, key);
+	assert_non_null(found);
+	assert_non_null(strstr(found, "An older title.pdf"));
+	unlink(found);
+	free(found);
+	unlink(path);
+	rmdir(dir);
+	pdf_index_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pdf_names),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_fmt_and_valid_date),
 		cmocka_unit_test(test_parse_period),
@@ -421,7 +561,9 @@ int main(void)
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_reader),
 		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_shell_warning),
 		cmocka_unit_test(test_config_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

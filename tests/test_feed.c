@@ -1023,6 +1023,27 @@ static void test_hf_shapes(void **state)
 	feed_info_clear(&fi);
 	coll_free(&c);
 
+	/* numbers out of range are clamped or unknown, never cast (a double past int64 is UB) */
+	const char *nums =
+		"[{\"id\":\"2501.00001\",\"upvotes\":1e30,\"githubStars\":-1e300,\"numComments\":7.9},"
+		" {\"id\":\"2501.00002\",\"upvotes\":99999999999999999999999,\"githubStars\":-5,"
+		"\"numComments\":-0.5},"
+		" {\"id\":\"2501.00003v99999999999\",\"upvotes\":1e308}]";
+	assert_int_equal(parse_str(FEED_AUTO, nums, &c, &fi, &e), 0);
+	assert_int_equal(c.n, 3);
+	assert_true(c.v[0].upvotes == PAPER_COUNT_MAX);
+	assert_int_equal(c.v[0].github_stars, -1);
+	assert_int_equal(c.v[0].num_comments, 7);
+	assert_true(c.v[1].upvotes == PAPER_COUNT_MAX);
+	assert_int_equal(c.v[1].github_stars, -1);
+	assert_int_equal(c.v[1].num_comments, -1);
+	/* a version of 11 digits is no arXiv id (atoi would overflow): kept as given */
+	assert_string_equal(c.v[2].id, "2501.00003v99999999999");
+	assert_int_equal(c.v[2].version, 0);
+	assert_true(c.v[2].upvotes == PAPER_COUNT_MAX);
+	feed_info_clear(&fi);
+	coll_free(&c);
+
 	/* paging past the end */
 	assert_int_equal(parse_str(FEED_AUTO, "[]", &c, &fi, &e), 0);
 	assert_int_equal(c.n, 0);

@@ -18,7 +18,9 @@
 #include "test_server.h"
 #include <curl/curl.h>
 
+#include "lectern/config.h"
 #include "lectern/net.h"
+#include "lectern/polite.h"
 
 static pid_t server_pid;
 static int server_port;
@@ -323,6 +325,117 @@ static void test_arxiv_host(void **state)
 	assert_null(net_url_host("not a url"));
 }
 
+/* Several threads at once on one client: the transfers overlap (each answer is a second late,
+ * four of them take about one second, not four). */
+struct par { struct net *n; char *u; int rc; long status; };
+static void *par_get(void *arg)
+{
+	struct par *p = arg;
+	struct net_response r;
+	p->rc = net_get(p->n, p->u, NULL, NULL, &r, NULL);
+	p->status = r.status;
+	if (p->rc == 0)
+		net_response_clear(&r);
+	return NULL;
+}
+
+static void test_parallel_transfers(void **state)
+{
+	(void)state;
+	struct net *n = client(10, 0);
+	struct par p[4];
+	pthread_t t[4];
+	double t0 = util_monotonic();
+	for (int i = 0; i < 4; i++) {
+		p[i] = (struct par){ .n = n, .u = url("/m/delay/rss/test") };
+		assert_int_equal(pthread_create(&t[i], NULL, par_get, &p[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(p[i].rc, 0);
+		assert_int_equal(p[i].status, 200);
+		free(p[i].u);
+	}
+	assert_true(util_monotonic() - t0 < 3.0);
+	net_free(&n);
+}
+
+/* A body above NET_SPOOL_BYTES comes back mapped from a file, whole and NUL-terminated. */
+static void test_large_body_is_spooled(void **state)
+{
+	(void)state;
+	struct net *n = client(10, 0);
+	char *u = url("/m/oversize/rss/x");
+	struct net_response r;
+	assert_int_equal(net_get(n, u, NULL, NULL, &r, NULL), 0);
+	assert_true(r.mapped);
+	assert_true(r.len > NET_SPOOL_BYTES);
+	assert_int_equal(r.body[r.len], '\0');
+	assert_memory_equal(r.body + r.len - 17, "</channel></rss>\n", 17);
+	net_response_clear(&r);
+	free(u);
+	net_free(&n);
+}
+
+/* Groups: all of arXiv one (also a test server the config names as arXiv's), other hosts by
+ * host and port, with their spacing; the schedule is shared through the state file. */
+static void test_polite_groups_and_schedule(void **state)
+{
+	(void)state;
+	struct config cfg;
+	config_defaults(&cfg);
+	struct polite_group g, h;
+	polite_group_of(&cfg, "https://export.arxiv.org/api/query", false, &g);
+	polite_group_of(&cfg, "https://rss.arxiv.org/rss/cs.LG", false, &h);
+	assert_string_equal(g.key, "arxiv");
+	assert_string_equal(h.key, "arxiv");
+	assert_true(g.spacing >= 3.0);
+	cfg.arxiv_delay_ms = 0;
+	polite_group_of(&cfg, "https://arxiv.org/pdf/2501.00001", false, &g);
+	assert_true(g.spacing >= 3.0);                  /* never lower for arXiv itself */
+	polite_group_of(&cfg, "http://127.0.0.1:8080/api/query", true, &g);
+	assert_string_equal(g.key, "arxiv");
+	assert_true(g.spacing == 0);                    /* a test server may go lower */
+	cfg.host_delay_ms = 0;
+	polite_group_of(&cfg, "https://huggingface.co/api/daily_papers", false, &g);
+	assert_string_equal(g.key, "huggingface.co");
+	assert_true(g.spacing >= 1.0);                  /* ≤ 300 per 5 min */
+	polite_group_of(&cfg, "http://127.0.0.1:8080/feed", false, &g);
+	polite_group_of(&cfg, "http://127.0.0.1:8081/feed", false, &h);
+	assert_string_equal(g.key, "127.0.0.1:8080");
+	assert_string_equal(h.key, "127.0.0.1:8081");
+
+	char path[300];
+	const char *tmp = getenv("TMPDIR_TEST");
+	snprintf(path, sizeof path, "%s/polite-%d", tmp ? tmp : "/tmp", (int)getpid());
+	unlink(path);
+	struct polite *a = polite_open(path), *b = polite_open(path);   /* two "processes" */
+	assert_null(polite_warning(a));
+	struct polite_group ax = { .key = "arxiv", .spacing = 0.4 };
+	double t;
+	assert_int_equal(polite_claim(a, &ax, 30, &t), POLITE_GO);
+	assert_int_equal(polite_claim(a, &ax, 30, &t), POLITE_WAIT);   /* one connection */
+	assert_int_equal(polite_claim(b, &ax, 30, &t), POLITE_WAIT);   /* the lease holds b off */
+	assert_true(t > 0 && t <= 0.25);
+	polite_release(a, &ax);
+	assert_int_equal(polite_claim(b, &ax, 30, &t), POLITE_WAIT);   /* the spacing */
+	usleep(450000);
+	assert_int_equal(polite_claim(b, &ax, 30, &t), POLITE_GO);
+	polite_release(b, &ax);
+	/* a Retry-After is remembered for every process, and outlives them */
+	polite_block(a, &g, polite_now() + 1000);
+	polite_free(&a);
+	a = polite_open(path);
+	assert_int_equal(polite_claim(a, &g, 30, &t), POLITE_BLOCKED);
+	assert_true(t > polite_now() + 990);
+	assert_int_equal(polite_claim(b, &h, 30, &t), POLITE_GO);        /* other hosts are free */
+	polite_release(b, &h);
+	polite_free(&a);
+	polite_free(&b);
+	unlink(path);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	/* Without a reachable DNS server a lookup can wait for the resolver's timeouts (5 s x 2
@@ -337,6 +450,9 @@ int main(void)
 		cmocka_unit_test(test_abort_from_another_thread),
 		cmocka_unit_test(test_sleep_is_interruptible),
 		cmocka_unit_test(test_arxiv_host),
+		cmocka_unit_test(test_parallel_transfers),
+		cmocka_unit_test(test_large_body_is_spooled),
+		cmocka_unit_test(test_polite_groups_and_schedule),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
 }

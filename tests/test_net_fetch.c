@@ -58,7 +58,7 @@ static void make_config(struct config *c, const char *hf_prefix, const char *con
 	fprintf(f, "set hf-url http://127.0.0.1:%d%s\n", server_port, hf_prefix);
 	fprintf(f, "set arxiv-api-url http://127.0.0.1:%d/api/query\n", server_port);
 	fprintf(f, "set arxiv-rss-url http://127.0.0.1:%d/rss\n", server_port);
-	fprintf(f, "set arxiv-delay 0\nset timeout 20\nset max-tries 1\nset hf-days 1\n");
+	fprintf(f, "set arxiv-delay 0\nset host-delay 0\nset timeout 20\nset max-tries 1\nset hf-days 1\n");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
 	fclose(f);

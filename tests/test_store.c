@@ -88,11 +88,21 @@ static uint64_t checksum(const char *path)
 	return h;
 }
 
+/* Turns a current schema back into version 11's (before harvests: no withdrawn, no
+ * checkpoints). */
+#define UNDO_V12 "DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
+
+/* Turns a current schema back into version 10's (before the sync folder's tables). */
+#define UNDO_V11 UNDO_V12 " DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
+
+/* Turns a current schema back into version 9's (before the ranker's state). */
+#define UNDO_V10                                                                           \
+	UNDO_V11 " DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
+	" DROP INDEX user_state_hidden; ALTER TABLE user_state DROP COLUMN hidden;"
+
 /* Turns a current schema back into version 8's (before listings drove the views). */
-/* Back to schema 9 from 11 (sync tables; 10 is empty on this branch: see store_schema.c). */
-#define UNDO_V11 "DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
 #define UNDO_V9                                                                            \
-	UNDO_V11 "DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
+	UNDO_V10 " DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
 	" ALTER TABLE listings DROP COLUMN position; ALTER TABLE listings DROP COLUMN type;"  \
 	" ALTER TABLE listings DROP COLUMN url;"                                                \
 	" CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"              \
@@ -2563,6 +2573,285 @@ static void test_migrate_v8_listings(void **state)
 	unlink(path);
 }
 
+/* A hidden paper leaves every view and search (all, a day, a source, favourites, unread,
+ * relevance, upvotes, counts, each) but is:hidden, --hidden (STORE_HIDDEN_IN) and X
+ * (STORE_HIDDEN_ONLY); a favourite cannot be hidden, and making one a favourite unhides it. */
+static void test_hidden(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	enum paper_source_kind ax = PAPER_SRC_ARXIV;
+	list_one(s, "2501.00001", 5, 1, ax, "arxiv", "2025-01-02", 0, PAPER_ANN_NEW, NULL);
+	list_one(s, "2501.00002", 9, 1, ax, "arxiv", "2025-01-02", 1, PAPER_ANN_NEW, NULL);
+	list_one(s, "2501.00003", 7, 1, ax, "arxiv", "2025-01-02", 2, PAPER_ANN_NEW, NULL);
+	assert_int_equal(store_set_hidden(s, "2501.00002v1", true, &e), 0);
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_true(p.hidden);
+	paper_clear(&p);
+
+	struct store_view v = { .filter = STORE_VIEW_ALL, .query = "title" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.sort = STORE_SORT_RELEVANCE;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.sort = STORE_SORT_UPVOTES;
+	v.query = NULL;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2);
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE, .source = "arxiv", .day = "2025-01-02" };
+	VIEW_IS(s, &v, "2501.00001 2501.00003");
+	v.day = NULL;
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_UNREAD, .query = "is:new id:2501.00002" };
+	VIEW_IS(s, &v, "");
+	/* brought back: by is:hidden (also inside an OR), --hidden and X */
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .query = "is:hidden" };
+	VIEW_IS(s, &v, "2501.00002");
+	v.query = "is:hidden OR id:2501.00001";
+	VIEW_IS(s, &v, "2501.00002 2501.00001");
+	v.query = "-is:hidden";
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	v.query = NULL;
+	v.hidden = STORE_HIDDEN_IN;
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	v.hidden = STORE_HIDDEN_ONLY;
+	VIEW_IS(s, &v, "2501.00002");
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_true(r.n == 1 && r.v[0].hidden);
+	store_rows_clear(&r);
+	v = (struct store_view){ .filter = STORE_VIEW_SOURCE, .source = "arxiv", .day = "2025-01-02",
+	                         .hidden = STORE_HIDDEN_ONLY };
+	VIEW_IS(s, &v, "2501.00002");
+
+	/* a favourite cannot be hidden; a hidden paper made a favourite is shown again */
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00001", true, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "a favourite cannot be hidden"));
+	e = (struct lerr){0};
+	assert_int_equal(store_set_favourite(s, "2501.00002", true, &e), 0);
+	v = (struct store_view){ .filter = STORE_VIEW_ALL };
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	assert_int_equal(store_set_favourite(s, "2501.00002", false, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00003", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00003", false, &e), 0);
+	VIEW_IS(s, &v, "2501.00003 2501.00002 2501.00001");
+	store_close(&s);
+}
+
+/* Watches: an author by name key ("Y. Bengio" is Yoshua Bengio, not Samy Bengio), words in a
+ * row in the title or abstract, a category; is:watched and the view flag find all of them and
+ * nothing else, rows carry the mark; a config watch cannot be removed. */
+static void put_authors(struct store *s, const char *id, const char *title, const char *abs,
+                        const char *cats, const char *a1, const char *a2)
+{
+	struct paper p;
+	struct lerr e = {0};
+	mk(&p, id, title, abs, "2025-01-01");
+	paper_set(&p.categories, cats);
+	paper_add_author(&p, a1, NULL);
+	if (a2)
+		paper_add_author(&p, a2, NULL);
+	if (store_upsert(s, &p, NULL, NULL, &e) != 0)
+		fail_msg("upsert %s: %s", id, e.msg);
+	paper_clear(&p);
+}
+
+static void test_watches(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	put_authors(s, "2501.00001", "Deep nets", "We train.", "cs.LG", "Yoshua Bengio", "Ada L");
+	put_authors(s, "2501.00002", "Other nets", "We test.", "cs.LG", "Samy Bengio", NULL);
+	put_authors(s, "2501.00003", "Graphs", "Mixture of experts routing.", "cs.DS", "A. Turing", NULL);
+	put_authors(s, "2501.00004", "Experts", "Routing a mixture.", "q-bio.GN", "B. Hopper", NULL);
+	put_authors(s, "2501.00005", "Plain", "Nothing here.", "math.AG", "Y. Bengio", NULL);
+	struct store_view v = { .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "");   /* no watch: nothing */
+	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00001");
+	assert_int_equal(store_watch_add(s, STORE_WATCH_WORD, "mixture of experts", &e), 0);
+	VIEW_IS(s, &v, "2501.00005 2501.00003 2501.00001");   /* not "routing a mixture" */
+	store_watch_config(s, STORE_WATCH_CAT, "q-bio.GN");
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00001");
+	v.query = "-is:watched";
+	VIEW_IS(s, &v, "2501.00002");
+	v.query = "is:watched OR id:2501.00002";
+	VIEW_IS(s, &v, "2501.00005 2501.00004 2501.00003 2501.00002 2501.00001");
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .watched = true, .query = "cat:cs" };
+	VIEW_IS(s, &v, "2501.00003 2501.00001");
+	struct store_rows r = {0};
+	v = (struct store_view){ .filter = STORE_VIEW_ALL };
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 5);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.v[i].watched, strcmp(r.v[i].id, "2501.00002") != 0);
+	store_rows_clear(&r);
+	struct store_watch *w;
+	size_t n;
+	assert_int_equal(store_watch_list(s, &w, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_true(w[0].config && w[0].kind == STORE_WATCH_CAT && !strcmp(w[0].value, "q-bio.GN"));
+	assert_false(w[1].config);
+	store_watches_free(w, n);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_CAT, "q-bio.GN", &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "edit it there"));
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "J. Nobody", &e), -1);
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+	assert_int_equal(store_watch_remove(s, STORE_WATCH_AUTHOR, "Y. Bengio", &e), 0);
+	v = (struct store_view){ .filter = STORE_VIEW_ALL, .query = "is:watched" };
+	VIEW_IS(s, &v, "2501.00004 2501.00003");
+	store_close(&s);
+}
+
+/* A version-11 cache migrates to 12: nothing lost, no paper withdrawn, no checkpoint yet; then a
+ * paper marked withdrawn keeps its text and user state, and says so in store_get and the rows. */
+static void test_migrate_v11_withdrawn(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v11.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	list_one(s, "2501.00001", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 1, 0, NULL);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_note(s, "2501.00001", "keep me", &e), 0);
+	store_close(&s);
+	raw_exec(path, UNDO_V12 "PRAGMA user_version = 11;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v11: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM papers),"
+	                                    " (SELECT sum(withdrawn) FROM papers),"
+	                                    " (SELECT count(*) FROM harvest)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 2);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	assert_int_equal(sqlite3_column_int(st, 3), 0);
+	sqlite3_finalize(st);
+
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_false(p.withdrawn);
+	char *title = xstrdup(p.title);
+	paper_clear(&p);
+	bool found = false;
+	assert_int_equal(store_set_withdrawn(s, "2501.00001v3", true, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(store_set_withdrawn(s, "2501.09999", true, &found, &e), 0);
+	assert_false(found);
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_true(p.withdrawn);
+	assert_true(p.favourite);
+	assert_string_equal(p.note, "keep me");
+	assert_string_equal(p.title, title);
+	paper_clear(&p);
+	free(title);
+	struct store_view v = { .filter = STORE_VIEW_ALL };
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 10, &r, &e), 0);
+	assert_int_equal(r.n, 2);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.v[i].withdrawn, strcmp(r.v[i].id, "2501.00001") == 0);
+	store_rows_clear(&r);
+	store_close(&s);
+	unlink(path);
+}
+
+/* The harvest checkpoint: absent, written, replaced, and inside a transaction all or nothing. */
+static void test_harvest_checkpoint(void **state)
+{
+	(void)state;
+	struct lerr e = {0};
+	struct store *s = store_open(":memory:", 0, &e);
+	assert_non_null(s);
+	struct store_harvest h;
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_null(h.spec);
+	assert_null(h.token);
+	assert_null(h.datestamp);
+	char spec[] = "u cs arXivRaw", token[] = "verb%3DListRecords%26skip%3D3";
+	char day1[] = "2024-03-05", day2[] = "2024-03-06";
+	struct store_harvest w = { .spec = spec, .token = token, .datestamp = day1 };
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_string_equal(h.spec, "u cs arXivRaw");
+	assert_string_equal(h.token, w.token);
+	assert_string_equal(h.datestamp, "2024-03-05");
+	assert_true(h.updated_at > 0);
+	store_harvest_clear(&h);
+	/* a rolled-back page takes its checkpoint with it */
+	assert_int_equal(store_begin(s, &e), 0);
+	w.token = NULL;
+	w.datestamp = day2;
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);
+	store_rollback(s);
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_string_equal(h.datestamp, "2024-03-05");
+	assert_non_null(h.token);
+	store_harvest_clear(&h);
+	assert_int_equal(store_harvest_put(s, "oai", &w, &e), 0);   /* the list is complete */
+	assert_int_equal(store_harvest_get(s, "oai", &h, &e), 0);
+	assert_null(h.token);
+	assert_string_equal(h.datestamp, "2024-03-06");
+	store_harvest_clear(&h);
+	store_close(&s);
+}
+
+/* A version-9 cache migrates to 10 keeping every user state; nothing is hidden, and hiding
+ * works at once. */
+static void test_migrate_v9_hidden(void **state)
+{
+	(void)state;
+	char path[600];
+	snprintf(path, sizeof path, "%s", tmp_path("v9.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	list_one(s, "2501.00001", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 0, 0, NULL);
+	list_one(s, "2501.00002", 5, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-02", 1, 0, NULL);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_int_equal(store_set_note(s, "2501.00002", "later", &e), 0);
+	store_close(&s);
+	raw_exec(path, UNDO_V10 "; PRAGMA user_version = 9;");
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v9: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM"
+	                                    " user_state WHERE hidden), (SELECT count(*) FROM"
+	                                    " rank_scores) + (SELECT count(*) FROM watches)",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	sqlite3_finalize(st);
+	struct paper p;
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_string_equal(p.note, "later");
+	assert_false(p.hidden);
+	paper_clear(&p);
+	assert_int_equal(store_set_hidden(s, "2501.00002", true, &e), 0);
+	struct store_view v = { .filter = STORE_VIEW_ALL };
+	VIEW_IS(s, &v, "2501.00001");
+	store_close(&s);
+	unlink(path);
+}
+
 /* ---- store_row.has_note: the list's ✎ comes from the row queries ----------------------------- */
 
 /* The row of `id` in a window of view v (fails when absent); copies its flags out. */
@@ -3088,6 +3377,129 @@ static void test_default_path(void **state)
 	p = store_default_path();
 	assert_string_equal(p, "/data/lectern/papers.db");
 	free(p);
+	/* neither a HOME nor an XDG variable (nor a relative one): no path, never ./.local */
+	const char *home = getenv("HOME"), *cfg = getenv("XDG_CONFIG_HOME");
+	char *saved = home ? xstrdup(home) : NULL, *saved_cfg = cfg ? xstrdup(cfg) : NULL;
+	unsetenv("HOME");
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("XDG_DATA_HOME", "relative/dir", 1);
+	assert_null(store_default_path());
+	unsetenv("XDG_DATA_HOME");
+	assert_null(store_default_path());
+	assert_null(util_data_dir());
+	assert_null(util_config_dir());
+	setenv("HOME", "/home/x", 1);
+	p = store_default_path();
+	assert_string_equal(p, "/home/x/.local/share/lectern/papers.db");
+	free(p);
+	if (saved)
+		setenv("HOME", saved, 1);
+	if (saved_cfg)
+		setenv("XDG_CONFIG_HOME", saved_cfg, 1);
+	free(saved);
+	free(saved_cfg);
+}
+
+/* Field limits apply where papers enter (store_upsert), on a copy, said by store_cut_note. */
+static void test_field_limits(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	struct paper p;
+	mk(&p, "2501.00001", "Short", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	assert_null(store_cut_note(s));
+	paper_clear(&p);
+
+	/* a 3-byte character straddles the 2048th byte of the title: cut before it */
+	struct sbuf t = {0};
+	for (int i = 0; i < 2046; i++)
+		sbuf_addc(&t, 'a');
+	for (int i = 0; i < 10; i++)
+		sbuf_adds(&t, "\xe2\x82\xac");   /* € */
+	struct sbuf a = {0};
+	for (int i = 0; i < 70000; i++)
+		sbuf_addc(&a, 'b');
+	mk(&p, "2501.00002", t.s, a.s, "2025-01-01");
+	for (int i = 0; i < PAPER_AUTHORS_MAX + 5; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Author %d", i);
+		paper_add_author(&p, name, i == 3 ? a.s : NULL);
+	}
+	p.upvotes = INT64_MAX;
+	p.github_stars = 12;
+	assert_true(paper_over_limits(&p));
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	const char *note = store_cut_note(s);
+	assert_non_null(note);
+	assert_non_null(strstr(note, "title cut from 2076 to 2046 bytes"));
+	assert_non_null(strstr(note, "abstract cut from 70000 to 65536 bytes"));
+	assert_non_null(strstr(note, "10005 authors: kept the first 10000"));
+	assert_non_null(strstr(note, "1 author name or affiliation cut to 2048 bytes"));
+	assert_non_null(strstr(note, "a count over 10^12 clamped"));
+	assert_int_equal(strlen(p.title), 2076);   /* the caller's paper is untouched */
+	paper_clear(&p);
+
+	assert_int_equal(store_get(s, "2501.00002", &p, &e), 0);
+	assert_int_equal(strlen(p.title), 2046);
+	assert_int_equal(strlen(p.abstract), PAPER_TEXT_MAX);
+	assert_int_equal(p.n_authors, PAPER_AUTHORS_MAX);
+	assert_int_equal(strlen(p.authors[3].affiliation), PAPER_NAME_MAX);
+	assert_true(p.upvotes == PAPER_COUNT_MAX);
+	assert_int_equal(p.github_stars, 12);
+	paper_clear(&p);
+
+	/* an id is identity: refused, not cut */
+	struct sbuf id = {0};
+	sbuf_adds(&id, "url:https://example.org/");
+	for (int i = 0; i < PAPER_ID_MAX; i++)
+		sbuf_addc(&id, 'x');
+	mk(&p, id.s, "Long id", NULL, NULL);
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot be stored"));
+	paper_clear(&p);
+	/* the next upsert forgets the last note */
+	mk(&p, "2501.00003", "Short", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	assert_null(store_cut_note(s));
+	paper_clear(&p);
+	sbuf_free(&t);
+	sbuf_free(&a);
+	sbuf_free(&id);
+	store_close(&s);
+}
+
+/* SQLITE_CORRUPT met by a read-write connection: it turns read-only and says so; reads go on. */
+static void test_damaged_readonly(void **state)
+{
+	(void)state;
+	struct lerr e = {0};
+	struct store *s = store_open(tmp_path("damaged.db"), 0, &e);
+	assert_non_null(s);
+	struct paper p;
+	mk(&p, "2501.00001", "Kept", "fine", "2025-01-01");
+	put(s, &p, "arxiv", "2025-01-01", STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
+	assert_false(store_is_readonly(s));
+	assert_null(store_readonly_reason(s));
+	/* what any statement of the store gives when it meets a damaged page */
+	store_db_error(s, &e, SQLITE_CORRUPT, "reading the list");
+	assert_non_null(strstr(e.msg, "the cache is damaged, so it is now open read-only"));
+	assert_true(store_is_readonly(s));
+	assert_string_equal(store_readonly_reason(s), "the cache is damaged");
+	assert_int_equal(store_set_favourite(s, "2501.00001", false, &e), -1);
+	assert_non_null(strstr(e.msg, "damaged and open read-only"));
+	mk(&p, "2501.00002", "New", "x", "2025-01-01");
+	assert_int_equal(store_upsert(s, &p, NULL, NULL, &e), -1);
+	paper_clear(&p);
+	/* even past the store's own checks, SQLite refuses a write on this connection */
+	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM user_state", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_true(p.favourite);
+	paper_clear(&p);
+	store_close(&s);
 }
 
 int main(void)
@@ -3133,6 +3545,11 @@ int main(void)
 		cmocka_unit_test(test_listings_types),
 		cmocka_unit_test(test_listing_links),
 		cmocka_unit_test(test_migrate_v8_listings),
+		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_watches),
+		cmocka_unit_test(test_migrate_v9_hidden),
+		cmocka_unit_test(test_migrate_v11_withdrawn),
+		cmocka_unit_test(test_harvest_checkpoint),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),
@@ -3141,6 +3558,8 @@ int main(void)
 		cmocka_unit_test(test_sources_http_history),
 		cmocka_unit_test(test_stale_fetch),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_field_limits),
+		cmocka_unit_test(test_damaged_readonly),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

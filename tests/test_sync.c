@@ -291,10 +291,10 @@ static void test_snapshot(void **state)
 	store_close(&s);
 }
 
-/* A schema-9 cache (the sync tables taken away again) migrates: a writer id appears, its user
+/* A schema-10 cache (the sync tables and version 12's taken away again) migrates: a writer id appears, its user
  * state is kept and given clocks of now by that writer (tags one by one), so this cache's
  * snapshot carries it, and the next change is later still. */
-static void test_migrate_v9(void **state)
+static void test_migrate_v10(void **state)
 {
 	(void)state;
 	struct store *s = fresh("v9.db");
@@ -303,8 +303,9 @@ static void test_migrate_v9(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00007", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00007", "kept", &e), 0);
 	assert_int_equal(store_set_tags(s, "2501.00007", "ML survey", &e), 0);
-	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE sync_meta; DROP TABLE sync_files;"
-	                              " DROP TABLE sync_clock; PRAGMA user_version = 9;", NULL, NULL,
+	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE harvest; ALTER TABLE papers DROP COLUMN"
+	                              " withdrawn; DROP TABLE sync_meta; DROP TABLE sync_files;"
+	                              " DROP TABLE sync_clock; PRAGMA user_version = 10;", NULL, NULL,
 	                              NULL), SQLITE_OK);
 	store_close(&s);
 	s = store_open(tmp_path("v9.db"), 0, &e);
@@ -379,7 +380,7 @@ int main(void)
 		cmocka_unit_test(test_note_conflict),
 		cmocka_unit_test(test_local_ops),
 		cmocka_unit_test(test_snapshot),
-		cmocka_unit_test(test_migrate_v9),
+		cmocka_unit_test(test_migrate_v10),
 		cmocka_unit_test(test_folder_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

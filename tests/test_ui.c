@@ -156,6 +156,43 @@ static void test_shipped_themes(void **st)
 	assert_int_equal(ui_theme_load(&t, "../etc/passwd", &e), -1);
 }
 
+/* Bytes RFC 3986 never allows reach the browser percent-encoded; a valid URL is unchanged. */
+static void test_url_normalise(void **st)
+{
+	(void)st;
+	static const char *const same[] = {
+		"https://arxiv.org/abs/2501.01234v2",
+		"https://example.com/a;b,c/d:e@f?q=a%20b&r=1+2#frag!$'()*=~_-.",
+		"http://[::1]:8080/x%2Fy",
+	};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		char *n = ui_url_normalise(same[i]);
+		assert_string_equal(n, same[i]);
+		free(n);
+	}
+	static const char *const cases[][2] = {
+		{"https://x.org/a b", "https://x.org/a%20b"},
+		{"https://x.org/\"q\"<s>`{}|\\^", "https://x.org/%22q%22%3Cs%3E%60%7B%7D%7C%5C%5E"},
+		{"https://x.org/\x1b[31m\x7f\t", "https://x.org/%1B[31m%7F%09"},
+		{"https://x.org/caf\xc3\xa9", "https://x.org/caf%C3%A9"},
+		{"https://x.org/100%", "https://x.org/100%25"},
+		{"https://x.org/%zz%4", "https://x.org/%25zz%254"},
+		{"https://x.org/`touch /tmp/p`", "https://x.org/%60touch%20/tmp/p%60"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *n = ui_url_normalise(cases[i][0]);
+		assert_string_equal(n, cases[i][1]);
+		free(n);
+	}
+	struct lerr e = {0};
+	char **av = ui_open_argv("firefox", "https://x.org/a b\"", &e);
+	assert_string_equal(av[1], "https://x.org/a%20b%22");
+	ui_argv_free(av);
+	av = ui_open_argv("br --u=%u", "https://x.org/<x>", &e);
+	assert_string_equal(av[1], "--u=https://x.org/%3Cx%3E");
+	ui_argv_free(av);
+}
+
 static void test_open_argv(void **st)
 {
 	(void)st;
@@ -281,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_theme),
 		cmocka_unit_test(test_shipped_themes),
 		cmocka_unit_test(test_open_argv),
+		cmocka_unit_test(test_url_normalise),
 		cmocka_unit_test(test_edit),
 		cmocka_unit_test(test_days),
 	};

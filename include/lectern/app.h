@@ -17,7 +17,10 @@ struct app {
 	                             * (main.c already printed it for non-UI commands) */
 };
 
-/* Prints "lectern: <msg>\n" to stderr. */
+/* Prints "lectern: <msg>\n" to stderr, the message cleaned by text_clean() (escape sequences
+ * and control characters removed, invalid UTF-8 replaced) since it may echo arguments. */
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same without the "lectern: " prefix, for notes and per-line reports ("FILE:LINE: ..."). */
+void app_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -11,10 +11,16 @@
 int cmd_list(const struct app *a, int argc, char **argv);
 int cmd_show(const struct app *a, int argc, char **argv);
 int cmd_fav(const struct app *a, int argc, char **argv);     /* also "unfav" (argv[0]) */
+int cmd_hide(const struct app *a, int argc, char **argv);    /* also "unhide" (argv[0]) */
 int cmd_read(const struct app *a, int argc, char **argv);    /* "read" / "unread" */
 int cmd_note(const struct app *a, int argc, char **argv);
 int cmd_tag(const struct app *a, int argc, char **argv);
 int cmd_export(const struct app *a, int argc, char **argv);
+int cmd_recommend(const struct app *a, int argc, char **argv);   /* also "similar ID" */
+int cmd_watch(const struct app *a, int argc, char **argv);       /* also "unwatch" */
+/* Gives a store connection the config's `watch` lines (the reader's too). */
+struct store;
+void cli_config_watches(struct store *s, const struct config *cfg);
 int cmd_import(const struct app *a, int argc, char **argv);
 int cmd_completions(const struct app *a, int argc, char **argv);   /* cli_table's scripts */
 
@@ -22,6 +28,7 @@ int cmd_completions(const struct app *a, int argc, char **argv);   /* cli_table'
 int cmd_fetch(const struct app *a, int argc, char **argv);
 int cmd_sources(const struct app *a, int argc, char **argv);
 int cmd_search_remote(const struct app *a, int argc, char **argv);
+int cmd_pdf(const struct app *a, int argc, char **argv);   /* fetch_cli.c */
 
 /* cli_sync.c: user state's safety */
 int cmd_sync(const struct app *a, int argc, char **argv);

@@ -14,7 +14,7 @@
 /* getopt_long's return values for the options shared by list, export, fav/read and import. */
 enum {
 	OPT_FAV = 1000, OPT_UNREAD, OPT_QUERY, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_SOURCE, OPT_DAY,
-	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC, OPT_SOURCES,
+	OPT_OUTPUT, OPT_HELP, OPT_SYNTAX_MDOC, OPT_SOURCES, OPT_HIDDEN, OPT_SINCE,
 };
 
 /* What a shell should offer as an option's value. */

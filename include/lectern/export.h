@@ -16,9 +16,10 @@
 #include "lectern/paper.h"
 #include "lectern/util.h"
 
-enum export_format { EXPORT_BIBTEX, EXPORT_JSON, EXPORT_CSV, EXPORT_MARKDOWN };
+enum export_format { EXPORT_BIBTEX, EXPORT_JSON, EXPORT_CSV, EXPORT_MARKDOWN, EXPORT_ATOM };
 
-/* "bibtex" (or "bib"), "json" (or "jsonl"), "csv", "markdown" (or "md"). Returns 0 or -1. */
+/* "bibtex" (or "bib"), "json" (or "jsonl"), "csv", "markdown" (or "md"), "atom". Returns 0 or
+ * -1. */
 int export_parse_format(const char *s, enum export_format *out);
 
 /* ---- JSON ------------------------------------------------------------------------------------
@@ -87,7 +88,17 @@ struct export_writer {
 	FILE *f;
 	struct export_keys *keys;   /* BibTeX only; borrowed, may be NULL (keys made on the fly) */
 	long n;                     /* papers written so far */
+	/* A ranked list (recommend, similar): set before each export_paper; JSON gains "score",
+	 * "why" (array) and "close_to", Atom a "Why:" line in each entry's content. */
+	bool ranked;
+	double score;
+	const char *why;            /* "; "-separated reasons (rank.h), borrowed */
+	const char *close;          /* the nearest favourite's title, NULL none */
+	const char *title;          /* Atom: the feed's title (NULL "lectern") */
 };
+/* Atom (RFC 4287): export_begin writes the feed's head, export_paper an entry (id the abs URL,
+ * title, authors, categories, published/updated, the abstract as summary), export_end closes
+ * it. Text is XML-escaped; characters XML cannot hold are left out. */
 void export_begin(struct export_writer *w);             /* CSV header */
 void export_paper(struct export_writer *w, const struct paper *p);
 void export_end(struct export_writer *w);

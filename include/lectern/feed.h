@@ -9,6 +9,7 @@
 #ifndef LECTERN_FEED_H
 #define LECTERN_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@ enum feed_format {
 	FEED_RSS,            /* RSS 2.0 / 1.0 (rss.arxiv.org and any other RSS feed) */
 	FEED_ATOM,           /* any Atom feed (rss.arxiv.org/atom and others) */
 	FEED_HF_DAILY,       /* huggingface.co/api/daily_papers (and /api/papers/search) JSON array */
+	FEED_OAI_PMH,        /* an OAI-PMH ListRecords page (arXivRaw, arXiv or oai_dc records):
+	                      * only when asked for, never sniffed */
 };
 
 /* Facts about the document as a whole. feed_parse() initialises *info (release it with
@@ -38,8 +41,21 @@ struct feed_info {
 	char *day;                  /* listing day "YYYY-MM-DD" when the feed states one (RSS
 	                             * channel pubDate / dc:date taken in its own time zone, i.e.
 	                             * the announce day; HF: the hf_day of the first item), else NULL */
+	/* OAI-PMH only (FEED_OAI_PMH); NULL / -1 / "" otherwise. */
+	char *oai_token;            /* the resumptionToken to ask for next, verbatim; NULL when the
+	                             * list is complete (an empty <resumptionToken/> or none) */
+	long oai_cursor;            /* the token's cursor and completeListSize, -1 when absent */
+	long oai_list_size;
+	char *oai_datestamp;        /* the latest header datestamp of the page ("YYYY-MM-DD") */
+	long oai_deleted;           /* records whose header says status="deleted" */
+	char oai_error[32];         /* the OAI error code of an <error> answer, "" none */
 };
 void feed_info_clear(struct feed_info *fi);
+
+/* OAI-PMH: a record whose header says status="deleted" is delivered as a paper with only `id`
+ * and `withdrawn` set. An OAI `noRecordsMatch` error is a success with no papers (oai_error
+ * says so); any other OAI error is -1 with LERR_PARSE, e->msg "OAI-PMH error CODE: text" and
+ * oai_error set. */
 
 /* Return non-zero to stop parsing (feed_parse then returns -1 with LERR_NONE... see below). */
 typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);
@@ -54,5 +70,23 @@ typedef int (*feed_paper_cb)(void *ctx, const struct paper *p);
  * parse in a transaction (the fetch thread does). */
 int feed_parse(enum feed_format fmt, const char *buf, size_t len, const char *url,
                feed_paper_cb cb, void *ctx, struct feed_info *info, struct lerr *e);
+
+/* ---- arXiv's metadata snapshot ------------------------------------------------------------------
+ * The bulk file arXiv publishes (on Kaggle: arxiv-metadata-oai-snapshot.json), one JSON object a
+ * line: id, submitter, authors, title, comments, journal-ref, doi, report-no, categories,
+ * license, abstract, versions [{version, created}], update_date, authors_parsed [[last, first,
+ * suffix, affiliation...]]. The reader (`lectern import`) reads lines; these map one object. */
+struct json_object;
+/* Whether o is a snapshot record: an object with "id" and "authors_parsed", or "versions" and
+ * "update_date" (lectern's own JSON Lines have neither). */
+bool feed_snapshot_is(const struct json_object *o);
+/* Fills *p (initialised here; caller clears) from one record: title and abstract unwrapped
+ * (paragraphs kept) and cleaned, names from authors_parsed ("First Last Suffix", TeX accents
+ * decoded, elements after the third as the affiliation; the authors string split when it is
+ * missing), version and updated from the highest version, published from v1, categories
+ * (primary first), DOI, journal ref, comments; source kind arXiv. submitter, report-no and
+ * license have no field. Returns 0, or -1 with LERR_PARSE when o is no snapshot record or its
+ * id is no arXiv id. */
+int feed_snapshot_paper(const struct json_object *o, struct paper *p, struct lerr *e);
 
 #endif

@@ -24,6 +24,7 @@ enum fetch_req_kind {
 	FETCH_REQ_SOURCE,     /* the source named `arg` now */
 	FETCH_REQ_HF_DAY,     /* Hugging Face Daily Papers of day `arg` (YYYY-MM-DD) */
 	FETCH_REQ_SEARCH,     /* remote search for `arg` on arXiv (and HF where available) */
+	FETCH_REQ_PDF,        /* the PDF of the cached paper `arg` to pdf-dir (events named "pdf") */
 };
 
 /* ---- events (worker -> UI) ------------------------------------------------------------------ */
@@ -71,6 +72,8 @@ struct fetch_opts {
 };
 struct fetch_summary {
 	long sources, failed, n_new, n_updated;
+	char note[320];    /* something about the run as a whole the user should hear, "" none
+	                    * (the request spacing could not be shared with other processes) */
 };
 /* What fetch_run() did. */
 enum fetch_run_result {
@@ -80,7 +83,9 @@ enum fetch_run_result {
 	FETCH_RUN_NOT_STARTED,     /* nothing ran: bad options (LERR_USAGE) or the database could
 	                            * not be opened; e says why */
 };
-/* Runs the requested sources once against the database at db_path. */
+/* Runs the requested sources once against the database at db_path, all at once (within the
+ * politeness groups; see fetch_int.h's fetch_sources); each source's events arrive in order,
+ * those of different sources interleave. */
 enum fetch_run_result fetch_run(const struct config *cfg, const char *db_path,
                                 const struct fetch_opts *o, struct fetch_summary *sum,
                                 struct lerr *e);

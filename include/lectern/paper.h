@@ -77,11 +77,15 @@ struct paper {
 	char *ai_keywords;       /* comma-and-space separated */
 	char *hf_day;            /* Daily Papers day "YYYY-MM-DD" (submittedOnDailyAt) */
 	char *thumbnail;
+	/* arXiv withdrew the paper (an OAI-PMH deleted record): kept and shown, marked as such. Set
+	 * by the store when reading; store_upsert() ignores it (store_set_withdrawn() sets it). */
+	bool withdrawn;
 
 	/* User state: filled by the store when reading, ignored by store_upsert(). */
 	bool favourite;
 	int64_t fav_time;        /* when it became a favourite, 0 if not */
 	bool read;
+	bool hidden;             /* "not interested" (x): out of every view but is:hidden */
 	char *note;
 	char *tags;              /* space-separated */
 
@@ -108,13 +112,34 @@ void paper_set(char **field, const char *s);
 /* Deep copy. */
 void paper_copy(struct paper *dst, const struct paper *src);
 
+/* Field limits, applied where papers enter the cache (store_upsert): a longer text is cut at a
+ * UTF-8 boundary, authors past the 10,000th are dropped (ATLAS and CMS papers have ~3,000),
+ * counts are clamped. Ids longer than PAPER_ID_MAX are refused, not cut (an id is identity). */
+enum {
+	PAPER_TITLE_MAX = 2048,           /* bytes */
+	PAPER_TEXT_MAX = 64 * 1024,       /* the abstract and every other text field (not the
+	                                   * user's note and tags: never cut) */
+	PAPER_NAME_MAX = 2048,            /* one author's name or affiliation */
+	PAPER_AUTHORS_MAX = 10000,
+	PAPER_ID_MAX = 2048,
+};
+#define PAPER_COUNT_MAX INT64_C(1000000000000)   /* upvotes, comments, stars: 10^12 */
+/* True when some field of p is over its limit (cheap: lengths only). */
+bool paper_over_limits(const struct paper *p);
+/* Cuts p to the limits in place. Writes what it cut to what[0..n) ("title cut from 3145728
+ * to 2048 bytes, 12000 authors: kept 10000") and returns how many fields it changed. */
+int paper_apply_limits(struct paper *p, char *what, size_t n);
+/* A JSON or text number as a count: NaN and negatives are unknown (-1), the rest clamped to
+ * [0, PAPER_COUNT_MAX] before any conversion (a double out of int64's range is undefined). */
+int64_t paper_count_from_double(double d);
+
 /* arXiv ids. Splits "2501.01234v3" / "hep-th/9901001v2" / "http://arxiv.org/abs/2501.01234v3" /
  * "oai:arXiv.org:2501.01234v3" / "arXiv:2501.01234" into the bare id and version (0 when absent).
  * Writes the bare id to out (n >= 64). Returns 0, or -1 when s is not an arXiv id. */
 int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version);
 bool paper_is_arxiv_id(const char *id);
 /* An id as stored: a bare arXiv id, or "doi:..."/"url:..." without spaces or controls (what an
- * import or a sync folder may name). */
+ * import or a sync folder may name), at most PAPER_ID_MAX bytes. */
 bool paper_valid_id(const char *id);
 
 /* Tags as typed ("ml, to-read  ml #survey") -> the stored form: words separated by one space,

@@ -38,6 +38,8 @@ enum query_flag {
 	QFLAG_NONE = 0, QFLAG_FAV, QFLAG_READ, QFLAG_UNREAD, QFLAG_NOTE, QFLAG_TAGS,
 	/* arXiv's announce type of a listing (store.h says which listing) */
 	QFLAG_NEW, QFLAG_CROSS, QFLAG_REPLACED,
+	QFLAG_HIDDEN,    /* hidden with x: the only flag that brings hidden papers back */
+	QFLAG_WATCHED,   /* a watch (author, word, category) marks it */
 };
 
 /* The one table of fields: the parser reads it, and so do the help texts. */

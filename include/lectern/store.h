@@ -33,10 +33,13 @@ enum store_open_flags {
 struct store *store_open(const char *path, int flags, struct lerr *e);
 void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
 bool store_is_readonly(const struct store *s);
+/* Why a store that was not asked to be read-only is: "the disk is full" (it opened read-only
+ * to keep reads working), "the cache is damaged" (SQLITE_CORRUPT was met), else NULL. */
+const char *store_readonly_reason(const struct store *s);
 const char *store_path(const struct store *s);
 
 /* Default database path: $LECTERN_DB, else $XDG_DATA_HOME/lectern/papers.db
- * (~/.local/share/lectern/papers.db). Caller frees. */
+ * (~/.local/share/lectern/papers.db). Caller frees. NULL when none of them is set (no HOME). */
 char *store_default_path(void);
 
 /* ---- transactions --------------------------------------------------------------------------
@@ -81,6 +84,11 @@ struct store_listing {
 int store_upsert(struct store *s, const struct paper *p, const struct store_listing *l,
                  enum store_upsert_result *result, struct lerr *e);
 
+/* What the last store_upsert() or store_import() on s cut to paper.h's field limits ("title cut
+ * from 3145728 to 2048 bytes"), or NULL when it stored the paper whole. Valid until the next
+ * upsert. The caller names the paper in its warning. */
+const char *store_cut_note(const struct store *s);
+
 /* `lectern import` of one exported paper: store_upsert() once per listing in p->listings
  * ("SOURCE DAY" lines, as store_get() gives them, position and type unknown; none: one
  * upsert without a listing); the source that listed it on p->hf_day is a Daily Papers source,
@@ -104,6 +112,12 @@ int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct
 int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e);
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e);
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e);
+/* "Not interested": a hidden paper leaves every view and search (store_view.hidden) and is a
+ * negative example for the ranker. A favourite cannot be hidden: LERR_USAGE, nothing written;
+ * making a paper a favourite unhides it. */
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e);
+/* How many papers are hidden (one partial-index range); -1 on error. */
+int64_t store_count_hidden(struct store *s, struct lerr *e);
 int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e);
 
 /* ---- reading -------------------------------------------------------------------------------- */
@@ -120,6 +134,8 @@ enum store_filter {
 	STORE_VIEW_SOURCE,     /* papers listed by view.source; with view.day, its listing of that
 	                        * day (an arXiv announcement day) */
 	STORE_VIEW_HF_DAY,     /* papers a Hugging Face Daily Papers source listed on view.day */
+	STORE_VIEW_RANKED,     /* the ranker's last list view.list (store_rank_put), best first,
+	                        * whatever view.sort says; store_row.why holds each one's reasons */
 };
 enum store_sort {
 	STORE_SORT_DATE = 0,   /* newest first (store_row.date, ties by rowid); a day view (HF_DAY,
@@ -143,6 +159,11 @@ enum store_sort {
  * type of one listing: in a day view that day's, in a source view the source's latest, else
  * the paper's latest listing. A day view shows exactly the papers its source(s) listed that
  * day, each once. Strings are borrowed for the duration of the call. */
+enum store_hidden {
+	STORE_HIDDEN_OUT = 0,   /* hidden papers are left out, unless the query names is:hidden */
+	STORE_HIDDEN_IN,        /* they are listed with the others (list/export --hidden) */
+	STORE_HIDDEN_ONLY,      /* only they are (the reader's X) */
+};
 struct store_view {
 	enum store_filter filter;
 	enum store_sort sort;
@@ -152,7 +173,11 @@ struct store_view {
 	bool hide_replacements;   /* listing views (HF_DAY, SOURCE) leave out replacements */
 	bool rank_all;          /* relevance / upvotes score every match, not a bounded candidate
 	                         * set (the CLI's --limit 0); only store_each/store_each_row */
+	enum store_hidden hidden;
+	int list;               /* STORE_VIEW_RANKED: STORE_LIST_FOR_YOU or STORE_LIST_SIMILAR */
+	bool watched;           /* only the papers a watch marks (as is:watched) */
 };
+enum { STORE_LIST_FOR_YOU = 0, STORE_LIST_SIMILAR = 1 };
 
 /* A position in a view's order. Copy it from a returned row; never build one by hand. */
 struct store_key {
@@ -172,12 +197,16 @@ struct store_row {
 	int64_t published;      /* 0 unknown */
 	int64_t upvotes;        /* -1 unknown */
 	bool favourite, read;
+	bool hidden;            /* hidden with x (shown only by is:hidden views) */
 	struct store_key key;
 	int64_t date;           /* the date to show: published, else the earliest listing day, else
 	                         * first seen; the list's date order and date: filters use it */
 	bool has_note;          /* the paper has a non-empty note (user state, like favourite) */
 	int version;            /* the stored text's arXiv version, 0 unknown */
 	bool replaced;          /* the view's listing (see store_view) announced a replacement */
+	char *why;              /* STORE_VIEW_RANKED: why it ranks there (NULL elsewhere) */
+	bool watched;           /* a watch marks it */
+	bool withdrawn;         /* arXiv withdrew the paper (paper.withdrawn) */
 };
 struct store_rows {
 	struct store_row *v;
@@ -241,6 +270,74 @@ int64_t store_view_mark_read(struct store *s, const struct store_view *view, cha
                              size_t *n_ids, struct lerr *e);
 void store_ids_free(char **ids, size_t n);
 
+/* ---- the ranker's reads and writes (rank.c; schema 10) ---------------------------------------- */
+
+/* Calls cb with each token of text as papers_fts indexes it (the "lectern" tokenizer: folded to
+ * lower case, diacritics removed, CJK one character a token); cb returns non-zero to stop. The
+ * token is borrowed for the call. Returns 0, or -1 when the tokenizer cannot be made. */
+typedef int (*store_token_cb)(void *ctx, const char *tok, size_t n);
+int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb cb, void *ctx);
+
+/* The text of one paper the ranker reads (borrowed for the callback; any may be NULL). */
+struct store_text {
+	int64_t pk;
+	const char *id, *title, *abstract, *authors, *categories;
+	int64_t date;              /* as store_row.date */
+	bool favourite;
+};
+typedef int (*store_text_cb)(void *ctx, const struct store_text *t);
+enum store_text_set {
+	STORE_TEXT_FAVOURITES,     /* every favourite */
+	STORE_TEXT_HIDDEN,         /* every hidden paper */
+	STORE_TEXT_SINCE,          /* papers dated at or after unix time n, not hidden, newest first */
+	STORE_TEXT_SAMPLE,         /* n papers drawn by seed (arg: the seed as text), not hidden; all
+	                            * when the cache has fewer. One scan of an index of pks. */
+	STORE_TEXT_MATCH,          /* the n best BM25 matches of the FTS5 expression arg, not hidden */
+	STORE_TEXT_ID,             /* the paper arg (any id form), hidden or not */
+};
+/* Returns 0, or -1 with e set; cb's non-zero return stops the walk (and is not an error). */
+int store_texts(struct store *s, enum store_text_set set, const char *arg, int64_t n,
+                store_text_cb cb, void *ctx, struct lerr *e);
+
+/* A named blob of the ranker (its model, its document frequencies): *data malloc'd (NULL, *n 0
+ * when none). put replaces it, stamped now. */
+int store_blob_get(struct store *s, const char *name, void **data, size_t *n, int64_t *when,
+                   struct lerr *e);
+int store_blob_put(struct store *s, const char *name, const void *data, size_t n, int64_t n_pos,
+                   int64_t n_neg, struct lerr *e);
+
+/* The ranked lists the views STORE_VIEW_RANKED show: put replaces list `list` with n papers (by
+ * pk) and their scores and reasons, in one transaction. why reads the reasons of paper id in a
+ * list (*why malloc'd, NULL when it is not in it). */
+int store_rank_put(struct store *s, int list, const int64_t *pk, const double *score,
+                   char *const *why, size_t n, struct lerr *e);
+int store_rank_why(struct store *s, const char *id, int list, char **why, struct lerr *e);
+
+/* ---- watches ---------------------------------------------------------------------------------
+ * A watch marks the papers of an author, with a word (or words, in order) in the title or
+ * abstract, or in a category: is:watched finds them, lists mark them. Authors compare by
+ * paper_name_key: "Y. Bengio" watches Yoshua Bengio, not Samy Bengio. Watches made with
+ * store_watch_add are kept in the cache; the config's are given to each connection
+ * (store_watch_config) and cannot be removed here. */
+enum store_watch_kind { STORE_WATCH_AUTHOR, STORE_WATCH_WORD, STORE_WATCH_CAT };
+struct store_watch {
+	enum store_watch_kind kind;
+	char *value;
+	bool config;               /* from the configuration file */
+};
+/* "author", "word", "cat" -> the kind; -1 when none. */
+int store_watch_kind_parse(const char *s);
+const char *store_watch_kind_name(enum store_watch_kind k);
+void store_watch_config(struct store *s, enum store_watch_kind kind, const char *value);
+int store_watch_add(struct store *s, enum store_watch_kind kind, const char *value,
+                    struct lerr *e);
+/* LERR_NOTFOUND when there is no such watch; LERR_USAGE for a config one (edit the file). */
+int store_watch_remove(struct store *s, enum store_watch_kind kind, const char *value,
+                       struct lerr *e);
+/* Every watch, the config's first; *out malloc'd (free with store_watches_free). */
+int store_watch_list(struct store *s, struct store_watch **out, size_t *n, struct lerr *e);
+void store_watches_free(struct store_watch *w, size_t n);
+
 /* ---- per-source state (shown by `lectern sources` and the status line) ---------------------- */
 struct store_source_state {
 	char *name;
@@ -267,6 +364,25 @@ void store_source_state_clear(struct store_source_state *st);
 int store_source_signature_get(struct store *s, const char *name, char **sig, struct lerr *e);
 int store_source_signature_put(struct store *s, const char *name, const char *sig,
                                struct lerr *e);
+
+/* ---- harvests (OAI-PMH, harvest.c; store_harvest.c) ----------------------------------------- */
+/* A harvest source's checkpoint. All strings malloc'd or NULL. */
+struct store_harvest {
+	char *spec;         /* the definition it belongs to (URL, set, format): another one restarts */
+	char *token;        /* the resumptionToken to ask for next; NULL when no list is in progress */
+	char *datestamp;    /* "YYYY-MM-DD": the latest record datestamp stored, NULL none yet */
+	int64_t updated_at; /* when it was written, 0 never */
+};
+void store_harvest_clear(struct store_harvest *h);
+/* Fills *out (all NULL / 0 when the source has none). */
+int store_harvest_get(struct store *s, const char *source, struct store_harvest *out,
+                      struct lerr *e);
+/* Writes the checkpoint (inside the caller's transaction when one is open: with the page). */
+int store_harvest_put(struct store *s, const char *source, const struct store_harvest *h,
+                      struct lerr *e);
+/* Marks the paper withdrawn (or not). *found (may be NULL) tells whether the cache has it;
+ * nothing else about it changes (its text, user state and listings stay). */
+int store_set_withdrawn(struct store *s, const char *id, bool on, bool *found, struct lerr *e);
 
 /* ---- HTTP validators for conditional GET -------------------------------------------------- */
 /* Either out pointer may be NULL. Strings returned are malloc'd (caller frees) or NULL. */

@@ -38,6 +38,7 @@
 
 #include "lectern/app.h"
 #include "lectern/paper.h"
+#include "lectern/pdf.h"
 #include "lectern/store.h"
 #include "lectern/ui_draw.h"
 #include "lectern/ui_edit.h"
@@ -64,7 +65,8 @@ struct ui_intent {
 };
 
 /* ---- the list pane (ui_list.c) ------------------------------------------------------------- */
-enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE };
+enum ui_view_kind { VIEW_ALL, VIEW_HF, VIEW_FAVOURITES, VIEW_UNREAD, VIEW_SOURCE, VIEW_REMOTE,
+                    VIEW_HIDDEN, VIEW_FOR_YOU, VIEW_SIMILAR, VIEW_WATCHED };
 
 /* The list: rows[0..n) are a contiguous stretch of the view; offset is rows[0]'s position. */
 struct ui_list {
@@ -87,6 +89,11 @@ struct ui_list {
 	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
 	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */
+	struct pdf_index pdfs;    /* the PDFs on disk, for the list's mark (pdf.h) */
+	int64_t n_hidden;         /* papers hidden with x in the whole cache (the header says it) */
+	char like[64];            /* VIEW_SIMILAR: the paper the others are like */
+	char rank_note[200];      /* VIEW_FOR_YOU / VIEW_SIMILAR: shown when the list is empty
+	                           * (ranking…, no favourites yet…) */
 };
 
 /* Where the list was (view, order, search, selection and its screen line), to go back to. */
@@ -164,6 +171,9 @@ struct ui_detail {
 	int n_links;
 	bool authors_all;         /* A: every author (else a long list is cut to 3 lines) */
 	bool authors_cut;         /* the author list shown is cut */
+	int why_list;             /* the ranked list (STORE_LIST_*) whose why is shown at the top,
+	                           * -1 none (the reader sets it with the view) */
+	char *why;                /* the shown paper's why in it, NULL none */
 };
 
 void ui_detail_free(struct ui_detail *d);

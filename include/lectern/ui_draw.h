@@ -81,6 +81,10 @@ int ui_put_edit(struct ui_ctx *c, int y, int x, int w, const struct ui_edit *ed,
 void ui_fill(struct ui_ctx *c, int y, int x, int w, enum ui_elem el);
 /* Applies the theme to the terminal (colour pairs). */
 void ui_theme_apply(struct ui_ctx *c);
+/* True when $TERM's terminfo entry can address the cursor (the reader needs it); otherwise
+ * prints why on stderr, pointing at the CLI commands, and returns false. Call before curses
+ * starts: it asks terminfo only. */
+bool ui_term_can_draw(void);
 /* Puts the terminal cursor at (y, x) and shows it (an open prompt); not headless. */
 void ui_show_cursor(const struct ui_ctx *c, int y, int x);
 /* Hides the terminal cursor; not headless. */

@@ -15,9 +15,18 @@
 
 /* True when url starts with http:// or https:// (any case) and has no control characters. */
 bool ui_url_allowed(const char *url);
+/* url with every byte RFC 3986 never allows in a URI percent-encoded (space, controls, DEL,
+ * non-ASCII bytes, " < > ` { } | \ ^, and a % that starts no %XX escape); reserved characters
+ * and existing escapes are kept, so a valid URL comes back unchanged. Caller frees. */
+char *ui_url_normalise(const char *url);
 /* The command to use: browser (may be NULL) or the fallbacks above. Caller frees. */
 char *ui_browser_command(const char *browser);
-/* Builds the NULL-terminated argv for cmd and url. Returns NULL with e set when cmd is empty or
+/* The command that opens a downloaded PDF: `set pdf-viewer` (may be NULL), else xdg-open (open on
+ * macOS). Caller frees. The path it gets is one pdf_find() returned under pdf-dir: the one
+ * target that is not an http(s) URL. */
+char *ui_viewer_command(const char *viewer);
+/* Builds the NULL-terminated argv for cmd and url (an http(s) URL is normalised by
+ * ui_url_normalise; a file path is passed as is). Returns NULL with e set when cmd is empty or
  * malformed. Free with ui_argv_free(). */
 char **ui_open_argv(const char *cmd, const char *url, struct lerr *e);
 void ui_argv_free(char **argv);

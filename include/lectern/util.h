@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -79,13 +80,26 @@ int util_valid_date(const char *s);
 /* Parses durations like "30m", "2h", "1d", "45s", "90" (seconds). Returns -1 when malformed. */
 int64_t util_parse_duration(const char *s);
 
+/* d as an int64, saturating at its limits (NaN gives 0): a plain cast of a double out of
+ * int64's range is undefined behaviour. */
+int64_t util_double_to_i64(double d);
+
 /* Paths. */
 int util_mkdir_p(const char *path, unsigned mode);  /* 0 or -1 with errno */
-/* $XDG_DATA_HOME/lectern (or ~/.local/share/lectern) and the config analogue. Caller frees. */
+/* $XDG_DATA_HOME/lectern (or ~/.local/share/lectern) and the config analogue. Caller frees.
+ * NULL when neither the XDG variable nor $HOME is an absolute path (a cron job or a service
+ * without HOME): the caller says so instead of writing under the current directory. */
 char *util_data_dir(void);
 char *util_config_dir(void);
+char *util_state_dir(void);   /* $XDG_STATE_HOME/lectern (~/.local/state/lectern) */
 /* Reads a whole file; returns NULL with *e set on failure. *len gets the size. Caller frees. */
 char *util_read_file(const char *path, size_t *len, struct lerr *e);
+
+/* Reads one line of f (up to "\n", which is not kept) into b (reset first), keeping at most
+ * `max` bytes of it, so memory stays bounded whatever the input: the rest of a longer line is
+ * read and dropped. *len gets the line's whole length (> max: it was cut). Returns 1 for a
+ * line, 0 at the end of the file (or an error: check ferror) with nothing read. */
+int util_read_line(FILE *f, struct sbuf *b, size_t max, size_t *len);
 
 /* Whether s is one of the "\n"-separated lines of `lines` (NULL: no lines). */
 bool util_has_line(const char *lines, const char *s);

@@ -1,0 +1,289 @@
+/* test_rank — the ranker on the real arXiv day of the fixtures (1,504 papers): modes, why,
+ * hidden papers, similar papers, the stored model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <string.h>
+
+#include "lectern/rank.h"
+#include "lectern/store.h"
+#include "rank_fixture.h"
+
+static struct store *day_store(void)
+{
+	struct lerr e = {0};
+	struct store *s = store_open(":memory:", 0, &e);
+	assert_non_null(s);
+	assert_int_equal(fixture_load(s, "."), 1504);
+	return s;
+}
+
+/* Whether `text` holds every token of `term` (words as the index folds them: compared without
+ * case; the why names tokens, which drop accents and punctuation). */
+static bool has_words(const char *text, const char *term)
+{
+	char *low = strdup(text ? text : "");
+	for (char *c = low; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	bool ok = true;
+	char *t = strdup(term), *save = NULL;
+	for (char *w = strtok_r(t, " ", &save); w && ok; w = strtok_r(NULL, " ", &save))
+		ok = strstr(low, w) != NULL;
+	free(t);
+	free(low);
+	return ok;
+}
+
+/* Every reason of the item names something the paper has: a word of its title or abstract,
+ * one of its authors, one of its categories. Returns the number of reasons. */
+static int check_why(struct store *s, const struct rank_item *it)
+{
+	struct paper p;
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, it->id, &p, &e), 0);
+	assert_non_null(it->why);
+	int n = 0;
+	char *w = strdup(it->why), *save = NULL;
+	for (char *r = strtok_r(w, ";", &save); r; r = strtok_r(NULL, ";", &save), n++) {
+		while (*r == ' ')
+			r++;
+		if (!strncmp(r, "cat:", 4)) {
+			if (!strstr(p.categories, r + 4))
+				fail_msg("%s: why \"%s\" is not a category of %s", it->id, r, p.categories);
+		} else if (!strncmp(r, "author ", 7)) {
+			bool found = false;
+			for (size_t i = 0; i < p.n_authors; i++)
+				found |= !strcmp(p.authors[i].name, r + 7);
+			if (!found)
+				fail_msg("%s: why \"%s\" is not an author", it->id, r);
+		} else {
+			struct sbuf t = {0};
+			sbuf_printf(&t, "%s %s", p.title, p.abstract ? p.abstract : "");
+			if (!has_words(t.s, r))
+				fail_msg("%s: why \"%s\" is not in its text", it->id, r);
+			sbuf_free(&t);
+		}
+	}
+	free(w);
+	paper_clear(&p);
+	return n;
+}
+
+static bool in_cat(struct store *s, const char *id, const char *cat)
+{
+	struct paper p;
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, id, &p, &e), 0);
+	bool yes = false;
+	for (const char *c = p.categories; c && *c;) {
+		size_t n = strcspn(c, " ");
+		yes |= n == strlen(cat) && !strncmp(c, cat, n);
+		c += n + (c[n] == ' ');
+	}
+	paper_clear(&p);
+	return yes;
+}
+
+/* Whether two category lists share a field: an archive ("hep" of hep-ph and hep-th, "cs" of
+ * cs.CL, "astro" of astro-ph.CO). */
+static void field_of(const char *cat, size_t n, char *out, size_t m)
+{
+	size_t k = strcspn(cat, ".-");
+	snprintf(out, m, "%.*s", (int)(k < n ? k : n), cat);
+}
+
+static bool same_field(const char *a, const char *b)
+{
+	for (const char *c = a; c && *c;) {
+		size_t n = strcspn(c, " ");
+		char fa[32];
+		field_of(c, n, fa, sizeof fa);
+		for (const char *d = b; d && *d;) {
+			size_t m = strcspn(d, " ");
+			char fb[32];
+			field_of(d, m, fb, sizeof fb);
+			if (!strcmp(fa, fb))
+				return true;
+			d += m + (d[m] == ' ');
+		}
+		c += n + (c[n] == ' ');
+	}
+	return false;
+}
+
+static char *cats_of(struct store *s, const char *id)
+{
+	struct paper p;
+	struct lerr e = {0};
+	assert_int_equal(store_get(s, id, &p, &e), 0);
+	char *c = strdup(p.categories ? p.categories : "");
+	paper_clear(&p);
+	return c;
+}
+
+/* The first n papers (in the day's order) whose primary category is cat. */
+struct pick {
+	const char *cat;
+	char ids[32][32];
+	int n, want;
+};
+
+static int pick_one(void *ctx, const struct paper *p)
+{
+	struct pick *k = ctx;
+	if (k->n < k->want && p->primary_category && !strcmp(p->primary_category, k->cat))
+		snprintf(k->ids[k->n++], sizeof k->ids[0], "%s", p->id);
+	return 0;
+}
+
+static void pick(struct store *s, const char *cat, int n, struct pick *k)
+{
+	memset(k, 0, sizeof *k);
+	k->cat = cat;
+	k->want = n;
+	struct lerr e = {0};
+	struct store_view v = { .filter = STORE_VIEW_SOURCE, .source = "arxiv", .day = "2024-11-28" };
+	assert_int_equal(store_each(s, &v, 0, pick_one, k, &e), 0);
+	assert_int_equal(k->n, n);
+}
+
+static void test_no_and_few_favourites(void **state)
+{
+	(void)state;
+	struct store *s = day_store();
+	struct rank_result r;
+	struct lerr e = {0};
+	struct rank_opts o = { .limit = 20, .seed = 1 };
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.mode, RANK_NO_FAVOURITES);
+	assert_int_equal(r.n, 0);
+	rank_result_free(&r);
+
+	struct pick k;
+	pick(s, "gr-qc", 2, &k);
+	for (int i = 0; i < k.n; i++)
+		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.mode, RANK_SIMILARITY);
+	assert_int_equal(r.n, 20);
+	int hits = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		assert_true(strcmp(r.v[i].id, k.ids[0]) && strcmp(r.v[i].id, k.ids[1]));
+		assert_true(check_why(s, &r.v[i]) >= 1);
+		assert_non_null(r.v[i].close);   /* the nearest favourite */
+		hits += in_cat(s, r.v[i].id, "gr-qc");
+		assert_true(i == 0 || r.v[i].score <= r.v[i - 1].score);
+	}
+	assert_true(hits >= 8);   /* the rest: cosmology in astro-ph.CO (11 of 20 measured) */
+	rank_result_free(&r);
+	store_close(&s);
+}
+
+/* 15 favourites of one field: a model; its top 20 is mostly that field, each with 2-4 reasons
+ * that are real features of the paper; a hidden paper never comes back; the model is kept and
+ * a retraining starts from it. */
+static void test_model(void **state)
+{
+	(void)state;
+	struct store *s = day_store();
+	struct lerr e = {0};
+	struct pick k;
+	pick(s, "quant-ph", 15, &k);
+	for (int i = 0; i < k.n; i++)
+		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
+	struct rank_result r;
+	struct rank_opts o = { .limit = 20, .seed = 1 };
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.mode, RANK_MODEL);
+	assert_int_equal(r.n_pos, 15);
+	assert_true(r.n_neg > 1000);
+	assert_int_equal(r.considered, 1504 - 15);
+	assert_int_equal(r.n, 20);
+	int hits = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		int n = check_why(s, &r.v[i]);
+		assert_true(n >= 2 && n <= 4);
+		assert_non_null(r.v[i].close);
+		hits += in_cat(s, r.v[i].id, "quant-ph");
+	}
+	assert_true(hits >= 15);
+	char top[32];
+	snprintf(top, sizeof top, "%s", r.v[0].id);
+	rank_result_free(&r);
+
+	assert_int_equal(store_set_hidden(s, top, true, &e), 0);
+	o.limit = 0;
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.considered, 1504 - 16);
+	for (size_t i = 0; i < r.n; i++)
+		assert_string_not_equal(r.v[i].id, top);
+	rank_result_free(&r);
+	/* scoring with the stored model (no training) gives the same order */
+	struct rank_result r2;
+	o.no_train = true;
+	o.limit = 10;
+	assert_int_equal(rank_recommend(s, &o, &r2, &e), 0);
+	o.no_train = false;
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);   /* warm-started from the model */
+	for (size_t i = 0; i < 10; i++)
+		assert_string_equal(r.v[i].id, r2.v[i].id);
+	rank_result_free(&r);
+	rank_result_free(&r2);
+	void *blob;
+	size_t len;
+	assert_int_equal(store_blob_get(s, "model", &blob, &len, NULL, &e), 0);
+	assert_non_null(blob);
+	assert_true(len > 1000);
+	free(blob);
+	store_close(&s);
+}
+
+/* Papers like a paper stay in its field, and say what they share with it. */
+static void test_similar(void **state)
+{
+	(void)state;
+	struct store *s = day_store();
+	struct lerr e = {0};
+	const char *cats[] = {"hep-ph", "cs.CL", "gr-qc", "quant-ph"};
+	for (size_t c = 0; c < 4; c++) {
+		struct pick k;
+		pick(s, cats[c], 3, &k);
+		for (int i = 0; i < k.n; i++) {
+			struct rank_result r;
+			assert_int_equal(rank_similar(s, k.ids[i], 10, &r, &e), 0);
+			assert_int_equal(r.mode, RANK_SIMILAR_TO);
+			assert_true(r.n >= 5);
+			int hits = 0;
+			char *mine = cats_of(s, k.ids[i]);
+			for (size_t j = 0; j < r.n; j++) {
+				assert_string_not_equal(r.v[j].id, k.ids[i]);
+				assert_true(check_why(s, &r.v[j]) >= 1);
+				char *theirs = cats_of(s, r.v[j].id);
+				hits += same_field(mine, theirs);
+				free(theirs);
+			}
+			free(mine);
+			if (hits * 10 < (int)r.n * 5)   /* half at least (measured: 5 to 10 of 10) */
+				fail_msg("similar %s (%s): %d of %zu in the field", k.ids[i], cats[c], hits, r.n);
+			rank_result_free(&r);
+		}
+	}
+	struct rank_result r;
+	assert_int_equal(rank_similar(s, "2411.99999", 10, &r, &e), -1);
+	assert_int_equal(e.kind, LERR_NOTFOUND);
+	store_close(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_and_few_favourites),
+		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_similar),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
