@@ -16,7 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
-	ST_US_HIDE, ST_US_GET,
+	ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -72,10 +72,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
-	/* Hiding leaves a favourite alone (the caller is told: no row changed). */
-	[ST_US_HIDE] = "INSERT INTO user_state (id, hidden) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET hidden = excluded.hidden"
-	               " WHERE NOT favourite OR NOT excluded.hidden",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
 	              " WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
@@ -1413,25 +1409,6 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 			s->txn_failed = true;
 			ops_clear(s, 0);
 		}
-		return -1;
-	}
-	return 0;
-}
-
-int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_HIDE, id, e, &st) < 0)
-		return -1;
-	const char *cid = canon(id, buf, sizeof buf);
-	bind_text(st, 1, cid);
-	sqlite3_bind_int(st, 2, on);
-	if (finish_write(s, st, "saving the hidden mark", e) < 0)
-		return -1;
-	if (on && sqlite3_changes(s->db) == 0) {
-		lerr_set(e, LERR_USAGE, 0, "%s is a favourite: a favourite cannot be hidden "
-		         "(unmark it with f first)", cid);
 		return -1;
 	}
 	return 0;

@@ -246,8 +246,9 @@ static const char schema_v10[] =
  * sync_meta: this cache's random writer id and its hybrid logical clock (the last HLC it gave
  * or saw). sync_files: how far each file of the sync folder was read, with the file's identity
  * (device, inode, the first bytes) to notice one that shrank or was replaced. sync_clock: the
- * last writer's clock of each (paper, field): "fav", "read", "note" (with the clock of the note
- * it replaced, to tell an edit made after seeing another from a concurrent one) and "tag:NAME"
+ * last writer's clock of each (paper, field): "fav", "read", "hide" (its value in prev_hlc: a
+ * favourite masks a hide, store_sync.c), "note" (with the clock of the note it replaced, to
+ * tell an edit made after seeing another from a concurrent one) and "tag:NAME"
  * (a removed tag keeps its row: an older add then loses to it). Every existing user state gets
  * a clock of now by this cache's writer (so a snapshot carries it to the other caches); later
  * changes all get one as they are made. */
@@ -276,7 +277,11 @@ static const char schema_v11[] =
 	"  SELECT id, 'fav' AS field FROM user_state WHERE favourite"
 	"  UNION SELECT id, 'read' FROM user_state WHERE read"
 	"  UNION SELECT id, 'note' FROM user_state WHERE note IS NOT NULL AND note <> ''"
-	"  UNION SELECT id, 'tag:' || lower(tag) FROM split WHERE tag <> '');";
+	"  UNION SELECT id, 'tag:' || lower(tag) FROM split WHERE tag <> '');"
+	/* hide keeps its value in prev_hlc (store_sync.c: a favourite masks it) */
+	"INSERT INTO sync_clock (id, field, hlc, writer, prev_hlc)"
+	" SELECT id, 'hide', (SELECT value FROM sync_meta WHERE key = 'hlc'),"
+	" (SELECT value FROM sync_meta WHERE key = 'writer'), 1 FROM user_state WHERE hidden;";
 
 /* Version 12: arXiv OAI-PMH harvests. papers.withdrawn marks a paper arXiv withdrew (an OAI
  * deleted record): it is kept with its user state and shown as withdrawn. `harvest` is each

@@ -14,7 +14,7 @@
 #include "store_int.h"
 
 enum {
-	SS_META_GET, SS_META_PUT, SS_HLC_SEEN, SS_US_GET, SS_US_FAV, SS_US_READ, SS_US_NOTE,
+	SS_META_GET, SS_META_PUT, SS_HLC_SEEN, SS_US_GET, SS_US_FAV, SS_US_READ, SS_US_HIDE, SS_US_NOTE,
 	SS_US_TAGS, SS_CLOCK_GET, SS_CLOCK_PUT, SS_CLOCK_ALL, SS_IDS, SS_IDS_OF, SS_FILE_GET, SS_FILE_PUT,
 	SS_PAPER_EXISTS, SS_COUNT
 };
@@ -25,7 +25,8 @@ static const char *const ss_sql[SS_COUNT] = {
 	[SS_META_PUT] = "INSERT INTO sync_meta VALUES (?1, ?2)"
 	                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[SS_HLC_SEEN] = "UPDATE sync_meta SET value = max(value, ?1) WHERE key = 'hlc'",
-	[SS_US_GET] = "SELECT favourite, fav_time, read, note, tags FROM user_state WHERE id = ?1",
+	[SS_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
+	              " WHERE id = ?1",
 	/* A favourite is never hidden: making one unhides it (rank.h). */
 	[SS_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
 	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
@@ -33,6 +34,8 @@ static const char *const ss_sql[SS_COUNT] = {
 	              " fav_time = excluded.fav_time",
 	[SS_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
+	[SS_US_HIDE] = "INSERT INTO user_state (id, hidden) VALUES (?1, ?2)"
+	               " ON CONFLICT (id) DO UPDATE SET hidden = excluded.hidden",
 	[SS_US_NOTE] = "INSERT INTO user_state (id, note) VALUES (?1, ?2)"
 	               " ON CONFLICT (id) DO UPDATE SET note = excluded.note",
 	[SS_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
@@ -62,7 +65,17 @@ static const struct flag {
 } flags[] = {
 	{"fav", "fav", "unfav", SS_US_FAV, 0},
 	{"read", "read", "unread", SS_US_READ, 2},
+	{"hide", "hide", "unhide", SS_US_HIDE, 5},
 };
+
+/* Hiding and favourites. A favourite is never hidden, so the hide field is a register of its
+ * own whose value the clock row keeps (prev_hlc: 1 hidden, 0 shown; user_state.hidden is what
+ * the views see): a paper is hidden when the last hide/unhide is newer than the last
+ * fav/unfav, was a hide, and the paper is not a favourite. Both fields are last writer wins,
+ * so every cache ends the same whatever order a hide and a favourite made concurrently
+ * arrive in, and a favourite is never lost to a hide (a hide newer than the favourite waits
+ * behind it: an unfavourite older than the hide then shows it hidden). */
+#define HIDE_VALUE(on) (&(struct store_clock){.hlc = (on) ? 1 : 0})
 
 static sqlite3_stmt *ss(struct store *s, int which, struct lerr *e)
 {
@@ -373,6 +386,31 @@ static int txn_leave(struct store *s, bool own, int rc, struct lerr *e)
 	return 0;
 }
 
+/* Sets user_state.hidden from the hide and favourite fields (above); *changed when it did. */
+static int settle_hidden(struct store *s, const char *id, bool *changed, struct lerr *e)
+{
+	struct store_clock hide, value, fav;
+	struct ustate u;
+	if (clock_get(s, id, "hide", &hide, &value, e) < 0 || clock_get(s, id, "fav", &fav, NULL, e) < 0 ||
+	    ustate_get(s, id, &u, e) < 0)
+		return -1;
+	bool want = hide.hlc && value.hlc && store_clock_cmp(&hide, &fav) > 0 && !u.flag[0];
+	int rc = 0;
+	if (want != (u.flag[5] != 0)) {
+		sqlite3_stmt *st = ss(s, SS_US_HIDE, e);
+		if (!st) {
+			rc = -1;
+		} else {
+			bind_str(st, 1, id);
+			sqlite3_bind_int(st, 2, want);
+			rc = done(s, st, "saving the hidden mark", e);
+			*changed = true;
+		}
+	}
+	ustate_clear(&u);
+	return rc;
+}
+
 static int user_flag(struct store *s, const struct flag *f, const char *id, bool on,
                      int64_t when, struct lerr *e)
 {
@@ -388,7 +426,8 @@ static int user_flag(struct store *s, const struct flag *f, const char *id, bool
 			rc = write_flag(s, f, id, true, when, e);
 	} else if ((rc = hlc_tick(s, &c, e)) == 0 &&
 	           (rc = write_flag(s, f, id, on, when, e)) == 0 &&
-	           (rc = clock_put(s, id, f->field, &c, NULL, e)) == 0) {
+	           (rc = clock_put(s, id, f->field, &c,
+	                           f->write == SS_US_HIDE ? HIDE_VALUE(on) : NULL, e)) == 0) {
 		store_op_push(s, on ? f->on_op : f->off_op, id, NULL, &c, NULL,
 		              on ? (when > 0 ? when : util_now()) : 0, on && f->write == SS_US_FAV);
 	}
@@ -504,7 +543,21 @@ static int local_change(struct store *s, const char *id, const struct change *c,
 {
 	char buf[64];
 	bool own;
-	if (user_id(s, id, buf, sizeof buf, e) < 0 || txn_enter(s, &own, e) < 0)
+	if (user_id(s, id, buf, sizeof buf, e) < 0)
+		return -1;
+	if (!strcmp(c->field, "hide") && c->on) {   /* before the transaction: nothing is failed */
+		struct ustate u;
+		if (ustate_get(s, buf, &u, e) < 0)
+			return -1;
+		bool fav = u.flag[0] != 0;
+		ustate_clear(&u);
+		if (fav) {
+			lerr_set(e, LERR_USAGE, 0, "%s is a favourite: a favourite cannot be hidden "
+			         "(unmark it with f first)", buf);
+			return -1;
+		}
+	}
+	if (txn_enter(s, &own, e) < 0)
 		return -1;
 	return txn_leave(s, own, change_one(s, buf, c, e), e);
 }
@@ -529,6 +582,11 @@ int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct
 int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
 {
 	return local_change(s, id, &(struct change){.field = "read", .on = on}, e);
+}
+
+int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
+{
+	return local_change(s, id, &(struct change){.field = "hide", .on = on}, e);
 }
 
 int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
@@ -651,14 +709,17 @@ static int apply_flag(struct store *s, const struct flag *f, bool on, const stru
 		return -1;
 	if (store_clock_cmp(&op->clock, &c) <= 0)
 		return 0;
-	if (clock_put(s, op->id, f->field, &op->clock, NULL, e) < 0 ||
+	bool hide = f->write == SS_US_HIDE;
+	if (clock_put(s, op->id, f->field, &op->clock, hide ? HIDE_VALUE(on) : NULL, e) < 0 ||
 	    ustate_get(s, op->id, &u, e) < 0)
 		return -1;
 	int rc = 0;
-	if ((u.flag[f->col] != 0) != on) {
+	if (!hide && (u.flag[f->col] != 0) != on) {
 		rc = write_flag(s, f, op->id, on, op->when, e);
 		*changed = true;
 	}
+	if (rc == 0 && (hide || f->write == SS_US_FAV))
+		rc = settle_hidden(s, op->id, changed, e);
 	if (rc == 0 && on && op->paper && f->write == SS_US_FAV)
 		rc = adopt_paper(s, op->paper, e);
 	ustate_clear(&u);
@@ -761,6 +822,8 @@ static int emit_state(struct store *s, const char *id, const char *writer, store
 	for (size_t i = 0; !*stop && i < ARRAY_LEN(flags); i++) {
 		bool on = u.flag[flags[i].col] != 0;
 		clock_of(rows, n, flags[i].field, &c, &pv);
+		if (flags[i].write == SS_US_HIDE && c->hlc)
+			on = pv->hlc != 0;   /* the register, not what a favourite masks */
 		if ((!on && c->hlc == 0) || !WANTED(c))
 			continue;
 		struct paper p;

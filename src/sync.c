@@ -30,6 +30,8 @@ static const struct kind {
 	{"unfav", CARRY_NONE, store_apply_op},
 	{"read", CARRY_NONE, store_apply_op},
 	{"unread", CARRY_NONE, store_apply_op},
+	{"hide", CARRY_NONE, store_apply_op},
+	{"unhide", CARRY_NONE, store_apply_op},
 	{"tag", CARRY_TAG, store_apply_op},
 	{"untag", CARRY_TAG, store_apply_op},
 	{"note", CARRY_TEXT, store_apply_op},

@@ -67,7 +67,7 @@ static bool apply(struct store *s, const char *op, const char *id, const char *a
 	return changed;
 }
 
-struct user { bool fav, read; char *note, *tags; };
+struct user { bool fav, read, hidden; char *note, *tags; };
 
 static struct user get(struct store *s, const char *id)
 {
@@ -79,6 +79,7 @@ static struct user get(struct store *s, const char *id)
 		fail_msg("get %s: %s", id, e.msg);
 	u.fav = p.favourite;
 	u.read = p.read;
+	u.hidden = p.hidden;
 	u.note = xstrdup(p.note ? p.note : "");
 	u.tags = xstrdup(p.tags ? p.tags : "");
 	paper_clear(&p);
@@ -366,6 +367,162 @@ static void test_folder_roundtrip(void **state)
 	store_close(&b);
 }
 
+/* hide against favourite: each is last writer wins, a favourite masks a hide, and the hide
+ * decides again after an unfavourite older than it. Every order of arrival ends the same. */
+static void test_hide_fav_crossing(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t hide, fav, unfav;
+		bool hidden;        /* after all three */
+	} cases[] = {
+		{500, 400, 450, true},    /* the hide is the newest: hidden once no longer a favourite */
+		{400, 500, 600, false},   /* the favourite came after the hide: shown for good */
+		{500, 400, 600, false},   /* the unfavourite came after the hide: shown */
+	};
+	static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+	                                 {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		for (size_t o = 0; o < 6; o++) {
+			struct store *s = fresh("cross.db");
+			put_paper(s, "2501.00011", "Eleven");
+			for (int i = 0; i < 3; i++) {
+				int which = orders[o][i];
+				if (which == 0)
+					apply(s, "hide", "2501.00011", NULL, cases[k].hide, "aa", 0, NULL);
+				else if (which == 1)
+					apply(s, "fav", "2501.00011", NULL, cases[k].fav, "bb", 0, NULL);
+				else
+					apply(s, "unfav", "2501.00011", NULL, cases[k].unfav, "bb", 0, NULL);
+				struct user u = get(s, "2501.00011");
+				assert_false(u.fav && u.hidden);   /* a favourite is never hidden */
+				user_free(&u);
+			}
+			struct user u = get(s, "2501.00011");
+			assert_false(u.fav);
+			if (u.hidden != cases[k].hidden)
+				fail_msg("case %zu, order %zu: hidden %d", k, o, u.hidden);
+			user_free(&u);
+			/* the snapshot carries the hide itself, not what the favourite masked */
+			struct sbuf b = {0};
+			struct lerr e = {0};
+			assert_int_equal(store_each_state(s, NULL, count_op, &b, &e), 0);
+			assert_string_equal(b.s, "unfav 2501.00011 -|hide 2501.00011 -|");
+			sbuf_free(&b);
+			store_close(&s);
+		}
+	}
+	/* hide and favourite only: the favourite shows, whichever is newer */
+	struct store *s = fresh("cross.db");
+	put_paper(s, "2501.00011", "Eleven");
+	assert_true(apply(s, "fav", "2501.00011", NULL, 400, "bb", 0, NULL));
+	assert_false(apply(s, "hide", "2501.00011", NULL, 500, "aa", 0, NULL));
+	struct user u = get(s, "2501.00011");
+	assert_true(u.fav);
+	assert_false(u.hidden);
+	user_free(&u);
+	store_close(&s);
+}
+
+/* Local hides: logged as operations; a favourite cannot be hidden (nothing is logged). */
+static void test_hide_local(void **state)
+{
+	(void)state;
+	struct store *s = fresh("hide.db");
+	struct captured c = {0};
+	struct lerr e = {0};
+	put_paper(s, "2501.00012", "Twelve");
+	store_set_op_hook(s, capture, &c);
+	assert_int_equal(store_set_hidden(s, "2501.00012", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00012", true, &e), 0);   /* no change */
+	assert_int_equal(store_set_favourite(s, "2501.00012", true, &e), 0);   /* unhides */
+	struct user u = get(s, "2501.00012");
+	assert_true(u.fav);
+	assert_false(u.hidden);
+	user_free(&u);
+	assert_int_equal(store_set_hidden(s, "2501.00012", true, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "a favourite cannot be hidden"));
+	assert_int_equal(store_set_favourite(s, "2501.00012", false, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00012", true, &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00012", false, &e), 0);
+	assert_int_equal(c.n, 5);
+	assert_string_equal(c.lines[0], "hide 2501.00012 - -");
+	assert_string_equal(c.lines[1], "fav 2501.00012 - Twelve");
+	assert_string_equal(c.lines[2], "unfav 2501.00012 - -");
+	assert_string_equal(c.lines[3], "hide 2501.00012 - -");
+	assert_string_equal(c.lines[4], "unhide 2501.00012 - -");
+	store_set_op_hook(s, NULL, NULL);
+	store_close(&s);
+}
+
+/* Three caches, one folder: a hide on A reaches B; a favourite on B crossing a hide on A ends
+ * the same in A, B and a cache restored from the folder alone, and so after an unfavourite. */
+static void test_hide_folder(void **state)
+{
+	(void)state;
+	struct store *a = fresh("ha.db"), *b = fresh("hb.db"), *c = fresh("hc.db");
+	struct lerr e = {0};
+	struct sync_stats st;
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s", tmp_path("hfolder"));
+	const char *ids[] = {"2501.00021", "2501.00022"};
+	for (size_t i = 0; i < 2; i++) {
+		put_paper(a, ids[i], "A paper");
+		put_paper(b, ids[i], "A paper");
+		put_paper(c, ids[i], "A paper");
+	}
+	struct sync *ya = sync_open(a, dir, NULL, NULL, &e), *yb = sync_open(b, dir, NULL, NULL, &e);
+	assert_non_null(ya);
+	assert_non_null(yb);
+	assert_int_equal(store_set_hidden(a, ids[0], true, &e), 0);
+	assert_int_equal(sync_run(yb, false, &st, &e), 0);
+	assert_int_equal(st.changed, 1);
+	struct user u = get(b, ids[0]);
+	assert_true(u.hidden);
+	user_free(&u);
+	/* the crossing */
+	assert_int_equal(store_set_hidden(a, ids[1], true, &e), 0);
+	assert_int_equal(store_set_favourite(b, ids[1], true, &e), 0);
+	assert_int_equal(sync_run(ya, false, &st, &e), 0);
+	assert_int_equal(sync_run(yb, false, &st, &e), 0);
+	struct user ua = get(a, ids[1]), ub = get(b, ids[1]);
+	assert_true(ua.fav);   /* a favourite is never lost to a hide */
+	assert_true(ub.fav);
+	assert_false(ua.hidden);
+	assert_false(ub.hidden);
+	user_free(&ua);
+	user_free(&ub);
+	/* B unfavourites after seeing the hide: the unfavourite is newer, so it shows */
+	assert_int_equal(store_set_favourite(b, ids[1], false, &e), 0);
+	assert_int_equal(sync_run(ya, false, &st, &e), 0);
+	assert_int_equal(sync_run(yb, false, &st, &e), 0);
+	struct sync *yc = sync_open(c, dir, NULL, NULL, &e);
+	assert_non_null(yc);
+	assert_int_equal(sync_run(yc, false, &st, &e), 0);
+	ua = get(a, ids[1]);
+	ub = get(b, ids[1]);
+	struct user uc = get(c, ids[1]);
+	assert_false(ua.fav);
+	assert_false(ub.fav);
+	assert_false(uc.fav);
+	assert_false(ua.hidden);   /* the unfavourite is newer than the hide */
+	assert_false(ub.hidden);
+	assert_false(uc.hidden);
+	user_free(&ua);
+	user_free(&ub);
+	user_free(&uc);
+	u = get(c, ids[0]);
+	assert_true(u.hidden);
+	user_free(&u);
+	sync_close(&ya);
+	sync_close(&yb);
+	sync_close(&yc);
+	store_close(&a);
+	store_close(&b);
+	store_close(&c);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR_TEST");
@@ -382,6 +539,9 @@ int main(void)
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_migrate_v10),
 		cmocka_unit_test(test_folder_roundtrip),
+		cmocka_unit_test(test_hide_fav_crossing),
+		cmocka_unit_test(test_hide_local),
+		cmocka_unit_test(test_hide_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
