@@ -82,7 +82,7 @@ static const char sync_usage[] =
 	"Merges the user state of every cache sharing the sync folder (set sync-dir DIR):\n"
 	"reads each DIR/*.jsonl from where this cache stopped and applies the operations by\n"
 	"last writer wins per paper and field (lectern(5) SYNC FOLDER). A new cache gets every\n"
-	"favourite (with its title), tag, note and read mark back this way.\n"
+	"favourite (with its title), tag, note, read mark, hide and watch back this way.\n"
 	"  --compact   rewrite this cache's own file as a snapshot now\n"
 	"Malformed lines are reported as FILE:LINE and skipped; the exit status is then 1.\n";
 

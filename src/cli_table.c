@@ -150,7 +150,7 @@ static const struct cli_cmd commands[] = {
 	 NULL, CLI_VAL_TEXT},
 	{"pdf", "download papers' PDFs to pdf-dir (resumable); print their paths", pdf_opts, NULL,
 	 CLI_VAL_TEXT},
-	{"sync", "merge favourites, read marks, tags and notes through the sync folder", sync_opts,
+	{"sync", "merge favourites, read marks, tags, notes, hides, watches through the sync folder", sync_opts,
 	 NULL, CLI_VAL_NONE},
 	{"check", "check the cache for damage", help_opts, NULL, CLI_VAL_NONE},
 	{"repair", "build a new cache from what a damaged one holds", help_opts, NULL,

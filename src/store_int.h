@@ -140,6 +140,10 @@ void store_op_push(struct store *s, const char *op, const char *id, const char *
                    const struct store_clock *c, const struct store_clock *prev, int64_t when,
                    bool with_paper);
 void store_op_discard(struct store *s);
+/* Adds (on) or removes a kept watch, logged as an operation (store_watch.c's add and remove
+ * come here; the config's watches are never logged). *did: the table changed. */
+int store_sync_watch(struct store *s, const char *kind, const char *value, bool on, bool *did,
+                     struct lerr *e);
 char *store_col_text(sqlite3_stmt *st, int col);
 
 

@@ -248,8 +248,9 @@ static const char schema_v10[] =
  * (device, inode, the first bytes) to notice one that shrank or was replaced. sync_clock: the
  * last writer's clock of each (paper, field): "fav", "read", "hide" (its value in prev_hlc: a
  * favourite masks a hide, store_sync.c), "note" (with the clock of the note it replaced, to
- * tell an edit made after seeing another from a concurrent one) and "tag:NAME"
- * (a removed tag keeps its row: an older add then loses to it). Every existing user state gets
+ * tell an edit made after seeing another from a concurrent one), "tag:NAME" (a removed tag
+ * keeps its row: an older add then loses to it) and, under the id "watch", each kept watch's
+ * "watch:KIND:VALUE" (an unwatch keeps its row too). Every existing user state gets
  * a clock of now by this cache's writer (so a snapshot carries it to the other caches); later
  * changes all get one as they are made. */
 static const char schema_v11[] =
@@ -281,7 +282,11 @@ static const char schema_v11[] =
 	/* hide keeps its value in prev_hlc (store_sync.c: a favourite masks it) */
 	"INSERT INTO sync_clock (id, field, hlc, writer, prev_hlc)"
 	" SELECT id, 'hide', (SELECT value FROM sync_meta WHERE key = 'hlc'),"
-	" (SELECT value FROM sync_meta WHERE key = 'writer'), 1 FROM user_state WHERE hidden;";
+	" (SELECT value FROM sync_meta WHERE key = 'writer'), 1 FROM user_state WHERE hidden;"
+	/* the kept watches (store_sync.c: id "watch", field "watch:KIND:VALUE") */
+	"INSERT INTO sync_clock (id, field, hlc, writer)"
+	" SELECT 'watch', 'watch:' || kind || ':' || key, (SELECT value FROM sync_meta WHERE"
+	" key = 'hlc'), (SELECT value FROM sync_meta WHERE key = 'writer') FROM watches;";
 
 /* Version 12: arXiv OAI-PMH harvests. papers.withdrawn marks a paper arXiv withdrew (an OAI
  * deleted record): it is kept with its user state and shown as withdrawn. `harvest` is each

@@ -16,7 +16,7 @@
 enum {
 	SS_META_GET, SS_META_PUT, SS_HLC_SEEN, SS_US_GET, SS_US_FAV, SS_US_READ, SS_US_HIDE, SS_US_NOTE,
 	SS_US_TAGS, SS_CLOCK_GET, SS_CLOCK_PUT, SS_CLOCK_ALL, SS_IDS, SS_IDS_OF, SS_FILE_GET, SS_FILE_PUT,
-	SS_PAPER_EXISTS, SS_COUNT
+	SS_PAPER_EXISTS, SS_WATCH_ADD, SS_WATCH_DEL, SS_WATCH_HAS, SS_COUNT
 };
 _Static_assert(SS_COUNT <= 20, "struct store's sync_st is too small");
 
@@ -55,6 +55,11 @@ static const char *const ss_sql[SS_COUNT] = {
 	                " ON CONFLICT (name) DO UPDATE SET dev = excluded.dev, ino = excluded.ino,"
 	                " head = excluded.head, offset = excluded.offset, line = excluded.line",
 	[SS_PAPER_EXISTS] = "SELECT 1 FROM papers WHERE id = ?1",
+	/* a watch's key is its value as given (store_watch.c finds the paper it matches) */
+	[SS_WATCH_ADD] = "INSERT INTO watches (kind, key, value, added) VALUES (?1, ?2, ?2, ?3)"
+	                 " ON CONFLICT DO NOTHING",
+	[SS_WATCH_DEL] = "DELETE FROM watches WHERE kind = ?1 AND key = ?2",
+	[SS_WATCH_HAS] = "SELECT 1 FROM watches WHERE kind = ?1 AND key = ?2",
 };
 
 /* The flags: a field, its operations, the statement that writes it, its column in SS_US_GET (a
@@ -492,6 +497,104 @@ static int user_tags(struct store *s, const char *id, const char *tags, struct l
 }
 
 
+/* ---- watches ---------------------------------------------------------------------------------- */
+
+/* Watches are not a paper's: their operations name the id "watch", their argument is
+ * "KIND VALUE" and their field "watch:KIND:VALUE" (last writer wins per watch, like tags). */
+static const char watch_id[] = "watch";
+
+static char *watch_field(const char *kind, const char *value)
+{
+	return xasprintf("watch:%s:%s", kind, value);
+}
+
+/* Adds or removes the row; *did: a row changed (the watch list is then made again). */
+static int watch_write(struct store *s, const char *kind, const char *value, bool on, bool *did,
+                       struct lerr *e)
+{
+	sqlite3_stmt *st = ss(s, on ? SS_WATCH_ADD : SS_WATCH_DEL, e);
+	if (!st)
+		return -1;
+	bind_str(st, 1, kind);
+	bind_str(st, 2, value);
+	if (on)
+		sqlite3_bind_int64(st, 3, util_now());
+	if (done(s, st, on ? "saving the watch" : "removing the watch", e) < 0)
+		return -1;
+	*did = sqlite3_changes(s->db) > 0;
+	if (*did && s->wl && s->wl_free) {   /* store_watch.c's compiled list is stale */
+		s->wl_free(s->wl);
+		s->wl = NULL;
+	}
+	return 0;
+}
+
+int store_sync_watch(struct store *s, const char *kind, const char *value, bool on, bool *did,
+                     struct lerr *e)
+{
+	bool own;
+	*did = false;
+	if (s->readonly)
+		return store_readonly_error(s, e);
+	if (txn_enter(s, &own, e) < 0)
+		return -1;
+	struct store_clock c;
+	char *field = watch_field(kind, value), *arg = xasprintf("%s %s", kind, value);
+	int rc = watch_write(s, kind, value, on, did, e);
+	if (rc == 0 && *did && (rc = hlc_tick(s, &c, e)) == 0 &&
+	    (rc = clock_put(s, watch_id, field, &c, NULL, e)) == 0)
+		store_op_push(s, on ? "watch" : "unwatch", watch_id, arg, &c, NULL, 0, false);
+	free(field);
+	free(arg);
+	return txn_leave(s, own, rc, e);
+}
+
+static int apply_watch(struct store *s, const struct store_op *op, bool on, bool *changed,
+                       struct lerr *e)
+{
+	const char *sp = strchr(op->arg, ' ');
+	char *kind = xstrndup(op->arg, (size_t)(sp - op->arg)), *field = watch_field(kind, sp + 1);
+	struct store_clock c;
+	bool did = false;
+	int rc = clock_get(s, watch_id, field, &c, NULL, e);
+	if (rc == 0 && store_clock_cmp(&op->clock, &c) > 0 &&
+	    (rc = clock_put(s, watch_id, field, &op->clock, NULL, e)) == 0 &&
+	    (rc = watch_write(s, kind, sp + 1, on, &did, e)) == 0)
+		*changed = *changed || did;
+	free(kind);
+	free(field);
+	return rc;
+}
+
+/* A watch's operation: "watch" or "unwatch" from its clock row (present in the table or not). */
+static int emit_watch(struct store *s, const char *field, const struct store_clock *c,
+                      store_op_cb cb, void *ctx, int *stop, struct lerr *e)
+{
+	const char *kind = field + 6, *colon = strchr(kind, ':');
+	if (!colon)
+		return 0;
+	char *k = xstrndup(kind, (size_t)(colon - kind)), *arg = xasprintf("%s %s", k, colon + 1);
+	sqlite3_stmt *st = ss(s, SS_WATCH_HAS, e);
+	int rc = -1;
+	if (st) {
+		bind_str(st, 1, k);
+		bind_str(st, 2, colon + 1);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+			struct store_op op = {rc == SQLITE_ROW ? "watch" : "unwatch", watch_id, arg, *c,
+			                      {0}, 0, NULL};
+			*stop = cb(ctx, &op);
+			rc = 0;
+		} else {
+			rc = store_db_error(s, e, rc, "reading the watches");
+		}
+	}
+	free(k);
+	free(arg);
+	return rc;
+}
+
 /* ---- the public setters ------------------------------------------------------------------- */
 
 /* The canonical id of a paper to change (a version or URL taken away). */
@@ -738,6 +841,8 @@ static int apply(struct store *s, const struct store_op *op, bool *changed, stru
 		return apply_tag(s, op, op->op[0] == 't', changed, e);
 	if (!strcmp(op->op, "note"))
 		return apply_note(s, op, changed, e);
+	if (!strcmp(op->op, "watch") || !strcmp(op->op, "unwatch"))
+		return apply_watch(s, op, op->op[0] == 'w', changed, e);
 	lerr_set(e, LERR_PARSE, 0, "unknown operation \"%s\"", op->op);
 	return -1;
 }
@@ -755,14 +860,24 @@ int store_apply_op(struct store *s, const struct store_op *op, bool *changed, st
 	if (txn_enter(s, &own, e) < 0)
 		return -1;
 	/* A bad operation (unknown kind, bad tag) fails alone, not the caller's transaction. */
+	bool watch = !strcmp(op->op, "watch") || !strcmp(op->op, "unwatch");
 	if (!flag_of(op->op, NULL) && strcmp(op->op, "tag") && strcmp(op->op, "untag") &&
-	    strcmp(op->op, "note")) {
+	    strcmp(op->op, "note") && !watch) {
 		lerr_set(e, LERR_PARSE, 0, "unknown operation \"%s\"", op->op);
 		return own ? (store_rollback(s), -1) : -1;
 	}
 	if ((!strcmp(op->op, "tag") || !strcmp(op->op, "untag")) &&
 	    (!nonempty(op->arg) || strchr(op->arg, ' '))) {
 		lerr_set(e, LERR_PARSE, 0, "a tag is one word");
+		return own ? (store_rollback(s), -1) : -1;
+	}
+	/* a watch: id "watch", "KIND VALUE" (a kind of letters: sync.c checks it is known) */
+	if (watch != !strcmp(op->id, watch_id) ||
+	    (watch && (!op->arg || strspn(op->arg, "abcdefghijklmnopqrstuvwxyz") == 0 ||
+	               op->arg[strspn(op->arg, "abcdefghijklmnopqrstuvwxyz")] != ' ' ||
+	               !op->arg[strspn(op->arg, "abcdefghijklmnopqrstuvwxyz") + 1]))) {
+		lerr_set(e, LERR_PARSE, 0, watch ? "a watch is \"KIND VALUE\" of the id \"watch\""
+		                                 : "\"watch\" is not a paper");
 		return own ? (store_rollback(s), -1) : -1;
 	}
 	return txn_leave(s, own, apply(s, op, changed, e), e);
@@ -857,6 +972,9 @@ static int emit_state(struct store *s, const char *id, const char *writer, store
 		}
 		w += k;
 	}
+	for (size_t i = 0; !*stop && rc == 0 && i < n; i++)
+		if (!strncmp(rows[i].field, "watch:", 6) && WANTED(&rows[i].c))
+			rc = emit_watch(s, rows[i].field, &rows[i].c, cb, ctx, stop, e);
 	for (size_t i = 0; !*stop && i < n; i++) {
 		const char *tag = rows[i].field + 4;
 		if (strncmp(rows[i].field, "tag:", 4) || has_tag(u.tags, tag, strlen(tag)) ||
@@ -870,7 +988,7 @@ static int emit_state(struct store *s, const char *id, const char *writer, store
 		free(rows[i].field);
 	free(rows);
 	ustate_clear(&u);
-	return 0;
+	return rc;
 }
 
 int store_each_state(struct store *s, const char *writer, store_op_cb cb, void *ctx,

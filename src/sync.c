@@ -18,7 +18,7 @@
 #include "lectern/text.h"
 
 /* What an operation carries besides its id and clock. */
-enum carry { CARRY_NONE, CARRY_PAPER, CARRY_TAG, CARRY_TEXT };
+enum carry { CARRY_NONE, CARRY_PAPER, CARRY_TAG, CARRY_TEXT, CARRY_WATCH };
 
 /* The operations: a new kind is one row (its name, what it carries, how it is applied). */
 static const struct kind {
@@ -35,6 +35,8 @@ static const struct kind {
 	{"tag", CARRY_TAG, store_apply_op},
 	{"untag", CARRY_TAG, store_apply_op},
 	{"note", CARRY_TEXT, store_apply_op},
+	{"watch", CARRY_WATCH, store_apply_op},     /* id "watch"; "kind", "value" */
+	{"unwatch", CARRY_WATCH, store_apply_op},
 };
 
 static const struct kind *kind_of(const char *name)
@@ -84,6 +86,11 @@ static void line_of(struct sbuf *b, const struct store_op *op)
 	put_str(o, "w", op->clock.writer);
 	if (k && k->carry == CARRY_TAG) {
 		put_str(o, "tag", op->arg ? op->arg : "");
+	} else if (k && k->carry == CARRY_WATCH && op->arg && strchr(op->arg, ' ')) {
+		char *kind = xstrndup(op->arg, (size_t)(strchr(op->arg, ' ') - op->arg));
+		put_str(o, "kind", kind);
+		put_str(o, "value", strchr(op->arg, ' ') + 1);
+		free(kind);
 	} else if (k && k->carry == CARRY_TEXT) {
 		put_str(o, "text", op->arg ? op->arg : "");
 		json_object_object_add(o, "pt", json_object_new_int64(op->prev.hlc));
@@ -326,8 +333,10 @@ static int parse_op(struct json_tokener *tok, const char *line, size_t len, stru
 		snprintf(msg, msgn, "no \"op\"");
 	else if (!k)
 		snprintf(msg, msgn, "unknown operation \"%.40s\" (from a newer lectern?)", op);
-	else if (!id || !paper_valid_id(id) || strlen(id) > 512)
-		snprintf(msg, msgn, "\"id\" is not a paper id");
+	else if (k->carry == CARRY_WATCH ? !id || strcmp(id, "watch")
+	                                 : !id || !paper_valid_id(id) || strlen(id) > 512)
+		snprintf(msg, msgn, k->carry == CARRY_WATCH ? "\"id\" of a watch is not \"watch\""
+		                                            : "\"id\" is not a paper id");
 	else if (!get_i64(o, "t", &t) || t <= 0 || !w || !valid_writer(w, false))
 		snprintf(msg, msgn, "no valid clock (\"t\" and \"w\")");
 	else
@@ -365,6 +374,16 @@ static int parse_op(struct json_tokener *tok, const char *line, size_t len, stru
 			out->op.prev.hlc = pt;
 			snprintf(out->op.prev.writer, sizeof out->op.prev.writer, "%s", pw ? pw : "");
 		}
+	} else if (rc == 0 && k->carry == CARRY_WATCH) {
+		const char *kind = get_str(o, "kind"), *value = get_str(o, "value");
+		char *v = value ? clean_text(value, TEXT_COLLAPSE, SYNC_MAX_WATCH, &cut) : NULL;
+		if (!kind || store_watch_kind_parse(kind) < 0 || !v || !*v || cut) {
+			snprintf(msg, msgn, "no valid \"kind\" (author, word, cat) and \"value\"");
+			rc = -1;
+		} else {
+			out->arg = xasprintf("%s %s", kind, v);
+		}
+		free(v);
 	} else if (rc == 0 && k->carry == CARRY_PAPER) {
 		get_i64(o, "when", &out->op.when);
 		out->paper = paper_of(o, id);

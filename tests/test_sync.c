@@ -304,6 +304,8 @@ static void test_migrate_v10(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00007", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00007", "kept", &e), 0);
 	assert_int_equal(store_set_tags(s, "2501.00007", "ML survey", &e), 0);
+	assert_int_equal(store_set_hidden(s, "2501.00008", true, &e), 0);
+	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Ada Lovelace", &e), 0);
 	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE harvest; ALTER TABLE papers DROP COLUMN"
 	                              " withdrawn; DROP TABLE sync_meta; DROP TABLE sync_files;"
 	                              " DROP TABLE sync_clock; PRAGMA user_version = 10;", NULL, NULL,
@@ -319,13 +321,15 @@ static void test_migrate_v10(void **state)
 	struct sbuf b = {0};
 	assert_int_equal(store_each_state(s, store_writer(s), count_op, &b, &e), 0);
 	assert_string_equal(b.s, "fav 2501.00007 -|note 2501.00007 kept|tag 2501.00007 ML|"
-	                         "tag 2501.00007 survey|");
+	                         "tag 2501.00007 survey|hide 2501.00008 -|"
+	                         "watch watch author Ada Lovelace|");
 	sbuf_free(&b);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT group_concat(field, ' '), min(hlc)"
 	                                    " FROM sync_clock", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), "fav note tag:ml tag:survey");
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	                    "fav note tag:ml tag:survey hide watch:author:Ada Lovelace");
 	int64_t migrated = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	assert_true(migrated > ((int64_t)1700000000000 << 16));
@@ -523,6 +527,89 @@ static void test_hide_folder(void **state)
 	store_close(&c);
 }
 
+/* The watches of a cache as "kind value|..." ("(config)" after one from the config). */
+static char *watches(struct store *s)
+{
+	struct store_watch *w;
+	size_t n;
+	struct lerr e = {0};
+	struct sbuf b = {0};
+	assert_int_equal(store_watch_list(s, &w, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s %s%s|", store_watch_kind_name(w[i].kind), w[i].value,
+		            w[i].config ? " (config)" : "");
+	store_watches_free(w, n);
+	return b.s ? b.s : xstrdup("");
+}
+
+static void assert_watches(struct store *s, const char *want)
+{
+	char *got = watches(s);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Watches travel like tags: an add and a removal reach the other caches, concurrent adds both
+ * survive, a fresh cache gets them from the folder alone; the config's are never logged. */
+static void test_watch_folder(void **state)
+{
+	(void)state;
+	struct store *a = fresh("wa.db"), *b = fresh("wb.db"), *c = fresh("wc.db");
+	struct lerr e = {0};
+	struct sync_stats st;
+	struct captured cap = {0};
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s", tmp_path("wfolder"));
+	store_watch_config(a, STORE_WATCH_WORD, "transformer");   /* A's config: stays A's */
+	struct sync *ya = sync_open(a, dir, NULL, NULL, &e), *yb = sync_open(b, dir, NULL, NULL, &e);
+	assert_non_null(ya);
+	assert_non_null(yb);
+	assert_int_equal(store_watch_add(a, STORE_WATCH_AUTHOR, "Yoshua Bengio", &e), 0);
+	assert_int_equal(sync_run(yb, false, &st, &e), 0);
+	assert_int_equal(st.changed, 1);
+	assert_watches(b, "author Yoshua Bengio|");
+	/* concurrent adds both survive */
+	assert_int_equal(store_watch_add(a, STORE_WATCH_WORD, "diffusion", &e), 0);
+	assert_int_equal(store_watch_add(b, STORE_WATCH_CAT, "cs.LG", &e), 0);
+	assert_int_equal(sync_run(ya, false, &st, &e), 0);
+	assert_int_equal(sync_run(yb, false, &st, &e), 0);
+	assert_watches(a, "word transformer (config)|author Yoshua Bengio|cat cs.LG|word diffusion|");
+	assert_watches(b, "author Yoshua Bengio|cat cs.LG|word diffusion|");
+	/* a removal propagates; applying the folder again changes nothing */
+	assert_int_equal(store_watch_remove(b, STORE_WATCH_AUTHOR, "Yoshua Bengio", &e), 0);
+	assert_int_equal(sync_run(ya, false, &st, &e), 0);
+	assert_int_equal(st.changed, 1);
+	assert_int_equal(sync_run(ya, false, &st, &e), 0);
+	assert_int_equal(st.changed, 0);
+	assert_watches(a, "word transformer (config)|cat cs.LG|word diffusion|");
+	/* the config's watch cannot be removed, and nothing about it is logged */
+	store_set_op_hook(a, capture, &cap);
+	assert_int_equal(store_watch_remove(a, STORE_WATCH_WORD, "transformer", &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_int_equal(cap.n, 0);
+	store_set_op_hook(a, NULL, NULL);
+	sync_close(&ya);   /* (the hook above replaced sync's: A logs nothing more here) */
+	/* a fresh cache: everything from the folder alone */
+	struct sync *yc = sync_open(c, dir, NULL, NULL, &e);
+	assert_non_null(yc);
+	assert_int_equal(sync_run(yc, false, &st, &e), 0);
+	assert_watches(c, "cat cs.LG|word diffusion|");
+	/* and from B's compacted log as well */
+	assert_int_equal(sync_run(yb, true, &st, &e), 0);
+	struct store *d = fresh("wd.db");
+	struct sync *yd = sync_open(d, dir, NULL, NULL, &e);
+	assert_non_null(yd);
+	assert_int_equal(sync_run(yd, false, &st, &e), 0);
+	assert_watches(d, "cat cs.LG|word diffusion|");
+	sync_close(&yb);
+	sync_close(&yc);
+	sync_close(&yd);
+	store_close(&a);
+	store_close(&b);
+	store_close(&c);
+	store_close(&d);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR_TEST");
@@ -542,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_hide_fav_crossing),
 		cmocka_unit_test(test_hide_local),
 		cmocka_unit_test(test_hide_folder),
+		cmocka_unit_test(test_watch_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,8 @@
  * applied); unknown kinds (from a newer lectern) are reported and skipped.
  *
  * Text from the folder is untrusted: cleaned as feed text (text_clean) and bounded (a line of
- * at most SYNC_MAX_LINE bytes, a note of SYNC_MAX_NOTE, a title of SYNC_MAX_TITLE); links are
+ * at most SYNC_MAX_LINE bytes, a note of SYNC_MAX_NOTE, a title of SYNC_MAX_TITLE, a watch of
+ * SYNC_MAX_WATCH); links are
  * kept only when http(s). Messages for the user (FILE:LINE and what was done) go to the warn
  * callback. Not thread-safe: one struct sync per store, on the thread that owns the store. */
 #ifndef LECTERN_SYNC_H
@@ -30,6 +31,7 @@
 #define SYNC_MAX_FILE (256LL << 20)       /* new bytes of one file read in one run */
 #define SYNC_MAX_NOTE (64 * 1024)
 #define SYNC_MAX_TITLE 2000
+#define SYNC_MAX_WATCH 500                /* a watch's value (longer: the line is skipped) */
 #define SYNC_FUTURE_MS (86400 * 1000LL)   /* clocks further ahead are clamped to now */
 #define SYNC_COMPACT_MIN (256 * 1024)     /* a log this big is compacted when half of it is old */
 

@@ -30,7 +30,7 @@ complete -c lectern -n __fish_use_subcommand -a fetch -d 'fetch sources once and
 complete -c lectern -n __fish_use_subcommand -a sources -d 'list sources and their state'
 complete -c lectern -n __fish_use_subcommand -a search-remote -d 'search arXiv and merge the results into the cache'
 complete -c lectern -n __fish_use_subcommand -a pdf -d 'download papers'\'' PDFs to pdf-dir (resumable); print their paths'
-complete -c lectern -n __fish_use_subcommand -a sync -d 'merge favourites, read marks, tags and notes through the sync folder'
+complete -c lectern -n __fish_use_subcommand -a sync -d 'merge favourites, read marks, tags, notes, hides, watches through the sync folder'
 complete -c lectern -n __fish_use_subcommand -a check -d 'check the cache for damage'
 complete -c lectern -n __fish_use_subcommand -a repair -d 'build a new cache from what a damaged one holds'
 complete -c lectern -n __fish_use_subcommand -a completions -d 'print a bash, zsh or fish completion script'
