@@ -78,10 +78,17 @@ $(B)/tests/%: tests/%.c $(B)/liblectern.a
 	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) \
 	  -o $@ $< $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-$(B)/bench/%: tests/bench/%.c $(B)/liblectern.a
+# Benchmarks share papergen (realistic papers recombined from the real fixtures in tests/data).
+$(B)/bench/papergen.o: tests/bench/papergen.c $(B)/.flags
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) -o $@ $< $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS)
+	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/bench/%: tests/bench/%.c $(B)/bench/papergen.o $(B)/liblectern.a
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(LCPPFLAGS) $(CPPFLAGS) $(LCFLAGS) $(CFLAGS) -DBENCH_DATA='"$(abspath tests/data)"' \
+	  -o $@ $< $(B)/bench/papergen.o $(B)/liblectern.a $(LDFLAGS) $(LLDLIBS)
 
 # Fuzzers need clang's libFuzzer; they link the sources directly with -fsanitize=fuzzer. UBSan
 # findings abort (no recovery), so undefined behaviour fails a fuzzing run like a crash.

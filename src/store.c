@@ -16,6 +16,7 @@ enum {
 	ST_GET_BY_ID, ST_GET_BY_PK, ST_MAXPK, ST_INSERT, ST_UPDATE,
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
+	ST_TFTS_DEL, ST_TFTS_INS,
 	ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
@@ -72,6 +73,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
+	/* The title index (schema v13): title, authors and organisation; its other columns are
+	 * empty (papers_tview). */
+	[ST_TFTS_DEL] = "INSERT INTO papers_tfts (papers_tfts, rowid, title, authors, organization)"
+	                " VALUES ('delete', ?1, ?2, ?3, ?4)",
+	[ST_TFTS_INS] = "INSERT INTO papers_tfts (rowid, title, authors, organization)"
+	                " VALUES (?1, ?2, ?3, ?4)",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
 	              " WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
@@ -562,6 +569,14 @@ static int fts_flush(struct store *s, struct lerr *e)
 			bind_text(st, 5, o->cats);
 			bind_text(st, 6, o->organization);
 			bind_text(st, 7, o->ai_summary);
+			int rc = run(st);
+			if (rc != SQLITE_DONE || !(st = stmt(s, ST_TFTS_DEL, e)))
+				return rc != SQLITE_DONE ? store_db_error(s, e, rc, "updating the search index")
+				                         : -1;
+			sqlite3_bind_int64(st, 1, o->rowid);
+			bind_text(st, 2, o->title);
+			bind_text(st, 3, o->authors);
+			bind_text(st, 4, o->organization);
 		} else {
 			if (i > 0 && !s->ops[i - 1].del && s->ops[i - 1].rowid == o->rowid)
 				continue;
@@ -582,6 +597,17 @@ static int fts_flush(struct store *s, struct lerr *e)
 			for (int c = 0; c < STORE_N_FTS_COLS; c++)
 				sqlite3_bind_value(st, 2 + c, sqlite3_column_value(row, c));
 			rc = run(st);
+			if (rc == SQLITE_DONE) {
+				if (!(st = stmt(s, ST_TFTS_INS, e))) {
+					sqlite3_reset(row);
+					return -1;
+				}
+				sqlite3_bind_int64(st, 1, o->rowid);
+				sqlite3_bind_value(st, 2, sqlite3_column_value(row, 0));   /* title */
+				sqlite3_bind_value(st, 3, sqlite3_column_value(row, 2));   /* authors */
+				sqlite3_bind_value(st, 4, sqlite3_column_value(row, 4));   /* organization */
+				rc = run(st);
+			}
 			sqlite3_reset(row);
 			if (rc != SQLITE_DONE)
 				return store_db_error(s, e, rc, "updating the search index");

@@ -87,6 +87,29 @@ static void rows_as_problems(struct store *s, struct store_check *c, const char 
 	sqlite3_finalize(st);
 }
 
+/* An FTS index (table) agrees with the papers: each once, nothing else. */
+static void check_index(struct store *s, struct store_check *c, const char *table,
+                        const char *name, int64_t papers)
+{
+	char *q = xasprintf("SELECT count(*) FROM \"%s_docsize\"", table);
+	int64_t indexed = count_of(s, c, name, q);
+	free(q);
+	q = xasprintf("SELECT count(*) FROM papers p WHERE NOT EXISTS"
+	              " (SELECT 1 FROM \"%s_docsize\" d WHERE d.id = p.pk)", table);
+	int64_t missing = count_of(s, c, name, q);
+	free(q);
+	q = xasprintf("SELECT count(*) FROM \"%s_docsize\" d WHERE NOT EXISTS"
+	              " (SELECT 1 FROM papers p WHERE p.pk = d.id)", table);
+	int64_t stray = count_of(s, c, name, q);
+	free(q);
+	if (missing > 0)
+		add_problem(c, "%s misses %lld of %lld papers", name, (long long)missing,
+		            (long long)papers);
+	if (stray > 0)
+		add_problem(c, "%s has %lld entries of papers that are gone (%lld entries)", name,
+		            (long long)stray, (long long)indexed);
+}
+
 int store_check(const char *path, struct store_check *c, struct lerr *e)
 {
 	memset(c, 0, sizeof *c);
@@ -101,21 +124,10 @@ int store_check(const char *path, struct store_check *c, struct lerr *e)
 		return 0;
 	}
 	rows_as_problems(s, c, "PRAGMA integrity_check(100)", "SQLite integrity_check: ", "ok", 100);
-	/* lectern's invariants: the search index has each paper once, and nothing else */
+	/* lectern's invariants: each search index has each paper once, and nothing else */
 	int64_t papers = count_of(s, c, "the papers", "SELECT count(*) FROM papers");
-	int64_t indexed = count_of(s, c, "the search index", "SELECT count(*) FROM papers_fts_docsize");
-	int64_t missing = count_of(s, c, "the search index",
-		"SELECT count(*) FROM papers p WHERE NOT EXISTS"
-		" (SELECT 1 FROM papers_fts_docsize d WHERE d.id = p.pk)");
-	int64_t stray = count_of(s, c, "the search index",
-		"SELECT count(*) FROM papers_fts_docsize d WHERE NOT EXISTS"
-		" (SELECT 1 FROM papers p WHERE p.pk = d.id)");
-	if (missing > 0)
-		add_problem(c, "the search index misses %lld of %lld papers", (long long)missing,
-		            (long long)papers);
-	if (stray > 0)
-		add_problem(c, "the search index has %lld entries of papers that are gone (%lld "
-		            "entries)", (long long)stray, (long long)indexed);
+	check_index(s, c, "papers_fts", "the search index", papers);
+	check_index(s, c, "papers_tfts", "the title index", papers);
 	/* listings, authors and sources point at papers */
 	rows_as_problems(s, c, "SELECT \"table\" || ' has ' || count(*) || ' rows pointing at"
 	                 " papers that are gone' FROM pragma_foreign_key_check GROUP BY \"table\"",
@@ -440,6 +452,7 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 		    (long long)sqlite3_column_int64(lf, 0), r->damaged);
 	sqlite3_finalize(lf);
 	int xrc = sqlite3_exec(s->db, "INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');"
+	                       "INSERT INTO papers_tfts (papers_tfts) VALUES ('rebuild');"
 	                       "COMMIT", NULL, NULL, NULL);
 	if (xrc != SQLITE_OK) {
 		store_db_error(s, e, xrc, "rebuilding the search index");

@@ -186,14 +186,24 @@ static void pfx_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	struct pfx_hit *h;
 	int n;
 	bool all;
-	int rc = pfx_hits(api, fts, a, na, true, &h, &n, &all);
+	/* Every instance, not only the first of each: lectern_rank() of a passing row counts them
+	 * (it is always evaluated after this check, on the same row). */
+	int rc = pfx_hits(api, fts, a, na, s == NULL, &h, &n, &all);
+	if (rc == SQLITE_OK && s && all) {
+		s->pfx_passes++;
+		memset(s->pfx_row_tf, 0, sizeof s->pfx_row_tf);
+		for (int i = 0; i < n; i++)
+			if (h[i].hit && a[h[i].arg].phrase < STORE_RANK_MAX_PHRASES &&
+			    h[i].col < STORE_N_FTS_COLS)
+				s->pfx_row_tf[a[h[i].arg].phrase][h[i].col]++;
+		s->pfx_row_cursor = fts;
+		s->pfx_row_id = api->xRowid(fts);
+	}
 	sqlite3_free(h);
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	if (s && all)
-		s->pfx_passes++;
 	sqlite3_result_int(ctx, all);
 }
 
@@ -236,7 +246,17 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		sqlite3_result_error(ctx, "lectern_rank: bad arguments", -1);
 		return;
 	}
-	if (na > 0) {
+	struct store *s = api->xUserData(fts);
+	if (na > 0 && s && s->pfx_row_cursor == fts && s->pfx_row_id == api->xRowid(fts)) {
+		/* the row lectern_pfx() just passed: its instances are counted already */
+		for (int k = 0; k < na; k++)
+			if (a[k].phrase < nphrase) {
+				rewritten[a[k].phrase] = true;
+				for (int c = 0; c < ncol; c++)
+					tf[a[k].phrase][c] = s->pfx_row_tf[a[k].phrase][c];
+			}
+		s->pfx_row_cursor = NULL;
+	} else if (na > 0) {
 		struct pfx_hit *h;
 		int n, rc;
 		bool all;
@@ -325,6 +345,6 @@ int store_fts_register(struct store *s)
 		return SQLITE_ERROR;
 	int rc = store_tok_register(api);
 	if (rc == SQLITE_OK)
-		rc = api->xCreateFunction(api, "lectern_rank", NULL, rank_fn, NULL);
+		rc = api->xCreateFunction(api, "lectern_rank", s, rank_fn, NULL);
 	return rc == SQLITE_OK ? api->xCreateFunction(api, "lectern_pfx", s, pfx_fn, NULL) : rc;
 }

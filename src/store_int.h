@@ -20,11 +20,14 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
+enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_CANDIDATES 1000             /* ranked / upvote orders: the newest N rows of the view */
+#define STORE_PFX_CANDIDATES 250         /* ... or N with a long prefix in the query (`learni*`:
+                                           * each candidate's text is checked, see store_query.c) */
 #define STORE_TITLE_CANDIDATES 1000       /* relevance also scores the newest N title/author/
                                            * organisation matches, whatever their age */
 #define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */
@@ -96,6 +99,13 @@ struct store {
 	/* The tokenizer "lectern" as the index runs it, for store_tokenize (made when first used). */
 	fts5_tokenizer tok_api;
 	Fts5Tokenizer *tok;
+
+	/* What lectern_pfx() found in the row it last passed (FTS cursor, rowid): the rewritten
+	 * phrases' passing instances per column, handed once to lectern_rank() for the same row so
+	 * the text is not tokenized twice (store_fts.c). */
+	const void *pfx_row_cursor;
+	int64_t pfx_row_id;
+	int pfx_row_tf[STORE_RANK_MAX_PHRASES][STORE_N_FTS_COLS];
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -161,7 +171,6 @@ uint64_t store_merge_sources(const struct paper *p);
 /* The tokenizer "lectern", lectern_rank() and lectern_pfx() for FTS5: needed before papers_fts
  * is created or used on a connection. */
 int store_fts_register(struct store *s);
-enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later ones count 0 */
 #define STORE_PFX_PROBE 200   /* exact prefix checks before their pass rate may end the rewrite */
 
 /* store_watch.c */

@@ -13,12 +13,14 @@
  *              the newest STORE_CANDIDATES rows of the view, ordered by upvotes.
  *   relevance  lectern_rank() (BM25-like term saturation over title x4, authors and
  *              organisation x2, abstract and AI summary x1; no IDF because every candidate
- *              contains every term) over the newest STORE_CANDIDATES matches plus the newest
+ *              contains every term) over the newest STORE_CANDIDATES matches (STORE_PFX_
+ *              CANDIDATES when the query has a long prefix) plus the newest
  *              STORE_TITLE_CANDIDATES matches of the query in the title, authors or
- *              organisation (an FTS5 column filter): a paper found by its own title words is
- *              ranked whatever its age, while `model` or `gen*` stays bounded. store_bound()
- *              tells whether matches were left out (the reader's header says so); rank_all
- *              (the CLI's --limit 0) scores every match.
+ *              organisation, read from the title index papers_tfts (schema v13): a paper
+ *              found by its own title words is ranked whatever its age, while `model` or
+ *              `gen*` stays bounded. store_bound() tells whether matches were left out (the
+ *              reader's header says so); rank_all (the CLI's --limit 0) scores every match.
+ *              The window is cut from the scored candidates before their papers are read.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -65,6 +67,8 @@ struct squery {
 	struct squery_pfx pfx[SQUERY_MAX_PFX];
 	int n_pfx;
 	int n_phrases;            /* phrases in pos so far */
+	bool wide;                /* a positive term may match outside the title, authors and
+	                           * organisation (else the title index answers the whole MATCH) */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
 	int fav;                  /* 1 only favourites, -1 no favourites, 0 either */
 	int read;                 /* 1 only read, -1 only unread, 0 either */
@@ -147,6 +151,8 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 		return;
 	}
 	put_phrase(&q->pos, " AND ", col, s, n, prefix);
+	if (strcmp(col, "title") && strcmp(col, "authors") && strcmp(col, "organization"))
+		q->wide = true;
 	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < STORE_RANK_MAX_PHRASES &&
 	    pfx_rewritable(s, n)) {
 		struct squery_pfx *x = &q->pfx[q->n_pfx++];
@@ -207,6 +213,7 @@ static void add_category(struct squery *q, bool neg, const char *v)
 {
 	for (int k = 0; k < (neg ? 1 : 2); k++) {
 		struct sbuf *b = neg ? &q->neg : k ? &q->pos_short : &q->pos;
+		q->wide |= !neg;
 		if (b->len)
 			sbuf_adds(b, neg ? " OR " : " AND ");
 		int n = put_category(b, v);
@@ -246,6 +253,7 @@ static void add_watched(struct squery *q, bool neg)
 		return;
 	}
 	sbuf_adds(&q->where, WATCHED_SQL);
+	q->wide = true;   /* word watches look into the abstract: never the title index alone */
 	sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
 	sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
 	q->n_phrases += store_watch_fts(wl, &q->pos);
@@ -536,6 +544,7 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 			sbuf_adds(&q->neg, q->neg.len ? " OR " : "");
 			put_fts(&q->neg, g);
 		} else {
+			q->wide = true;   /* (not looked into) */
 			sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
 			sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
 			q->n_phrases += put_fts(&q->pos, g);
@@ -632,7 +641,10 @@ struct plan {
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
 	int hidden;               /* 1 only hidden papers, -1 no hidden paper, 0 both */
+	const char *fts;          /* the FTS table D_FTS walks: papers_fts, or papers_tfts (the
+	                           * title index) for the title candidates */
 	const char *key;          /* the driver's pk expression */
+	int newest;               /* the newest-N part of a ranked order's candidates */
 	const struct store_view *v;
 };
 
@@ -650,6 +662,8 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
+	p->fts = "papers_fts";
+	p->newest = STORE_CANDIDATES;
 	if ((v->filter == STORE_VIEW_SOURCE && !(v->source && *v->source)) ||
 	    (v->filter == STORE_VIEW_HF_DAY && !(v->day && *v->day))) {
 		lerr_set(e, LERR_USAGE, 0, "this view needs a %s",
@@ -660,6 +674,10 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		return -1;
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
+	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
+	 * of the newest are scored (the title matches stay STORE_TITLE_CANDIDATES). */
+	if (q->n_pfx > 0)
+		p->newest = STORE_PFX_CANDIDATES;
 	const struct sbuf *pos = p->pfx ? &q->pos_short : &q->pos;
 	if (pos->len && q->neg.len)
 		p->match = xasprintf("(%s) NOT (%s)", pos->s, q->neg.s);
@@ -677,8 +695,9 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		p->drv = D_RANK, p->key = "rs.paper";
 	else if (q->n_ids)   /* one paper at most: look it up by id, check the rest on it */
 		p->drv = D_ID, p->key = "p.pk";
-	else if (day_view(v) && !(v->sort == STORE_SORT_RELEVANCE && p->match))
-		p->drv = D_DAY, p->key = "l.paper";   /* a day is small: walk its listings */
+	else if (day_view(v))   /* a day is small: walk its listings (a search too: driven by the
+	                         * FTS, it read every match of `model` to find the day's few) */
+		p->drv = D_DAY, p->key = "l.paper";
 	else if (user)
 		p->drv = D_USER, p->key = "p.pk";
 	else if (p->match)
@@ -692,7 +711,7 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	             p->hidden != 1 &&
 	             !q->n_ids && !q->n_xids && !q->n_tags && !q->n_xtags && !q->note &&
 	             !q->has_tags && !q->where.len;
-	if (p->drv == D_DAY || p->drv == D_RANK)
+	if ((p->drv == D_DAY && !(v->sort == STORE_SORT_RELEVANCE && p->match)) || p->drv == D_RANK)
 		p->mode = M_DAY;
 	else if (v->sort == STORE_SORT_RELEVANCE && p->match)
 		p->mode = M_CAND_RANK;
@@ -700,6 +719,13 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		p->mode = plain && v->filter == STORE_VIEW_ALL ? M_UPVOTES : M_CAND_UPVOTES;
 	else
 		p->mode = M_DATE;
+	/* Only title, author and organisation words (ti: au: org:), nothing excluded: the title
+	 * index holds every match, with shorter doclists, and scores them the same. */
+	if (p->drv == D_FTS && !q->wide && !q->neg.len) {
+		p->fts = "papers_tfts";
+		p->key = "papers_tfts.rowid";
+		return 0;
+	}
 	/* A column filter only narrows the positives: the exclusions keep every column. */
 	if (p->mode == M_CAND_RANK && p->drv == D_FTS && !v->rank_all)
 		p->tmatch = q->neg.len ? xasprintf("({title authors organization} : (%s)) NOT (%s)",
@@ -724,7 +750,7 @@ static void pfx_check(struct qb *b, const struct plan *p)
 {
 	if (!p->pfx)
 		return;
-	sbuf_adds(&b->sql, " AND lectern_pfx(papers_fts");
+	sbuf_printf(&b->sql, " AND lectern_pfx(%s", p->fts);
 	pfx_args(b, p);
 	sbuf_addc(&b->sql, ')');
 }
@@ -769,8 +795,8 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 	const struct store_view *v = p->v;
 	switch (p->drv) {
 	case D_FTS:
-		sbuf_adds(&b->sql, " FROM papers_fts CROSS JOIN papers p ON p.pk = papers_fts.rowid"
-		                   " WHERE papers_fts MATCH ?");
+		sbuf_printf(&b->sql, " FROM %s CROSS JOIN papers p ON p.pk = %s.rowid WHERE %s MATCH ?",
+		            p->fts, p->fts, p->fts);
 		bt(b, drive);
 		pfx_check(b, p);
 		break;
@@ -948,36 +974,68 @@ static void rank_of(struct qb *b, const struct plan *p, const char *pk)
 	sbuf_addc(&b->sql, ')');
 }
 
-/* The candidates c(r, s) of a ranked order: the newest STORE_CANDIDATES rows (all with
- * rank_all), and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not
- * among them. Those are scored under the column filter, i.e. by their title, author and
- * organisation hits only: re-scoring each under the whole match costs a doclist seek per row
- * (seconds for `model` at 1M), and the title's weight dominates the score anyway. */
-static void candidates(struct qb *b, const struct plan *p)
+/* Takes the join with papers out of the FTS walk written since sql[from] when nothing in it
+ * reads the paper `p`: each candidate would otherwise read its row (~2 KB, a page) only to
+ * find it exists. The fragments of this file name the paper "p." and nothing else ends so. */
+static void drop_unused_join(struct qb *b, size_t from, const char *fts)
+{
+	char join[96];
+	snprintf(join, sizeof join, " CROSS JOIN papers p ON p.pk = %s.rowid", fts);
+	char *at = strstr(b->sql.s + from, join);
+	if (!at)
+		return;
+	size_t n = strlen(join);
+	for (const char *c = b->sql.s + from; (c = strstr(c, "p.")); c += 2)
+		if ((c < at || c >= at + n) && c > b->sql.s &&
+		    !isalnum((unsigned char)c[-1]) && c[-1] != '_')
+			return;   /* the paper is read: keep the join */
+	memmove(at, at + n, strlen(at + n) + 1);
+	b->sql.len -= n;
+}
+
+/* The candidates c(r, s) of a ranked order: the newest p->newest rows (all with rank_all),
+ * and for relevance the newest STORE_TITLE_CANDIDATES title matches (p->tmatch) not among
+ * them, from the title index (a column filter on papers_fts would read the words' whole
+ * doclists, abstracts included). Those are scored by their title, author and organisation
+ * hits only: re-scoring each under the whole match costs a doclist seek per row (seconds for
+ * `model` at 1M), and the title's weight dominates the score anyway. */
+static void candidates(struct qb *b, struct plan *p)
 {
 	/* Materialised: a flattened CTE would evaluate lectern_rank() off its FTS5 row. */
 	sbuf_printf(&b->sql, "WITH %s(r, s) AS %s(SELECT %s, ", p->tmatch ? "a" : "c",
 	            p->tmatch || p->v->rank_all ? "MATERIALIZED " : "", p->key);
+	size_t from = b->sql.len;
 	if (p->mode == M_CAND_UPVOTES) {
 		sbuf_adds(&b->sql, "p.upvotes");
 	} else if (p->drv == D_FTS) {
-		sbuf_adds(&b->sql, "lectern_rank(papers_fts");
+		sbuf_printf(&b->sql, "lectern_rank(%s", p->fts);
 		pfx_args(b, p);
 		sbuf_addc(&b->sql, ')');
 	} else {
 		rank_of(b, p, "p.pk");
 	}
 	add_from_where(b, p, p->match);
+	if (p->drv == D_FTS)
+		drop_unused_join(b, from, p->fts);
 	if (!p->v->rank_all)
-		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d", p->key, STORE_CANDIDATES);
+		sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d", p->key, p->newest);
 	sbuf_addc(&b->sql, ')');
 	if (!p->tmatch)
 		return;
-	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(papers_fts", p->key);
+	/* From the title index: its doclists hold title/author/organisation words only. (The plan
+	 * is switched over and back: the binds point into it, so it cannot be a copy.) */
+	const char *fts = p->fts, *key = p->key;
+	p->fts = "papers_tfts";
+	p->key = "papers_tfts.rowid";
+	sbuf_printf(&b->sql, ", t(r, s) AS MATERIALIZED (SELECT %s, lectern_rank(%s", p->key, p->fts);
+	from = b->sql.len;
 	pfx_args(b, p);
 	sbuf_addc(&b->sql, ')');
 	add_from_where(b, p, p->tmatch);
+	drop_unused_join(b, from, p->fts);
 	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
+	p->fts = fts;
+	p->key = key;
 	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL"
 	                   " SELECT r, s FROM t WHERE r NOT IN (SELECT r FROM a))");
 }
@@ -1001,7 +1059,7 @@ static void day_rows(struct qb *b, const struct plan *p)
 
 /* Builds the row query. fwd: view order; else reverse order (caller reverses the rows).
  * count_cap >= 0 builds the count query instead. */
-static void build(struct qb *b, const struct plan *p, const struct store_key *anchor, bool fwd,
+static void build(struct qb *b, struct plan *p, const struct store_key *anchor, bool fwd,
                   int64_t limit, int64_t count_cap)
 {
 	const char *lt = fwd ? "<" : ">", *desc = fwd ? "DESC" : "ASC";
@@ -1015,6 +1073,8 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			bi(b, count_cap);
 			return;
 		}
+		/* The window is cut from the scored candidates before any paper is read: joined
+		 * first, every candidate's row (and user state) would be read to keep 50. */
 		sbuf_addc(&b->sql, ' ');
 		row_cols(b, p);
 		sbuf_adds(&b->sql, ", c.s, c.s, p.version");
@@ -1023,13 +1083,16 @@ static void build(struct qb *b, const struct plan *p, const struct store_key *an
 			                   " AND x.paper = c.r)");
 			bi(b, p->v->list);
 		}
-		sbuf_adds(&b->sql, " FROM c CROSS JOIN papers p ON p.pk = c.r");
+		sbuf_adds(&b->sql, " FROM (SELECT * FROM c");
 		if (anchor) {
-			sbuf_printf(&b->sql, " WHERE (c.s, c.r) %s (?, ?)", lt);
+			sbuf_printf(&b->sql, " WHERE (s, r) %s (?, ?)", lt);
 			br(b, anchor->score);
 			bi(b, anchor->k2);
 		}
-		sbuf_printf(&b->sql, " ORDER BY c.s %s, c.r %s", desc, desc);
+		sbuf_printf(&b->sql, " ORDER BY s %s, r %s LIMIT ?) c CROSS JOIN papers p ON p.pk = c.r"
+		            " ORDER BY c.s %s, c.r %s", desc, desc, desc, desc);
+		bi(b, limit);
+		return;
 	} else {
 		if (count_cap >= 0) {
 			sbuf_adds(&b->sql, "SELECT count(*) FROM (SELECT 1");
@@ -1124,13 +1187,14 @@ void store_rows_clear(struct store_rows *r)
  * (`model*` rows per `mod*` row), so the walk stops once it has made more than `ratio` checks
  * per row that passed (after a first STORE_PFX_PROBE checks, to measure d), or need x ratio +
  * STORE_PFX_PROBE in all. ratio = sqrt(10000 / need), from the measured break-even (BENCHMARKS.md):
- * a window of 50 allows 14 checks per passing row, the 1,000 candidates of a ranked search 3. */
+ * a window of 50 allows 14 checks per passing row; at least 4, since on real text the plain
+ * query merges many long doclists (`robu*` at 1M: 75 ms plain, 57 ms with 3,800 checks). */
 static int64_t pfx_ratio(int64_t need)
 {
 	int64_t q = 10000 / (need > 0 ? need : 1), r = 1;
 	while ((r + 1) * (r + 1) <= q)
 		r++;
-	return r < 2 ? 2 : r;
+	return r < 4 ? 4 : r;
 }
 
 static int fetch_rows(struct store *s, const struct store_view *view,
@@ -1153,8 +1217,8 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		struct qb b = {0};
 		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
-		int64_t need = p.mode == M_CAND_UPVOTES ? STORE_CANDIDATES
-		               : p.mode == M_CAND_RANK ? STORE_CANDIDATES + STORE_TITLE_CANDIDATES : lim;
+		int64_t need = p.mode == M_CAND_UPVOTES ? p.newest
+		               : p.mode == M_CAND_RANK ? p.newest + STORE_TITLE_CANDIDATES : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
@@ -1213,7 +1277,7 @@ int store_window(struct store *s, const struct store_view *view, const struct st
 }
 
 /* The rows of a plan, counting at most cap. */
-static int64_t count_plan(struct store *s, const struct plan *p, int64_t cap, struct lerr *e)
+static int64_t count_plan(struct store *s, struct plan *p, int64_t cap, struct lerr *e)
 {
 	struct qb b = {0};
 	build(&b, p, NULL, true, 0, cap < 0 ? INT64_MAX : cap);
@@ -1322,7 +1386,7 @@ int store_bound(struct store *s, const struct store_view *view, int64_t cap,
 	int ret = 0;
 	if ((p.mode == M_CAND_RANK || p.mode == M_CAND_UPVOTES) && !p.v->rank_all) {
 		out->ranked = true;
-		out->newest = STORE_CANDIDATES;
+		out->newest = p.newest;
 		out->candidates = count_plan(s, &p, cap, e);
 		p.mode = M_DATE;   /* the same rows in date order: every match */
 		out->matches = out->candidates < 0 ? -1 : count_plan(s, &p, cap, e);

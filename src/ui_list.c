@@ -467,14 +467,15 @@ void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 	struct lerr e = {0};
 	int64_t cap = exact ? INT64_MAX : COUNT_CAP + 1;
 	c->n_counts++;
-	int64_t n = store_count(c->store, &v, cap, &e);
+	/* A ranked search scores a bounded set: count every match once, to say so. Its rows are
+	 * those candidates, so store_bound's count is the list's (not counted a second time). */
+	if (store_bound(c->store, &v, INT64_MAX, &l->bound, &e) < 0)
+		l->bound = (struct store_bound){0};
+	int64_t n = l->bound.ranked ? l->bound.candidates : store_count(c->store, &v, cap, &e);
 	if (n < 0)
 		return;
 	l->count_exact = n < cap;
 	l->count = n > COUNT_CAP && !l->count_exact ? COUNT_CAP : n;
-	/* A ranked search scores a bounded set: count every match once, to say so. */
-	if (store_bound(c->store, &v, INT64_MAX, &l->bound, &e) < 0)
-		l->bound = (struct store_bound){0};
 	if (l->count_exact && l->offset < 0 && l->at_end)
 		l->offset = n - (int64_t)l->rows.n;
 }

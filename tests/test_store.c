@@ -71,6 +71,8 @@ static void fts_ok(struct store *s)
 {
 	char *err = NULL;
 	int rc = sqlite3_exec(s->db, "INSERT INTO papers_fts(papers_fts, rank) VALUES"
+	                             " ('integrity-check', 1);"
+	                             "INSERT INTO papers_tfts(papers_tfts, rank) VALUES"
 	                             " ('integrity-check', 1)", NULL, NULL, &err);
 	if (rc != SQLITE_OK)
 		fail_msg("FTS integrity: %s", err);
@@ -88,9 +90,12 @@ static uint64_t checksum(const char *path)
 	return h;
 }
 
+/* Turns a current schema back into version 12's (before the title index). */
+#define UNDO_V13 "DROP TABLE papers_tfts; DROP VIEW papers_tview;"
+
 /* Turns a current schema back into version 11's (before harvests: no withdrawn, no
  * checkpoints). */
-#define UNDO_V12 "DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
+#define UNDO_V12 UNDO_V13 " DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
 
 /* Turns a current schema back into version 10's (before the sync folder's tables). */
 #define UNDO_V11 UNDO_V12 " DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
@@ -116,6 +121,20 @@ static void raw_exec(const char *path, const char *sql)
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", sql, err);
 	sqlite3_close(db);
+}
+
+/* raw_exec through a store's connection: the one that knows the tokenizer "lectern", which
+ * dropping an FTS table that uses it needs (the downgrades of the migration tests). */
+static void store_exec(const char *path, const char *sql)
+{
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("%s: %s", path, e.msg);
+	char *err = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	store_close(&s);
 }
 
 /* The test oracle for paging: rows [offset, offset+limit) of a view, read as ONE window of
@@ -1711,7 +1730,7 @@ static void test_migrate_prov(void **state)
 	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
 	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
 	store_close(&s);
-	raw_exec(path, UNDO_V9 "ALTER TABLE papers DROP COLUMN org_submitter;"
+	store_exec(path, UNDO_V9 "ALTER TABLE papers DROP COLUMN org_submitter;"
 	         "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
 
 	s = store_open(path, 0, &e);
@@ -1966,7 +1985,7 @@ static void test_migrate_v6_signature(void **state)
 	assert_non_null(s);
 	store_close(&s);
 	/* back to what lectern 5 wrote */
-	raw_exec(path, UNDO_V9 "ALTER TABLE sources DROP COLUMN signature;"
+	store_exec(path, UNDO_V9 "ALTER TABLE sources DROP COLUMN signature;"
 	         "ALTER TABLE papers DROP COLUMN prov;"
 	         "ALTER TABLE papers DROP COLUMN org_submitter;"
 	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
@@ -2543,7 +2562,7 @@ static void test_migrate_v8_listings(void **state)
 	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-03", 1, 0, NULL);   /* re-listed */
 	list_one(s, "2501.00004", 1, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-03", 0, 0, NULL);
 	store_close(&s);
-	raw_exec(path, UNDO_V9 "PRAGMA user_version = 8;");
+	store_exec(path, UNDO_V9 "PRAGMA user_version = 8;");
 
 	s = store_open(path, 0, &e);
 	if (!s)
@@ -2724,7 +2743,7 @@ static void test_migrate_v11_withdrawn(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00001", "keep me", &e), 0);
 	store_close(&s);
-	raw_exec(path, UNDO_V12 "PRAGMA user_version = 11;");
+	store_exec(path, UNDO_V12 "PRAGMA user_version = 11;");
 
 	s = store_open(path, 0, &e);
 	if (!s)
@@ -2825,7 +2844,7 @@ static void test_migrate_v9_hidden(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00002", "later", &e), 0);
 	store_close(&s);
-	raw_exec(path, UNDO_V10 "; PRAGMA user_version = 9;");
+	store_exec(path, UNDO_V10 "; PRAGMA user_version = 9;");
 	s = store_open(path, 0, &e);
 	if (!s)
 		fail_msg("open v9: %s", e.msg);
@@ -3127,6 +3146,77 @@ static void test_rank_old_title(void **state)
 	assert_int_equal(store_each_row(s, &v, 0, old_first, &n, &e), 0);
 	assert_int_equal(n, NEWER + 1);
 	store_close(&s);
+}
+
+/* Schema v13: the title index is built from the papers of an older cache, follows a changed
+ * title (the old words stop finding it, the new ones do) and ranks an old paper by its title. */
+static void test_migrate_v12_title_index(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v9.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_int_equal(store_begin(s, &e), 0);
+	struct paper p;
+	mk(&p, "1706.00001", "Sparse mixture routing for long documents", "We route tokens.",
+	   "2017-06-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	for (int i = 0; i < 1500; i++) {
+		char id[32], title[96];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		snprintf(title, sizeof title, i % 10 ? "Vision study %d" : "Sparse routing study %d", i);
+		mk(&p, id, title, "Sparse mixture routing of long documents, then long documents again: sparse "
+		   "mixture routing.", NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(&s);
+	store_exec(path, UNDO_V13 "; PRAGMA user_version = 12;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v9: %s", e.msg);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
+	                                    " pragma_user_version), (SELECT count(*) FROM papers_tfts"
+	                                    " WHERE papers_tfts MATCH 'sparse')", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 1), 151);   /* titles only, not the abstracts */
+	sqlite3_finalize(st);
+	fts_ok(s);
+	struct store_view v = { .sort = STORE_SORT_RELEVANCE,
+	                        .query = "sparse mixture routing long documents" };
+	struct store_rows r = {0};
+	assert_int_equal(store_window(s, &v, NULL, 1, 3, &r, &e), 0);
+	assert_true(r.n == 3 && !strcmp(r.v[0].id, "1706.00001"));
+	store_rows_clear(&r);
+	/* A new title replaces the old one in the title index. */
+	mk(&p, "1706.00001", "Dense gating for short texts", "We route tokens.", "2017-06-01");
+	p.source_kind = PAPER_SRC_ARXIV;
+	p.version = 2;
+	assert_int_equal(store_begin(s, &e), 0);
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	assert_int_equal(store_commit(s, &e), 0);
+	paper_clear(&p);
+	fts_ok(s);
+	assert_int_equal(store_window(s, &v, NULL, 1, 50, &r, &e), 0);
+	for (size_t i = 0; i < r.n; i++)
+		assert_string_not_equal(r.v[i].id, "1706.00001");
+	store_rows_clear(&r);
+	v.query = "dense gating short";
+	assert_int_equal(store_window(s, &v, NULL, 1, 3, &r, &e), 0);
+	assert_true(r.n == 1 && !strcmp(r.v[0].id, "1706.00001"));
+	store_rows_clear(&r);
+	store_close(&s);
+	unlink(path);
 }
 
 struct each_ctx {
@@ -3550,6 +3640,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v9_hidden),
 		cmocka_unit_test(test_migrate_v11_withdrawn),
 		cmocka_unit_test(test_harvest_checkpoint),
+		cmocka_unit_test(test_migrate_v12_title_index),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

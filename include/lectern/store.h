@@ -250,7 +250,8 @@ int store_each_row(struct store *s, const struct store_view *view, size_t limit,
 struct store_bound {
 	bool ranked;            /* the order scores candidates (else the view is exact) */
 	bool bounded;           /* matches > candidates: some matches were never scored */
-	int64_t newest;         /* the newest-N part of the candidates (STORE_CANDIDATES) */
+	int64_t newest;         /* the newest-N part of the candidates (1,000; 250 when the query
+	                         * has a long prefix, see lectern(1)) */
 	int64_t candidates, matches;
 };
 int store_bound(struct store *s, const struct store_view *view, int64_t cap,

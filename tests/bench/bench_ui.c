@@ -134,6 +134,12 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	snprintf(tmp, sizeof tmp, "%.*s/bench-ui-%ld", dl, dir, (long)getpid());
 	mkdir(tmp, 0700);
+	/* absolute: a relative XDG_CONFIG_HOME is ignored (XDG spec), and with it the config */
+	char *abs = realpath(tmp, NULL);
+	if (abs) {
+		snprintf(tmp, sizeof tmp, "%s", abs);
+		free(abs);
+	}
 	snprintf(keys, sizeof keys, "%s/keys", tmp);
 	snprintf(tim, sizeof tim, "%s/timings", tmp);
 	FILE *f = fopen(keys, "w");
