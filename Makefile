@@ -13,7 +13,7 @@ PKGS       = ncursesw libcurl libxml-2.0 sqlite3 json-c
 TEST_PKGS  = cmocka
 
 # Debian packages that provide the above (installed by `make deps` / `make deps-test` when missing).
-DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev liblinear-dev
+DEB_BUILD  = gcc make pkg-config libncurses-dev libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjson-c-dev liblinear-dev sqlite3
 DEB_TEST   = libcmocka-dev python3 tmux clang libclang-rt-14-dev sqlite3 ca-certificates
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

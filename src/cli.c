@@ -25,6 +25,7 @@
 #include "lectern/query.h"
 #include "lectern/rank.h"
 #include "lectern/store.h"
+#include "lectern/sync.h"
 #include "lectern/text.h"
 #include "lectern/util.h"
 
@@ -84,6 +85,22 @@ static int parse_count(const char *cmd, const char *opt, const char *s, long *ou
 	return 0;
 }
 
+/* The sync folder of the cache open for writing (set sync-dir): its changes are logged there. */
+static struct sync *cache_sync;
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	app_error("%s", msg);
+}
+
+/* Closes the cache opened by open_cache (and its sync folder first: it holds the hook). */
+static void close_cache(struct store **s)
+{
+	sync_close(&cache_sync);
+	store_close(s);
+}
+
 /* Opens the cache. Read commands (write == false) open it read-only and report a missing file
  * through *missing (an empty cache, not an error). */
 static struct store *open_cache(const struct app *a, bool write, bool create, bool *missing)
@@ -113,6 +130,11 @@ static struct store *open_cache(const struct app *a, bool write, bool create, bo
 			          a->db_path, store_readonly_reason(s));
 		else
 			app_error("cannot save to %s: it is read-only (check its permissions)", a->db_path);
+		store_close(&s);
+	}
+	if (s && write && a->cfg->sync_dir &&
+	    !(cache_sync = sync_open(s, a->cfg->sync_dir, warn_stderr, NULL, &e))) {
+		app_error("%s (set sync-dir); nothing was changed", e.msg);
 		store_close(&s);
 	}
 	return s;
@@ -419,7 +441,7 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		if (store_count(s, &v, limit + 1, &e) > limit)
 			app_note("(the first %ld papers; --limit N or --limit 0 shows more)", limit);
 	}
-	store_close(&s);
+	close_cache(&s);
 	sbuf_free(&sel.q);
 	return rc;
 }
@@ -588,7 +610,7 @@ int cmd_show(const struct app *a, int argc, char **argv)
 		rc = finish_output(stdout, "the paper");
 	}
 	paper_clear(&p);
-	store_close(&s);
+	close_cache(&s);
 	return rc;
 }
 
@@ -650,7 +672,7 @@ static int set_state(const struct app *a, int argc, char **argv, enum user_flag 
 		}
 		paper_clear(&p);
 	}
-	store_close(&s);
+	close_cache(&s);
 	return rc;
 }
 
@@ -775,7 +797,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 				free(given);
 				paper_clear(&p);
 				free(text);
-				store_close(&s);
+				close_cache(&s);
 				return EXIT_USAGE;
 			}
 			if (clear) {
@@ -798,7 +820,7 @@ static int user_text(const struct app *a, int argc, char **argv, bool tags)
 	}
 	paper_clear(&p);
 	free(text);
-	store_close(&s);
+	close_cache(&s);
 	return rc;
 }
 
@@ -815,8 +837,8 @@ int cmd_tag(const struct app *a, int argc, char **argv)
 /* ---- export ---------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-	"usage: lectern export --format bibtex|json|csv|markdown|atom [-o FILE] [--favourites]\n"
-	"                      [--unread]"
+	"usage: lectern export --format bibtex|json|csv|markdown|atom|lectern-state\n"
+	"                      [-o FILE] [--favourites] [--unread]\n"
 	"                      [--query Q] [--sort date|upvotes|relevance] [--limit N]\n"
 	"                      [--source NAME] [--day YYYY-MM-DD] [--hidden]\n"
 	"\n"
@@ -824,7 +846,9 @@ static const char export_usage[] =
 	"FILE is replaced atomically: it is either the old file or the complete new one.\n"
 	"  --format FMT      bibtex (@misc entries, arXiv style), json (JSON Lines, as import\n"
 	"                    reads), csv (RFC 4180, with a header), markdown (a list with links)\n"
-	"                    or atom (an Atom feed, for any feed reader)\n"
+	"                    or atom (an Atom feed, for any feed reader); lectern-state: every\n"
+	"                    favourite, read mark, tag and note as the lines of a sync folder\n"
+	"                    (import merges them by the same rules; lectern(5))\n"
 	"  -o, --output FILE write to FILE instead of standard output\n"
 	"  other options     select papers as for `lectern list`\n";
 
@@ -885,7 +909,7 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	struct selection sel = {.sort = -1, .limit = -1};
 	const char *out_path = NULL;
 	enum export_format fmt = EXPORT_JSON;
-	bool have_fmt = false;
+	bool have_fmt = false, state = false;
 	int c, r;
 
 	cli_longopts(cmd, opts);
@@ -906,9 +930,10 @@ int cmd_export(const struct app *a, int argc, char **argv)
 			fputs(export_usage, stdout);
 			return EXIT_OK;
 		case OPT_FORMAT:
-			if (export_parse_format(optarg, &fmt) != 0) {
-				app_error("%s: --format is bibtex, json, csv, markdown or atom, not \"%s\"", cmd,
-				          optarg);
+			state = !strcmp(optarg, "lectern-state");
+			if (!state && export_parse_format(optarg, &fmt) != 0) {
+				app_error("%s: --format is bibtex, json, csv, markdown, atom or lectern-state, "
+				          "not \"%s\"", cmd, optarg);
 				return EXIT_USAGE;
 			}
 			have_fmt = true;
@@ -941,7 +966,8 @@ int cmd_export(const struct app *a, int argc, char **argv)
 	size_t limit = sel.limit > 0 ? (size_t)sel.limit : 0;
 	v.rank_all = limit == 0;   /* every match, ranked */
 	bool missing;
-	struct store *s = open_cache(a, false, false, &missing);
+	/* the state export gives clocks to state from before sync: it writes */
+	struct store *s = open_cache(a, state, false, &missing);
 	if (!s && !missing) {
 		sbuf_free(&sel.q);
 		return EXIT_RUNTIME;
@@ -969,7 +995,12 @@ int cmd_export(const struct app *a, int argc, char **argv)
 		to_temp = f != NULL;
 	}
 	struct export_writer w = {.fmt = fmt, .f = f, .keys = keys};
-	if (rc == EXIT_OK) {
+	if (rc == EXIT_OK && state) {
+		if (s && sync_export(s, f, &e) < 0) {
+			app_error("%s: %s", cmd, e.msg);
+			rc = EXIT_RUNTIME;
+		}
+	} else if (rc == EXIT_OK) {
 		export_begin(&w);
 		if (s && store_each(s, &v, limit, export_one, &w, &e) != 0 && e.kind != LERR_NONE)
 			rc = each_failed(cmd, &e);
@@ -994,14 +1025,17 @@ int cmd_export(const struct app *a, int argc, char **argv)
 				rc = EXIT_RUNTIME;
 			}
 		} else {
-			app_note("exported %ld paper%s to %s", w.n, w.n == 1 ? "" : "s", out_path);
+			if (state)
+				app_note("exported the user state to %s", out_path);
+			else
+				app_note("exported %ld paper%s to %s", w.n, w.n == 1 ? "" : "s", out_path);
 		}
 	} else if (rc == EXIT_OK && !out_path) {
 		rc = finish_output(stdout, "the export");
 	}
 	free(tmp);
 	export_keys_free(&keys);
-	store_close(&s);
+	close_cache(&s);
 	sbuf_free(&sel.q);
 	return rc;
 }
@@ -1244,7 +1278,7 @@ int cmd_watch(const struct app *a, int argc, char **argv)
 		}
 		free(v);
 	}
-	store_close(&s);
+	close_cache(&s);
 	return rc;
 }
 
@@ -1337,18 +1371,6 @@ static void clean_paper(struct paper *p)
 		p->authors[i].name = n;
 		clean_field(&p->authors[i].affiliation, TEXT_COLLAPSE);
 	}
-}
-
-static bool valid_id(const char *id)
-{
-	if (paper_is_arxiv_id(id))
-		return true;
-	if (strncmp(id, "doi:", 4) != 0 && strncmp(id, "url:", 4) != 0)
-		return false;
-	for (const char *s = id; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == 0x7f)
-			return false;
-	return strlen(id) > 4 && strlen(id) <= PAPER_ID_MAX;
 }
 
 static bool has_word(const char *list, const char *w, size_t n)
@@ -1459,8 +1481,39 @@ static struct json_object *parse_line(struct json_tokener *tok, const char *line
 }
 
 struct import_counts {
-	long imported, added, skipped;
+	long imported, added, skipped, ops, changed;
 };
+
+/* The rest of a lectern-state file (first: its first line, already read), merged by the sync
+ * folder's rules (sync.h). */
+static int import_state(struct store *s, const char *name, FILE *in, const char *first,
+                        struct import_counts *n)
+{
+	struct sbuf b = {0};
+	char chunk[65536];
+	size_t got;
+	sbuf_printf(&b, "%s\n", first);
+	while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+		sbuf_add(&b, chunk, got);
+	if (ferror(in)) {
+		app_error("cannot read %s: %s", name, strerror(errno));
+		sbuf_free(&b);
+		return EXIT_RUNTIME;
+	}
+	FILE *m = fmemopen(b.s, b.len, "r");
+	struct sync_stats st = {0};
+	struct lerr e = {0};
+	int rc = m && sync_import(s, m, name, warn_stderr, NULL, &st, &e) == 0 ? EXIT_OK : EXIT_RUNTIME;
+	if (rc != EXIT_OK)
+		app_error("%s: cannot import: %s", name, m ? e.msg : strerror(errno));
+	if (m)
+		fclose(m);
+	sbuf_free(&b);
+	n->ops += st.ops;
+	n->changed += st.changed;
+	n->skipped += st.skipped;
+	return rc;
+}
 
 /* Imports one JSON Lines file (path "-" is standard input) in batches of IMPORT_BATCH lines.
  * Bad lines are reported as FILE:LINE and counted; returns EXIT_OK or EXIT_RUNTIME when the
@@ -1506,6 +1559,10 @@ static int import_file(struct store *s, const char *cmd, const char *path, enum 
 		}
 		if (strspn(l, " \t") == len)
 			continue;
+		if (n->imported == 0 && in_batch == 0 && n->skipped == 0 && sync_is_op_line(l)) {
+			rc = import_state(s, name, in, l, n);   /* lectern-state: the sync rules */
+			break;
+		}
 		struct json_object *o = parse_line(tok, l, len, msg, sizeof msg);
 		struct paper p;
 		paper_init(&p);
@@ -1524,7 +1581,7 @@ static int import_file(struct store *s, const char *cmd, const char *path, enum 
 			snprintf(msg, sizeof msg, "%s", e.msg);
 			json_object_put(o);
 			o = NULL;
-		} else if (o && !valid_id(p.id)) {
+		} else if (o && !paper_valid_id(p.id)) {
 			if (strlen(p.id) > PAPER_ID_MAX)
 				snprintf(msg, sizeof msg, "\"id\" is longer than %d bytes", PAPER_ID_MAX);
 			else
@@ -1651,9 +1708,13 @@ int cmd_import(const struct app *a, int argc, char **argv)
 	int rc = EXIT_OK;
 	for (int i = optind; i < argc && rc == EXIT_OK; i++)
 		rc = import_file(s, cmd, argv[i], fmt, &n);
-	printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", n.imported,
-	       n.imported == 1 ? "" : "s", n.added, n.skipped, n.skipped == 1 ? "" : "s");
-	store_close(&s);
+	if (n.ops)
+		printf("merged %ld operation%s of user state (%ld changed this cache)\n", n.ops,
+		       n.ops == 1 ? "" : "s", n.changed);
+	if (n.imported || !n.ops)
+		printf("imported %ld paper%s (%ld new), %ld line%s skipped\n", n.imported,
+		       n.imported == 1 ? "" : "s", n.added, n.skipped, n.skipped == 1 ? "" : "s");
+	close_cache(&s);
 	if (rc == EXIT_OK && n.skipped > 0)
 		rc = EXIT_RUNTIME;
 	return rc;

@@ -95,6 +95,12 @@ static const struct cli_opt ui_opts[] = {
 	END,
 };
 
+static const struct cli_opt sync_opts[] = {
+	{"compact", no_argument, 'c', CLI_VAL_NONE, "rewrite this cache's own log as a snapshot"},
+	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
+	END,
+};
+
 static const struct cli_opt pdf_opts[] = {
 	{"help", no_argument, 'h', CLI_VAL_NONE, "show this command's help"},
 	END,
@@ -129,7 +135,7 @@ static const struct cli_cmd commands[] = {
 	{"note", "show or set a paper's note", user_text_opts, NULL, CLI_VAL_NONE},
 	{"tag", "show, add or remove a paper's tags", user_text_opts, NULL, CLI_VAL_NONE},
 	{"export", "export papers as BibTeX, JSON Lines, CSV, Markdown or Atom", view_opts,
-	 "bibtex json csv markdown atom", CLI_VAL_NONE},
+	 "bibtex json csv markdown atom lectern-state", CLI_VAL_NONE},
 	{"recommend", "the recent papers ranked for you (from favourites and hidden papers), with why",
 	 recommend_opts, "text json atom", CLI_VAL_NONE},
 	{"similar", "papers like one paper, with why", similar_opts, "text json atom", CLI_VAL_NONE},
@@ -144,6 +150,11 @@ static const struct cli_cmd commands[] = {
 	 NULL, CLI_VAL_TEXT},
 	{"pdf", "download papers' PDFs to pdf-dir (resumable); print their paths", pdf_opts, NULL,
 	 CLI_VAL_TEXT},
+	{"sync", "merge favourites, read marks, tags, notes, hides, watches through the sync folder", sync_opts,
+	 NULL, CLI_VAL_NONE},
+	{"check", "check the cache for damage", help_opts, NULL, CLI_VAL_NONE},
+	{"repair", "build a new cache from what a damaged one holds", help_opts, NULL,
+	 CLI_VAL_NONE},
 	{"completions", "print a bash, zsh or fish completion script", completions_opts,
 	 "bash zsh fish", CLI_VAL_FORMAT},
 };

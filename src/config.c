@@ -12,7 +12,7 @@
 
 /* OPT_DELAY: a duration or "never" (-1); OPT_WIDTH: N or N% (list_width_pct follows);
  * OPT_VIEW: a start view, a string checked against the views there are. */
-enum opt_type { OPT_STRING, OPT_DURATION, OPT_INT, OPT_I64, OPT_BOOL, OPT_DELAY, OPT_WIDTH, OPT_VIEW };
+enum opt_type { OPT_STRING, OPT_PATH, OPT_DURATION, OPT_INT, OPT_I64, OPT_BOOL, OPT_DELAY, OPT_WIDTH, OPT_VIEW };
 
 struct option_def {
 	const char *name;
@@ -48,6 +48,7 @@ static const struct option_def options[] = {
 	OPT("mark-read-after", OPT_DELAY, mark_read_after, "3", 0),
 	OPT("list-width", OPT_WIDTH, list_width, "0", 0),
 	OPT("hide-replacements", OPT_BOOL, hide_replacements, "no", 0),
+	OPT("sync-dir", OPT_PATH, sync_dir, NULL, 0),
 	OPT("for-you-days", OPT_INT, for_you_days, "3", 1),
 };
 
@@ -109,6 +110,13 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 		*(int *)field = (int)n;
 		c->list_width_pct = *end == '%';
 		return 0;
+	case OPT_PATH:   /* a leading ~/ is the home directory */
+		if (!strncmp(val, "~/", 2) && getenv("HOME")) {
+			free(*(char **)field);
+			*(char **)field = xasprintf("%s/%s", getenv("HOME"), val + 2);
+			return 0;
+		}
+		/* fall through */
 	case OPT_STRING:
 		if (strstr(o->name, "-url") && strncmp(val, "http://", 7) && strncmp(val, "https://", 8)) {
 			lerr_set(e, LERR_USAGE, 0, "%s: expected an http:// or https:// URL, got \"%s\"",
@@ -551,7 +559,8 @@ void config_free(struct config *c)
 {
 	free_sources(c);
 	for (size_t i = 0; i < ARRAY_LEN(options); i++)
-		if (options[i].type == OPT_STRING || options[i].type == OPT_VIEW)
+		if (options[i].type == OPT_STRING || options[i].type == OPT_PATH ||
+		    options[i].type == OPT_VIEW)
 			xfree((char *)c + options[i].offset);
 	free(c->theme);
 	free(c->path);

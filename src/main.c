@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"export", cmd_export}, {"recommend", cmd_recommend}, {"similar", cmd_recommend},
 	{"watch", cmd_watch}, {"unwatch", cmd_watch}, {"import", cmd_import}, {"fetch", cmd_fetch},
 	{"sources", cmd_sources}, {"search-remote", cmd_search_remote}, {"pdf", cmd_pdf},
+	{"sync", cmd_sync}, {"check", cmd_check}, {"repair", cmd_repair},
 	{"completions", cmd_completions},
 };
 

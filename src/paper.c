@@ -317,6 +317,20 @@ char *paper_abs_url(const char *id) { return xasprintf("https://arxiv.org/abs/%s
 char *paper_pdf_url(const char *id) { return xasprintf("https://arxiv.org/pdf/%s", id); }
 char *paper_hf_url(const char *id) { return xasprintf("https://huggingface.co/papers/%s", id); }
 
+bool paper_valid_id(const char *id)
+{
+	if (!id)
+		return false;
+	if (paper_is_arxiv_id(id))
+		return true;
+	if (strncmp(id, "doi:", 4) != 0 && strncmp(id, "url:", 4) != 0)
+		return false;
+	for (const char *s = id; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return strlen(id) > 4 && strlen(id) <= PAPER_ID_MAX;
+}
+
 char *paper_normalise_tags(const char *s)
 {
 	struct sbuf b = {0};

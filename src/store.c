@@ -17,7 +17,7 @@ enum {
 	ST_AUTHORS_GET, ST_AUTHORS_DEL, ST_AUTHORS_INS,
 	ST_LISTING, ST_FIRST_DAY, ST_SOURCED, ST_SOURCE_TOTAL, ST_FTS_DEL, ST_FTS_INS, ST_FTS_ROW,
 	ST_TFTS_DEL, ST_TFTS_INS,
-	ST_US_FAV, ST_US_FAV_AT, ST_US_GETFAV, ST_US_READ, ST_US_NOTE, ST_US_TAGS, ST_US_HIDE, ST_US_GET,
+	ST_US_GET,
 	ST_LISTINGS_GET,
 	ST_SRC_BEGIN, ST_SRC_FINISH, ST_SRC_GET, ST_SRC_SIG_GET, ST_SRC_SIG_PUT, ST_HTTP_GET,
 	ST_HTTP_PUT,
@@ -79,29 +79,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                " VALUES ('delete', ?1, ?2, ?3, ?4)",
 	[ST_TFTS_INS] = "INSERT INTO papers_tfts (rowid, title, authors, organization)"
 	                " VALUES (?1, ?2, ?3, ?4)",
-	/* A favourite is never hidden: making one unhides it (rank.h). */
-	[ST_US_FAV] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, ?2, ?3)"
-	              " ON CONFLICT (id) DO UPDATE SET favourite = excluded.favourite,"
-	              " hidden = CASE WHEN excluded.favourite THEN 0 ELSE hidden END,"
-	              " fav_time = CASE WHEN NOT excluded.favourite THEN 0"
-	              " WHEN favourite THEN fav_time ELSE excluded.fav_time END",
-	/* A favourite made at a given time; one that already is keeps the earlier time. */
-	[ST_US_FAV_AT] = "INSERT INTO user_state (id, favourite, fav_time) VALUES (?1, 1, ?2)"
-	                 " ON CONFLICT (id) DO UPDATE SET favourite = 1, hidden = 0,"
-	                 " fav_time = CASE WHEN favourite AND fav_time > 0"
-	                 " AND fav_time <= excluded.fav_time THEN fav_time"
-	                 " ELSE excluded.fav_time END",
-	[ST_US_GETFAV] = "SELECT favourite FROM user_state WHERE id = ?1",
-	[ST_US_READ] = "INSERT INTO user_state (id, read) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET read = excluded.read",
-	[ST_US_NOTE] = "INSERT INTO user_state (id, note) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET note = excluded.note",
-	[ST_US_TAGS] = "INSERT INTO user_state (id, tags) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET tags = excluded.tags",
-	/* Hiding leaves a favourite alone (the caller is told: no row changed). */
-	[ST_US_HIDE] = "INSERT INTO user_state (id, hidden) VALUES (?1, ?2)"
-	               " ON CONFLICT (id) DO UPDATE SET hidden = excluded.hidden"
-	               " WHERE NOT favourite OR NOT excluded.hidden",
 	[ST_US_GET] = "SELECT favourite, fav_time, read, note, tags, hidden FROM user_state"
 	              " WHERE id = ?1",
 	[ST_LISTINGS_GET] = "SELECT source, day, url FROM listings WHERE paper = ?1"
@@ -181,7 +158,7 @@ int store_db_error(struct store *s, struct lerr *e, int rc, const char *what)
 	return -1;
 }
 
-static int readonly_error(struct store *s, struct lerr *e)
+int store_readonly_error(struct store *s, struct lerr *e)
 {
 	if (s->damaged)
 		lerr_set(e, LERR_IO, SQLITE_READONLY, "%s: the cache is damaged and open read-only; "
@@ -453,6 +430,10 @@ void store_close(struct store **sp)
 		store_rollback(s);
 	ops_clear(s, 0);
 	free(s->ops);
+	store_op_discard(s);
+	free(s->pend);
+	for (size_t i = 0; i < ARRAY_LEN(s->sync_st); i++)
+		sqlite3_finalize(s->sync_st[i]);
 	if (s->st)
 		for (int i = 0; i < ST_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
@@ -479,6 +460,85 @@ const char *store_readonly_reason(const struct store *s)
 	return s->full ? "the disk is full" : s->damaged ? "the cache is damaged" : NULL;
 }
 const char *store_path(const struct store *s) { return s->path; }
+
+/* ---- the operations of the open transaction (store_sync.c makes them) ---------------------- */
+
+/* An operation waiting for the commit, with its own copies. */
+struct store_pending {
+	const char *op;            /* static */
+	char *id, *arg;
+	struct store_clock clock, prev;
+	int64_t when;
+	struct paper *paper;
+};
+
+void store_set_op_hook(struct store *s, store_op_hook write, void *ctx)
+{
+	s->op_hook = write;
+	s->op_ctx = ctx;
+}
+
+static void pending_free(struct store_pending *p)
+{
+	free(p->id);
+	free(p->arg);
+	if (p->paper) {
+		paper_clear(p->paper);
+		free(p->paper);
+	}
+}
+
+void store_op_discard(struct store *s)
+{
+	for (size_t i = 0; i < s->n_pend; i++)
+		pending_free(&s->pend[i]);
+	s->n_pend = 0;
+}
+
+static int op_flush(struct store *s, struct lerr *e)
+{
+	int rc = 0;
+	if (s->n_pend && s->op_hook) {
+		struct store_op *ops = xcalloc(s->n_pend, sizeof *ops);
+		for (size_t i = 0; i < s->n_pend; i++) {
+			struct store_pending *p = &s->pend[i];
+			ops[i] = (struct store_op){p->op, p->id, p->arg, p->clock, p->prev, p->when,
+			                           p->paper};
+		}
+		rc = s->op_hook(s->op_ctx, ops, s->n_pend, e);
+		free(ops);
+	}
+	store_op_discard(s);
+	return rc < 0 ? -1 : 0;
+}
+
+void store_op_push(struct store *s, const char *op, const char *id, const char *arg,
+                   const struct store_clock *c, const struct store_clock *prev, int64_t when,
+                   bool with_paper)
+{
+	if (s->n_pend == s->cap_pend) {
+		s->cap_pend = s->cap_pend ? s->cap_pend * 2 : 8;
+		s->pend = xreallocarray(s->pend, s->cap_pend, sizeof *s->pend);
+	}
+	struct store_pending *p = &s->pend[s->n_pend++];
+	memset(p, 0, sizeof *p);
+	p->op = op;
+	p->id = xstrdup(id);
+	p->arg = xstrdup(arg);
+	p->clock = *c;
+	if (prev)
+		p->prev = *prev;
+	p->when = when;
+	if (with_paper) {
+		p->paper = xmalloc(sizeof *p->paper);
+		paper_init(p->paper);
+		if (store_get(s, id, p->paper, NULL) < 0) {
+			paper_clear(p->paper);
+			free(p->paper);
+			p->paper = NULL;
+		}
+	}
+}
 
 /* ---- transactions ------------------------------------------------------------------------- */
 
@@ -564,7 +624,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 int store_begin(struct store *s, struct lerr *e)
 {
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (s->in_txn) {
 		lerr_set(e, LERR_USAGE, 0, "a transaction is already open");
 		return -1;
@@ -614,6 +674,13 @@ int store_commit(struct store *s, struct lerr *e)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ops_clear(s, 0);
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
+		store_op_discard(s);
+		return -1;
+	}
+	/* the operation log first: a change it could not log is not made */
+	if (op_flush(s, e) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		ops_clear(s, 0);
 		return -1;
 	}
 	return commit_now(s, e);
@@ -624,6 +691,7 @@ void store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	ops_clear(s, 0);
+	store_op_discard(s);
 	s->in_txn = false;
 	s->txn_failed = false;
 }
@@ -1270,7 +1338,7 @@ static int upsert_txn(struct store *s, const struct paper *p, const struct store
 		return -1;
 	}
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (s->in_txn && s->txn_failed) {
 		lerr_set(e, LERR_DB, 0, "the transaction was rolled back after an earlier error");
 		return -1;
@@ -1325,7 +1393,7 @@ static int user_write(struct store *s, int which, const char *id, struct lerr *e
                       sqlite3_stmt **out)
 {
 	if (s->readonly)
-		return readonly_error(s, e);
+		return store_readonly_error(s, e);
 	if (!nonempty(id)) {
 		lerr_set(e, LERR_USAGE, 0, "no paper id given");
 		return -1;
@@ -1341,12 +1409,20 @@ static int user_write(struct store *s, int which, const char *id, struct lerr *e
 	return 0;
 }
 
+/* id without its version or URL (in buf), or id itself when it is not an arXiv id. */
 static const char *canon(const char *id, char *buf, size_t n)
 {
 	int v;
 	norm_id(id, buf, n, &v);
 	return buf[0] ? buf : id;
 }
+
+void store_canon_id(const char *id, char *buf, size_t n)
+{
+	if (canon(id, buf, n) != buf)
+		snprintf(buf, n, "%s", id);
+}
+
 
 static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, struct lerr *e)
 {
@@ -1364,81 +1440,6 @@ static int finish_write(struct store *s, sqlite3_stmt *st, const char *what, str
 	return 0;
 }
 
-int store_set_favourite(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_FAV, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int(st, 2, on);
-	sqlite3_bind_int64(st, 3, on ? util_now() : 0);
-	return finish_write(s, st, "saving the favourite", e);
-}
-
-int store_set_favourite_at(struct store *s, const char *id, int64_t when, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_FAV_AT, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int64(st, 2, when > 0 ? when : util_now());
-	return finish_write(s, st, "saving the favourite", e);
-}
-
-int store_toggle_favourite(struct store *s, const char *id, bool *now_on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_GETFAV, id, e, &st) < 0)
-		return -1;
-	const char *cid = canon(id, buf, sizeof buf);
-	bind_text(st, 1, cid);
-	int rc = sqlite3_step(st);
-	bool on = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_error(s, e, rc, "reading the favourite");
-	/* Read-then-write is safe: one store is used by one thread, and a concurrent toggle by
-	 * another process just wins last. */
-	if (store_set_favourite(s, cid, !on, e) < 0)
-		return -1;
-	if (now_on)
-		*now_on = !on;
-	return 0;
-}
-
-int store_set_read(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_READ, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	sqlite3_bind_int(st, 2, on);
-	return finish_write(s, st, "saving read state", e);
-}
-
-int store_set_hidden(struct store *s, const char *id, bool on, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, ST_US_HIDE, id, e, &st) < 0)
-		return -1;
-	const char *cid = canon(id, buf, sizeof buf);
-	bind_text(st, 1, cid);
-	sqlite3_bind_int(st, 2, on);
-	if (finish_write(s, st, "saving the hidden mark", e) < 0)
-		return -1;
-	if (on && sqlite3_changes(s->db) == 0) {
-		lerr_set(e, LERR_USAGE, 0, "%s is a favourite: a favourite cannot be hidden "
-		         "(unmark it with f first)", cid);
-		return -1;
-	}
-	return 0;
-}
-
 int64_t store_count_hidden(struct store *s, struct lerr *e)
 {
 	sqlite3_stmt *st = store_cached(s, "SELECT count(*) FROM user_state WHERE hidden = 1", e);
@@ -1450,29 +1451,6 @@ int64_t store_count_hidden(struct store *s, struct lerr *e)
 	if (n < 0)
 		store_db_error(s, e, rc, "counting hidden papers");
 	return n;
-}
-
-/* A user-state text column (note, tags): an empty text is stored as NULL (none). */
-static int set_user_text(struct store *s, int stmt, const char *id, const char *text,
-                         const char *what, struct lerr *e)
-{
-	sqlite3_stmt *st;
-	char buf[64];
-	if (user_write(s, stmt, id, e, &st) < 0)
-		return -1;
-	bind_text(st, 1, canon(id, buf, sizeof buf));
-	bind_text(st, 2, nonempty(text) ? text : NULL);
-	return finish_write(s, st, what, e);
-}
-
-int store_set_note(struct store *s, const char *id, const char *note, struct lerr *e)
-{
-	return set_user_text(s, ST_US_NOTE, id, note, "saving the note", e);
-}
-
-int store_set_tags(struct store *s, const char *id, const char *tags, struct lerr *e)
-{
-	return set_user_text(s, ST_US_TAGS, id, tags, "saving tags", e);
 }
 
 /* ---- per-source state --------------------------------------------------------------------- */
@@ -1628,7 +1606,7 @@ int store_harvest_get(struct store *s, const char *source, struct store_harvest 
 static sqlite3_stmt *cached_write(struct store *s, const char *sql, struct lerr *e)
 {
 	if (s->readonly) {
-		readonly_error(s, e);
+		store_readonly_error(s, e);
 		return NULL;
 	}
 	if (s->in_txn && s->txn_failed) {

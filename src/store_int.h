@@ -78,6 +78,15 @@ struct store {
 	bool pfx_over;
 	int pfx_mode;
 
+	/* store_sync.c: its statements, this cache's writer id ("" until read), the hook and the
+	 * operations of the open transaction waiting for it (owned copies). */
+	sqlite3_stmt *sync_st[20];
+	char writer[24];
+	int64_t hlc_seen;         /* the newest clock this connection recorded as seen */
+	store_op_hook op_hook;
+	void *op_ctx;
+	struct store_pending *pend;
+	size_t n_pend, cap_pend;
 	/* Watches (store_watch.c): the config's ("KIND\tVALUE", set by store_watch_config) and the
 	 * compiled list of all of them (made when first needed, dropped when one changes; freed
 	 * through wl_free, store_watch.c's). */
@@ -128,9 +137,25 @@ int store_schema_verify(sqlite3 *db, struct lerr *e);
 
 /* store.c */
 int store_db_error(struct store *s, struct lerr *e, int rc, const char *what);
+/* The error of a write refused on a read-only cache (why: damaged, disk full, opened so); -1. */
+int store_readonly_error(struct store *s, struct lerr *e);
 sqlite3_stmt *store_cached(struct store *s, const char *sql, struct lerr *e);
 int store_read_paper_pk(struct store *s, int64_t pk, struct paper *out, struct lerr *e);
+/* The id as stored (a version or URL prefix taken away) into buf. */
+void store_canon_id(const char *id, char *buf, size_t n);
+/* An operation of the open transaction (store_sync.c makes them), copied; with_paper: the
+ * cached paper goes with it (a favourite). The hook gets them just before COMMIT (store_commit);
+ * a rollback discards them. */
+void store_op_push(struct store *s, const char *op, const char *id, const char *arg,
+                   const struct store_clock *c, const struct store_clock *prev, int64_t when,
+                   bool with_paper);
+void store_op_discard(struct store *s);
+/* Adds (on) or removes a kept watch, logged as an operation (store_watch.c's add and remove
+ * come here; the config's watches are never logged). *did: the table changed. */
+int store_sync_watch(struct store *s, const char *kind, const char *value, bool on, bool *did,
+                     struct lerr *e);
 char *store_col_text(sqlite3_stmt *st, int col);
+
 
 /* store_merge.c */
 enum { STORE_MERGE_CHANGED = 1, STORE_MERGE_AUTHORS = 2 };

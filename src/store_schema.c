@@ -242,8 +242,51 @@ static const char schema_v10[] =
 	"CREATE INDEX rank_scores_order ON rank_scores(list, score, paper);"
 	"CREATE INDEX rank_scores_paper ON rank_scores(paper);";
 
-/* Version 11 is reserved for sync's migration, written beside this one; until it lands its step
- * is empty, so version 12 stays self-contained. */
+/* Version 11: the sync folder's state (sync.h, store_sync.c), one self-contained step.
+ * sync_meta: this cache's random writer id and its hybrid logical clock (the last HLC it gave
+ * or saw). sync_files: how far each file of the sync folder was read, with the file's identity
+ * (device, inode, the first bytes) to notice one that shrank or was replaced. sync_clock: the
+ * last writer's clock of each (paper, field): "fav", "read", "hide" (its value in prev_hlc: a
+ * favourite masks a hide, store_sync.c), "note" (with the clock of the note it replaced, to
+ * tell an edit made after seeing another from a concurrent one), "tag:NAME" (a removed tag
+ * keeps its row: an older add then loses to it) and, under the id "watch", each kept watch's
+ * "watch:KIND:VALUE" (an unwatch keeps its row too). Every existing user state gets
+ * a clock of now by this cache's writer (so a snapshot carries it to the other caches); later
+ * changes all get one as they are made. */
+static const char schema_v11[] =
+	"CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"INSERT INTO sync_meta VALUES ('writer', lower(hex(randomblob(8)))), ('hlc', 0);"
+	"CREATE TABLE sync_files ("
+	" name TEXT PRIMARY KEY, dev INTEGER NOT NULL DEFAULT 0, ino INTEGER NOT NULL DEFAULT 0,"
+	" head BLOB, offset INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE sync_clock ("
+	" id TEXT NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, writer TEXT NOT NULL,"
+	" prev_hlc INTEGER NOT NULL DEFAULT 0, prev_writer TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (id, field)) WITHOUT ROWID;"
+	"CREATE INDEX sync_clock_writer ON sync_clock(writer, id);"
+	"UPDATE sync_meta SET value = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+	" << 16 WHERE key = 'hlc';"
+	/* tags are words separated by one space; a tag's field is "tag:" and its ASCII lower case */
+	"INSERT INTO sync_clock (id, field, hlc, writer)"
+	" WITH RECURSIVE split(id, tag, rest) AS ("
+	"  SELECT id, '', tags || ' ' FROM user_state WHERE tags IS NOT NULL AND tags <> ''"
+	"  UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1),"
+	"  substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '')"
+	" SELECT id, field, (SELECT value FROM sync_meta WHERE key = 'hlc'),"
+	" (SELECT value FROM sync_meta WHERE key = 'writer') FROM ("
+	"  SELECT id, 'fav' AS field FROM user_state WHERE favourite"
+	"  UNION SELECT id, 'read' FROM user_state WHERE read"
+	"  UNION SELECT id, 'note' FROM user_state WHERE note IS NOT NULL AND note <> ''"
+	"  UNION SELECT id, 'tag:' || lower(tag) FROM split WHERE tag <> '');"
+	/* hide keeps its value in prev_hlc (store_sync.c: a favourite masks it) */
+	"INSERT INTO sync_clock (id, field, hlc, writer, prev_hlc)"
+	" SELECT id, 'hide', (SELECT value FROM sync_meta WHERE key = 'hlc'),"
+	" (SELECT value FROM sync_meta WHERE key = 'writer'), 1 FROM user_state WHERE hidden;"
+	/* the kept watches (store_sync.c: id "watch", field "watch:KIND:VALUE") */
+	"INSERT INTO sync_clock (id, field, hlc, writer)"
+	" SELECT 'watch', 'watch:' || kind || ':' || key, (SELECT value FROM sync_meta WHERE"
+	" key = 'hlc'), (SELECT value FROM sync_meta WHERE key = 'writer') FROM watches;";
 
 /* Version 12: arXiv OAI-PMH harvests. papers.withdrawn marks a paper arXiv withdrew (an OAI
  * deleted record): it is kept with its user state and shown as withdrawn. `harvest` is each
@@ -291,7 +334,7 @@ static const struct migration {
 	{ schema_v8, NULL, NULL },
 	{ schema_v9, NULL, NULL },
 	{ schema_v10, NULL, NULL },
-	{ "", NULL, NULL },   /* 11: reserved (see above) */
+	{ schema_v11, NULL, NULL },
 	{ schema_v12, NULL, NULL },
 	{ schema_v13, NULL, NULL },
 };

@@ -283,33 +283,17 @@ int store_watch_add(struct store *s, enum store_watch_kind kind, const char *val
 		         value ? value : "");
 		return -1;
 	}
-	sqlite3_stmt *st = store_cached(s, "INSERT INTO watches (kind, key, value, added) VALUES"
-	                                " (?1, ?2, ?2, ?3) ON CONFLICT DO NOTHING", e);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, util_now());
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	changed(s);
-	return rc == SQLITE_DONE ? 0 : store_db_error(s, e, rc, "saving the watch");
+	bool did;
+	return store_sync_watch(s, kind_names[kind], value, true, &did, e);
 }
 
 int store_watch_remove(struct store *s, enum store_watch_kind kind, const char *value,
                        struct lerr *e)
 {
-	sqlite3_stmt *st = store_cached(s, "DELETE FROM watches WHERE kind = ?1 AND key = ?2", e);
-	if (!st)
+	bool did;
+	if (store_sync_watch(s, kind_names[kind], value, false, &did, e) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_db_error(s, e, rc, "removing the watch");
-	changed(s);
-	if (sqlite3_changes(s->db) > 0)
+	if (did)
 		return 0;
 	if (is_config(s, kind, value))
 		lerr_set(e, LERR_USAGE, 0, "watch %s %s is in the configuration file: edit it there",

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lectern/cli_table.h"
+#include "lectern/sync.h"
 #include "lectern/text.h"
 #include "lectern/ui_open.h"
 #include "lectern/ui_prompt.h"
@@ -71,7 +72,16 @@ struct ui {
 	pid_t children[32];
 	int n_children;
 	bool show_osc52;          /* write OSC 52 to the terminal (stdout is a tty) */
+
+	/* the sync folder (set sync-dir): read at start and every UI_SYNC_EVERY seconds on the
+	 * UI thread's own connection (never queued behind a fetch); its warnings of one run */
+	struct sync *sync;
+	double sync_next;         /* util_monotonic() of the next run */
+	int sync_warnings;
+	char sync_warning[256];
 };
+
+enum { UI_SYNC_EVERY = 180 };
 
 static volatile sig_atomic_t sig_winch, sig_quit, sig_tstp, sig_cont, sig_chld;
 static int sig_pipe[2] = {-1, -1};
@@ -724,6 +734,45 @@ static void refresh_data(struct ui *u)
 	if (u->detail.id)
 		ui_detail_show(&u->detail, &u->cx, r ? r->id : NULL, true);
 	free(id);
+}
+
+/* ---- the sync folder ----------------------------------------------------------------------- */
+
+static void on_sync_warning(void *ctx, const char *msg)
+{
+	struct ui *u = ctx;
+	u->sync_warnings++;
+	snprintf(u->sync_warning, sizeof u->sync_warning, "%s", msg);
+}
+
+/* Reads the sync folder now; what other caches changed is shown at once. */
+static void sync_now(struct ui *u)
+{
+	struct sync_stats st;
+	struct lerr e = {0};
+	u->sync_next = util_monotonic() + UI_SYNC_EVERY;
+	u->sync_warnings = 0;
+	if (sync_run(u->sync, false, &st, &e) < 0) {
+		ui_msg(&u->cx, true, "Sync: %s", e.msg);
+		return;
+	}
+	if (st.changed)
+		refresh_data(u);
+	if (u->sync_warnings)
+		ui_msg(&u->cx, true, "Sync: %s%s", u->sync_warning,
+		       u->sync_warnings > 1 ? " (and more: run `lectern sync`)" : "");
+	else if (st.changed)
+		ui_msg(&u->cx, false, "Sync: %ld change%s from the sync folder", st.changed,
+		       st.changed == 1 ? "" : "s");
+}
+
+/* ms until the next sync is due (-1: no sync folder). */
+static int sync_wait(const struct ui *u)
+{
+	if (!u->sync)
+		return -1;
+	double left = u->sync_next - util_monotonic();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
 /* ---- what the panes ask for ---------------------------------------------------------------- */
@@ -1614,6 +1663,13 @@ static void loop(struct ui *u)
 			idle = fade;
 		if (u->read_wait >= 0 && (idle < 0 || u->read_wait < idle))
 			idle = u->read_wait;   /* wake to mark the shown paper read (draw() does it) */
+		int sw = sync_wait(u);
+		if (sw == 0) {
+			sync_now(u);
+			continue;
+		}
+		if (sw > 0 && (idle < 0 || sw < idle))
+			idle = sw;
 		int n = poll(p, 4, idle);
 		if (n == 0) {
 			idle_work(u);
@@ -1784,6 +1840,7 @@ static void teardown(struct ui *u, struct script *sc)
 	undo_forget(u);
 	ui_keymap_free(&u->keys);
 	ui_msgs_free(&u->config_errors);
+	sync_close(&u->sync);   /* before the store: it holds the store's hook */
 	store_close(&u->cx.store);
 	free(u);
 }
@@ -1834,6 +1891,9 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 		       "be saved", store_readonly_reason(u->cx.store) ? " (" : "",
 		       store_readonly_reason(u->cx.store) ? store_readonly_reason(u->cx.store) : "",
 		       store_readonly_reason(u->cx.store) ? ")" : "");
+	else if (a->cfg->sync_dir &&
+	         !(u->sync = sync_open(u->cx.store, a->cfg->sync_dir, on_sync_warning, u, &e)))
+		ui_msg(&u->cx, true, "Sync is off: %s", e.msg);
 	if (open_io(u, &o, &sc) < 0) {
 		teardown(u, &sc);
 		return EXIT_RUNTIME;
@@ -1853,6 +1913,8 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->help = (struct ui_help){.keys = &u->keys, .config_errors = &u->config_errors,
 	                           .fetching = u->fetch.fetcher != NULL};
 	open_start_view(u);
+	if (u->sync)
+		sync_now(u);   /* what the other caches did since the last run */
 	draw(u);
 	if (sc.timings)
 		fprintf(sc.timings, "startup %.3f\n", (util_monotonic() - t_start) * 1000.0);

@@ -97,9 +97,12 @@ static uint64_t checksum(const char *path)
  * checkpoints). */
 #define UNDO_V12 UNDO_V13 " DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
 
-/* Turns a current schema back into version 9's (before the ranker's state; 11 is reserved). */
+/* Turns a current schema back into version 10's (before the sync folder's tables). */
+#define UNDO_V11 UNDO_V12 " DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
+
+/* Turns a current schema back into version 9's (before the ranker's state). */
 #define UNDO_V10                                                                           \
-	UNDO_V12 " DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
+	UNDO_V11 " DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
 	" DROP INDEX user_state_hidden; ALTER TABLE user_state DROP COLUMN hidden;"
 
 /* Turns a current schema back into version 8's (before listings drove the views). */

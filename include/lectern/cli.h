@@ -30,4 +30,9 @@ int cmd_sources(const struct app *a, int argc, char **argv);
 int cmd_search_remote(const struct app *a, int argc, char **argv);
 int cmd_pdf(const struct app *a, int argc, char **argv);   /* fetch_cli.c */
 
+/* cli_sync.c: user state's safety */
+int cmd_sync(const struct app *a, int argc, char **argv);
+int cmd_check(const struct app *a, int argc, char **argv);
+int cmd_repair(const struct app *a, int argc, char **argv);
+
 #endif

@@ -80,6 +80,8 @@ struct config {
 	bool list_width_pct;       /* list_width is a percentage */
 	bool hide_replacements;    /* set hide-replacements  listing views leave out arXiv's
 	                            * replacements (store_view), default no */
+	char *sync_dir;            /* set sync-dir       the folder shared by the caches (sync.h);
+	                            * NULL: no sync. A leading ~/ is $HOME */
 	int for_you_days;          /* set for-you-days   days "for you" / recommend rank, default 3 */
 
 	struct config_line *binds;

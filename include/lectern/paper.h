@@ -138,6 +138,9 @@ int64_t paper_count_from_double(double d);
  * Writes the bare id to out (n >= 64). Returns 0, or -1 when s is not an arXiv id. */
 int paper_parse_arxiv_id(const char *s, char *out, size_t n, int *version);
 bool paper_is_arxiv_id(const char *id);
+/* An id as stored: a bare arXiv id, or "doi:..."/"url:..." without spaces or controls (what an
+ * import or a sync folder may name), at most PAPER_ID_MAX bytes. */
+bool paper_valid_id(const char *id);
 
 /* Tags as typed ("ml, to-read  ml #survey") -> the stored form: words separated by one space,
  * commas and whitespace as separators, a leading '#' dropped, duplicates (ignoring ASCII case)

@@ -397,4 +397,109 @@ int store_history_add(struct store *s, const char *query, struct lerr *e);
 /* Fills up to n entries into out[] (each malloc'd; caller frees). Returns the count or -1. */
 int store_history_list(struct store *s, char **out, size_t n, struct lerr *e);
 
+/* ---- operation log (sync.h writes and reads it; this is the store's half) -------------------
+ * Every change of user state made through the setters above (and store_view_mark_read) is an
+ * operation: the store gives it a hybrid logical clock (HLC: milliseconds << 16 | a counter,
+ * never going back, and past every clock this cache has seen) and this cache's writer id,
+ * records that clock as the last writer of its (paper, field) in the same transaction, and hands
+ * the operations to the hook when the transaction commits (just before COMMIT: a hook that fails
+ * rolls the change back). Setting a value that is already there is no operation. The clocks are
+ * kept with or without a hook, so a sync folder set later, or an export, carries them.
+ * Fields: "fav", "read", "note", "tag:NAME". */
+struct store_clock {
+	int64_t hlc;               /* 0: older than any operation (state from before sync) */
+	char writer[24];           /* 16 hex digits; "" with hlc 0 */
+};
+/* -1, 0, 1 as a is older, the same, newer than b: by HLC, then writer id. */
+int store_clock_cmp(const struct store_clock *a, const struct store_clock *b);
+
+struct store_op {
+	const char *op;            /* "fav" "unfav" "read" "unread" "tag" "untag" "note" */
+	const char *id;            /* the paper */
+	const char *arg;           /* tag, untag: the tag; note: the text ("" clears it) */
+	struct store_clock clock;
+	struct store_clock prev;   /* note: the clock of the note this one replaced */
+	int64_t when;              /* fav: unix seconds it became a favourite */
+	const struct paper *paper; /* fav: the paper as cached (title, authors, links), or NULL */
+};
+/* write gets the operations of one transaction in order, before it commits; it returns 0, or -1
+ * with e set (the transaction is then rolled back). NULL removes the hook. */
+typedef int (*store_op_hook)(void *ctx, const struct store_op *ops, size_t n, struct lerr *e);
+void store_set_op_hook(struct store *s, store_op_hook write, void *ctx);
+
+/* This cache's writer id (random, made when the schema was created). */
+const char *store_writer(struct store *s);
+
+/* Applying an operation that came from elsewhere (a sync folder, an import): last writer wins
+ * per (paper, field) by store_clock_cmp; an operation not newer than the field's clock changes
+ * nothing (applying twice is harmless) — except a note that lost to a concurrent one (it was
+ * not seen by the winner: the winner's prev is not its clock) is appended to the winner as a
+ * marked conflict line, once; that merged note is then a change of this cache's own (a clock
+ * of its own, whose prev is the winner's, handed to the hook), so every cache ends with the
+ * same text. Every applied clock moves this cache's HLC past it. Nothing else goes to the
+ * hook. *changed (may be NULL) tells whether the user state changed. A favourite's `paper`
+ * (title, authors, links) creates a paper the cache does not know yet (as an import would).
+ * Runs in the caller's transaction when one is open. */
+int store_apply_op(struct store *s, const struct store_op *op, bool *changed, struct lerr *e);
+
+/* Records that this cache has seen clock hlc (store_apply_op does it for each operation; a
+ * batch saves that write per operation by calling this first with its newest clock). */
+int store_hlc_seen(struct store *s, int64_t hlc, struct lerr *e);
+
+/* The current user state as operations (a snapshot): one per (paper, field) that has a clock or
+ * a value, in (id, field) order, the paper given for favourites. writer non-NULL: only the
+ * fields whose last writer it is (a cache's compacted log: every field's newest operation is
+ * still in the log of the cache that made it, so the logs together hold the whole state once).
+ * cb returns non-zero to stop. */
+typedef int (*store_op_cb)(void *ctx, const struct store_op *op);
+int store_each_state(struct store *s, const char *writer, store_op_cb cb, void *ctx,
+                     struct lerr *e);
+
+/* A value of this cache's sync state by key (sync.h keeps "joined": the folder it last wrote a
+ * snapshot to). *val is malloc'd, NULL when unset. */
+int store_sync_meta_get(struct store *s, const char *key, char **val, struct lerr *e);
+int store_sync_meta_put(struct store *s, const char *key, const char *val, struct lerr *e);
+
+/* How far a file of the sync folder was read (all 0 for a file never read). */
+struct store_sync_file {
+	int64_t dev, ino;          /* the file's identity when last read */
+	char head[64];             /* its first bytes (head_len of them) */
+	size_t head_len;
+	int64_t offset;            /* bytes read: the start of the first line not yet applied */
+	int64_t line;              /* lines before offset */
+};
+int store_sync_file_get(struct store *s, const char *name, struct store_sync_file *out,
+                        struct lerr *e);
+int store_sync_file_put(struct store *s, const char *name, const struct store_sync_file *f,
+                        struct lerr *e);
+
+/* ---- check and repair (store_check.c) ------------------------------------------------------ */
+/* Checks the cache at path without writing to it: SQLite's integrity_check, and lectern's own
+ * invariants (the search index holds every paper once and nothing else; listings, authors and
+ * sources point at papers). Fills c->problems (empty: sound). Returns 0, or -1 with e set when
+ * there is no cache at path. A file that does not open is one problem. */
+struct store_check {
+	char **problems;
+	size_t n;
+};
+int store_check(const char *path, struct store_check *c, struct lerr *e);
+void store_check_clear(struct store_check *c);
+
+/* Builds a new cache at path from what the (damaged) one there still holds: the damaged file is
+ * moved aside to r->damaged (PATH.damaged-YYYYmmdd-HHMMSS, with its -wal) and never written;
+ * its rows are read through the sqlite3 shell's .recover when the shell is installed, else
+ * straight from the file, and copied table by table (a table is read forward and backward
+ * around its damage); the search index is rebuilt. The new cache has a new writer id and has
+ * read no sync folder yet. r->lines say what was done and what could not be saved. Returns 0,
+ * or -1 with e set (then the damaged file is where r->damaged says, when set). */
+struct store_repair {
+	char *damaged;
+	bool recovered;            /* .recover was used */
+	int64_t papers, user_states;
+	char **lines;
+	size_t n;
+};
+int store_repair(const char *path, struct store_repair *r, struct lerr *e);
+void store_repair_clear(struct store_repair *r);
+
 #endif

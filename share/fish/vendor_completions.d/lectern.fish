@@ -30,6 +30,9 @@ complete -c lectern -n __fish_use_subcommand -a fetch -d 'fetch sources once and
 complete -c lectern -n __fish_use_subcommand -a sources -d 'list sources and their state'
 complete -c lectern -n __fish_use_subcommand -a search-remote -d 'search arXiv and merge the results into the cache'
 complete -c lectern -n __fish_use_subcommand -a pdf -d 'download papers'\'' PDFs to pdf-dir (resumable); print their paths'
+complete -c lectern -n __fish_use_subcommand -a sync -d 'merge favourites, read marks, tags, notes, hides, watches through the sync folder'
+complete -c lectern -n __fish_use_subcommand -a check -d 'check the cache for damage'
+complete -c lectern -n __fish_use_subcommand -a repair -d 'build a new cache from what a damaged one holds'
 complete -c lectern -n __fish_use_subcommand -a completions -d 'print a bash, zsh or fish completion script'
 complete -c lectern -n '__fish_seen_subcommand_from ui' -l headless -d 'no terminal: run --keys, write --dump'
 complete -c lectern -n '__fish_seen_subcommand_from ui' -l size -x -d 'the headless screen, COLSxROWS'
@@ -117,7 +120,7 @@ complete -c lectern -n '__fish_seen_subcommand_from export' -l hidden -d 'also t
 complete -c lectern -n '__fish_seen_subcommand_from export' -l query -x -d 'search (see SEARCH SYNTAX in lectern(1))'
 complete -c lectern -n '__fish_seen_subcommand_from export' -l sort -x -a 'date upvotes relevance' -d 'date, upvotes or relevance'
 complete -c lectern -n '__fish_seen_subcommand_from export' -l limit -x -d 'at most N papers (0 = all)'
-complete -c lectern -n '__fish_seen_subcommand_from export' -l format -x -a 'bibtex json csv markdown atom' -d 'the output format'
+complete -c lectern -n '__fish_seen_subcommand_from export' -l format -x -a 'bibtex json csv markdown atom lectern-state' -d 'the output format'
 complete -c lectern -n '__fish_seen_subcommand_from export' -l source -x -a '(__lectern_sources)' -d 'papers listed by this source'
 complete -c lectern -n '__fish_seen_subcommand_from export' -l day -x -a 'today yesterday' -d 'papers of one day (YYYY-MM-DD, today, -N)'
 complete -c lectern -n '__fish_seen_subcommand_from export' -l output -r -F -d 'write to FILE (export)'
@@ -158,5 +161,9 @@ complete -c lectern -n '__fish_seen_subcommand_from search-remote' -l help -d 's
 complete -c lectern -n '__fish_seen_subcommand_from search-remote' -x
 complete -c lectern -n '__fish_seen_subcommand_from pdf' -l help -d 'show this command'\''s help'
 complete -c lectern -n '__fish_seen_subcommand_from pdf' -x
+complete -c lectern -n '__fish_seen_subcommand_from sync' -l compact -d 'rewrite this cache'\''s own log as a snapshot'
+complete -c lectern -n '__fish_seen_subcommand_from sync' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from check' -l help -d 'show this command'\''s help'
+complete -c lectern -n '__fish_seen_subcommand_from repair' -l help -d 'show this command'\''s help'
 complete -c lectern -n '__fish_seen_subcommand_from completions' -l help -d 'show this command'\''s help'
 complete -c lectern -n '__fish_seen_subcommand_from completions' -x -a 'bash zsh fish'
