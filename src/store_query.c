@@ -15,7 +15,7 @@
  *              organisation x2, abstract and AI summary x1; no IDF because every candidate
  *              contains every term) over the newest STORE_CANDIDATES matches (STORE_PFX_
  *              CANDIDATES when the query has a long prefix) plus the newest
- *              STORE_TITLE_CANDIDATES matches of the query in the title, authors or
+ *              STORE_TITLE_CANDIDATES (STORE_PFX_TITLE_CANDIDATES) matches of the query in the title, authors or
  *              organisation, read from the title index papers_tfts (schema v13): a paper
  *              found by its own title words is ranked whatever its age, while `model` or
  *              `gen*` stays bounded. store_bound() tells whether matches were left out (the
@@ -696,6 +696,7 @@ struct plan {
 	                           * title index) for the title candidates */
 	const char *key;          /* the driver's pk expression */
 	int newest;               /* the newest-N part of a ranked order's candidates */
+	int titles;               /* the newest-N title matches among them (with tmatch) */
 	bool arm;                 /* writing an arm of D_MERGE: its OR is not in the WHERE */
 	const struct store_view *v;
 };
@@ -716,6 +717,7 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	p->v = v;
 	p->fts = "papers_fts";
 	p->newest = STORE_CANDIDATES;
+	p->titles = STORE_TITLE_CANDIDATES;
 	if ((v->filter == STORE_VIEW_SOURCE && !(v->source && *v->source)) ||
 	    (v->filter == STORE_VIEW_HF_DAY && !(v->day && *v->day))) {
 		lerr_set(e, LERR_USAGE, 0, "this view needs a %s",
@@ -727,9 +729,9 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	struct squery *q = &p->q;
 	p->pfx = rewrite && q->n_pfx > 0;
 	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
-	 * of the newest are scored (the title matches stay STORE_TITLE_CANDIDATES). */
+	 * of the newest and of the title matches are scored. */
 	if (q->n_pfx > 0)
-		p->newest = STORE_PFX_CANDIDATES;
+		p->newest = STORE_PFX_CANDIDATES, p->titles = STORE_PFX_TITLE_CANDIDATES;
 	const struct sbuf *pos = p->pfx ? &q->pos_short : &q->pos;
 	if (pos->len && q->neg.len)
 		p->match = xasprintf("(%s) NOT (%s)", pos->s, q->neg.s);
@@ -1090,7 +1092,7 @@ static void candidates(struct qb *b, struct plan *p)
 	sbuf_addc(&b->sql, ')');
 	add_from_where(b, p, p->tmatch);
 	drop_unused_join(b, from, p->fts);
-	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, STORE_TITLE_CANDIDATES);
+	sbuf_printf(&b->sql, " ORDER BY %s DESC LIMIT %d)", p->key, p->titles);
 	p->fts = fts;
 	p->key = key;
 	sbuf_adds(&b->sql, ", c(r, s) AS (SELECT r, s FROM a UNION ALL"
@@ -1322,7 +1324,7 @@ static int fetch_rows(struct store *s, const struct store_view *view,
 		build(&b, &p, anchor, fwd, lim, -1);
 		/* Rows the query must produce: the window, or the whole candidate set. */
 		int64_t need = p.mode == M_CAND_UPVOTES ? p.newest
-		               : p.mode == M_CAND_RANK ? p.newest + STORE_TITLE_CANDIDATES : lim;
+		               : p.mode == M_CAND_RANK ? p.newest + p.titles : lim;
 		if (attempt == 0) {   /* after a fallback they tell what happened */
 			s->pfx_checks = s->pfx_passes = 0;
 			s->pfx_over = false;
