@@ -30,6 +30,8 @@ enum { STORE_RANK_MAX_PHRASES = 32 };   /* phrases lectern_rank() scores; later 
                                            * each candidate's text is checked, see store_query.c) */
 #define STORE_TITLE_CANDIDATES 1000       /* relevance also scores the newest N title/author/
                                            * organisation matches, whatever their age */
+#define STORE_PFX_TITLE_CANDIDATES 250   /* ... or N with a long prefix (a word being typed:
+                                           * `robu*` checked ~3,800 `rob*` rows for 1,000) */
 #define STORE_FETCH_STALE 7200            /* a fetch "running" longer than this is not believed */
 #define STORE_BUSY_TIMEOUT_MS 5000        /* how long a write (or opening) waits for another */
 

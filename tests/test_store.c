@@ -1876,6 +1876,38 @@ static void test_search_syntax(void **state)
 	assert_search(s, "NOT (neural OR gen*)", "2503.00005");
 	assert_search(s, "pruning OR is:read", "2502.00003 2501.00002");
 	assert_search(s, "is:fav OR date:2025-01-05", "2501.00002 2501.00001 2411.00004");
+	/* An OR of text and dates is a merged walk (its text in FTS order, each date a pk range):
+	 * every arm, each paper once, the view's conditions on each arm */
+	assert_search(s, "pruning OR date:2024", "2501.00002 2411.00004");
+	assert_search(s, "network OR date:2025-01", "2502.00003 2501.00002 2501.00001");
+	assert_search(s, "date:2024 OR after:2025-01-20 OR pruning",
+	              "2503.00005 2502.00003 2501.00002 2411.00004");
+	assert_search(s, "(network OR date:2024) -is:fav", "2502.00003");
+	assert_search(s, "(network OR date:2024) date:2025", "2502.00003 2501.00002");
+	assert_search(s, "date:2030 OR zzzz", "");
+	char *m1 = search(s, STORE_SORT_RELEVANCE, "network OR date:2025-01");
+	assert_string_equal(m1, "2502.00003 2501.00002 2501.00001");   /* the same walk */
+	free(m1);
+	m1 = search(s, STORE_SORT_UPVOTES, "network OR date:2025-01");
+	assert_int_equal(strlen(m1), strlen("2502.00003 2501.00002 2501.00001"));
+	free(m1);
+	{   /* paged both ways from an anchor (the window's key: the pk) */
+		struct store_view v = { .sort = STORE_SORT_DATE, .query = "network OR date:2025-01" };
+		struct store_rows w = {0}, next = {0}, prev = {0};
+		struct lerr e = {0};
+		assert_int_equal(store_window(s, &v, NULL, 1, 1, &w, &e), 0);
+		assert_int_equal(store_window(s, &v, &w.v[0].key, 1, 5, &next, &e), 0);
+		char *ids = ids_of(&next);
+		assert_string_equal(ids, "2501.00002 2501.00001");
+		free(ids);
+		assert_int_equal(store_window(s, &v, &next.v[1].key, -1, 5, &prev, &e), 0);
+		ids = ids_of(&prev);
+		assert_string_equal(ids, "2502.00003 2501.00002");
+		free(ids);
+		store_rows_clear(&w);
+		store_rows_clear(&next);
+		store_rows_clear(&prev);
+	}
 	assert_search(s, "-(is:fav OR is:read)", "2503.00005 2501.00001");
 	assert_search(s, "NOT is:fav", "2503.00005 2502.00003 2501.00001");
 	assert_search(s, "(neural OR hinton) is:fav", "2501.00002");
