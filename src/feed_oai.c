@@ -472,18 +472,8 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 	struct op x = { .cb = cb, .ctx = ctx, .info = info, .e = e, .rec_depth = -1, .cap_depth = -1 };
 	int ret;
 
-	if (len > INT32_MAX) {
-		lerr_set(e, LERR_PARSE, 0, "parse error: document too large (%zu bytes)", len);
+	if (!(x.r = feed_xml_reader(buf, len, url, e)))
 		return -1;
-	}
-	/* Untrusted input: no network, no DTD loading, no entity substitution. */
-	x.r = xmlReaderForMemory(buf, (int)len, url, NULL,
-	                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	                         XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
-	if (!x.r) {
-		lerr_set(e, LERR_PARSE, 1, "parse error at line 1: cannot read the document");
-		return -1;
-	}
 	xmlTextReaderSetStructuredErrorHandler(x.r, on_xml_error, &x);
 	info->format = FEED_OAI_PMH;
 

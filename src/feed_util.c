@@ -1,6 +1,7 @@
 /* feed_util — the helpers the feed parsers share (cleaning, creator lists, days, line numbers).
  * It sits below the parsers and the dispatcher and calls none of them. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,4 +249,20 @@ int feed_day_of(const char *s, char *out)
 		}
 	}
 	return -1;
+}
+
+xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url, struct lerr *e)
+{
+	if (len > INT32_MAX) {
+		lerr_set(e, LERR_PARSE, 0, "parse error: document too large (%zu bytes)", len);
+		return NULL;
+	}
+	/* NOENT is not set: entities are never substituted (no billion laughs, no external files) */
+	xmlTextReaderPtr r = xmlReaderForMemory(buf, (int)len, url, NULL,
+	                                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                                        XML_PARSE_NOWARNING | XML_PARSE_COMPACT |
+	                                        XML_PARSE_NOCDATA);
+	if (!r)
+		lerr_set(e, LERR_PARSE, 1, "parse error at line 1: cannot read the document");
+	return r;
 }

@@ -1,4 +1,5 @@
-/* feed_util — helpers shared by the feed parsers (feed_xml.c, feed_hf.c) and the dispatcher
+/* feed_util — helpers shared by the feed parsers (feed_xml.c, feed_oai.c, feed_hf.c,
+ * feed_snapshot.c) and the dispatcher
  * (feed.c). Below all of them: it calls no parser. Not part of the public API: only src/feed*.c
  * include this. */
 #ifndef LECTERN_FEED_UTIL_H
@@ -7,7 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libxml/xmlreader.h>
+
 #include "lectern/paper.h"
+#include "lectern/util.h"
 
 /* text_clean() of a NUL-terminated string; NULL when s is NULL or the result is empty. */
 char *feed_clean(const char *s, int flags);
@@ -23,6 +27,12 @@ void feed_add_creators(struct paper *p, const char *s, bool strict);
 /* The calendar day of a date as written (RFC 822 or ISO 8601), in its own time zone, as
  * "YYYY-MM-DD" into out (>= 11 bytes). Returns 0, or -1 when s is not a date. */
 int feed_day_of(const char *s, char *out);
+
+/* A libxml2 reader over untrusted bytes (the one place its options are chosen): no network, no
+ * DTD loading, no entity substitution, no messages to stderr (the parser sets its own error
+ * handler). Returns NULL with *e set (LERR_PARSE) when len is over INT32_MAX or the bytes cannot
+ * be read; free with xmlFreeTextReader(). */
+xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url, struct lerr *e);
 
 /* Counts the lines before offset in buf (1-based line number of that offset). */
 int feed_line_at(const char *buf, size_t len, size_t offset);

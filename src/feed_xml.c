@@ -1033,19 +1033,8 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
 	};
 	int ret;
 
-	if (len > INT32_MAX) {
-		lerr_set(e, LERR_PARSE, 0, "parse error: document too large (%zu bytes)", len);
+	if (!(x.r = feed_xml_reader(buf, len, url, e)))   /* untrusted: see feed_util.h */
 		return -1;
-	}
-	/* Untrusted input: no network, no DTD loading, no entity substitution (NOENT is not set),
-	 * and errors come to us rather than to stderr. */
-	x.r = xmlReaderForMemory(buf, (int)len, url, NULL,
-	                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	                         XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
-	if (!x.r) {
-		lerr_set(e, LERR_PARSE, 1, "parse error at line 1: cannot read the document");
-		return -1;
-	}
 	xmlTextReaderSetStructuredErrorHandler(x.r, on_xml_error, &x);
 
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
