@@ -1,7 +1,6 @@
 /* feed_util — helpers shared by the feed parsers (feed_xml.c, feed_oai.c, feed_hf.c,
- * feed_snapshot.c) and the dispatcher
- * (feed.c). Below all of them: it calls no parser. Not part of the public API: only src/feed*.c
- * include this. */
+ * feed_snapshot.c) and the dispatcher (feed.c). Below all of them: it calls no parser. Not part
+ * of the public API: only src/feed*.c include this. */
 #ifndef LECTERN_FEED_UTIL_H
 #define LECTERN_FEED_UTIL_H
 
