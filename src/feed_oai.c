@@ -77,26 +77,9 @@ struct op {
 	int v_first, v_last;   /* the lowest and highest version seen, 0 none */
 	int64_t t_first, t_last;
 
-	int err_line;
-	char err_msg[256];
+	struct feed_xml_error xerr;   /* the first libxml2 error (feed_xml_reader) */
 	bool failed;
 };
-
-#if LIBXML_VERSION >= 21200
-static void on_xml_error(void *arg, const xmlError *err)
-#else
-static void on_xml_error(void *arg, xmlErrorPtr err)
-#endif
-{
-	struct op *x = arg;
-	if (x->err_line || !err || err->level < XML_ERR_ERROR)
-		return;
-	x->err_line = err->line > 0 ? err->line : 1;
-	snprintf(x->err_msg, sizeof x->err_msg, "%s", err->message ? err->message : "malformed XML");
-	size_t n = strlen(x->err_msg);
-	while (n > 0 && (x->err_msg[n - 1] == '\n' || x->err_msg[n - 1] == ' '))
-		x->err_msg[--n] = '\0';
-}
 
 static int cur_line(struct op *x)
 {
@@ -472,9 +455,8 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 	struct op x = { .cb = cb, .ctx = ctx, .info = info, .e = e, .rec_depth = -1, .cap_depth = -1 };
 	int ret;
 
-	if (!(x.r = feed_xml_reader(buf, len, url, e)))
+	if (!(x.r = feed_xml_reader(buf, len, url, &x.xerr, e)))
 		return -1;
-	xmlTextReaderSetStructuredErrorHandler(x.r, on_xml_error, &x);
 	info->format = FEED_OAI_PMH;
 
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
@@ -509,8 +491,8 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 		}
 	}
 	if (!x.failed && ret != 0)
-		fail(&x, x.err_line ? x.err_line : cur_line(&x), "%s",
-		     x.err_msg[0] ? x.err_msg : "malformed XML");
+		fail(&x, x.xerr.line ? x.xerr.line : cur_line(&x), "%s",
+		     x.xerr.msg[0] ? x.xerr.msg : "malformed XML");
 	if (!x.failed && !x.root_ok)
 		fail(&x, cur_line(&x), "no document element");
 	if (!x.failed && x.err_code[0]) {

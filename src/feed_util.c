@@ -251,8 +251,26 @@ int feed_day_of(const char *s, char *out)
 	return -1;
 }
 
-xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url, struct lerr *e)
+#if LIBXML_VERSION >= 21200
+static void on_xml_error(void *arg, const xmlError *err)
+#else
+static void on_xml_error(void *arg, xmlErrorPtr err)
+#endif
 {
+	struct feed_xml_error *xe = arg;
+	if (xe->line || !err || err->level < XML_ERR_ERROR)
+		return;
+	xe->line = err->line > 0 ? err->line : 1;
+	snprintf(xe->msg, sizeof xe->msg, "%s", err->message ? err->message : "malformed XML");
+	size_t n = strlen(xe->msg);
+	while (n > 0 && (xe->msg[n - 1] == '\n' || xe->msg[n - 1] == ' '))
+		xe->msg[--n] = '\0';
+}
+
+xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url,
+                                 struct feed_xml_error *xe, struct lerr *e)
+{
+	memset(xe, 0, sizeof *xe);
 	if (len > INT32_MAX) {
 		lerr_set(e, LERR_PARSE, 0, "parse error: document too large (%zu bytes)", len);
 		return NULL;
@@ -264,5 +282,7 @@ xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url, s
 	                                        XML_PARSE_NOCDATA);
 	if (!r)
 		lerr_set(e, LERR_PARSE, 1, "parse error at line 1: cannot read the document");
+	else
+		xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, xe);
 	return r;
 }

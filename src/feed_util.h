@@ -27,11 +27,18 @@ void feed_add_creators(struct paper *p, const char *s, bool strict);
  * "YYYY-MM-DD" into out (>= 11 bytes). Returns 0, or -1 when s is not a date. */
 int feed_day_of(const char *s, char *out);
 
+/* The first libxml2 error of a document: line 0 while there is none. */
+struct feed_xml_error {
+	int line;
+	char msg[256];            /* libxml2's message, trailing newline and spaces cut */
+};
+
 /* A libxml2 reader over untrusted bytes (the one place its options are chosen): no network, no
- * DTD loading, no entity substitution, no messages to stderr (the parser sets its own error
- * handler). Returns NULL with *e set (LERR_PARSE) when len is over INT32_MAX or the bytes cannot
- * be read; free with xmlFreeTextReader(). */
-xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url, struct lerr *e);
+ * DTD loading, no entity substitution, no messages to stderr: the first error goes to *xe
+ * (borrowed; it must outlive the reader). Returns NULL with *e set (LERR_PARSE) when len is over
+ * INT32_MAX or the bytes cannot be read; free with xmlFreeTextReader(). */
+xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url,
+                                 struct feed_xml_error *xe, struct lerr *e);
 
 /* Counts the lines before offset in buf (1-based line number of that offset). */
 int feed_line_at(const char *buf, size_t len, size_t offset);

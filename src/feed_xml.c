@@ -76,29 +76,11 @@ struct xp {
 	struct xauthor *au;
 	size_t n_au, cap_au;
 
-	int err_line;          /* first libxml2 error */
-	char err_msg[256];
+	struct feed_xml_error xerr;   /* the first libxml2 error (feed_xml_reader) */
 	bool failed;           /* e set by us (error feed) or callback stop */
 };
 
-/* ---- libxml2 errors ----------------------------------------------------------------------- */
-
-#if LIBXML_VERSION >= 21200
-static void on_xml_error(void *arg, const xmlError *err)
-#else
-static void on_xml_error(void *arg, xmlErrorPtr err)
-#endif
-{
-	struct xp *x = arg;
-
-	if (x->err_line || !err || err->level < XML_ERR_ERROR)
-		return;
-	x->err_line = err->line > 0 ? err->line : 1;
-	snprintf(x->err_msg, sizeof(x->err_msg), "%s", err->message ? err->message : "malformed XML");
-	size_t n = strlen(x->err_msg);
-	while (n > 0 && (x->err_msg[n - 1] == '\n' || x->err_msg[n - 1] == ' '))
-		x->err_msg[--n] = '\0';
-}
+/* ---- positions -------------------------------------------------------------------------- */
 
 static int cur_line(struct xp *x)
 {
@@ -1033,9 +1015,8 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
 	};
 	int ret;
 
-	if (!(x.r = feed_xml_reader(buf, len, url, e)))   /* untrusted: see feed_util.h */
+	if (!(x.r = feed_xml_reader(buf, len, url, &x.xerr, e)))   /* untrusted: see feed_util.h */
 		return -1;
-	xmlTextReaderSetStructuredErrorHandler(x.r, on_xml_error, &x);
 
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
 		int type = xmlTextReaderNodeType(x.r);
@@ -1065,8 +1046,8 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
 		}
 	}
 	if (!x.failed && ret != 0) {
-		int line = x.err_line ? x.err_line : cur_line(&x);
-		fail(&x, line, "%s", x.err_msg[0] ? x.err_msg : "malformed XML");
+		int line = x.xerr.line ? x.xerr.line : cur_line(&x);
+		fail(&x, line, "%s", x.xerr.msg[0] ? x.xerr.msg : "malformed XML");
 	}
 	if (!x.failed && x.root == ROOT_NONE)
 		fail(&x, cur_line(&x), "no document element");
