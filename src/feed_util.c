@@ -229,6 +229,8 @@ int feed_day_of(const char *s, char *out)
 		s++;
 	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
 	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-') {
+		if (strnlen(s, 10) < 10)   /* "2025-0": too short to be a day, and not to be read past */
+			return -1;
 		memcpy(out, s, 10);
 		out[10] = '\0';
 		return util_valid_date(out) ? 0 : -1;

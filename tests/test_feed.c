@@ -1023,6 +1023,15 @@ static void test_hf_shapes(void **state)
 	feed_info_clear(&fi);
 	coll_free(&c);
 
+	/* a date cut after "YYYY-" is no day, and is not read past its end (json-c sizes strings
+	 * exactly, so ASan sees an over-read) */
+	assert_int_equal(parse_str(FEED_HF_DAILY, "{\"id\":\"2502.00001\",\"submittedOnDailyAt\":\"2025-\"}",
+	                           &c, &fi, &e), 0);
+	assert_int_equal(c.n, 1);
+	assert_null(c.v[0].hf_day);
+	feed_info_clear(&fi);
+	coll_free(&c);
+
 	/* numbers out of range are clamped or unknown, never cast (a double past int64 is UB) */
 	const char *nums =
 		"[{\"id\":\"2501.00001\",\"upvotes\":1e30,\"githubStars\":-1e300,\"numComments\":7.9},"
