@@ -419,6 +419,8 @@ static void ops_clear(struct store *s, size_t keep)
 		free(s->ops[i].ai_summary);
 	}
 	s->n_ops = keep;
+	if (!keep)
+		store_terms_drop(s);
 }
 
 void store_close(struct store **sp)
@@ -442,6 +444,7 @@ void store_close(struct store **sp)
 		sqlite3_finalize(s->qc[i].st);
 		free(s->qc[i].sql);
 	}
+	store_terms_free(s);
 	store_fts_free(s);
 	if (s->wl && s->wl_free)
 		s->wl_free(s->wl);
@@ -594,8 +597,11 @@ static int fts_flush(struct store *s, struct lerr *e)
 				return store_db_error(s, e, rc, "updating the search index");
 			}
 			sqlite3_bind_int64(st, 1, o->rowid);
-			for (int c = 0; c < STORE_N_FTS_COLS; c++)
+			for (int c = 0; c < STORE_N_FTS_COLS; c++) {
 				sqlite3_bind_value(st, 2 + c, sqlite3_column_value(row, c));
+				store_terms_add(s, (const char *)sqlite3_column_text(row, c),
+				                (size_t)sqlite3_column_bytes(row, c));
+			}
 			rc = run(st);
 			if (rc == SQLITE_DONE) {
 				if (!(st = stmt(s, ST_TFTS_INS, e))) {
@@ -617,6 +623,9 @@ static int fts_flush(struct store *s, struct lerr *e)
 		if (rc != SQLITE_DONE)
 			return store_db_error(s, e, rc, "updating the search index");
 	}
+	int rc = store_terms_flush(s);
+	if (rc != SQLITE_OK)
+		return store_db_error(s, e, rc, "updating the search index's words");
 	ops_clear(s, 0);
 	return 0;
 }

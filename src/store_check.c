@@ -110,6 +110,24 @@ static void check_index(struct store *s, struct store_check *c, const char *tabl
 		            (long long)stray, (long long)indexed);
 }
 
+/* The index's word list (fts_terms, store_terms.c) has every word of papers_fts it should:
+ * a missing one would make a typed prefix miss the papers with that word. */
+static void check_terms(struct store *s, struct store_check *c)
+{
+	if (sqlite3_exec(s->db, "CREATE VIRTUAL TABLE temp.lectern_vocab USING"
+	                 " fts5vocab(main, papers_fts, row)", NULL, NULL, NULL) != SQLITE_OK) {
+		add_problem(c, "the search index's words: cannot be read (%s)", sqlite3_errmsg(s->db));
+		return;
+	}
+	int64_t n = count_of(s, c, "the search index's words",
+	                     "SELECT count(*) FROM temp.lectern_vocab v"
+	                     " WHERE length(CAST(v.term AS BLOB)) >= 4 AND NOT EXISTS"
+	                     " (SELECT 1 FROM fts_terms t WHERE t.term = v.term)");
+	if (n > 0)
+		add_problem(c, "the search index's word list misses %lld of its words", (long long)n);
+	sqlite3_exec(s->db, "DROP TABLE temp.lectern_vocab", NULL, NULL, NULL);
+}
+
 int store_check(const char *path, struct store_check *c, struct lerr *e)
 {
 	memset(c, 0, sizeof *c);
@@ -128,6 +146,7 @@ int store_check(const char *path, struct store_check *c, struct lerr *e)
 	int64_t papers = count_of(s, c, "the papers", "SELECT count(*) FROM papers");
 	check_index(s, c, "papers_fts", "the search index", papers);
 	check_index(s, c, "papers_tfts", "the title index", papers);
+	check_terms(s, c);
 	/* listings, authors and sources point at papers */
 	rows_as_problems(s, c, "SELECT \"table\" || ' has ' || count(*) || ' rows pointing at"
 	                 " papers that are gone' FROM pragma_foreign_key_check GROUP BY \"table\"",
@@ -453,6 +472,7 @@ int store_repair(const char *path, struct store_repair *r, struct lerr *e)
 	sqlite3_finalize(lf);
 	int xrc = sqlite3_exec(s->db, "INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');"
 	                       "INSERT INTO papers_tfts (papers_tfts) VALUES ('rebuild');"
+	                       "DELETE FROM fts_terms;" STORE_TERMS_FILL
 	                       "COMMIT", NULL, NULL, NULL);
 	if (xrc != SQLITE_OK) {
 		store_db_error(s, e, xrc, "rebuilding the search index");

@@ -239,6 +239,16 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	int ninst = 0, nphrase = api->xPhraseCount(fts);
 	if (nphrase > STORE_RANK_MAX_PHRASES)
 		nphrase = STORE_RANK_MAX_PHRASES;
+	/* Long prefixes as ORs of their words: one argument, each phrase's group ('A' + the phrase
+	 * of the query it stands for), so a prefix's words count together as the prefix would. */
+	const char *map = NULL;
+	int nmap = 0;
+	if (nval == 1) {
+		map = (const char *)sqlite3_value_text(val[0]);
+		nmap = sqlite3_value_bytes(val[0]);
+		nval = 0;
+		nphrase = STORE_RANK_MAX_PHRASES;
+	}
 	/* Rewritten long prefixes: count only the instances whose token has the whole prefix. */
 	struct pfx_arg a[PFX_MAX_ARGS];
 	bool rewritten[STORE_RANK_MAX_PHRASES] = { false };
@@ -279,8 +289,11 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	}
 	for (int i = 0; i < ninst; i++) {
 		int ph, col, off;
-		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph < nphrase && col < ncol &&
-		    !rewritten[ph])
+		if (api->xInst(fts, i, &ph, &col, &off) != SQLITE_OK || col >= ncol)
+			continue;
+		if (map)
+			ph = ph < nmap ? map[ph] - 'A' : nphrase;
+		if (ph >= 0 && ph < nphrase && !rewritten[ph])
 			tf[ph][col]++;
 	}
 	const double k1 = 1.2, b = 0.75;

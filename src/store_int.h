@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -73,11 +73,13 @@ struct store {
 	size_t n_ops, cap_ops;
 
 	/* Long prefixes (store_query.c): the budget of exact checks for one window query (0: no
-	 * limit), the checks made, whether the budget ran out; pfx_mode (tests and bench):
-	 * STORE_PFX_AUTO, STORE_PFX_NEVER (plain prefix query), STORE_PFX_ALWAYS (no budget) or
-	 * STORE_PFX_TINY (a budget of one check: exercises the fallback). */
+	 * limit), the checks made, whether the budget ran out, whether the last query searched
+	 * them as the OR of their words (pfx_terms); pfx_mode (tests and bench): STORE_PFX_AUTO
+	 * (their words when listed, else the rewrite within a budget), STORE_PFX_NEVER (plain prefix
+	 * query), STORE_PFX_ALWAYS (the rewrite, no budget) or STORE_PFX_TINY (the rewrite with a
+	 * budget of one check: exercises the fallback). */
 	int64_t pfx_budget, pfx_checks, pfx_passes, pfx_ratio;
-	bool pfx_over;
+	bool pfx_over, pfx_terms;
 	int pfx_mode;
 
 	/* store_sync.c: its statements, this cache's writer id ("" until read), the hook and the
@@ -108,6 +110,10 @@ struct store {
 	const void *pfx_row_cursor;
 	int64_t pfx_row_id;
 	int pfx_row_tf[STORE_RANK_MAX_PHRASES][STORE_N_FTS_COLS];
+
+	/* The words of the papers indexed in this transaction, and store_terms.c's statements. */
+	struct store_termset *terms;
+	sqlite3_stmt *terms_ins, *terms_get;
 };
 enum { STORE_PFX_AUTO = 0, STORE_PFX_NEVER, STORE_PFX_ALWAYS, STORE_PFX_TINY };
 
@@ -181,6 +187,34 @@ const struct store_wlist *store_watch_compiled(struct store *s, size_t *n);
 /* Appends to b the FTS5 expression that every watched paper matches (a superset: authors by
  * their last name); returns its number of phrases (0: no watch). */
 int store_watch_fts(const struct store_wlist *wl, struct sbuf *b);
+
+/* store_terms.c (the index's vocabulary, schema v14; calls store_fts.c only) */
+enum { STORE_TERM_MIN = 4,           /* bytes: shorter words are reached by the prefix index */
+       STORE_TERM_PFX_MAX = 62 };    /* longest prefix expanded */
+/* Fills fts_terms from papers_fts itself (the v14 migration, repair), on a transaction. */
+#define STORE_TERMS_FILL \
+	"CREATE VIRTUAL TABLE temp.lectern_vocab USING fts5vocab(main, papers_fts, row);" \
+	"INSERT OR IGNORE INTO fts_terms (term) SELECT term FROM temp.lectern_vocab" \
+	" WHERE length(CAST(term AS BLOB)) >= 4;" \
+	"DROP TABLE temp.lectern_vocab;"
+/* Collects the words of text (the index's own tokens) for the next store_terms_flush(). */
+void store_terms_add(struct store *s, const char *text, size_t n);
+/* Adds the words collected to fts_terms (call inside the transaction that indexed them) and
+ * forgets them; store_terms_drop() forgets them only (a rollback). Returns an SQLite code. */
+int store_terms_flush(struct store *s);
+void store_terms_drop(struct store *s);
+/* The index's words that start with pfx (n bytes, STORE_TERM_MIN..STORE_TERM_PFX_MAX, folded
+ * as the tokenizer folds), in order, at most max; more is set when there are others. Free with
+ * store_terms_clear(). Returns an SQLite code (SQLITE_MISUSE: pfx cannot be listed). */
+struct store_terms {
+	char **v;
+	size_t n;
+	bool more;
+};
+int store_terms_prefix(struct store *s, const char *pfx, size_t n, size_t max,
+                       struct store_terms *out);
+void store_terms_clear(struct store_terms *t);
+void store_terms_free(struct store *s);   /* store_close */
 
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */

@@ -49,7 +49,11 @@ enum { SQUERY_MAX_IDS = 8, SQUERY_MAX_TAGS = 8, SQUERY_MAX_OR_DATES = 4 };
 
 /* A long prefix (`model*`) rewritten to its indexed 3-letter prefix (`mod*`) plus an exact
  * check of the matched tokens (lectern_pfx() in store_fts.c). */
-enum { SQUERY_MAX_PFX = 4, PFX_INDEXED = 3, PFX_MAX = 62 };
+enum { SQUERY_MAX_PFX = 4, PFX_INDEXED = 3, PFX_MAX = STORE_TERM_PFX_MAX };
+/* A long prefix with up to SQUERY_MAX_TERMS words is searched as their OR (their doclists read
+ * lazily); with more, by the rewrite or the plain prefix query. SQUERY_MAX_MAP: phrases of such
+ * a MATCH (lectern_rank's argument). */
+enum { SQUERY_MAX_TERMS = 48, SQUERY_MAX_MAP = 240 };
 struct squery_pfx {
 	int phrase;                   /* index of the phrase in the positive MATCH expression */
 	char text[PFX_MAX + 1];       /* the whole prefix, folded as the tokenizer folds it */
@@ -67,6 +71,13 @@ struct squery {
 	struct squery_pfx pfx[SQUERY_MAX_PFX];
 	int n_pfx;
 	int n_phrases;            /* phrases in pos so far */
+	/* The same with each long prefix as the OR of its words (fts_terms, store_terms.c), and
+	 * for each of its phrases the phrase of pos it stands for (lectern_rank's groups). Used
+	 * when every long prefix could be listed (!terms_bad). */
+	struct sbuf pos_terms;
+	char map[SQUERY_MAX_MAP + 1];   /* 'A' + phrase; 'A' + STORE_RANK_MAX_PHRASES: unscored */
+	int n_map;
+	bool terms_bad;
 	bool wide;                /* a positive term may match outside the title, authors and
 	                           * organisation (else the title index answers the whole MATCH) */
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
@@ -101,6 +112,7 @@ static void squery_free(struct squery *q)
 {
 	sbuf_free(&q->pos);
 	sbuf_free(&q->pos_short);
+	sbuf_free(&q->pos_terms);
 	sbuf_free(&q->neg);
 	sbuf_free(&q->where);
 	sbuf_free(&q->or_match);
@@ -148,6 +160,46 @@ static bool pfx_rewritable(const char *s, size_t n)
 	return true;
 }
 
+static char map_of(int phrase)
+{
+	return (char)('A' + (phrase < STORE_RANK_MAX_PHRASES ? phrase : STORE_RANK_MAX_PHRASES));
+}
+
+/* The next n phrases of pos (about to be counted in n_phrases) are pos_terms' next n. */
+static void map_same(struct squery *q, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (q->n_map == SQUERY_MAX_MAP) {
+			q->terms_bad = true;
+			return;
+		}
+		q->map[q->n_map++] = map_of(q->n_phrases + i);
+	}
+}
+
+/* The long prefix pfx (folded, n bytes) into pos_terms as `col : ("w1" OR "w2" ...)`, the
+ * index's words that start with it, all mapped to the phrase it is in pos. With no such word
+ * the prefix itself as a word: it is not one of the index's either, so it matches nothing. */
+static void put_words(struct squery *q, const char *col, const char *pfx, size_t n)
+{
+	struct store_terms w = {0};
+	if (!q->s || store_terms_prefix(q->s, pfx, n, SQUERY_MAX_TERMS, &w) != SQLITE_OK ||
+	    w.more || q->n_map + (int)(w.n ? w.n : 1) > SQUERY_MAX_MAP) {
+		q->terms_bad = true;
+		store_terms_clear(&w);
+		return;
+	}
+	struct sbuf or = {0};
+	for (size_t i = 0; i < (w.n ? w.n : 1); i++) {
+		const char *t = w.n ? w.v[i] : pfx;
+		put_phrase(&or, " OR ", NULL, t, w.n ? strlen(t) : n, false);
+		q->map[q->n_map++] = map_of(q->n_phrases);
+	}
+	sbuf_printf(&q->pos_terms, "%s%s : (%s)", q->pos_terms.len ? " AND " : "", col, or.s);
+	sbuf_free(&or);
+	store_terms_clear(&w);
+}
+
 /* Appends one FTS5 phrase (optional column filter, the text as a quoted string, optional '*')
  * to the excluded or the positive terms; positives also go to pos_short, where a long prefix
  * is cut to its indexed length and recorded for the exact check. */
@@ -169,8 +221,11 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 			x->text[i] = (char)tolower((unsigned char)s[i]);
 		x->text[n] = 0;
 		put_phrase(&q->pos_short, " AND ", col, x->text, PFX_INDEXED, true);
+		put_words(q, col, x->text, n);
 	} else {
 		put_phrase(&q->pos_short, " AND ", col, s, n, prefix);
+		put_phrase(&q->pos_terms, " AND ", col, s, n, prefix);
+		map_same(q, 1);
 	}
 	q->n_phrases++;
 }
@@ -219,13 +274,15 @@ static int put_category(struct sbuf *b, const char *v)
 
 static void add_category(struct squery *q, bool neg, const char *v)
 {
-	for (int k = 0; k < (neg ? 1 : 2); k++) {
-		struct sbuf *b = neg ? &q->neg : k ? &q->pos_short : &q->pos;
+	for (int k = 0; k < (neg ? 1 : 3); k++) {
+		struct sbuf *b = neg ? &q->neg : k == 2 ? &q->pos_terms : k ? &q->pos_short : &q->pos;
 		q->wide |= !neg;
 		if (b->len)
 			sbuf_adds(b, neg ? " OR " : " AND ");
 		int n = put_category(b, v);
-		if (!neg && !k)
+		if (k == 2)
+			map_same(q, n);
+		if (!neg && k == 2)
 			q->n_phrases += n;
 	}
 }
@@ -264,8 +321,12 @@ static void add_watched(struct squery *q, bool neg)
 	q->wide = true;   /* word watches look into the abstract: never the title index alone */
 	sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
 	sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
-	q->n_phrases += store_watch_fts(wl, &q->pos);
+	sbuf_adds(&q->pos_terms, q->pos_terms.len ? " AND " : "");
+	int n = store_watch_fts(wl, &q->pos);
 	store_watch_fts(wl, &q->pos_short);
+	store_watch_fts(wl, &q->pos_terms);
+	map_same(q, n);
+	q->n_phrases += n;
 }
 
 /* One term of the top-level AND, negated or not. */
@@ -593,8 +654,12 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 			q->wide = true;   /* (not looked into) */
 			sbuf_adds(&q->pos, q->pos.len ? " AND " : "");
 			sbuf_adds(&q->pos_short, q->pos_short.len ? " AND " : "");
-			q->n_phrases += put_fts(&q->pos, g);
+			sbuf_adds(&q->pos_terms, q->pos_terms.len ? " AND " : "");
+			int k = put_fts(&q->pos, g);
 			put_fts(&q->pos_short, g);
+			put_fts(&q->pos_terms, g);
+			map_same(q, k);
+			q->n_phrases += k;
 		}
 		return 0;
 	}
@@ -691,6 +756,7 @@ struct plan {
 	enum driver drv;
 	enum mode mode;
 	bool pfx;                 /* match has long prefixes cut short: check with lectern_pfx() */
+	bool terms;               /* match has long prefixes as the OR of their words (q.map) */
 	int hidden;               /* 1 only hidden papers, -1 no hidden paper, 0 both */
 	const char *fts;          /* the FTS table D_FTS walks: papers_fts, or papers_tfts (the
 	                           * title index) for the title candidates */
@@ -727,12 +793,16 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	if (squery_parse(s, v->query, v, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
-	p->pfx = rewrite && q->n_pfx > 0;
+	/* a long prefix: the OR of its words when they could be listed, else the rewrite */
+	p->terms = rewrite && q->n_pfx > 0 && !q->terms_bad && s->pfx_mode == STORE_PFX_AUTO;
+	if (rewrite)   /* a window's query (counts read every match the plain way) */
+		s->pfx_terms = p->terms;
+	p->pfx = rewrite && q->n_pfx > 0 && !p->terms;
 	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
 	 * of the newest and of the title matches are scored. */
 	if (q->n_pfx > 0)
 		p->newest = STORE_PFX_CANDIDATES, p->titles = STORE_PFX_TITLE_CANDIDATES;
-	const struct sbuf *pos = p->pfx ? &q->pos_short : &q->pos;
+	const struct sbuf *pos = p->terms ? &q->pos_terms : p->pfx ? &q->pos_short : &q->pos;
 	if (pos->len && q->neg.len)
 		p->match = xasprintf("(%s) NOT (%s)", pos->s, q->neg.s);
 	else if (pos->len)
@@ -791,9 +861,15 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	return 0;
 }
 
-/* ", phrase, prefix" for each long prefix (the arguments of lectern_pfx / lectern_rank). */
+/* ", phrase, prefix" for each long prefix (the arguments of lectern_pfx / lectern_rank), or
+ * ", map" when the prefixes are ORs of their words (lectern_rank sums each OR's words). */
 static void pfx_args(struct qb *b, const struct plan *p)
 {
+	if (p->terms) {
+		sbuf_adds(&b->sql, ", ?");
+		bt(b, p->q.map);
+		return;
+	}
 	if (!p->pfx)
 		return;
 	for (int k = 0; k < p->q.n_pfx; k++) {

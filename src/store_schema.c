@@ -318,6 +318,14 @@ static const char schema_v13[] =
 	"INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO papers_tfts (papers_tfts) VALUES ('rebuild');";
 
+/* Version 14: the index's vocabulary (store_terms.c): every word of 4 bytes or more in
+ * papers_fts, so a long prefix is searched as the OR of its words. Filled here from the index
+ * (~10 s at 1M papers), then kept at every commit. */
+static const char schema_v14[] =
+	"CREATE TABLE fts_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;"
+	STORE_TERMS_FILL;
+_Static_assert(STORE_TERM_MIN == 4, "STORE_TERMS_FILL's length literal");
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -337,6 +345,7 @@ static const struct migration {
 	{ schema_v11, NULL, NULL },
 	{ schema_v12, NULL, NULL },
 	{ schema_v13, NULL, NULL },
+	{ schema_v14, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

@@ -76,6 +76,22 @@ static void fts_ok(struct store *s)
 	                             " ('integrity-check', 1)", NULL, NULL, &err);
 	if (rc != SQLITE_OK)
 		fail_msg("FTS integrity: %s", err);
+	/* the index's word list has every word of 4 bytes or more of the index (store_terms.c) */
+	sqlite3_stmt *st;
+	rc = sqlite3_exec(s->db, "CREATE VIRTUAL TABLE temp.t_vocab USING"
+	                  " fts5vocab(main, papers_fts, row)", NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("vocab: %s", err);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*), (SELECT count(*) FROM temp.t_vocab v"
+	                                    " WHERE length(CAST(v.term AS BLOB)) >= 4 AND NOT EXISTS"
+	                                    " (SELECT 1 FROM fts_terms t WHERE t.term = v.term))"
+	                                    " FROM temp.t_vocab", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	if (sqlite3_column_int64(st, 1) != 0)
+		fail_msg("fts_terms misses %lld of the index's %lld words",
+		         (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "DROP TABLE temp.t_vocab", NULL, NULL, NULL);
 }
 
 static uint64_t checksum(const char *path)
@@ -90,8 +106,11 @@ static uint64_t checksum(const char *path)
 	return h;
 }
 
+/* Turns a current schema back into version 13's (before the index's word list). */
+#define UNDO_V14 "DROP TABLE fts_terms;"
+
 /* Turns a current schema back into version 12's (before the title index). */
-#define UNDO_V13 "DROP TABLE papers_tfts; DROP VIEW papers_tview;"
+#define UNDO_V13 UNDO_V14 " DROP TABLE papers_tfts; DROP VIEW papers_tview;"
 
 /* Turns a current schema back into version 11's (before harvests: no withdrawn, no
  * checkpoints). */
@@ -3087,7 +3106,7 @@ static void test_long_prefix(void **state)
 		{ STORE_VIEW_FAVOURITES, STORE_SORT_RELEVANCE }, { STORE_VIEW_SOURCE, STORE_SORT_DATE },
 		{ STORE_VIEW_SOURCE, STORE_SORT_RELEVANCE }, { STORE_VIEW_UNREAD, STORE_SORT_DATE },
 	};
-	int rewritten = 0;
+	int rewritten = 0, as_words = 0;
 	for (size_t qi = 0; qi < ARRAY_LEN(queries); qi++)
 		for (size_t vi = 0; vi < ARRAY_LEN(views); vi++) {
 			struct store_view v = { .filter = views[vi].f, .sort = views[vi].sort,
@@ -3106,12 +3125,17 @@ static void test_long_prefix(void **state)
 				assert_int_equal(n, n0);
 				if (modes[m] == STORE_PFX_ALWAYS && s->pfx_checks > 0)
 					rewritten++;
+				if (modes[m] == STORE_PFX_AUTO && s->pfx_terms)
+					as_words++;
 				free(got);
 			}
 			free(want);
 		}
-	/* The rewrite really ran (most queries above have a long ASCII prefix). */
+	/* The rewrite and the OR of the words really ran (most queries above have a long ASCII
+	 * prefix): same rows, same scores, same counts as the plain prefix query. */
 	assert_true(rewritten > 100);
+	assert_true(as_words > 100);
+	fts_ok(s);
 	s->pfx_mode = STORE_PFX_AUTO;
 	/* Non-empty results, so the comparisons above compared something. */
 	assert_true(store_count(s, &(struct store_view){ .query = "modu*" }, -1, &e) > 10);
@@ -3247,6 +3271,98 @@ static void test_migrate_v12_title_index(void **state)
 	assert_int_equal(store_window(s, &v, NULL, 1, 3, &r, &e), 0);
 	assert_true(r.n == 1 && !strcmp(r.v[0].id, "1706.00001"));
 	store_rows_clear(&r);
+	store_close(&s);
+	unlink(path);
+}
+
+/* Schema v14: the index's word list is filled from an older cache's index, grows with the
+ * papers written after, and a long prefix is then searched as the OR of its words: the same
+ * rows and scores as the plain prefix query, for words of the title and of the abstract only. */
+static void test_migrate_v13_terms(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v13.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_int_equal(store_begin(s, &e), 0);
+	static const char *const abs[] = { "A modular design.", "Signal modulation here.",
+	                                   "One module, then modules.", "Nothing of the kind." };
+	struct paper p;
+	for (int i = 0; i < 40; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		mk(&p, id, i % 5 ? "Vision study" : "Modular vision", abs[i % 4], NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(&s);
+	store_exec(path, UNDO_V14 "; PRAGMA user_version = 13;");
+
+	s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("open v13: %s", e.msg);
+	fts_ok(s);   /* filled from the index */
+	struct store_terms w = {0};
+	assert_int_equal(store_terms_prefix(s, "modu", 4, 10, &w), SQLITE_OK);
+	assert_int_equal(w.n, 4);
+	assert_false(w.more);
+	assert_string_equal(w.v[0], "modular");
+	assert_string_equal(w.v[1], "modulation");
+	assert_string_equal(w.v[2], "module");
+	assert_string_equal(w.v[3], "modules");
+	store_terms_clear(&w);
+	assert_int_equal(store_terms_prefix(s, "modu", 4, 3, &w), SQLITE_OK);
+	assert_true(w.n == 3 && w.more);   /* more than asked: said, not cut silently */
+	store_terms_clear(&w);
+	assert_int_equal(store_terms_prefix(s, "mod", 3, 10, &w), SQLITE_MISUSE);
+
+	/* a word first written after the migration is listed (kept at commit) */
+	assert_int_equal(store_begin(s, &e), 0);
+	mk(&p, "2502.00001", "Late paper", "The modulus of it.", NULL);
+	p.published = day("2025-02-01");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	assert_int_equal(store_commit(s, &e), 0);
+	fts_ok(s);
+	/* ... and not by a transaction rolled back */
+	assert_int_equal(store_begin(s, &e), 0);
+	mk(&p, "2502.00002", "Gone paper", "The modulator.", NULL);
+	p.published = day("2025-02-02");
+	put(s, &p, NULL, NULL, STORE_INSERTED);
+	paper_clear(&p);
+	store_rollback(s);
+	assert_int_equal(store_terms_prefix(s, "modu", 4, 10, &w), SQLITE_OK);
+	assert_int_equal(w.n, 5);
+	assert_string_equal(w.v[4], "modulus");
+	store_terms_clear(&w);
+
+	static const char *const queries[] = { "modu*", "modul*", "modulu*", "modux*",
+	                                       "ti:modu*", "modu* vision", "vision -modu*" };
+	for (size_t qi = 0; qi < ARRAY_LEN(queries); qi++)
+		for (int sort = 0; sort < 2; sort++) {
+			struct store_view v = { .sort = sort ? STORE_SORT_RELEVANCE : STORE_SORT_DATE,
+			                        .query = queries[qi] };
+			int64_t n0, n;
+			s->pfx_mode = STORE_PFX_NEVER;
+			char *want = all_rows(s, &v, &n0);
+			s->pfx_mode = STORE_PFX_AUTO;
+			char *got = all_rows(s, &v, &n);
+			if (strcmp(got, want) != 0)
+				fail_msg("'%s':\n got  %s\n want %s", queries[qi], got, want);
+			assert_int_equal(n, n0);
+			if (strcmp(queries[qi], "vision -modu*"))   /* a negated prefix is not listed */
+				assert_true(s->pfx_terms);
+			free(got);
+			free(want);
+		}
+	/* 30 abstracts, 2 more titles (i = 15, 35), the late paper */
+	assert_int_equal(store_count(s, &(struct store_view){ .query = "modu*" }, -1, &e), 33);
+	assert_int_equal(store_count(s, &(struct store_view){ .query = "modux*" }, -1, &e), 0);
 	store_close(&s);
 	unlink(path);
 }
@@ -3673,6 +3789,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v11_withdrawn),
 		cmocka_unit_test(test_harvest_checkpoint),
 		cmocka_unit_test(test_migrate_v12_title_index),
+		cmocka_unit_test(test_migrate_v13_terms),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

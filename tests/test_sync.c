@@ -292,7 +292,7 @@ static void test_snapshot(void **state)
 	store_close(&s);
 }
 
-/* A schema-10 cache (the sync tables and versions 12-13's taken away again) migrates: a writer id appears, its user
+/* A schema-10 cache (the sync tables and versions 12-14's taken away again) migrates: a writer id appears, its user
  * state is kept and given clocks of now by that writer (tags one by one), so this cache's
  * snapshot carries it, and the next change is later still. */
 static void test_migrate_v10(void **state)
@@ -306,7 +306,8 @@ static void test_migrate_v10(void **state)
 	assert_int_equal(store_set_tags(s, "2501.00007", "ML survey", &e), 0);
 	assert_int_equal(store_set_hidden(s, "2501.00008", true, &e), 0);
 	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Ada Lovelace", &e), 0);
-	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE papers_tfts; DROP VIEW papers_tview;"
+	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE fts_terms;"
+	                              " DROP TABLE papers_tfts; DROP VIEW papers_tview;"
 	                              " DROP TABLE harvest; ALTER TABLE papers DROP COLUMN"
 	                              " withdrawn; DROP TABLE sync_meta; DROP TABLE sync_files;"
 	                              " DROP TABLE sync_clock; PRAGMA user_version = 10;", NULL, NULL,

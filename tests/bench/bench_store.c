@@ -517,7 +517,8 @@ int main(int argc, char **argv)
 	}
 
 	/* Search as you type: prefixes of 2 to 6 letters, newest first and by relevance; long
-	 * prefixes with the rewrite (mod* + exact check, see store_query.c) and without it. */
+	 * prefixes as lectern searches them (the OR of their words, else mod* + exact check: see
+	 * store_query.c) and as the plain FTS5 prefix query. */
 	const char *typed[] = { "mo*", "mod*", "mode*", "model*", "data*", "gene*", "gener*",
 	                        "learni*", "netw*", "genom*", "genet*", "robu*", "modu*",
 	                        "model data*", "qu*", "quan*" };
@@ -529,14 +530,15 @@ int main(int argc, char **argv)
 				struct store_view v = { .sort = sorts[si], .query = typed[qi] };
 				size_t got = 0;
 				s->pfx_mode = plain ? STORE_PFX_NEVER : STORE_PFX_AUTO;
+				s->pfx_terms = false;
 				for (int i = 0; i < QRUNS; i++)
 					t[i] = time_window(s, &v, NULL, &got);
 				int64_t checks = s->pfx_checks;
 				printf("store: typed %-12s (%-9s, %s): p50 %.2f ms, p95 %.2f ms (%zu rows, %lld "
-				       "checks%s)\n", typed[qi], si ? "date" : "relevance",
-				       plain ? "plain    " : "rewritten", pct(t, QRUNS, 0.5),
+				       "checks%s%s)\n", typed[qi], si ? "date" : "relevance",
+				       plain ? "plain" : "auto ", pct(t, QRUNS, 0.5),
 				       pct(t, QRUNS, 0.95), got, (long long)checks,
-				       s->pfx_over ? ", fell back" : "");
+				       s->pfx_over ? ", fell back" : "", s->pfx_terms ? ", as words" : "");
 			}
 	s->pfx_mode = STORE_PFX_AUTO;
 
