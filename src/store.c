@@ -408,7 +408,7 @@ fail:
 	return NULL;
 }
 
-static void ops_clear(struct store *s, size_t keep)
+static void ops_free(struct store *s, size_t keep)
 {
 	for (size_t i = keep; i < s->n_ops; i++) {
 		free(s->ops[i].title);
@@ -419,6 +419,12 @@ static void ops_clear(struct store *s, size_t keep)
 		free(s->ops[i].ai_summary);
 	}
 	s->n_ops = keep;
+}
+
+/* Forgets the pending index writes from keep on; all of them (a rollback) with their words. */
+static void ops_clear(struct store *s, size_t keep)
+{
+	ops_free(s, keep);
 	if (!keep)
 		store_terms_drop(s);
 }
@@ -626,7 +632,7 @@ static int fts_flush(struct store *s, struct lerr *e)
 	int rc = store_terms_flush(s);
 	if (rc != SQLITE_OK)
 		return store_db_error(s, e, rc, "updating the search index's words");
-	ops_clear(s, 0);
+	ops_free(s, 0);   /* the words stay for store_terms_committed() */
 	return 0;
 }
 
@@ -662,6 +668,7 @@ static int commit_now(struct store *s, struct lerr *e)
 		store_db_error(s, e, rc, "saving changes");
 		goto fail;
 	}
+	store_terms_committed(s);
 	return 0;
 fail:
 	if (!sqlite3_get_autocommit(s->db))

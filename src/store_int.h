@@ -199,9 +199,12 @@ enum { STORE_TERM_MIN = 4,           /* bytes: shorter words are reached by the 
 	"DROP TABLE temp.lectern_vocab;"
 /* Collects the words of text (the index's own tokens) for the next store_terms_flush(). */
 void store_terms_add(struct store *s, const char *text, size_t n);
-/* Adds the words collected to fts_terms (call inside the transaction that indexed them) and
- * forgets them; store_terms_drop() forgets them only (a rollback). Returns an SQLite code. */
+/* Adds the words collected to fts_terms (call inside the transaction that indexed them;
+ * returns an SQLite code); then store_terms_committed() once COMMIT succeeded (the words are
+ * remembered as in the table, and not looked up again) or store_terms_drop() (a rollback:
+ * forgotten). */
 int store_terms_flush(struct store *s);
+void store_terms_committed(struct store *s);
 void store_terms_drop(struct store *s);
 /* The index's words that start with pfx (n bytes, STORE_TERM_MIN..STORE_TERM_PFX_MAX, folded
  * as the tokenizer folds), in order, at most max; more is set when there are others. Free with

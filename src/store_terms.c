@@ -9,9 +9,9 @@
  * each word's doclist read lazily, newest first, like any word. fts5vocab would list them too,
  * but it reads every posting of each word to count them (8 ms for `modu`).
  *
- * store.c hands the text of each paper it indexes to store_terms_add() and calls
- * store_terms_flush() in the same transaction, before COMMIT; words of papers since changed or
- * deleted stay (a word that matches nothing adds nothing to an OR). The migration to v14 and
+ * store.c hands the text of each paper it indexes to store_terms_add(), calls
+ * store_terms_flush() in the same transaction, before COMMIT, and store_terms_committed() after
+ * it (store_terms_drop() after a rollback); words of papers since changed or deleted stay (a word that matches nothing adds nothing to an OR). The migration to v14 and
  * `lectern repair` fill the table from the index itself (STORE_TERMS_FILL); `lectern check`
  * tells when it misses a word of the index. Calls store_fts.c only (for the tokenizer). */
 #include <stdlib.h>
@@ -21,15 +21,23 @@
 #include "store_int.h"
 
 /* A set of words: open addressing over offsets into one arena of NUL-terminated words. */
-struct store_termset {
+struct wset {
 	char *arena;
 	size_t used, cap;
 	struct slot {
-		uint64_t hash;
-		size_t off;               /* into arena; 0: empty (the arena starts with one byte) */
+		uint32_t hash;            /* the word's hash, cut */
+		uint32_t off;             /* into arena; 0: empty (the arena starts with one byte) */
 	} *slots;
 	size_t n, nslots;             /* nslots: a power of two, at most 1/2 full */
 };
+
+/* The words of this connection's open transaction not known to be in fts_terms yet (fresh),
+ * and the words it saw committed there (known, at most KNOWN_MAX: the common words, so that a
+ * batch does not look up each of its thousands of words in the table again). */
+struct store_termset {
+	struct wset fresh, known;
+};
+enum { KNOWN_MAX = 1 << 18 };     /* ~4 MB of words */
 
 static uint64_t hash_of(const char *s, size_t n)
 {
@@ -39,7 +47,14 @@ static uint64_t hash_of(const char *s, size_t n)
 	return h;
 }
 
-static void set_grow(struct store_termset *t)
+static void set_free(struct wset *t)
+{
+	free(t->arena);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static void set_grow(struct wset *t)
 {
 	size_t ns = t->nslots ? t->nslots * 2 : 4096;
 	struct slot *sl = xcalloc(ns, sizeof *sl);
@@ -56,30 +71,55 @@ static void set_grow(struct store_termset *t)
 	t->nslots = ns;
 }
 
-static int add_token(void *ctx, const char *tok, size_t n)
+/* The slot of the word in t, or of the empty slot where it would go. */
+static struct slot *set_find(struct wset *t, const char *w, size_t n, uint64_t h)
 {
-	struct store_termset *t = ctx;
-	if (n < STORE_TERM_MIN)
-		return 0;
-	if (2 * (t->n + 1) > t->nslots)
-		set_grow(t);
-	uint64_t h = hash_of(tok, n);
 	size_t j = h & (t->nslots - 1);
 	for (; t->slots[j].off; j = (j + 1) & (t->nslots - 1))
-		if (t->slots[j].hash == h && !strncmp(t->arena + t->slots[j].off, tok, n) &&
-		    t->arena[t->slots[j].off + n] == '\0')
-			return 0;
+		if (t->slots[j].hash == (uint32_t)h && !strncmp(t->arena + t->slots[j].off, w, n) &&
+		    t->arena[t->slots[j].off + n] == '\0')   /* (strncmp stops at the word's NUL) */
+			break;
+	return &t->slots[j];
+}
+
+/* Adds the word (absent from t) at its slot sl, from set_find. */
+static void set_put(struct wset *t, struct slot *sl, const char *w, size_t n, uint64_t h)
+{
 	if (t->used + n + 1 > t->cap) {
 		t->cap = t->cap * 2 > t->used + n + 1 ? t->cap * 2 : t->used + n + 1 + 65536;
 		t->arena = xrealloc(t->arena, t->cap);
 	}
 	if (!t->used)
 		t->arena[t->used++] = '\0';
-	memcpy(t->arena + t->used, tok, n);
+	memcpy(t->arena + t->used, w, n);
 	t->arena[t->used + n] = '\0';
-	t->slots[j] = (struct slot){ .hash = h, .off = t->used };
+	*sl = (struct slot){ .hash = (uint32_t)h, .off = (uint32_t)t->used };
 	t->used += n + 1;
 	t->n++;
+}
+
+static bool set_has(struct wset *t, const char *w, size_t n, uint64_t h)
+{
+	return t->n && set_find(t, w, n, h)->off;
+}
+
+static void set_add(struct wset *t, const char *w, size_t n, uint64_t h)
+{
+	if (2 * (t->n + 1) > t->nslots)
+		set_grow(t);
+	struct slot *sl = set_find(t, w, n, h);
+	if (!sl->off)
+		set_put(t, sl, w, n, h);
+}
+
+static int add_token(void *ctx, const char *tok, size_t n)
+{
+	struct store_termset *t = ctx;
+	if (n < STORE_TERM_MIN)
+		return 0;
+	uint64_t h = hash_of(tok, n);
+	if (!set_has(&t->known, tok, n, h))
+		set_add(&t->fresh, tok, n, h);
 	return 0;
 }
 
@@ -89,30 +129,20 @@ void store_terms_add(struct store *s, const char *text, size_t n)
 		return;
 	if (!s->terms)
 		s->terms = xcalloc(1, sizeof *s->terms);
-	if (s->terms->used == 0 && s->terms->cap == 0) {
-		s->terms->cap = 65536;
-		s->terms->arena = xmalloc(s->terms->cap);
-	}
 	store_tokenize(s, text, n, add_token, s->terms);
 }
 
 void store_terms_drop(struct store *s)
 {
-	struct store_termset *t = s->terms;
-	if (!t)
-		return;
-	free(t->arena);
-	free(t->slots);
-	memset(t, 0, sizeof *t);
+	if (s->terms)
+		set_free(&s->terms->fresh);
 }
 
 int store_terms_flush(struct store *s)
 {
-	struct store_termset *t = s->terms;
-	if (!t || !t->n) {
-		store_terms_drop(s);
+	struct wset *t = s->terms ? &s->terms->fresh : NULL;
+	if (!t || !t->n)
 		return SQLITE_OK;
-	}
 	int rc = SQLITE_OK;
 	if (!s->terms_ins)
 		rc = sqlite3_prepare_v3(s->db, "INSERT OR IGNORE INTO fts_terms (term) VALUES (?1)", -1,
@@ -128,8 +158,20 @@ int store_terms_flush(struct store *s)
 	}
 	if (s->terms_ins)
 		sqlite3_clear_bindings(s->terms_ins);
-	store_terms_drop(s);
 	return rc;
+}
+
+void store_terms_committed(struct store *s)
+{
+	if (!s->terms)
+		return;
+	struct wset *f = &s->terms->fresh, *k = &s->terms->known;
+	for (size_t i = 0; i < f->nslots && k->n < KNOWN_MAX; i++)
+		if (f->slots[i].off) {
+			const char *w = f->arena + f->slots[i].off;
+			set_add(k, w, strlen(w), f->slots[i].hash);
+		}
+	set_free(f);
 }
 
 int store_terms_prefix(struct store *s, const char *pfx, size_t n, size_t max,
@@ -182,7 +224,10 @@ void store_terms_clear(struct store_terms *t)
 
 void store_terms_free(struct store *s)
 {
-	store_terms_drop(s);
+	if (s->terms) {
+		set_free(&s->terms->fresh);
+		set_free(&s->terms->known);
+	}
 	free(s->terms);
 	s->terms = NULL;
 	sqlite3_finalize(s->terms_ins);
