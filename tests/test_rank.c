@@ -381,10 +381,38 @@ static void test_tokens_are_the_index(void **state)
 		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
 		sqlite3_reset(ins);
 	}
+	/* store_tokenize classifies 8 bytes at a time and finds tokens 64 bytes at a time: every
+	 * ASCII byte between letters and in every lane of a word, and texts of every length across
+	 * a few words (tokens cut at each boundary), with and without other bytes */
+	struct sbuf gen[8 + 1 + 2 * 140] = {0};
+	size_t ng = 0;
+	for (int lane = 0; lane < 8; lane++, ng++) {
+		sbuf_add(&gen[ng], "xYzWvUtS", (size_t)lane);
+		for (int c = 1; c < 128; c++)
+			sbuf_addc(&gen[ng], (char)c);
+	}
+	for (int c = 1; c < 128; c++)
+		sbuf_printf(&gen[ng], "a%cB ", c);
+	ng++;
+	for (size_t len = 1; len <= 140; len++, ng += 2) {
+		static const char ascii[] = "Word9-xY_z0", other[] = "Aé大bC-Ωd";
+		for (size_t k = 0; k < len; k++) {
+			sbuf_addc(&gen[ng], ascii[k % (sizeof ascii - 1)]);
+			sbuf_addc(&gen[ng + 1], other[k % (sizeof other - 1)]);
+		}
+	}
+	for (size_t i = 0; i < ng; i++) {
+		sqlite3_bind_int64(ins, 1, (int64_t)(ARRAY_LEN(hard) + i) + 1);
+		sqlite3_bind_text(ins, 2, gen[i].s, (int)gen[i].len, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
 	sqlite3_finalize(ins);
 	n = compare_tokens(s, "temp.hard_vocab", "", "SELECT x FROM temp.hard WHERE rowid = ?1"
 	                   " AND ?2 IS NOT NULL");
-	assert_int_equal(n, (long)ARRAY_LEN(hard));
+	assert_int_equal(n, (long)(ARRAY_LEN(hard) + ng));   /* each has a token */
+	for (size_t i = 0; i < ng; i++)
+		sbuf_free(&gen[i]);
 	store_close(&s);
 }
 
