@@ -67,7 +67,7 @@ static const char *const stopwords[] = {
 #define HASH_K1 0x9e3779b97f4a7c15ULL
 #define HASH_K2 0xc2b2ae3d27d4eb4fULL
 
-static uint64_t fmix64(uint64_t x)
+static inline uint64_t fmix64(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
@@ -92,7 +92,7 @@ static uint32_t load32(const char *p)
 }
 
 /* The hash of n bytes; nothing outside them is read. */
-static uint64_t hash_key(const char *p, size_t n)
+static inline uint64_t hash_key(const char *p, size_t n)
 {
 	uint64_t h = n * HASH_K1, v;
 	if (n > 8) {
@@ -786,7 +786,7 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 		struct doc *d = &cand->v[sc[i].doc];
 		if (!cand->names && nm)
 			renamed(nm, d);
-		if (w || !cand->names)   /* compared below: sorted now (the others never were) */
+		if (!w && !cand->names)   /* merged with (shared) below: sorted now */
 			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
 		long f = fx ? nearest(d, fx, &sim) : -1;

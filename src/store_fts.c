@@ -338,14 +338,14 @@ static void store_le64(unsigned char *p, uint64_t v)
 }
 
 /* The top bit of each byte of x, byte k to bit k. */
-static unsigned top_bits(uint64_t x)
+static inline unsigned top_bits(uint64_t x)
 {
 	return (unsigned)(((x >> 7 & B8(1)) * 0x0102040810204080ULL) >> 56);
 }
 
 /* 8 bytes (byte k of the text in bits 8k..8k+7): *low gets them folded to lower case (A-Z; the
  * rest kept), *sep a bit for each separator, *oth a bit for each byte of a longer character. */
-static void tok_classify(uint64_t x, uint64_t *low, unsigned *sep, unsigned *oth)
+static inline void tok_classify(uint64_t x, uint64_t *low, unsigned *sep, unsigned *oth)
 {
 	uint64_t hi = x & B8(0x80), h = x & B8(0x7f), l = h | B8(0x20);
 	uint64_t digit = (h + B8(0x80 - '0')) & ~(h + B8(0x80 - '9' - 1));
