@@ -244,6 +244,53 @@ static void test_model(void **state)
 	store_close(&s);
 }
 
+/* A model or df blob of the previous feature scheme (RNK1/RDF1: FNV-1a slots) is never scored
+ * with: the first scoring trains and keeps the new scheme's, the next one uses it. */
+static void test_old_model_made_again(void **state)
+{
+	(void)state;
+	struct store *s = day_store();
+	struct lerr e = {0};
+	struct pick k;
+	pick(s, "quant-ph", 15, &k);
+	for (int i = 0; i < k.n; i++)
+		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
+	float bias = 9, v = 5;
+	uint32_t old_model[6] = { 0x314b4e52u /* "RNK1" */, RANK_DIM, 1, 0, 1, 0 };
+	memcpy(&old_model[3], &bias, sizeof bias);
+	memcpy(&old_model[5], &v, sizeof v);
+	uint32_t old_df[5] = { 0x31464452u /* "RDF1" */, 10, 1, 1, 3 };
+	assert_int_equal(store_blob_put(s, "model", old_model, sizeof old_model, 15, 1, &e), 0);
+	assert_int_equal(store_blob_put(s, "df", old_df, sizeof old_df, 0, 10, &e), 0);
+	struct rank_result r;
+	struct rank_opts o = { .limit = 20, .seed = 1, .no_train = true };
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.mode, RANK_MODEL);
+	assert_true(r.n_neg > 1000);   /* trained: the old model was not read */
+	assert_int_equal(r.n, 20);
+	int hits = 0;
+	for (size_t i = 0; i < r.n; i++)
+		hits += in_cat(s, r.v[i].id, "quant-ph");
+	assert_true(hits >= 15);
+	rank_result_free(&r);
+	const char *names[] = { "model", "df" };
+	for (size_t i = 0; i < 2; i++) {
+		void *blob;
+		size_t len;
+		assert_int_equal(store_blob_get(s, names[i], &blob, &len, NULL, &e), 0);
+		assert_true(len > 1000);   /* made again from the cache */
+		uint32_t magic;
+		memcpy(&magic, blob, sizeof magic);
+		assert_true(magic != old_model[0] && magic != old_df[0]);
+		free(blob);
+	}
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.n_neg, 0);   /* the kept model scores: no training */
+	assert_int_equal(r.n, 20);
+	rank_result_free(&r);
+	store_close(&s);
+}
+
 /* Papers like a paper stay in its field, and say what they share with it. */
 static void test_similar(void **state)
 {
@@ -421,6 +468,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_and_few_favourites),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_old_model_made_again),
 		cmocka_unit_test(test_similar),
 		cmocka_unit_test(test_tokens_are_the_index),
 	};
