@@ -153,6 +153,18 @@ static void pick(struct store *s, const char *cat, int n, struct pick *k)
 	assert_int_equal(k->n, n);
 }
 
+/* The day with the first n papers of primary category cat made favourites. */
+static struct store *day_with_favourites(const char *cat, int n)
+{
+	struct store *s = day_store();
+	struct lerr e = {0};
+	struct pick k;
+	pick(s, cat, n, &k);
+	for (int i = 0; i < k.n; i++)
+		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
+	return s;
+}
+
 static void test_no_and_few_favourites(void **state)
 {
 	(void)state;
@@ -191,12 +203,8 @@ static void test_no_and_few_favourites(void **state)
 static void test_model(void **state)
 {
 	(void)state;
-	struct store *s = day_store();
+	struct store *s = day_with_favourites("quant-ph", 15);
 	struct lerr e = {0};
-	struct pick k;
-	pick(s, "quant-ph", 15, &k);
-	for (int i = 0; i < k.n; i++)
-		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
 	struct rank_result r;
 	struct rank_opts o = { .limit = 20, .seed = 1 };
 	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
@@ -249,12 +257,8 @@ static void test_model(void **state)
 static void test_old_model_made_again(void **state)
 {
 	(void)state;
-	struct store *s = day_store();
+	struct store *s = day_with_favourites("quant-ph", 15);
 	struct lerr e = {0};
-	struct pick k;
-	pick(s, "quant-ph", 15, &k);
-	for (int i = 0; i < k.n; i++)
-		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
 	float bias = 9, v = 5;
 	uint32_t old_model[6] = { 0x314b4e52u /* "RNK1" */, RANK_DIM, 1, 0, 1, 0 };
 	memcpy(&old_model[3], &bias, sizeof bias);
