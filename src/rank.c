@@ -35,7 +35,7 @@ struct doc {
 	int64_t pk;
 	char *id, *title;
 	bool fav;
-	double score;              /* the model's, when scored as read (docs.w; f is then empty) */
+	double score;              /* the model's, when scored as read (docs.sw; f is then empty) */
 };
 
 static void doc_free(struct doc *d)
@@ -150,6 +150,13 @@ static uint32_t slot_of(uint64_t h)
 	return (uint32_t)(h % RANK_DIM) + 1;
 }
 
+/* A slot's weight in the model and its idf side by side: scoring a day looks both up for each
+ * of a million features, mostly cache misses (the weight, the df count and the idf by count
+ * were three). */
+struct slot_w {
+	float w, idf;
+};
+
 /* A document being built: its features in the order first seen (f), found by slot through an
  * open-addressed table of indices into f (t). Both are kept for the next document; t is
  * cleared through f (no pass over all of it) and only grows. */
@@ -165,8 +172,8 @@ struct builder {
 	uint32_t *cell;            /* f[i]'s place in t */
 	size_t n, fcap;
 	struct sbuf *names;        /* NULL: no names kept */
-	const void *pf;            /* per-slot data (struct slot_w) the document is scored with:
-	                            * a new slot's entry is fetched while the rest is built */
+	const struct slot_w *pf;   /* what the document is scored with (NULL: none): a new slot's
+	                            * entry is fetched while the rest is built */
 	char prev[64];             /* the previous kept token of the field (only when names are kept:
 	                            * a tokenizer may reuse its buffer) */
 	size_t prev_n;             /* its length (0: none) */
@@ -222,8 +229,8 @@ static inline struct feat *add_slot(struct builder *b, uint32_t idx, bool *fresh
 		j = (j + 1) & (b->cap - 1);
 	}
 	*fresh = true;
-	if (b->pf)   /* 8 bytes a slot: struct slot_w */
-		__builtin_prefetch((const char *)b->pf + 8 * (size_t)idx);
+	if (b->pf)
+		__builtin_prefetch(&b->pf[idx]);
 	b->t[j] = (struct cell){ idx, (uint32_t)b->n };
 	b->cell[b->n] = (uint32_t)j;
 	b->f[b->n] = (struct feat){ .idx = idx, .v = 0, .name = -1 };
@@ -462,12 +469,6 @@ struct docs {
 	struct builder b;          /* reused from one document to the next */
 	const struct slot_w *sw;   /* a model: each document is scored as it is read and its
 	                            * features are not kept (finish reads the best again) */
-};
-
-/* A slot's weight in the model and its idf side by side: scoring a day looks both up for each
- * of a million features, mostly cache misses (two arrays were twice the misses). */
-struct slot_w {
-	float w, idf;
 };
 
 static struct slot_w *slot_w_make(const double *w, const struct df *df)
