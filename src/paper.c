@@ -400,19 +400,24 @@ _Static_assert(sizeof fold_latin - 1 == 0x180 - 0xC0, "one fold per code point U
 
 char *paper_name_key(const char *name)
 {
-	struct sbuf b = {0};
+	/* written in place (the ranker keys every author of every paper it scores): at most two
+	 * bytes for a byte of the name (fold2's), a space for at least one separator */
+	size_t n = name ? strlen(name) : 0, k = 0;
+	char *b = xmalloc(2 * n + 1);
 	bool space = false;
-	size_t n = name ? strlen(name) : 0;
 	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t l = text_utf8_decode(name + i, n - i, &cp);
-		if (l == 0)
-			l = 1, cp = (unsigned char)name[i];
+		unsigned cp = (unsigned char)name[i];
+		size_t l = 1;
+		if (cp >= 0x80) {
+			l = text_utf8_decode(name + i, n - i, &cp);
+			if (l == 0)
+				l = 1, cp = (unsigned char)name[i];
+		}
 		const char *out = NULL;
 		char one[2] = "";
 		if (cp < 0x80) {
 			if (isspace((int)cp) || cp == '.' || cp == '-') {
-				space = b.len > 0;
+				space = k > 0;
 				i += l;
 				continue;
 			}
@@ -422,7 +427,7 @@ char *paper_name_key(const char *name)
 			i += l;   /* combining mark (a decomposed accent) */
 			continue;
 		} else if (cp == 0x2010 || cp == 0x2011 || cp == 0xA0) {
-			space = b.len > 0;   /* Unicode hyphens, no-break space */
+			space = k > 0;   /* Unicode hyphens, no-break space */
 			i += l;
 			continue;
 		} else if (cp >= 0xC0 && cp < 0x180 && fold_latin[cp - 0xC0] != '-') {
@@ -430,17 +435,15 @@ char *paper_name_key(const char *name)
 			out = one[0] == '*' ? fold2(cp) : one;
 		}
 		if (space)
-			sbuf_addc(&b, ' ');
+			b[k++] = ' ';
 		space = false;
-		if (out)
-			sbuf_adds(&b, out);
-		else
-			sbuf_add(&b, name + i, l);
+		size_t m = out ? strlen(out) : l;
+		memcpy(b + k, out ? out : name + i, m);
+		k += m;
 		i += l;
 	}
-	char *r = sbuf_steal(&b);
-	sbuf_free(&b);
-	return r ? r : xstrdup("");
+	b[k] = 0;
+	return b;
 }
 
 /* [*w, *w + *n) is the first word of s; the last one with last = true. */

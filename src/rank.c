@@ -11,8 +11,10 @@
 #include "lectern/paper.h"
 #include "lectern/util.h"
 
-#define MODEL_MAGIC 0x314b4e52u   /* "RNK1": the feature scheme; another one is not warm-started */
-#define DF_MAGIC 0x31464452u      /* "RDF1" */
+/* The feature scheme (the hash of keys into slots, hash_key): a stored model or df of another
+ * is not read (not warm-started from, not scored with): it is made again. RNK1/RDF1: FNV-1a. */
+#define MODEL_MAGIC 0x324b4e52u   /* "RNK2" */
+#define DF_MAGIC 0x32464452u      /* "RDF2" */
 enum { WHY_MAX = 4, SIM_CANDIDATES = 300, SIM_TERMS = 10, DF_SAMPLE = 20000,
        DF_TABLE_MAX = 1 << 24 };
 /* LIBLINEAR's C: chosen on tests/bench/bench_rank.c (0.1, 0.3, 1, 4, 16 tried; BENCHMARKS.md) */
@@ -33,6 +35,7 @@ struct doc {
 	int64_t pk;
 	char *id, *title;
 	bool fav;
+	double score;              /* the model's, when scored as read (docs.sw; f is then empty) */
 };
 
 static void doc_free(struct doc *d)
@@ -55,21 +58,63 @@ static const char *const stopwords[] = {
 	"where", "which", "while", "with", "within", "without", "work", "would",
 };
 
-#define FNV_SEED 1469598103934665603ULL
-#define FNV_PRIME 1099511628211ULL
+/* Keys are hashed a machine word at a time: the hot loop of scoring hashes every token of every
+ * paper, and FNV-1a byte by byte (a multiply a byte, one chain) was most of the feature
+ * builder's time. A key's bytes go in 8 at a time (loads of native byte order: a blob written on
+ * a machine of the other order fails its magic and is made again), each word absorbed by a
+ * multiply, then murmur3's finaliser mixes every bit into the slot's bits. Changing this
+ * changes every slot: MODEL_MAGIC and DF_MAGIC say which scheme a stored blob was made with. */
+#define HASH_K1 0x9e3779b97f4a7c15ULL
+#define HASH_K2 0xc2b2ae3d27d4eb4fULL
 
-/* FNV-1a continued from h: the hash of "a b" is the hash of "a" continued with " b", so a
- * bigram is hashed from its first word's hash without being copied. */
-static uint64_t fnv_more(uint64_t h, const char *s, size_t n)
+static inline uint64_t fmix64(uint64_t x)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	return h;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
 }
 
-static uint64_t fnv(const char *s, size_t n)
+static uint64_t load64(const char *p)
 {
-	return fnv_more(FNV_SEED, s, n);
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static uint32_t load32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* The hash of n bytes; nothing outside them is read. */
+static inline uint64_t hash_key(const char *p, size_t n)
+{
+	uint64_t h = n * HASH_K1, v;
+	if (n > 8) {
+		for (; n > 8; p += 8, n -= 8) {
+			h = (h ^ load64(p)) * HASH_K2;
+			h = h << 31 | h >> 33;
+		}
+		v = load64(p + n - 8);   /* the last 8 bytes (some hashed above already) */
+	} else if (n >= 4) {
+		v = load32(p) | (uint64_t)load32(p + n - 4) << 32;
+	} else {
+		v = n ? (unsigned char)p[0] | (unsigned)(unsigned char)p[n / 2] << 8 |
+		        (unsigned)(unsigned char)p[n - 1] << 16
+		      : 0;
+	}
+	return fmix64(h ^ v);
+}
+
+/* A bigram's hash from its words' hashes (ordered: "a b" is not "b a"). */
+static uint64_t hash_pair(uint64_t a, uint64_t b)
+{
+	return fmix64((a << 23 | a >> 41) ^ b ^ HASH_K2);
 }
 
 /* The stop words as a set of their hashes (made once): a token's one hash serves both for this
@@ -82,7 +127,7 @@ static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
 static void tab_init(void)
 {
 	for (size_t i = 0; i < ARRAY_LEN(stopwords); i++) {
-		uint64_t h = fnv(stopwords[i], strlen(stopwords[i]));
+		uint64_t h = hash_key(stopwords[i], strlen(stopwords[i]));
 		size_t j = h & (STOP_SET - 1);
 		while (stop_set[j] && stop_set[j] != h)
 			j = (j + 1) & (STOP_SET - 1);
@@ -105,79 +150,97 @@ static uint32_t slot_of(uint64_t h)
 	return (uint32_t)(h % RANK_DIM) + 1;
 }
 
-/* A document being built: an open-addressed table of its slots. The tables are kept for the
- * next document (one per size, zeroed when given back); they grow from 256 slots as they always
- * did, so the features come out in the same order and every sum over them is the same. */
-enum { TABLE_LEVELS = 24 };
+/* A slot's weight in the model and its idf side by side: scoring a day looks both up for each
+ * of a million features, mostly cache misses (the weight, the df count and the idf by count
+ * were three). */
+struct slot_w {
+	float w, idf;
+};
+
+/* A document being built: its features in the order first seen (f), found by slot through an
+ * open-addressed table of indices into f (t). Both are kept for the next document; t is
+ * cleared through f (no pass over all of it) and only grows. */
+struct cell {
+	uint32_t idx;              /* the slot (0: empty) */
+	uint32_t at;               /* its feature: f[at] */
+};
+
 struct builder {
-	struct feat *t;
-	size_t cap, n, level;
-	struct feat *pool[TABLE_LEVELS];   /* pool[k]: 256 << k slots, all zero when not in use */
+	struct cell *t;
+	size_t cap;                /* a power of 2, at least twice n */
+	struct feat *f;
+	uint32_t *cell;            /* f[i]'s place in t */
+	size_t n, fcap;
 	struct sbuf *names;        /* NULL: no names kept */
-	char prev[128];            /* the previous kept token of the field */
+	const struct slot_w *pf;   /* what the document is scored with (NULL: none): a new slot's
+	                            * entry is fetched while the rest is built */
+	char prev[64];             /* the previous kept token of the field (only when names are kept:
+	                            * a tokenizer may reuse its buffer) */
 	size_t prev_n;             /* its length (0: none) */
 	uint64_t prev_h;           /* its hash */
 	float w;                   /* the weight of the field's tokens */
 };
 
-static struct feat *table_take(struct builder *b, size_t level)
-{
-	if (!b->pool[level])
-		b->pool[level] = xcalloc((size_t)256 << level, sizeof *b->pool[level]);
-	return b->pool[level];
-}
-
-/* The document's table given back (zeroed) for the next one. */
+/* The next document starts empty. */
 static void builder_reset(struct builder *b)
 {
-	if (b->t)
-		memset(b->t, 0, b->cap * sizeof *b->t);
-	b->t = NULL;
-	b->cap = b->n = b->level = 0;
+	for (size_t i = 0; i < b->n; i++)
+		b->t[b->cell[i]].idx = 0;
+	b->n = 0;
 }
 
 static void builder_free(struct builder *b)
 {
-	for (size_t k = 0; k < TABLE_LEVELS; k++)
-		free(b->pool[k]);
+	free(b->t);
+	free(b->f);
+	free(b->cell);
 	memset(b, 0, sizeof *b);
 }
 
-/* The entry of slot idx (made with value 0 when new: *fresh set). */
-static struct feat *add_slot(struct builder *b, uint32_t idx, bool *fresh)
+static void builder_grow(struct builder *b)
 {
-	if (2 * (b->n + 1) > b->cap) {
-		size_t level = b->cap ? b->level + 1 : 0, cap = (size_t)256 << level;
-		struct feat *t = table_take(b, level);
-		for (size_t i = 0; i < b->cap; i++)
-			if (b->t[i].idx) {
-				size_t j = b->t[i].idx & (cap - 1);
-				while (t[j].idx)
-					j = (j + 1) & (cap - 1);
-				t[j] = b->t[i];
-			}
-		size_t n = b->n;
-		builder_reset(b);
-		b->t = t;
-		b->cap = cap;
-		b->level = level;
-		b->n = n;
+	size_t cap = b->cap ? 2 * b->cap : 1024;
+	free(b->t);
+	b->t = xcalloc(cap, sizeof *b->t);
+	b->cap = cap;
+	b->fcap = cap / 2;
+	b->f = xreallocarray(b->f, b->fcap, sizeof *b->f);
+	b->cell = xreallocarray(b->cell, b->fcap, sizeof *b->cell);
+	for (size_t i = 0; i < b->n; i++) {
+		size_t j = b->f[i].idx & (cap - 1);
+		while (b->t[j].idx)
+			j = (j + 1) & (cap - 1);
+		b->t[j] = (struct cell){ b->f[i].idx, (uint32_t)i };
+		b->cell[i] = (uint32_t)j;
 	}
+}
+
+/* The feature of slot idx (made with value 0 when new: *fresh set). Valid until the next one. */
+static inline struct feat *add_slot(struct builder *b, uint32_t idx, bool *fresh)
+{
+	if (b->n >= b->fcap)
+		builder_grow(b);
 	size_t j = idx & (b->cap - 1);
-	while (b->t[j].idx && b->t[j].idx != idx)
+	while (b->t[j].idx) {
+		if (b->t[j].idx == idx) {
+			*fresh = false;
+			return &b->f[b->t[j].at];
+		}
 		j = (j + 1) & (b->cap - 1);
-	*fresh = !b->t[j].idx;
-	if (*fresh) {
-		b->t[j] = (struct feat){ .idx = idx, .v = 0, .name = -1 };
-		b->n++;
 	}
-	return &b->t[j];
+	*fresh = true;
+	if (b->pf)
+		__builtin_prefetch(&b->pf[idx]);
+	b->t[j] = (struct cell){ idx, (uint32_t)b->n };
+	b->cell[b->n] = (uint32_t)j;
+	b->f[b->n] = (struct feat){ .idx = idx, .v = 0, .name = -1 };
+	return &b->f[b->n++];
 }
 
 static void add_feat(struct builder *b, const char *key, size_t n, const char *show, float w)
 {
 	bool fresh;
-	struct feat *f = add_slot(b, slot_of(fnv(key, n)), &fresh);
+	struct feat *f = add_slot(b, slot_of(hash_key(key, n)), &fresh);
 	if (fresh && b->names && show) {
 		f->name = (int32_t)b->names->len;
 		sbuf_add(b->names, show, strlen(show) + 1);
@@ -186,7 +249,7 @@ static void add_feat(struct builder *b, const char *key, size_t n, const char *s
 }
 
 /* One token of a title or an abstract: the word, and the bigram with the previous kept one
- * (the hot loop of scoring: one hash a token, no copy unless names are kept). */
+ * (the hot loop of scoring: one hash a token, one a bigram, no copy unless names are kept). */
 static int on_token(void *ctx, const char *tok, size_t n)
 {
 	struct builder *b = ctx;
@@ -194,16 +257,10 @@ static int on_token(void *ctx, const char *tok, size_t n)
 		b->prev_n = 0;   /* a bigram never spans a left-out word */
 		return 0;
 	}
-	/* the word's hash and the bigram's (continued from the previous word's) in one loop: two
-	 * independent chains of multiplications, run side by side by the processor */
-	uint64_t h = FNV_SEED, hb = fnv_more(b->prev_h, " ", 1);
-	bool digits = true;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)tok[i];
-		digits &= c >= '0' && c <= '9';
-		h = (h ^ c) * FNV_PRIME;
-		hb = (hb ^ c) * FNV_PRIME;
-	}
+	uint64_t h = hash_key(tok, n);
+	bool digits = (unsigned char)(tok[0] - '0') < 10;   /* all digits: left out */
+	for (size_t i = 1; digits && i < n; i++)
+		digits = (unsigned char)(tok[i] - '0') < 10;
 	if (digits || (n <= 8 && stop_hashed(h))) {
 		b->prev_n = 0;
 		return 0;
@@ -217,7 +274,7 @@ static int on_token(void *ctx, const char *tok, size_t n)
 	}
 	f->v += b->w;
 	if (b->prev_n) {
-		f = add_slot(b, slot_of(hb), &fresh);
+		f = add_slot(b, slot_of(hash_pair(b->prev_h, h)), &fresh);
 		if (fresh && b->names) {
 			f->name = (int32_t)b->names->len;
 			sbuf_add(b->names, b->prev, b->prev_n);
@@ -227,7 +284,8 @@ static int on_token(void *ctx, const char *tok, size_t n)
 		}
 		f->v += b->w;
 	}
-	memcpy(b->prev, tok, n);
+	if (b->names)
+		memcpy(b->prev, tok, n);
 	b->prev_n = n;
 	b->prev_h = h;
 	return 0;
@@ -301,27 +359,39 @@ static int cmp_feat(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The raw term counts of a paper (weights come with weigh()). */
-static void doc_make(struct store *s, struct builder *b, const struct store_text *t, bool names,
-                     struct doc *d)
+/* The raw term counts of a paper into b (weights come with weigh()); names: where the display
+ * names go (NULL: none kept). */
+static void feats_make(struct store *s, struct builder *b, const struct store_text *t,
+                       struct sbuf *names)
 {
 	pthread_once(&tab_once, tab_init);
-	memset(d, 0, sizeof *d);
-	b->names = names ? &d->names : NULL;
+	b->names = names;
 	text_feats(s, b, t->title, 2.0f);
 	text_feats(s, b, t->abstract, 1.0f);
 	author_feats(b, t->authors);
 	cat_feats(b, t->categories);
-	d->f = xreallocarray(NULL, b->n ? b->n : 1, sizeof *d->f);
-	for (size_t i = 0; i < b->cap; i++)
-		if (b->t[i].idx)
-			d->f[d->n++] = b->t[i];
-	builder_reset(b);
 	b->names = NULL;
+}
+
+static void doc_head(struct doc *d, const struct store_text *t)
+{
 	d->pk = t->pk;
 	d->id = xstrdup(t->id ? t->id : "");
 	d->title = xstrdup(t->title ? t->title : "");
 	d->fav = t->favourite;
+}
+
+/* A paper's raw term counts as a document. */
+static void doc_make(struct store *s, struct builder *b, const struct store_text *t, bool names,
+                     struct doc *d)
+{
+	memset(d, 0, sizeof *d);
+	feats_make(s, b, t, names ? &d->names : NULL);
+	d->f = xreallocarray(NULL, b->n ? b->n : 1, sizeof *d->f);
+	memcpy(d->f, b->f, b->n * sizeof *d->f);
+	d->n = b->n;
+	builder_reset(b);
+	doc_head(d, t);
 }
 
 /* Sorting costs a fifth of scoring a day: only the documents compared with others are sorted. */
@@ -397,7 +467,31 @@ struct docs {
 	struct store *s;
 	bool names, skip_fav;
 	struct builder b;          /* reused from one document to the next */
+	const struct slot_w *sw;   /* a model: each document is scored as it is read and its
+	                            * features are not kept (finish reads the best again) */
 };
+
+static struct slot_w *slot_w_make(const double *w, const struct df *df)
+{
+	struct slot_w *sw = xreallocarray(NULL, RANK_DIM + 2, sizeof *sw);
+	for (uint32_t i = 0; i <= RANK_DIM + 1; i++)
+		sw[i] = (struct slot_w){ (float)w[i], i <= RANK_DIM ? (float)idf(df, i) : 0 };
+	return sw;
+}
+
+/* The model's score of the document in b: its tf-idf vector (weigh()), normalised, dotted with
+ * the weights, in one pass over the features. */
+static double score_built(const struct builder *b, const struct slot_w *sw)
+{
+	double dot = 0, norm = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct slot_w x = sw[b->f[i].idx];
+		double v = (1.0 + log_count(b->f[i].v)) * x.idf;
+		dot += x.w * v;
+		norm += v * v;
+	}
+	return (norm > 0 ? dot / sqrt(norm) : 0) + sw[RANK_DIM + 1].w;
+}
 
 static int collect(void *ctx, const struct store_text *t)
 {
@@ -408,7 +502,17 @@ static int collect(void *ctx, const struct store_text *t)
 		ds->cap = ds->cap ? ds->cap * 2 : 64;
 		ds->v = xreallocarray(ds->v, ds->cap, sizeof *ds->v);
 	}
-	doc_make(ds->s, &ds->b, t, ds->names, &ds->v[ds->n++]);
+	struct doc *d = &ds->v[ds->n++];
+	if (ds->sw) {
+		memset(d, 0, sizeof *d);
+		ds->b.pf = ds->sw;
+		feats_make(ds->s, &ds->b, t, NULL);
+		d->score = score_built(&ds->b, ds->sw);
+		builder_reset(&ds->b);
+		doc_head(d, t);
+	} else {
+		doc_make(ds->s, &ds->b, t, ds->names, d);
+	}
 	return 0;
 }
 
@@ -420,20 +524,24 @@ static void docs_free(struct docs *ds)
 	memset(ds, 0, sizeof *ds);
 }
 
-static int load(struct store *s, enum store_text_set set, const char *arg, int64_t n, bool names,
-                bool skip_fav, struct docs *out, struct lerr *e)
+/* Reads a set of papers into out, whose s, names, skip_fav (and w, df) the caller set. */
+static int load_into(struct docs *out, enum store_text_set set, const char *arg, int64_t n,
+                     struct lerr *e)
 {
-	memset(out, 0, sizeof *out);
-	out->s = s;
-	out->names = names;
-	out->skip_fav = skip_fav;
-	int rc = store_texts(s, set, arg, n, collect, out, e);
+	int rc = store_texts(out->s, set, arg, n, collect, out, e);
 	builder_free(&out->b);
 	if (rc < 0) {
 		docs_free(out);
 		return -1;
 	}
 	return 0;
+}
+
+static int load(struct store *s, enum store_text_set set, const char *arg, int64_t n, bool names,
+                bool skip_fav, struct docs *out, struct lerr *e)
+{
+	*out = (struct docs){ .s = s, .names = names, .skip_fav = skip_fav };
+	return load_into(out, set, arg, n, e);
 }
 
 static void df_count(struct df *df, const struct docs *ds)
@@ -679,7 +787,7 @@ static void finish(struct docs *cand, struct scored *sc, size_t n, size_t limit,
 		struct doc *d = &cand->v[sc[i].doc];
 		if (!cand->names && nm)
 			renamed(nm, d);
-		if (w || !cand->names)   /* compared below: sorted now (the others never were) */
+		if (!w && !cand->names)   /* merged with (shared) below: sorted now */
 			doc_sort(d);
 		double *c = xcalloc(d->n ? d->n : 1, sizeof *c), sim;
 		long f = fx ? nearest(d, fx, &sim) : -1;
@@ -838,6 +946,7 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	struct favix fx = {0};
 	struct df df = {0};
 	double *w = NULL;
+	struct slot_w *sw = NULL;
 	int rc = -1;
 	/* the favourites' display names are never shown (the why names the paper's own features) */
 	if (load(s, STORE_TEXT_FAVOURITES, NULL, 0, false, false, &favs, e) < 0)
@@ -886,15 +995,22 @@ int rank_recommend(struct store *s, const struct rank_opts *o, struct rank_resul
 	}
 	/* names (for the why) now only when every paper is returned; else for the best, later */
 	bool names = !o->limit || o->limit > 200;
-	if (load(s, STORE_TEXT_SINCE, NULL, o->since, names, true, &cand, e) < 0)
+	/* with a model and no names, each paper is scored as it is read (the best are read again) */
+	if (w && !names)
+		sw = slot_w_make(w, &df);
+	cand = (struct docs){ .s = s, .names = names, .skip_fav = true, .sw = sw };
+	if (load_into(&cand, STORE_TEXT_SINCE, NULL, o->since, e) < 0)
 		goto done;
 	favix_make(&fx, &favs);
-	weigh_all(&cand, &df, !w);
+	if (!sw)
+		weigh_all(&cand, &df, !w);
 	struct scored *sc = xcalloc(cand.n ? cand.n : 1, sizeof *sc);
 	for (size_t i = 0; i < cand.n; i++) {
 		double sim;
 		sc[i].doc = i;
-		if (w)
+		if (sw)
+			sc[i].score = cand.v[i].score;
+		else if (w)
 			sc[i].score = dot_w(&cand.v[i], w) + w[RANK_DIM + 1];
 		else
 			nearest(&cand.v[i], &fx, &sim), sc[i].score = sim;
@@ -911,6 +1027,7 @@ done:
 	docs_free(&cand);
 	df_free(&df);
 	free(w);
+	free(sw);
 	return rc;
 }
 

@@ -327,19 +327,61 @@ static int tok_one(void *p, int flags, const char *t, int n, int start, int end)
 
 /* The classes of bytes for unicode61 with the index's options (its token characters are the
  * categories L*, N* and Co; no tokenchars/separators): an ASCII letter or digit, another ASCII
- * byte (a separator), or part of a longer UTF-8 character. */
-enum { TOK_SEP, TOK_ASCII, TOK_OTHER };
-static unsigned char tok_cls[256], tok_low[256];   /* tok_low: A-Z folded, the rest kept */
-static pthread_once_t tok_once = PTHREAD_ONCE_INIT;
+ * byte (a separator), or part of a longer UTF-8 character (its top bit set). tok_classify does
+ * 8 bytes at once: each byte's top bit is free once it is known to be ASCII, and adding to the
+ * low 7 bits sets it exactly when the byte is at least a bound (no carry leaves the byte). */
+#define B8(x) (0x0101010101010101ULL * (x))
 
-static void tok_classes(void)
+static uint64_t load_le64(const unsigned char *p)
 {
-	for (unsigned c = 0; c < 256; c++) {
-		tok_cls[c] = c >= 0x80                                  ? TOK_OTHER
-		             : (c | 0x20) - 'a' < 26u || c - '0' < 10u ? TOK_ASCII
-		                                                       : TOK_SEP;
-		tok_low[c] = (unsigned char)(c - 'A' < 26u ? c + 32 : c);
-	}
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static void store_le64(unsigned char *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof v);
+}
+
+/* The top bit of each byte of x, byte k to bit k. */
+static inline unsigned top_bits(uint64_t x)
+{
+	return (unsigned)(((x >> 7 & B8(1)) * 0x0102040810204080ULL) >> 56);
+}
+
+/* 8 bytes (byte k of the text in bits 8k..8k+7): *low gets them folded to lower case (A-Z; the
+ * rest kept), *sep a bit for each separator, *oth a bit for each byte of a longer character. */
+static inline void tok_classify(uint64_t x, uint64_t *low, unsigned *sep, unsigned *oth)
+{
+	uint64_t hi = x & B8(0x80), h = x & B8(0x7f), l = h | B8(0x20);
+	uint64_t digit = (h + B8(0x80 - '0')) & ~(h + B8(0x80 - '9' - 1));
+	uint64_t letter = (l + B8(0x80 - 'a')) & ~(l + B8(0x80 - 'z' - 1));
+	uint64_t upper = (h + B8(0x80 - 'A')) & ~(h + B8(0x80 - 'Z' - 1)) & ~hi & B8(0x80);
+	*low = x | upper >> 2;   /* 0x80 >> 2: the 0x20 of lower case */
+	*sep = top_bits(~(digit | letter | hi) & B8(0x80));
+	*oth = top_bits(hi);
+}
+
+/* Whether a bit of b in [i, j) is set (i < j). */
+static bool bits_any(const uint64_t *b, size_t i, size_t j)
+{
+	size_t wi = i / 64, wj = (j - 1) / 64;
+	uint64_t first = ~0ULL << (i % 64), last = ~0ULL >> (63 - (j - 1) % 64);
+	if (wi == wj)
+		return b[wi] & first & last;
+	if (b[wi] & first)
+		return true;
+	for (size_t w = wi + 1; w < wj; w++)
+		if (b[w])
+			return true;
+	return b[wj] & last;
 }
 
 /* The tokenizer's own tokens, the common case first: no token spans an ASCII separator, so the
@@ -347,7 +389,10 @@ static void tok_classes(void)
  * unicode61 does to it), and only a piece with other bytes (accents, CJK, emoji, bad UTF-8)
  * goes to the tokenizer. It gives what tokenizing the whole text gives (tests/test_rank.c
  * compares every title and abstract of the real day with the index) at a fraction of the
- * cost: the ranker tokenizes every paper it scores. */
+ * cost: the ranker tokenizes every paper it scores.
+ * One pass without a branch a byte folds the text and marks its separators and its bytes of
+ * longer characters in bitmaps (64 bytes a word); the pieces are then found a word at a time
+ * (a loop a byte mispredicted both ends of every token: most of the cost). */
 int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb cb, void *ctx)
 {
 	if (!text || !n)
@@ -362,25 +407,53 @@ int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb c
 			return -1;
 		}
 	}
-	pthread_once(&tok_once, tok_classes);
-	/* the pieces folded to lower case as they are read: an ASCII token is a piece of it */
-	char small[4096], *low = n <= sizeof small ? small : xmalloc(n);
-	struct tok_ctx x = { cb, ctx };
+	enum { SMALL = 4096 };
+	unsigned char small[SMALL];
+	uint64_t small_bits[2 * (SMALL / 64 + 1)];
+	size_t nw = n / 64 + 1;   /* a word more than the bytes fill: the end is a separator */
+	unsigned char *low = n <= SMALL ? small : xmalloc(n);
+	uint64_t *sep = n <= SMALL ? small_bits : xreallocarray(NULL, 2 * nw, sizeof *sep);
+	uint64_t *oth = sep + nw, any_oth = 0;
 	const unsigned char *t = (const unsigned char *)text;
-	int rc = SQLITE_OK;
-	for (size_t i = 0; i < n && rc == SQLITE_OK;) {
-		while (i < n && tok_cls[t[i]] == TOK_SEP)
-			i++;
-		size_t j = i;
-		unsigned seen = 0;
-		for (unsigned c; j < n && (c = tok_cls[t[j]]) != TOK_SEP; j++) {
-			seen |= c;
-			low[j] = (char)tok_low[t[j]];
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t sb = 0, ob = 0;
+		for (size_t q = 0, base = 64 * w; q < 8; q++, base += 8) {
+			uint64_t v;
+			unsigned sq = 0xff, oq = 0;   /* past the end: separators */
+			if (base + 8 <= n) {
+				tok_classify(load_le64(t + base), &v, &sq, &oq);
+				store_le64(low + base, v);
+			} else if (base < n) {   /* the last bytes, then zeros (separators) */
+				unsigned char last[8] = {0};
+				memcpy(last, t + base, n - base);
+				tok_classify(load_le64(last), &v, &sq, &oq);
+				store_le64(last, v);
+				memcpy(low + base, last, n - base);
+			}
+			sb |= (uint64_t)sq << 8 * q;
+			ob |= (uint64_t)oq << 8 * q;
 		}
-		if (j == i)
+		sep[w] = sb;
+		oth[w] = ob;
+		any_oth |= ob;
+	}
+	struct tok_ctx x = { cb, ctx };
+	int rc = SQLITE_OK;
+	for (size_t i = 0; rc == SQLITE_OK;) {
+		/* the next piece's first byte, then its end (a separator: the last word has them) */
+		size_t w = i / 64;
+		uint64_t m = ~sep[w] & ~0ULL << (i % 64);
+		while (!m && ++w < nw)
+			m = ~sep[w];
+		if (!m)
 			break;
-		if (seen == TOK_ASCII)
-			rc = cb(ctx, low + i, j - i) ? SQLITE_DONE : SQLITE_OK;
+		i = 64 * w + (size_t)__builtin_ctzll(m);
+		m = sep[w] & ~0ULL << (i % 64);
+		while (!m)
+			m = sep[++w];
+		size_t j = 64 * w + (size_t)__builtin_ctzll(m);
+		if (!any_oth || !bits_any(oth, i, j))
+			rc = cb(ctx, (const char *)low + i, j - i) ? SQLITE_DONE : SQLITE_OK;
 		else
 			rc = s->tok_api.xTokenize(s->tok, &x, FTS5_TOKENIZE_DOCUMENT, text + i,
 			                          j - i > INT32_MAX ? INT32_MAX : (int)(j - i), tok_one);
@@ -388,6 +461,8 @@ int store_tokenize(struct store *s, const char *text, size_t n, store_token_cb c
 	}
 	if (low != small)
 		free(low);
+	if (sep != small_bits)
+		free(sep);
 	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
 }
 

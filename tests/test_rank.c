@@ -153,6 +153,18 @@ static void pick(struct store *s, const char *cat, int n, struct pick *k)
 	assert_int_equal(k->n, n);
 }
 
+/* The day with the first n papers of primary category cat made favourites. */
+static struct store *day_with_favourites(const char *cat, int n)
+{
+	struct store *s = day_store();
+	struct lerr e = {0};
+	struct pick k;
+	pick(s, cat, n, &k);
+	for (int i = 0; i < k.n; i++)
+		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
+	return s;
+}
+
 static void test_no_and_few_favourites(void **state)
 {
 	(void)state;
@@ -191,12 +203,8 @@ static void test_no_and_few_favourites(void **state)
 static void test_model(void **state)
 {
 	(void)state;
-	struct store *s = day_store();
+	struct store *s = day_with_favourites("quant-ph", 15);
 	struct lerr e = {0};
-	struct pick k;
-	pick(s, "quant-ph", 15, &k);
-	for (int i = 0; i < k.n; i++)
-		assert_int_equal(store_set_favourite(s, k.ids[i], true, &e), 0);
 	struct rank_result r;
 	struct rank_opts o = { .limit = 20, .seed = 1 };
 	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
@@ -241,6 +249,49 @@ static void test_model(void **state)
 	assert_non_null(blob);
 	assert_true(len > 1000);
 	free(blob);
+	store_close(&s);
+}
+
+/* A model or df blob of the previous feature scheme (RNK1/RDF1: FNV-1a slots) is never scored
+ * with: the first scoring trains and keeps the new scheme's, the next one uses it. */
+static void test_old_model_made_again(void **state)
+{
+	(void)state;
+	struct store *s = day_with_favourites("quant-ph", 15);
+	struct lerr e = {0};
+	float bias = 9, v = 5;
+	uint32_t old_model[6] = { 0x314b4e52u /* "RNK1" */, RANK_DIM, 1, 0, 1, 0 };
+	memcpy(&old_model[3], &bias, sizeof bias);
+	memcpy(&old_model[5], &v, sizeof v);
+	uint32_t old_df[5] = { 0x31464452u /* "RDF1" */, 10, 1, 1, 3 };
+	assert_int_equal(store_blob_put(s, "model", old_model, sizeof old_model, 15, 1, &e), 0);
+	assert_int_equal(store_blob_put(s, "df", old_df, sizeof old_df, 0, 10, &e), 0);
+	struct rank_result r;
+	struct rank_opts o = { .limit = 20, .seed = 1, .no_train = true };
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.mode, RANK_MODEL);
+	assert_true(r.n_neg > 1000);   /* trained: the old model was not read */
+	assert_int_equal(r.n, 20);
+	int hits = 0;
+	for (size_t i = 0; i < r.n; i++)
+		hits += in_cat(s, r.v[i].id, "quant-ph");
+	assert_true(hits >= 15);
+	rank_result_free(&r);
+	const char *names[] = { "model", "df" };
+	for (size_t i = 0; i < 2; i++) {
+		void *blob;
+		size_t len;
+		assert_int_equal(store_blob_get(s, names[i], &blob, &len, NULL, &e), 0);
+		assert_true(len > 1000);   /* made again from the cache */
+		uint32_t magic;
+		memcpy(&magic, blob, sizeof magic);
+		assert_true(magic != old_model[0] && magic != old_df[0]);
+		free(blob);
+	}
+	assert_int_equal(rank_recommend(s, &o, &r, &e), 0);
+	assert_int_equal(r.n_neg, 0);   /* the kept model scores: no training */
+	assert_int_equal(r.n, 20);
+	rank_result_free(&r);
 	store_close(&s);
 }
 
@@ -381,10 +432,38 @@ static void test_tokens_are_the_index(void **state)
 		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
 		sqlite3_reset(ins);
 	}
+	/* store_tokenize classifies 8 bytes at a time and finds tokens 64 bytes at a time: every
+	 * ASCII byte between letters and in every lane of a word, and texts of every length across
+	 * a few words (tokens cut at each boundary), with and without other bytes */
+	struct sbuf gen[8 + 1 + 2 * 140] = {0};
+	size_t ng = 0;
+	for (int lane = 0; lane < 8; lane++, ng++) {
+		sbuf_add(&gen[ng], "xYzWvUtS", (size_t)lane);
+		for (int c = 1; c < 128; c++)
+			sbuf_addc(&gen[ng], (char)c);
+	}
+	for (int c = 1; c < 128; c++)
+		sbuf_printf(&gen[ng], "a%cB ", c);
+	ng++;
+	for (size_t len = 1; len <= 140; len++, ng += 2) {
+		static const char ascii[] = "Word9-xY_z0", other[] = "Aé大bC-Ωd";
+		for (size_t k = 0; k < len; k++) {
+			sbuf_addc(&gen[ng], ascii[k % (sizeof ascii - 1)]);
+			sbuf_addc(&gen[ng + 1], other[k % (sizeof other - 1)]);
+		}
+	}
+	for (size_t i = 0; i < ng; i++) {
+		sqlite3_bind_int64(ins, 1, (int64_t)(ARRAY_LEN(hard) + i) + 1);
+		sqlite3_bind_text(ins, 2, gen[i].s, (int)gen[i].len, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
 	sqlite3_finalize(ins);
 	n = compare_tokens(s, "temp.hard_vocab", "", "SELECT x FROM temp.hard WHERE rowid = ?1"
 	                   " AND ?2 IS NOT NULL");
-	assert_int_equal(n, (long)ARRAY_LEN(hard));
+	assert_int_equal(n, (long)(ARRAY_LEN(hard) + ng));   /* each has a token */
+	for (size_t i = 0; i < ng; i++)
+		sbuf_free(&gen[i]);
 	store_close(&s);
 }
 
@@ -393,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_and_few_favourites),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_old_model_made_again),
 		cmocka_unit_test(test_similar),
 		cmocka_unit_test(test_tokens_are_the_index),
 	};

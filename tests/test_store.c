@@ -1396,7 +1396,7 @@ static void test_name_key(void **state)
 		{ "Zoë Müller", "zoe muller" }, { "Łukasz Kaiser", "lukasz kaiser" },
 		{ "Søren Ørsted", "soren orsted" }, { "Hans Straße", "hans strasse" },
 		{ "José Ramón Núñez", "jose ramon nunez" }, { "Ze\xcc\x81 Silva", "ze silva" },
-		{ "李飞飞", "李飞飞" }, { "", "" },
+		{ "李飞飞", "李飞飞" }, { "", "" }, { "\xc6sop \xff-", "\xc6sop \xff" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *k = paper_name_key(cases[i][0]);
