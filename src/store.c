@@ -408,6 +408,11 @@ fail:
 	return NULL;
 }
 
+void store_limit_memory(int64_t bytes)
+{
+	sqlite3_soft_heap_limit64(bytes);
+}
+
 static void ops_free(struct store *s, size_t keep)
 {
 	for (size_t i = keep; i < s->n_ops; i++) {

@@ -775,7 +775,8 @@ static void plan_free(struct plan *p)
 	free(p->tmatch);
 }
 
-/* rewrite: search long prefixes by their indexed prefix + the exact check (see lectern_pfx). */
+/* Long prefixes are searched as the OR of their words when they can be listed (every query);
+ * else, with rewrite, by their indexed prefix + the exact check (see lectern_pfx). */
 static int plan_make(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
                      struct lerr *e)
 {
@@ -794,8 +795,8 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		return -1;
 	struct squery *q = &p->q;
 	/* a long prefix: the OR of its words when they could be listed, else the rewrite */
-	p->terms = rewrite && q->n_pfx > 0 && !q->terms_bad && s->pfx_mode == STORE_PFX_AUTO;
-	if (rewrite)   /* a window's query (counts read every match the plain way) */
+	p->terms = q->n_pfx > 0 && !q->terms_bad && s->pfx_mode == STORE_PFX_AUTO;
+	if (rewrite)   /* a window's query (tests and the bench read it after one) */
 		s->pfx_terms = p->terms;
 	p->pfx = rewrite && q->n_pfx > 0 && !p->terms;
 	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
@@ -1482,7 +1483,7 @@ int64_t store_count(struct store *s, const struct store_view *view, int64_t cap,
 {
 	static const struct store_view all = { 0 };
 	struct plan p;
-	if (plan_make(s, view ? view : &all, &p, false, e) < 0)   /* a count reads every match */
+	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	int64_t n = count_plan(s, &p, cap, e);
 	plan_free(&p);
@@ -1494,7 +1495,8 @@ int store_each_row(struct store *s, const struct store_view *view, size_t limit,
 {
 	static const struct store_view all = { 0 };
 	struct plan p;
-	/* No prefix rewrite: its budget is for windows; the plain prefix query is always right. */
+	/* No prefix rewrite (its budget is for windows): a long prefix as its words, else the
+	 * plain prefix query. */
 	if (plan_make(s, view ? view : &all, &p, false, e) < 0)
 		return -1;
 	struct qb b = {0};

@@ -82,6 +82,7 @@ struct ui {
 };
 
 enum { UI_SYNC_EVERY = 180 };
+#define UI_SQLITE_MEMORY (12 << 20)   /* bytes: see store_limit_memory */
 
 static volatile sig_atomic_t sig_winch, sig_quit, sig_tstp, sig_cont, sig_chld;
 static int sig_pipe[2] = {-1, -1};
@@ -1878,6 +1879,9 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	u->detail.why_list = -1;
 	struct script sc = {0};
 	struct lerr e = {0};
+	/* the reader's connections (this one, fetch, ranker, sync) share one page-cache budget:
+	 * each alone would keep 8 MB (store.c), 51 MB in all after searches at 1M papers */
+	store_limit_memory(UI_SQLITE_MEMORY);
 	u->cx.store = store_open(a->db_path, 0, &e);
 	cli_config_watches(u->cx.store, a->cfg);
 	if (!u->cx.store) {

@@ -32,6 +32,10 @@ enum store_open_flags {
  * user_version is newer than this build knows. A read-only file opens read-only. */
 struct store *store_open(const char *path, int flags, struct lerr *e);
 void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
+/* Keeps the memory SQLite holds for every connection of this process (their page caches above
+ * all) near `bytes` (a soft limit: caches are recycled across connections, nothing fails). The
+ * reader calls it once, before its first store_open, so its threads' caches share one budget. */
+void store_limit_memory(int64_t bytes);
 bool store_is_readonly(const struct store *s);
 /* Why a store that was not asked to be read-only is: "the disk is full" (it opened read-only
  * to keep reads working), "the cache is damaged" (SQLITE_CORRUPT was met), else NULL. */
