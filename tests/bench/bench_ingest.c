@@ -510,15 +510,35 @@ static const struct layout layouts[] = {
 	{ "floor, lectern tokenizer", false,
 	  "CREATE VIRTUAL TABLE f USING fts5(title, abstract, authors,"
 	  " tokenize='lectern remove_diacritics 2')", false, false, true },
-	{ "store_upsert (the import minus JSON)", true, NULL, true, true, false },
+	{ "store_upsert (the import minus JSON)", true, NULL, true, true, true },
 	{ "SQL: lectern v13 layout", true, NULL, true, false, false },
 	{ "SQL: v13, no prefix on papers_fts", true, PAPERS_FTS(""), true, false, false },
 	{ "SQL: v13, no title index", true, NO_TFTS, false, false, false },
 	{ "SQL: no title index, no prefix", true, NO_TFTS PAPERS_FTS(""), false, false, true },
+	{ "SQL: v13, prefix='3' on papers_fts", true, PAPERS_FTS(", prefix='3'"), true, false,
+	  true },
+	{ "SQL: v13, no prefix on either index", true,
+	  PAPERS_FTS("") "DROP TABLE papers_tfts; CREATE VIRTUAL TABLE papers_tfts USING fts5("
+	  STORE_FTS_COLS ", content='papers_tview', content_rowid='pk',"
+	  " tokenize='lectern remove_diacritics 2');", true, false, true },
 	{ "SQL: no prefix on papers_fts, detail=column", true, PAPERS_FTS(", detail=column"), true,
 	  false, false },
 	{ "SQL: no title idx, no prefix, detail=column", true,
 	  NO_TFTS PAPERS_FTS(", detail=column"), false, false, true },
+	/* settings that leave the schema as it is */
+	{ "SQL: v13, cache_size 64 MiB", true, "PRAGMA cache_size = -65536", true, false, true },
+	{ "SQL: v13, no automerge (diagnostic)", true,
+	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 0);"
+	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('automerge', 0);"
+	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 100000);"
+	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('crisismerge', 100000);",
+	  true, false, true },
+	{ "SQL: v13, hashsize 64 MiB", true,
+	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 67108864);"
+	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('hashsize', 67108864);",
+	  true, false, true },
+	{ "SQL: v13, synchronous OFF (diagnostic)", true, "PRAGMA synchronous = OFF", true, false,
+	  true },
 };
 
 /* ---- the feed ------------------------------------------------------------------------------ */
@@ -645,7 +665,7 @@ static void print_table(void)
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct row *r = &rows[i];
 		if (!r->ok) {
-			printf("%-46s (failed)\n", r->what);
+			printf("%-46s%s\n", r->what, strstr(r->what, "skipped") ? "" : " (failed)");
 			continue;
 		}
 		printf("%-46s %8.2f %8.2f %9.1f", r->what, r->wall, r->cpu, (double)r->size / 1e6);
@@ -765,7 +785,9 @@ int main(void)
 	snprintf(label, sizeof label, "lectern import (snapshot JSONL, %.0f MB)",
 	         (double)file_size(jsonl) / 1e6);
 	r = add_row(label);
-	if (have_bin) {
+	if (getenv("LECTERN_BENCH_LAYOUTS") && strcmp(getenv("LECTERN_BENCH_LAYOUTS"), "all")) {
+		snprintf(r->what, sizeof r->what, "lectern import: skipped (LECTERN_BENCH_LAYOUTS)");
+	} else if (have_bin) {
 		char o1[] = "--db", o2[] = "--config", o3[] = "import";
 		char *argv[] = { (char *)bin, o1, db, o2, cfg, o3, jsonl, NULL };
 		struct child_res c = helper_run(argv);
@@ -782,8 +804,10 @@ int main(void)
 	/* 3. the layouts */
 	env = getenv("LECTERN_BENCH_LAYOUTS");
 	bool all = env && !strcmp(env, "all");
+	/* LECTERN_BENCH_LAYOUTS=TEXT: only the layouts whose name has TEXT (and no import or fetch) */
+	const char *only = env && *env && !all ? env : NULL;
 	for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
-		if (layouts[i].extra && !all)
+		if ((layouts[i].extra && !all && !only) || (only && !strstr(layouts[i].what, only)))
 			continue;
 		r = add_row(layouts[i].what);
 		fill(&layouts[i], r);
@@ -791,7 +815,7 @@ int main(void)
 	}
 
 	/* 4. a fetch of a large feed */
-	if (feed_mb > 0 && have_bin) {
+	if (feed_mb > 0 && have_bin && !only) {
 		char dir[512], feed[512], fdb[512];
 		snprintf(dir, sizeof dir, "%s/feed", tmpdir);
 		snprintf(feed, sizeof feed, "%s/feed/big.xml", tmpdir);
@@ -822,8 +846,9 @@ int main(void)
 	if (getloadavg(la, 3) < 0)
 		la[0] = -1;
 	print_table();
-	printf("(floor ratios of the feed row are not comparable: other papers; load average at end "
-	       "%.2f)\n", la[0]);
+	printf("MB = 10^6 bytes; sizes after the WAL checkpoint. Load average at end %.2f.%s\n", la[0],
+	       feed_mb > 0 && have_bin && !only ? " The fetch row's ratios are not comparable (other "
+	       "papers, fewer)." : "");
 	close(helper_req);
 	waitpid(helper_pid, NULL, 0);
 	for (size_t i = 0; i < n_papers; i++)
