@@ -414,10 +414,10 @@ static void fill(const struct layout *L, struct row *r)
 		for (size_t k = 0; k < m; k++) {
 			struct paper *p = &batch[k];
 			if (L->upsert) {
-				/* as the import does: 20,000 papers a transaction */
+				/* as the import does: 1,000 papers a transaction */
 				if (store_upsert(s, p, NULL, NULL, &e) < 0)
 					die("upsert: %s", e.msg);
-				if (++done_upserts % 20000 == 0 &&
+				if (++done_upserts % 1000 == 0 &&
 				    (store_commit(s, &e) < 0 || store_begin(s, &e) < 0))
 					die("commit: %s", e.msg);
 				continue;
