@@ -413,6 +413,26 @@ void store_limit_memory(int64_t bytes)
 	sqlite3_soft_heap_limit64(bytes);
 }
 
+static int on_progress(void *arg)
+{
+	struct store *s = arg;
+	return s->stop && s->stop(s->stop_arg);
+}
+
+bool store_interrupted(const struct lerr *e)
+{
+	return e->kind == LERR_DB && (e->code & 0xff) == SQLITE_INTERRUPT;
+}
+
+void store_set_interrupt(struct store *s, bool (*stop)(void *arg), void *arg)
+{
+	if (!s)
+		return;
+	s->stop = stop;
+	s->stop_arg = arg;
+	sqlite3_progress_handler(s->db, stop ? 4000 : 0, stop ? on_progress : NULL, s);
+}
+
 static void ops_free(struct store *s, size_t keep)
 {
 	for (size_t i = keep; i < s->n_ops; i++) {

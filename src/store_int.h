@@ -111,6 +111,10 @@ struct store {
 	int64_t pfx_row_id;
 	int pfx_row_tf[STORE_RANK_MAX_PHRASES][STORE_N_FTS_COLS];
 
+	/* store_set_interrupt: the running statement gives up when stop(stop_arg) is true. */
+	bool (*stop)(void *arg);
+	void *stop_arg;
+
 	/* The words of the papers indexed in this transaction, and store_terms.c's statements. */
 	struct store_termset *terms;
 	sqlite3_stmt *terms_ins, *terms_get;

@@ -1493,9 +1493,22 @@ static int idle_timeout(const struct ui *u)
 	return -1;
 }
 
+/* A key is waiting on the terminal (the idle count gives way to it). */
+static bool key_waiting(void *arg)
+{
+	(void)arg;
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&p, 1, 0) > 0;
+}
+
 static void idle_work(struct ui *u)
 {
+	/* a count reads every match (seconds for a common word at 3M papers): it stops when a key
+	 * arrives and is made again at the next pause */
+	if (!u->cx.headless)
+		store_set_interrupt(u->cx.store, key_waiting, NULL);
 	ui_list_count(&u->list, &u->cx, u->list.count >= 0);
+	store_set_interrupt(u->cx.store, NULL, NULL);
 }
 
 /* The headless equivalent of a pause: every idle step (capped count, then the exact one). */

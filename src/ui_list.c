@@ -469,8 +469,13 @@ void ui_list_count(struct ui_list *l, struct ui_ctx *c, bool exact)
 	c->n_counts++;
 	/* A ranked search scores a bounded set: count every match once, to say so. Its rows are
 	 * those candidates, so store_bound's count is the list's (not counted a second time). */
-	if (store_bound(c->store, &v, INT64_MAX, &l->bound, &e) < 0)
-		l->bound = (struct store_bound){0};
+	struct store_bound b;
+	if (store_bound(c->store, &v, INT64_MAX, &b, &e) < 0) {
+		if (store_interrupted(&e))
+			return;   /* a key came (store_set_interrupt): counted again at the next pause */
+		b = (struct store_bound){0};
+	}
+	l->bound = b;
 	int64_t n = l->bound.ranked ? l->bound.candidates : store_count(c->store, &v, cap, &e);
 	if (n < 0)
 		return;

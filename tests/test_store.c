@@ -3378,6 +3378,51 @@ static void test_migrate_v13_terms(void **state)
 	unlink(path);
 }
 
+/* store_set_interrupt: a statement gives up when told (the reader's idle count, when a key
+ * comes), says so, changes nothing, and the connection works on once it is removed. */
+static bool stop_after(void *arg)
+{
+	int *calls = arg;
+	return ++*calls > 2;
+}
+
+static void test_interrupt(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	for (int i = 0; i < 3000; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		struct paper p;
+		mk(&p, id, "Sparse routing", "Sparse mixture routing of long documents.", NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	struct store_view v = { .query = "routing" };
+	int calls = 0;
+	store_set_interrupt(s, stop_after, &calls);
+	assert_int_equal(store_count(s, &v, -1, &e), -1);
+	assert_true(store_interrupted(&e));
+	assert_true(calls > 2);
+	v.sort = STORE_SORT_RELEVANCE;
+	struct store_bound b;
+	calls = 0;
+	assert_int_equal(store_bound(s, &v, INT64_MAX, &b, &e), -1);
+	assert_true(store_interrupted(&e));
+	store_set_interrupt(s, NULL, NULL);
+	assert_int_equal(store_count(s, &(struct store_view){ .query = "routing" }, -1, &e), 3000);
+	assert_int_equal(store_bound(s, &v, INT64_MAX, &b, &e), 0);
+	assert_true(b.matches == 3000);
+	/* another error is not an interruption */
+	lerr_set(&e, LERR_DB, 1, "x");
+	assert_false(store_interrupted(&e));
+	store_close(&s);
+}
+
 struct each_ctx {
 	int n;
 	int64_t last;
@@ -3801,6 +3846,7 @@ int main(void)
 		cmocka_unit_test(test_harvest_checkpoint),
 		cmocka_unit_test(test_migrate_v12_title_index),
 		cmocka_unit_test(test_migrate_v13_terms),
+		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
 		cmocka_unit_test(test_each),

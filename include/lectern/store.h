@@ -36,6 +36,13 @@ void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
  * all) near `bytes` (a soft limit: caches are recycled across connections, nothing fails). The
  * reader calls it once, before its first store_open, so its threads' caches share one budget. */
 void store_limit_memory(int64_t bytes);
+/* While set, a statement running on this connection gives up (an error, SQLITE_INTERRUPT;
+ * nothing is changed) as soon as stop(arg) returns true, checked every few thousand SQLite
+ * steps; NULL removes it. The reader sets it around its idle-time counts, so they yield to the
+ * next key. */
+void store_set_interrupt(struct store *s, bool (*stop)(void *arg), void *arg);
+/* The error e is such a statement giving up. */
+bool store_interrupted(const struct lerr *e);
 bool store_is_readonly(const struct store *s);
 /* Why a store that was not asked to be read-only is: "the disk is full" (it opened read-only
  * to keep reads working), "the cache is damaged" (SQLITE_CORRUPT was met), else NULL. */
