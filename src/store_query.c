@@ -764,8 +764,16 @@ struct plan {
 	int newest;               /* the newest-N part of a ranked order's candidates */
 	int titles;               /* the newest-N title matches among them (with tmatch) */
 	bool arm;                 /* writing an arm of D_MERGE: its OR is not in the WHERE */
+	/* D_DAY with a match whose papers span at most DAY_SPAN: their pk range, searched once */
+	bool day_range;
+	int64_t day_lo, day_hi;
 	const struct store_view *v;
 };
+
+/* A day's search looks each of its papers up in the index (a seek per word in every segment:
+ * 66 ms for a 37-paper day at 3M papers), unless the day's papers were published within this
+ * many seconds of each other: then one FTS5 walk of that pk range finds the matches. */
+enum { DAY_SPAN = 14 * 86400 };
 
 static void plan_free(struct plan *p)
 {
@@ -773,6 +781,36 @@ static void plan_free(struct plan *p)
 	free(p->match);
 	free(p->notmatch);
 	free(p->tmatch);
+}
+
+static void day_cond(struct qb *b, const struct store_view *v);
+
+/* p->day_range and its bounds: the pks of the day's papers, when they span at most DAY_SPAN. */
+static int day_span(struct store *s, struct plan *p, struct lerr *e)
+{
+	struct qb b = {0};
+	sbuf_adds(&b.sql, "SELECT min(l.paper), max(l.paper) FROM listings l WHERE");
+	day_cond(&b, p->v);
+	sqlite3_stmt *st = store_cached(s, b.sql.s, e);
+	int ret = -1;
+	if (st) {
+		bind_all(st, &b);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			ret = 0;
+			if (sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+				p->day_lo = sqlite3_column_int64(st, 0);
+				p->day_hi = sqlite3_column_int64(st, 1);
+				p->day_range = (p->day_hi >> STORE_PK_SHIFT) - (p->day_lo >> STORE_PK_SHIFT) <=
+				               DAY_SPAN;
+			}
+		} else {
+			store_db_error(s, e, rc, "reading the day's papers");
+		}
+		sqlite3_reset(st);
+	}
+	qb_free(&b);
+	return ret;
 }
 
 /* Long prefixes are searched as the OR of their words when they can be listed (every query);
@@ -831,6 +869,11 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		p->drv = D_SRC, p->key = "sc.paper";
 	else
 		p->drv = D_ALL, p->key = "p.pk";
+
+	if (p->drv == D_DAY && p->match && day_span(s, p, e) < 0) {
+		plan_free(p);
+		return -1;
+	}
 
 	bool plain = !p->match && !p->notmatch && !q->fav && !q->read && !q->lo && !q->hi &&
 	             p->hidden != 1 &&
@@ -1021,7 +1064,15 @@ static void add_from_where(struct qb *b, const struct plan *p, const char *drive
 		for (int i = 0; i < 3 && args[i]; i++)
 			bt(b, args[i]);
 	}
-	if (p->drv != D_FTS && p->match) {
+	if (p->drv != D_FTS && p->match && p->day_range) {
+		sbuf_adds(&b->sql, " AND p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
+		                   " AND papers_fts.rowid BETWEEN ? AND ?");
+		bt(b, p->match);
+		bi(b, p->day_lo);
+		bi(b, p->day_hi);
+		pfx_check(b, p);
+		sbuf_addc(&b->sql, ')');
+	} else if (p->drv != D_FTS && p->match) {
 		sbuf_adds(&b->sql, " AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?"
 		                   " AND papers_fts.rowid = p.pk");
 		bt(b, p->match);
