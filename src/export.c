@@ -146,6 +146,8 @@ struct json_object *export_paper_json(const struct paper *p)
 	json_object_object_add(o, "read", json_object_new_boolean(p->read));
 	if (p->hidden)   /* only when set, like org_submitter */
 		json_object_object_add(o, "hidden", json_object_new_boolean(true));
+	if (p->withdrawn)   /* arXiv withdrew it (an OAI-PMH deleted record): the same */
+		json_object_object_add(o, "withdrawn", json_object_new_boolean(true));
 	json_object_object_add(o, "note", jstr(p->note));
 	json_object_object_add(o, "tags", jsplit(p->tags, " "));
 

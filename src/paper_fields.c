@@ -244,10 +244,11 @@ static char *f_state(const struct paper *p, enum paper_out out, const char **lab
 static char *f_withdrawn(const struct paper *p, enum paper_out out, const char **label)
 {
 	(void)label;
+	if (out == PAPER_OUT_CSV)   /* a column like favourite and read */
+		return xstrdup(p->withdrawn ? "yes" : "no");
 	if (!p->withdrawn)
 		return NULL;
-	return xstrdup(out == PAPER_OUT_CSV ? "1" : "by arXiv (its record was deleted); "
-	               "this text is the last arXiv gave");
+	return xstrdup("by arXiv (its record was deleted); this text is the last arXiv gave");
 }
 
 /* ---- the table ---------------------------------------------------------------------------- */
@@ -329,7 +330,7 @@ static const struct paper_field table[PF_N] = {
 	ROW(PF_ABSTRACT,     SECTION("Abstract", P, true),    SECTION(NULL, 0, true),
 	                     COLUMN("abstract"),              MEMBER(abstract), NULL),
 	ROW(PF_WITHDRAWN,    LINE("Withdrawn", C, false),     LINE("withdrawn", C, false),
-	                     NONE,                            0, f_withdrawn),
+	                     COLUMN("withdrawn"),             0, f_withdrawn),
 };
 
 /* The order of each output: the pane groups who/when/where first; `show` leads with the id;
@@ -349,7 +350,7 @@ static const struct paper_field *const csv_order[] = {
 	F(ID), F(VERSION), F(TITLE), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(PRIMARY),
 	F(CATEGORIES), F(DOI), F(JOURNAL), F(COMMENT), F(URL_ABS), F(URL_PDF), F(URL_CODE),
 	F(URL_PROJECT), F(URL_HF), F(UPVOTES), F(NUM_COMMENTS), F(GITHUB), F(ORGANISATION),
-	F(FAVOURITE), F(READ), F(TAGS), F(NOTE), F(ABSTRACT),
+	F(FAVOURITE), F(READ), F(TAGS), F(NOTE), F(ABSTRACT), F(WITHDRAWN),
 };
 #undef F
 

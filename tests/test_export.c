@@ -289,9 +289,13 @@ static void test_csv_row(void **state)
 	assert_string_equal(got,
 		"id,version,title,authors,published,updated,primary_category,categories,doi,journal_ref,"
 		"comment,url_abs,url_pdf,url_code,url_project,url_hf,upvotes,num_comments,github_stars,"
-		"organization,favourite,read,tags,note,abstract\r\n"
+		"organization,favourite,read,tags,note,abstract,withdrawn\r\n"
 		"2501.01234,,\"Commas, \"\"quotes\"\"\",\"Ada \"\"The Countess\"\" Lovelace; Charles Babbage\","
-		"2025-01-01,,,,,,,,,,,,7,,,,yes,no,,,\"Para one.\nPara two.\"\r\n");
+		"2025-01-01,,,,,,,,,,,,7,,,,yes,no,,,\"Para one.\nPara two.\",no\r\n");
+	free(got);
+	p.withdrawn = true;
+	got = capture(write_row, &p);
+	assert_non_null(strstr(got, "\"Para one.\nPara two.\",yes\r\n"));
 	free(got);
 	paper_clear(&p);
 }
@@ -482,8 +486,19 @@ static void test_json_round_trip(void **state)
 	assert_same_paper(&p, &q);
 	json_object_put(o);
 	json_object_put(o2);
-	paper_clear(&p);
 	paper_clear(&q);
+
+	/* a paper arXiv withdrew says so (the key appears only when it is set); import leaves it
+	 * to the store, which only a harvest sets it in */
+	struct json_object *w = NULL;
+	o = export_paper_json(&p);
+	assert_false(json_object_object_get_ex(o, "withdrawn", &w));
+	json_object_put(o);
+	p.withdrawn = true;
+	o = export_paper_json(&p);
+	assert_true(json_object_object_get_ex(o, "withdrawn", &w) && json_object_get_boolean(w));
+	json_object_put(o);
+	paper_clear(&p);
 }
 
 static void check_bad_json(const char *text, const char *want_in_msg)
