@@ -280,10 +280,10 @@ static void add_category(struct squery *q, bool neg, const char *v)
 		if (b->len)
 			sbuf_adds(b, neg ? " OR " : " AND ");
 		int n = put_category(b, v);
-		if (k == 2)
+		if (k == 2) {   /* (only for positives) */
 			map_same(q, n);
-		if (!neg && k == 2)
 			q->n_phrases += n;
+		}
 	}
 }
 
