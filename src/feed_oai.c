@@ -459,8 +459,10 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 		return -1;
 	info->format = FEED_OAI_PMH;
 
+	size_t released = 0;
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
 		int depth = xmlTextReaderDepth(x.r);
+		feed_xml_release(x.r, buf, len, &released);
 		switch (xmlTextReaderNodeType(x.r)) {
 		case XML_READER_TYPE_ELEMENT:
 			on_start(&x, depth);

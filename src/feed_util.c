@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "feed_util.h"
 #include "lectern/text.h"
@@ -267,6 +269,24 @@ static void on_xml_error(void *arg, xmlErrorPtr err)
 	size_t n = strlen(xe->msg);
 	while (n > 0 && (xe->msg[n - 1] == '\n' || xe->msg[n - 1] == ' '))
 		xe->msg[--n] = '\0';
+}
+
+void feed_xml_release(xmlTextReaderPtr r, const char *buf, size_t len, size_t *done)
+{
+#ifdef MADV_PAGEOUT
+	enum { STEP = 4 << 20, MARGIN = 1 << 20 };   /* MARGIN: left behind the parser */
+	long c = xmlTextReaderByteConsumed(r);
+	if (c <= 0 || (size_t)c > len || (size_t)c < *done + STEP)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)buf + *done + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)buf + (size_t)c - MARGIN) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_PAGEOUT);   /* advice: a failure changes nothing */
+	*done = (size_t)c - MARGIN;
+#else
+	(void)r, (void)buf, (void)len, (void)done;
+#endif
 }
 
 xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url,

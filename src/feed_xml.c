@@ -1018,9 +1018,11 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
 	if (!(x.r = feed_xml_reader(buf, len, url, &x.xerr, e)))   /* untrusted: see feed_util.h */
 		return -1;
 
+	size_t released = 0;
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
 		int type = xmlTextReaderNodeType(x.r);
 		int depth = xmlTextReaderDepth(x.r);
+		feed_xml_release(x.r, buf, len, &released);
 
 		switch (type) {
 		case XML_READER_TYPE_ELEMENT:
