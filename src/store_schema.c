@@ -326,6 +326,15 @@ static const char schema_v14[] =
 	STORE_TERMS_FILL;
 _Static_assert(STORE_TERM_MIN == 4, "STORE_TERMS_FILL's length literal");
 
+/* Version 15: each FTS index keeps at most 6 MB of a transaction's terms in memory before it
+ * writes them out as a segment (was 16 MB): a response is stored in one transaction, and a
+ * 100 MB feed's ~39,000 papers held both indexes' 16 MB (about three times that in the heap)
+ * until COMMIT: 90.6 MB peak, now 61.5 (bench_ingest). An import's 1,000-paper commits stay
+ * under it: ingest CPU unchanged (bench_store, 20k papers); 4 MB cost it 7 %. */
+static const char schema_v15[] =
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 6291456);"
+	"INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('hashsize', 6291456);";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction). */
 static const struct migration {
 	const char *sql;
@@ -346,6 +355,7 @@ static const struct migration {
 	{ schema_v12, NULL, NULL },
 	{ schema_v13, NULL, NULL },
 	{ schema_v14, NULL, NULL },
+	{ schema_v15, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

@@ -3383,6 +3383,15 @@ static void test_migrate_v13_terms(void **state)
 	if (!s)
 		fail_msg("open v13: %s", e.msg);
 	fts_ok(s);   /* filled from the index */
+	/* v15: both indexes flush a transaction's terms at 6 MB (a big response's memory) */
+	sqlite3_stmt *hs;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT v FROM papers_fts_config WHERE"
+	                                    " k = 'hashsize'), (SELECT v FROM papers_tfts_config"
+	                                    " WHERE k = 'hashsize')", -1, &hs, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(hs), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(hs, 0), 6 << 20);
+	assert_int_equal(sqlite3_column_int(hs, 1), 6 << 20);
+	sqlite3_finalize(hs);
 	struct store_terms w = {0};
 	assert_int_equal(store_terms_prefix(s, "modu", 4, 10, &w), SQLITE_OK);
 	assert_int_equal(w.n, 4);
