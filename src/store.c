@@ -628,10 +628,15 @@ static int fts_flush(struct store *s, struct lerr *e)
 				return store_db_error(s, e, rc, "updating the search index");
 			}
 			sqlite3_bind_int64(st, 1, o->rowid);
-			for (int c = 0; c < STORE_N_FTS_COLS; c++) {
+			rc = SQLITE_OK;
+			for (int c = 0; c < STORE_N_FTS_COLS && rc == SQLITE_OK; c++) {
 				sqlite3_bind_value(st, 2 + c, sqlite3_column_value(row, c));
-				store_terms_add(s, (const char *)sqlite3_column_text(row, c),
-				                (size_t)sqlite3_column_bytes(row, c));
+				rc = store_terms_add(s, (const char *)sqlite3_column_text(row, c),
+				                     (size_t)sqlite3_column_bytes(row, c));
+			}
+			if (rc != SQLITE_OK) {
+				sqlite3_reset(row);
+				return store_db_error(s, e, rc, "updating the search index's words");
 			}
 			rc = run(st);
 			if (rc == SQLITE_DONE) {

@@ -201,8 +201,9 @@ enum { STORE_TERM_MIN = 4,           /* bytes: shorter words are reached by the 
 	"INSERT OR IGNORE INTO fts_terms (term) SELECT term FROM temp.lectern_vocab" \
 	" WHERE length(CAST(term AS BLOB)) >= 4;" \
 	"DROP TABLE temp.lectern_vocab;"
-/* Collects the words of text (the index's own tokens) for the next store_terms_flush(). */
-void store_terms_add(struct store *s, const char *text, size_t n);
+/* Collects the words of text (the index's own tokens) for the next store_terms_flush() (or
+ * writes them at once when a transaction's words grow large). Returns an SQLite code. */
+int store_terms_add(struct store *s, const char *text, size_t n);
 /* Adds the words collected to fts_terms (call inside the transaction that indexed them;
  * returns an SQLite code); then store_terms_committed() once COMMIT succeeded (the words are
  * remembered as in the table, and not looked up again) or store_terms_drop() (a rollback:

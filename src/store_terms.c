@@ -11,9 +11,12 @@
  *
  * store.c hands the text of each paper it indexes to store_terms_add(), calls
  * store_terms_flush() in the same transaction, before COMMIT, and store_terms_committed() after
- * it (store_terms_drop() after a rollback); words of papers since changed or deleted stay (a word that matches nothing adds nothing to an OR). The migration to v14 and
- * `lectern repair` fill the table from the index itself (STORE_TERMS_FILL); `lectern check`
- * tells when it misses a word of the index. Calls store_fts.c only (for the tokenizer). */
+ * it (store_terms_drop() after a rollback); words of papers since changed or deleted stay (a
+ * word that matches nothing adds nothing to an OR). The migration to v14 and `lectern repair`
+ * fill the table from the index itself (STORE_TERMS_FILL); `lectern check` tells when it misses
+ * a word of the index. Memory is bounded whatever the text: the words of a transaction are
+ * written out every FRESH_MAX bytes, and at most KNOWN_MAX / KNOWN_BYTES are remembered. Calls
+ * store_fts.c only (for the tokenizer). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +28,7 @@ struct wset {
 	char *arena;
 	size_t used, cap;
 	struct slot {
-		uint32_t hash;            /* the word's hash, cut */
+		uint32_t hash;            /* the word's hash, cut (slots and compares use no more) */
 		uint32_t off;             /* into arena; 0: empty (the arena starts with one byte) */
 	} *slots;
 	size_t n, nslots;             /* nslots: a power of two, at most 1/2 full */
@@ -37,7 +40,7 @@ struct wset {
 struct store_termset {
 	struct wset fresh, known;
 };
-enum { KNOWN_MAX = 1 << 18 };     /* ~4 MB of words */
+enum { KNOWN_MAX = 1 << 18, KNOWN_BYTES = 8 << 20, FRESH_MAX = 4 << 20 };
 
 static uint64_t hash_of(const char *s, size_t n)
 {
@@ -123,13 +126,20 @@ static int add_token(void *ctx, const char *tok, size_t n)
 	return 0;
 }
 
-void store_terms_add(struct store *s, const char *text, size_t n)
+int store_terms_add(struct store *s, const char *text, size_t n)
 {
 	if (!text || !n)
-		return;
+		return SQLITE_OK;
 	if (!s->terms)
 		s->terms = xcalloc(1, sizeof *s->terms);
 	store_tokenize(s, text, n, add_token, s->terms);
+	if (s->terms->fresh.used <= FRESH_MAX)
+		return SQLITE_OK;
+	/* a transaction of many new words (a large feed, hostile text): written now, and not
+	 * remembered (they are looked up again next time; a rollback takes them back out) */
+	int rc = store_terms_flush(s);
+	set_free(&s->terms->fresh);
+	return rc;
 }
 
 void store_terms_drop(struct store *s)
@@ -169,7 +179,9 @@ void store_terms_committed(struct store *s)
 	for (size_t i = 0; i < f->nslots && k->n < KNOWN_MAX; i++)
 		if (f->slots[i].off) {
 			const char *w = f->arena + f->slots[i].off;
-			set_add(k, w, strlen(w), f->slots[i].hash);
+			size_t n = strlen(w);
+			if (k->used + n < KNOWN_BYTES)
+				set_add(k, w, n, f->slots[i].hash);
 		}
 	set_free(f);
 }

@@ -3463,6 +3463,47 @@ static void test_migrate_v13_terms(void **state)
 	unlink(path);
 }
 
+/* A transaction of many new words (hostile text, a huge feed) writes them out as it goes, in
+ * bounded memory, and the list still has every word of the index after commit. */
+static void test_terms_many_words(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct lerr e = {0};
+	assert_int_equal(store_begin(s, &e), 0);
+	char *abs = xmalloc(64 * 1024);
+	int w = 0;
+	for (int i = 0; i < 120; i++) {   /* 120 x ~6,500 words of 9 bytes: ~7 MB of new words */
+		size_t n = 0;
+		while (n + 12 < 60 * 1024)
+			n += (size_t)snprintf(abs + n, 64 * 1024 - n, "zq%07d ", w++);
+		char id[32];
+		snprintf(id, sizeof id, "2504.%05d", i);
+		struct paper p;
+		mk(&p, id, "Many words", abs, NULL);
+		p.published = day("2025-04-01") + i;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	free(abs);
+	assert_int_equal(store_commit(s, &e), 0);
+	fts_ok(s);
+	struct store_terms t = {0};
+	assert_int_equal(store_terms_prefix(s, "zq00000", 7, 100, &t), SQLITE_OK);
+	assert_int_equal(t.n, 100);   /* zq0000000 .. zq0000099, all */
+	assert_false(t.more);
+	store_terms_clear(&t);
+	assert_int_equal(store_terms_prefix(s, "zq00000", 7, 60, &t), SQLITE_OK);
+	assert_true(t.n == 60 && t.more);
+	store_terms_clear(&t);
+	char last[16];
+	snprintf(last, sizeof last, "zq%07d", w - 1);
+	assert_int_equal(store_terms_prefix(s, last, strlen(last), 2, &t), SQLITE_OK);
+	assert_int_equal(t.n, 1);
+	store_terms_clear(&t);
+	store_close(&s);
+}
+
 /* store_set_interrupt: a statement gives up when told (the reader's idle count, when a key
  * comes), says so, changes nothing, and the connection works on once it is removed. */
 static bool stop_after(void *arg)
@@ -3932,6 +3973,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v12_title_index),
 		cmocka_unit_test(test_migrate_v13_terms),
 		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_terms_many_words),
 		cmocka_unit_test(test_day_search),
 		cmocka_unit_test(test_row_has_note),
 		cmocka_unit_test(test_long_prefix),
