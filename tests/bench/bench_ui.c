@@ -4,8 +4,9 @@
  * else papers-<N>.db next to this binary (`make bench` runs bench_store first, which builds it).
  * When it is missing, bench_ui builds it with bench_store only for N <= 100,000 or when
  * LECTERN_BENCH_BUILD=1 (a 1M cache takes minutes and ~6 GB); otherwise it says how and stops.
- * Targets: p95 <= 5 ms per key, start-up to the first full screen <= 50 ms, the reader's peak
- * RSS over the run <= 30 MB (issue 13). Exits 1 when a target is missed. */
+ * Targets: p95 <= 5 ms per key (moves, pages, jumps, detail), <= 30 ms per search keystroke
+ * (issues 10 and 13: a search reads the index), start-up to the first full screen <= 50 ms, the
+ * reader's peak RSS over the run <= 30 MB (issue 13). Exits 1 when a target is missed. */
 #include <errno.h>
 #include <stdbool.h>
 #include <spawn.h>
@@ -236,13 +237,13 @@ int main(int argc, char **argv)
 			return 1;
 		wall.v[wall.n++] = now_ms() - t0;
 	}
-	double worst_key = 0, worst_start = 0, ignored = 0;
+	double worst_key = 0, worst_search = 0, worst_start = 0, ignored = 0;
 	report(&move, &worst_key);
 	report(&page, &worst_key);
 	report(&jump, &worst_key);
 	report(&detail, &worst_key);
-	report(&search, &worst_key);
-	report(&ahead, &worst_key);
+	report(&search, &worst_search);
+	report(&ahead, &worst_search);
 	report(&idle, &ignored);
 	report(&start, &worst_start);
 	report(&wall, &worst_start);
@@ -255,8 +256,9 @@ int main(int argc, char **argv)
 	/* the reader's memory after all of the above (20 searches of common words by relevance) */
 	printf("ui: reader peak RSS over the run (moves, pages, 20 searches): %.1f MB (target <= 30 MB)\n",
 	       (double)reader_kb / 1024.0);
-	int ok = worst_key <= 5.0 && worst_start <= 50.0 && reader_kb <= 30 * 1024;
-	printf("ui: targets p95 <= 5 ms per key, start-up <= 50 ms, RSS <= 30 MB: %s\n",
-	       ok ? "met" : "MISSED");
+	int ok = worst_key <= 5.0 && worst_search <= 30.0 && worst_start <= 50.0 &&
+	         reader_kb <= 30 * 1024;
+	printf("ui: targets p95 <= 5 ms per key, <= 30 ms per search keystroke, start-up <= 50 ms, "
+	       "RSS <= 30 MB: %s\n", ok ? "met" : "MISSED");
 	return ok ? 0 : 1;
 }
