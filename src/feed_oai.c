@@ -459,7 +459,7 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 		return -1;
 	info->format = FEED_OAI_PMH;
 
-	size_t released = 0;
+	struct feed_release released = {0};
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
 		int depth = xmlTextReaderDepth(x.r);
 		feed_xml_release(x.r, buf, len, &released);

@@ -41,11 +41,16 @@ xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url,
                                  struct feed_xml_error *xe, struct lerr *e);
 
 /* Gives the pages of buf (len bytes, the document r reads) that r has read past back to the
- * system, every few MB (*done: bytes given back so far, 0 at the start). A body over a few MB
- * is a mapping of its spooled file (net.c), so a parser walking it would otherwise hold the
- * whole document in memory; MADV_PAGEOUT keeps the bytes (touched again, they are read from the
- * file; anonymous memory without swap stays as it is), so it is safe on any buffer. */
-void feed_xml_release(xmlTextReaderPtr r, const char *buf, size_t len, size_t *done);
+ * system, every few MB; call it once per node read (it looks at the reader every few hundred
+ * calls, and never for a document under a few MB). A body over a few MB is a mapping of its
+ * spooled file (net.c), so a parser walking it would otherwise hold the whole document in
+ * memory; MADV_PAGEOUT keeps the bytes (touched again, they are read from the file; anonymous
+ * memory without swap stays as it is), so it is safe on any buffer. */
+struct feed_release {
+	size_t done;              /* bytes given back so far */
+	unsigned calls;
+};
+void feed_xml_release(xmlTextReaderPtr r, const char *buf, size_t len, struct feed_release *rel);
 
 /* Counts the lines before offset in buf (1-based line number of that offset). */
 int feed_line_at(const char *buf, size_t len, size_t offset);

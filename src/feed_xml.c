@@ -1018,7 +1018,7 @@ int feed_parse_xml(enum feed_format fmt, const char *buf, size_t len, const char
 	if (!(x.r = feed_xml_reader(buf, len, url, &x.xerr, e)))   /* untrusted: see feed_util.h */
 		return -1;
 
-	size_t released = 0;
+	struct feed_release released = {0};
 	while (!x.failed && (ret = xmlTextReaderRead(x.r)) == 1) {
 		int type = xmlTextReaderNodeType(x.r);
 		int depth = xmlTextReaderDepth(x.r);
