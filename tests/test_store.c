@@ -156,6 +156,18 @@ static void store_exec(const char *path, const char *sql)
 	store_close(&s);
 }
 
+/* Runs sql on the cache at path (an undo chain: the cache as an older lectern left it), then
+ * opens it again, which migrates it: the store, or the test fails. */
+static struct store *downgrade_and_open(const char *path, const char *sql)
+{
+	store_exec(path, sql);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	if (!s)
+		fail_msg("migrating %s: %s", path, e.msg);
+	return s;
+}
+
 /* The test oracle for paging: rows [offset, offset+limit) of a view, read as ONE window of
  * offset+limit rows from the start (so anchored paging is checked against the same view read
  * in one go). */
@@ -1749,12 +1761,8 @@ static void test_migrate_prov(void **state)
 	assert_int_equal(store_set_note(s, "2405.12090", "read §3", &e), 0);
 	assert_int_equal(store_get(s, "2405.12090", &want, &e), 0);
 	store_close(&s);
-	store_exec(path, UNDO_V9 "ALTER TABLE papers DROP COLUMN org_submitter;"
-	         "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
-
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v6: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V9 "ALTER TABLE papers DROP COLUMN org_submitter;"
+	                        "ALTER TABLE papers DROP COLUMN prov; PRAGMA user_version = 6;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -2036,18 +2044,15 @@ static void test_migrate_v6_signature(void **state)
 	assert_non_null(s);
 	store_close(&s);
 	/* back to what lectern 5 wrote */
-	store_exec(path, UNDO_V9 "ALTER TABLE sources DROP COLUMN signature;"
-	         "ALTER TABLE papers DROP COLUMN prov;"
-	         "ALTER TABLE papers DROP COLUMN org_submitter;"
-	         "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
-	         "INSERT INTO http_cache VALUES"
-	         " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
-	         " ('lectern:source-signature:my feed', '[\"feed\"]', NULL, 5),"
-	         " ('https://x/rss', '\"e1\"', NULL, 5);"
-	         "PRAGMA user_version = 5;");
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v5: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V9 "ALTER TABLE sources DROP COLUMN signature;"
+	                        "ALTER TABLE papers DROP COLUMN prov;"
+	                        "ALTER TABLE papers DROP COLUMN org_submitter;"
+	                        "INSERT INTO sources (name, last_attempt, last_success) VALUES ('arxiv', 5, 5);"
+	                        "INSERT INTO http_cache VALUES"
+	                        " ('lectern:source-signature:arxiv', '[\"arxiv\",\"u\",\"cs.LG\"]', NULL, 5),"
+	                        " ('lectern:source-signature:my feed', '[\"feed\"]', NULL, 5),"
+	                        " ('https://x/rss', '\"e1\"', NULL, 5);"
+	                        "PRAGMA user_version = 5;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -2677,7 +2682,7 @@ static void test_migrate_v8_listings(void **state)
 {
 	(void)state;
 	char path[512];
-	snprintf(path, sizeof path, "%s/v8.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	snprintf(path, sizeof path, "%s", tmp_path("v8.db"));
 	unlink(path);
 	struct lerr e = {0};
 	struct store *s = store_open(path, 0, &e);
@@ -2689,11 +2694,7 @@ static void test_migrate_v8_listings(void **state)
 	list_one(s, "2501.00001", 5, 1, hf, "hf-daily", "2025-01-03", 1, 0, NULL);   /* re-listed */
 	list_one(s, "2501.00004", 1, 1, PAPER_SRC_ARXIV, "arxiv", "2025-01-03", 0, 0, NULL);
 	store_close(&s);
-	store_exec(path, UNDO_V9 "PRAGMA user_version = 8;");
-
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v8: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V9 "PRAGMA user_version = 8;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
 	                                    " pragma_user_version), (SELECT count(*) FROM listings),"
@@ -2860,7 +2861,7 @@ static void test_migrate_v11_withdrawn(void **state)
 {
 	(void)state;
 	char path[512];
-	snprintf(path, sizeof path, "%s/v11.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	snprintf(path, sizeof path, "%s", tmp_path("v11.db"));
 	unlink(path);
 	struct lerr e = {0};
 	struct store *s = store_open(path, 0, &e);
@@ -2870,11 +2871,7 @@ static void test_migrate_v11_withdrawn(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00001", "keep me", &e), 0);
 	store_close(&s);
-	store_exec(path, UNDO_V12 "PRAGMA user_version = 11;");
-
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v11: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V12 "PRAGMA user_version = 11;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
 	                                    " pragma_user_version), (SELECT count(*) FROM papers),"
@@ -2971,10 +2968,7 @@ static void test_migrate_v9_hidden(void **state)
 	assert_int_equal(store_set_favourite(s, "2501.00001", true, &e), 0);
 	assert_int_equal(store_set_note(s, "2501.00002", "later", &e), 0);
 	store_close(&s);
-	store_exec(path, UNDO_V10 "; PRAGMA user_version = 9;");
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v9: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V10 "; PRAGMA user_version = 9;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
 	                                    " pragma_user_version), (SELECT count(*) FROM"
@@ -3286,7 +3280,7 @@ static void test_migrate_v12_title_index(void **state)
 {
 	(void)state;
 	char path[512];
-	snprintf(path, sizeof path, "%s/v9.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	snprintf(path, sizeof path, "%s", tmp_path("v9.db"));
 	unlink(path);
 	struct lerr e = {0};
 	struct store *s = store_open(path, 0, &e);
@@ -3309,11 +3303,7 @@ static void test_migrate_v12_title_index(void **state)
 	}
 	assert_int_equal(store_commit(s, &e), 0);
 	store_close(&s);
-	store_exec(path, UNDO_V13 "; PRAGMA user_version = 12;");
-
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v9: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V13 "; PRAGMA user_version = 12;");
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM"
 	                                    " pragma_user_version), (SELECT count(*) FROM papers_tfts"
@@ -3358,7 +3348,7 @@ static void test_migrate_v13_terms(void **state)
 {
 	(void)state;
 	char path[512];
-	snprintf(path, sizeof path, "%s/v13.db", getenv("TMPDIR_TEST") ? getenv("TMPDIR_TEST") : "/tmp");
+	snprintf(path, sizeof path, "%s", tmp_path("v13.db"));
 	unlink(path);
 	struct lerr e = {0};
 	struct store *s = store_open(path, 0, &e);
@@ -3377,11 +3367,7 @@ static void test_migrate_v13_terms(void **state)
 	}
 	assert_int_equal(store_commit(s, &e), 0);
 	store_close(&s);
-	store_exec(path, UNDO_V14 "; PRAGMA user_version = 13;");
-
-	s = store_open(path, 0, &e);
-	if (!s)
-		fail_msg("open v13: %s", e.msg);
+	s = downgrade_and_open(path, UNDO_V14 "; PRAGMA user_version = 13;");
 	fts_ok(s);   /* filled from the index */
 	/* v15: both indexes flush a transaction's terms at 6 MB (a big response's memory) */
 	sqlite3_stmt *hs;
