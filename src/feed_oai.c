@@ -83,8 +83,7 @@ struct op {
 
 static int cur_line(struct op *x)
 {
-	int l = xmlTextReaderGetParserLineNumber(x->r);
-	return l > 0 ? l : 1;
+	return feed_xml_line(x->r);
 }
 
 static bool is(const xmlChar *ns, const xmlChar *ln, const char *uri, const char *name)
@@ -440,12 +439,10 @@ static void on_end(struct op *x, int depth, const xmlChar *ns, const xmlChar *ln
 static void fail(struct op *x, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(struct op *x, int line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	feed_parse_fail(x->e, line, fmt, ap);
 	va_end(ap);
-	lerr_set(x->e, LERR_PARSE, line, "parse error at line %d: %s", line, msg);
 	x->failed = true;
 }
 

@@ -271,6 +271,19 @@ static void on_xml_error(void *arg, xmlErrorPtr err)
 		xe->msg[--n] = '\0';
 }
 
+int feed_xml_line(xmlTextReaderPtr r)
+{
+	int l = xmlTextReaderGetParserLineNumber(r);
+	return l > 0 ? l : 1;
+}
+
+void feed_parse_fail(struct lerr *e, int line, const char *fmt, va_list ap)
+{
+	char msg[400];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	lerr_set(e, LERR_PARSE, line, "parse error at line %d: %s", line, msg);
+}
+
 void feed_xml_release(xmlTextReaderPtr r, const char *buf, size_t len, struct feed_release *rel)
 {
 #ifdef MADV_PAGEOUT

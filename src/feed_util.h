@@ -4,6 +4,7 @@
 #ifndef LECTERN_FEED_UTIL_H
 #define LECTERN_FEED_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,6 +40,13 @@ struct feed_xml_error {
  * INT32_MAX or the bytes cannot be read; free with xmlFreeTextReader(). */
 xmlTextReaderPtr feed_xml_reader(const char *buf, size_t len, const char *url,
                                  struct feed_xml_error *xe, struct lerr *e);
+
+/* The line the reader is at (1 when it cannot tell). */
+int feed_xml_line(xmlTextReaderPtr r);
+/* Sets *e to "parse error at line N: <fmt ...>" (LERR_PARSE, code N): every XML parser's
+ * failure reads the same. */
+void feed_parse_fail(struct lerr *e, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Gives the pages of buf (len bytes, the document r reads) that r has read past back to the
  * system, every few MB; call it once per node read (it looks at the reader every few hundred

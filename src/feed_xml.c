@@ -84,20 +84,16 @@ struct xp {
 
 static int cur_line(struct xp *x)
 {
-	int l = xmlTextReaderGetParserLineNumber(x->r);
-	return l > 0 ? l : 1;
+	return feed_xml_line(x->r);
 }
 
 static void fail(struct xp *x, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(struct xp *x, int line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	feed_parse_fail(x->e, line, fmt, ap);
 	va_end(ap);
-	lerr_set(x->e, LERR_PARSE, line, "parse error at line %d: %s", line, msg);
 	x->failed = true;
 }
 
