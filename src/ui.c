@@ -1893,7 +1893,7 @@ int cmd_ui(const struct app *a, int argc, char **argv)
 	struct script sc = {0};
 	struct lerr e = {0};
 	/* the reader's connections (this one, fetch, ranker, sync) share one page-cache budget:
-	 * each alone would keep 8 MB (store.c), 51 MB in all after searches at 1M papers */
+	 * each alone may keep 8 MB (store.c) when all are busy at once */
 	store_limit_memory(UI_SQLITE_MEMORY);
 	u->cx.store = store_open(a->db_path, 0, &e);
 	cli_config_watches(u->cx.store, a->cfg);
