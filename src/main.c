@@ -55,6 +55,11 @@ static void usage(FILE *out)
 	             "Run `lectern COMMAND --help` for a command's options; see lectern(1).\n");
 }
 
+static void upgrade_note(const char *what)
+{
+	app_note("%s…", what);
+}
+
 int main(int argc, char **argv)
 {
 	struct option opts[CLI_MAX_OPTS];
@@ -63,6 +68,7 @@ int main(int argc, char **argv)
 	int c;
 
 	setlocale(LC_ALL, "");
+	store_set_upgrade_note(upgrade_note);
 	opterr = 0;
 	/* '+': stop at the command so its own options are left for it. */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {

@@ -37,8 +37,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* cats (last): the category tokens as indexed, for deleting a changed paper's FTS entry */
-	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE id = ?1",
-	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", cats, withdrawn FROM papers WHERE pk = ?1",
+	[ST_GET_BY_ID] = "SELECT pk, id, " PAPER_COLS ", lectern_cats(categories), withdrawn"
+	                 " FROM papers WHERE id = ?1",
+	[ST_GET_BY_PK] = "SELECT pk, id, " PAPER_COLS ", lectern_cats(categories), withdrawn"
+	                 " FROM papers WHERE pk = ?1",
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
@@ -72,7 +74,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* Two statements, not INSERT ... SELECT: that form costs twice as much per paper. */
 	[ST_FTS_INS] = "INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ")"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers WHERE pk = ?1",
+	[ST_FTS_ROW] = "SELECT " STORE_FTS_COLS " FROM papers_fview WHERE pk = ?1",
 	/* The title index (schema v13): title, authors and organisation; its other columns are
 	 * empty (papers_tview). */
 	[ST_TFTS_DEL] = "INSERT INTO papers_tfts (papers_tfts, rowid, title, authors, organization)"

@@ -8,7 +8,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lectern/util.h"
 #include "store_int.h"
 /* ---- lectern_rank() ------------------------------------------------------------------------ */
 
@@ -473,12 +475,107 @@ void store_fts_free(struct store *s)
 	s->tok = NULL;
 }
 
+/* ---- lectern_has_prefix() ------------------------------------------------------------------
+ * papers_fts has no prefix index (schema 16), so a prefix that its words (fts_terms) do not
+ * answer is checked on the rows another term of the query finds: lectern_has_prefix(prefix,
+ * mask, title, abstract, authors, organization, ai_summary) is 1 when a token of a column in
+ * mask (bit 1 << the column's number in papers_fts) starts with prefix (folded as the index
+ * folds, store_query.c). The tokens are the index's own (store_tokenize). */
+
+struct has_pfx {
+	const char *p;
+	size_t n;
+	bool hit;
+};
+
+static int has_pfx_token(void *ctx, const char *tok, size_t n)
+{
+	struct has_pfx *h = ctx;
+	h->hit = n >= h->n && memcmp(tok, h->p, h->n) == 0;
+	return h->hit;   /* non-zero: stop */
+}
+
+static void has_prefix_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	static const int col[] = { 0, 1, 2, 4, 5 };   /* the arguments' columns in papers_fts */
+	struct store *s = sqlite3_user_data(ctx);
+	struct has_pfx h = { (const char *)sqlite3_value_text(val[0]),
+	                     (size_t)sqlite3_value_bytes(val[0]), false };
+	int64_t mask = sqlite3_value_int64(val[1]);
+	for (int i = 0; h.p && !h.hit && i < nval - 2 && i < (int)(sizeof col / sizeof col[0]); i++) {
+		const char *t = (const char *)sqlite3_value_text(val[2 + i]);
+		if ((mask >> col[i] & 1) && t &&
+		    store_tokenize(s, t, (size_t)sqlite3_value_bytes(val[2 + i]), has_pfx_token, &h) < 0) {
+			sqlite3_result_error(ctx, "lectern_has_prefix: the tokenizer failed", -1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, h.hit);
+}
+
+/* ---- lectern_cats() --------------------------------------------------------------------------
+ * The `cats` column papers_fts indexes (schema 16, through the view papers_fview): each
+ * category of the space-separated list as one token, lower case with '.' -> 0, '-' -> 1,
+ * '_' -> 2 ("cs.LG" -> cs0lg, arXiv categories have no digits), then each archive of a
+ * category with a subject once ("cs"), so cat:cs is one word, not a prefix. */
+void store_cat_token(struct sbuf *b, const char *c, size_t n)
+{
+	if (b->len)
+		sbuf_addc(b, ' ');
+	for (size_t i = 0; i < n; i++) {
+		char t = (char)tolower((unsigned char)c[i]);
+		sbuf_addc(b, t == '.' ? '0' : t == '-' ? '1' : t == '_' ? '2' : t);
+	}
+}
+
+void store_cats_tokens(const char *cats, struct sbuf *out)
+{
+	const char *c = cats ? cats : "";
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *w = c + strspn(c, " "); *w; w += strspn(w, " ")) {
+			size_t n = strcspn(w, " "), arch = strcspn(w, ".");
+			bool first = true;   /* pass 1: an archive not met before in the list */
+			for (const char *v = c + strspn(c, " "); pass && v < w; v += strspn(v, " ")) {
+				size_t m = strcspn(v, " ");
+				if (strcspn(v, ".") < m && strcspn(v, ".") == arch && !strncasecmp(v, w, arch))
+					first = false;
+				v += m;
+			}
+			if (!pass)
+				store_cat_token(out, w, n);
+			else if (arch < n && arch > 0 && first)
+				store_cat_token(out, w, arch);
+			w += n;
+		}
+}
+
+static void cats_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	(void)nval;
+	if (sqlite3_value_type(val[0]) == SQLITE_NULL) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	struct sbuf b = {0};
+	store_cats_tokens((const char *)sqlite3_value_text(val[0]), &b);
+	sqlite3_result_text(ctx, b.s ? b.s : "", (int)b.len, SQLITE_TRANSIENT);
+	sbuf_free(&b);
+}
+
 int store_fts_register(struct store *s)
 {
 	fts5_api *api = fts5_api_of(s->db);
 	if (!api)
 		return SQLITE_ERROR;
-	int rc = store_tok_register(api);
+	int rc = sqlite3_create_function_v2(s->db, "lectern_cats", 1,
+	                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                    NULL, cats_fn, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "lectern_has_prefix", 7,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, s, has_prefix_fn,
+		                                NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = store_tok_register(api);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "lectern_rank", s, rank_fn, NULL);
 	return rc == SQLITE_OK ? api->xCreateFunction(api, "lectern_pfx", s, pfx_fn, NULL) : rc;

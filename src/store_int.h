@@ -20,7 +20,7 @@
 
 #define STORE_PK_SHIFT 20                 /* up to 2^20 papers per second of publication */
 #define STORE_APP_ID 0x4C435452           /* "LCTR" in PRAGMA application_id */
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 /* The columns of papers_fts (schema v5), all columns of papers (cats is generated). */
 #define STORE_FTS_COLS "title, abstract, authors, cats, organization, ai_summary"
 #define STORE_N_FTS_COLS 6
@@ -68,6 +68,8 @@ struct store {
 	/* Dynamic view queries (text depends on the view shape, never on user text). */
 	struct store_stmt_cache qc[STORE_QCACHE];
 	uint64_t qtick;
+
+	char narrowed[64];                    /* store_narrowed() */
 
 	struct store_ftsop *ops;
 	size_t n_ops, cap_ops;
@@ -227,5 +229,11 @@ void store_terms_free(struct store *s);   /* store_close */
 /* store_tok.c */
 int store_tok_register(fts5_api *api);   /* the FTS5 tokenizer "lectern" (see the .c) */
 void store_fts_free(struct store *s);    /* frees what store_tokenize made (store_close) */
+struct sbuf;
+/* The category tokens papers_fts indexes for a space-separated category list (lectern_cats(),
+ * store_fts.c), appended to out. */
+void store_cats_tokens(const char *cats, struct sbuf *out);
+/* One category (n bytes) as its token (cs.LG -> cs0lg), after a space when b is not empty. */
+void store_cat_token(struct sbuf *b, const char *c, size_t n);
 
 #endif

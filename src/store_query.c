@@ -80,6 +80,17 @@ struct squery {
 	bool terms_bad;
 	bool wide;                /* a positive term may match outside the title, authors and
 	                           * organisation (else the title index answers the whole MATCH) */
+	/* Prefixes that their words do not answer (1-3 letters, more than SQUERY_MAX_TERMS words,
+	 * or not ASCII; papers_fts has no prefix index, schema 16). First try (!exact): each in
+	 * the title index's columns of its own (narrowed, the first one's text kept for the note)
+	 * — right when the title index runs the whole search (plan_make). Else (exact) each is
+	 * checked by lectern_has_prefix() on the rows the rest of the search finds, in all its
+	 * columns; n_checked counts the positive ones. */
+	bool exact;
+	int n_narrowed, n_checked;
+	bool narrow_none;         /* a prefix with none of the title index's columns (abs:tr*) */
+	bool where_other;         /* `where` holds more than such checks */
+	char narrowed[PFX_MAX + 1];
 	struct sbuf neg;          /* FTS5: excluded terms joined by OR */
 	int fav;                  /* 1 only favourites, -1 no favourites, 0 either */
 	int read;                 /* 1 only read, -1 only unread, 0 either */
@@ -179,15 +190,15 @@ static void map_same(struct squery *q, int n)
 
 /* The long prefix pfx (folded, n bytes) into pos_terms as `col : ("w1" OR "w2" ...)`, the
  * index's words that start with it, all mapped to the phrase it is in pos. With no such word
- * the prefix itself as a word: it is not one of the index's either, so it matches nothing. */
-static void put_words(struct squery *q, const char *col, const char *pfx, size_t n)
+ * the prefix itself as a word: it is not one of the index's either, so it matches nothing.
+ * False (nothing written) when they cannot be listed or are more than SQUERY_MAX_TERMS. */
+static bool put_words(struct squery *q, const char *col, const char *pfx, size_t n)
 {
 	struct store_terms w = {0};
 	if (!q->s || store_terms_prefix(q->s, pfx, n, SQUERY_MAX_TERMS, &w) != SQLITE_OK ||
 	    w.more || q->n_map + (int)(w.n ? w.n : 1) > SQUERY_MAX_MAP) {
-		q->terms_bad = true;
 		store_terms_clear(&w);
-		return;
+		return false;
 	}
 	struct sbuf or = {0};
 	for (size_t i = 0; i < (w.n ? w.n : 1); i++) {
@@ -198,32 +209,121 @@ static void put_words(struct squery *q, const char *col, const char *pfx, size_t
 	sbuf_printf(&q->pos_terms, "%s%s : (%s)", q->pos_terms.len ? " AND " : "", col, or.s);
 	sbuf_free(&or);
 	store_terms_clear(&w);
+	return true;
+}
+
+/* The bits of papers_fts's columns named in a column filter (text_cols), 1 << column. */
+enum { COL_TITLE = 1, COL_ABSTRACT = 2, COL_AUTHORS = 4, COL_ORG = 16, COL_AI = 32,
+       COL_TINDEX = COL_TITLE | COL_AUTHORS | COL_ORG };
+static int col_mask(const char *col)
+{
+	static const struct { const char *name; int bit; } c[] = {
+		{ "title", COL_TITLE }, { "abstract", COL_ABSTRACT }, { "authors", COL_AUTHORS },
+		{ "organization", COL_ORG }, { "ai_summary", COL_AI } };
+	int m = 0;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		m |= strstr(col, c[i].name) ? c[i].bit : 0;
+	return m;
+}
+
+/* A column filter of the title index's columns in mask. */
+static const char *tindex_cols(int mask)
+{
+	static const char *const f[8] = { "", "title", "authors", "{title authors}", "organization",
+		"{title organization}", "{authors organization}", "{title authors organization}" };
+	return f[(mask & COL_TITLE ? 1 : 0) | (mask & COL_AUTHORS ? 2 : 0) | (mask & COL_ORG ? 4 : 0)];
+}
+
+struct one_tok {
+	char *out;
+	size_t n;
+	int count;
+};
+
+static int one_tok(void *ctx, const char *t, size_t n)
+{
+	struct one_tok *o = ctx;
+	if (o->count++ == 0 && n <= PFX_MAX) {
+		memcpy(o->out, t, n);
+		o->n = n;
+	}
+	return o->count > 1;
+}
+
+/* The prefix s (n bytes) folded as the index folds it into out (PFX_MAX + 1 bytes): its length,
+ * or 0 when it is not one token of at most PFX_MAX bytes (then FTS5 searches it as it is). */
+static size_t fold_prefix(struct squery *q, const char *s, size_t n, char *out)
+{
+	struct one_tok o = { out, 0, 0 };
+	if (!q->s || n > 4 * PFX_MAX || store_tokenize(q->s, s, n, one_tok, &o) < 0 || o.count != 1)
+		return 0;
+	out[o.n] = 0;
+	return o.n;
+}
+
+static void wbind_add(struct squery *q, char *s, int64_t i);
+
+/* The prefix f (folded) checked on the row: lectern_has_prefix() in the columns of mask. */
+static void put_has_prefix(struct squery *q, const char *f, int mask)
+{
+	sbuf_printf(&q->where, "lectern_has_prefix(?, %d, p.title, p.abstract, p.authors,"
+	            " p.organization, p.ai_summary)", mask);
+	wbind_add(q, xstrdup(f), 0);
+}
+
+static void put_check(struct squery *q, bool neg, const char *f, int mask)
+{
+	sbuf_adds(&q->where, q->where.len ? " AND " : "");
+	sbuf_adds(&q->where, neg ? "NOT " : "");
+	put_has_prefix(q, f, mask);
+	q->n_checked += !neg;
 }
 
 /* Appends one FTS5 phrase (optional column filter, the text as a quoted string, optional '*')
  * to the excluded or the positive terms; positives also go to pos_short, where a long prefix
- * is cut to its indexed length and recorded for the exact check. */
+ * is cut to its indexed length and recorded for the exact check. A prefix its words do not
+ * answer is narrowed or checked on the row (see squery.exact). */
 static void add_phrase(struct squery *q, bool neg, const char *col, const char *s, size_t n,
                        bool prefix)
 {
+	char f[PFX_MAX + 1];
+	size_t fn = prefix ? fold_prefix(q, s, n, f) : 0;
 	if (neg) {
-		put_phrase(&q->neg, " OR ", col, s, n, prefix);
+		if (fn)
+			put_check(q, true, f, col_mask(col));
+		else
+			put_phrase(&q->neg, " OR ", col, s, n, prefix);
 		return;
 	}
-	put_phrase(&q->pos, " AND ", col, s, n, prefix);
-	if (strcmp(col, "title") && strcmp(col, "authors") && strcmp(col, "organization"))
+	bool long_pfx = prefix && q->n_pfx < SQUERY_MAX_PFX &&
+	                q->n_phrases < STORE_RANK_MAX_PHRASES && pfx_rewritable(s, n);
+	bool words = long_pfx && put_words(q, col, f, fn);
+	if (fn && !words) {
+		int mask = col_mask(col);
+		if (q->exact || !(mask & COL_TINDEX)) {
+			q->narrow_none |= !(mask & COL_TINDEX);
+			put_check(q, false, f, mask);
+			return;
+		}
+		if (!q->n_narrowed++)
+			memcpy(q->narrowed, f, fn + 1);
+		col = tindex_cols(mask);
+		s = f;
+		n = fn;
+		q->terms_bad |= long_pfx;   /* the title index's rewrite (pos_short) searches it */
+	} else if (strcmp(col, "title") && strcmp(col, "authors") && strcmp(col, "organization")) {
 		q->wide = true;
-	if (prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < STORE_RANK_MAX_PHRASES &&
-	    pfx_rewritable(s, n)) {
+	}
+	put_phrase(&q->pos, " AND ", col, s, n, prefix);
+	if (long_pfx) {
 		struct squery_pfx *x = &q->pfx[q->n_pfx++];
 		x->phrase = q->n_phrases;
-		for (size_t i = 0; i < n; i++)
-			x->text[i] = (char)tolower((unsigned char)s[i]);
-		x->text[n] = 0;
+		memcpy(x->text, f, fn + 1);
 		put_phrase(&q->pos_short, " AND ", col, x->text, PFX_INDEXED, true);
-		put_words(q, col, x->text, n);
 	} else {
 		put_phrase(&q->pos_short, " AND ", col, s, n, prefix);
+	}
+	if (!words) {
 		put_phrase(&q->pos_terms, " AND ", col, s, n, prefix);
 		map_same(q, 1);
 	}
@@ -244,32 +344,17 @@ static const char *text_cols(enum query_field f)
 	}
 }
 
-/* cat:X as FTS: the `cats` column holds each category as one token, lower case with '.' -> 0,
- * '-' -> 1, '_' -> 2 (see schema v3 in store_schema.c). cat:cs.LG is the token cs0lg; a value
- * without a dot (cat:cs, cat:hep-th) is an archive: its own token or any token of its
- * subjects (cs0...). Appends the expression to b; returns its number of phrases. The value
- * was checked by the parser (letters, digits, . - _; short). */
+/* cat:X as FTS: the `cats` column holds each category as one token, and each archive of a
+ * category with a subject (lectern_cats(), schema 16): cat:cs.LG is the token cs0lg, cat:cs
+ * (an archive) the token cs. Appends the expression to b; returns its number of phrases. The
+ * value was checked by the parser (letters, digits, . - _; short). */
 static int put_category(struct sbuf *b, const char *v)
 {
-	char tok[80];
-	size_t n = 0;
-	bool dot = false;
-	for (const char *c = v; *c && n + 1 < sizeof tok; c++) {
-		char t = (char)tolower((unsigned char)*c);
-		if (t == '.')
-			t = '0', dot = true;
-		else if (t == '-')
-			t = '1';
-		else if (t == '_')
-			t = '2';
-		tok[n++] = t;
-	}
-	tok[n] = 0;
-	if (dot)
-		sbuf_printf(b, "cats : \"%s\"", tok);
-	else
-		sbuf_printf(b, "(cats : \"%s\" OR cats : \"%s0\" *)", tok, tok);
-	return dot ? 1 : 2;
+	struct sbuf t = {0};
+	store_cat_token(&t, v, strlen(v));
+	sbuf_printf(b, "cats : \"%s\"", t.s ? t.s : "");
+	sbuf_free(&t);
+	return 1;
 }
 
 static void add_category(struct squery *q, bool neg, const char *v)
@@ -308,6 +393,7 @@ static void add_watched(struct squery *q, bool neg)
 	const struct store_wlist *wl = q->s ? store_watch_compiled(q->s, &nw) : NULL;
 	if (!nw && neg)
 		return;   /* nothing is watched: -is:watched is every paper */
+	q->where_other = true;
 	sbuf_adds(&q->where, q->where.len ? " AND " : "");
 	if (!nw) {
 		sbuf_adds(&q->where, "0");
@@ -341,6 +427,7 @@ static int add_leaf(struct squery *q, bool neg, const struct query_node *n, stru
 		return 0;
 	case QF_IS:
 		if (listing_flag(n->flag)) {   /* a condition on the row, as inside an OR */
+			q->where_other = true;
 			sbuf_adds(&q->where, q->where.len ? " AND " : "");
 			sbuf_adds(&q->where, neg ? "NOT " : "");
 			put_sql(q, n);
@@ -395,8 +482,8 @@ static bool fts_ok(const struct query_node *n)
 {
 	size_t pos = 0;
 	switch (n->op) {
-	case QOP_LEAF:
-		return query_is_text(n->field);
+	case QOP_LEAF:   /* (a prefix: no prefix index, put_sql checks it on the row) */
+		return query_is_text(n->field) && !n->prefix;
 	case QOP_NOT:
 		return false;
 	case QOP_OR:
@@ -594,8 +681,19 @@ static void put_sql(struct squery *q, const struct query_node *n)
 		sbuf_addc(w, ')');
 		return;
 	}
-	default:   /* text: fts_ok above */
+	default: {   /* text: a prefix (else fts_ok above) */
+		char f[PFX_MAX + 1];
+		size_t len = strlen(n->text);
+		if (fold_prefix(q, n->text, len, f)) {
+			put_has_prefix(q, f, col_mask(text_cols(n->field)));
+			return;
+		}
+		struct sbuf m = {0};   /* not one token: FTS5's own prefix query */
+		put_phrase(&m, "", text_cols(n->field), n->text, len, true);
+		sbuf_adds(w, "+p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)");
+		wbind_add(q, sbuf_steal(&m), 0);
 		return;
+	}
 	}
 }
 
@@ -666,17 +764,19 @@ static int add_part(struct squery *q, const struct query_node *n, struct lerr *e
 	bool first = !q->where.len;
 	sbuf_adds(&q->where, q->where.len ? " AND " : "");
 	put_sql(q, n);
+	q->where_other = true;
 	if (first && !neg)
 		or_arms(q, n);
 	return 0;
 }
 
 static int squery_parse(struct store *st, const char *s, const struct store_view *v,
-                        struct squery *q, struct lerr *e)
+                        bool exact, struct squery *q, struct lerr *e)
 {
 	memset(q, 0, sizeof *q);
 	q->v = v;
 	q->s = st;
+	q->exact = exact;
 	if (v->watched)
 		add_watched(q, false);
 	struct query_node *t;
@@ -813,10 +913,48 @@ static int day_span(struct store *s, struct plan *p, struct lerr *e)
 	return ret;
 }
 
+static int plan_once(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
+                     bool exact, struct lerr *e);
+
 /* Long prefixes are searched as the OR of their words when they can be listed (every query);
- * else, with rewrite, by their indexed prefix + the exact check (see lectern_pfx). */
+ * else, with rewrite, by their indexed prefix + the exact check (see lectern_pfx). A prefix its
+ * words do not answer is searched in its title-index columns when the title index runs the
+ * whole search; otherwise it is checked on the rows the rest of the search finds — which
+ * needs a rest that finds them (squery.exact). */
 static int plan_make(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
                      struct lerr *e)
+{
+	s->narrowed[0] = '\0';
+	if (plan_once(s, v, p, rewrite, false, e) < 0)
+		return -1;
+	if (!p->q.n_narrowed && !p->q.narrow_none)
+		return 0;
+	if (strcmp(p->fts, "papers_tfts") || p->q.narrow_none) {
+		plan_free(p);
+		if (plan_once(s, v, p, rewrite, true, e) < 0)
+			return -1;
+	}
+	/* Nothing else narrows the rows the check reads: it would read every paper's text. */
+	if (p->q.n_checked && !p->match && (p->drv == D_ALL || p->drv == D_MERGE) &&
+	    !p->q.lo && !p->q.hi && !p->q.where_other && !p->q.empty_range) {
+		lerr_set(e, LERR_USAGE, 0, "search: a prefix of 2 or 3 letters (or one that begins more "
+		         "than %d words) is searched in abstracts only beside a word that finds the "
+		         "papers; type more letters, or add a word", SQUERY_MAX_TERMS);
+		plan_free(p);
+		return -1;
+	}
+	if (p->q.n_narrowed)
+		snprintf(s->narrowed, sizeof s->narrowed, "%s", p->q.narrowed);
+	return 0;
+}
+
+const char *store_narrowed(const struct store *s)
+{
+	return s->narrowed;
+}
+
+static int plan_once(struct store *s, const struct store_view *v, struct plan *p, bool rewrite,
+                     bool exact, struct lerr *e)
 {
 	memset(p, 0, sizeof *p);
 	p->v = v;
@@ -829,7 +967,7 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 		         v->filter == STORE_VIEW_SOURCE ? "source name" : "day");
 		return -1;
 	}
-	if (squery_parse(s, v->query, v, &p->q, e) < 0)
+	if (squery_parse(s, v->query, v, exact, &p->q, e) < 0)
 		return -1;
 	struct squery *q = &p->q;
 	/* a long prefix: the OR of its words when they could be listed, else the rewrite */

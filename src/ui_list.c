@@ -161,6 +161,7 @@ static int query(struct ui_list *l, struct ui_ctx *c, const struct store_key *an
 		return -1;
 	}
 	clean_rows(out, before);
+	snprintf(l->narrowed, sizeof l->narrowed, "%s", store_narrowed(c->store));
 	return 0;
 }
 

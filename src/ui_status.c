@@ -20,12 +20,18 @@ static void fmt_count(int64_t n, char *buf, size_t size)
 	buf[o] = '\0';
 }
 
-/* " │ best of 1,000 newest + 12 by title · 75,659 match" when a ranked search left matches out. */
+/* " │ best of 1,000 newest + 12 by title · 75,659 match" when a ranked search left matches
+ * out; " │ tr*: titles & authors only (type more)" when a prefix was searched so (store.h). */
 static void bound_text(const struct ui_list *l, char *buf, size_t n)
 {
 	buf[0] = '\0';
+	if (l->narrowed[0] && l->qtext)
+		snprintf(buf, n, " │ %s*: titles & authors only (type more)", l->narrowed);
 	if (l->count < 0 || !l->bound.bounded)
 		return;
+	size_t used = strlen(buf);
+	buf += used;
+	n -= used;
 	char newest[32], title[32], all[32];
 	fmt_count(l->bound.newest, newest, sizeof newest);
 	fmt_count(l->bound.candidates - l->bound.newest, title, sizeof title);
@@ -47,7 +53,7 @@ static const char *sort_name(enum store_sort s, const struct ui_list *l)
 void ui_status_header(struct ui_ctx *c, struct ui_rect h, const struct ui_list *l,
                       const char *view)
 {
-	char pos[64], count[32], line[700], bound[192];
+	char pos[64], count[32], line[800], bound[300];
 	if (l->count < 0)
 		snprintf(count, sizeof count, "…");
 	else if (l->count_exact)

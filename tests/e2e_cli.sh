@@ -42,6 +42,14 @@ expect 0 L list --source hf-daily
 expect 0 L list --query "au:smith"
 grep -q 2502.00002 "$T/out" && grep -q 2501.00001 "$T/out" && ! grep -q 2501.01234 "$T/out" \
 	|| { cat "$T/out"; fail "list --query au:smith"; }
+# a prefix of 2-3 letters alone is searched in titles, authors and organisations: said on stderr
+expect 0 L list --query "lea*"
+grep -q 2502.00002 "$T/out" && grep -q "lea\*: searched in titles, authors and organisations only" "$T/err" \
+	|| { cat "$T/out" "$T/err"; fail "list --query lea*: the note"; }
+expect 0 L list --query "lear*"
+! grep -q "searched in titles" "$T/err" || { cat "$T/err"; fail "list --query lear*: no note"; }
+expect 2 L list --query "abs:le*"
+grep -q "type more letters, or add a word" "$T/err" || { cat "$T/err"; fail "abs:le* alone: refused"; }
 
 # ---- list, JSON ----------------------------------------------------------------------------------
 expect 0 L list --format json

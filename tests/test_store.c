@@ -21,6 +21,7 @@
 #include "lectern/paper_fields.h"
 #include "lectern/store.h"
 #include "../src/store_int.h"   /* s->db, for PRAGMA max_page_count and integrity checks */
+#include "undo.h"
 
 static char tmpdir[256];
 
@@ -105,32 +106,6 @@ static uint64_t checksum(const char *path)
 	fclose(f);
 	return h;
 }
-
-/* Turns a current schema back into version 13's (before the index's word list). */
-#define UNDO_V14 "DROP TABLE fts_terms;"
-
-/* Turns a current schema back into version 12's (before the title index). */
-#define UNDO_V13 UNDO_V14 " DROP TABLE papers_tfts; DROP VIEW papers_tview;"
-
-/* Turns a current schema back into version 11's (before harvests: no withdrawn, no
- * checkpoints). */
-#define UNDO_V12 UNDO_V13 " DROP TABLE harvest; ALTER TABLE papers DROP COLUMN withdrawn;"
-
-/* Turns a current schema back into version 10's (before the sync folder's tables). */
-#define UNDO_V11 UNDO_V12 " DROP TABLE sync_meta; DROP TABLE sync_files; DROP TABLE sync_clock;"
-
-/* Turns a current schema back into version 9's (before the ranker's state). */
-#define UNDO_V10                                                                           \
-	UNDO_V11 " DROP TABLE rank_scores; DROP TABLE rank_model; DROP TABLE watches;"                   \
-	" DROP INDEX user_state_hidden; ALTER TABLE user_state DROP COLUMN hidden;"
-
-/* Turns a current schema back into version 8's (before listings drove the views). */
-#define UNDO_V9                                                                            \
-	UNDO_V10 " DROP INDEX listings_kind_day; ALTER TABLE listings DROP COLUMN kind;"                 \
-	" ALTER TABLE listings DROP COLUMN position; ALTER TABLE listings DROP COLUMN type;"  \
-	" ALTER TABLE listings DROP COLUMN url;"                                                \
-	" CREATE INDEX papers_hf_day ON papers(hf_day) WHERE hf_day IS NOT NULL;"              \
-	" CREATE INDEX papers_hf_day_upvotes ON papers(hf_day, upvotes) WHERE hf_day IS NOT NULL;"
 
 static void raw_exec(const char *path, const char *sql)
 {
@@ -1840,7 +1815,35 @@ static void test_search_syntax(void **state)
 	assert_search(s, "neural", "2502.00003 2501.00002");
 	assert_search(s, "NEURAL network", "2502.00003 2501.00002");
 	assert_search(s, "\"neural network\"", "2501.00002");
-	assert_search(s, "gen*", "2501.00002 2501.00001 2411.00004");
+	/* No prefix index on the abstracts (schema 16): a prefix of 2-3 letters (or one that
+	 * begins more than 48 words) searched alone is searched in titles, authors and
+	 * organisations (store_bound says so); with 4+ letters it is its words, everywhere;
+	 * beside a word that finds papers it is checked on them, everywhere. */
+	assert_search(s, "gen*", "2501.00001 2411.00004");
+	assert_search(s, "gene*", "2501.00002 2501.00001 2411.00004");
+	assert_search(s, "network gen*", "2501.00002");
+	assert_search(s, "network -gen*", "2502.00003");
+	assert_search(s, "ti:net*", "2502.00003 2501.00002");
+	assert_search(s, "au:hin*", "2503.00005 2501.00001");
+	assert_search(s, "network (gen* OR graphs)", "2502.00003 2501.00002");
+	struct lerr e = {0};
+	struct store_view bv = { .query = "gen*" };
+	assert_int_equal(store_count(s, &bv, 100, &e), 2);
+	assert_string_equal(store_narrowed(s), "gen");
+	bv.query = "network gen*";
+	assert_int_equal(store_count(s, &bv, 100, &e), 1);
+	assert_string_equal(store_narrowed(s), "");
+	bv.query = "GEN*";
+	assert_int_equal(store_count(s, &bv, 100, &e), 2);
+	assert_string_equal(store_narrowed(s), "gen");
+	bv.query = "gene*";
+	assert_int_equal(store_count(s, &bv, 100, &e), 3);
+	assert_string_equal(store_narrowed(s), "");
+	bv.query = "abs:gen*";   /* nothing else finds the papers: refused, not a scan */
+	assert_int_equal(store_count(s, &bv, 10, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "type more letters"));
+	assert_search(s, "abs:gen* since:2025", "2501.00002 2501.00001");
 	assert_search(s, "\"generative mod\"*", "2501.00001");
 	assert_search(s, "au:hinton", "2503.00005 2501.00001");
 	assert_search(s, "au:\"geoffrey hinton\"", "2501.00001");
@@ -1863,9 +1866,10 @@ static void test_search_syntax(void **state)
 	assert_search(s, "cs*", "");
 	assert_search(s, "ph*", "");
 	assert_search(s, "lg", "");
-	char *ranked = search(s, STORE_SORT_RELEVANCE, "cat:cs.LG gen*");
-	/* both have gen* once in title and abstract: the shorter title ranks first */
-	assert_string_equal(ranked, "2411.00004 2501.00001");
+	char *ranked = search(s, STORE_SORT_RELEVANCE, "cat:cs.LG gene*");
+	/* gene* in 2501.00001's title and abstract, only in 2411.00004's abstract (genomics is
+	 * not gene*); a prefix checked on the row (`gen*` here) is not scored */
+	assert_string_equal(ranked, "2501.00001 2411.00004");
 	free(ranked);
 	assert_search(s, "is:fav", "2501.00002 2411.00004");
 	assert_search(s, "is:fav neural", "2501.00002");
@@ -3344,6 +3348,86 @@ static void test_migrate_v12_title_index(void **state)
 /* Schema v14: the index's word list is filled from an older cache's index, grows with the
  * papers written after, and a long prefix is then searched as the OR of its words: the same
  * rows and scores as the plain prefix query, for words of the title and of the abstract only. */
+static char *upgrade_told;
+static void tell_upgrade(const char *what)
+{
+	free(upgrade_told);
+	upgrade_told = strdup(what);
+}
+
+/* Schema 16: papers_fts without its prefix index, categories with their archives. */
+static void test_migrate_v15_prefix_index(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s", tmp_path("v15.db"));
+	unlink(path);
+	struct lerr e = {0};
+	struct store *s = store_open(path, 0, &e);
+	assert_non_null(s);
+	assert_int_equal(store_begin(s, &e), 0);
+	static const char *const cats[] = { "cs.LG stat.ML", "physics.optics cs.CV", "hep-th",
+	                                    "q-bio.GN q-bio.NC" };
+	struct paper p;
+	for (int i = 0; i < 10000; i++) {   /* (a cache this big is told of the upgrade) */
+		char id[32];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		mk(&p, id, i % 3 ? "Optical transformers" : "Graph transport", "Tropical training.",
+		   NULL);
+		paper_set(&p.categories, cats[i % 4]);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, NULL, NULL, STORE_INSERTED);
+		paper_clear(&p);
+	}
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(&s);
+	store_set_upgrade_note(tell_upgrade);
+	s = downgrade_and_open(path, UNDO_V16 " PRAGMA user_version = 15;");
+	store_set_upgrade_note(NULL);
+	assert_non_null(upgrade_told);
+	assert_non_null(strstr(upgrade_told, "rebuilding the search index without its prefix "
+	                                     "index of 10000 papers"));
+	free(upgrade_told);
+	upgrade_told = NULL;
+	fts_ok(s);   /* the index equals its content (the view), the archives' words are listed */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_schema WHERE name ="
+	                                    " 'papers_fts'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_null(strstr((const char *)sqlite3_column_text(st, 0), "prefix"));
+	sqlite3_finalize(st);
+	struct store_view v = { .query = "cat:physics" };
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2500);
+	v.query = "cat:cs";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 5000);
+	v.query = "cat:q-bio";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2500);
+	v.query = "cat:hep-th";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2500);
+	v.query = "tr*";   /* in titles (the title index) */
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
+	v.query = "gra*";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 3334);
+	v.query = "tro*";   /* the abstract's: 3 letters alone reach titles only */
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 0);
+	v.query = "trop*";   /* 4 letters: its words, everywhere */
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
+	v.query = "graph tro*";   /* beside a word: checked everywhere */
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 3334);
+	/* a changed paper's old categories leave the index (deleted as they were indexed) */
+	mk(&p, "2501.00001", "Optical transformers", "Tropical training.", NULL);
+	paper_set(&p.categories, "math.AG");
+	p.published = day("2025-01-01") + 60;
+	put(s, &p, NULL, NULL, STORE_UPDATED);
+	paper_clear(&p);
+	v.query = "cat:math";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 1);
+	v.query = "cat:physics";
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2499);
+	fts_ok(s);
+	store_close(&s);
+}
+
 static void test_migrate_v13_terms(void **state)
 {
 	(void)state;
@@ -3958,6 +4042,7 @@ int main(void)
 		cmocka_unit_test(test_harvest_checkpoint),
 		cmocka_unit_test(test_migrate_v12_title_index),
 		cmocka_unit_test(test_migrate_v13_terms),
+		cmocka_unit_test(test_migrate_v15_prefix_index),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_terms_many_words),
 		cmocka_unit_test(test_day_search),

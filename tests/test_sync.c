@@ -17,6 +17,7 @@
 #include "lectern/store.h"
 #include "lectern/sync.h"
 #include "../src/store_int.h"   /* s->db: the schema downgrade */
+#include "undo.h"
 
 static char tmpdir[512];
 
@@ -306,11 +307,7 @@ static void test_migrate_v10(void **state)
 	assert_int_equal(store_set_tags(s, "2501.00007", "ML survey", &e), 0);
 	assert_int_equal(store_set_hidden(s, "2501.00008", true, &e), 0);
 	assert_int_equal(store_watch_add(s, STORE_WATCH_AUTHOR, "Ada Lovelace", &e), 0);
-	assert_int_equal(sqlite3_exec(s->db, "DROP TABLE fts_terms;"
-	                              " DROP TABLE papers_tfts; DROP VIEW papers_tview;"
-	                              " DROP TABLE harvest; ALTER TABLE papers DROP COLUMN"
-	                              " withdrawn; DROP TABLE sync_meta; DROP TABLE sync_files;"
-	                              " DROP TABLE sync_clock; PRAGMA user_version = 10;", NULL, NULL,
+	assert_int_equal(sqlite3_exec(s->db, UNDO_V11 " PRAGMA user_version = 10;", NULL, NULL,
 	                              NULL), SQLITE_OK);
 	store_close(&s);
 	s = store_open(tmp_path("v9.db"), 0, &e);

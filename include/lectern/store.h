@@ -36,6 +36,10 @@ void store_close(struct store **s);        /* NULL-safe; sets *s = NULL */
  * all) near `bytes` (a soft limit: caches are recycled across connections, nothing fails). The
  * reader calls it once, before its first store_open, so its threads' caches share one budget. */
 void store_limit_memory(int64_t bytes);
+/* Told, before it starts, of a slow one-time upgrade of a cache that holds papers (its search
+ * index rebuilt: minutes for a million papers), with what it does and how many papers; NULL
+ * tells nothing. Process-wide; set before the first store_open. */
+void store_set_upgrade_note(void (*note)(const char *what));
 /* While set, a statement running on this connection gives up (an error, SQLITE_INTERRUPT;
  * nothing is changed) as soon as stop(arg) returns true, checked every few thousand SQLite
  * steps; NULL removes it. The reader sets it around its idle-time counts, so they yield to the
@@ -267,6 +271,12 @@ struct store_bound {
 };
 int store_bound(struct store *s, const struct store_view *view, int64_t cap,
                 struct store_bound *out, struct lerr *e);
+/* The prefix that the last search on this connection (a window, count, bound or each) searched
+ * in titles, authors and organisations only, folded ("" when none: borrowed, valid until the
+ * next search): one of 2 or 3 letters, or that begins more than 48 words, searched with nothing
+ * else that finds papers by their abstract (store_query.c). More letters or words reach the
+ * abstracts; the reader's header and `list` say so. */
+const char *store_narrowed(const struct store *s);
 
 /* Days a Daily Papers source listed papers on, relative to `day` (listings, one index seek):
  * the nearest day before (dir < 0) or after (dir > 0) it. Returns 1 and writes "YYYY-MM-DD" to out (n >= 11), 0 when none, -1 error. */

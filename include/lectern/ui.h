@@ -86,6 +86,7 @@ struct ui_list {
 	size_t sel, top;          /* indexes into rows */
 	int64_t count;            /* rows in the view, at most count_cap; -1 not known yet */
 	bool count_exact;
+	char narrowed[64];        /* the search's prefix searched in titles only (store_narrowed) */
 	struct store_bound bound; /* a ranked order's candidates of all matches (counted with the
 	                           * count, then valid while count >= 0; the header says it) */
 	bool error;               /* the last query failed (message in the status line) */

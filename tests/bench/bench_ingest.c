@@ -12,7 +12,7 @@
  *   - layouts as raw SQL in this harness, filled with the same rows the same way (one
  *     transaction, prepared statements; the papers table, paper_authors and the FTS rows lectern
  *     writes, on a cache store_open() created, so pragmas and tokenizer are lectern's): lectern's
- *     v13 layout, and variants of its two FTS indexes.
+ *     layout (schema 16), schema 15's, and variants of its two FTS indexes.
  * Then the peak RSS of `lectern fetch` of one Atom feed of >= LECTERN_BENCH_FEED_MB MB (default
  * 100; 0 skips) served by tests/server.py on loopback.
  * Text generation and JSON parsing are outside every timed span of this process. Wall and CPU
@@ -382,8 +382,7 @@ static void fill(const struct layout *L, struct row *r)
 			" added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 			"INSERT INTO paper_authors (paper, pos, name, affiliation) VALUES (?1, ?2, ?3, ?4)",
 			"INSERT INTO papers_fts (rowid, " STORE_FTS_COLS ") VALUES (?1, ?2, ?3, ?4,"
-			" replace(replace(replace(lower(coalesce(?5, '')), '.', '0'), '-', '1'), '_', '2'),"
-			" NULL, NULL)",
+			" lectern_cats(?5), NULL, NULL)",
 			"INSERT INTO papers_tfts (rowid, title, authors, organization) VALUES (?1, ?2, ?3, NULL)",
 		};
 		sqlite3_stmt **st[] = { &ins, &au, &fts, &tfts };
@@ -497,47 +496,48 @@ static void fill(const struct layout *L, struct row *r)
 	unlink_db(path);
 }
 
-/* The v13 FTS tables as store_schema.c creates them, with `fts` and `tfts` options. */
+/* papers_fts as store_schema.c creates it (schema 16), with `opts`. */
 #define PAPERS_FTS(opts) \
 	"DROP TABLE papers_fts; CREATE VIRTUAL TABLE papers_fts USING fts5(" STORE_FTS_COLS "," \
-	" content='papers', content_rowid='pk', tokenize='lectern remove_diacritics 2'" opts ");" \
-	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 16777216);" \
+	" content='papers_fview', content_rowid='pk', tokenize='lectern remove_diacritics 2'" \
+	opts ");" \
+	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 6291456);" \
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);" \
 	"INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 64);"
 #define NO_TFTS "DROP TABLE papers_tfts;"
+#define V15 PAPERS_FTS(", prefix='2 3'")   /* schema 15: the prefix index on papers_fts */
 
 static const struct layout layouts[] = {
 	{ "floor, lectern tokenizer", false,
 	  "CREATE VIRTUAL TABLE f USING fts5(title, abstract, authors,"
 	  " tokenize='lectern remove_diacritics 2')", false, false, true },
 	{ "store_upsert (the import minus JSON)", true, NULL, true, true, true },
-	{ "SQL: lectern v13 layout", true, NULL, true, false, false },
-	{ "SQL: v13, no prefix on papers_fts", true, PAPERS_FTS(""), true, false, false },
-	{ "SQL: v13, no title index", true, NO_TFTS, false, false, false },
-	{ "SQL: no title index, no prefix", true, NO_TFTS PAPERS_FTS(""), false, false, true },
-	{ "SQL: v13, prefix='3' on papers_fts", true, PAPERS_FTS(", prefix='3'"), true, false,
-	  true },
-	{ "SQL: v13, no prefix on either index", true,
-	  PAPERS_FTS("") "DROP TABLE papers_tfts; CREATE VIRTUAL TABLE papers_tfts USING fts5("
+	{ "SQL: lectern layout (schema 16)", true, NULL, true, false, false },
+	{ "SQL: schema 15 (prefix='2 3' on papers_fts)", true, V15, true, false, false },
+	{ "SQL: schema 15, no title index", true, NO_TFTS V15, false, false, true },
+	{ "SQL: no title index", true, NO_TFTS, false, false, false },
+	{ "SQL: prefix='3' on papers_fts", true, PAPERS_FTS(", prefix='3'"), true, false, true },
+	{ "SQL: no prefix on either index", true,
+	  "DROP TABLE papers_tfts; CREATE VIRTUAL TABLE papers_tfts USING fts5("
 	  STORE_FTS_COLS ", content='papers_tview', content_rowid='pk',"
 	  " tokenize='lectern remove_diacritics 2');", true, false, true },
-	{ "SQL: no prefix on papers_fts, detail=column", true, PAPERS_FTS(", detail=column"), true,
-	  false, false },
-	{ "SQL: no title idx, no prefix, detail=column", true,
-	  NO_TFTS PAPERS_FTS(", detail=column"), false, false, true },
+	{ "SQL: detail=column on papers_fts", true, PAPERS_FTS(", detail=column"), true, false,
+	  false },
+	{ "SQL: no title index, detail=column", true, NO_TFTS PAPERS_FTS(", detail=column"), false,
+	  false, true },
 	/* settings that leave the schema as it is */
-	{ "SQL: v13, cache_size 64 MiB", true, "PRAGMA cache_size = -65536", true, false, true },
-	{ "SQL: v13, no automerge (diagnostic)", true,
+	{ "SQL: cache_size 64 MiB", true, "PRAGMA cache_size = -65536", true, false, true },
+	{ "SQL: no automerge (diagnostic)", true,
 	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 0);"
 	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('automerge', 0);"
 	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('crisismerge', 100000);"
 	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('crisismerge', 100000);",
 	  true, false, true },
-	{ "SQL: v13, hashsize 64 MiB", true,
+	{ "SQL: hashsize 64 MiB", true,
 	  "INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 67108864);"
 	  "INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('hashsize', 67108864);",
 	  true, false, true },
-	{ "SQL: v13, synchronous OFF (diagnostic)", true, "PRAGMA synchronous = OFF", true, false,
+	{ "SQL: synchronous OFF (diagnostic)", true, "PRAGMA synchronous = OFF", true, false,
 	  true },
 };
 
