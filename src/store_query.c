@@ -1029,8 +1029,14 @@ static int plan_once(struct store *s, const struct store_view *v, struct plan *p
 	    !q->empty_range)
 		p->drv = D_MERGE, p->key = "w.k";
 	/* Only title, author and organisation words (ti: au: org:), nothing excluded: the title
-	 * index holds every match, with shorter doclists, and scores them the same. */
-	if (p->drv == D_FTS && !q->wide && !q->neg.len) {
+	 * index holds every match, with shorter doclists, and scores them the same. With a prefix
+	 * narrowed to it (squery.exact) the exclusions are checked on its rows instead. */
+	if (p->drv == D_FTS && !q->wide && (!q->neg.len || q->n_narrowed)) {
+		if (q->neg.len) {
+			free(p->match);
+			p->match = xstrdup(pos->s);
+			p->notmatch = xstrdup(q->neg.s);
+		}
 		p->fts = "papers_tfts";
 		p->key = "papers_tfts.rowid";
 		return 0;

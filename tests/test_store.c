@@ -1823,6 +1823,8 @@ static void test_search_syntax(void **state)
 	assert_search(s, "gene*", "2501.00002 2501.00001 2411.00004");
 	assert_search(s, "network gen*", "2501.00002");
 	assert_search(s, "network -gen*", "2502.00003");
+	assert_search(s, "gen* -models", "2411.00004");   /* narrowed; the exclusion on its rows */
+	assert_search(s, "gen* -genes", "2501.00001");
 	assert_search(s, "ti:net*", "2502.00003 2501.00002");
 	assert_search(s, "au:hin*", "2503.00005 2501.00001");
 	assert_search(s, "network (gen* OR graphs)", "2502.00003 2501.00002");
