@@ -437,9 +437,9 @@ int cmd_list(const struct app *a, int argc, char **argv)
 		app_note("(the cache %s is empty: `lectern fetch` fills it)", a->db_path);
 	/* A prefix searched in titles only is said (stderr: a pipe's reader sees it too). */
 	if (rc == EXIT_OK && *store_narrowed(s))
-		app_note("(%s*: searched in titles, authors and organisations only — a prefix of 2 or "
-		         "3 letters, or one that begins more than 48 words, reaches abstracts with "
-		         "more letters or beside another word)", store_narrowed(s));
+		app_note("(%s*: searched in titles, authors and organisations only — a prefix that "
+		         "begins more than 48 of the cache's words reaches abstracts with more letters "
+		         "or beside another word)", store_narrowed(s));
 	/* Tell a person (not a pipe) when the default limit hid papers. */
 	if (rc == EXIT_OK && !json && sel.limit < 0 && lc.n == limit && isatty(STDOUT_FILENO)) {
 		/* Only "more or not": ranked search counts a bounded candidate set, not every match. */

@@ -33,8 +33,10 @@ static const double rank_weight[RANK_COLS] = { 4.0, 1.0, 2.0, 0.0, 2.0, 1.0 };
 /* ---- the exact check of a long prefix ------------------------------------------------------
  * FTS5 answers `model*` by merging the doclists of every term that starts with "model" before
  * it returns the first row (130 ms on 1M papers, whatever the LIMIT), while `mod*` is one
- * doclist of the prefix index (prefix='2 3'), read lazily in rowid order. So store_window
- * searches a long prefix as its 3-letter prefix, and lectern_pfx() keeps the rows whose
+ * doclist of the title index's prefix index (prefix='2 3'; papers_fts has none since schema 16),
+ * read lazily in rowid order. So a long prefix that begins too many words to be searched as
+ * them (store_terms.c) is searched in the title index as its 3-letter prefix, and
+ * lectern_pfx() keeps the rows whose
  * matched tokens really start with the whole prefix: it finds the tokens at the phrase's
  * instance offsets by tokenizing those columns with the table's own tokenizer. Arguments after
  * the FTS table: (phrase index, folded prefix) pairs; lectern_rank() takes the same pairs and

@@ -80,14 +80,15 @@ struct squery {
 	bool terms_bad;
 	bool wide;                /* a positive term may match outside the title, authors and
 	                           * organisation (else the title index answers the whole MATCH) */
-	/* Prefixes that their words do not answer (1-3 letters, more than SQUERY_MAX_TERMS words,
-	 * or not ASCII; papers_fts has no prefix index, schema 16). First try (!exact): each in
+	/* Prefixes that their words do not answer (more than SQUERY_MAX_TERMS words, or not
+	 * ASCII; papers_fts has no prefix index, schema 16). First try (!exact): each in
 	 * the title index's columns of its own (narrowed, the first one's text kept for the note)
 	 * — right when the title index runs the whole search (plan_make). Else (exact) each is
 	 * checked by lectern_has_prefix() on the rows the rest of the search finds, in all its
 	 * columns; n_checked counts the positive ones. */
 	bool exact;
-	int n_narrowed, n_checked;
+	int n_words;              /* prefixes searched as their words (pos_terms) */
+	int n_narrowed, n_checked, n_checks;   /* (n_checks: with the excluded ones) */
 	bool narrow_none;         /* a prefix with none of the title index's columns (abs:tr*) */
 	bool where_other;         /* `where` holds more than such checks */
 	char narrowed[PFX_MAX + 1];
@@ -160,10 +161,11 @@ static void put_phrase(struct sbuf *b, const char *joiner, const char *col, cons
 }
 
 /* A prefix the tokenizer keeps as one token, folded by lower-casing: ASCII letters and digits
- * (unicode61 folds those exactly so; other text keeps the plain prefix query). */
-static bool pfx_rewritable(const char *s, size_t n)
+ * (unicode61 folds those exactly so; other text keeps the plain prefix query), of at least
+ * `min` bytes: listable (its words) from 2, rewritable (cut to its indexed 3 letters) from 4. */
+static bool pfx_ascii(const char *s, size_t n, size_t min)
 {
-	if (n <= PFX_INDEXED || n > PFX_MAX)
+	if (n < min || n > PFX_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
@@ -277,6 +279,7 @@ static void put_check(struct squery *q, bool neg, const char *f, int mask)
 	sbuf_adds(&q->where, neg ? "NOT " : "");
 	put_has_prefix(q, f, mask);
 	q->n_checked += !neg;
+	q->n_checks++;
 }
 
 /* Appends one FTS5 phrase (optional column filter, the text as a quoted string, optional '*')
@@ -295,9 +298,11 @@ static void add_phrase(struct squery *q, bool neg, const char *col, const char *
 			put_phrase(&q->neg, " OR ", col, s, n, prefix);
 		return;
 	}
-	bool long_pfx = prefix && q->n_pfx < SQUERY_MAX_PFX &&
-	                q->n_phrases < STORE_RANK_MAX_PHRASES && pfx_rewritable(s, n);
-	bool words = long_pfx && put_words(q, col, f, fn);
+	bool listable = prefix && q->n_pfx < SQUERY_MAX_PFX && q->n_phrases < STORE_RANK_MAX_PHRASES &&
+	                pfx_ascii(s, n, STORE_TERM_MIN);
+	bool long_pfx = listable && pfx_ascii(s, n, PFX_INDEXED + 1);
+	bool words = listable && put_words(q, col, f, fn);
+	q->n_words += words;
 	if (fn && !words) {
 		int mask = col_mask(col);
 		if (q->exact || !(mask & COL_TINDEX)) {
@@ -937,9 +942,9 @@ static int plan_make(struct store *s, const struct store_view *v, struct plan *p
 	/* Nothing else narrows the rows the check reads: it would read every paper's text. */
 	if (p->q.n_checked && !p->match && (p->drv == D_ALL || p->drv == D_MERGE) &&
 	    !p->q.lo && !p->q.hi && !p->q.where_other && !p->q.empty_range) {
-		lerr_set(e, LERR_USAGE, 0, "search: a prefix of 2 or 3 letters (or one that begins more "
-		         "than %d words) is searched in abstracts only beside a word that finds the "
-		         "papers; type more letters, or add a word", SQUERY_MAX_TERMS);
+		lerr_set(e, LERR_USAGE, 0, "search: a prefix that begins more than %d of the cache's "
+		         "words is searched in abstracts only beside a word that finds the papers; "
+		         "type more letters, or add a word", SQUERY_MAX_TERMS);
 		plan_free(p);
 		return -1;
 	}
@@ -971,13 +976,14 @@ static int plan_once(struct store *s, const struct store_view *v, struct plan *p
 		return -1;
 	struct squery *q = &p->q;
 	/* a long prefix: the OR of its words when they could be listed, else the rewrite */
-	p->terms = q->n_pfx > 0 && !q->terms_bad && s->pfx_mode == STORE_PFX_AUTO;
+	p->terms = (q->n_pfx > 0 || q->n_words > 0) && !q->terms_bad &&
+	           s->pfx_mode == STORE_PFX_AUTO;
 	if (rewrite)   /* a window's query (tests and the bench read it after one) */
 		s->pfx_terms = p->terms;
 	p->pfx = rewrite && q->n_pfx > 0 && !p->terms;
-	/* A long prefix (a word being typed) costs an exact check of each candidate's text: fewer
-	 * of the newest and of the title matches are scored. */
-	if (q->n_pfx > 0)
+	/* A prefix (a word being typed) matches many words, or costs a check of each candidate's
+	 * text: fewer of the newest and of the title matches are scored. */
+	if (q->n_pfx > 0 || q->n_words > 0 || q->n_narrowed > 0 || q->n_checks > 0)
 		p->newest = STORE_PFX_CANDIDATES, p->titles = STORE_PFX_TITLE_CANDIDATES;
 	const struct sbuf *pos = p->terms ? &q->pos_terms : p->pfx ? &q->pos_short : &q->pos;
 	if (pos->len && q->neg.len)

@@ -318,13 +318,14 @@ static const char schema_v13[] =
 	"INSERT INTO papers_tfts (papers_tfts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO papers_tfts (papers_tfts) VALUES ('rebuild');";
 
-/* Version 14: the index's vocabulary (store_terms.c): every word of 4 bytes or more in
+/* Version 14: the index's vocabulary (store_terms.c): every word of 4 bytes or more (2 since
+ * v16, whose migration lists the shorter ones) in
  * papers_fts, so a long prefix is searched as the OR of its words. Filled here from the index
  * (~10 s at 1M papers), then kept at every commit. */
 static const char schema_v14[] =
 	"CREATE TABLE fts_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;"
 	STORE_TERMS_FILL;
-_Static_assert(STORE_TERM_MIN == 4, "STORE_TERMS_FILL's length literal");
+_Static_assert(STORE_TERM_MIN == 2, "STORE_TERMS_FILL's length literal");
 
 /* Version 15: each FTS index keeps at most 6 MB of a transaction's terms in memory before it
  * writes them out as a segment (was 16 MB): a response is stored in one transaction, and a
@@ -343,7 +344,8 @@ static const char schema_v15[] =
  * authors and organisations are a tenth of the text) or checked on the rows the other words
  * find. cat:cs was the prefix cs0*: the index now reads `cats` from the view papers_fview,
  * where lectern_cats() (store_fts.c) adds the archive token "cs" to "cs0lg", so it is a word
- * (the archives' words join fts_terms). The index is rebuilt (minutes for a million papers: the caller is told, store.h). */
+ * (fts_terms gets the archives' words, and the words of 2 and 3 bytes, so that a prefix of 2
+ * or 3 letters is searched as its words when they are few). The index is rebuilt (minutes for a million papers: the caller is told, store.h). */
 static const char schema_v16[] =
 	"DROP TABLE papers_fts;"
 	"CREATE VIEW papers_fview AS SELECT pk, title, abstract, authors,"

@@ -1,13 +1,14 @@
 /* store_terms — the search index's vocabulary (schema v14: the table fts_terms): every token of
  * STORE_TERM_MIN bytes or more that papers_fts has indexed.
  *
- * Why: FTS5 answers a prefix longer than its prefix index (`modu*`, the index has 2 and 3
- * letters) by merging the doclists of every word that starts so into one list before it returns
- * the first row (21 ms for `modu*` at 1M papers, whatever the LIMIT), and the 3-letter rewrite
- * with an exact check (store_fts.c) is slow when the 3 letters are mostly another word (`mod*`
- * is mostly `model`). With the words known, `modu*` is searched as ("modular" OR "module" OR …):
- * each word's doclist read lazily, newest first, like any word. fts5vocab would list them too,
- * but it reads every posting of each word to count them (8 ms for `modu`).
+ * Why: FTS5 answers a prefix that no prefix index holds (papers_fts has none since schema 16;
+ * the title index has 2 and 3 letters) by merging the doclists of every word that starts so
+ * into one list before it returns the first row (21 ms for `modu*` at 1M papers with the old
+ * index, whatever the LIMIT; 160-230 ms for `model*` now). With the words known, `modu*` is
+ * searched as ("modular" OR "module" OR …): each word's doclist read lazily, newest first,
+ * like any word. fts5vocab would list them too, but it reads every posting of each word to
+ * count them (8 ms for `modu`). Shorter prefixes, and those of too many words, are searched
+ * in the title index or checked on rows (store_query.c).
  *
  * store.c hands the text of each paper it indexes to store_terms_add(), calls
  * store_terms_flush() in the same transaction, before COMMIT, and store_terms_committed() after

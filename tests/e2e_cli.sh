@@ -42,14 +42,23 @@ expect 0 L list --source hf-daily
 expect 0 L list --query "au:smith"
 grep -q 2502.00002 "$T/out" && grep -q 2501.00001 "$T/out" && ! grep -q 2501.01234 "$T/out" \
 	|| { cat "$T/out"; fail "list --query au:smith"; }
-# a prefix of 2-3 letters alone is searched in titles, authors and organisations: said on stderr
-expect 0 L list --query "lea*"
-grep -q 2502.00002 "$T/out" && grep -q "lea\*: searched in titles, authors and organisations only" "$T/err" \
-	|| { cat "$T/out" "$T/err"; fail "list --query lea*: the note"; }
-expect 0 L list --query "lear*"
-! grep -q "searched in titles" "$T/err" || { cat "$T/err"; fail "list --query lear*: no note"; }
-expect 2 L list --query "abs:le*"
-grep -q "type more letters, or add a word" "$T/err" || { cat "$T/err"; fail "abs:le* alone: refused"; }
+# a prefix that begins more than 48 of the cache's words, alone, is searched in titles, authors
+# and organisations: said on stderr (60 papers, each with its own word tr?? in the abstract)
+python3 -c 'import json
+for i in range(60):
+    print(json.dumps({"id": "2501.%05d" % i, "title": ("Trust study %d" if i % 10 == 0 else "Vision study %d") % i,
+                      "abstract": "A tr%s%s method." % (chr(97 + i // 26), chr(97 + i % 26)), "published": "2025-01-02"}))' >"$T/many.jsonl"
+M() { "$BIN" --db "$T/many.db" "$@"; }
+expect 0 M import "$T/many.jsonl"
+expect 0 M list --query "tr*"
+[ "$(wc -l <"$T/out")" -eq 6 ] && grep -q "tr\*: searched in titles, authors and organisations only" "$T/err" \
+	|| { cat "$T/out" "$T/err"; fail "list --query tr*: the titles, and the note"; }
+expect 0 M list --query "trab*"
+[ "$(wc -l <"$T/out")" -eq 1 ] && ! grep -q "searched in titles" "$T/err" || { cat "$T/err"; fail "list --query trab*"; }
+expect 0 M list --query "method tr*"
+[ "$(wc -l <"$T/out")" -eq 50 ] && ! grep -q "searched in titles" "$T/err" || { cat "$T/err"; fail "list --query 'method tr*'"; }
+expect 2 M list --query "abs:tr*"
+grep -q "type more letters, or add a word" "$T/err" || { cat "$T/err"; fail "abs:tr* alone: refused"; }
 
 # ---- list, JSON ----------------------------------------------------------------------------------
 expect 0 L list --format json

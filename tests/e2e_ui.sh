@@ -333,13 +333,18 @@ printf '%s\n' '/ sparse <Space> mixture <Space> routing <Enter> <Idle> <Dump> s 
 # (the reader searches the last word as typed, `routing*`: a long prefix scores the newest 250)
 grep -A1 'sort: relevance │ best of 250 newest + 1 by title · 1,501 match' "$T/rank.out" | grep -q 'Sparse mixture routing for long' ||
 	{ echo "FAIL rank: the old paper is not first, or the bound is not said"; cat "$T/rank.out"; fail=1; }
-# a prefix of 2-3 letters typed alone is searched in titles, authors and organisations, and the
-# header says so; the fourth letter searches its words everywhere (1,501 papers)
-printf '%s\n' '/ s p <Idle> <Dump> a r <Idle> <Dump>' >"$T/narrow.keys"
-"$BIN" --db "$T/rank.db" ui --headless --size 140x10 --keys "$T/narrow.keys" --dump "$T/narrow.out" 2>"$T/narrow.err" ||
+# a prefix that begins more than 48 of the cache's words, typed alone, is searched in titles,
+# authors and organisations, and the header says so; more letters search its words everywhere
+python3 -c 'import json
+for i in range(60):
+    print(json.dumps({"id": "2501.%05d" % i, "title": ("Trust study %d" if i % 10 == 0 else "Vision study %d") % i,
+                      "abstract": "A tr%s%s method." % (chr(97 + i // 26), chr(97 + i % 26)), "published": "2025-01-02"}))' >"$T/many.jsonl"
+"$BIN" --db "$T/many.db" import "$T/many.jsonl" >/dev/null || { echo "import many failed"; exit 1; }
+printf '%s\n' '/ t r <Idle> <Dump> a <Idle> <Dump>' >"$T/narrow.keys"
+"$BIN" --db "$T/many.db" ui --headless --size 140x10 --keys "$T/narrow.keys" --dump "$T/narrow.out" 2>"$T/narrow.err" ||
 	{ echo "FAIL narrow: exit status"; cat "$T/narrow.err"; fail=1; }
-grep -q '1/1 │ sort: .*sp\*: titles & authors only (type more) │ search: sp' "$T/narrow.out" &&
-	grep 'search: spar' "$T/narrow.out" | grep -q '1,501 match' && ! grep 'search: spar' "$T/narrow.out" | grep -q 'titles & authors' ||
+grep -q '/6 │ sort: .*tr\*: titles & authors only (type more) │ search: tr ' "$T/narrow.out" &&
+	grep 'search: tra' "$T/narrow.out" | grep -q '/26 ' && ! grep 'search: tra' "$T/narrow.out" | grep -q 'titles & authors' ||
 	{ echo "FAIL narrow: the header"; cat "$T/narrow.out"; fail=1; }
 # the CLI on the same cache: --limit 0 is every match, ranked (not the 1,000 newest)
 "$BIN" --db "$T/rank.db" list --query 'sparse mixture routing' --limit 0 >"$T/rank.list" || fail=1

@@ -84,7 +84,7 @@ static void fts_ok(struct store *s)
 	if (rc != SQLITE_OK)
 		fail_msg("vocab: %s", err);
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*), (SELECT count(*) FROM temp.t_vocab v"
-	                                    " WHERE length(CAST(v.term AS BLOB)) >= 4 AND NOT EXISTS"
+	                                    " WHERE length(CAST(v.term AS BLOB)) >= 2 AND NOT EXISTS"
 	                                    " (SELECT 1 FROM fts_terms t WHERE t.term = v.term))"
 	                                    " FROM temp.t_vocab", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -1815,36 +1815,15 @@ static void test_search_syntax(void **state)
 	assert_search(s, "neural", "2502.00003 2501.00002");
 	assert_search(s, "NEURAL network", "2502.00003 2501.00002");
 	assert_search(s, "\"neural network\"", "2501.00002");
-	/* No prefix index on the abstracts (schema 16): a prefix of 2-3 letters (or one that
-	 * begins more than 48 words) searched alone is searched in titles, authors and
-	 * organisations (store_bound says so); with 4+ letters it is its words, everywhere;
-	 * beside a word that finds papers it is checked on them, everywhere. */
-	assert_search(s, "gen*", "2501.00001 2411.00004");
+	/* (papers_fts has no prefix index: a prefix is searched as its words; test_many_words) */
+	assert_search(s, "gen*", "2501.00002 2501.00001 2411.00004");
 	assert_search(s, "gene*", "2501.00002 2501.00001 2411.00004");
 	assert_search(s, "network gen*", "2501.00002");
 	assert_search(s, "network -gen*", "2502.00003");
-	assert_search(s, "gen* -models", "2411.00004");   /* narrowed; the exclusion on its rows */
-	assert_search(s, "gen* -genes", "2501.00001");
+	assert_search(s, "gen* -models", "2501.00002 2411.00004");
 	assert_search(s, "ti:net*", "2502.00003 2501.00002");
 	assert_search(s, "au:hin*", "2503.00005 2501.00001");
 	assert_search(s, "network (gen* OR graphs)", "2502.00003 2501.00002");
-	struct lerr e = {0};
-	struct store_view bv = { .query = "gen*" };
-	assert_int_equal(store_count(s, &bv, 100, &e), 2);
-	assert_string_equal(store_narrowed(s), "gen");
-	bv.query = "network gen*";
-	assert_int_equal(store_count(s, &bv, 100, &e), 1);
-	assert_string_equal(store_narrowed(s), "");
-	bv.query = "GEN*";
-	assert_int_equal(store_count(s, &bv, 100, &e), 2);
-	assert_string_equal(store_narrowed(s), "gen");
-	bv.query = "gene*";
-	assert_int_equal(store_count(s, &bv, 100, &e), 3);
-	assert_string_equal(store_narrowed(s), "");
-	bv.query = "abs:gen*";   /* nothing else finds the papers: refused, not a scan */
-	assert_int_equal(store_count(s, &bv, 10, &e), -1);
-	assert_int_equal(e.kind, LERR_USAGE);
-	assert_non_null(strstr(e.msg, "type more letters"));
 	assert_search(s, "abs:gen* since:2025", "2501.00002 2501.00001");
 	assert_search(s, "\"generative mod\"*", "2501.00001");
 	assert_search(s, "au:hinton", "2503.00005 2501.00001");
@@ -3357,6 +3336,68 @@ static void tell_upgrade(const char *what)
 	upgrade_told = strdup(what);
 }
 
+/* A prefix that begins more than 48 of the cache's words, searched alone, is searched in the
+ * title index (store_narrowed says so); beside a word that finds papers, or in a bounded view,
+ * it is checked on their rows in every column; alone in the abstracts it is refused. */
+static void test_many_words(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	struct paper p;
+	for (int i = 0; i < 60; i++) {   /* 60 words tr<a-z><a-z> in the abstracts */
+		char id[32], title[64], abs[96];
+		snprintf(id, sizeof id, "2501.%05d", i);
+		snprintf(title, sizeof title, i % 10 ? "Vision study %d" : "Trust study %d", i);
+		snprintf(abs, sizeof abs, "%s tr%c%c method.", i % 2 ? "Graph" : "Other",
+		         'a' + i / 26, 'a' + i % 26);
+		mk(&p, id, title, abs, NULL);
+		p.published = day("2025-01-01") + i * 60;
+		put(s, &p, "arxiv", "2025-01-02", STORE_INSERTED);
+		paper_clear(&p);
+	}
+	struct lerr e = {0};
+	struct store_view v = { .query = "tr*" };
+	assert_int_equal(store_count(s, &v, 100, &e), 6);   /* Trust study: the titles */
+	assert_string_equal(store_narrowed(s), "tr");
+	v.query = "TR* -trust";   /* narrowed; the exclusion checked on its rows */
+	assert_int_equal(store_count(s, &v, 100, &e), 0);
+	v.query = "tr* -study";
+	assert_int_equal(store_count(s, &v, 100, &e), 0);
+	v.query = "graph tr*";   /* beside a word: checked everywhere */
+	assert_int_equal(store_count(s, &v, 100, &e), 30);
+	assert_string_equal(store_narrowed(s), "");
+	v.query = "graph -tr*";
+	assert_int_equal(store_count(s, &v, 100, &e), 0);
+	v.query = "(graph OR vision) tr*";   /* all but the six even Trust studies */
+	assert_int_equal(store_count(s, &v, 100, &e), 54);
+	v.query = "trab*";   /* few words: their OR, everywhere */
+	assert_int_equal(store_count(s, &v, 100, &e), 1);
+	assert_string_equal(store_narrowed(s), "");
+	v.filter = STORE_VIEW_SOURCE;   /* a source may be all of arXiv: the title index too */
+	v.source = "arxiv";
+	v.query = "tr*";
+	assert_int_equal(store_count(s, &v, 100, &e), 6);
+	assert_string_equal(store_narrowed(s), "tr");
+	v.filter = STORE_VIEW_HF_DAY;   /* a day: checked on its rows */
+	v.day = "2025-01-02";
+	assert_int_equal(store_count(s, &v, 100, &e), 0);   /* (no Daily Papers listing) */
+	assert_string_equal(store_narrowed(s), "");
+	v.filter = STORE_VIEW_FAVOURITES;
+	assert_int_equal(store_set_favourite(s, "2501.00001", true, NULL), 0);
+	assert_int_equal(store_count(s, &v, 100, &e), 1);
+	assert_string_equal(store_narrowed(s), "");
+	v = (struct store_view){ .query = "abs:tr*" };   /* nothing else finds the papers */
+	assert_int_equal(store_count(s, &v, 10, &e), -1);
+	assert_int_equal(e.kind, LERR_USAGE);
+	assert_non_null(strstr(e.msg, "type more letters"));
+	v.query = "abs:tr* since:2025";
+	assert_int_equal(store_count(s, &v, 100, &e), 60);
+	char *ids = search(s, STORE_SORT_DATE, "tr*");
+	assert_string_equal(ids, "2501.00050 2501.00040 2501.00030 2501.00020 2501.00010 2501.00000");
+	free(ids);
+	store_close(&s);
+}
+
 /* Schema 16: papers_fts without its prefix index, categories with their archives. */
 static void test_migrate_v15_prefix_index(void **state)
 {
@@ -3410,9 +3451,9 @@ static void test_migrate_v15_prefix_index(void **state)
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
 	v.query = "gra*";
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 3334);
-	v.query = "tro*";   /* the abstract's: 3 letters alone reach titles only */
-	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 0);
-	v.query = "trop*";   /* 4 letters: its words, everywhere */
+	v.query = "tro*";   /* its words (the migration listed those of 2-3 bytes too) */
+	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
+	v.query = "trop*";
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
 	v.query = "graph tro*";   /* beside a word: checked everywhere */
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 3334);
@@ -3476,7 +3517,7 @@ static void test_migrate_v13_terms(void **state)
 	assert_int_equal(store_terms_prefix(s, "modu", 4, 3, &w), SQLITE_OK);
 	assert_true(w.n == 3 && w.more);   /* more than asked: said, not cut silently */
 	store_terms_clear(&w);
-	assert_int_equal(store_terms_prefix(s, "mod", 3, 10, &w), SQLITE_MISUSE);
+	assert_int_equal(store_terms_prefix(s, "m", 1, 10, &w), SQLITE_MISUSE);
 
 	/* a word first written after the migration is listed (kept at commit) */
 	assert_int_equal(store_begin(s, &e), 0);
@@ -4045,6 +4086,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v12_title_index),
 		cmocka_unit_test(test_migrate_v13_terms),
 		cmocka_unit_test(test_migrate_v15_prefix_index),
+		cmocka_unit_test(test_many_words),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_terms_many_words),
 		cmocka_unit_test(test_day_search),

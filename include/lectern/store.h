@@ -273,8 +273,8 @@ int store_bound(struct store *s, const struct store_view *view, int64_t cap,
                 struct store_bound *out, struct lerr *e);
 /* The prefix that the last search on this connection (a window, count, bound or each) searched
  * in titles, authors and organisations only, folded ("" when none: borrowed, valid until the
- * next search): one of 2 or 3 letters, or that begins more than 48 words, searched with nothing
- * else that finds papers by their abstract (store_query.c). More letters or words reach the
+ * next search): one that begins more than 48 of the cache's words, searched with nothing else
+ * that finds papers by their abstract (store_query.c). More letters or words reach the
  * abstracts; the reader's header and `list` say so. */
 const char *store_narrowed(const struct store *s);
 
