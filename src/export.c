@@ -1,6 +1,7 @@
 /* export — BibTeX, JSON Lines, CSV and Markdown writers, and the JSON <-> paper mapping. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,17 @@ struct json_object *export_paper_json(const struct paper *p)
 	json_object_object_add(o, "published", jtime(p->published, true));
 	json_object_object_add(o, "published_time", jtime(p->published, false));
 	json_object_object_add(o, "updated", jtime(p->updated, false));
+	int vn[256];
+	int64_t vt[256];
+	size_t nv = paper_versions(p->versions, vn, vt, 256);
+	struct json_object *vs = nv ? json_object_new_array() : NULL;
+	for (size_t i = 0; i < nv; i++) {
+		struct json_object *v = json_object_new_object();
+		json_object_object_add(v, "version", json_object_new_int(vn[i]));
+		json_object_object_add(v, "date", jtime(vt[i], false));
+		json_object_array_add(vs, v);
+	}
+	json_object_object_add(o, "versions", vs);
 	json_object_object_add(o, "primary_category", jstr(p->primary_category));
 	json_object_object_add(o, "categories", jsplit(p->categories, " "));
 	json_object_object_add(o, "comment", jstr(p->comment));
@@ -243,6 +255,32 @@ static int get_time(struct json_object *o, const char *key, int64_t *out, struct
 		return 0;
 	lerr_set(e, LERR_PARSE, 0, "\"%s\" must be a date like \"2025-01-31T12:00:00Z\" or null", key);
 	return -1;
+}
+
+/* "versions": [{"version": N, "date": "..."}, ...] (as written above) into p->versions. */
+static int get_versions(struct json_object *o, struct paper *p, struct lerr *e)
+{
+	struct json_object *vs;
+	if (!json_object_object_get_ex(o, "versions", &vs) || !vs)
+		return 0;
+	for (size_t i = 0, n = json_object_is_type(vs, json_type_array) ?
+	     json_object_array_length(vs) : 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(vs, i), *k;
+		int64_t version = 0, t = 0;
+		if (!v || !json_object_is_type(v, json_type_object) || get_int(v, "version", &version, e) < 0 ||
+		    get_time(v, "date", &t, e) < 0 || !json_object_object_get_ex(v, "version", &k) ||
+		    version < 1 || version > INT_MAX) {
+			lerr_set(e, LERR_PARSE, 0, "\"versions\" must be a list of {\"version\": N, "
+			         "\"date\": \"2025-01-31T12:00:00Z\"}");
+			return -1;
+		}
+		paper_add_version(&p->versions, (int)version, t);
+	}
+	if (!json_object_is_type(vs, json_type_array)) {
+		lerr_set(e, LERR_PARSE, 0, "\"versions\" must be a list or null");
+		return -1;
+	}
+	return 0;
 }
 
 /* An array of strings joined with sep (a plain string is taken as already joined). */
@@ -409,7 +447,7 @@ int export_paper_from_json(struct json_object *o, struct paper *p, struct lerr *
 		lerr_set(e, LERR_PARSE, 0, "\"hf_day\" must be a date like \"2025-01-31\" or null");
 		goto fail;
 	}
-	if (get_authors(o, p, e) < 0 || get_listings(o, p, e) < 0)
+	if (get_authors(o, p, e) < 0 || get_listings(o, p, e) < 0 || get_versions(o, p, e) < 0)
 		goto fail;
 	/* published_time carries the time of day that "published" (a day) drops. */
 	struct json_object *tmp;

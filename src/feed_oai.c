@@ -75,6 +75,7 @@ struct op {
 	struct sbuf lists[4];  /* oai_dc creators, descriptions, dates, identifiers: one a line */
 	int version;           /* arXivRaw: the <version version="vN"> open, its N */
 	int v_first, v_last;   /* the lowest and highest version seen, 0 none */
+	char *versions;        /* every version seen with its date (paper.versions) */
 	int64_t t_first, t_last;
 
 	struct feed_xml_error xerr;   /* the first libxml2 error (feed_xml_reader) */
@@ -132,6 +133,8 @@ static void reset_record(struct op *x)
 	x->deleted = false;
 	x->version = x->v_first = x->v_last = 0;
 	x->t_first = x->t_last = 0;
+	free(x->versions);
+	x->versions = NULL;
 }
 
 /* ---- building a paper ----------------------------------------------------------------------- */
@@ -231,6 +234,8 @@ static void build_record(struct op *x, struct paper *p)
 	p->journal_ref = feed_clean(fs(x, O_JREF), TEXT_COLLAPSE);
 	p->doi = feed_clean(fs(x, O_DOI), TEXT_COLLAPSE);
 	if (x->v_last) {   /* arXivRaw: v1's date is the paper's, the last version's is this text's */
+		p->versions = x->versions;
+		x->versions = NULL;
 		p->version = x->v_last;
 		p->updated = x->t_last;
 		if (x->v_first == 1)
@@ -368,6 +373,7 @@ static void version_date(struct op *x, const char *s)
 	free(c);
 	if (rc < 0)
 		return;
+	paper_add_version(&x->versions, x->version, t);
 	if (!x->v_first || x->version < x->v_first) {
 		x->v_first = x->version;
 		x->t_first = t;
@@ -512,6 +518,7 @@ int feed_parse_oai(const char *buf, size_t len, const char *url, feed_paper_cb c
 		sbuf_free(&x.f[i]);
 	sbuf_free(&x.text);
 	sbuf_free(&x.names);
+	free(x.versions);
 	for (size_t i = 0; i < ARRAY_LEN(x.lists); i++)
 		sbuf_free(&x.lists[i]);
 	return x.failed ? -1 : 0;

@@ -77,6 +77,7 @@ static void add_versions(struct paper *p, struct json_object *vs)
 		int64_t t;
 		if (k <= 0 || !created || util_parse_time(created, &t) < 0)
 			continue;
+		paper_add_version(&p->versions, k, t);
 		if (!first || k < first) {
 			first = k;
 			if (k == 1)

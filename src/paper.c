@@ -1,5 +1,6 @@
 /* paper — the paper record and arXiv id handling. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ static size_t string_fields(struct paper *p, char **f[MAX_FIELDS])
 	f[i++] = &p->tags;
 	f[i++] = &p->listings;
 	f[i++] = &p->listing_url;
+	f[i++] = &p->versions;
 	return i;
 }
 
@@ -76,6 +78,49 @@ void paper_add_author(struct paper *p, const char *name, const char *affiliation
 	p->authors[p->n_authors].name = xstrdup(name ? name : "");
 	p->authors[p->n_authors].affiliation = affiliation && *affiliation ? xstrdup(affiliation) : NULL;
 	p->n_authors++;
+}
+
+size_t paper_versions(const char *list, int *v, int64_t *t, size_t max)
+{
+	size_t n = 0;
+	for (const char *c = list ? list : ""; *c && n < max;) {
+		char *end;
+		long k = strtol(c, &end, 10);
+		if (end > c && *end == ':' && k > 0 && k < INT_MAX) {
+			char *e2;
+			long long when = strtoll(end + 1, &e2, 10);
+			if (e2 > end + 1 && (*e2 == ' ' || !*e2)) {
+				v[n] = (int)k;
+				t[n++] = (int64_t)when;
+			}
+		}
+		c += strcspn(c, " ");
+		c += strspn(c, " ");
+	}
+	return n;
+}
+
+void paper_add_version(char **list, int v, int64_t t)
+{
+	enum { MAX = 256 };
+	int vs[MAX + 1];
+	int64_t ts[MAX + 1];
+	size_t n = paper_versions(*list, vs, ts, MAX), at = 0;
+	if (v <= 0 || n == MAX)
+		return;
+	while (at < n && vs[at] < v)
+		at++;
+	if (at < n && vs[at] == v)
+		return;
+	memmove(vs + at + 1, vs + at, (n - at) * sizeof *vs);
+	memmove(ts + at + 1, ts + at, (n - at) * sizeof *ts);
+	vs[at] = v;
+	ts[at] = t;
+	struct sbuf b = {0};
+	for (size_t i = 0; i <= n; i++)
+		sbuf_printf(&b, "%s%d:%lld", i ? " " : "", vs[i], (long long)ts[i]);
+	free(*list);
+	*list = sbuf_steal(&b);
 }
 
 void paper_set(char **field, const char *s)

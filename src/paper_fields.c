@@ -94,6 +94,26 @@ static char *f_updated(const struct paper *p, enum paper_out out, const char **l
 	return date_of(p->updated);
 }
 
+/* Every version's date, when arXiv gave more than one: "v1 1996-02-15 · v2 2023-05-18". */
+static char *f_versions(const struct paper *p, enum paper_out out, const char **label)
+{
+	(void)out;
+	(void)label;
+	enum { MAX = 256 };
+	int v[MAX];
+	int64_t t[MAX];
+	size_t n = paper_versions(p->versions, v, t, MAX);
+	if (n < 2)
+		return NULL;
+	struct sbuf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		char d[32];
+		util_fmt_date(t[i], d, sizeof d);
+		sbuf_printf(&b, "%sv%d %s", i ? " · " : "", v[i], d);
+	}
+	return sbuf_steal(&b);
+}
+
 /* The pane says which kind of id it is ("arXiv: 2501.01234v2", "Id: doi:..."). */
 static char *f_id(const struct paper *p, enum paper_out out, const char **label)
 {
@@ -278,6 +298,8 @@ static const struct paper_field table[PF_N] = {
 	                     COLUMN("published"),             0, f_published),
 	ROW(PF_UPDATED,      NONE,                            LINE("updated", C, false),
 	                     COLUMN("updated"),               0, f_updated),
+	ROW(PF_VERSIONS,     LINE("Versions", C, false),      LINE("versions", C, false),
+	                     NONE,                            0, f_versions),
 	ROW(PF_PRIMARY,      NONE,                            NONE,
 	                     COLUMN("primary_category"),      MEMBER(primary_category), NULL),
 	ROW(PF_CATEGORIES,   LINE("Categories", C, false),    LINE("categories", C, false),
@@ -337,12 +359,14 @@ static const struct paper_field table[PF_N] = {
  * the CSV columns keep the order files already written have. */
 #define F(id) &table[PF_##id]
 static const struct paper_field *const detail_order[] = {
-	F(WITHDRAWN), F(AUTHORS), F(ORGANISATION), F(PUBLISHED), F(ID), F(CATEGORIES), F(LISTED),
+	F(WITHDRAWN), F(AUTHORS), F(ORGANISATION), F(PUBLISHED), F(VERSIONS), F(ID), F(CATEGORIES),
+	F(LISTED),
 	F(HUGGING_FACE), F(DAILY), F(SUBMITTER), F(GITHUB), F(KEYWORDS), F(COMMENT), F(JOURNAL),
 	F(DOI), F(STATE), F(TAGS), F(NOTE), F(AI_SUMMARY), F(ABSTRACT),
 };
 static const struct paper_field *const show_order[] = {
-	F(ID), F(WITHDRAWN), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(CATEGORIES), F(COMMENT), F(JOURNAL), F(DOI),
+	F(ID), F(WITHDRAWN), F(AUTHORS), F(PUBLISHED), F(UPDATED), F(VERSIONS), F(CATEGORIES),
+	F(COMMENT), F(JOURNAL), F(DOI),
 	F(HUGGING_FACE), F(ORGANISATION), F(SUBMITTER), F(DAILY), F(KEYWORDS), F(STATE), F(TAGS),
 	F(LISTED), F(NOTE), F(ABSTRACT), F(AI_SUMMARY),
 };

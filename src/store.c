@@ -29,8 +29,8 @@ enum {
 	"version, title, abstract, authors, first_author, n_authors, published, updated," \
 	" primary_category, categories, comment, journal_ref, doi, url_abs, url_pdf, url_code," \
 	" url_project, url_hf, upvotes, num_comments, github_stars, organization, submitter," \
-	" ai_summary, ai_keywords, hf_day, thumbnail, prov, org_submitter"
-#define N_PAPER_COLS 29
+	" ai_summary, ai_keywords, hf_day, thumbnail, prov, org_submitter, versions"
+#define N_PAPER_COLS 30
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -44,15 +44,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MAXPK] = "SELECT max(pk) FROM papers WHERE pk >= ?1 AND pk < ?2",
 	[ST_INSERT] = "INSERT INTO papers (pk, id, " PAPER_COLS ", added) VALUES (?1, ?2, ?3, ?4,"
 	              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+	              " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 	[ST_UPDATE] = "UPDATE papers SET pk = ?1, id = ?2, version = ?3, title = ?4, abstract = ?5,"
 	              " authors = ?6, first_author = ?7, n_authors = ?8, published = ?9,"
 	              " updated = ?10, primary_category = ?11, categories = ?12, comment = ?13,"
 	              " journal_ref = ?14, doi = ?15, url_abs = ?16, url_pdf = ?17, url_code = ?18,"
 	              " url_project = ?19, url_hf = ?20, upvotes = ?21, num_comments = ?22,"
 	              " github_stars = ?23, organization = ?24, submitter = ?25, ai_summary = ?26,"
-	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29, prov = ?30, org_submitter = ?31"
-	              " WHERE pk = ?32",
+	              " ai_keywords = ?27, hf_day = ?28, thumbnail = ?29, prov = ?30, org_submitter = ?31,"
+	              " versions = ?32 WHERE pk = ?33",
 	[ST_AUTHORS_GET] = "SELECT name, affiliation FROM paper_authors WHERE paper = ?1 ORDER BY pos",
 	[ST_AUTHORS_DEL] = "DELETE FROM paper_authors WHERE paper = ?1",
 	[ST_AUTHORS_INS] = "INSERT INTO paper_authors (paper, pos, name, affiliation)"
@@ -775,6 +775,7 @@ static void read_paper_row(sqlite3_stmt *st, struct paper *p, char **authors_tex
 		*str2[i] = store_col_text(st, 23 + (int)i);
 	p->sources = (uint64_t)sqlite3_column_int64(st, 29);
 	p->org_submitter = sqlite3_column_int(st, 30) != 0;
+	p->versions = store_col_text(st, 31);
 }
 
 static int read_authors(struct store *s, int64_t pk, struct paper *p, struct lerr *e)
@@ -985,6 +986,7 @@ static void bind_paper(sqlite3_stmt *st, int64_t pk, const struct paper *m, cons
 		bind_text(st, 24 + (int)i, str2[i]);
 	sqlite3_bind_int64(st, 30, (int64_t)m->sources);
 	sqlite3_bind_int(st, 31, m->org_submitter && m->organization);
+	bind_text(st, 32, m->versions);
 }
 
 static char *authors_text(const struct paper *p)
@@ -1104,7 +1106,7 @@ static int insert_new(struct store *s, const struct paper *p, int64_t day_t, int
 	int rc = SQLITE_ERROR;
 	if (st) {
 		bind_paper(st, pk, &m, at, p->n_authors ? p->authors[0].name : NULL, p->n_authors);
-		sqlite3_bind_int64(st, 32, util_now());
+		sqlite3_bind_int64(st, 33, util_now());
 		rc = run(st);
 	}
 	free(at);
@@ -1201,7 +1203,7 @@ static int write_update(struct store *s, struct stored *o, int64_t new_pk, bool 
 	int rc = SQLITE_ERROR;
 	if (st) {
 		bind_paper(st, new_pk, m, at, m->n_authors ? m->authors[0].name : NULL, m->n_authors);
-		sqlite3_bind_int64(st, 32, o->pk);
+		sqlite3_bind_int64(st, 33, o->pk);
 		rc = run(st);
 	}
 	free(at);

@@ -20,6 +20,7 @@ enum merge_rule {
 	MR_LATEST,    /* the latest date any source gives */
 	MR_ORG,       /* MR_TEXT, but the authors' organisation always beats the one the Daily Papers
 	               * submitter named (org_submitter), and never the reverse */
+	MR_MORE,      /* the list with more entries (a later list of versions holds the earlier's) */
 };
 enum merge_type { MT_STR, MT_I64, MT_INT, MT_AUTHORS };
 
@@ -59,6 +60,7 @@ static const struct merge_field merge_fields[] = {
 	F("daily papers day", MT_STR, hf_day, MR_NEWEST),
 	F("published", MT_I64, published, MR_EARLIEST),
 	F("updated", MT_I64, updated, MR_LATEST),
+	F("versions", MT_STR, versions, MR_MORE),
 };
 #undef F
 enum { SLOT_BITS = 3, SLOT_VERSION = 0, N_TRACKED = 21 };
@@ -256,6 +258,15 @@ static bool take(struct paper *m, const struct paper *p, const struct merge_fiel
 	return false;
 }
 
+/* The entries of a space-separated list. */
+static size_t entries(const char *s)
+{
+	size_t n = 0;
+	for (s += strspn(s, " "); *s; s += strspn(s, " "), n++)
+		s += strcspn(s, " ");
+	return n;
+}
+
 /* Whether p's value of f should replace m's (both have one). */
 static bool wins(const struct paper *m, const struct paper *p, const struct merge_field *f,
                  enum paper_source_kind have, int vhave)
@@ -278,6 +289,8 @@ static bool wins(const struct paper *m, const struct paper *p, const struct merg
 		return *i64_at(p, f) < *i64_at(m, f);
 	case MR_LATEST:
 		return *i64_at(p, f) > *i64_at(m, f);
+	case MR_MORE:
+		return entries(*str_at(p, f)) > entries(*str_at(m, f));
 	}
 	return false;
 }

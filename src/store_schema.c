@@ -359,6 +359,11 @@ static const char schema_v16[] =
 	"INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');"
 	STORE_TERMS_FILL;   /* the archives' words */
 
+/* Version 17: every version's date (papers.versions, struct paper: "1:T1 2:T2 ..."), as arXiv's
+ * OAI arXivRaw records and the metadata snapshot list them. Old rows: NULL (not listed). */
+static const char schema_v17[] =
+	"ALTER TABLE papers ADD COLUMN versions TEXT;";
+
 /* One migration: SQL, then an optional step in C, then more SQL (all in one transaction);
  * slow: what it does, told first (store_set_upgrade_note) when it reads every paper. */
 static const struct migration {
@@ -383,6 +388,7 @@ static const struct migration {
 	{ schema_v14, NULL, NULL, "listing the search index's words" },
 	{ schema_v15, NULL, NULL, NULL },
 	{ schema_v16, NULL, NULL, "rebuilding the search index without its prefix index" },
+	{ schema_v17, NULL, NULL, NULL },
 };
 
 _Static_assert(STORE_APP_ID == 1279480914, "application_id literal must match STORE_APP_ID");

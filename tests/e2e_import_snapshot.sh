@@ -25,6 +25,20 @@ row p.db 1707.08567 | grep -q "Tadashi Wadayama, Dirk Wübben, Hirosuke Yamamoto
 abs=$(sqlite3 "$T/p.db" "select abstract from papers where id = 'math/9602216'")
 [ "$(printf '%s\n' "$abs" | wc -l)" -eq 3 ] || { printf '%s\n' "$abs"; fail "paragraphs"; }
 printf '%s\n' "$abs" | sed -n 2p | grep -q '^In this revised version we replaced the class of models of \$T\$ by \$\\mathfrak k\$, an AEC' || fail "unwrapped paragraph"
+# every version with its date: shown, exported as JSON, and read back by an import of that export
+expect 0 L show math/9602216
+grep -q "^versions  *v1 1996-02-15 · v2 2023-05-18 · v3 2024-03-03$" "$T/out" || { cat "$T/out"; fail "show: versions"; }
+expect 0 L list --query "id:math/9602216" --format json
+python3 - "$T/out" <<'PY' || fail "export: versions"
+import json, sys
+p = json.loads(open(sys.argv[1], encoding="utf-8").read())
+assert [v["version"] for v in p["versions"]] == [1, 2, 3], p["versions"]
+assert p["versions"][1]["date"].startswith("2023-05-18T13:38:36"), p["versions"]
+PY
+cp "$T/out" "$T/one.jsonl"
+expect 0 "$BIN" --db "$T/round.db" import "$T/one.jsonl"
+expect 0 "$BIN" --db "$T/round.db" show math/9602216
+grep -q "^versions  *v1 1996-02-15 · v2 2023-05-18 · v3 2024-03-03$" "$T/out" || { cat "$T/out"; fail "round trip: versions"; }
 # the same as the OAI-PMH harvest and the arXiv API give: compared in build/tests/test_snapshot
 echo "ok  exact fields"
 

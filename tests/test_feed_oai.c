@@ -102,6 +102,18 @@ static void test_arxivraw_page(void **state)
 	assert_int_equal(p->version, 3);
 	assert_int_equal(p->published, ts("1996-02-15T00:00:00Z"));
 	assert_int_equal(p->updated, ts("2024-03-03T11:58:08Z"));
+	/* every version with its date (the one between the first and the last too) */
+	char want[96];
+	snprintf(want, sizeof want, "1:%lld 2:%lld 3:%lld", (long long)ts("1996-02-15T00:00:00Z"),
+	         (long long)ts("2023-05-18T13:38:36Z"), (long long)ts("2024-03-03T11:58:08Z"));
+	assert_string_equal(p->versions, want);
+	int v[4];
+	int64_t t[4];
+	assert_int_equal(paper_versions(p->versions, v, t, 4), 3);
+	assert_true(v[1] == 2 && t[1] == ts("2023-05-18T13:38:36Z"));
+	assert_int_equal(paper_versions(p->versions, v, t, 2), 2);   /* at most max */
+	assert_int_equal(paper_versions("x 2:5 3: 4:7", v, t, 4), 2);   /* bad entries skipped */
+	assert_true(v[0] == 2 && t[0] == 5 && v[1] == 4 && t[1] == 7);
 	assert_string_equal(p->title, "Categoricity and amalgamation for AEC and $ \\kappa $ measurable");
 	assert_int_equal(p->n_authors, 2);
 	assert_string_equal(p->authors[0].name, "Oren Kolman");

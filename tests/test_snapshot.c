@@ -94,9 +94,10 @@ static void assert_same(const char *id, const struct paper *s, const struct pape
 	SAME_STR(s->journal_ref, w->journal_ref, "journal ref");
 	SAME_STR(s->doi, w->doi, "doi");
 	assert_int_equal(s->published, w->published);
-	if (dates) {   /* the arXivRaw versions: the same version and its date */
+	if (dates) {   /* the arXivRaw versions: the same versions and their dates */
 		assert_int_equal(s->version, w->version);
 		assert_int_equal(s->updated, w->updated);
+		SAME_STR(s->versions, w->versions, "versions");
 	}
 	assert_int_equal(s->source_kind, PAPER_SRC_ARXIV);
 }
@@ -179,6 +180,7 @@ static void test_snapshot_edges(void **state)
 	assert_string_equal(p.authors[1].name, "A. Müller");
 	assert_string_equal(p.authors[1].affiliation, "CERN; ETH");
 	assert_int_equal(p.version, 2);   /* versions in any order */
+	assert_string_equal(p.versions, "1:915181200 2:915271200");
 	int64_t t;
 	assert_int_equal(util_parse_time("1999-01-01T09:00:00Z", &t), 0);
 	assert_int_equal(p.published, t);

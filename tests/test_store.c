@@ -3336,6 +3336,42 @@ static void tell_upgrade(const char *what)
 	upgrade_told = strdup(what);
 }
 
+/* Every version's date (schema 17): kept, read back, and a longer list from any source wins
+ * (a later list holds the earlier's); a source without one, or with fewer, changes nothing. */
+static void test_versions(void **state)
+{
+	(void)state;
+	struct store *s = open_mem();
+	static const struct { const char *versions; enum store_upsert_result r; const char *want; } step[] = {
+		{ "1:100", STORE_INSERTED, "1:100" },
+		{ "1:100 2:200", STORE_UPDATED, "1:100 2:200" },
+		{ NULL, STORE_UNCHANGED, "1:100 2:200" },
+		{ "1:100", STORE_UNCHANGED, "1:100 2:200" },
+		{ "1:100 2:200 3:300", STORE_UPDATED, "1:100 2:200 3:300" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(step); i++) {
+		struct paper p;
+		mk(&p, "2501.00001", "Versions", "Text.", "2025-01-01");
+		p.source_kind = i % 2 ? PAPER_SRC_IMPORT : PAPER_SRC_ARXIV;
+		if (step[i].versions)
+			paper_set(&p.versions, step[i].versions);
+		put(s, &p, NULL, NULL, step[i].r);
+		paper_clear(&p);
+		struct lerr e = {0};
+		assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+		assert_string_equal(p.versions, step[i].want);
+		paper_clear(&p);
+	}
+	char *list = NULL;   /* paper_add_version keeps them ascending, each once */
+	paper_add_version(&list, 2, 200);
+	paper_add_version(&list, 1, 100);
+	paper_add_version(&list, 2, 999);
+	paper_add_version(&list, 0, 5);
+	assert_string_equal(list, "1:100 2:200");
+	free(list);
+	store_close(&s);
+}
+
 /* A prefix that begins more than 48 of the cache's words, searched alone, is searched in the
  * title index (store_narrowed says so); beside a word that finds papers, or in a bounded view,
  * it is checked on their rows in every column; alone in the abstracts it is refused. */
@@ -4087,6 +4123,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v13_terms),
 		cmocka_unit_test(test_migrate_v15_prefix_index),
 		cmocka_unit_test(test_many_words),
+		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_terms_many_words),
 		cmocka_unit_test(test_day_search),

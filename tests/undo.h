@@ -6,10 +6,13 @@
 
 #include "../src/store_int.h"
 
+/* Turns a current schema back into version 16's (no versions column). */
+#define UNDO_V17 "ALTER TABLE papers DROP COLUMN versions;"
+
 /* Turns a current schema back into version 15's (the index with its prefix index, `cats`
  * without archives). */
 #define UNDO_V16                                                                          \
-	"DROP TABLE papers_fts; DROP VIEW papers_fview;"                                      \
+	UNDO_V17 " DROP TABLE papers_fts; DROP VIEW papers_fview;"                                      \
 	" CREATE VIRTUAL TABLE papers_fts USING fts5(" STORE_FTS_COLS ","                     \
 	" content='papers', content_rowid='pk', tokenize='lectern remove_diacritics 2',"     \
 	" prefix='2 3'); INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');"

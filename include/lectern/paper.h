@@ -57,6 +57,10 @@ struct paper {
 
 	int64_t published;  /* first version (v1), unix seconds UTC; 0 when unknown */
 	int64_t updated;    /* this version; 0 when unknown */
+	/* Every version arXiv dated (OAI arXivRaw, the metadata snapshot): "1:T1 2:T2 ..." (version
+	 * number, unix seconds UTC), ascending; NULL when no source listed them
+	 * (paper_add_version, paper_versions). */
+	char *versions;
 
 	char *primary_category;  /* "cs.LG" */
 	char *categories;        /* space-separated, primary first: "cs.LG cs.AI stat.ML" */
@@ -107,6 +111,13 @@ void paper_init(struct paper *p);
 void paper_clear(struct paper *p);
 /* Appends an author (strings copied; affiliation may be NULL). */
 void paper_add_author(struct paper *p, const char *name, const char *affiliation);
+/* Adds version v (>= 1) dated t to the versions list *list (paper.versions), kept ascending (a
+ * version given twice keeps its first date; at most 256 versions: arXiv's most revised papers
+ * have a few dozen). */
+void paper_add_version(char **list, int v, int64_t t);
+/* The versions of a versions list (paper.versions) into v[] and t[] (at most max), ascending;
+ * returns how many. Entries that do not parse are skipped. */
+size_t paper_versions(const char *list, int *v, int64_t *t, size_t max);
 /* Replaces *field with a copy of s (NULL allowed). */
 void paper_set(char **field, const char *s);
 /* Deep copy. */
