@@ -265,11 +265,10 @@ static int get_versions(struct json_object *o, struct paper *p, struct lerr *e)
 		return 0;
 	for (size_t i = 0, n = json_object_is_type(vs, json_type_array) ?
 	     json_object_array_length(vs) : 0; i < n; i++) {
-		struct json_object *v = json_object_array_get_idx(vs, i), *k;
-		int64_t version = 0, t = 0;
+		struct json_object *v = json_object_array_get_idx(vs, i);
+		int64_t version = 0, t = 0;   /* (a missing version stays 0: refused) */
 		if (!v || !json_object_is_type(v, json_type_object) || get_int(v, "version", &version, e) < 0 ||
-		    get_time(v, "date", &t, e) < 0 || !json_object_object_get_ex(v, "version", &k) ||
-		    version < 1 || version > INT_MAX) {
+		    get_time(v, "date", &t, e) < 0 || version < 1 || version > INT_MAX) {
 			lerr_set(e, LERR_PARSE, 0, "\"versions\" must be a list of {\"version\": N, "
 			         "\"date\": \"2025-01-31T12:00:00Z\"}");
 			return -1;

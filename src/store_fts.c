@@ -530,25 +530,33 @@ void store_cat_token(struct sbuf *b, const char *c, size_t n)
 	}
 }
 
+/* The length of category w's archive (n bytes: "cs" of "cs.LG"), 0 when it has no subject. */
+static size_t archive_len(const char *w, size_t n)
+{
+	const char *dot = memchr(w, '.', n);
+	return dot ? (size_t)(dot - w) : 0;
+}
+
 void store_cats_tokens(const char *cats, struct sbuf *out)
 {
-	const char *c = cats ? cats : "";
-	for (int pass = 0; pass < 2; pass++)
-		for (const char *w = c + strspn(c, " "); *w; w += strspn(w, " ")) {
-			size_t n = strcspn(w, " "), arch = strcspn(w, ".");
-			bool first = true;   /* pass 1: an archive not met before in the list */
-			for (const char *v = c + strspn(c, " "); pass && v < w; v += strspn(v, " ")) {
-				size_t m = strcspn(v, " ");
-				if (strcspn(v, ".") < m && strcspn(v, ".") == arch && !strncasecmp(v, w, arch))
-					first = false;
-				v += m;
-			}
-			if (!pass)
-				store_cat_token(out, w, n);
-			else if (arch < n && arch > 0 && first)
-				store_cat_token(out, w, arch);
-			w += n;
+	const char *c = cats ? cats : "", *start = c + strspn(c, " ");
+	for (const char *w = start; *w; w += strspn(w, " ")) {   /* each category */
+		size_t n = strcspn(w, " ");
+		store_cat_token(out, w, n);
+		w += n;
+	}
+	for (const char *w = start; *w; w += strspn(w, " ")) {   /* each archive, once */
+		size_t n = strcspn(w, " "), a = archive_len(w, n);
+		bool seen = false;
+		for (const char *v = start; a && !seen && v < w; v += strspn(v, " ")) {
+			size_t m = strcspn(v, " ");
+			seen = archive_len(v, m) == a && !strncasecmp(v, w, a);
+			v += m;
 		}
+		if (a && !seen)
+			store_cat_token(out, w, a);
+		w += n;
+	}
 }
 
 static void cats_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)

@@ -3336,6 +3336,25 @@ static void tell_upgrade(const char *what)
 	upgrade_told = strdup(what);
 }
 
+/* The category tokens the index holds (lectern_cats): each category, then each archive once. */
+static void test_cats_tokens(void **state)
+{
+	(void)state;
+	static const char *const c[][2] = {
+		{ "cs.LG cs.AI stat.ML", "cs0lg cs0ai stat0ml cs stat" },
+		{ "hep-th", "hep1th" },
+		{ "q-bio.GN q-bio.NC physics.soc-ph", "q1bio0gn q1bio0nc physics0soc1ph q1bio physics" },
+		{ " CS.LG  cs.CV ", "cs0lg cs0cv cs" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(c); i++) {
+		struct sbuf b = {0};
+		store_cats_tokens(c[i][0], &b);
+		assert_string_equal(b.s ? b.s : "", c[i][1]);
+		sbuf_free(&b);
+	}
+}
+
 /* Every version's date (schema 17): kept, read back, and a longer list from any source wins
  * (a later list holds the earlier's); a source without one, or with fewer, changes nothing. */
 static void test_versions(void **state)
@@ -3434,7 +3453,8 @@ static void test_many_words(void **state)
 	store_close(&s);
 }
 
-/* Schema 16: papers_fts without its prefix index, categories with their archives. */
+/* Schemas 16 and 17: papers_fts without its prefix index, categories with their archives; the
+ * versions column. */
 static void test_migrate_v15_prefix_index(void **state)
 {
 	(void)state;
@@ -3493,8 +3513,13 @@ static void test_migrate_v15_prefix_index(void **state)
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 10000);
 	v.query = "graph tro*";   /* beside a word: checked everywhere */
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 3334);
+	/* v17: old rows list no versions; a source that dates them adds them */
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_null(p.versions);
+	paper_clear(&p);
 	/* a changed paper's old categories leave the index (deleted as they were indexed) */
 	mk(&p, "2501.00001", "Optical transformers", "Tropical training.", NULL);
+	paper_add_version(&p.versions, 1, day("2025-01-01") + 60);
 	paper_set(&p.categories, "math.AG");
 	p.published = day("2025-01-01") + 60;
 	put(s, &p, NULL, NULL, STORE_UPDATED);
@@ -3503,6 +3528,9 @@ static void test_migrate_v15_prefix_index(void **state)
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 1);
 	v.query = "cat:physics";
 	assert_int_equal(store_count(s, &v, INT64_MAX, &e), 2499);
+	assert_int_equal(store_get(s, "2501.00001", &p, &e), 0);
+	assert_non_null(p.versions);
+	paper_clear(&p);
 	fts_ok(s);
 	store_close(&s);
 }
@@ -4124,6 +4152,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v15_prefix_index),
 		cmocka_unit_test(test_many_words),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_cats_tokens),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_terms_many_words),
 		cmocka_unit_test(test_day_search),
