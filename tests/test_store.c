@@ -3425,6 +3425,17 @@ static void test_many_words(void **state)
 	assert_int_equal(store_count(s, &v, 100, &e), 0);
 	v.query = "(graph OR vision) tr*";   /* all but the six even Trust studies */
 	assert_int_equal(store_count(s, &v, 100, &e), 54);
+	/* an OR with such a prefix: the FTS arm and a walk checking the prefix, merged in date
+	 * order (D_MERGE), the same rows as the OR checked on every paper */
+	char *ids = search(s, STORE_SORT_DATE, "(ti:tr* OR nothingsuch)");
+	assert_string_equal(ids, "2501.00050 2501.00040 2501.00030 2501.00020 2501.00010 2501.00000");
+	free(ids);
+	ids = search(s, STORE_SORT_DATE, "(ti:tr* OR 2501.00007 OR abs:trbb)");
+	assert_string_equal(ids, "2501.00050 2501.00040 2501.00030 2501.00027 2501.00020 2501.00010 "
+	                         "2501.00007 2501.00000");
+	free(ids);
+	v.query = "(ti:tr* OR abs:trbb)";
+	assert_int_equal(store_count(s, &v, 100, &e), 7);
 	v.query = "trab*";   /* few words: their OR, everywhere */
 	assert_int_equal(store_count(s, &v, 100, &e), 1);
 	assert_string_equal(store_narrowed(s), "");
@@ -3447,7 +3458,7 @@ static void test_many_words(void **state)
 	assert_non_null(strstr(e.msg, "type more letters"));
 	v.query = "abs:tr* since:2025";
 	assert_int_equal(store_count(s, &v, 100, &e), 60);
-	char *ids = search(s, STORE_SORT_DATE, "tr*");
+	ids = search(s, STORE_SORT_DATE, "tr*");
 	assert_string_equal(ids, "2501.00050 2501.00040 2501.00030 2501.00020 2501.00010 2501.00000");
 	free(ids);
 	store_close(&s);
