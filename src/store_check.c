@@ -121,7 +121,7 @@ static void check_terms(struct store *s, struct store_check *c)
 	}
 	int64_t n = count_of(s, c, "the search index's words",
 	                     "SELECT count(*) FROM temp.lectern_vocab v"
-	                     " WHERE length(CAST(v.term AS BLOB)) >= 2 AND NOT EXISTS"
+	                     " WHERE length(CAST(v.term AS BLOB)) >= " STORE_TERM_MIN_SQL " AND NOT EXISTS"
 	                     " (SELECT 1 FROM fts_terms t WHERE t.term = v.term)");
 	if (n > 0)
 		add_problem(c, "the search index's word list misses %lld of its words", (long long)n);

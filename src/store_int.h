@@ -195,13 +195,14 @@ const struct store_wlist *store_watch_compiled(struct store *s, size_t *n);
 int store_watch_fts(const struct store_wlist *wl, struct sbuf *b);
 
 /* store_terms.c (the index's vocabulary, schema v14; calls store_fts.c only) */
+#define STORE_TERM_MIN_SQL "2"           /* STORE_TERM_MIN in SQL text (store_schema.c checks) */
 enum { STORE_TERM_MIN = 2,           /* bytes (a prefix has 2 letters at least: query.c) */
        STORE_TERM_PFX_MAX = 62 };    /* longest prefix expanded */
 /* Fills fts_terms from papers_fts itself (the v14 migration, repair), on a transaction. */
 #define STORE_TERMS_FILL \
 	"CREATE VIRTUAL TABLE temp.lectern_vocab USING fts5vocab(main, papers_fts, row);" \
 	"INSERT OR IGNORE INTO fts_terms (term) SELECT term FROM temp.lectern_vocab" \
-	" WHERE length(CAST(term AS BLOB)) >= 2;" \
+	" WHERE length(CAST(term AS BLOB)) >= " STORE_TERM_MIN_SQL ";" \
 	"DROP TABLE temp.lectern_vocab;"
 /* Collects the words of text (the index's own tokens) for the next store_terms_flush() (or
  * writes them at once when a transaction's words grow large). Returns an SQLite code. */

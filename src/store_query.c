@@ -269,11 +269,14 @@ static size_t fold_prefix(struct squery *q, const char *s, size_t n, char *out)
 
 static void wbind_add(struct squery *q, char *s, int64_t i);
 
+/* A prefix (the bound text) checked on the paper `p` in the columns of a mask (the %d). */
+#define HAS_PREFIX_SQL \
+	"lectern_has_prefix(?, %d, p.title, p.abstract, p.authors, p.organization, p.ai_summary)"
+
 /* The prefix f (folded) checked on the row: lectern_has_prefix() in the columns of mask. */
 static void put_has_prefix(struct squery *q, const char *f, int mask)
 {
-	sbuf_printf(&q->where, "lectern_has_prefix(?, %d, p.title, p.abstract, p.authors,"
-	            " p.organization, p.ai_summary)", mask);
+	sbuf_printf(&q->where, HAS_PREFIX_SQL, mask);
 	wbind_add(q, xstrdup(f), 0);
 }
 
@@ -734,34 +737,31 @@ static void or_arms(struct squery *q, const struct query_node *n)
 {
 	if (n->op != QOP_OR)
 		return;
-	int walks = 0;
-	char f[PFX_MAX + 1];
 	for (size_t i = 0; i < n->n_kid; i++) {
 		const struct query_node *k = n->kid[i];
-		if ((k->op == QOP_LEAF && date_field(k->field)) || many_words(q, k, f))
-			walks++;
-		else if (!fts_ok(k))
-			return;
-	}
-	if (!walks || walks > SQUERY_MAX_OR_DATES)
-		return;
-	for (size_t i = 0; i < n->n_kid; i++) {
-		const struct query_node *k = n->kid[i];
-		if (k->op == QOP_LEAF && date_field(k->field)) {
+		bool walk = q->n_or_dates < SQUERY_MAX_OR_DATES;
+		if (walk && k->op == QOP_LEAF && date_field(k->field)) {
 			int64_t lo, hi;
 			date_range(k, &lo, &hi);
 			q->or_pfx[q->n_or_dates][0] = '\0';
 			q->or_lo[q->n_or_dates] = lo << STORE_PK_SHIFT;
 			q->or_hi[q->n_or_dates++] = hi << STORE_PK_SHIFT;
-		} else if (many_words(q, k, q->or_pfx[q->n_or_dates])) {
+		} else if (walk && many_words(q, k, q->or_pfx[q->n_or_dates])) {
 			q->or_mask[q->n_or_dates] = col_mask(text_cols(k->field));
 			q->or_lo[q->n_or_dates] = q->or_hi[q->n_or_dates] = 0;
 			q->n_or_dates++;
-		} else {
+		} else if (fts_ok(k)) {
 			sbuf_adds(&q->or_match, q->or_match.len ? " OR (" : "(");
 			put_fts(&q->or_match, k);
 			sbuf_addc(&q->or_match, ')');
+		} else {   /* (a date past the arms' number, or a kid that is neither: no arms) */
+			q->n_or_dates = 0;
+			break;
 		}
+	}
+	if (!q->n_or_dates) {   /* no walk: the IN list (put_sql) is as good */
+		sbuf_reset(&q->or_match);
+		return;
 	}
 	q->or_end = q->where.len;
 }
@@ -1437,8 +1437,7 @@ static void merge_arms(struct qb *b, struct plan *p, const struct store_key *anc
 		sbuf_printf(&b->sql, "SELECT %s AS k", p->key);
 		add_from_where(b, p, i < 0 ? q->or_match.s : NULL);
 		if (i >= 0 && q->or_pfx[i][0]) {
-			sbuf_printf(&b->sql, " AND lectern_has_prefix(?, %d, p.title, p.abstract,"
-			            " p.authors, p.organization, p.ai_summary)", q->or_mask[i]);
+			sbuf_printf(&b->sql, " AND " HAS_PREFIX_SQL, q->or_mask[i]);
 			bt(b, q->or_pfx[i]);
 		} else if (i >= 0) {
 			sbuf_adds(&b->sql, " AND p.pk >= ?");

@@ -325,7 +325,8 @@ static const char schema_v13[] =
 static const char schema_v14[] =
 	"CREATE TABLE fts_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;"
 	STORE_TERMS_FILL;
-_Static_assert(STORE_TERM_MIN == 2, "STORE_TERMS_FILL's length literal");
+_Static_assert(STORE_TERM_MIN == 2 && sizeof STORE_TERM_MIN_SQL == 2,
+               "STORE_TERM_MIN_SQL spells STORE_TERM_MIN");
 
 /* Version 15: each FTS index keeps at most 6 MB of a transaction's terms in memory before it
  * writes them out as a segment (was 16 MB): a response is stored in one transaction, and a
